@@ -28,7 +28,7 @@ class InputProblem:
     file : str
         The file (as the user named it), or ``"<upload>"``.
     row : int or None
-        1-based data row (the header is row 0; the first data row is 1), or None when the
+        spreadsheet row (the header is row 1, the first position row 2), or None when the
         problem concerns the whole file or column.
     column : str or None
         The column, key or field.

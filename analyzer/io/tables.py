@@ -1,0 +1,63 @@
+"""Read a tabular file (.csv, .xlsx, .parquet) into a DataFrame with file-level errors."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer.errors import InputError
+
+SUPPORTED = (".csv", ".xlsx", ".parquet")
+
+
+def read_table(source: str | Path | bytes, name: str | None = None) -> pd.DataFrame:
+    """Read a table as strings-preserving DataFrame.
+
+    Parameters
+    ----------
+    source : path or bytes
+        A file path, or the raw bytes of an upload (then ``name`` gives its file name,
+        whose extension picks the format).
+    name : str, optional
+        The name used in error messages (defaults to the path).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as in the file, lower-cased and stripped; cells as read (CSV cells are kept
+        as text and parsed by the caller, so that "abc" in a numeric column is reported,
+        not silently turned into NaN).
+
+    Raises
+    ------
+    InputError
+        When the file is missing, unreadable, empty or of an unsupported type.
+    """
+    label = name or str(source if not isinstance(source, bytes) else "<upload>")
+    suffix = Path(name or (source if not isinstance(source, bytes) else "")).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise InputError.single(
+            label, None, None, f"unsupported file type '{suffix or '?'}'; allowed: "
+            + ", ".join(SUPPORTED)
+        )
+    try:
+        handle = io.BytesIO(source) if isinstance(source, bytes) else source
+        if isinstance(handle, (str, Path)) and not Path(handle).is_file():
+            raise InputError.single(label, None, None, "file not found")
+        if suffix == ".csv":
+            frame = pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            frame = pd.read_excel(handle, dtype=object, engine="openpyxl")
+            frame = frame.astype(object).where(frame.notna(), "")
+        else:
+            frame = pd.read_parquet(handle)
+    except InputError:
+        raise
+    except Exception as exc:  # any parser failure is the user's file, not our bug
+        raise InputError.single(label, None, None, f"cannot read the file: {exc}") from exc
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    if frame.empty:
+        raise InputError.single(label, None, None, "the file has no data rows")
+    return frame

@@ -1,0 +1,208 @@
+"""Aggregation of sub-module capital into minimum capital (Rule 2, Rule 8 Art. 47/53/69-70,
+Rule 9 Art. 43, Rule 12 Art. 120, 金规〔2023〕5号 一).
+
+All functions take arrays whose last axis is the sub-module vector (``charges.SUBMODULES``)
+so that one call aggregates one portfolio or a million simulated ones. The optimiser builds its
+second-order cones from :func:`correlation_factors` — the same matrices, never re-typed.
+
+    market   = sqrt(v' M v),  v = (IR, EQ, RE, OS_FI, OS_EQ, FX),
+               OS_x = sqrt(D^2 + 2 rho D E + E^2)
+    credit   = sqrt(s^2 + 2 rho s d + d^2)
+    MC*      = sqrt(u' T u),  u = (life insurance, non-life insurance, market, credit)
+    quantifiable = (MC* - LA) x (1 + k_size)
+    control  = Q x quantifiable
+    minimum  = quantifiable + control + additional
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from analyzer.solvency.charges import SUBMODULE_INDEX, SUBMODULES
+from analyzer.solvency.regime import Regime
+
+MARKET_ORDER = ("interest_rate", "equity", "real_estate", "overseas_fixed_income",
+                "overseas_equity", "fx")
+
+
+@dataclass(frozen=True)
+class Constants:
+    """What does not depend on the investments (CNY, fractions)."""
+
+    life_insurance: float
+    nonlife_insurance: float
+    loss_absorption: float
+    size_coefficient: float
+    control_q: float
+    additional: float
+
+
+@dataclass(frozen=True)
+class Matrices:
+    """The correlation matrices of a regime and company type."""
+
+    market: np.ndarray  # 6 x 6
+    top: np.ndarray  # 4 x 4 (life, nonlife, market, credit)
+    rho_overseas_fi: float
+    rho_overseas_eq: float
+    rho_credit: float
+
+
+def matrices(regime: Regime, company_type: str) -> Matrices:
+    """Load the aggregation matrices for a company type (``life``, ``pc``, ``reinsurer``)."""
+    t = regime.tables["aggregation"]
+    return Matrices(
+        market=np.asarray(t["market"]["matrix"], dtype=float),
+        top=np.asarray(t["top_level"][company_type], dtype=float),
+        rho_overseas_fi=float(t["overseas_fixed_income"]["rho_developed_emerging"]),
+        rho_overseas_eq=float(t["overseas_equity"]["rho_developed_emerging"]),
+        rho_credit=float(t["credit"]["rho_spread_default"]),
+    )
+
+
+def pair(a: np.ndarray, b: np.ndarray, rho: float) -> np.ndarray:
+    """sqrt(a^2 + 2 rho a b + b^2), elementwise."""
+    return np.sqrt(np.maximum(a * a + 2.0 * rho * a * b + b * b, 0.0))
+
+
+def quad(v: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """sqrt(v' M v) over the last axis."""
+    return np.sqrt(np.maximum(np.einsum("...i,ij,...j->...", v, m, v), 0.0))
+
+
+def size_coefficient(total_assets: float, company_type: str, regime: Regime) -> float:
+    """Size coefficient k of 金规〔2023〕5号 一 (0, -0.05 or -0.10; 0 before 2023-09)."""
+    bands = regime.table("size", "size_coefficient")[company_type]
+    k = 0.0
+    for band in bands:
+        if total_assets >= band["from"]:
+            k = band["k"]
+    return float(k)
+
+
+def control_q(sarmra_score: float, regime: Regime) -> float:
+    """Control-risk factor Q of Rule 12 Art. 120 for a SARMRA score (0-100)."""
+    for band in regime.table("control", "control_risk")["bands"]:
+        if band["lower"] <= sarmra_score <= band["upper"]:
+            return float(band["slope"] * sarmra_score + band["intercept"])
+    raise ValueError(f"SARMRA score {sarmra_score} outside 0-100")
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """Aggregated capital (arrays of the batch shape, or floats for one portfolio)."""
+
+    submodules: np.ndarray  # (..., 10)
+    market_vector: np.ndarray  # (..., 6)
+    market: np.ndarray
+    credit: np.ndarray
+    undiversified: np.ndarray  # life + nonlife + market + credit
+    diversified: np.ndarray  # MC* before loss absorption
+    quantifiable: np.ndarray
+    control: np.ndarray
+    minimum_capital: np.ndarray
+    gradient: np.ndarray | None  # d minimum / d submodule (..., 10)
+    insurance_gradient: np.ndarray | None  # d minimum / d (life, nonlife) (..., 2)
+
+    @property
+    def diversification(self) -> np.ndarray:
+        """Diversification benefit: undiversified sum minus MC* (>= 0)."""
+        return self.undiversified - self.diversified
+
+
+def aggregate(submodules: np.ndarray, constants: Constants, mats: Matrices,
+              gradient: bool = False) -> Aggregation:
+    """Aggregate sub-module capital (CNY, last axis = ``SUBMODULES``) into minimum capital.
+
+    Parameters
+    ----------
+    submodules : array (..., 10), CNY, each entry >= 0
+    constants : the non-investment inputs
+    mats : correlation matrices of the regime and company type
+    gradient : also return d minimum_capital / d submodule (for Euler contributions)
+    """
+    s = np.asarray(submodules, dtype=float)
+    i = SUBMODULE_INDEX
+    os_fi = pair(s[..., i["overseas_fixed_income_developed"]],
+                 s[..., i["overseas_fixed_income_emerging"]], mats.rho_overseas_fi)
+    os_eq = pair(s[..., i["overseas_equity_developed"]],
+                 s[..., i["overseas_equity_emerging"]], mats.rho_overseas_eq)
+    v = np.stack([s[..., i["interest_rate"]], s[..., i["equity"]], s[..., i["real_estate"]],
+                  os_fi, os_eq, s[..., i["fx"]]], axis=-1)
+    market = quad(v, mats.market)
+    credit = pair(s[..., i["spread"]], s[..., i["default"]], mats.rho_credit)
+    life = np.broadcast_to(constants.life_insurance, market.shape)
+    nonlife = np.broadcast_to(constants.nonlife_insurance, market.shape)
+    u = np.stack([life, nonlife, market, credit], axis=-1)
+    diversified = quad(u, mats.top)
+    scale = 1.0 + constants.size_coefficient
+    quantifiable = (diversified - constants.loss_absorption) * scale
+    control = constants.control_q * quantifiable
+    minimum = quantifiable + control + constants.additional
+    grad = ins_grad = None
+    if gradient:
+        total_scale = scale * (1.0 + constants.control_q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d_u = np.where(diversified[..., None] > 0,
+                           np.einsum("ij,...j->...i", mats.top, u) / diversified[..., None], 0.0)
+            d_v = np.where(market[..., None] > 0,
+                           np.einsum("ij,...j->...i", mats.market, v) / market[..., None], 0.0)
+            d_market = d_u[..., 2:3] * d_v  # (..., 6)
+            d_credit = d_u[..., 3]
+
+            def d_pair(a, b, rho, total):
+                da = np.where(total > 0, (a + rho * b) / total, 0.0)
+                db = np.where(total > 0, (b + rho * a) / total, 0.0)
+                return da, db
+
+            fi_d, fi_e = d_pair(s[..., i["overseas_fixed_income_developed"]],
+                                s[..., i["overseas_fixed_income_emerging"]],
+                                mats.rho_overseas_fi, os_fi)
+            eq_d, eq_e = d_pair(s[..., i["overseas_equity_developed"]],
+                                s[..., i["overseas_equity_emerging"]], mats.rho_overseas_eq,
+                                os_eq)
+            sp, de = d_pair(s[..., i["spread"]], s[..., i["default"]], mats.rho_credit, credit)
+        grad = np.stack([
+            d_market[..., 0], d_market[..., 1], d_market[..., 2],
+            d_market[..., 3] * fi_d, d_market[..., 3] * fi_e,
+            d_market[..., 4] * eq_d, d_market[..., 4] * eq_e,
+            d_market[..., 5], d_credit * sp, d_credit * de,
+        ], axis=-1) * total_scale
+        ins_grad = d_u[..., :2] * total_scale
+    return Aggregation(
+        submodules=s, market_vector=v, market=market, credit=credit,
+        undiversified=life + nonlife + market + credit, diversified=diversified,
+        quantifiable=quantifiable, control=control, minimum_capital=minimum,
+        gradient=grad, insurance_gradient=ins_grad,
+    )
+
+
+def correlation_factors(mats: Matrices) -> dict[str, np.ndarray]:
+    """Square-root factors L with L L' = matrix, for second-order cones ``||L' x||``.
+
+    Uses an eigen-decomposition (the matrices are positive semi-definite, not always
+    definite), so ``||L' x||^2 = x' M x`` holds exactly for every x.
+    """
+
+    def root(m: np.ndarray) -> np.ndarray:
+        w, q = np.linalg.eigh(m)
+        return q * np.sqrt(np.clip(w, 0.0, None))
+
+    def pair_matrix(rho: float) -> np.ndarray:
+        return np.array([[1.0, rho], [rho, 1.0]])
+
+    return {
+        "market": root(mats.market),
+        "top": root(mats.top),
+        "overseas_fixed_income": root(pair_matrix(mats.rho_overseas_fi)),
+        "overseas_equity": root(pair_matrix(mats.rho_overseas_eq)),
+        "credit": root(pair_matrix(mats.rho_credit)),
+    }
+
+
+__all__ = [
+    "MARKET_ORDER", "SUBMODULES", "Aggregation", "Constants", "Matrices", "aggregate",
+    "control_q", "correlation_factors", "matrices", "size_coefficient",
+]

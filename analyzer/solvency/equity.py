@@ -1,0 +1,125 @@
+"""Equity price risk of directly held domestic equity (Rule 8 Art. 24-37).
+
+Stocks (Art. 26, with k1 from the stock book's P&L and k2 by index membership and holding
+period per regime), funds (Art. 30-33), convertibles (Art. 34), unlisted equity (Art. 27;
+金规〔2023〕5号 (八)), long-term equity investments (Art. 28), preferred shares and financial
+perpetual bonds (Art. 36). PE/VC funds and REITs are in :mod:`look_through`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analyzer.solvency.charges import ChargeContext, lookup, make_charges
+
+
+def stock_k1(book_value: float, purchase_cost: float) -> float:
+    """Portfolio P&L coefficient k1 of Rule 8 Art. 26.
+
+    Parameters
+    ----------
+    book_value, purchase_cost : totals over all directly held stocks, CNY
+
+    Returns
+    -------
+    float
+        x = (book - cost) / cost; k1 = 1 if x >= 1, x^2 if 0 <= x < 1, -x^2 if -1 <= x < 0
+        (and -1 below -1).
+    """
+    if purchase_cost <= 0:
+        return 0.0
+    x = (book_value - purchase_cost) / purchase_cost
+    if x >= 1:
+        return 1.0
+    if x >= 0:
+        return x * x
+    if x >= -1:
+        return -x * x
+    return -1.0
+
+
+def stock_k2(ctx: ChargeContext, stocks: pd.DataFrame) -> np.ndarray:
+    """k2 per stock from the regime's buckets (index membership, board, holding period)."""
+    buckets = ctx.regime.table("equity", "stock_k2")["buckets"]
+    n = len(stocks)
+    matches = np.full((len(buckets), n), np.nan)
+    held = stocks["holding_years"].to_numpy()
+    for b, bucket in enumerate(buckets):
+        ok = np.ones(n, dtype=bool)
+        if bucket["member"] != "any":
+            ok &= stocks[bucket["member"]].to_numpy(dtype=bool)
+        if bucket["board"] != "any":
+            ok &= stocks["board"].to_numpy() == bucket["board"]
+        if bucket["min_holding_years"] > 0:
+            ok &= held > bucket["min_holding_years"]
+        matches[b, ok] = bucket["k2"]
+    if len(buckets) == 0:
+        return np.zeros(n)
+    if ctx.options.overlapping_k2 == "sum":
+        return np.nansum(matches, axis=0)
+    return np.minimum(np.nan_to_num(np.nanmin(np.where(np.isnan(matches), np.inf, matches),
+                                              axis=0), posinf=0.0), 0.0)
+
+
+def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
+    """Equity charges of directly held domestic equity."""
+    f = ctx.frame
+    out = []
+    at = f["asset_type"].to_numpy()
+
+    stock = ctx.of_type("stock")
+    if stock.any():
+        s = f[stock]
+        t = ctx.regime.table("equity", "stock")
+        boards = s["board"].to_numpy().copy()
+        if ctx.options.bse_board == "main":
+            boards[boards == "bse"] = "main"
+        rf0 = lookup(boards, t["rf0"])
+        k1 = stock_k1(float(s["market_value"].sum()), float(s["purchase_cost"].sum()))
+        k2 = stock_k2(ctx, s)
+        art = t["article"] + "; k2: " + ctx.regime.table("equity", "stock_k2")["article"]
+        out.append(make_charges(ctx, stock, "equity", rf0, k1 + k2, "listed stock", art))
+
+    funds_t = ctx.regime.table("equity", "funds")
+    funds = ctx.of_type(*funds_t["rf0"].keys())
+    if funds.any():
+        out.append(make_charges(ctx, funds, "equity", lookup(at[funds], funds_t["rf0"]), 0.0,
+                                "securities fund", funds_t["article"]))
+
+    conv = ctx.of_type("convertible_bond")
+    if conv.any():
+        t = ctx.regime.table("equity", "convertible_bond")
+        out.append(make_charges(ctx, conv, "equity", t["rf0"], 0.0, "convertible bond",
+                                t["article"]))
+
+    unlisted = ctx.of_type("unlisted_equity")
+    if unlisted.any():
+        t = ctx.regime.table("equity", "unlisted_equity")
+        se = f["strategic_emerging"].to_numpy()[unlisted]
+        rf0 = np.where(se, t["rf0_strategic_emerging"], t["rf0"])
+        out.append(make_charges(ctx, unlisted, "equity", rf0, 0.0, "unlisted equity",
+                                t["article"]))
+
+    ltei = ctx.of_type("long_term_equity_investment")
+    if ltei.any():
+        t = ctx.regime.table("equity", "long_term_equity_investment")
+        rf0 = lookup(f["investee"].to_numpy()[ltei], t["rf0"])
+        out.append(make_charges(ctx, ltei, "equity", rf0, 0.0, "long-term equity investment",
+                                t["article"]))
+
+    pref = ctx.of_type("preferred_share", "perpetual_bond")
+    if pref.any():
+        t = ctx.regime.table("equity", "preferred_and_perpetual")
+        p = f[pref]
+        issuer = p["issuer_type"].to_numpy()
+        clause = p["conversion_clause"].to_numpy(dtype=bool)
+        met = p["issuer_ratios_met"].to_numpy(dtype=bool)
+        financial = issuer != "non_financial"
+        rf0 = np.where(clause, lookup(issuer, t["with_clause"]), lookup(issuer, t["no_clause"]))
+        rf0 = np.where(financial & clause & ~met, t["not_met"], rf0)
+        rf0 = np.where(~financial, np.where(clause, t["non_financial_with_conversion"],
+                                            t["non_financial_without_conversion"]), rf0)
+        out.append(make_charges(ctx, pref, "equity", rf0, 0.0,
+                                "preferred share / perpetual capital bond", t["article"]))
+    return out

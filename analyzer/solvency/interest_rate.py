@@ -1,0 +1,36 @@
+"""Interest-rate risk of P&C insurers and reinsurers: the duration factor (Rule 8 Art. 11, 14, 17).
+
+RF0 = D (a D + b) on the bands of modified duration D; the capital is the arithmetic sum over
+domestic bonds. Life insurers use the scenario method of :mod:`life_interest_rate`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analyzer.solvency.charges import ChargeContext, make_charges
+
+
+def duration_factor(duration: np.ndarray, bands: tuple) -> np.ndarray:
+    """RF0 of Rule 8 Art. 14 for modified durations (years)."""
+    d = np.asarray(duration, dtype=float)
+    out = np.zeros_like(d)
+    lower = 0.0
+    for band in bands:
+        inside = (d > lower) & (d <= band["upper"])
+        out = np.where(inside, d * (band["a"] * d + band["b"]), out)
+        lower = band["upper"]
+    return out
+
+
+def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
+    """Duration-factor charges (P&C and reinsurers only)."""
+    if ctx.company.company_type == "life":
+        return []
+    t = ctx.regime.table("interest_rate", "pc_duration_factor")
+    mask = ctx.of_type(*t["scope"])
+    if not mask.any():
+        return []
+    rf0 = duration_factor(ctx.frame["modified_duration"].to_numpy()[mask], t["bands"])
+    return [make_charges(ctx, mask, "interest_rate", rf0, 0.0, "duration factor", t["article"])]

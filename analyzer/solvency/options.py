@@ -1,0 +1,68 @@
+"""Every interpretation the rule texts leave open, as a named option with a default.
+
+See ``../shared/docs/contract.md`` section 7 and the Gaps of ``regulatory-parameters.md``.
+Defaults are the contract's; changing one is a documented, visible choice.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EngineOptions(BaseModel):
+    """Interpretation switches of the capital engine."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    clamp_k: bool = Field(
+        True,
+        description="Clamp K = sum(k_i) to [-0.25, 0.25] (Rule 8 Art. 7) also when the "
+        "2023-09/2025-12 k2 and a negative k1 would go below (contract 7.1; Gap 3).",
+    )
+    overlapping_k2: Literal["most_favourable", "sum"] = Field(
+        "most_favourable",
+        description="A stock in several k2 buckets (STAR and CSI 300, CSI 300 and dividend "
+        "low-vol): take the lowest k2, or add them (Gap 2).",
+    )
+    bse_board: Literal["growth", "main"] = Field(
+        "growth",
+        description="北交所 stocks are not named in Rule 8 Art. 26: 'growth' charges them like "
+        "ChiNext/STAR (0.45), 'main' like the main board (0.35) (Gap 2).",
+    )
+    strategic_emerging_layer_coefficient: bool = Field(
+        True,
+        description="The 0.4 of 金规〔2023〕5号 (八) is an RF0 to which the look-through "
+        "K_p still applies (contract 7.5); False charges a flat 0.4.",
+    )
+    reit_underlying: Literal["unlisted_equity", "real_estate"] = Field(
+        "unlisted_equity",
+        description="RF0 of a looked-through public infrastructure REIT's underlying (Gap 5): "
+        "the project company's equity (0.41, equity risk) or real estate (0.15).",
+    )
+    concentration_basis: Literal["full_exposure", "excess"] = Field(
+        "full_exposure",
+        description="Counterparty concentration add-on EX x RF0 x 0.4 on every related asset "
+        "(contract 7.3), or only on the share of the exposure above the threshold.",
+    )
+    class_concentration: bool = Field(
+        True,
+        description="Apply Rule 8 Art. 66 (k = 0.2) to directly held equity, other financial "
+        "and overseas assets when their class exceeds its ratio cap.",
+    )
+    local_government_credit_exempt: bool = Field(
+        True,
+        description="Local-government bonds count as 政府债券 for Rule 9 Art. 10 (no credit "
+        "charge) (regulatory-parameters §3.1).",
+    )
+    overseas_default_currency: Literal["USD", "HKD", "EUR", "GBP", "other"] = Field(
+        "USD",
+        description="Currency of an overseas position whose `currency` is blank (FX risk, "
+        "Rule 8 Art. 55-59).",
+    )
+    equity_cap_basis: Literal["prior_quarter", "resulting"] = Field(
+        "prior_quarter",
+        description="Which comprehensive ratio picks the equity-cap tier: the prior quarter's "
+        "(the rule) or the one the portfolio itself gives.",
+    )

@@ -1,0 +1,141 @@
+"""Result objects of the capital engine: immutable, with their breakdown and their regime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analyzer.compliance import ComplianceResult
+
+
+@dataclass(frozen=True)
+class SciTechView:
+    """What measures 15-16 ask for: the sci-tech share and the capital relief of newer rules.
+
+    Attributes
+    ----------
+    share : float
+        Market value of ``sci_tech`` positions / total invested, fraction.
+    value : float
+        Market value of sci-tech positions, CNY.
+    target : float
+        The company's target share (``[targets] sci_tech_share``), fraction.
+    capital : float
+        Stand-alone capital of the sci-tech positions (sum of their charges), this regime.
+    capital_baseline : float
+        The same under ``baseline_regime`` (``cross2-2022``).
+    minimum_capital_baseline : float
+        Minimum capital of the whole portfolio under the baseline regime.
+    relief : float
+        minimum_capital_baseline - minimum_capital (CNY): what the newer rules release.
+    comprehensive_ratio_baseline, core_ratio_baseline : float
+    """
+
+    share: float
+    value: float
+    target: float
+    capital: float
+    capital_baseline: float
+    minimum_capital_baseline: float
+    relief: float
+    comprehensive_ratio_baseline: float
+    core_ratio_baseline: float
+    baseline_regime: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class SolvencyResult:
+    """The solvency of a portfolio under one regime.
+
+    Money in CNY, ratios as fractions. ``charges`` is the full trace: one row per capital
+    charge with the article it comes from; ``holdings`` one row per (position, module) with
+    its Euler contribution ``marginal_capital``; ``euler`` the contributions that are not
+    holdings (insurance risks, the liabilities' interest-rate position, loss absorption,
+    additional capital). ``holdings.marginal_capital.sum() + sum(euler.values())`` equals
+    ``minimum_capital``.
+    """
+
+    regime: str
+    company: str
+    company_type: str
+    actual_capital: float
+    core_capital: float
+    minimum_capital: float
+    core_ratio: float
+    comprehensive_ratio: float
+    quantifiable: float
+    control: float
+    additional: float
+    market: dict[str, float]
+    credit: dict[str, float]
+    insurance: dict[str, float]
+    diversification: float
+    loss_absorption: float
+    size_coefficient: float
+    control_q: float
+    submodules: dict[str, float]
+    capital_tiers: dict[str, float]
+    euler: dict[str, float]
+    life_interest_rate: dict[str, Any] | None
+    total_invested: float
+    compliance: ComplianceResult
+    thresholds: dict[str, float]
+    holdings: pd.DataFrame = field(repr=False)
+    charges: pd.DataFrame = field(repr=False)
+    scitech: SciTechView | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def investment_capital(self) -> float:
+        """Sum of the holdings' Euler contributions (CNY)."""
+        return float(self.holdings["marginal_capital"].sum())
+
+    def top_consumers(self, n: int = 10) -> pd.DataFrame:
+        """The n positions with the largest Euler contributions."""
+        by_pos = self.holdings.groupby("id", sort=False).agg(
+            asset_type=("asset_type", "first"), asset_class=("asset_class", "first"),
+            exposure=("exposure", "max"), capital=("capital", "sum"),
+            marginal_capital=("marginal_capital", "sum"))
+        return by_pos.sort_values("marginal_capital", ascending=False).head(n).reset_index()
+
+    def to_dict(self, holdings: bool = True) -> dict[str, Any]:
+        """The JSON of contract section 5 (plus added keys)."""
+        out: dict[str, Any] = {
+            "regime": self.regime,
+            "company": self.company,
+            "company_type": self.company_type,
+            "actual_capital": self.actual_capital,
+            "core_capital": self.core_capital,
+            "minimum_capital": self.minimum_capital,
+            "core_ratio": self.core_ratio,
+            "comprehensive_ratio": self.comprehensive_ratio,
+            "quantifiable": self.quantifiable,
+            "control": self.control,
+            "additional": self.additional,
+            "market": dict(self.market),
+            "credit": dict(self.credit),
+            "insurance": dict(self.insurance),
+            "diversification": self.diversification,
+            "loss_absorption": self.loss_absorption,
+            "size_coefficient": self.size_coefficient,
+            "control_q": self.control_q,
+            "submodules": dict(self.submodules),
+            "capital_tiers": dict(self.capital_tiers),
+            "euler": dict(self.euler),
+            "total_invested": self.total_invested,
+            "thresholds": dict(self.thresholds),
+            "compliance": self.compliance.to_dict(),
+            "scitech": self.scitech.to_dict() if self.scitech else None,
+            "life_interest_rate": self.life_interest_rate,
+            "options": dict(self.options),
+        }
+        if holdings:
+            cols = ["id", "module", "exposure", "factor", "capital", "marginal_capital"]
+            out["holdings"] = self.holdings[cols].to_dict(orient="records")
+        return out
