@@ -155,7 +155,7 @@ def build_capital_map(
     ctx = ChargeContext(frame, regime, company, options)
     charges, life = build_charges(ctx, holdings.source)
     if life is not None:
-        charges = charges[~((charges["submodule"] == "interest_rate"))]
+        charges = charges[~(charges["submodule"] == "interest_rate")]
     sub = charges["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=int)
     cls = members[charges["position"].to_numpy()]
     A = np.zeros((len(SUBMODULES), n))

@@ -118,10 +118,7 @@ def load_regime(name: str = DEFAULT_REGIME) -> Regime:
         )
     meta, tables = _raw_tables(name)
     base = meta.get("base") or None
-    if base:
-        merged = _merge(_unfreeze(load_regime(base).tables), tables)
-    else:
-        merged = tables
+    merged = _merge(_unfreeze(load_regime(base).tables), tables) if base else tables
     return Regime(
         name=meta["name"],
         title=meta.get("title", ""),

@@ -1,0 +1,85 @@
+"""``analyzer solvency``: the solvency report of a portfolio."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from analyzer.errors import InputError
+
+
+class Format(str, Enum):
+    """Output formats."""
+
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class Unit(str, Enum):
+    """Money units for the table."""
+
+    yi = "yi"
+    wan = "wan"
+    cny = "cny"
+
+
+def solvency(
+    holdings: Path = typer.Argument(..., help="Holdings file (.csv, .xlsx, .parquet), one row "
+                                    "per position (contract section 1)."),
+    company: Path = typer.Option(..., "--company", "-c", help="Company file (.toml): capital, "
+                                 "insurance-risk capital, liabilities."),
+    regime: str = typer.Option("cross2-2025-12", "--regime", "-r",
+                               help="Regulatory regime; see `analyzer regimes`."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or xlsx."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file "
+                                       "(required for xlsx; optional for json)."),
+    unit: Unit = typer.Option(Unit.yi, "--unit", help="Money unit of the table: yi (亿元), "
+                              "wan (万元) or cny."),
+    top: int = typer.Option(10, "--top", help="How many largest capital consumers to list."),
+) -> None:
+    """Solvency of a portfolio: ratios, capital by module, compliance, top consumers, sci-tech.
+
+    Computes C-ROSS II minimum capital for the investment portfolio (market risk, Rule 8;
+    credit risk, Rule 9; look-through, Rule 7; concentration, Rule 8 Art. 60-67), aggregates it
+    with the company's insurance risks (Rule 2), and reports the core and comprehensive ratios
+    against the 50% / 100% minimums and 60% / 120% watch levels.
+    """
+    from analyzer.io import read_company, read_holdings
+    from analyzer.report.files import atomic_write, to_json
+    from analyzer.solvency.engine import evaluate
+    from analyzer.solvency.regime import load_regime
+
+    if format is Format.xlsx and output is None:
+        raise InputError.single("--output", None, None, "--format xlsx needs --output FILE.xlsx")
+    reg = load_regime(regime)
+    h = read_holdings(holdings)
+    c = read_company(company)
+    result = evaluate(h, c, reg)
+    if format is Format.json:
+        text = to_json(result.to_dict())
+        if output:
+            atomic_write(output, lambda p: p.write_text(text + "\n", encoding="utf-8"))
+        else:
+            sys.stdout.write(text + "\n")
+    elif format is Format.xlsx:
+        from analyzer.report import solvency_xlsx
+
+        solvency_xlsx.write(result, output)
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        from rich.console import Console
+
+        from analyzer.report import solvency_text
+
+        console = Console(width=140, soft_wrap=False)
+        solvency_text.render(result, console, unit=unit.value,
+                             targets=(c.targets.comprehensive, c.targets.core), top=top)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the CLI."""
+    app.command("solvency")(solvency)

@@ -1,0 +1,57 @@
+"""The solvency workbook (``analyzer solvency --format xlsx --output FILE``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer.report.files import atomic_write
+from analyzer.solvency.result import SolvencyResult
+
+
+def summary_frame(result: SolvencyResult) -> pd.DataFrame:
+    """Key figures as a two-column table (item, value)."""
+    rows = [
+        ("company", result.company), ("company type", result.company_type),
+        ("regime", result.regime), ("comprehensive ratio", result.comprehensive_ratio),
+        ("core ratio", result.core_ratio), ("actual capital (CNY)", result.actual_capital),
+        ("core capital (CNY)", result.core_capital),
+        ("minimum capital (CNY)", result.minimum_capital),
+        ("quantifiable (CNY)", result.quantifiable), ("control risk (CNY)", result.control),
+        ("control Q", result.control_q), ("size coefficient", result.size_coefficient),
+        ("additional (CNY)", result.additional),
+        ("diversification (CNY)", result.diversification),
+        ("loss absorption (CNY)", result.loss_absorption),
+        ("total invested (CNY)", result.total_invested),
+    ]
+    for k, v in result.market.items():
+        rows.append((f"market: {k} (CNY)", v))
+    for k, v in result.credit.items():
+        rows.append((f"credit: {k} (CNY)", v))
+    for k, v in result.euler.items():
+        rows.append((f"Euler contribution: {k} (CNY)", v))
+    if result.scitech:
+        for k, v in result.scitech.to_dict().items():
+            rows.append((f"sci-tech: {k}", v))
+    for k, v in result.options.items():
+        rows.append((f"option: {k}", str(v)))
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def write(result: SolvencyResult, path: str | Path) -> Path:
+    """Write the workbook atomically: Summary, Holdings, Charges (trace), Compliance."""
+
+    def _write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            summary_frame(result).to_excel(xl, sheet_name="Summary", index=False)
+            result.holdings.drop(columns=["position"]).to_excel(
+                xl, sheet_name="Holdings", index=False)
+            result.charges.drop(columns=["position"]).to_excel(
+                xl, sheet_name="Charges", index=False)
+            result.compliance.to_frame().to_excel(xl, sheet_name="Compliance", index=False)
+            pd.DataFrame({"submodule": list(result.submodules),
+                          "capital": list(result.submodules.values())}).to_excel(
+                xl, sheet_name="Submodules", index=False)
+
+    return atomic_write(path, _write)
