@@ -1,0 +1,71 @@
+"""``analyzer regimes``: the bundled regulatory regimes and what each changed."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+
+import typer
+
+from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes, load_regime
+
+
+class RegimesFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def describe() -> list[dict]:
+    """One record per bundled regime, oldest first."""
+    out = []
+    for name in available_regimes():
+        regime = load_regime(name)
+        out.append({
+            "name": regime.name,
+            "default": regime.name == DEFAULT_REGIME,
+            "title": regime.title,
+            "effective": regime.effective,
+            "notice": regime.notice,
+            "base": regime.base,
+            "lineage": list(regime.lineage()),
+            "changes": list(regime.changes),
+        })
+    return out
+
+
+def render_table(records: list[dict]) -> str:
+    """Plain-text listing, one block per regime."""
+    lines = []
+    for rec in records:
+        mark = "  (default)" if rec["default"] else ""
+        lines.append(f"{rec['name']}{mark}")
+        lines.append(f"  title:     {rec['title']}")
+        lines.append(f"  effective: {rec['effective']}")
+        lines.append(f"  notice:    {rec['notice']}")
+        lines.append(f"  base:      {rec['base'] or '-'}"
+                     + (f"   (lineage: {' -> '.join(rec['lineage'])})" if rec["base"] else ""))
+        lines.append("  changes:")
+        lines.extend(f"    - {change}" for change in rec["changes"])
+        lines.append("")
+    return "\n".join(lines)
+
+
+def regimes(
+    fmt: RegimesFormat = typer.Option(RegimesFormat.table, "--format",
+                                      help="table (default) or json."),
+) -> None:
+    records = describe()
+    if fmt is RegimesFormat.json:
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_table(records))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``analyzer regimes`` to the application."""
+    app.command(
+        "regimes",
+        help="List the bundled regulatory regimes (--regime names): title, effective date, "
+        "notice, the regime each builds on, and what it changed. The default is marked.",
+        short_help="List the regulatory regimes.",
+    )(regimes)
