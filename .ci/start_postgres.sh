@@ -9,6 +9,11 @@
 #   export ANALYZER_TEST_POSTGRES_URL=postgresql+psycopg2://postgres@127.0.0.1:PORT/analyzer_test
 #   export ANALYZER_TEST_POSTGRES_PGDATA=/tmp/...   (stop it with: pg_ctl -D "$DIR" stop)
 # Everything else goes to stderr. Trust authentication, loopback only: test use only.
+#
+#   bash .ci/start_postgres.sh --stop
+#
+# stops the server of $ANALYZER_TEST_POSTGRES_PGDATA (as exported above) and removes its
+# temporary directory.
 set -euo pipefail
 
 log() { echo "start_postgres.sh: $*" >&2; }
@@ -24,6 +29,29 @@ if [ -z "$bindir" ]; then
     log "no PostgreSQL server found under /usr/lib/postgresql/*/bin;" \
         "run .ci/install_system_deps.sh (apt-get install postgresql) first"
     exit 1
+fi
+
+# as_pg CMD...: run as the postgres system user when we are root (initdb refuses root).
+if [ "$(id -u)" -eq 0 ]; then
+    as_pg() { runuser -u postgres -- "$@"; }
+else
+    as_pg() { "$@"; }
+fi
+
+if [ "${1:-}" = "--stop" ]; then
+    pgdata="${ANALYZER_TEST_POSTGRES_PGDATA:-}"
+    if [ -z "$pgdata" ] || [ ! -d "$pgdata" ]; then
+        log "nothing to stop (ANALYZER_TEST_POSTGRES_PGDATA unset or missing)"
+        exit 0
+    fi
+    case "$pgdata" in
+        /tmp/analyzer-pg.*/data) ;;
+        *) log "refusing to stop/remove $pgdata: not a cluster made by this script"; exit 1 ;;
+    esac
+    as_pg "$bindir/pg_ctl" -D "$pgdata" -m fast -w stop >&2 || true
+    rm -rf "$(dirname "$pgdata")"
+    log "stopped and removed $pgdata"
+    exit 0
 fi
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -43,16 +71,12 @@ fi
 pgdata_root="$(mktemp -d /tmp/analyzer-pg.XXXXXX)"
 pgdata="$pgdata_root/data"
 
-# as_pg CMD...: run as the postgres system user when we are root (initdb refuses root).
 if [ "$(id -u)" -eq 0 ]; then
     if ! id postgres >/dev/null 2>&1; then
         log "system user 'postgres' is missing (it comes with the postgresql package)"
         exit 1
     fi
     chown postgres: "$pgdata_root"
-    as_pg() { runuser -u postgres -- "$@"; }
-else
-    as_pg() { "$@"; }
 fi
 
 log "PostgreSQL binaries: $bindir; cluster: $pgdata; port: $port"

@@ -61,8 +61,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "perm.delete": ("删除情景", "delete scenarios"),
     # notices
     "notice.denied": (
-        "无权操作：{role}不能{permission}。",
-        "Not allowed: a {role} may not {permission}.",
+        "无权操作：{role}角色不能{permission}。",
+        "Not allowed: the {role} role may not {permission}.",
     ),
     "notice.login_required": ("请先登录。", "Please log in first."),
     "notice.error": ("出错了：{message}", "Error: {message}"),

@@ -169,8 +169,9 @@ def load_or_create_secret(data_dir: Path) -> str:
             if key:
                 return key
             time.sleep(0.02)  # the creator has not written it yet
-        raise SettingsError(f"secret key file {path} is empty; delete it or set "
-                            "ANALYZER_SECRET_KEY") from None
+        raise SettingsError(
+            f"secret key file {path} is empty; delete it or set ANALYZER_SECRET_KEY"
+        ) from None
     key = secrets.token_hex(32)
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(key + "\n")

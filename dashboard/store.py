@@ -67,8 +67,7 @@ class ScenarioNameTaken(StoreError, ValueError):
 
     def __init__(self, name: str, company_name: str) -> None:
         super().__init__(
-            f"a scenario named {name!r} already exists for {company_name!r}; "
-            "choose another name"
+            f"a scenario named {name!r} already exists for {company_name!r}; choose another name"
         )
         self.name = name
         self.company_name = company_name
