@@ -9,76 +9,90 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from analyzer.io.company import Capital
 from analyzer.solvency.regime import Regime
 
 
 @dataclass(frozen=True)
 class AdmittedCapital:
-    """Capital by tier after the limits (CNY)."""
+    """Capital by tier after the limits (CNY); floats, or arrays of the batch shape."""
 
-    core_tier1: float
-    core_tier2: float
-    supplementary_tier1: float
-    supplementary_tier2: float
-    excluded: float  # sum cut by the limits (capital-type liability)
+    core_tier1: float | np.ndarray
+    core_tier2: float | np.ndarray
+    supplementary_tier1: float | np.ndarray
+    supplementary_tier2: float | np.ndarray
+    excluded: float | np.ndarray  # sum cut by the limits (capital-type liability)
 
     @property
-    def core(self) -> float:
+    def core(self) -> float | np.ndarray:
         """Core capital (核心资本)."""
         return self.core_tier1 + self.core_tier2
 
     @property
-    def actual(self) -> float:
+    def actual(self) -> float | np.ndarray:
         """Actual capital (实际资本) = core + supplementary."""
         return self.core + self.supplementary_tier1 + self.supplementary_tier2
 
 
-def admitted_capital(capital: Capital, regime: Regime, core_tier1_change: float = 0.0
-                     ) -> AdmittedCapital:
-    """Apply the Art. 41 limits.
+def admitted_capital(capital: Capital, regime: Regime,
+                     core_tier1_change: float | np.ndarray = 0.0) -> AdmittedCapital:
+    """Apply the Art. 41 limits, for one change to core tier 1 or a batch of them.
 
     Parameters
     ----------
     capital : capital by tier before limits, CNY
     regime : gives the limit shares
-    core_tier1_change : a gain or loss (CNY) added to core tier 1 first (stress tests)
+    core_tier1_change : a gain or loss (CNY) added to core tier 1 first (stress tests,
+        Monte Carlo); a float gives float fields, an array gives arrays of its shape
+
+    Notes
+    -----
+    Core capital solves ``K = base + min(FS, s_fs K) + min(C2, s_c2 K)`` (future surplus and
+    core tier 2 capped as shares of core); the function is a contraction, so exactly one of
+    its four linear cases is consistent. Supplementary tier 2 is then capped at 25% of core and
+    the supplementary total at 100% of core (tier 2 cut first).
     """
     t = regime.table("capital", "tier_limits")
-    s_fs = t["future_surplus_max_share_of_core"]
-    s_c2 = t["core_tier2_max_share_of_core"]
-    c1 = capital.core_tier1 + core_tier1_change
-    fs_total = min(capital.future_surplus_in_core, max(c1, 0.0))
+    s_fs = float(t["future_surplus_max_share_of_core"])
+    s_c2 = float(t["core_tier2_max_share_of_core"])
+    scalar = np.ndim(core_tier1_change) == 0
+    change = np.asarray(core_tier1_change, dtype=float)
+    c1 = capital.core_tier1 + change
+    fs_total = np.minimum(capital.future_surplus_in_core, np.maximum(c1, 0.0))
     base = c1 - fs_total  # core tier 1 other than future surplus
-    core, fs, c2 = _core_fixed_point(base, fs_total, capital.core_tier2, s_fs, s_c2)
-    s2 = min(capital.supplementary_tier2,
-             t["supplementary_tier2_max_share_of_core"] * max(core, 0.0))
-    s1 = capital.supplementary_tier1
-    supp_cap = t["supplementary_max_share_of_core"] * max(core, 0.0)
-    if s1 + s2 > supp_cap:  # cut tier 2 first, then tier 1
-        cut = s1 + s2 - supp_cap
-        cut_s2 = min(cut, s2)
-        s2 -= cut_s2
-        s1 -= cut - cut_s2
-    given = c1 + capital.core_tier2 + capital.supplementary_tier1 + capital.supplementary_tier2
-    return AdmittedCapital(base + fs, c2, s1, s2, given - (base + fs + c2 + s1 + s2))
-
-
-def _core_fixed_point(base: float, fs: float, c2: float, s_fs: float, s_c2: float
-                      ) -> tuple[float, float, float]:
-    """Core K = base + min(fs, s_fs K) + min(c2, s_c2 K): solve the four linear cases."""
-    if base <= 0:
-        return base, 0.0, 0.0
+    fs0, c20 = fs_total, float(capital.core_tier2)
     cases = (
-        (base + fs + c2, False, False),
-        ((base + c2) / (1 - s_fs), True, False),
-        ((base + fs) / (1 - s_c2), False, True),
+        (base + fs0 + c20, False, False),
+        ((base + c20) / (1 - s_fs), True, False),
+        ((base + fs0) / (1 - s_c2), False, True),
         (base / (1 - s_fs - s_c2), True, True),
     )
-    eps = 1e-9 * (base + fs + c2)
-    for core, fs_cut, c2_cut in cases:
-        f = s_fs * core if fs_cut else fs
-        b = s_c2 * core if c2_cut else c2
-        if f <= fs + eps and f <= s_fs * core + eps and b <= c2 + eps and b <= s_c2 * core + eps:
-            return core, f, b
-    raise AssertionError("no consistent tier split")  # unreachable: g is a contraction
+    eps = 1e-9 * np.abs(base + fs0 + c20)
+    done = base <= 0
+    core = np.where(done, base, np.nan)
+    fs = np.zeros(change.shape)
+    c2 = np.zeros(change.shape)
+    for k, fs_cut, c2_cut in cases:
+        f = s_fs * k if fs_cut else fs0 + 0.0 * k
+        b = s_c2 * k if c2_cut else c20 + 0.0 * k
+        ok = (f <= fs0 + eps) & (f <= s_fs * k + eps) & (b <= c20 + eps) & (b <= s_c2 * k + eps)
+        take = ok & ~done
+        core = np.where(take, k, core)
+        fs = np.where(take, f, fs)
+        c2 = np.where(take, b, c2)
+        done = done | take
+    pos_core = np.maximum(core, 0.0)
+    s2 = np.minimum(capital.supplementary_tier2,
+                    t["supplementary_tier2_max_share_of_core"] * pos_core)
+    s1 = np.full(change.shape, float(capital.supplementary_tier1))
+    cut = np.maximum(s1 + s2 - t["supplementary_max_share_of_core"] * pos_core, 0.0)
+    cut_s2 = np.minimum(cut, s2)
+    s2 = s2 - cut_s2
+    s1 = s1 - (cut - cut_s2)
+    given = c1 + capital.core_tier2 + capital.supplementary_tier1 + capital.supplementary_tier2
+    parts = (base + fs, c2, s1, s2, given - (base + fs + c2 + s1 + s2))
+    if scalar:
+        parts = tuple(float(p) for p in parts)
+    return AdmittedCapital(*parts)

@@ -67,6 +67,10 @@ class Regime:
     base: str | None
     tables: Mapping[str, Any] = field(repr=False)
 
+    def __reduce__(self):
+        """Pickle by name (the tables are read-only mappings): workers reload the regime."""
+        return (load_regime, (self.name,))
+
     def table(self, area: str, name: str) -> Mapping[str, Any]:
         """Return one table, e.g. ``regime.table("equity", "stock")``."""
         try:
