@@ -56,3 +56,61 @@ DATA_BODY = "data-body"
 def bound_id(kind: str, asset_class: str) -> dict[str, str]:
     """Per-asset-class bound input, e.g. ``bound_id("min", "equity")``."""
     return {"type": f"bound-{kind}", "asset": asset_class}
+
+
+# -- overview / solvency / data pages, shared scenario state (appended by the pages owner) --
+CURRENT_SCENARIO = "data-current-scenario"  # dcc.Store (session): dashboard.state inputs or None
+PROPOSED_WEIGHTS = "proposed-weights"  # dcc.Store (session): {asset_class: weight} from the lab
+OVERVIEW_KPIS = "overview-kpis"
+OVERVIEW_COMPLIANCE = "overview-compliance"
+OVERVIEW_WATERFALL = "overview-waterfall"
+OVERVIEW_TREEMAP = "overview-treemap"
+OVERVIEW_COMPARE = "overview-compare"
+OVERVIEW_RETURN = "overview-return"
+SOLVENCY_MODULES = "solvency-modules"  # dcc.Graph, click a bar to filter the grid
+SOLVENCY_MODULE_FILTER = "solvency-module-filter"  # text showing the drill-down module
+SOLVENCY_MODULE_CLEAR = "solvency-module-clear"
+SOLVENCY_POSITIONS = "solvency-positions"  # dash-ag-grid of Euler contributions
+SOLVENCY_COMPLIANCE = "solvency-compliance"
+SOLVENCY_REGIMES = "solvency-regimes"
+DATA_HOLDINGS_UPLOAD = "data-holdings-upload"
+DATA_COMPANY_UPLOAD = "data-company-upload"
+DATA_UPLOAD_STATUS = "data-upload-status"
+DATA_ERRORS = "data-errors"  # table of InputError problems (file, row, column, message)
+DATA_CURRENT = "data-current"  # what the current scenario is
+DATA_RESET = "data-reset"
+DATA_DOWNLOAD_BUTTON = "data-download-button"
+DATA_DOWNLOAD = "data-download"
+DATA_SCENARIO_NAME = "data-scenario-name"
+DATA_SCENARIO_SAVE = "data-scenario-save"
+DATA_SCENARIO_LIST = "data-scenario-list"  # dcc.Dropdown of saved scenarios
+DATA_SCENARIO_LOAD = "data-scenario-load"
+DATA_SCENARIO_REVIEW = "data-scenario-review"
+DATA_SCENARIO_COMPARE_WITH = "data-scenario-compare-with"  # second dcc.Dropdown
+DATA_SCENARIO_COMPARE = "data-scenario-compare"  # the comparison table
+DATA_SCENARIO_TABLE = "data-scenario-table"  # list of saved scenarios
+DATA_SCENARIOS_REFRESH = "data-scenarios-refresh"  # dcc.Store counter bumped after changes
+
+# -- allocation lab page (appended by the lab owner) ---------------------------------------
+LAB_SOURCE = "lab-source"  # dcc.Store: opaque key of the portfolio the lab works on
+LAB_GRID = "lab-grid"  # dash-ag-grid: class, current %, proposed % (editable), min/max %, return
+LAB_WEIGHTS = "lab-weights"  # dcc.Store (session): {asset_class: percent} being edited
+LAB_FIGURES = "lab-figures"  # ratio / capital / sci-tech / return cards
+LAB_ERROR = "lab-error"  # weight error text (e.g. total not 100%)
+LAB_TRADES = "lab-trades"  # table of trades in the money unit
+LAB_RESET = "lab-reset"  # button: back to the current allocation
+LAB_APPLY = "lab-apply"  # button: write PROPOSED_WEIGHTS (edit permission)
+LAB_MIN_COMPREHENSIVE = "lab-min-comprehensive"  # dcc.Input, percent
+LAB_MIN_CORE = "lab-min-core"
+LAB_MIN_SCITECH = "lab-min-scitech"
+LAB_MAX_TURNOVER = "lab-max-turnover"
+LAB_OBJECTIVE = "lab-objective"  # dcc.Dropdown
+LAB_OPTIMISE = "lab-optimise"  # button (background callback, optimize permission)
+LAB_CANCEL = "lab-cancel"
+LAB_PROGRESS = "lab-progress"  # html.Progress
+LAB_RESULT = "lab-result"  # dcc.Store (session): lab_logic.optimise output
+LAB_RESULT_STATUS = "lab-result-status"  # optimum summary or infeasibility in words
+LAB_USE_OPTIMUM = "lab-use-optimum"  # button: load the optimum into the grid
+LAB_SHADOW = "lab-shadow"  # table of binding limits and shadow prices
+LAB_FRONTIER_VOL = "lab-frontier-volatility"  # dcc.Graph, click a point to load it
+LAB_FRONTIER_SOLV = "lab-frontier-solvency"  # dcc.Graph, click a point to load it

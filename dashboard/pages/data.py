@@ -1,24 +1,571 @@
-"""Data page: upload holdings/company files, download reports.
+"""Data page: upload holdings/company files, download the report, saved scenarios.
 
-Placeholder: the content lands in phase 2. Contract (see dashboard/pages/__init__.py):
-``layout(ctx) -> component`` and ``register(app, env) -> None``.
+Callbacks (module-level; the pure helpers below them are what the tests call):
+
+* `upload_files` (``upload``): holdings CSV/XLSX and/or company TOML (+ the liability CSVs
+  it names) -> the current scenario store, or a row-by-row table of the problems;
+* `reset_scenario` (``view``): back to the start-up files;
+* `download_report` (``view``): the solvency workbook of the current scenario;
+* `save_scenario` (``save``), `load_scenario` (``view``), `review_scenario` (``review``),
+  `scenario_list` and `compare_scenarios` (``view``).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from dashboard import ids
-from dashboard.components import page_frame, placeholder
+from dash import Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from analyzer.errors import InputError, InputProblem
+from analyzer.io import read_company, read_holdings
+from dashboard import auth, i18n, ids, notices, reports, state
+from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
+from dashboard.i18n import normalize_lang, t
+from dashboard.pages.overview import table
+from dashboard.store import ScenarioStore
+from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "data"
 PATH = "/data"
+HOLDINGS_SUFFIXES = (".csv", ".xlsx")
+COMPANY_SUFFIXES = (".toml", ".csv", ".xlsx")
+
+i18n.register(
+    {
+        "data.upload": ("上传文件", "Upload files"),
+        "data.holdings_drop": (
+            "持仓文件（CSV 或 XLSX）：拖放或点击选择",
+            "Holdings (CSV or XLSX): drop or click to choose",
+        ),
+        "data.company_drop": (
+            "公司文件（TOML，寿险公司连同其负债现金流和即期利率 CSV）：拖放或点击选择",
+            "Company (TOML; life insurers with its cash-flow and spot-curve CSVs): "
+            "drop or click to choose",
+        ),
+        "data.errors": ("文件有 {count} 处问题，未载入：", "{count} problem(s); nothing loaded:"),
+        "data.col.file": ("文件", "File"),
+        "data.col.row": ("行", "Row"),
+        "data.col.column": ("列", "Column"),
+        "data.col.message": ("问题", "Problem"),
+        "data.loaded": ("已载入：{holdings}；{company}", "Loaded: {holdings}; {company}"),
+        "data.current": (
+            "当前情景：持仓 {holdings}（{rows} 行），公司 {company}",
+            "Current scenario: holdings {holdings} ({rows} rows), company {company}",
+        ),
+        "data.reset": ("恢复启动数据", "Back to the start-up data"),
+        "data.download": ("下载偿付能力报告（Excel）", "Download the solvency report (Excel)"),
+        "data.scenarios": ("情景", "Scenarios"),
+        "data.compare_with": ("与之比较的情景", "Compare with"),
+        "data.choose": ("选择情景", "Choose a scenario"),
+        "data.loaded_scenario": ("已载入情景“{name}”。", "Scenario “{name}” loaded."),
+        "data.not_reviewed": ("未复核", "not reviewed"),
+        "data.no_toml": ("需要一个 .toml 公司文件", "a .toml company file is required"),
+        "data.bad_type": ("不支持的文件类型 {suffix}", "unsupported file type {suffix}"),
+    }
+)
 
 
+# -- pure helpers ----------------------------------------------------------------------------
+def decode_upload(contents: str) -> bytes:
+    """The bytes of a ``dcc.Upload`` data-URL."""
+    try:
+        _, b64 = contents.split(",", 1)
+        return base64.b64decode(b64, validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise InputError.single("<upload>", None, None, f"unreadable upload: {exc}") from exc
+
+
+def _safe_name(name: str) -> str:
+    return Path(name or "upload").name or "upload"
+
+
+def parse_holdings_upload(name: str, raw: bytes) -> Any:
+    name = _safe_name(name)
+    suffix = Path(name).suffix.lower()
+    if suffix not in HOLDINGS_SUFFIXES:
+        raise InputError.single(name, None, None, t("data.bad_type", "en", suffix=suffix))
+    return read_holdings(raw, name=name)
+
+
+def parse_company_upload(files: list[tuple[str, bytes]]) -> Any:
+    """Company TOML plus the liability files it names, all uploaded together."""
+    names = [_safe_name(n) for n, _ in files]
+    tomls = [n for n in names if n.lower().endswith(".toml")]
+    if len(tomls) != 1:
+        raise InputError.single(", ".join(names) or "<upload>", None, None, t("data.no_toml", "en"))
+    for n in names:
+        if Path(n).suffix.lower() not in COMPANY_SUFFIXES:
+            raise InputError.single(n, None, None, t("data.bad_type", "en", suffix=Path(n).suffix))
+    with tempfile.TemporaryDirectory(prefix="analyzer-upload-") as tmp:
+        folder = Path(tmp)
+        for n, (_, raw) in zip(names, files, strict=True):
+            (folder / n).write_bytes(raw)
+        try:
+            return read_company(folder / tomls[0])
+        except InputError as exc:  # name the uploaded files, not the temp folder
+            prefix = str(folder) + "/"
+            raise InputError(
+                [
+                    InputProblem(p.file.replace(prefix, ""), p.row, p.column, p.message)
+                    for p in exc.problems
+                ]
+            ) from None
+
+
+def apply_upload(
+    current: dict[str, Any] | None,
+    env: AppEnv,
+    holdings: tuple[str, bytes] | None = None,
+    company: list[tuple[str, bytes]] | None = None,
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(new inputs, []) on success; (None, problem rows) when any file is invalid."""
+    problems: list[InputProblem] = []
+    new_h = new_c = None
+    if holdings is not None:
+        try:
+            new_h = parse_holdings_upload(*holdings)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if company:
+        try:
+            new_c = parse_company_upload(company)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        return None, problem_rows(problems)
+    try:
+        base = state.current_inputs(current, env)
+    except state.NoData:
+        base = None
+    if base is None and (new_h is None or new_c is None):
+        # nothing to combine with: keep the one file until the other arrives
+        raise InputError.single(
+            "<upload>", None, None, "no start-up data: upload holdings and company together"
+        )
+    src = dict((base or {}).get("source") or {})
+    if new_h is not None:
+        src["holdings"] = new_h.source
+    if new_c is not None:
+        src["company"] = _safe_name(next(n for n, _ in company or [] if n.endswith(".toml")))
+    h_obj, c_obj = state.parsed(base) if base is not None else (None, None)
+    inputs = state.make_inputs(
+        new_h if new_h is not None else h_obj,
+        new_c if new_c is not None else c_obj,
+        regime=(base or {}).get("regime") or state.normalize_regime(None),
+        source=src,
+    )
+    state.result_for(inputs)  # fail here (notice) rather than on every page
+    return inputs, []
+
+
+def problem_rows(problems: Any) -> list[dict[str, Any]]:
+    return [
+        {"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems
+    ]
+
+
+def errors_table(rows: list[dict[str, Any]], lang: str) -> Any:
+    if not rows:
+        return None
+    return html.Div(
+        [
+            html.P(t("data.errors", lang, count=len(rows)), className="notice notice-error"),
+            table(
+                [t(f"data.col.{k}", lang) for k in ("file", "row", "column", "message")],
+                [
+                    [
+                        r["file"],
+                        "" if r["row"] is None else r["row"],
+                        r["column"] or "",
+                        r["message"],
+                    ]
+                    for r in rows
+                ],
+                table_id="data-errors-table",
+            ),
+        ]
+    )
+
+
+def current_text(data: dict | None, env: AppEnv, lang: str) -> str:
+    try:
+        inputs = state.current_inputs(data, env)
+    except state.NoData as exc:
+        return str(exc)
+    src = inputs.get("source") or {}
+    return t(
+        "data.current",
+        lang,
+        holdings=src.get("holdings", "?"),
+        rows=len(inputs["holdings"]),
+        company=src.get("company", "?"),
+    )
+
+
+def save_inputs(
+    store: ScenarioStore,
+    name: str,
+    inputs: dict[str, Any],
+    author: str,
+    weights: dict | None = None,
+) -> int:
+    return store.save(
+        name=(name or "").strip(),
+        company_name=inputs["company"]["name"],
+        regime=state.normalize_regime(inputs.get("regime")),
+        author=author,
+        holdings=inputs["holdings"],
+        company=inputs["company"],
+        options={},
+        weights=weights or {},
+    )
+
+
+def scenario_inputs(store: ScenarioStore, scenario_id: int) -> dict[str, Any]:
+    sc = store.get(int(scenario_id))
+    return {
+        "holdings": sc.holdings,
+        "company": sc.company,
+        "regime": sc.regime,
+        "source": {"holdings": f"scenario: {sc.name}", "company": sc.company_name},
+        "scenario_id": sc.id,
+        "scenario_name": sc.name,
+    }
+
+
+def scenario_options(store: ScenarioStore, lang: str) -> list[dict[str, Any]]:
+    out = []
+    for info in store.list():
+        stamp = info.created_at.strftime("%Y-%m-%d %H:%M")
+        review = f"✓ {info.reviewed_by}" if info.reviewed else t("data.not_reviewed", lang)
+        out.append(
+            {
+                "label": f"{info.name} · {info.company_name} · {info.author} · {stamp} · {review}",
+                "value": info.id,
+            }
+        )
+    return out
+
+
+def scenario_table(store: ScenarioStore, lang: str) -> Any:
+    infos = store.list()
+    if not infos:
+        return html.P(t("scenario.none", lang))
+    headers = [
+        t(k, lang)
+        for k in (
+            "scenario.name",
+            "scenario.regime",
+            "scenario.author",
+            "scenario.created_at",
+            "scenario.reviewed_by",
+            "scenario.reviewed_at",
+        )
+    ]
+    rows = [
+        [
+            i.name,
+            i.regime,
+            i.author,
+            i.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            i.reviewed_by or "",
+            i.reviewed_at.strftime("%Y-%m-%d %H:%M UTC") if i.reviewed_at else "",
+        ]
+        for i in infos
+    ]
+    return table(headers, rows, table_id="data-scenarios-table")
+
+
+def compare_rows(
+    store: ScenarioStore, a: int, b: int, unit: str, lang: str
+) -> tuple[list[str], list[list[str]]]:
+    ra = state.result_for(scenario_inputs(store, a))
+    rb = state.result_for(scenario_inputs(store, b))
+    na, nb = store.get(a).name, store.get(b).name
+    rows = [
+        [t("metric.core_ratio", lang), fmt_pct(ra.core_ratio), fmt_pct(rb.core_ratio)],
+        [
+            t("metric.comprehensive_ratio", lang),
+            fmt_pct(ra.comprehensive_ratio),
+            fmt_pct(rb.comprehensive_ratio),
+        ],
+        [
+            t("metric.minimum_capital", lang),
+            fmt_money(ra.minimum_capital, unit, lang),
+            fmt_money(rb.minimum_capital, unit, lang),
+        ],
+        [t("scenario.regime", lang), ra.regime, rb.regime],
+    ]
+    return ["", na, nb], rows
+
+
+# -- callbacks -------------------------------------------------------------------------------
+def _env() -> AppEnv:
+    from dashboard.context import app_env
+
+    return app_env()
+
+
+def upload_files(
+    h_contents: str | None,
+    h_name: str | None,
+    c_contents: list | None,
+    c_names: list | None,
+    current: dict | None,
+    lang: str | None,
+) -> tuple:
+    lang = normalize_lang(lang)
+    if not h_contents and not c_contents:
+        raise PreventUpdate
+    holdings = (h_name or "upload.csv", decode_upload(h_contents)) if h_contents else None
+    company = None
+    if c_contents:
+        contents = c_contents if isinstance(c_contents, list) else [c_contents]
+        names = c_names if isinstance(c_names, list) else [c_names]
+        company = [(n, decode_upload(c)) for n, c in zip(names, contents, strict=True)]
+    env = _env()
+    inputs, rows = apply_upload(current, env, holdings, company)
+    if rows:
+        return no_update, errors_table(rows, lang)
+    src = inputs["source"]  # type: ignore[index]
+    notices.notify(
+        "data.loaded", "success", holdings=src.get("holdings", ""), company=src.get("company", "")
+    )
+    return inputs, None
+
+
+def reset_scenario(_n: int | None) -> Any:
+    if not _n:
+        raise PreventUpdate
+    return None
+
+
+def show_current(data: dict | None, lang: str | None) -> str:
+    return current_text(data, _env(), normalize_lang(lang))
+
+
+def download_report(_n: int | None, data: dict | None) -> Any:
+    if not _n:
+        raise PreventUpdate
+    auth.require("view")
+    result = state.current_result(data, _env())
+    return dcc.send_bytes(reports.solvency_report_bytes(result), reports.report_filename(result))
+
+
+def save_scenario(
+    _n: int | None, name: str | None, data: dict | None, weights: dict | None, counter: int | None
+) -> int:
+    if not _n:
+        raise PreventUpdate
+    user = auth.require("save")
+    env = _env()
+    inputs = state.current_inputs(data, env)
+    save_inputs(env.store, name or "", inputs, user.name, weights=weights)
+    notices.notify("notice.saved", "success", name=(name or "").strip())
+    return (counter or 0) + 1
+
+
+def load_scenario(_n: int | None, scenario_id: int | None) -> tuple:
+    """The saved inputs become the current scenario; its weights the proposed allocation."""
+    if not _n or scenario_id is None:
+        raise PreventUpdate
+    store = _env().store
+    inputs = scenario_inputs(store, scenario_id)
+    weights = store.get(int(scenario_id)).weights or None
+    notices.notify("data.loaded_scenario", "success", name=inputs["scenario_name"])
+    return inputs, weights
+
+
+def review_scenario(_n: int | None, scenario_id: int | None, counter: int | None) -> int:
+    if not _n or scenario_id is None:
+        raise PreventUpdate
+    user = auth.require("review")
+    sc = _env().store.mark_reviewed(int(scenario_id), user.name)
+    notices.notify("notice.reviewed", "success", name=sc.name)
+    return (counter or 0) + 1
+
+
+def scenario_list(_counter: int | None, lang: str | None) -> tuple:
+    lang = normalize_lang(lang)
+    store = _env().store
+    options = scenario_options(store, lang)
+    return options, options, scenario_table(store, lang)
+
+
+def compare_scenarios(a: int | None, b: int | None, unit: str | None, lang: str | None) -> Any:
+    if a is None or b is None:
+        return None
+    lang = normalize_lang(lang)
+    headers, rows = compare_rows(_env().store, a, b, normalize_unit(unit), lang)
+    return table(headers, rows, table_id="data-compare-table")
+
+
+# -- layout ----------------------------------------------------------------------------------
 def layout(ctx: PageContext) -> Any:
-    return page_frame(ctx, KEY, placeholder(ctx, ids.DATA_BODY))
+    lang = ctx.lang
+    return page_frame(
+        ctx,
+        KEY,
+        dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
+        dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
+        dcc.Store(id=ids.DATA_SCENARIOS_REFRESH, data=0),
+        dcc.Download(id=ids.DATA_DOWNLOAD),
+        html.Div(
+            [
+                html.P(id=ids.DATA_CURRENT, className="current-scenario"),
+                html.H2(t("data.upload", lang)),
+                dcc.Upload(
+                    html.Div(t("data.holdings_drop", lang)),
+                    id=ids.DATA_HOLDINGS_UPLOAD,
+                    accept=".csv,.xlsx",
+                    className="upload",
+                ),
+                dcc.Upload(
+                    html.Div(t("data.company_drop", lang)),
+                    id=ids.DATA_COMPANY_UPLOAD,
+                    accept=".toml,.csv",
+                    multiple=True,
+                    className="upload",
+                ),
+                html.Div(id=ids.DATA_UPLOAD_STATUS),
+                html.Div(id=ids.DATA_ERRORS),
+                html.Div(
+                    [
+                        html.Button(t("data.reset", lang), id=ids.DATA_RESET, className="btn"),
+                        html.Button(
+                            t("data.download", lang), id=ids.DATA_DOWNLOAD_BUTTON, className="btn"
+                        ),
+                    ],
+                    className="toolbar",
+                ),
+                html.H2(t("data.scenarios", lang)),
+                html.Div(
+                    [
+                        dcc.Input(
+                            id=ids.DATA_SCENARIO_NAME,
+                            type="text",
+                            placeholder=t("scenario.name", lang),
+                            maxLength=200,
+                        ),
+                        html.Button(
+                            t("scenario.save", lang), id=ids.DATA_SCENARIO_SAVE, className="btn"
+                        ),
+                    ],
+                    className="toolbar",
+                ),
+                html.Div(
+                    [
+                        dcc.Dropdown(
+                            id=ids.DATA_SCENARIO_LIST,
+                            options=[],
+                            placeholder=t("data.choose", lang),
+                            className="scenario-dropdown",
+                        ),
+                        html.Button(
+                            t("scenario.load", lang), id=ids.DATA_SCENARIO_LOAD, className="btn"
+                        ),
+                        html.Button(
+                            t("scenario.mark_reviewed", lang),
+                            id=ids.DATA_SCENARIO_REVIEW,
+                            className="btn",
+                        ),
+                    ],
+                    className="toolbar",
+                ),
+                html.Div(
+                    [
+                        html.Span(t("data.compare_with", lang)),
+                        dcc.Dropdown(
+                            id=ids.DATA_SCENARIO_COMPARE_WITH,
+                            options=[],
+                            placeholder=t("data.choose", lang),
+                            className="scenario-dropdown",
+                        ),
+                    ],
+                    className="toolbar",
+                ),
+                html.Div(id=ids.DATA_SCENARIO_COMPARE),
+                html.Div(id=ids.DATA_SCENARIO_TABLE),
+            ],
+            id=ids.DATA_BODY,
+        ),
+    )
 
 
 def register(app: Any, env: AppEnv) -> None:
-    """Register this page's callbacks on ``app`` (none yet)."""
+    auth.protected_callback(
+        app,
+        "upload",
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.DATA_ERRORS, "children"),
+        Input(ids.DATA_HOLDINGS_UPLOAD, "contents"),
+        State(ids.DATA_HOLDINGS_UPLOAD, "filename"),
+        Input(ids.DATA_COMPANY_UPLOAD, "contents"),
+        State(ids.DATA_COMPANY_UPLOAD, "filename"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        State(ids.LANG, "value"),
+        prevent_initial_call=True,
+    )(upload_files)
+    app.callback(
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Input(ids.DATA_RESET, "n_clicks"),
+        prevent_initial_call=True,
+    )(reset_scenario)
+    app.callback(
+        Output(ids.DATA_CURRENT, "children"),
+        Input(ids.CURRENT_SCENARIO, "data"),
+        Input(ids.LANG, "value"),
+    )(show_current)
+    app.callback(
+        Output(ids.DATA_DOWNLOAD, "data"),
+        Input(ids.DATA_DOWNLOAD_BUTTON, "n_clicks"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        prevent_initial_call=True,
+    )(download_report)
+    auth.protected_callback(
+        app,
+        "save",
+        Output(ids.DATA_SCENARIOS_REFRESH, "data", allow_duplicate=True),
+        Input(ids.DATA_SCENARIO_SAVE, "n_clicks"),
+        State(ids.DATA_SCENARIO_NAME, "value"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        State(ids.PROPOSED_WEIGHTS, "data"),
+        State(ids.DATA_SCENARIOS_REFRESH, "data"),
+        prevent_initial_call=True,
+    )(save_scenario)
+    app.callback(
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
+        Input(ids.DATA_SCENARIO_LOAD, "n_clicks"),
+        State(ids.DATA_SCENARIO_LIST, "value"),
+        prevent_initial_call=True,
+    )(load_scenario)
+    auth.protected_callback(
+        app,
+        "review",
+        Output(ids.DATA_SCENARIOS_REFRESH, "data", allow_duplicate=True),
+        Input(ids.DATA_SCENARIO_REVIEW, "n_clicks"),
+        State(ids.DATA_SCENARIO_LIST, "value"),
+        State(ids.DATA_SCENARIOS_REFRESH, "data"),
+        prevent_initial_call=True,
+    )(review_scenario)
+    app.callback(
+        Output(ids.DATA_SCENARIO_LIST, "options"),
+        Output(ids.DATA_SCENARIO_COMPARE_WITH, "options"),
+        Output(ids.DATA_SCENARIO_TABLE, "children"),
+        Input(ids.DATA_SCENARIOS_REFRESH, "data"),
+        Input(ids.LANG, "value"),
+    )(scenario_list)
+    app.callback(
+        Output(ids.DATA_SCENARIO_COMPARE, "children"),
+        Input(ids.DATA_SCENARIO_LIST, "value"),
+        Input(ids.DATA_SCENARIO_COMPARE_WITH, "value"),
+        Input(ids.UNIT, "value"),
+        Input(ids.LANG, "value"),
+    )(compare_scenarios)

@@ -1,24 +1,294 @@
-"""Overview page (executives): solvency ratios at a glance, scenario comparison.
+"""Overview page (executives): solvency ratios at a glance, capital waterfall, allocation.
 
-Placeholder: the content lands in phase 2. Contract (see dashboard/pages/__init__.py):
-``layout(ctx) -> component`` and ``register(app, env) -> None``.
+The content is one view callback (`overview_view`, a module-level function) fed by the
+current scenario store, the lab's proposed weights, the unit and the language; the pure
+`overview_content` does the work and is what the tests call.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from dashboard import ids
-from dashboard.components import page_frame, placeholder
+import pandas as pd
+from dash import Input, Output, dcc, html
+
+from analyzer.errors import AnalyzerError
+from analyzer.solvency.result import SolvencyResult
+from dashboard import figures, i18n, ids, state
+from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
+from dashboard.i18n import normalize_lang, t
+from dashboard.settings import REPO_DATA_DIR
+from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "overview"
 PATH = "/"
+ASSUMPTIONS_FILE = REPO_DATA_DIR / "assumptions.csv"
+
+i18n.register(
+    {
+        "overview.legal_min": ("监管要求 {value}", "Legal minimum {value}"),
+        "overview.target": ("公司目标 {value}", "Company target {value}"),
+        "overview.scitech_share": ("科技投资占比", "Sci-tech share"),
+        "overview.compliance": ("比例监管", "Investment limits"),
+        "overview.breaches": ("超限 {count} 项", "{count} breach(es)"),
+        "overview.no_breach": ("全部合规", "All within limits"),
+        "overview.worst_headroom": (
+            "最小剩余额度：{limit} {value}",
+            "Smallest headroom: {limit} {value}",
+        ),
+        "overview.expected_return": ("预期收益率", "Expected return"),
+        "overview.proposed": ("拟议配置", "Proposed allocation"),
+        "overview.current": ("当前配置", "Current allocation"),
+        "overview.no_data": ("没有可显示的数据：{reason}", "No data to show: {reason}"),
+        "overview.regime": ("监管规则：{regime}", "Regime: {regime}"),
+        "overview.ok": ("达标", "met"),
+        "overview.below": ("未达标", "not met"),
+    }
+)
 
 
+# -- small shared builders (used by the other pages of this module set too) ------------------
+def table(headers: list[str], rows: list[list[Any]], table_id: str | None = None) -> html.Table:
+    props = {"id": table_id} if table_id else {}
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in headers])),
+            html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
+        ],
+        className="data-table",
+        **props,
+    )
+
+
+def kpi(label: str, value: str, notes: list[str], ok: bool | None = None, kid: str = "") -> Any:
+    cls = "kpi" + ("" if ok is None else (" kpi-ok" if ok else " kpi-bad"))
+    return html.Div(
+        [
+            html.Div(label, className="kpi-label"),
+            html.Div(value, className="kpi-value", **({"id": kid} if kid else {})),
+            *[html.Div(n, className="kpi-note") for n in notes],
+        ],
+        className=cls,
+    )
+
+
+def no_data(lang: str, reason: str) -> html.Div:
+    return html.Div(t("overview.no_data", lang, reason=reason), className="notice notice-warning")
+
+
+# -- pure content ----------------------------------------------------------------------------
+def expected_return(result: SolvencyResult, path: Path = ASSUMPTIONS_FILE) -> float | None:
+    """Weights (by asset class, of total invested) @ expected_return, or None without a file."""
+    if not path.is_file():
+        return None
+    assumptions = pd.read_csv(path)
+    er = dict(zip(assumptions["asset_class"], assumptions["expected_return"], strict=True))
+    frame = figures.allocation_frame(result)
+    values = frame.groupby("asset_class")["exposure"].sum()
+    total = float(values.sum())
+    if total <= 0:
+        return None
+    return float(sum(v / total * float(er.get(cls, 0.0)) for cls, v in values.items()))
+
+
+def ratio_cards(
+    result: SolvencyResult, targets: dict[str, float], unit: str, lang: str
+) -> list[Any]:
+    th = result.thresholds
+    core_t = float(targets.get("core", 0.75))
+    comp_t = float(targets.get("comprehensive", 1.5))
+    cards = [
+        kpi(
+            t("metric.core_ratio", lang),
+            fmt_pct(result.core_ratio),
+            [
+                t("overview.legal_min", lang, value=fmt_pct(th["core_minimum"], 0)),
+                t("overview.target", lang, value=fmt_pct(core_t, 0)),
+            ],
+            ok=result.core_ratio >= max(th["core_minimum"], core_t),
+            kid="overview-core-ratio",
+        ),
+        kpi(
+            t("metric.comprehensive_ratio", lang),
+            fmt_pct(result.comprehensive_ratio),
+            [
+                t("overview.legal_min", lang, value=fmt_pct(th["comprehensive_minimum"], 0)),
+                t("overview.target", lang, value=fmt_pct(comp_t, 0)),
+            ],
+            ok=result.comprehensive_ratio >= max(th["comprehensive_minimum"], comp_t),
+            kid="overview-comprehensive-ratio",
+        ),
+        kpi(
+            t("metric.minimum_capital", lang),
+            fmt_money(result.minimum_capital, unit, lang),
+            [f"{t('metric.actual_capital', lang)} {fmt_money(result.actual_capital, unit, lang)}"],
+            kid="overview-minimum-capital",
+        ),
+    ]
+    if result.scitech is not None:
+        st = result.scitech
+        cards.append(
+            kpi(
+                t("overview.scitech_share", lang),
+                fmt_pct(st.share),
+                [t("overview.target", lang, value=fmt_pct(st.target, 1))],
+                ok=st.share >= st.target,
+                kid="overview-scitech",
+            )
+        )
+    return cards
+
+
+def compliance_summary(result: SolvencyResult, unit: str, lang: str) -> html.Div:
+    checks = list(result.compliance.checks)
+    breaches = [c for c in checks if c.breached]
+    parts = [
+        html.Strong(t("overview.compliance", lang) + "："),
+        html.Span(
+            t("overview.breaches", lang, count=len(breaches))
+            if breaches
+            else t("overview.no_breach", lang),
+            id="overview-breach-count",
+            className="bad" if breaches else "good",
+        ),
+    ]
+    if checks:
+        worst = min(checks, key=lambda c: c.headroom)
+        name = worst.limit + (f" ({worst.subject})" if worst.subject else "")
+        parts.append(
+            html.Span(
+                " · "
+                + t(
+                    "overview.worst_headroom",
+                    lang,
+                    limit=name,
+                    value=fmt_money(worst.headroom, unit, lang),
+                )
+            )
+        )
+    return html.Div(parts, className="compliance-summary")
+
+
+def overview_content(
+    data: dict | None, proposed: dict | None, unit: str | None, lang: str | None, env: AppEnv
+) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """(kpis, compliance, waterfall figure, treemap figure, comparison, expected return)."""
+    lang = normalize_lang(lang)
+    unit = normalize_unit(unit)
+    try:
+        inputs = state.current_inputs(data, env)
+        result = state.result_for(inputs)
+    except (state.NoData, AnalyzerError) as exc:
+        empty: dict[str, Any] = {"data": [], "layout": {}}
+        return no_data(lang, str(exc)), None, empty, empty, None, None
+    targets = inputs["company"].get("targets") or {}
+    kpis = [
+        html.Div(t("overview.regime", lang, regime=result.regime), className="regime-line"),
+        html.Div(ratio_cards(result, targets, unit, lang), className="kpi-row"),
+    ]
+    compare = None
+    prop_inputs = state.proposed_inputs(inputs, proposed)
+    er_now = expected_return(result)
+    er_text = None
+    if prop_inputs is not None:
+        presult = state.result_for(prop_inputs)
+        er_prop = expected_return(presult)
+        compare = html.Div(
+            [
+                html.H3(t("overview.proposed", lang)),
+                table(
+                    ["", t("overview.current", lang), t("overview.proposed", lang)],
+                    [
+                        [
+                            t("metric.core_ratio", lang),
+                            fmt_pct(result.core_ratio),
+                            fmt_pct(presult.core_ratio),
+                        ],
+                        [
+                            t("metric.comprehensive_ratio", lang),
+                            fmt_pct(result.comprehensive_ratio),
+                            fmt_pct(presult.comprehensive_ratio),
+                        ],
+                        [
+                            t("metric.minimum_capital", lang),
+                            fmt_money(result.minimum_capital, unit, lang),
+                            fmt_money(presult.minimum_capital, unit, lang),
+                        ],
+                        [
+                            t("overview.expected_return", lang),
+                            fmt_pct(er_now, 2),
+                            fmt_pct(er_prop, 2),
+                        ],
+                    ],
+                    table_id="overview-compare-table",
+                ),
+                dcc.Graph(
+                    figure=figures.compare_bars(result, presult, unit, lang),
+                    config={"displaylogo": False},
+                ),
+            ]
+        )
+    if er_now is not None:
+        er_text = html.Div(
+            f"{t('overview.expected_return', lang)}：{fmt_pct(er_now, 2)}", className="kpi-note"
+        )
+    return (
+        kpis,
+        compliance_summary(result, unit, lang),
+        figures.waterfall(result, unit, lang),
+        figures.treemap(result, unit, lang),
+        compare,
+        er_text,
+    )
+
+
+# -- Dash ------------------------------------------------------------------------------------
 def layout(ctx: PageContext) -> Any:
-    return page_frame(ctx, KEY, placeholder(ctx, ids.OVERVIEW_BODY))
+    graph_cfg = {"displaylogo": False}
+    return page_frame(
+        ctx,
+        KEY,
+        dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
+        dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
+        html.Div(
+            [
+                html.Div(id=ids.OVERVIEW_KPIS),
+                html.Div(id=ids.OVERVIEW_RETURN),
+                html.Div(id=ids.OVERVIEW_COMPLIANCE),
+                html.Div(
+                    [
+                        dcc.Graph(id=ids.OVERVIEW_WATERFALL, config=graph_cfg, className="half"),
+                        dcc.Graph(id=ids.OVERVIEW_TREEMAP, config=graph_cfg, className="half"),
+                    ],
+                    className="row",
+                ),
+                html.Div(id=ids.OVERVIEW_COMPARE),
+            ],
+            id=ids.OVERVIEW_BODY,
+        ),
+    )
+
+
+def overview_view(
+    data: dict | None, proposed: dict | None, unit: str | None, lang: str | None
+) -> tuple:
+    from dashboard.context import app_env
+
+    return overview_content(data, proposed, unit, lang, app_env())
 
 
 def register(app: Any, env: AppEnv) -> None:
-    """Register this page's callbacks on ``app`` (none yet)."""
+    app.callback(
+        Output(ids.OVERVIEW_KPIS, "children"),
+        Output(ids.OVERVIEW_COMPLIANCE, "children"),
+        Output(ids.OVERVIEW_WATERFALL, "figure"),
+        Output(ids.OVERVIEW_TREEMAP, "figure"),
+        Output(ids.OVERVIEW_COMPARE, "children"),
+        Output(ids.OVERVIEW_RETURN, "children"),
+        Input(ids.CURRENT_SCENARIO, "data"),
+        Input(ids.PROPOSED_WEIGHTS, "data"),
+        Input(ids.UNIT, "value"),
+        Input(ids.LANG, "value"),
+    )(overview_view)

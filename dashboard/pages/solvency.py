@@ -1,24 +1,285 @@
-"""Solvency page (risk officers): capital breakdown, compliance, reviews.
+"""Solvency page (risk officers): capital by module and position, compliance, regimes.
 
-Placeholder: the content lands in phase 2. Contract (see dashboard/pages/__init__.py):
-``layout(ctx) -> component`` and ``register(app, env) -> None``.
+Callbacks (module-level, registered by `register`):
+
+* `solvency_view` -> module bar chart, compliance table, regime comparison;
+* `solvency_positions` -> the ag-grid rows, filtered to a module when a bar is clicked.
+
+The pure builders (`positions_rows`, `compliance_rows`, `regime_rows`) are what tests call.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dashboard import ids
-from dashboard.components import page_frame, placeholder
+import dash_ag_grid as dag
+from dash import Input, Output, ctx, dcc, html
+
+from analyzer.errors import AnalyzerError
+from analyzer.solvency.regime import available_regimes
+from analyzer.solvency.result import SolvencyResult
+from dashboard import figures, i18n, ids, state
+from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
+from dashboard.i18n import normalize_lang, t
+from dashboard.pages.overview import no_data, table
+from dashboard.units import fmt_money, fmt_pct, normalize_unit, to_unit, unit_label
 
 KEY = "solvency"
 PATH = "/solvency"
 
+i18n.register(
+    {
+        "solvency.modules": ("各模块资本（点击柱形查看持仓）", "Capital by module (click a bar)"),
+        "solvency.positions": ("持仓资本贡献（欧拉分配）", "Positions' capital (Euler)"),
+        "solvency.filter": ("当前模块：{module}", "Module: {module}"),
+        "solvency.all_modules": ("全部模块", "All modules"),
+        "solvency.clear": ("显示全部", "Show all"),
+        "solvency.compliance": ("比例监管与剩余额度", "Investment limits and headroom"),
+        "solvency.regimes": ("监管规则比较", "Regime comparison"),
+        "solvency.relief": ("较 {base} 释放最低资本", "Minimum capital released vs {base}"),
+        "solvency.col.id": ("持仓", "Position"),
+        "solvency.col.asset_type": ("资产类型", "Asset type"),
+        "solvency.col.asset_class": ("大类", "Asset class"),
+        "solvency.col.module": ("模块", "Module"),
+        "solvency.col.exposure": ("风险暴露（{unit}）", "Exposure ({unit})"),
+        "solvency.col.factor": ("风险因子", "Factor"),
+        "solvency.col.capital": ("独立资本（{unit}）", "Stand-alone capital ({unit})"),
+        "solvency.col.marginal": ("欧拉贡献（{unit}）", "Euler contribution ({unit})"),
+        "solvency.col.limit": ("限额", "Limit"),
+        "solvency.col.share": ("占比", "Share"),
+        "solvency.col.cap": ("上限比例", "Cap"),
+        "solvency.col.status": ("状态", "Status"),
+        "solvency.breached": ("超限", "Breached"),
+        "solvency.within": ("合规", "Within"),
+        "solvency.col.regime": ("监管规则", "Regime"),
+    }
+)
 
-def layout(ctx: PageContext) -> Any:
-    return page_frame(ctx, KEY, placeholder(ctx, ids.SOLVENCY_BODY))
+
+#: bar (sub-module) key -> holdings "module" value
+def holdings_module(submodule: str | None) -> str | None:
+    if not submodule:
+        return None
+    for prefix in ("overseas_fixed_income", "overseas_equity"):
+        if submodule.startswith(prefix):
+            return prefix
+    return submodule
+
+
+def positions_rows(result: SolvencyResult, module: str | None, unit: str) -> list[dict]:
+    """Grid rows per (position, module), money in the display unit; filtered to ``module``."""
+    h = result.holdings
+    if module:
+        h = h[h["module"] == module]
+    rows = []
+    for rec in h.to_dict(orient="records"):
+        rows.append(
+            {
+                "row_id": f"{rec['id']}|{rec['module']}",
+                "id": rec["id"],
+                "asset_type": rec["asset_type"],
+                "asset_class": rec["asset_class"],
+                "module": rec["module"],
+                "exposure": to_unit(rec["exposure"], unit),
+                "factor": float(rec["factor"]),
+                "capital": to_unit(rec["capital"], unit),
+                "marginal_capital": to_unit(rec["marginal_capital"], unit),
+            }
+        )
+    return rows
+
+
+def column_defs(unit: str, lang: str) -> list[dict]:
+    u = unit_label(unit, lang)
+    fmt = ",.4f" if unit == "yi" else ",.0f"
+    money = {
+        "type": "rightAligned",
+        "valueFormatter": {"function": f"d3.format('{fmt}')(params.value)"},
+    }
+    return [
+        {"field": "id", "headerName": t("solvency.col.id", lang), "pinned": "left"},
+        {"field": "asset_type", "headerName": t("solvency.col.asset_type", lang)},
+        {"field": "asset_class", "headerName": t("solvency.col.asset_class", lang)},
+        {"field": "module", "headerName": t("solvency.col.module", lang)},
+        {"field": "exposure", "headerName": t("solvency.col.exposure", lang, unit=u), **money},
+        {
+            "field": "factor",
+            "headerName": t("solvency.col.factor", lang),
+            "type": "rightAligned",
+            "valueFormatter": {"function": "d3.format('.4~f')(params.value)"},
+        },
+        {"field": "capital", "headerName": t("solvency.col.capital", lang, unit=u), **money},
+        {
+            "field": "marginal_capital",
+            "headerName": t("solvency.col.marginal", lang, unit=u),
+            "sort": "desc",
+            **money,
+        },
+    ]
+
+
+def compliance_rows(result: SolvencyResult, unit: str, lang: str) -> list[list[Any]]:
+    rows = []
+    for c in result.compliance.checks:
+        name = c.limit + (f" ({c.subject})" if c.subject else "")
+        rows.append(
+            [
+                name,
+                fmt_money(c.value, unit, lang),
+                fmt_pct(c.share, 2),
+                fmt_pct(c.cap, 1),
+                fmt_money(c.headroom, unit, lang),
+                t("solvency.breached", lang) if c.breached else t("solvency.within", lang),
+            ]
+        )
+    return rows
+
+
+def regime_results(inputs: dict) -> dict[str, SolvencyResult]:
+    return {name: state.result_for(inputs, name) for name in available_regimes()}
+
+
+def regime_rows(results: dict[str, SolvencyResult], unit: str, lang: str) -> list[list[Any]]:
+    names = list(results)
+    base = results[names[0]]
+    out = [
+        [t("metric.minimum_capital", lang)]
+        + [fmt_money(r.minimum_capital, unit, lang) for r in results.values()],
+        [t("metric.core_ratio", lang)] + [fmt_pct(r.core_ratio) for r in results.values()],
+        [t("metric.comprehensive_ratio", lang)]
+        + [fmt_pct(r.comprehensive_ratio) for r in results.values()],
+        [t("solvency.relief", lang, base=names[0])]
+        + [
+            fmt_money(base.minimum_capital - r.minimum_capital, unit, lang)
+            for r in results.values()
+        ],
+    ]
+    return out
+
+
+def solvency_content(
+    data: dict | None, unit: str | None, lang: str | None, env: AppEnv
+) -> tuple[Any, Any, Any, Any]:
+    """(module figure, compliance table, regime table, column defs)."""
+    lang = normalize_lang(lang)
+    unit = normalize_unit(unit)
+    try:
+        inputs = state.current_inputs(data, env)
+        result = state.result_for(inputs)
+    except (state.NoData, AnalyzerError) as exc:
+        return {"data": [], "layout": {}}, no_data(lang, str(exc)), None, column_defs(unit, lang)
+    comp = table(
+        [
+            t("solvency.col.limit", lang),
+            t("metric.market_value", lang),
+            t("solvency.col.share", lang),
+            t("solvency.col.cap", lang),
+            t("metric.headroom", lang),
+            t("solvency.col.status", lang),
+        ],
+        compliance_rows(result, unit, lang),
+        table_id="solvency-compliance-table",
+    )
+    results = regime_results(inputs)
+    regimes = table(
+        [t("solvency.col.regime", lang), *results.keys()],
+        regime_rows(results, unit, lang),
+        table_id="solvency-regimes-table",
+    )
+    return figures.modules_bar(result, unit, lang), comp, regimes, column_defs(unit, lang)
+
+
+def selected_module(click: dict | None) -> str | None:
+    if not click or not click.get("points"):
+        return None
+    return holdings_module(click["points"][0].get("customdata"))
+
+
+def positions_content(
+    data: dict | None, module: str | None, unit: str | None, lang: str | None, env: AppEnv
+) -> tuple[list[dict], str]:
+    lang = normalize_lang(lang)
+    unit = normalize_unit(unit)
+    label = t("solvency.filter", lang, module=module or t("solvency.all_modules", lang))
+    try:
+        result = state.current_result(data, env)
+    except (state.NoData, AnalyzerError):
+        return [], label
+    return positions_rows(result, module, unit), label
+
+
+# -- Dash ------------------------------------------------------------------------------------
+def layout(ctx_: PageContext) -> Any:
+    lang = ctx_.lang
+    return page_frame(
+        ctx_,
+        KEY,
+        dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
+        html.Div(
+            [
+                html.H2(t("solvency.modules", lang)),
+                dcc.Graph(id=ids.SOLVENCY_MODULES, config={"displaylogo": False}),
+                html.H2(t("solvency.positions", lang)),
+                html.Div(
+                    [
+                        html.Span(id=ids.SOLVENCY_MODULE_FILTER),
+                        html.Button(
+                            t("solvency.clear", lang), id=ids.SOLVENCY_MODULE_CLEAR, className="btn"
+                        ),
+                    ],
+                    className="toolbar",
+                ),
+                dag.AgGrid(
+                    id=ids.SOLVENCY_POSITIONS,
+                    rowData=[],
+                    columnDefs=column_defs(ctx_.unit, lang),
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    getRowId="params.data.row_id",
+                    dashGridOptions={"pagination": True, "paginationPageSize": 20},
+                    style={"height": "520px"},
+                ),
+                html.H2(t("solvency.compliance", lang)),
+                html.Div(id=ids.SOLVENCY_COMPLIANCE),
+                html.H2(t("solvency.regimes", lang)),
+                html.Div(id=ids.SOLVENCY_REGIMES),
+            ],
+            id=ids.SOLVENCY_BODY,
+        ),
+    )
+
+
+def solvency_view(data: dict | None, unit: str | None, lang: str | None) -> tuple:
+    from dashboard.context import app_env
+
+    return solvency_content(data, unit, lang, app_env())
+
+
+def solvency_positions(
+    data: dict | None, click: dict | None, _clear: int | None, unit: str | None, lang: str | None
+) -> tuple:
+    from dashboard.context import app_env
+
+    module = None if ctx.triggered_id == ids.SOLVENCY_MODULE_CLEAR else selected_module(click)
+    return positions_content(data, module, unit, lang, app_env())
 
 
 def register(app: Any, env: AppEnv) -> None:
-    """Register this page's callbacks on ``app`` (none yet)."""
+    app.callback(
+        Output(ids.SOLVENCY_MODULES, "figure"),
+        Output(ids.SOLVENCY_COMPLIANCE, "children"),
+        Output(ids.SOLVENCY_REGIMES, "children"),
+        Output(ids.SOLVENCY_POSITIONS, "columnDefs"),
+        Input(ids.CURRENT_SCENARIO, "data"),
+        Input(ids.UNIT, "value"),
+        Input(ids.LANG, "value"),
+    )(solvency_view)
+    app.callback(
+        Output(ids.SOLVENCY_POSITIONS, "rowData"),
+        Output(ids.SOLVENCY_MODULE_FILTER, "children"),
+        Input(ids.CURRENT_SCENARIO, "data"),
+        Input(ids.SOLVENCY_MODULES, "clickData"),
+        Input(ids.SOLVENCY_MODULE_CLEAR, "n_clicks"),
+        Input(ids.UNIT, "value"),
+        Input(ids.LANG, "value"),
+    )(solvency_positions)

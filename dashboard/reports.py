@@ -1,0 +1,25 @@
+"""Downloadable reports of the current scenario (pure: result -> bytes)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from analyzer.report import solvency_xlsx
+from analyzer.solvency.result import SolvencyResult
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def solvency_report_bytes(result: SolvencyResult) -> bytes:
+    """The solvency workbook (`analyzer.report.solvency_xlsx.write`) as bytes."""
+    with tempfile.TemporaryDirectory(prefix="analyzer-report-") as tmp:
+        path = solvency_xlsx.write(result, Path(tmp) / "solvency.xlsx")
+        return Path(path).read_bytes()
+
+
+def report_filename(result: SolvencyResult) -> str:
+    """``solvency-<company>-<regime>.xlsx`` with only safe characters."""
+    company = re.sub(r"[^\w.-]+", "_", result.company, flags=re.UNICODE).strip("_") or "company"
+    return f"solvency-{company}-{result.regime}.xlsx"
