@@ -1,0 +1,261 @@
+"""``analyzer optimize`` and ``analyzer frontier``: solvency-constrained allocation (contract
+sections 4 and 6; docs/optimizer.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from enum import Enum
+from pathlib import Path
+
+import numpy as np
+import typer
+
+from analyzer.errors import InfeasibleError, ParameterError
+from analyzer.solvency.regime import DEFAULT_REGIME
+
+
+class Objective(str, Enum):
+    max_return = "max_return"
+    mean_variance = "mean_variance"
+    min_volatility = "min_volatility"
+    min_capital = "min_capital"
+    max_return_on_capital = "max_return_on_capital"
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class Axis(str, Enum):
+    volatility = "volatility"
+    solvency = "solvency"
+
+
+class Basis(str, Enum):
+    prior_quarter = "prior_quarter"
+    resulting = "resulting"
+
+
+class Level(str, Enum):
+    cls = "class"
+    position = "position"
+
+
+def _setup(holdings, company, assumptions, correlations, regime, min_comprehensive, min_core,
+           min_sci_tech, min_liquid, max_volatility, target_return, max_turnover,
+           transaction_cost_bp, limits_file, equity_cap_basis, level, repair):
+    from analyzer.io.assumptions import read_assumptions
+    from analyzer.io.company import read_company
+    from analyzer.io.holdings import read_holdings
+    from analyzer.optimize import Limits, build_universe
+    from analyzer.optimize.limits import cost_vector, read_limits
+    from analyzer.solvency.options import EngineOptions
+    from analyzer.solvency.regime import load_regime
+
+    h = read_holdings(holdings)
+    c = read_company(company)
+    a = read_assumptions(assumptions, correlations, repair=repair)
+    reg = load_regime(regime)
+    limits = Limits()
+    costs: dict[str, float] = {}
+    classes = tuple(sorted(set(h.frame["asset_class"].astype(str))))
+    if limits_file is not None:
+        limits, costs = read_limits(limits_file, limits, classes)
+    kw = {}
+    for key, value in (("min_comprehensive", min_comprehensive), ("min_core", min_core),
+                       ("min_sci_tech", min_sci_tech), ("min_liquid", min_liquid),
+                       ("max_volatility", max_volatility), ("target_return", target_return),
+                       ("max_turnover", max_turnover)):
+        if value is not None:
+            kw[key] = value
+    if equity_cap_basis is not None:
+        kw["equity_cap_basis"] = equity_cap_basis.value
+    limits = replace(limits, **kw)
+    if limits.min_core <= 0 or limits.min_comprehensive <= 0:
+        raise ParameterError("--min-core and --min-comprehensive must be > 0")
+    options = EngineOptions(equity_cap_basis=limits.equity_cap_basis)
+    u = build_universe(h, c, a, reg, options, level=level.value)
+    default_cost = (transaction_cost_bp or 0.0) / 1e4
+    if costs or default_cost:
+        limits = replace(limits, transaction_cost=cost_vector(u.units, u.unit_class, costs,
+                                                              default_cost))
+    return u, limits
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:8.2%}"
+
+
+def _print_result(r, u) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console(width=160)
+    s = r.solvency
+    con.print(f"[bold]{s.company}[/bold]  objective {r.objective}  ({r.case})")
+    con.print(f"expected return {r.expected_return:.2%}   volatility {r.volatility:.2%}   "
+              f"comprehensive ratio {s.comprehensive_ratio:.1%}   core ratio {s.core_ratio:.1%}"
+              f"   minimum capital {s.minimum_capital / 1e8:,.2f} 亿元")
+    t = Table(title="allocation", show_lines=False)
+    for col in ("unit", "current", "optimal", "trade (亿元)"):
+        t.add_column(col, justify="right" if col != "unit" else "left")
+    order = np.argsort(-np.maximum(r.weights, r.current_weights))
+    for i in order:
+        if r.weights[i] < 5e-5 and r.current_weights[i] < 5e-5:
+            continue
+        t.add_row(r.units[i], f"{r.current_weights[i]:.2%}", f"{r.weights[i]:.2%}",
+                  f"{r.trades[i] / 1e8:+,.2f}")
+    con.print(t)
+    if r.binding:
+        b = Table(title="binding limits (shadow price: objective gained per unit of relaxation)")
+        for col in ("limit", "subject", "value", "shadow price", "unit", "per 1 亿元 capital"):
+            b.add_column(col)
+        for x in r.binding:
+            b.add_row(x.constraint, x.subject, f"{x.limit:g}", f"{x.shadow_price:.3f}", x.unit,
+                      "" if x.shadow_price_per_yi is None else f"{x.shadow_price_per_yi:.3f}")
+        con.print(b)
+    for note in r.notes:
+        con.print(f"note: {note}")
+
+
+def _json_default(o):
+    if isinstance(o, np.integer | np.floating):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    return str(o)
+
+
+def _emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    sys.stdout.flush()
+
+
+_H = {
+    "holdings": "Holdings file (.csv, .xlsx or .parquet) with an asset_class column.",
+    "company": "Company file (.toml).",
+    "assumptions": "Capital market assumptions (assumptions.csv, contract section 3).",
+    "correlations": "Correlation matrix (default: correlations.csv beside the assumptions).",
+}
+
+
+def optimize(
+    holdings: Path = typer.Argument(..., help=_H["holdings"], show_default=False),
+    company: Path = typer.Option(..., "--company", help=_H["company"], show_default=False),
+    assumptions: Path = typer.Option(..., "--assumptions", help=_H["assumptions"],
+                                     show_default=False),
+    correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
+    regime: str = typer.Option(DEFAULT_REGIME, "--regime", help="Regulatory regime."),
+    objective: Objective = typer.Option(Objective.max_return, "--objective"),
+    min_comprehensive: float | None = typer.Option(
+        None, "--min-comprehensive", help="Comprehensive-ratio floor (fraction; legal 1.0)."),
+    min_core: float | None = typer.Option(None, "--min-core",
+                                          help="Core-ratio floor (fraction; legal 0.5)."),
+    min_sci_tech: float | None = typer.Option(None, "--min-sci-tech",
+                                              help="Minimum sci-tech share (fraction)."),
+    min_liquid: float | None = typer.Option(None, "--min-liquid",
+                                            help="Minimum share of liquid classes."),
+    risk_aversion: float = typer.Option(1.0, "--risk-aversion",
+                                        help="mean_variance: mu'w - delta/2 w'Sigma w."),
+    target_return: float | None = typer.Option(None, "--target-return",
+                                               help="Minimum expected return (min_capital)."),
+    risk_free: float = typer.Option(0.0, "--risk-free",
+                                    help="max_return_on_capital: return subtracted."),
+    max_volatility: float | None = typer.Option(None, "--max-volatility"),
+    max_turnover: float | None = typer.Option(None, "--max-turnover",
+                                              help="One-way turnover cap (fraction)."),
+    transaction_cost_bp: float | None = typer.Option(None, "--transaction-cost-bp",
+                                                     help="Cost per unit traded, bp."),
+    limits: Path | None = typer.Option(None, "--limits", help="TOML of extra limits."),
+    equity_cap_basis: Basis | None = typer.Option(None, "--equity-cap-basis"),
+    level: Level = typer.Option(Level.cls, "--level", help="class or position."),
+    repair_correlations: bool = typer.Option(False, "--repair-correlations",
+                                             help="Use the nearest correlation matrix."),
+    fmt: Fmt = typer.Option(Fmt.table, "--format"),
+) -> None:
+    from analyzer.optimize import AllocationProblem
+
+    u, lim = _setup(holdings, company, assumptions, correlations, regime, min_comprehensive,
+                    min_core, min_sci_tech, min_liquid, max_volatility, target_return,
+                    max_turnover, transaction_cost_bp, limits, equity_cap_basis, level,
+                    repair_correlations)
+    problem = AllocationProblem(u, objective.value, lim, risk_aversion=risk_aversion,
+                                risk_free=risk_free)
+    try:
+        result = problem.solve()
+    except InfeasibleError as err:
+        if fmt is Fmt.json:
+            _emit({"status": "infeasible", "objective": objective.value, "message": str(err),
+                   "conflicts": err.conflicts})
+        raise
+    if fmt is Fmt.json:
+        _emit(result.to_dict())
+    else:
+        _print_result(result, u)
+
+
+def frontier_cmd(
+    holdings: Path = typer.Argument(..., help=_H["holdings"], show_default=False),
+    company: Path = typer.Option(..., "--company", help=_H["company"], show_default=False),
+    assumptions: Path = typer.Option(..., "--assumptions", help=_H["assumptions"],
+                                     show_default=False),
+    correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
+    regime: str = typer.Option(DEFAULT_REGIME, "--regime"),
+    objective: Objective = typer.Option(Objective.max_return, "--objective",
+                                        help="Accepted for symmetry; a frontier maximises "
+                                        "return at each point."),
+    min_comprehensive: float | None = typer.Option(None, "--min-comprehensive"),
+    min_core: float | None = typer.Option(None, "--min-core"),
+    min_sci_tech: float | None = typer.Option(None, "--min-sci-tech"),
+    min_liquid: float | None = typer.Option(None, "--min-liquid"),
+    max_turnover: float | None = typer.Option(None, "--max-turnover"),
+    transaction_cost_bp: float | None = typer.Option(None, "--transaction-cost-bp"),
+    limits: Path | None = typer.Option(None, "--limits"),
+    equity_cap_basis: Basis | None = typer.Option(None, "--equity-cap-basis"),
+    level: Level = typer.Option(Level.cls, "--level"),
+    repair_correlations: bool = typer.Option(False, "--repair-correlations"),
+    points: int = typer.Option(50, "--points", help="Number of points."),
+    axis: Axis = typer.Option(Axis.volatility, "--axis"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format"),
+) -> None:
+    from analyzer.optimize import frontier
+
+    del objective
+    u, lim = _setup(holdings, company, assumptions, correlations, regime, min_comprehensive,
+                    min_core, min_sci_tech, min_liquid, None, None, max_turnover,
+                    transaction_cost_bp, limits, equity_cap_basis, level, repair_correlations)
+    try:
+        f = frontier(u, lim, points=points, axis=axis.value)
+    except InfeasibleError as err:
+        if fmt is Fmt.json:
+            _emit({"status": "infeasible", "message": str(err), "conflicts": err.conflicts})
+        raise
+    if fmt is Fmt.json:
+        _emit({"status": "optimal" if not f.failed else "partial", **f.to_dict()})
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"frontier ({axis.value} axis): {len(f.points)} points, "
+              f"{len(f.failed)} failed, {f.wall_time:.2f} s")
+    for col in ("target", "status", "return", "volatility", "comprehensive", "core",
+                "MC (亿元)"):
+        t.add_column(col, justify="right")
+    for p in f.points:
+        t.add_row(_pct(p.target), p.status, _pct(p.expected_return), _pct(p.volatility),
+                  _pct(p.comprehensive_ratio), _pct(p.core_ratio),
+                  "-" if p.minimum_capital is None else f"{p.minimum_capital / 1e8:,.1f}")
+    Console(width=160).print(t)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``analyzer optimize`` and ``analyzer frontier``."""
+    app.command("optimize", help="Solvency-constrained allocation across asset classes "
+                "(docs/optimizer.md).", short_help="Best allocation under solvency and "
+                "investment-ratio limits.")(optimize)
+    app.command("frontier", help="Efficient frontier with every limit in force: return "
+                "against volatility or against the solvency ratio.",
+                short_help="Capital-aware efficient frontier.")(frontier_cmd)

@@ -1,0 +1,366 @@
+"""Capital market assumptions (contract section 3): expected returns, volatilities and the
+correlation matrix of the asset classes the optimiser moves.
+
+``assumptions.csv``: one row per ``asset_class`` with ``expected_return`` and ``volatility``
+(annual fractions), optional ``liquid`` (true/false), ``min_weight``, ``max_weight`` (fractions of
+the invested total) and ``idiosyncratic_volatility`` (annual fraction, for the position-level
+factor model; default 0). ``correlations.csv``: a square matrix whose first column and header
+row name the classes in any order; symmetric, unit diagonal, positive semi-definite within 1e-8.
+
+Also here: Geltner de-smoothing of appraisal-based return series (VC / PE / property sleeves).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analyzer.errors import InputError, InputProblem
+
+PSD_TOLERANCE = 1e-8
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f", ""}
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Validated capital market assumptions (annual, fractions).
+
+    Attributes
+    ----------
+    classes : tuple of str
+        Asset classes, in file order.
+    expected_return, volatility : ndarray (n,)
+        Annual expected return and volatility, fractions.
+    correlation : ndarray (n, n)
+        Correlation matrix in the order of ``classes`` (PSD, unit diagonal).
+    liquid : ndarray of bool (n,)
+        Counts toward a liquidity floor.
+    min_weight, max_weight : ndarray (n,)
+        Bounds as fractions of the invested total (defaults 0 and 1).
+    idiosyncratic_volatility : ndarray (n,)
+        Annual idiosyncratic volatility of a single position in the class (position-level
+        factor model), fraction; default 0.
+    source : str
+        The assumptions file, for messages.
+    repaired : bool
+        Whether the correlation matrix was replaced by its nearest correlation matrix.
+    """
+
+    classes: tuple[str, ...]
+    expected_return: np.ndarray
+    volatility: np.ndarray
+    correlation: np.ndarray
+    liquid: np.ndarray
+    min_weight: np.ndarray
+    max_weight: np.ndarray
+    idiosyncratic_volatility: np.ndarray = field(repr=False, default=None)
+    source: str = "<memory>"
+    repaired: bool = False
+
+    @property
+    def covariance(self) -> np.ndarray:
+        """Covariance matrix (annual, fractions squared)."""
+        v = self.volatility
+        return self.correlation * np.outer(v, v)
+
+    @property
+    def n(self) -> int:
+        """Number of classes."""
+        return len(self.classes)
+
+    def index(self) -> dict[str, int]:
+        """Class name -> position."""
+        return {c: i for i, c in enumerate(self.classes)}
+
+    def subset(self, classes: tuple[str, ...] | list[str]) -> Assumptions:
+        """The assumptions of ``classes`` (all must be present), in that order."""
+        idx = self.index()
+        missing = [c for c in classes if c not in idx]
+        if missing:
+            raise InputError([InputProblem(self.source, None, "asset_class",
+                                           f"no assumptions for asset class '{c}' (it is in "
+                                           "the holdings); add a row for it") for c in missing])
+        k = np.array([idx[c] for c in classes], dtype=int)
+        return Assumptions(
+            classes=tuple(classes), expected_return=self.expected_return[k],
+            volatility=self.volatility[k], correlation=self.correlation[np.ix_(k, k)],
+            liquid=self.liquid[k], min_weight=self.min_weight[k], max_weight=self.max_weight[k],
+            idiosyncratic_volatility=self.idiosyncratic_volatility[k], source=self.source,
+            repaired=self.repaired,
+        )
+
+
+def _numbers(frame: pd.DataFrame, col: str, file: str, problems: list[InputProblem],
+             default: float) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), default)
+    raw = frame[col].astype(str).str.strip()
+    values = pd.to_numeric(raw.where(raw != "", None), errors="coerce").to_numpy(dtype=float)
+    bad = (raw != "").to_numpy() & np.isnan(values)
+    for i in np.flatnonzero(bad)[:20]:
+        problems.append(InputProblem(file, int(i) + 2, col,
+                                     f"'{frame[col].iloc[i]}' is not a number"))
+    return np.where(np.isnan(values) & ~bad, default, values)
+
+
+def nearest_correlation(matrix: np.ndarray, tol: float = 1e-10, max_iter: int = 500
+                        ) -> np.ndarray:
+    """Nearest correlation matrix in the Frobenius norm (Higham 2002, alternating projections
+    with Dykstra's correction).
+
+    Parameters
+    ----------
+    matrix : ndarray (n, n), symmetric
+    tol : stopping tolerance on the change between iterations
+    max_iter : iteration limit
+
+    Returns
+    -------
+    ndarray (n, n)
+        Symmetric, unit diagonal, positive semi-definite (eigenvalues >= 0 up to rounding;
+        nudged to >= 1e-10 so that it passes the 1e-8 check).
+    """
+    a = (np.asarray(matrix, dtype=float) + np.asarray(matrix, dtype=float).T) / 2
+    y = a.copy()
+    ds = np.zeros_like(a)
+    for _ in range(max_iter):
+        r = y - ds
+        w, q = np.linalg.eigh(r)
+        x = (q * np.clip(w, 0.0, None)) @ q.T
+        ds = x - r
+        y_new = x.copy()
+        np.fill_diagonal(y_new, 1.0)
+        if np.linalg.norm(y_new - y, "fro") < tol * max(1.0, np.linalg.norm(y, "fro")):
+            y = y_new
+            break
+        y = y_new
+    w, q = np.linalg.eigh((y + y.T) / 2)
+    y = (q * np.clip(w, 1e-10, None)) @ q.T
+    d = np.sqrt(np.diag(y))
+    y = y / np.outer(d, d)
+    return (y + y.T) / 2
+
+
+def read_correlations(path: str | Path, classes: tuple[str, ...], repair: bool = False
+                      ) -> tuple[np.ndarray, bool]:
+    """Read ``correlations.csv`` and return the matrix in the order of ``classes``.
+
+    Raises
+    ------
+    InputError
+        Missing classes, non-numeric cells, asymmetry, a diagonal other than 1, entries outside
+        [-1, 1], or (unless ``repair``) a matrix that is not positive semi-definite.
+    """
+    from analyzer.io.tables import read_table
+
+    label = str(path)
+    frame = read_table(path, name=label)
+    first = frame.columns[0]
+    names = [str(x).strip() for x in frame[first]]
+    header = [str(c).strip() for c in frame.columns[1:]]
+    problems: list[InputProblem] = []
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        problems.append(InputProblem(label, names.index(dup) + 2, first,
+                                     f"asset class '{dup}' appears twice"))
+    if sorted(names) != sorted(header):
+        problems.append(InputProblem(label, 1, None, "the header row and the first column must "
+                                     "name the same asset classes"))
+    for c in classes:
+        if c not in names or c not in header:
+            problems.append(InputProblem(label, None, c, f"asset class '{c}' is missing from "
+                                         "the correlation matrix"))
+    if problems:
+        raise InputError(problems)
+    body = frame[header].apply(lambda s: pd.to_numeric(s.astype(str).str.strip(),
+                                                       errors="coerce"))
+    values = body.to_numpy(dtype=float)
+    for i, j in zip(*np.nonzero(np.isnan(values)), strict=True):
+        problems.append(InputProblem(label, int(i) + 2, header[j], "not a number"))
+        if len(problems) >= 20:
+            break
+    if problems:
+        raise InputError(problems)
+    row_of = {n: i for i, n in enumerate(names)}
+    col_of = {n: j for j, n in enumerate(header)}
+    # the full matrix in row order, to check it as the user wrote it
+    full = values[:, [col_of[n] for n in names]]
+    for i in range(len(names)):
+        if abs(full[i, i] - 1.0) > 1e-8:
+            problems.append(InputProblem(label, i + 2, names[i],
+                                         f"diagonal must be 1, found {full[i, i]:g}"))
+    out_of_range = np.abs(full) > 1 + 1e-12
+    for i, j in zip(*np.nonzero(out_of_range), strict=True):
+        problems.append(InputProblem(label, int(i) + 2, names[j],
+                                     f"correlation {full[i, j]:g} outside [-1, 1]"))
+    asym = np.abs(full - full.T) > 1e-8
+    for i, j in zip(*np.nonzero(np.triu(asym)), strict=True):
+        problems.append(InputProblem(label, int(i) + 2, names[j],
+                                     f"not symmetric: {names[i]}/{names[j]} = {full[i, j]:g} "
+                                     f"but {names[j]}/{names[i]} = {full[j, i]:g}"))
+    if problems:
+        raise InputError(problems[:20])
+    k = [row_of[c] for c in classes]
+    matrix = full[np.ix_(k, k)]
+    smallest = float(np.linalg.eigvalsh(matrix).min()) if len(k) else 0.0
+    repaired = False
+    if smallest < -PSD_TOLERANCE:
+        if not repair:
+            raise InputError.single(label, None, None, (
+                f"the correlation matrix is not positive semi-definite (smallest eigenvalue "
+                f"{smallest:.3g}); fix it, or pass --repair-correlations to use the nearest "
+                "correlation matrix (Higham)"))
+        matrix = nearest_correlation(matrix)
+        repaired = True
+    return matrix, repaired
+
+
+def read_assumptions(assumptions_csv: str | Path, correlations_csv: str | Path | None = None,
+                     repair: bool = False) -> Assumptions:
+    """Read and validate the capital market assumptions.
+
+    Parameters
+    ----------
+    assumptions_csv : path to ``assumptions.csv`` (.csv, .xlsx or .parquet)
+    correlations_csv : path to the correlation matrix; default ``correlations.csv`` beside
+        the assumptions file
+    repair : replace a non-PSD correlation matrix by its nearest correlation matrix
+
+    Raises
+    ------
+    InputError
+        Naming the file, row and column of every problem: a missing column, a duplicate class,
+        a non-numeric or negative volatility, bounds outside [0, 1] or min > max, sum of minimum
+        weights above 1, or a bad correlation matrix (see :func:`read_correlations`).
+    """
+    from analyzer.io.tables import read_table
+
+    path = Path(assumptions_csv)
+    label = str(assumptions_csv)
+    frame = read_table(path, name=label)
+    problems: list[InputProblem] = []
+    for col in ("asset_class", "expected_return", "volatility"):
+        if col not in frame.columns:
+            problems.append(InputProblem(label, 1, col, "required column is missing; the header "
+                                         "must name asset_class, expected_return, volatility"))
+    if problems:
+        raise InputError(problems)
+    classes = [str(c).strip() for c in frame["asset_class"]]
+    seen: dict[str, int] = {}
+    for i, c in enumerate(classes):
+        if not c:
+            problems.append(InputProblem(label, i + 2, "asset_class", "must not be empty"))
+        elif c in seen:
+            problems.append(InputProblem(label, i + 2, "asset_class",
+                                         f"'{c}' already given in row {seen[c]}"))
+        else:
+            seen[c] = i + 2
+    mu = _numbers(frame, "expected_return", label, problems, np.nan)
+    vol = _numbers(frame, "volatility", label, problems, np.nan)
+    lo = _numbers(frame, "min_weight", label, problems, 0.0)
+    hi = _numbers(frame, "max_weight", label, problems, 1.0)
+    idio = _numbers(frame, "idiosyncratic_volatility", label, problems, 0.0)
+    for col, arr in (("expected_return", mu), ("volatility", vol)):
+        blank = np.isnan(arr) & (frame[col].astype(str).str.strip() == "").to_numpy()
+        for i in np.flatnonzero(blank)[:20]:
+            problems.append(InputProblem(label, int(i) + 2, col, "required"))
+    for i in np.flatnonzero(vol < 0)[:20]:
+        problems.append(InputProblem(label, int(i) + 2, "volatility",
+                                     f"must be >= 0, found {vol[i]:g}"))
+    for i in np.flatnonzero(idio < 0)[:20]:
+        problems.append(InputProblem(label, int(i) + 2, "idiosyncratic_volatility",
+                                     f"must be >= 0, found {idio[i]:g}"))
+    for col, arr in (("min_weight", lo), ("max_weight", hi)):
+        for i in np.flatnonzero((arr < 0) | (arr > 1))[:20]:
+            problems.append(InputProblem(label, int(i) + 2, col,
+                                         f"must be between 0 and 1, found {arr[i]:g}"))
+    for i in np.flatnonzero(lo > hi)[:20]:
+        problems.append(InputProblem(label, int(i) + 2, "min_weight",
+                                     f"min_weight {lo[i]:g} exceeds max_weight {hi[i]:g}"))
+    liquid = np.zeros(len(frame), dtype=bool)
+    if "liquid" in frame.columns:
+        for i, cell in enumerate(frame["liquid"].astype(str).str.strip().str.lower()):
+            if cell in _TRUE:
+                liquid[i] = True
+            elif cell not in _FALSE:
+                problems.append(InputProblem(label, i + 2, "liquid",
+                                             f"'{cell}' is not true/false"))
+    if not problems and lo.sum() > 1 + 1e-12:
+        problems.append(InputProblem(label, None, "min_weight",
+                                     f"the minimum weights add up to {lo.sum():.4g} > 1"))
+    if not problems and hi.sum() < 1 - 1e-12:
+        problems.append(InputProblem(label, None, "max_weight",
+                                     f"the maximum weights add up to {hi.sum():.4g} < 1"))
+    if problems:
+        raise InputError(problems)
+    corr_path = Path(correlations_csv) if correlations_csv else path.parent / "correlations.csv"
+    if not corr_path.is_file():
+        raise InputError.single(str(corr_path), None, None,
+                                "correlation file not found (pass --correlations, or put "
+                                "correlations.csv beside the assumptions file)")
+    corr, repaired = read_correlations(corr_path, tuple(classes), repair=repair)
+    return Assumptions(
+        classes=tuple(classes), expected_return=mu, volatility=vol, correlation=corr,
+        liquid=liquid, min_weight=lo, max_weight=hi, idiosyncratic_volatility=idio,
+        source=label, repaired=repaired,
+    )
+
+
+def geltner_desmooth(returns: np.ndarray | pd.Series, rho: float | None = None
+                     ) -> np.ndarray | pd.Series:
+    """Geltner (1993) de-smoothing of an appraisal-based return series.
+
+    ``r_true[t] = (r_obs[t] - rho * r_obs[t-1]) / (1 - rho)``, with ``rho`` the first-order
+    autocorrelation of the observed series when not given. The first observation is dropped.
+    The mean is preserved (approximately) and the volatility rises when ``rho > 0``.
+
+    Parameters
+    ----------
+    returns : periodic returns (fractions), oldest first
+    rho : smoothing parameter in [0, 1); default: the sample lag-1 autocorrelation
+
+    Returns
+    -------
+    The de-smoothed series (one shorter), of the same kind as ``returns``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 3 observations, or ``rho`` outside [0, 1).
+    """
+    r = np.asarray(returns, dtype=float)
+    if r.ndim != 1 or len(r) < 3:
+        raise ValueError("need a 1-d series of at least 3 returns")
+    if rho is None:
+        x = r - r.mean()
+        rho = float((x[1:] * x[:-1]).sum() / (x * x).sum())
+        rho = min(max(rho, 0.0), 0.99)
+    if not 0.0 <= rho < 1.0:
+        raise ValueError(f"rho must be in [0, 1), got {rho}")
+    out = (r[1:] - rho * r[:-1]) / (1.0 - rho)
+    if isinstance(returns, pd.Series):
+        return pd.Series(out, index=returns.index[1:], name=returns.name)
+    return out
+
+
+def desmoothed_volatility(returns: np.ndarray | pd.Series, periods_per_year: int = 4,
+                          rho: float | None = None) -> tuple[float, float]:
+    """Annual (expected return, volatility) of an appraisal-based series after de-smoothing,
+    ready for a row of ``assumptions.csv`` (CLI-free helper).
+
+    Parameters
+    ----------
+    returns : periodic returns (fractions), oldest first
+    periods_per_year : 4 for quarterly, 12 for monthly
+    rho : Geltner parameter; default the lag-1 autocorrelation
+    """
+    r = np.asarray(geltner_desmooth(returns, rho), dtype=float)
+    return float(r.mean() * periods_per_year), float(r.std(ddof=1) * np.sqrt(periods_per_year))
+
+
+__all__ = ["Assumptions", "desmoothed_volatility", "geltner_desmooth", "nearest_correlation",
+           "read_assumptions", "read_correlations"]

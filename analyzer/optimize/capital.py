@@ -1,0 +1,177 @@
+"""The engine's capital model as nested second-order cones (optimizer notes §2-3).
+
+All amounts are per CNY of the invested total ``V`` (so capital is a fraction of ``V``, about
+0.1, which keeps the solver well scaled). With weights ``w``:
+
+* sub-module capital ``s = A w`` (``CapitalMap.A``); life interest rate per case (below);
+* overseas pairs ``OS = ||L2' [s_dev; s_em]||`` (epigraph variables; a pair with one side
+  identically zero is linear and stated exactly as such);
+* market ``t_m >= ||L_m' v||``, ``v = (IR, EQ, RE, OS_FI, OS_EQ, FX)``;
+* credit ``t_c >= ||L_c' (spread, default)||``;
+* top level ``z >= ||L_T' (life, nonlife, t_m, t_c)||`` (``T`` is non-negative, so the
+  epigraphs are exact);
+* floors ``z <= b_core``, ``z <= b_comp`` with ``b = (capital / floor - add) / ((1+Q)(1+k)) + LA``.
+
+DPP: the correlation roots are folded into one Parameter per cone in numpy
+(``G_market = L_m' C``, ``G_credit = L_c' [A_sp; A_def]``, ``h_top = L_T'[:, :2] (life, nonlife)``),
+and each budget is one scalar Parameter.
+
+Life insurers: ``IR = max(L_up - a_up' x, L_down - a_down' x, 0)`` is handled exactly by solving
+one problem per case (``"up"``, ``"down"``, ``"zero"``), each with the case's conditions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cvxpy as cp
+import numpy as np
+
+from analyzer.optimize.context import Context
+from analyzer.solvency import aggregation
+from analyzer.solvency.charges import SUBMODULE_INDEX as SI
+
+LIFE_CASES = ("up", "down", "zero")
+#: relative safety margin on capital budgets and concentration thresholds, so that solver
+#: tolerance never puts the engine's re-evaluation on the wrong side of a floor
+MARGIN = 1e-6
+
+
+@dataclass(frozen=True)
+class CapitalScalars:
+    """Scalars of the floor conversion (CNY unless stated)."""
+
+    core: float
+    actual: float
+    alpha: float  # (1 + Q)(1 + k)
+    additional: float
+    loss_absorption: float
+    V: float
+
+    def budget(self, capital: float, floor: float) -> float:
+        """MC* / V allowed by ``capital / MC >= floor`` (per CNY of V)."""
+        return ((capital / floor - self.additional) / self.alpha + self.loss_absorption) / self.V
+
+    def d_budget_d_floor(self, capital: float, floor: float) -> float:
+        """d budget / d floor (per unit of ratio; negative)."""
+        return -capital / (floor * floor * self.alpha * self.V)
+
+    def ratio(self, capital: float, z: float) -> float:
+        """capital / MC for MC* / V = z."""
+        mc = self.alpha * (z * self.V - self.loss_absorption) + self.additional
+        return capital / mc if mc > 0 else float("inf")
+
+    def minimum_capital(self, z: float) -> float:
+        """Minimum capital (CNY) for MC* / V = z."""
+        return self.alpha * (z * self.V - self.loss_absorption) + self.additional
+
+
+def scalars(ctx: Context) -> CapitalScalars:
+    """Capital scalars of the universe's company."""
+    u = ctx.universe
+    c = u.capmap.constants
+    adm = u.capmap.admitted_capital()
+    return CapitalScalars(core=adm.core, actual=adm.actual,
+                          alpha=(1 + c.control_q) * (1 + c.size_coefficient),
+                          additional=c.additional, loss_absorption=c.loss_absorption, V=u.V)
+
+
+def capital_matrix(ctx: Context, equity_addon: bool = False) -> np.ndarray:
+    """A (10 x n) per CNY of unit value, with the Art. 66 equity add-on when asked."""
+    A = ctx.universe.capmap.A
+    return A + ctx.universe.equity_addon if equity_addon else A
+
+
+def state_capital(w: cp.Expression, ctx: Context, life_case: str | None = None,
+                  equity_addon: bool = False) -> cp.Variable:
+    """State the nested cones; return ``z`` (MC* / V epigraph) and set ``ctx.z``.
+
+    Parameters
+    ----------
+    w : weights (or Charnes-Cooper ``y``), shape (n,)
+    ctx : build context (``ctx.t`` homogenises the constant terms)
+    life_case : ``"up"``, ``"down"`` or ``"zero"`` for a life insurer, else None
+    equity_addon : include the Rule 8 Art. 66 add-on on equity charges
+    """
+    u = ctx.universe
+    cm = u.capmap
+    t = ctx.t
+    A = capital_matrix(ctx, equity_addon)
+    roots = aggregation.correlation_factors(cm.matrices)
+    cons = []
+    # market vector v = C w + offset * t + E os
+    C = np.zeros((6, u.n))
+    offset = np.zeros(6)
+    if cm.life:
+        if life_case not in LIFE_CASES:
+            raise ValueError(f"a life insurer needs life_case in {LIFE_CASES}")
+        lu = cm.ir_liability_up / u.V
+        ld = cm.ir_liability_down / u.V
+        up = lu * t - cm.ir_asset_up @ w
+        down = ld * t - cm.ir_asset_down @ w
+        if life_case == "up":
+            cons += [up >= down, up >= 0]
+            C[0] = -cm.ir_asset_up
+            offset[0] = lu
+        elif life_case == "down":
+            cons += [down >= up, down >= 0]
+            C[0] = -cm.ir_asset_down
+            offset[0] = ld
+        else:
+            cons += [up <= 0, down <= 0]
+    else:
+        C[0] = A[SI["interest_rate"]]
+    C[1] = A[SI["equity"]]
+    C[2] = A[SI["real_estate"]]
+    C[5] = A[SI["fx"]]
+    extra_cols = []
+    for row, dev, em, key in ((3, "overseas_fixed_income_developed",
+                               "overseas_fixed_income_emerging", "overseas_fixed_income"),
+                              (4, "overseas_equity_developed", "overseas_equity_emerging",
+                               "overseas_equity")):
+        a_d, a_e = A[SI[dev]], A[SI[em]]
+        if not a_d.any() or not a_e.any():
+            C[row] = a_d + a_e  # one side is identically zero: the pair is linear
+        else:
+            G2 = ctx.param(f"G_{key}", roots[key].T @ np.vstack([a_d, a_e]))
+            os_t = cp.Variable(nonneg=True, name=f"t_{key}")
+            cons.append(cp.norm(G2 @ w, 2) <= os_t)
+            extra_cols.append((row, os_t))
+    Lm = roots["market"].T
+    G_market = ctx.param("G_market", Lm @ C)
+    expr = G_market @ w
+    if offset.any():
+        expr = expr + ctx.param("g_market", Lm @ offset) * t
+    for row, os_t in extra_cols:
+        expr = expr + Lm[:, row] * os_t
+    t_m = cp.Variable(nonneg=True, name="t_market")
+    cons.append(cp.norm(expr, 2) <= t_m)
+    G_credit = ctx.param("G_credit", roots["credit"].T @ np.vstack([A[SI["spread"]],
+                                                                    A[SI["default"]]]))
+    t_c = cp.Variable(nonneg=True, name="t_credit")
+    cons.append(cp.norm(G_credit @ w, 2) <= t_c)
+    LT = roots["top"].T
+    c = cm.constants
+    h = ctx.param("h_top", LT[:, :2] @ np.array([c.life_insurance, c.nonlife_insurance]) / u.V)
+    z = cp.Variable(nonneg=True, name="mc_star")
+    cons.append(cp.norm(h * t + LT[:, 2] * t_m + LT[:, 3] * t_c, 2) <= z)
+    ctx.extra += cons
+    ctx.z = z
+    return z
+
+
+def mc_star_value(ctx: Context, w: np.ndarray, equity_addon: bool = False) -> float:
+    """MC* / V of weights ``w`` by the capital map in numpy (exact, all cases)."""
+    u = ctx.universe
+    cm = u.capmap
+    x = np.asarray(w) * u.V
+    s = x @ capital_matrix(ctx, equity_addon).T
+    if cm.life:
+        from analyzer.solvency import life_interest_rate
+
+        s = s.copy()
+        s[SI["interest_rate"]] += float(life_interest_rate.capital_for(
+            x @ cm.ir_asset_up, x @ cm.ir_asset_down, cm.ir_liability_up,
+            cm.ir_liability_down))
+    agg = aggregation.aggregate(s, cm.constants, cm.matrices)
+    return float(agg.diversified) / u.V

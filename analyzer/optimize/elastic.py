@@ -1,0 +1,150 @@
+"""Explaining an infeasible plan (optimizer notes §5).
+
+Every limit gets a non-negative slack in its own unit (pp of a ratio or share, years ...); the
+elastic problem minimises the sum of slacks over every convex case. The limits whose slack is
+positive are the ones to relax; for each of them a second elastic solve keeps it exact and shows
+how far the others must give, so that the message reads like
+"the 150% comprehensive floor and the 8.0% sci-tech minimum cannot both hold; the best reachable
+is 143% at 8.0%, or 150% at 5.1%".
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import cvxpy as cp
+import numpy as np
+
+from analyzer.errors import InfeasibleError, SolverError
+from analyzer.optimize.context import Limit
+from analyzer.optimize.objectives import MaxReturn
+
+if TYPE_CHECKING:
+    from analyzer.optimize.problem import AllocationProblem, Built
+
+SLACK_TOL = 1e-6
+
+
+def _unit_size(unit: str) -> float:
+    if unit.startswith("pp"):
+        return 0.01
+    if unit.startswith("bp"):
+        return 1e-4
+    return 1.0
+
+
+def _at(value: Any, index: int) -> float:
+    arr = np.ravel(np.asarray(value, dtype=float))
+    return float(arr[index] if arr.size > 1 else arr[0])
+
+
+def reachable(lim: Limit, slack: float, index: int = 0) -> float:
+    """The limit value that the slack makes reachable (in the limit's own unit)."""
+    if lim.reach is not None:
+        return float(lim.reach(slack))
+    step = slack / _at(lim.per_unit, index) * _unit_size(lim.unit)
+    limit = _at(lim.limit, index)
+    return limit - step if lim.lower else limit + step
+
+
+def fmt(lim: Limit, value: float) -> str:
+    """A limit value in words (percentages for ratios and shares)."""
+    if lim.unit.startswith("pp") or lim.unit.startswith("bp"):
+        return f"{value:.1%}" if abs(value) < 0.995 or value == 0 else f"{value:.0%}"
+    if "亿元" in lim.unit:
+        return f"{value:.2f} 亿元"
+    return f"{value:.2f} {lim.unit}"
+
+
+def _solve_elastic(problem: AllocationProblem, keep: tuple[str, str] | None = None
+                   ) -> tuple[Built, float] | None:
+    from analyzer.optimize.problem import build_case, solve_built
+
+    obj = problem.objective if not problem.objective.charnes_cooper else MaxReturn()
+    best = None
+    for case in problem.cases:
+        b = build_case(problem.universe, obj, problem.limits, case, elastic=True)
+        if keep is not None:
+            extra = []
+            for lim in b.ctx.limits:
+                if lim.name == keep[0] and lim.slack is not None:
+                    if lim.labels:
+                        i = lim.labels.index(keep[1])
+                        extra.append(lim.slack[i] == 0)
+                    else:
+                        extra.append(lim.slack == 0)
+            b.problem = cp.Problem(b.problem.objective, b.problem.constraints + extra)
+        status = solve_built(b)
+        if status in ("optimal", "optimal_inaccurate"):
+            v = float(b.problem.value)
+            if best is None or v < best[1]:
+                best = (b, v)
+    return best
+
+
+def _violations(b: Built) -> list[tuple[Limit, int, float]]:
+    out = []
+    for lim in b.ctx.limits:
+        if lim.slack is None or lim.slack.value is None:
+            continue
+        vals = np.atleast_1d(np.asarray(lim.slack.value, dtype=float))
+        per = np.broadcast_to(np.abs(np.asarray(lim.per_unit, dtype=float)), vals.shape)
+        for i, v in enumerate(vals):
+            if v / max(per[i], 1e-12) * _unit_size(lim.unit) > SLACK_TOL:
+                out.append((lim, i, float(v)))
+    return out
+
+
+def _name(lim: Limit, i: int) -> str:
+    return lim.describe + (f" ({lim.labels[i]})" if lim.labels else "")
+
+
+def _limit_value(lim: Limit, i: int) -> float:
+    return _at(lim.limit, i)
+
+
+def explain_infeasible(problem: AllocationProblem) -> InfeasibleError:
+    """Build the :class:`InfeasibleError` of an infeasible problem (never just "infeasible")."""
+    first = _solve_elastic(problem)
+    if first is None:
+        return SolverError("the plan is infeasible and the elastic problem failed too")  # type: ignore[return-value]
+    b, _ = first
+    viol = _violations(b)
+    if not viol:
+        return InfeasibleError("the plan is infeasible only within the solver's tolerance; "
+                               "relax any binding limit slightly", [])
+    conflicts: list[dict[str, Any]] = []
+    for lim, i, s in viol:
+        reach = reachable(lim, s, i)
+        limit = _limit_value(lim, i)
+        conflicts.append({
+            "constraint": lim.name + (f":{lim.labels[i]}" if lim.labels else ""),
+            "limit": limit, "reachable": reach,
+            "message": f"{_name(lim, i)}: best reachable {fmt(lim, reach)} "
+                       f"(asked {fmt(lim, limit)})",
+        })
+    names = [_name(lim, i) for lim, i, _ in viol]
+    # alternatives: keep one violated limit exact, see how far the others must give
+    alternatives = []
+    for lim, i, _ in viol[:3]:
+        alt = _solve_elastic(problem, (lim.name, lim.labels[i] if lim.labels else ""))
+        if alt is None:
+            continue
+        parts = []
+        for l2, j, s2 in _violations(alt[0]):
+            parts.append(f"{fmt(l2, reachable(l2, s2, j))} instead of {_name(l2, j)}")
+        if parts:
+            alternatives.append(f"keeping {_name(lim, i)} needs " + ", ".join(parts))
+        else:
+            alternatives.append(f"keeping {_name(lim, i)} alone is feasible")
+    best = ", ".join(fmt(lim, reachable(lim, s, i)) for lim, i, s in viol)
+    if len(viol) == 1:
+        head = f"{names[0]} cannot hold with the other limits; the best reachable is {best}"
+    else:
+        head = (" and ".join(names) + " cannot all hold together" if len(viol) > 2 else
+                " and ".join(names) + " cannot both hold") + \
+            f"; the best reachable is {best} (at the other limits)"
+    message = head + ("; or " + "; or ".join(alternatives) if alternatives else "")
+    for c in conflicts:
+        c.setdefault("alternatives", alternatives)
+    return InfeasibleError(message, conflicts)

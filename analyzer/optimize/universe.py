@@ -1,0 +1,340 @@
+"""The decision units of an allocation problem and every linear datum about them.
+
+A :class:`Universe` holds, for each unit (an asset class, or a position at the position level),
+the current value, the engine's capital map, the expected return and risk model, and the shares
+that make the regulatory limits linear in the weights (positions inside a class scale pro rata,
+so a class's mix of ratio groups, counterparties and sci-tech assets is fixed).
+
+Weights ``w`` are fractions of the invested total ``V`` (CNY), which the optimiser keeps fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from analyzer import compliance
+from analyzer.io.assumptions import Assumptions
+from analyzer.io.company import Company
+from analyzer.io.holdings import Holdings
+from analyzer.solvency.capital_map import CapitalMap, build_capital_map
+from analyzer.solvency.charges import SUBMODULE_INDEX
+from analyzer.solvency.options import EngineOptions
+from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
+
+GROUPS = ("equity", "real_estate", "other_financial", "overseas", "venture_capital")
+
+
+def _root(cov: np.ndarray) -> np.ndarray:
+    """R with R' R = cov (eigen root; works for semi-definite matrices)."""
+    w, q = np.linalg.eigh((cov + cov.T) / 2)
+    return (q * np.sqrt(np.clip(w, 0.0, None))).T
+
+
+@dataclass(frozen=True)
+class Universe:
+    """Everything linear about the decision units (see module docstring).
+
+    Attributes
+    ----------
+    level : ``"class"`` or ``"position"``
+    units : tuple of str
+        Asset classes, or position ids.
+    unit_class : tuple of str
+        The asset class of each unit (itself at the class level).
+    V : float
+        Invested total, CNY (kept fixed).
+    total_assets : float
+        Company total assets, CNY (the base of the investment-ratio caps).
+    w0 : ndarray (n,)
+        Current weights (fractions of V).
+    mu : ndarray (n,)
+        Expected annual return of each unit, fraction.
+    risk_factor : ndarray (k, n)
+        ``F`` with portfolio variance ``||F w||^2 + ||d * w||^2``.
+    risk_specific : ndarray (n,) or None
+        Idiosyncratic volatility ``d`` (position level), else None.
+    capmap : CapitalMap
+    group_share : dict of str -> ndarray (n,)
+        Share of each unit's value in each 13号文 group (``GROUPS``).
+    counterparty_share : ndarray (p, n); counterparties : tuple of str
+        Value share per named counterparty (single-counterparty 20% cap).
+    concentration_share : ndarray (q, n); concentration_names : tuple of str
+        Book value per CNY of unit value for counterparties below the Rule 8 Art. 65 threshold.
+    concentration_threshold : float
+        That threshold, CNY.
+    largest_position_share : ndarray (n,)
+        Largest non-exempt position / unit value (single-asset 5% cap).
+    property_share : ndarray (n,)
+        Share in investment property (Rule 8 Art. 67, 25% of total assets).
+    sci_tech_share, liquid, duration : ndarray (n,)
+    min_weight, max_weight : ndarray (n,)
+    """
+
+    level: str
+    units: tuple[str, ...]
+    unit_class: tuple[str, ...]
+    V: float
+    total_assets: float
+    w0: np.ndarray
+    mu: np.ndarray
+    risk_factor: np.ndarray
+    risk_specific: np.ndarray | None
+    capmap: CapitalMap = field(repr=False)
+    group_share: dict[str, np.ndarray] = field(repr=False)
+    counterparty_share: np.ndarray = field(repr=False)
+    counterparties: tuple[str, ...] = field(repr=False)
+    concentration_share: np.ndarray = field(repr=False)
+    concentration_names: tuple[str, ...] = field(repr=False)
+    concentration_threshold: float = field(repr=False)
+    largest_position_share: np.ndarray = field(repr=False)
+    property_share: np.ndarray = field(repr=False)
+    property_currently_over: bool = field(repr=False)
+    sci_tech_share: np.ndarray = field(repr=False)
+    liquid: np.ndarray = field(repr=False)
+    duration: np.ndarray = field(repr=False)
+    min_weight: np.ndarray = field(repr=False)
+    max_weight: np.ndarray = field(repr=False)
+    equity_addon: np.ndarray = field(repr=False)  # (10, n) Art. 66 add-on per unit of V
+    stock_value: np.ndarray = field(repr=False)  # (n,) directly held stocks per CNY of unit
+    stock_cost: np.ndarray = field(repr=False)  # (n,) their purchase cost per CNY of unit
+    stock_x: float = field(repr=False)  # stock-book P&L ratio x the capital map assumes
+    holdings: Holdings = field(repr=False)
+    company: Company = field(repr=False)
+    regime: Regime = field(repr=False)
+    options: EngineOptions = field(repr=False)
+    assumptions: Assumptions = field(repr=False)
+
+    @property
+    def n(self) -> int:
+        """Number of decision units."""
+        return len(self.units)
+
+    def volatility(self, w: np.ndarray) -> float:
+        """Annual volatility of weights ``w`` (fraction)."""
+        v = float(np.sum((self.risk_factor @ w) ** 2))
+        if self.risk_specific is not None:
+            v += float(np.sum((self.risk_specific * w) ** 2))
+        return float(np.sqrt(max(v, 0.0)))
+
+    def covariance(self) -> np.ndarray:
+        """Dense covariance of the units (for checks; n x n)."""
+        c = self.risk_factor.T @ self.risk_factor
+        if self.risk_specific is not None:
+            c = c + np.diag(self.risk_specific ** 2)
+        return c
+
+    def stock_book_x(self, w: np.ndarray) -> float:
+        """Stock-book P&L ratio ``x = sum MV / sum cost - 1`` of weights ``w`` (Rule 8 Art. 26)."""
+        cost = float(self.stock_cost @ w)
+        return float(self.stock_value @ w) / cost - 1.0 if cost > 0 else 0.0
+
+    def rebuilt(self, stock_x: float) -> Universe:
+        """The same universe with the capital map evaluated at stock-book ratio ``stock_x``."""
+        return build_universe(self.holdings, self.company, self.assumptions, self.regime,
+                              self.options, self.level, stock_x=stock_x)
+
+    def scaled_holdings(self, w: np.ndarray) -> Holdings:
+        """Holdings with each unit scaled pro rata to ``w * V`` (for the engine)."""
+        cur = self.w0 * self.V
+        mult = np.where(cur > 0, np.asarray(w) * self.V / np.where(cur > 0, cur, 1.0), 0.0)
+        if self.level == "class":
+            return self.holdings.scaled(dict(zip(self.units, mult, strict=True)))
+        frame = self.holdings.frame
+        by_id = Holdings(frame.assign(asset_class=frame["id"].astype(str)), self.holdings.source)
+        out = by_id.scaled(dict(zip(self.units, mult, strict=True)))
+        return Holdings(out.frame.assign(asset_class=frame["asset_class"].to_numpy()),
+                        self.holdings.source)
+
+
+def build_universe(holdings: Holdings, company: Company, assumptions: Assumptions,
+                   regime: str | Regime = DEFAULT_REGIME, options: EngineOptions | None = None,
+                   level: str = "class", stock_x: float | None = None) -> Universe:
+    """Build the decision units from holdings, company and assumptions.
+
+    Parameters
+    ----------
+    level : ``"class"`` (asset classes scale pro rata) or ``"position"`` (one unit per position,
+        factor risk model: class return + idiosyncratic)
+    stock_x : the stock-book P&L ratio ``x`` at which the stock charges' k1 is evaluated.
+        k1 depends on the whole stock book, so it changes when stock classes are scaled
+        differently; k1 is non-decreasing in x, so the default, the largest x of any unit,
+        makes the linear map an upper bound of the engine's capital for every mix
+        (:meth:`AllocationProblem.solve` then tightens it).
+
+    Raises
+    ------
+    InputError
+        A position without ``asset_class``, or an asset class without assumptions.
+    """
+    regime = regime if isinstance(regime, Regime) else load_regime(regime)
+    options = options or EngineOptions()
+    if level not in ("class", "position"):
+        raise ValueError(f"level must be 'class' or 'position', got {level!r}")
+    by = "asset_class" if level == "class" else "id"
+    frame = holdings.frame
+    # the stock book of k1: directly held domestic stocks (equity.charges)
+    stock = (frame["asset_type"].to_numpy() == "stock") & \
+        (frame["region"].to_numpy() == "domestic")
+    keys = frame[by].astype(str).to_numpy()
+    _, members0 = np.unique(keys, return_inverse=True)
+    n0 = int(members0.max()) + 1 if len(members0) else 0
+    mv0 = frame["market_value"].to_numpy(dtype=float)
+    cost0 = np.nan_to_num(frame["purchase_cost"].to_numpy(dtype=float))
+    unit_mv = np.bincount(members0, weights=mv0, minlength=n0)
+    unit_safe = np.where(unit_mv > 0, unit_mv, 1.0)
+    s_val = np.bincount(members0, weights=mv0 * stock, minlength=n0) / unit_safe
+    s_cost = np.bincount(members0, weights=cost0 * stock, minlength=n0) / unit_safe
+    map_holdings = holdings
+    has = s_cost > 0
+    if has.any() and np.isfinite(frame["purchase_cost"].to_numpy(dtype=float)[stock]).all():
+        x_now = float(s_val @ unit_mv) / float(s_cost @ unit_mv) - 1.0
+        if stock_x is None:
+            stock_x = float(np.max(s_val[has] / s_cost[has] - 1.0))
+        factor = np.where(stock, (1.0 + x_now) / (1.0 + stock_x), 1.0)
+        map_holdings = Holdings(frame.assign(
+            purchase_cost=frame["purchase_cost"].to_numpy(dtype=float) * factor),
+            holdings.source)
+    else:
+        stock_x = 0.0
+    cmap = build_capital_map(map_holdings, company, regime, options, by=by)
+    # classes of the holdings must all have assumptions
+    hold_classes = tuple(sorted(set(frame["asset_class"].astype(str))))
+    sub = assumptions.subset(hold_classes)
+    units = cmap.classes
+    members = cmap.members.to_numpy()
+    if level == "class":
+        unit_class = units
+    else:
+        first = pd.Series(frame["asset_class"].astype(str).to_numpy()).groupby(members).first()
+        unit_class = tuple(first.sort_index().tolist())
+    cidx = sub.index()
+    k = np.array([cidx[c] for c in unit_class], dtype=int)
+    n = len(units)
+    mv = frame["market_value"].to_numpy(dtype=float)
+    exposure = cmap.current_exposure
+    V = float(exposure.sum())
+    TA = float(company.total_assets)
+    safe = np.where(exposure > 0, exposure, 1.0)
+
+    def per_unit(values: np.ndarray) -> np.ndarray:
+        return np.bincount(members, weights=values, minlength=n) / safe
+
+    rc = compliance.ratio_class(frame["asset_type"].to_numpy(), regime)
+    at = frame["asset_type"].to_numpy()
+    groups = {
+        "equity": per_unit(mv * (rc == "equity")),
+        "real_estate": per_unit(mv * (rc == "real_estate")),
+        "other_financial": per_unit(mv * (rc == "other_financial")),
+        "overseas": per_unit(mv * (frame["region"].to_numpy() != "domestic")),
+        "venture_capital": per_unit(mv * ((at == "pe_vc_fund")
+                                          & (frame["fund_kind"].to_numpy() == "vc"))),
+    }
+    caps = regime.table("ratio_caps", "caps")
+    cp = frame["counterparty"].astype(str).to_numpy()
+    named = (cp != "") & ~np.isin(at, ["government_bond", "local_government_bond"])
+    names = tuple(sorted(set(cp[named])))
+    name_idx = {c: i for i, c in enumerate(names)}
+    P = np.zeros((len(names), n))
+    if named.any():
+        rows = np.array([name_idx[c] for c in cp[named]])
+        np.add.at(P, (rows, members[named]), mv[named])
+    P /= safe
+    # Rule 8 Art. 65 counterparty concentration: keep counterparties below the threshold
+    from analyzer.solvency import concentration as conc
+
+    ct = regime.table("concentration", "counterparty")
+    bv = frame["book_value"].to_numpy(dtype=float)
+    keep = (cp != "") & ~np.isin(at, ct["exempt_types"]) & \
+        ~np.isin(frame["bank_type"].to_numpy(), ct["exempt_bank_types"])
+    threshold = conc.counterparty_threshold(TA, company.company_type, ct) \
+        if ct["exempt_below_total_assets"] <= TA else float("inf")
+    cnames = tuple(sorted(set(cp[keep])))
+    cn_idx = {c: i for i, c in enumerate(cnames)}
+    Q = np.zeros((len(cnames), n))
+    if keep.any():
+        np.add.at(Q, (np.array([cn_idx[c] for c in cp[keep]]), members[keep]), bv[keep])
+    current = Q.sum(axis=1)  # CNY per counterparty today
+    below = current <= threshold
+    Q = Q[below] / safe
+    cnames = tuple(c for c, b in zip(cnames, below, strict=True) if b)
+    single = ~np.isin(at, caps["single_asset_exempt"])
+    largest = np.zeros(n)
+    np.maximum.at(largest, members, np.where(single, mv, 0.0))
+    largest /= safe
+    prop = per_unit(mv * (at == "investment_property"))
+    rt = regime.table("concentration", "real_estate")
+    prop_over = float(prop @ exposure) > rt["threshold_share_of_total_assets"] * TA
+    dur = per_unit(mv * np.nan_to_num(frame["modified_duration"].to_numpy(dtype=float)))
+    # risk model
+    cov_c = sub.covariance
+    Lc = _root(cov_c)  # (K, K): Lc' Lc = cov
+    if level == "class":
+        F = Lc[:, k]
+        d = None
+        lo, hi = sub.min_weight[k], sub.max_weight[k]
+    else:
+        F = Lc[:, k]  # each position loads 1 on its class factor
+        d = sub.idiosyncratic_volatility[k]
+        lo, hi = np.zeros(n), np.ones(n)
+    hi = np.where(exposure > 0, hi, 0.0)  # an empty unit cannot be scaled up
+    # drop counterparty rows that no allocation within the simple caps can reach
+    ub = hi.copy()
+    single_cap = caps["single_asset"] * TA / V
+    ub = np.minimum(ub, np.where(largest > 0, single_cap / np.where(largest > 0, largest, 1), 1))
+    group_caps = {"real_estate": caps["real_estate"], "other_financial": caps["other_financial"],
+                  "overseas": caps["overseas"],
+                  "venture_capital": regime.table("ratio_caps", "venture_capital")["cap"],
+                  "equity": max(t[2] for t in compliance.equity_cap_tiers(regime))}
+    for g, cap in group_caps.items():
+        sh = groups[g]
+        ub = np.minimum(ub, np.where(sh > 0, cap * TA / V / np.where(sh > 0, sh, 1), 1))
+    reach_p = (P @ ub) * V > caps["single_counterparty"] * TA
+    P = P[reach_p]
+    names = tuple(x for x, r in zip(names, reach_p, strict=True) if r)
+    reach_q = (Q @ ub) * V > threshold
+    Q = Q[reach_q]
+    cnames = tuple(x for x, r in zip(cnames, reach_q, strict=True) if r)
+    return Universe(
+        level=level, units=units, unit_class=tuple(unit_class), V=V, total_assets=TA,
+        w0=exposure / V, mu=sub.expected_return[k], risk_factor=F, risk_specific=d,
+        capmap=cmap, group_share=groups, counterparty_share=P, counterparties=names,
+        concentration_share=Q, concentration_names=cnames, concentration_threshold=threshold,
+        largest_position_share=largest, property_share=prop, property_currently_over=prop_over,
+        sci_tech_share=cmap.sci_tech_share, liquid=sub.liquid[k].astype(float), duration=dur,
+        min_weight=lo, max_weight=hi,
+        equity_addon=_equity_addon(holdings, company, regime, options, members, n, safe, rc),
+        stock_value=s_val, stock_cost=s_cost, stock_x=float(stock_x),
+        holdings=holdings, company=company, regime=regime, options=options,
+        assumptions=assumptions,
+    )
+
+
+def _equity_addon(holdings: Holdings, company: Company, regime: Regime,
+                  options: EngineOptions, members: np.ndarray, n: int, safe: np.ndarray,
+                  rc: np.ndarray) -> np.ndarray:
+    """Rule 8 Art. 66 add-on (k = 0.2 on domestic equity-class charges) per CNY of each unit,
+    (10, n); applies when equity exceeds the prior-quarter cap (resulting-ratio tiers only)."""
+    from analyzer.solvency.charges import ChargeContext
+    from analyzer.solvency.concentration import RELATED
+    from analyzer.solvency.engine import build_charges
+
+    out = np.zeros((len(SUBMODULE_INDEX), n))
+    if not options.class_concentration:
+        return out
+    ctx = ChargeContext(holdings.frame, regime, company, options)
+    ch, _ = build_charges(ctx, holdings.source)
+    pos = ch["position"].to_numpy()
+    base = ~ch["rule"].astype(str).str.startswith("concentration").to_numpy()
+    domestic = holdings.frame["region"].to_numpy()[pos] == "domestic"
+    hit = base & ch["submodule"].isin(RELATED).to_numpy() & (rc[pos] == "equity") & domestic
+    if not hit.any():
+        return out
+    k = float(regime.table("concentration", "asset_class")["k"])
+    rows = ch[hit]
+    sub = rows["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=int)
+    addon = rows["exposure"].to_numpy() * np.nan_to_num(rows["rf0"].to_numpy(dtype=float)) * k
+    np.add.at(out, (sub, members[rows["position"].to_numpy()]), addon)
+    return out / safe
