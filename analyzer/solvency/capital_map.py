@@ -4,7 +4,11 @@ asset class (or by position) to sub-module capital, plus the engine's aggregatio
 Under the factor approach each position's capital is linear in its exposure once the
 characteristic coefficients are fixed at their current values (k1 of the stock book, holding
 periods, layers, ratings, durations, concentration status); positions inside a class scale pro
-rata, so a class carries the factors of its current mix. The map is built from the *same*
+rata, so a class carries the factors of its current mix. The map is exact for any exposures
+that leave those coefficients unchanged; the one that can move under a reallocation is the
+stock-book k1 of Rule 8 Art. 26 (a ratio over all directly held stocks), which stays fixed only
+when the stock classes scale by the same factor. The optimiser bounds it explicitly
+(docs/optimizer.md) and every optimum is re-evaluated by the engine. The map is built from the *same*
 charge table as the report (:func:`analyzer.solvency.engine.build_charges`), so
 ``CapitalMap.minimum_capital(current_exposure)`` equals the engine's minimum capital.
 
