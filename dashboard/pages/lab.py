@@ -1,24 +1,523 @@
-"""Allocation lab (asset managers): edit weights, optimise, save scenarios.
+"""Allocation lab (asset managers): edit weights and see the solvency figures live, optimise
+under ratio floors and limits, trace both frontiers, load a frontier point, apply.
 
-Placeholder: the content lands in phase 2. Contract (see dashboard/pages/__init__.py):
-``layout(ctx) -> component`` and ``register(app, env) -> None``.
+Callbacks here only unpack inputs and format; the work is in `dashboard.lab_logic` (plain
+functions, unit-tested) and `dashboard.lab_figures`.
+
+Data flow::
+
+    grid edit / frontier click / "use optimum" / reset --(on_grid_event)--> LAB_WEIGHTS (+ rowData)
+    LAB_WEIGHTS + unit + lang --(show_live)--> figures, totals row, trades, error
+    Optimise --(run_optimise, background, permission "optimize")--> LAB_RESULT
+    LAB_RESULT + LAB_WEIGHTS --(show_result)--> frontiers, shadow prices, infeasibility
+    Apply --(apply_weights, permission "edit")--> PROPOSED_WEIGHTS
 """
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
-from dashboard import ids
-from dashboard.components import page_frame, placeholder
-from dashboard.context import AppEnv, PageContext
+import dash_ag_grid as dag
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import ids, lab_logic, notices
+from dashboard.auth import protected_callback
+from dashboard.components import page_frame
+from dashboard.context import AppEnv, PageContext, app_env
+from dashboard.i18n import normalize_lang, register, t
+from dashboard.lab_figures import empty_figure, frontier_figure
+from dashboard.units import fmt_money, fmt_pct, normalize_unit, unit_label
 
 KEY = "lab"
 PATH = "/lab"
 
+register({
+    "lab.grid.asset_class": ("资产类别", "Asset class"),
+    "lab.grid.current": ("当前权重（%）", "Current (%)"),
+    "lab.grid.proposed": ("拟议权重（%）", "Proposed (%)"),
+    "lab.grid.min": ("下限（%）", "Min (%)"),
+    "lab.grid.max": ("上限（%）", "Max (%)"),
+    "lab.grid.expected_return": ("预期收益率（%）", "Expected return (%)"),
+    "lab.grid.total": ("合计", "Total"),
+    "lab.grid.help": ("直接修改“拟议权重”，下方偿付能力指标随即更新；上下限仅用于优化。",
+                      "Edit the proposed weights; the solvency figures below update at once. "
+                      "Min/max only bound the optimiser."),
+    "lab.metric.sci_tech": ("科技投资占比", "Sci-tech share"),
+    "lab.metric.expected_return": ("预期收益率", "Expected return"),
+    "lab.metric.volatility": ("波动率", "Volatility"),
+    "lab.error.sum": ("权重合计为 {total}%，须为 100%。请调整后再看结果（不会自动归一）。",
+                      "The weights add up to {total}%, not 100%. Adjust them to see results "
+                      "(they are not rescaled automatically)."),
+    "lab.error.negative": ("“{name}”的权重为负数。", "The weight of “{name}” is negative."),
+    "lab.error.number": ("“{name}”的权重“{value}”不是数字。",
+                         "The weight of “{name}” (“{value}”) is not a number."),
+    "lab.error.unknown_class": ("未知资产类别：{name}", "Unknown asset class: {name}"),
+    "lab.error.no_data": ("没有可用的持仓数据。", "No holdings data available."),
+    "lab.reset": ("恢复当前配置", "Reset to current"),
+    "lab.apply": ("应用拟议配置", "Apply proposed allocation"),
+    "lab.applied": ("拟议配置已应用，可在总览与偿付能力页查看。",
+                    "Proposed allocation applied; see it on the Overview and Solvency pages."),
+    "lab.constraints": ("约束条件", "Constraints"),
+    "lab.min_comprehensive": ("综合偿付能力充足率下限（%）", "Min comprehensive ratio (%)"),
+    "lab.min_core": ("核心偿付能力充足率下限（%）", "Min core ratio (%)"),
+    "lab.min_scitech": ("科技投资占比下限（%）", "Min sci-tech share (%)"),
+    "lab.max_turnover": ("换手率上限（%，可空）", "Max turnover (%, optional)"),
+    "lab.objective": ("优化目标", "Objective"),
+    "lab.objective.max_return": ("最大化预期收益", "Maximise expected return"),
+    "lab.objective.mean_variance": ("均值—方差", "Mean-variance"),
+    "lab.objective.min_volatility": ("最小化波动率", "Minimise volatility"),
+    "lab.objective.max_return_on_capital": ("最大化资本回报", "Maximise return on capital"),
+    "lab.optimise": ("运行优化", "Optimise"),
+    "lab.cancel": ("取消", "Cancel"),
+    "lab.use_optimum": ("载入优化结果", "Load the optimum"),
+    "lab.result.none": ("尚未运行优化。", "No optimisation run yet."),
+    "lab.result.optimal": (
+        "优化完成：预期收益率 {er}，波动率 {vol}，综合偿付能力充足率 {comp}，核心 {core}。",
+        "Optimum: expected return {er}, volatility {vol}, comprehensive ratio {comp}, "
+        "core ratio {core}.",
+    ),
+    "lab.result.infeasible": ("约束无法同时满足：", "The limits cannot all hold:"),
+    "lab.shadow.title": ("起约束作用的限制及影子价格", "Binding limits and shadow prices"),
+    "lab.shadow.constraint": ("限制", "Limit"),
+    "lab.shadow.subject": ("对象", "Subject"),
+    "lab.shadow.limit": ("限值", "Value"),
+    "lab.shadow.price": ("影子价格", "Shadow price"),
+    "lab.shadow.unit": ("单位", "Unit"),
+    "lab.shadow.per_yi": ("每亿元资本", "Per 亿元 of capital"),
+    "lab.trades.title": ("拟议配置对应的交易", "Trades implied by the proposed allocation"),
+    "lab.trades.trade": ("交易（{unit}，买入为正）", "Trade ({unit}, buy +)"),
+    "lab.trades.current": ("当前（{unit}）", "Current ({unit})"),
+    "lab.trades.proposed": ("拟议（{unit}）", "Proposed ({unit})"),
+    "lab.trades.none": ("拟议配置与当前相同，无需交易。", "No trades: the proposal equals today."),
+    "lab.frontiers": ("有效前沿（点击点载入配置）",
+                      "Efficient frontiers (click a point to load it)"),
+})
+
+# -- portfolio sources: the browser only ever sees an opaque key -----------------------------
+_SOURCES: dict[str, tuple[Path, Path]] = {}
+
+
+def source_key(env: AppEnv) -> str:
+    raw = f"{env.holdings_path.resolve()}|{env.company_path.resolve()}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def scenario_key(scenario: dict[str, Any]) -> str:
+    from dashboard import state
+
+    return "s-" + state.inputs_hash(scenario)[:24]
+
+
+def model_for(source: str | None, scenario: dict[str, Any] | None = None
+              ) -> lab_logic.LabModel:
+    """The lab model of a source key.
+
+    Start-up files: the key registered by `register` (KeyError for unknown keys). An uploaded
+    scenario (the Data page's ``CURRENT_SCENARIO`` store): its key is a hash of the inputs; a
+    process that has not built it yet (another worker, the background job) builds it from
+    ``scenario`` and caches it under the *recomputed* hash, so a client cannot poison the cache.
+    """
+    if source in _SOURCES:
+        holdings, company = _SOURCES[str(source)]
+        return lab_logic.load_model(holdings, company)
+    hit = lab_logic.cached_model(str(source))
+    if hit is not None:
+        return hit
+    if scenario and scenario.get("holdings") and scenario.get("company"):
+        from dashboard import state
+
+        h, c = state.parsed(scenario)
+        return lab_logic.model_from_parts(scenario_key(scenario), h, c,
+                                          state.normalize_regime(scenario.get("regime")))
+    raise KeyError(f"unknown portfolio source {source!r}")
+
+
+# -- layout ----------------------------------------------------------------------------------
+PCT_FORMAT = {"function": "params.value == null ? '' : d3.format(',.2f')(params.value)"}
+
+
+def column_defs(lang: str) -> list[dict[str, Any]]:
+    num = {"type": "numericColumn", "valueFormatter": PCT_FORMAT, "width": 130}
+    edit = {"editable": True, "cellDataType": "number",
+            "cellStyle": {"backgroundColor": "#fffbe6"}}
+    return [
+        {"field": "asset_class", "headerName": t("lab.grid.asset_class", lang), "width": 230,
+         "pinned": "left"},
+        {"field": "current", "headerName": t("lab.grid.current", lang), **num},
+        {"field": "proposed", "headerName": t("lab.grid.proposed", lang), **num, **edit},
+        {"field": "min", "headerName": t("lab.grid.min", lang), **num, **edit},
+        {"field": "max", "headerName": t("lab.grid.max", lang), **num, **edit},
+        {"field": "expected_return", "headerName": t("lab.grid.expected_return", lang), **num},
+    ]
+
+
+def grid_options(total: dict[str, Any] | None) -> dict[str, Any]:
+    return {"pinnedBottomRowData": [total] if total else [], "stopEditingWhenCellsLoseFocus":
+            True, "singleClickEdit": True}
+
+
+def _number_input(id_: str, label: str, value: Any) -> html.Div:
+    return html.Div([
+        html.Label(label, htmlFor=id_),
+        dcc.Input(id=id_, type="number", value=value, min=0, step=1, debounce=True),
+    ], className="lab-field")
+
 
 def layout(ctx: PageContext) -> Any:
-    return page_frame(ctx, KEY, placeholder(ctx, ids.LAB_BODY))
+    lang = ctx.lang
+    env = ctx.env
+    if env.missing_data():
+        return page_frame(ctx, KEY, html.Div(t("lab.error.no_data", lang), id=ids.LAB_BODY))
+    key = source_key(env)
+    _SOURCES.setdefault(key, (env.holdings_path, env.company_path))
+    model = model_for(key)
+    rows = lab_logic.grid_rows(model)
+    objectives = [{"label": t(f"lab.objective.{o}", lang), "value": o}
+                  for o in lab_logic.OBJECTIVES]
+    body = html.Div([
+        dcc.Store(id=ids.LAB_SOURCE, data=key),
+        # working weights survive a language switch (the router re-renders the page)
+        dcc.Store(id=ids.LAB_WEIGHTS, storage_type="session"),
+        dcc.Store(id=ids.LAB_RESULT, data=None),
+        # shared with the Data / Solvency pages through the browser's session storage
+        dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
+        dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
+        html.Section([
+            html.P(t("lab.grid.help", lang), className="lab-help"),
+            dag.AgGrid(
+                id=ids.LAB_GRID, rowData=rows, columnDefs=column_defs(lang),
+                getRowId="params.data.asset_class", dashGridOptions=grid_options(None),
+                defaultColDef={"sortable": True, "resizable": True},
+                style={"height": "420px"}, className="ag-theme-alpine",
+            ),
+            html.Div(id=ids.LAB_ERROR, className="lab-error", role="status"),
+            html.Div(id=ids.LAB_FIGURES, className="lab-figures"),
+            html.Div([
+                html.Button(t("lab.reset", lang), id=ids.LAB_RESET, className="button"),
+                html.Button(t("lab.apply", lang), id=ids.LAB_APPLY,
+                            className="button button-primary"),
+            ], className="lab-buttons"),
+        ], className="lab-grid-section"),
+        html.Section([
+            html.H2(t("lab.constraints", lang)),
+            html.Div([
+                _number_input(ids.LAB_MIN_COMPREHENSIVE, t("lab.min_comprehensive", lang), 150),
+                _number_input(ids.LAB_MIN_CORE, t("lab.min_core", lang), 100),
+                _number_input(ids.LAB_MIN_SCITECH, t("lab.min_scitech", lang), 0),
+                _number_input(ids.LAB_MAX_TURNOVER, t("lab.max_turnover", lang), None),
+                html.Div([
+                    html.Label(t("lab.objective", lang), htmlFor=ids.LAB_OBJECTIVE),
+                    dcc.Dropdown(id=ids.LAB_OBJECTIVE, options=objectives, value="max_return",
+                                 clearable=False),
+                ], className="lab-field lab-objective"),
+            ], className="lab-constraints"),
+            html.Div([
+                html.Button(t("lab.optimise", lang), id=ids.LAB_OPTIMISE,
+                            className="button button-primary"),
+                html.Button(t("lab.cancel", lang), id=ids.LAB_CANCEL, className="button",
+                            disabled=True),
+                html.Progress(id=ids.LAB_PROGRESS, value="0", max="4"),
+            ], className="lab-buttons"),
+            html.Div(t("lab.result.none", lang), id=ids.LAB_RESULT_STATUS,
+                     className="lab-result"),
+            html.Button(t("lab.use_optimum", lang), id=ids.LAB_USE_OPTIMUM, className="button",
+                        disabled=True),
+            html.Div(id=ids.LAB_SHADOW, className="lab-shadow"),
+        ], className="lab-optimiser"),
+        html.Section([
+            html.H2(t("lab.frontiers", lang)),
+            html.Div([
+                dcc.Graph(id=ids.LAB_FRONTIER_VOL, figure=empty_figure(lang, "volatility"),
+                          config={"displayModeBar": False}),
+                dcc.Graph(id=ids.LAB_FRONTIER_SOLV, figure=empty_figure(lang, "solvency"),
+                          config={"displayModeBar": False}),
+            ], className="lab-frontiers"),
+        ]),
+        html.Section([
+            html.H2(t("lab.trades.title", lang)),
+            html.Div(id=ids.LAB_TRADES),
+        ]),
+    ], id=ids.LAB_BODY)
+    return page_frame(ctx, KEY, body)
+
+
+# -- callbacks (module-level bodies) ---------------------------------------------------------
+def on_grid_event(changes: Any, click_vol: Any, click_solv: Any, use_optimum: Any, reset: Any,
+                  scenario: dict[str, Any] | None, rows: list[dict[str, Any]] | None,
+                  result: dict[str, Any] | None, source: str | None,
+                  working: dict[str, Any] | None = None) -> tuple[Any, Any, Any]:
+    """Grid edit -> working weights; frontier click / optimum / reset -> weights and rows;
+    a scenario uploaded on the Data page -> that portfolio (new source key, rows, weights)."""
+    trigger = ctx.triggered_id
+    rows = rows or []
+    if trigger == ids.LAB_GRID:
+        return lab_logic.weights_from_rows(rows, changes), no_update, no_update
+    if trigger == ids.CURRENT_SCENARIO:
+        if scenario and scenario.get("holdings") and scenario.get("company"):
+            key = scenario_key(scenario)
+        else:
+            key = source_key(app_env())
+        model = model_for(key, scenario)
+        keep = working if _matches(model, working) else None  # edits of this portfolio
+        new_rows = lab_logic.grid_rows(model, keep, rows)
+        return lab_logic.weights_from_rows(new_rows), new_rows, key
+    model = model_for(source, scenario)
+    weights: dict[str, Any] | None = None
+    if trigger == ids.LAB_FRONTIER_VOL:
+        weights = lab_logic.frontier_weights(result, "volatility", click_vol)
+    elif trigger == ids.LAB_FRONTIER_SOLV:
+        weights = lab_logic.frontier_weights(result, "solvency", click_solv)
+    elif trigger == ids.LAB_USE_OPTIMUM and result and result.get("status") == "optimal":
+        weights = dict(result["weights"])
+    elif trigger == ids.LAB_RESET:
+        weights = model.current_percent()
+    if weights is None:
+        return no_update, no_update, no_update
+    new_rows = lab_logic.grid_rows(model, weights, rows)
+    return lab_logic.weights_from_rows(new_rows), new_rows, no_update
+
+
+def _matches(model: lab_logic.LabModel, weights: dict[str, Any] | None) -> bool:
+    return bool(weights) and set(weights or {}) == set(model.classes)
+
+
+def restore_rows(weights: dict[str, Any] | None, rows: list[dict[str, Any]] | None,
+                 source: str | None, scenario: dict[str, Any] | None = None) -> Any:
+    """Working weights restored from the session (after a re-render) -> the grid."""
+    try:
+        model = model_for(source, scenario)
+    except KeyError:
+        return no_update
+    if not _matches(model, weights) or lab_logic.weights_from_rows(rows or []) == weights:
+        return no_update  # not this portfolio's, or the grid already shows them
+    return lab_logic.grid_rows(model, weights, rows)
+
+
+def _card(label: str, value: str, id_suffix: str) -> html.Div:
+    return html.Div([html.Div(label, className="kpi-label"),
+                     html.Div(value, className="kpi-value", id=f"lab-kpi-{id_suffix}")],
+                    className="kpi")
+
+
+def show_live(weights: dict[str, Any] | None, unit: str | None, lang: str | None,
+              source: str | None, scenario: dict[str, Any] | None = None
+              ) -> tuple[Any, Any, Any, Any]:
+    """Figures cards, error text, totals row and trades table of the working weights."""
+    lang, unit = normalize_lang(lang), normalize_unit(unit)
+    model = model_for(source, scenario)
+    if not _matches(model, weights):
+        weights = model.current_percent()
+    figures = lab_logic.live_figures(model, weights)
+    total = lab_logic.totals_row(t("lab.grid.total", lang), weights, model, figures)
+    if figures.error is not None:
+        error = html.Div(t(figures.error.key, lang, **figures.error.params),
+                         className="notice notice-warning")
+        return None, error, grid_options(total), None
+    cards = html.Div([
+        _card(t("metric.comprehensive_ratio", lang), fmt_pct(figures.comprehensive_ratio),
+              "comprehensive"),
+        _card(t("metric.core_ratio", lang), fmt_pct(figures.core_ratio), "core"),
+        _card(t("metric.minimum_capital", lang), fmt_money(figures.minimum_capital, unit, lang),
+              "minimum-capital"),
+        _card(t("lab.metric.sci_tech", lang), fmt_pct(figures.sci_tech_share, 2), "scitech"),
+        _card(t("lab.metric.expected_return", lang), fmt_pct(figures.expected_return, 2),
+              "return"),
+    ], className="kpis")
+    return cards, None, grid_options(total), trades_table(model, figures, unit, lang)
+
+
+def trades_table(model: lab_logic.LabModel, figures: lab_logic.LiveFigures, unit: str,
+                 lang: str) -> Any:
+    rows = lab_logic.trades_rows(model, figures)
+    if not rows:
+        return html.P(t("lab.trades.none", lang))
+    u = unit_label(unit, lang)
+    head = html.Tr([html.Th(t("lab.grid.asset_class", lang)),
+                    html.Th(t("lab.trades.current", lang, unit=u)),
+                    html.Th(t("lab.trades.proposed", lang, unit=u)),
+                    html.Th(t("lab.trades.trade", lang, unit=u))])
+    body = [html.Tr([html.Td(r["asset_class"]),
+                     html.Td(fmt_money(r["current"], unit, lang, with_unit=False)),
+                     html.Td(fmt_money(r["proposed"], unit, lang, with_unit=False)),
+                     html.Td(fmt_money(r["trade"], unit, lang, with_unit=False),
+                             className="buy" if r["trade"] > 0 else "sell")])
+            for r in rows]
+    return html.Table([html.Thead(head), html.Tbody(body)], className="table lab-trades")
+
+
+def _settings(min_comp: Any, min_core: Any, min_sci: Any, turnover: Any, objective: Any,
+              rows: list[dict[str, Any]] | None) -> dict[str, Any]:
+    return {"min_comprehensive": min_comp, "min_core": min_core, "min_sci_tech": min_sci,
+            "max_turnover": turnover, "objective": objective,
+            "bounds": lab_logic.bounds_from_rows(rows or [])}
+
+
+def run_optimise(set_progress: Any, n_clicks: Any, min_comp: Any, min_core: Any, min_sci: Any,
+                 turnover: Any, objective: Any, rows: list[dict[str, Any]] | None,
+                 source: str | None, scenario: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Background job: optimiser + both frontiers (progress in 4 steps)."""
+    model = model_for(source, scenario)
+    settings = _settings(min_comp, min_core, min_sci, turnover, objective, rows)
+    return lab_logic.optimise(model, settings,
+                              progress=lambda i, n: set_progress((str(i), str(n))))
+
+
+def show_result(result: dict[str, Any] | None, weights: dict[str, Any] | None,
+                lang: str | None, source: str | None, scenario: dict[str, Any] | None = None
+                ) -> tuple[Any, Any, Any, Any, bool]:
+    """Result summary or infeasibility, shadow prices, both frontiers, 'use optimum'."""
+    lang = normalize_lang(lang)
+    if not result:
+        return (t("lab.result.none", lang), None, empty_figure(lang, "volatility"),
+                empty_figure(lang, "solvency"), True)
+    if result.get("status") != "optimal":
+        conflicts = result.get("conflicts") or [result.get("message", "")]
+        status = html.Div([html.Strong(t("lab.result.infeasible", lang)),
+                           html.Ul([html.Li(c) for c in conflicts]),
+                           html.P(result.get("message", ""), className="lab-explain")],
+                          className="notice notice-warning")
+        return (status, None, empty_figure(lang, "volatility"), empty_figure(lang, "solvency"),
+                True)
+    status = t("lab.result.optimal", lang, er=fmt_pct(result["expected_return"], 2),
+               vol=fmt_pct(result["volatility"], 2), comp=fmt_pct(result["comprehensive_ratio"]),
+               core=fmt_pct(result["core_ratio"]))
+    markers = _markers(result, weights, source, scenario)
+    fronts = result.get("frontiers") or {}
+    figs = [frontier_figure(fronts.get(axis), axis, lang, markers.get(axis))
+            for axis in lab_logic.AXES]
+    return status, shadow_table(result.get("binding") or [], lang), figs[0], figs[1], False
+
+
+def _markers(result: dict[str, Any], weights: dict[str, Any] | None,
+             source: str | None, scenario: dict[str, Any] | None
+             ) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {
+        "volatility": {"optimum": (result["volatility"], result["expected_return"])},
+        "solvency": {"optimum": (result["comprehensive_ratio"], result["expected_return"])},
+    }
+    try:
+        model = model_for(source, scenario)
+    except KeyError:
+        return out
+    for name, w in (("current", model.current_percent()), ("proposed", weights)):
+        if not w:
+            continue
+        f = lab_logic.live_figures(model, w)
+        if f.error is None:
+            out["solvency"][name] = (f.comprehensive_ratio, f.expected_return)
+            out["volatility"][name] = (lab_logic.volatility_of(model, w), f.expected_return)
+    return out
+
+
+def shadow_table(binding: list[dict[str, Any]], lang: str) -> Any:
+    if not binding:
+        return None
+    head = html.Tr([html.Th(t(f"lab.shadow.{k}", lang))
+                    for k in ("constraint", "subject", "limit", "price", "unit", "per_yi")])
+    body = []
+    for b in binding:
+        per_yi = b.get("shadow_price_per_yi")
+        body.append(html.Tr([
+            html.Td(b["constraint"]), html.Td(b.get("subject", "")),
+            html.Td(f"{b['limit']:.4g}"), html.Td(f"{b['shadow_price']:.3f}"),
+            html.Td(b.get("unit", "")), html.Td("" if per_yi is None else f"{per_yi:.3f}"),
+        ]))
+    return html.Div([html.H3(t("lab.shadow.title", lang)),
+                     html.Table([html.Thead(head), html.Tbody(body)], className="table")])
+
+
+def apply_weights(n_clicks: Any, weights: dict[str, Any] | None,
+                  source: str | None, scenario: dict[str, Any] | None = None) -> Any:
+    """Write the proposed weights ({class: fraction}) for the other pages."""
+    model = model_for(source, scenario)
+    fractions = lab_logic.proposed_fractions(model, weights or {})
+    if fractions is None:
+        problem = lab_logic.parse_weights(model, weights or {})
+        key = getattr(problem, "key", "lab.error.sum")
+        notices.notify(key, "warning", **getattr(problem, "params", {}))
+        return no_update
+    notices.notify("lab.applied", "success")
+    return fractions
 
 
 def register(app: Any, env: AppEnv) -> None:
-    """Register this page's callbacks on ``app`` (none yet)."""
+    """Register this page's callbacks on ``app``."""
+    _SOURCES[source_key(env)] = (env.holdings_path, env.company_path)
+    app.callback(
+        Output(ids.LAB_WEIGHTS, "data"),
+        Output(ids.LAB_GRID, "rowData"),
+        Output(ids.LAB_SOURCE, "data"),
+        Input(ids.LAB_GRID, "cellValueChanged"),
+        Input(ids.LAB_FRONTIER_VOL, "clickData"),
+        Input(ids.LAB_FRONTIER_SOLV, "clickData"),
+        Input(ids.LAB_USE_OPTIMUM, "n_clicks"),
+        Input(ids.LAB_RESET, "n_clicks"),
+        Input(ids.CURRENT_SCENARIO, "data"),
+        State(ids.LAB_GRID, "rowData"),
+        State(ids.LAB_RESULT, "data"),
+        State(ids.LAB_SOURCE, "data"),
+        State(ids.LAB_WEIGHTS, "data"),
+        prevent_initial_call=True,
+    )(on_grid_event)
+    app.callback(
+        Output(ids.LAB_GRID, "rowData", allow_duplicate=True),
+        Input(ids.LAB_WEIGHTS, "data"),
+        State(ids.LAB_GRID, "rowData"),
+        State(ids.LAB_SOURCE, "data"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        prevent_initial_call=True,
+    )(restore_rows)
+    app.callback(
+        Output(ids.LAB_FIGURES, "children"),
+        Output(ids.LAB_ERROR, "children"),
+        Output(ids.LAB_GRID, "dashGridOptions"),
+        Output(ids.LAB_TRADES, "children"),
+        Input(ids.LAB_WEIGHTS, "data"),
+        Input(ids.UNIT, "value"),
+        Input(ids.LANG, "value"),
+        State(ids.LAB_SOURCE, "data"),
+        State(ids.CURRENT_SCENARIO, "data"),
+    )(show_live)
+    protected_callback(
+        app, "optimize",
+        Output(ids.LAB_RESULT, "data"),
+        Input(ids.LAB_OPTIMISE, "n_clicks"),
+        State(ids.LAB_MIN_COMPREHENSIVE, "value"),
+        State(ids.LAB_MIN_CORE, "value"),
+        State(ids.LAB_MIN_SCITECH, "value"),
+        State(ids.LAB_MAX_TURNOVER, "value"),
+        State(ids.LAB_OBJECTIVE, "value"),
+        State(ids.LAB_GRID, "rowData"),
+        State(ids.LAB_SOURCE, "data"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        background=True,
+        running=[(Output(ids.LAB_OPTIMISE, "disabled"), True, False),
+                 (Output(ids.LAB_CANCEL, "disabled"), False, True)],
+        progress=[Output(ids.LAB_PROGRESS, "value"), Output(ids.LAB_PROGRESS, "max")],
+        cancel=[Input(ids.LAB_CANCEL, "n_clicks")],
+        prevent_initial_call=True,
+    )(run_optimise)
+    app.callback(
+        Output(ids.LAB_RESULT_STATUS, "children"),
+        Output(ids.LAB_SHADOW, "children"),
+        Output(ids.LAB_FRONTIER_VOL, "figure"),
+        Output(ids.LAB_FRONTIER_SOLV, "figure"),
+        Output(ids.LAB_USE_OPTIMUM, "disabled"),
+        Input(ids.LAB_RESULT, "data"),
+        Input(ids.LAB_WEIGHTS, "data"),
+        Input(ids.LANG, "value"),
+        State(ids.LAB_SOURCE, "data"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        prevent_initial_call=True,
+    )(show_result)
+    protected_callback(
+        app, "edit",
+        Output(ids.PROPOSED_WEIGHTS, "data"),
+        Input(ids.LAB_APPLY, "n_clicks"),
+        State(ids.LAB_WEIGHTS, "data"),
+        State(ids.LAB_SOURCE, "data"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        prevent_initial_call=True,
+    )(apply_weights)
