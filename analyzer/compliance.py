@@ -23,7 +23,10 @@ def ratio_class(asset_type: np.ndarray, regime: Regime) -> np.ndarray:
     t = regime.table("ratio_caps", "classes")
     mapping = {a: cls for cls in CLASSES for a in t[cls]}
     mapping["interbank"] = "liquid"
-    return pd.Series(asset_type, dtype=object).map(mapping).fillna("other_financial").to_numpy()
+    codes, uniques = pd.factorize(np.asarray(asset_type, dtype=object))
+    names = np.array([mapping.get(u, "other_financial") for u in uniques]
+                     + ["other_financial"], dtype=object)
+    return names[codes]
 
 
 def equity_cap(comprehensive_ratio: float, regime: Regime) -> float:
@@ -137,14 +140,15 @@ def check(frame: pd.DataFrame, total_assets: float, equity_tier_ratio: float,
     add("venture_capital", "创业投资基金 VC funds (2014 VC notice)", vals["venture_capital"],
         regime.table("ratio_caps", "venture_capital")["cap"])
     at = frame["asset_type"].to_numpy()
-    single = ~np.isin(at, caps["single_asset_exempt"])
+    single = ~pd.Series(at, dtype=object).isin(list(caps["single_asset_exempt"])).to_numpy()
     if single.any():
         mv = frame["market_value"].to_numpy()
         i = int(np.argmax(np.where(single, mv, -1.0)))
         add("single_asset", "单一资产 single asset (保监发〔2014〕13号)", float(mv[i]),
             caps["single_asset"], str(frame["id"].iloc[i]))
     cp = frame["counterparty"].to_numpy()
-    named = (cp != "") & ~np.isin(at, ["government_bond", "local_government_bond"])
+    named = (cp != "") & ~pd.Series(at, dtype=object).isin(
+        ["government_bond", "local_government_bond"]).to_numpy()
     if named.any():
         sums = pd.Series(frame["market_value"].to_numpy()[named]).groupby(cp[named]).sum()
         add("single_counterparty", "单一法人主体 single counterparty (保监发〔2014〕13号)",

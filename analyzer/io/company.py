@@ -119,6 +119,8 @@ def read_company(path: str | Path) -> Company:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError.single(label, None, None, f"not valid TOML: {exc}") from exc
+    except OSError as exc:  # permission denied, a device error ...
+        raise InputError.single(label, None, None, f"cannot read the file: {exc}") from exc
     if "capital" not in data:
         raise InputError.single(label, None, "capital", "the [capital] table is required "
                                 "(core_tier1, core_tier2, supplementary_tier1, "

@@ -164,12 +164,21 @@ def _problem_rows(
         ))
 
 
+def _text(raw: pd.Series) -> pd.Series:
+    """Cells as stripped text, missing cells (NaN, None, NA) as "" (pandas 3 keeps NaN
+    through ``astype(str)``, so blanks of .xlsx/.parquet/in-memory tables must be filled)."""
+    missing = raw.isna()
+    if missing.any():
+        raw = raw.astype(object).where(~missing, "")
+    return raw.astype(str).str.strip()
+
+
 def _parse_numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (values, blank mask, non-numeric mask)."""
-    if pd.api.types.is_numeric_dtype(raw):
-        values = raw.to_numpy(dtype=float)
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        values = raw.to_numpy(dtype=float, na_value=np.nan)
         return values, np.isnan(values), np.zeros(len(raw), dtype=bool)
-    text = raw.astype(str).str.strip().str.replace(",", "", regex=False)
+    text = _text(raw).str.replace(",", "", regex=False)
     blank = (text == "") | text.str.lower().isin(["nan", "none"])
     values = pd.to_numeric(text.where(~blank, "nan"), errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(values) & ~blank.to_numpy()
@@ -233,10 +242,10 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
                 out[col.name] = np.full(n, bool(col.default))
                 continue
             series = raw[col.name]
-            if pd.api.types.is_bool_dtype(series):
+            if pd.api.types.is_bool_dtype(series) and not series.isna().any():
                 out[col.name] = series.to_numpy(dtype=bool)
                 continue
-            text = series.astype(str).str.strip().str.lower().replace({"nan": "", "none": ""})
+            text = _text(series).str.lower().replace({"nan": "", "none": ""})
             is_true = text.isin(_TRUE).to_numpy()
             is_false = text.isin(_FALSE).to_numpy()
             _problem_rows(problems, file, ~(is_true | is_false), col.name,
@@ -248,7 +257,7 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
                 out[col.name] = np.full(n, col.default if col.default is not None else "",
                                         dtype=object)
                 continue
-            text = raw[col.name].astype(str).str.strip()
+            text = _text(raw[col.name])
             text = text.where(~text.str.lower().isin(["nan", "none"]), "")
             if col.name in REQUIRED:
                 _problem_rows(problems, file, (text == "").to_numpy(), col.name,
@@ -263,7 +272,10 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
                 blank_default = col.default if col.default is not None else ""
                 text = canon.fillna("").where(text != "", blank_default)
             out[col.name] = text.to_numpy(dtype=object)
-    frame = pd.DataFrame(out)
+    # Text columns stay numpy object arrays (pandas 3 would infer its Arrow string dtype,
+    # whose every to_numpy() copies 100,000 strings: the engine reads these columns often).
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object)
+                          if np.asarray(v).dtype.kind == "O" else v for k, v in out.items()})
     _check_cross_fields(frame, file, problems)
     if problems:
         raise InputError(problems)

@@ -32,6 +32,9 @@ from analyzer.solvency import aggregation
 from analyzer.solvency.charges import SUBMODULE_INDEX as SI
 
 LIFE_CASES = ("up", "down", "zero")
+#: the convex relaxation ``t_ir >= up, t_ir >= down, t_ir >= 0`` (one problem instead of three;
+#: exact whenever ``t_ir`` is tight at the optimum, see :func:`ir_gap`)
+RELAXED = "relaxed"
 #: relative safety margin on capital budgets and concentration thresholds, so that solver
 #: tolerance never puts the engine's re-evaluation on the wrong side of a floor
 MARGIN = 1e-6
@@ -103,8 +106,8 @@ def state_capital(w: cp.Expression, ctx: Context, life_case: str | None = None,
     C = np.zeros((6, u.n))
     offset = np.zeros(6)
     if cm.life:
-        if life_case not in LIFE_CASES:
-            raise ValueError(f"a life insurer needs life_case in {LIFE_CASES}")
+        if life_case not in LIFE_CASES + (RELAXED,):
+            raise ValueError(f"a life insurer needs life_case in {LIFE_CASES + (RELAXED,)}")
         lu = cm.ir_liability_up / u.V
         ld = cm.ir_liability_down / u.V
         up = lu * t - cm.ir_asset_up @ w
@@ -117,6 +120,10 @@ def state_capital(w: cp.Expression, ctx: Context, life_case: str | None = None,
             cons += [down >= up, down >= 0]
             C[0] = -cm.ir_asset_down
             offset[0] = ld
+        elif life_case == RELAXED:
+            t_ir = cp.Variable(nonneg=True, name="t_interest_rate")
+            cons += [t_ir >= up, t_ir >= down]
+            ctx.ir = (t_ir, up, down)
         else:
             cons += [up <= 0, down <= 0]
     else:
@@ -144,6 +151,8 @@ def state_capital(w: cp.Expression, ctx: Context, life_case: str | None = None,
         expr = expr + ctx.param("g_market", Lm @ offset) * t
     for row, os_t in extra_cols:
         expr = expr + Lm[:, row] * os_t
+    if ctx.ir is not None:
+        expr = expr + Lm[:, 0] * ctx.ir[0]
     t_m = cp.Variable(nonneg=True, name="t_market")
     cons.append(cp.norm(expr, 2) <= t_m)
     G_credit = ctx.param("G_credit", roots["credit"].T @ np.vstack([A[SI["spread"]],
@@ -158,6 +167,15 @@ def state_capital(w: cp.Expression, ctx: Context, life_case: str | None = None,
     ctx.extra += cons
     ctx.z = z
     return z
+
+
+def ir_gap(ctx: Context) -> float:
+    """``t_ir - max(up, down, 0)`` at the solution of a relaxed life case (0 when tight),
+    per CNY of V (divided by ``t`` in the Charnes-Cooper form)."""
+    t_ir, up, down = ctx.ir
+    t = float(ctx.t.value) if isinstance(ctx.t, cp.Variable) else 1.0
+    exact = max(float(np.asarray(up.value)), float(np.asarray(down.value)), 0.0)
+    return (float(t_ir.value) - exact) / max(t, 1e-300)
 
 
 def mc_star_value(ctx: Context, w: np.ndarray, equity_addon: bool = False) -> float:

@@ -77,6 +77,7 @@ class Context:
     params: dict[str, cp.Parameter] = field(default_factory=dict)
     extra: list[Any] = field(default_factory=list)
     z: Any = None  # MC* / V epigraph (set by the capital model)
+    ir: Any = None  # (t_ir, up, down) of a relaxed life interest-rate case
 
     def param(self, name: str, value: Any, **kw: Any) -> Any:
         """A named Parameter (created once).

@@ -20,7 +20,14 @@ import numpy as np
 from analyzer import compliance
 from analyzer.errors import SolverError
 from analyzer.optimize import constraints as C
-from analyzer.optimize.capital import LIFE_CASES, mc_star_value, scalars, state_capital
+from analyzer.optimize.capital import (
+    LIFE_CASES,
+    RELAXED,
+    ir_gap,
+    mc_star_value,
+    scalars,
+    state_capital,
+)
 from analyzer.optimize.context import Context
 from analyzer.optimize.objectives import (
     MaxReturn,
@@ -38,6 +45,13 @@ OBJECTIVES = ("max_return", "mean_variance", "min_volatility", "min_capital",
               "max_return_on_capital")
 SOLVER = "CLARABEL"
 BINDING_TOL = 1e-7
+#: a relaxed life interest-rate case is accepted when ``t_ir - max(up, down, 0)`` is at most
+#: this (per CNY of V: about 1e-5 of the interest-rate charge, below the floors' margin)
+IR_TIGHT_TOL = 1e-8
+#: above this many units a one-off solve ignores DPP: cvxpy's parameter tensor makes the
+#: DPP compile of a 2,000-position problem take seconds, and it is solved once, not re-solved
+DPP_MAX_UNITS = 300
+OK_STATUSES = ("optimal", "optimal_inaccurate")
 
 
 @dataclass(frozen=True)
@@ -200,6 +214,15 @@ class Built:
     ctx: Context
 
 
+def relaxed_label(b: Built) -> str:
+    """The exact life case a tight relaxed solution belongs to (``up``, ``down`` or ``zero``)."""
+    _, up, down = b.ctx.ir
+    u, d = float(np.asarray(up.value)), float(np.asarray(down.value))
+    if max(u, d) <= 0:
+        return "zero"
+    return "up" if u >= d else "down"
+
+
 def build_case(universe: Universe, objective: Objective, limits: Limits, case: Case,
                elastic: bool = False, extra_terms: list[C.Constraint] | None = None) -> Built:
     """Build the cvxpy problem of one case (a fresh problem; Parameters in ``ctx.params``)."""
@@ -227,6 +250,8 @@ def build_case(universe: Universe, objective: Objective, limits: Limits, case: C
 
 def solve_built(b: Built, **kw: Any) -> str:
     """Solve with Clarabel; return the status (never raises on a numerical failure)."""
+    if b.ctx.universe.n > DPP_MAX_UNITS:
+        kw.setdefault("ignore_dpp", True)
     try:
         b.problem.solve(solver=SOLVER, **kw)
     except cp.error.SolverError:
@@ -265,7 +290,8 @@ class AllocationResult:
 
     Attributes
     ----------
-    status : ``optimal``
+    status : ``optimal``, or ``optimal_inaccurate`` when Clarabel reached only its reduced
+        tolerances on the winning case
     objective : objective name
     units : decision units (classes or position ids)
     weights, current_weights : fractions of the invested total
@@ -364,8 +390,12 @@ class AllocationProblem:
 
     def __init__(self, universe: Universe, objective: Objective | str = "max_return",
                  limits: Limits | None = None, risk_aversion: float = 1.0,
-                 risk_free: float = 0.0) -> None:
+                 risk_free: float = 0.0, exhaustive: bool = False) -> None:
         self.universe = universe
+        #: solve every exact life case (True) instead of the relaxation first (False)
+        self.exhaustive = exhaustive
+        self.fallbacks = 0  # relaxed life cases that were not tight (exact split solved)
+        self.skipped: list[tuple[Case, str]] = []
         self.limits = limits or Limits()
         if isinstance(objective, str):
             objective = make_objective(objective, risk_aversion, self.limits.target_return,
@@ -386,16 +416,49 @@ class AllocationProblem:
         return build_case(self.universe, self.objective, self.limits, case, elastic)
 
     def solve_cases(self) -> list[tuple[Built, str]]:
-        """Build and solve every case."""
-        out = []
+        """Build and solve every case.
+
+        A life insurer's three interest-rate cases are replaced by their convex relaxation
+        ``t_ir >= up, t_ir >= down, t_ir >= 0`` (one problem per equity case): its feasible set
+        contains the exact one, so when ``t_ir`` is tight at its optimum that optimum is
+        feasible, hence optimal, for the exact problem. Otherwise (or when ``exhaustive``) the
+        exact case split is solved. Cases not solved because the relaxation was exact are kept
+        in ``self.skipped``.
+        """
+        self.skipped = []
+        if self.exhaustive or not self.universe.capmap.life:
+            out = []
+            for case in self.cases:
+                b = self.build(case)
+                out.append((b, solve_built(b)))
+            return out
+        groups: dict[tuple, list[Case]] = {}
         for case in self.cases:
-            b = self.build(case)
-            out.append((b, solve_built(b)))
+            groups.setdefault((case.equity_cap, case.tier_ratio, case.tier_floor,
+                               case.equity_addon), []).append(case)
+        out = []
+        for members in groups.values():
+            b = self.build(replace(members[0], life_case=RELAXED))
+            status = solve_built(b)
+            if status == "infeasible":  # the relaxation contains every exact case
+                b.case = replace(members[0], life_case="up, down, zero (relaxed)")
+                out.append((b, status))
+                continue
+            if status in OK_STATUSES and ir_gap(b.ctx) <= IR_TIGHT_TOL:
+                b.case = replace(members[0], life_case=relaxed_label(b))
+                out.append((b, status))
+                self.skipped += [(c, "skipped: relaxation exact") for c in members
+                                 if c.life_case != b.case.life_case]
+                continue
+            self.fallbacks += 1
+            for case in members:
+                bc = self.build(case)
+                out.append((bc, solve_built(bc)))
         return out
 
     def pick(self, solved: list[tuple[Built, str]]) -> Built | None:
         """The best case with an optimal status."""
-        ok = [b for b, s in solved if s in ("optimal", "optimal_inaccurate")]
+        ok = [b for b, s in solved if s in OK_STATUSES]
         if not ok:
             return None
         sign = 1.0 if self.objective.sense == "max" else -1.0
@@ -449,11 +512,13 @@ class AllocationProblem:
             trial.__dict__.update(self.__dict__)
             trial.universe = universe.rebuilt(x)
             t_solved = trial.solve_cases()
+            self.fallbacks = trial.fallbacks
             t_best = trial.pick(t_solved)
             if t_best is None or sign * float(t_best.problem.value) < \
                     sign * float(best.problem.value) - 1e-12:
                 break
             universe, best, solved = trial.universe, t_best, t_solved
+            self.skipped = trial.skipped
         self.universe = universe
         return best, solved
 
@@ -473,15 +538,19 @@ class AllocationProblem:
             s = scalars(best.ctx)
             value = (float(u.mu @ w) - self.objective.risk_free) / \
                 (s.minimum_capital(z_model) / u.V)
+        cases_out = [{"case": b.case.label, "status": s,
+                      "value": float(b.problem.value) if s in OK_STATUSES else None}
+                     for b, s in solved]
+        cases_out += [{"case": c.label, "status": why, "value": None}
+                      for c, why in self.skipped]
+        status = dict((id(b), s) for b, s in solved).get(id(best), "optimal")
         return AllocationResult(
-            status="optimal", objective=self.objective.name, units=u.units, weights=w,
+            status=status, objective=self.objective.name, units=u.units, weights=w,
             current_weights=u.w0.copy(), trades=(w - u.w0) * u.V,
             expected_return=float(u.mu @ w), volatility=u.volatility(w), objective_value=value,
             solvency=solvency, binding=tuple(_binding(best, self.objective)),
             case=best.case.label,
-            cases=tuple({"case": b.case.label, "status": s,
-                         "value": float(b.problem.value) if s == "optimal" else None}
-                        for b, s in solved),
+            cases=tuple(cases_out),
             solve_time=float(sum((b.problem.solver_stats.solve_time or 0.0)
                                  for b, _ in solved if b.problem.solver_stats is not None)),
             notes=tuple(notes),

@@ -77,7 +77,9 @@ def size_coefficient(total_assets: float, company_type: str, regime: Regime) -> 
     bands = regime.table("size", "size_coefficient")[company_type]
     k = 0.0
     for band in bands:
-        if total_assets >= band["from"]:
+        above = total_assets > band["from"] if band.get("exclusive", False) \
+            else total_assets >= band["from"]
+        if above:
             k = band["k"]
     return float(k)
 

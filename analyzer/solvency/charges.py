@@ -9,6 +9,7 @@ Each rule module (``equity.py``, ``spread.py`` ...) turns the positions it cover
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -57,14 +58,28 @@ class ChargeContext:
     company: Company
     options: EngineOptions
 
-    @property
+    @cached_property
     def domestic(self) -> np.ndarray:
         """Mask of domestic positions."""
-        return self.frame["region"].to_numpy() == "domestic"
+        return np.asarray(self.frame["region"].to_numpy() == "domestic", dtype=bool)
+
+    @cached_property
+    def _codes(self) -> dict[str, tuple[np.ndarray, dict[str, int]]]:
+        return {}
+
+    def column_in(self, column: str, values) -> np.ndarray:
+        """Mask of positions whose text ``column`` is one of ``values`` (the column is
+        factorised once per context, so repeated tests cost an integer ``isin``)."""
+        if column not in self._codes:
+            codes, uniques = pd.factorize(self.frame[column].to_numpy())
+            self._codes[column] = (codes, {str(u): i for i, u in enumerate(uniques)})
+        codes, index = self._codes[column]
+        wanted = [index[v] for v in values if v in index]
+        return np.isin(codes, wanted) if wanted else np.zeros(len(codes), dtype=bool)
 
     def of_type(self, *types: str, domestic: bool | None = True) -> np.ndarray:
         """Mask of positions of the given asset types (domestic only by default)."""
-        mask = np.isin(self.frame["asset_type"].to_numpy(), types)
+        mask = self.column_in("asset_type", types)
         if domestic is True:
             mask &= self.domestic
         elif domestic is False:
@@ -115,14 +130,15 @@ def make_charges(
     exposure = np.maximum(np.asarray(exposure, dtype=float), 0.0)  # negative EX is 0 (Art. 7)
     return pd.DataFrame({
         "position": idx,
-        "submodule": np.broadcast_to(np.asarray(submodule, dtype=object), (n,)),
+        "submodule": pd.Series(np.broadcast_to(np.asarray(submodule, dtype=object), (n,)),
+                               dtype=object),
         "exposure": exposure,
         "rf0": rf0,
         "k": k_total + k_p,
         "factor": factor,
         "capital": exposure * factor,
-        "rule": rule,
-        "article": article,
+        "rule": pd.Series(np.full(n, rule, dtype=object), dtype=object),
+        "article": pd.Series(np.full(n, article, dtype=object), dtype=object),
     })
 
 
@@ -133,6 +149,13 @@ def empty_charges() -> pd.DataFrame:
     ).astype({"position": int})
 
 
+def isin(values: np.ndarray, items) -> np.ndarray:
+    """``np.isin`` for arrays of strings, by hashing (numpy sorts object arrays: slow)."""
+    return pd.Series(values, dtype=object, copy=False).isin(list(items)).to_numpy()
+
+
 def lookup(values: np.ndarray, table: dict, default: float = np.nan) -> np.ndarray:
     """Map an array of keys through a table (vectorised)."""
-    return pd.Series(values, dtype=object).map(dict(table)).fillna(default).to_numpy(float)
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    mapped = np.array([table.get(u, default) for u in uniques] + [default], dtype=float)
+    return mapped[codes]  # code -1 (missing) takes the appended default

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import compliance
-from analyzer.solvency.charges import ChargeContext, empty_charges
+from analyzer.solvency.charges import ChargeContext, empty_charges, isin
 
 RELATED = ("equity", "overseas_fixed_income_developed", "overseas_fixed_income_emerging",
            "overseas_equity_developed", "overseas_equity_emerging", "spread", "default")
@@ -39,9 +39,17 @@ def counterparty_exposures(ctx: ChargeContext) -> pd.Series:
     f = ctx.frame
     t = ctx.regime.table("concentration", "counterparty")
     cp = f["counterparty"].to_numpy()
-    keep = (cp != "") & ~np.isin(f["asset_type"].to_numpy(), t["exempt_types"]) & \
-        ~np.isin(f["bank_type"].to_numpy(), t["exempt_bank_types"])
+    keep = (cp != "") & ~_exempt(ctx, np.arange(len(f)), t)
     return pd.Series(f["book_value"].to_numpy()[keep]).groupby(cp[keep]).sum()
+
+
+def _exempt(ctx: ChargeContext, pos: np.ndarray, t: dict) -> np.ndarray:
+    """Art. 64 exemptions of the positions ``pos``: exempt asset types, deposits with (bank
+    type) and instruments issued by (issuer type: preferred shares, perpetual bonds) large
+    state-owned and policy banks (Art. 64(二)(三))."""
+    return (ctx.column_in("asset_type", t["exempt_types"])
+            | ctx.column_in("bank_type", t["exempt_bank_types"])
+            | ctx.column_in("issuer_type", t["exempt_issuer_types"]))[pos]
 
 
 def _addon(rows: pd.DataFrame, k: float, scale: np.ndarray | float, rule: str,
@@ -64,17 +72,15 @@ def charges(ctx: ChargeContext, base: pd.DataFrame) -> list[pd.DataFrame]:
     out = []
     t = ctx.regime.table("concentration", "counterparty")
     related = base[base["submodule"].isin(RELATED)]
-    if company.total_assets >= t["exempt_below_total_assets"] and not related.empty:
+    # "总资产为5亿元以下的，不计提" (Art. 65): 以下 includes 5亿 itself (民法典 Art. 1259)
+    if company.total_assets > t["exempt_below_total_assets"] and not related.empty:
         threshold = counterparty_threshold(company.total_assets, company.company_type, t)
         exposures = counterparty_exposures(ctx)
         over = exposures[exposures > threshold]
         if len(over):
             cp = f["counterparty"].to_numpy()[related["position"].to_numpy()]
-            exempt = np.isin(f["asset_type"].to_numpy()[related["position"].to_numpy()],
-                             t["exempt_types"]) | np.isin(
-                f["bank_type"].to_numpy()[related["position"].to_numpy()],
-                t["exempt_bank_types"])
-            hit = np.isin(cp, over.index.to_numpy()) & ~exempt
+            exempt = _exempt(ctx, related["position"].to_numpy(), t)
+            hit = isin(cp, over.index) & ~exempt
             if hit.any():
                 rows = related[hit]
                 if ctx.options.concentration_basis == "excess":

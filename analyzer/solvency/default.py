@@ -21,7 +21,7 @@ def deposit_factor(bank_type: np.ndarray, car: np.ndarray, structured: np.ndarra
     within one year is available.
     """
     out = np.full(len(bank_type), np.nan)
-    for btype in np.unique(bank_type):
+    for btype in pd.unique(pd.Series(bank_type, dtype=object)):
         bands = table[btype]
         rows = bank_type == btype
         c = car[rows]

@@ -7,13 +7,13 @@ interest-rate scenario method, the concentration add-ons, then aggregates once
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from analyzer import compliance
-from analyzer.errors import InputError, InputProblem
+from analyzer.errors import InputError, InputProblem, ParameterError
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
 from analyzer.solvency import (
@@ -105,16 +105,77 @@ def _life_rate(ctx: ChargeContext, source: str) -> LifeRate | None:
     return LifeRate(idx, result, table["article"])
 
 
+class _RecordingRegime:
+    """A regime that records which tables a rule module reads (for :class:`_ModuleRows`).
+
+    Any access other than :meth:`table` (e.g. ``.tables``) is recorded as ``("*", "*")``, which
+    makes the module's rows never reusable under another regime.
+    """
+
+    def __init__(self, regime: Regime):
+        self._regime = regime
+        self.used: set[tuple[str, str]] = set()
+
+    def table(self, area: str, name: str):
+        self.used.add((area, name))
+        return self._regime.table(area, name)
+
+    def __getattr__(self, name: str):
+        if name != "name":
+            self.used.add(("*", "*"))
+        return getattr(self._regime, name)
+
+
+@dataclass(frozen=True)
+class _ModuleRows:
+    """One rule module's charge rows and the regime tables they were computed from."""
+
+    rows: list[pd.DataFrame]
+    regime: Regime
+    used: frozenset[tuple[str, str]]
+
+    def valid_under(self, regime: Regime) -> bool:
+        """True when every table the rows came from is the same in ``regime``."""
+        if ("*", "*") in self.used:
+            return False
+        try:
+            return all(regime.table(a, n) == self.regime.table(a, n) for a, n in self.used)
+        except ParameterError:
+            return False
+
+
+def _rule_rows(ctx: ChargeContext, reuse: dict | None = None) -> dict:
+    """Rows of every rule module; a module's rows from ``reuse`` (another regime's run on the
+    same positions, company and options) are taken when its tables are identical."""
+    out = {}
+    for module in RULE_MODULES:
+        prior = (reuse or {}).get(module)
+        if prior is not None and prior.valid_under(ctx.regime):
+            out[module] = prior
+            continue
+        recorder = _RecordingRegime(ctx.regime)
+        rows = module.charges(replace(ctx, regime=recorder))
+        out[module] = _ModuleRows(rows, ctx.regime, frozenset(recorder.used))
+    return out
+
+
 def build_charges(ctx: ChargeContext, source: str = "<memory>"
                   ) -> tuple[pd.DataFrame, LifeRate | None]:
     """The full charge table (base rows, life interest rate, concentration add-ons)."""
+    charges, life, _ = _build_charges(ctx, source)
+    return charges, life
+
+
+def _build_charges(ctx: ChargeContext, source: str = "<memory>", reuse: dict | None = None
+                   ) -> tuple[pd.DataFrame, LifeRate | None, dict]:
     unsupported = overseas.unsupported_overseas(ctx)
     if unsupported.any():
         i = int(np.flatnonzero(unsupported)[0])
         raise InputError.single(source, i + 2, "region",
                                 f"{ctx.frame['asset_type'].iloc[i]} has no overseas rule; "
                                 "use region 'domestic'")
-    parts = [rows for module in RULE_MODULES for rows in module.charges(ctx)]
+    by_module = _rule_rows(ctx, reuse)
+    parts = [rows for m in RULE_MODULES for rows in by_module[m].rows]
     base = pd.concat(parts, ignore_index=True) if parts else empty_charges()
     parts = [base, *concentration.charges(ctx, base)]
     life = _life_rate(ctx, source)
@@ -131,7 +192,7 @@ def build_charges(ctx: ChargeContext, source: str = "<memory>"
         }))
     charges = pd.concat([p for p in parts if not p.empty], ignore_index=True) \
         if any(not p.empty for p in parts) else empty_charges()
-    return charges, life
+    return charges, life, by_module
 
 
 def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
@@ -182,7 +243,7 @@ def evaluate(
     options = options or EngineOptions()
     frame = holdings.frame
     ctx = ChargeContext(frame, regime, company, options)
-    charges, life = build_charges(ctx, holdings.source)
+    charges, life, module_rows = _build_charges(ctx, holdings.source)
     totals = submodule_totals(charges, life)
     consts = constants_for(company, regime)
     mats = aggregation.matrices(regime, company.company_type)
@@ -235,7 +296,7 @@ def evaluate(
         holdings=holdings_table, charges=charges, options=options.model_dump(),
     )
     if scitech:
-        result = _with_scitech(result, holdings, company, options, charges)
+        result = _with_scitech(result, holdings, company, options, charges, module_rows)
     return result
 
 
@@ -258,36 +319,80 @@ def _life_summary(life: LifeRate | None) -> dict | None:
 
 def _holdings_table(frame: pd.DataFrame, charges: pd.DataFrame) -> pd.DataFrame:
     """One row per (position, module) with exposure, effective factor, capital, Euler."""
-    module = charges["submodule"].map(MODULE_OF)
-    grouped = charges.assign(module=module).groupby(["position", "module"], sort=False).agg(
-        exposure=("exposure", "max"), capital=("capital", "sum"),
-        marginal_capital=("marginal_capital", "sum")).reset_index()
-    uncharged = np.setdiff1d(np.arange(len(frame)), grouped["position"].to_numpy())
-    if len(uncharged):
-        grouped = pd.concat([grouped, pd.DataFrame({
-            "position": uncharged, "module": "none",
-            "exposure": frame["market_value"].to_numpy()[uncharged], "capital": 0.0,
-            "marginal_capital": 0.0})], ignore_index=True)
-    grouped = grouped.sort_values(["position", "module"], kind="stable").reset_index(drop=True)
+    modules = np.array(sorted(set(MODULE_OF.values())) + ["none"], dtype=object)
+    code_of = {m: i for i, m in enumerate(modules)}
+    sub_code = np.array([code_of[MODULE_OF[name]] for name in SUBMODULES])
+    nm, n = len(modules), len(frame)
+    pos = charges["position"].to_numpy(dtype=np.int64)
+    sub = charges["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=int)
+    key = pos * nm + sub_code[sub]
+    uncharged = np.setdiff1d(np.arange(n), pos)
+    key = np.concatenate([key, uncharged * nm + code_of["none"]])
+    mv = frame["market_value"].to_numpy()
+    exposure = np.concatenate([charges["exposure"].to_numpy(dtype=float), mv[uncharged]])
+    capital = np.concatenate([charges["capital"].to_numpy(dtype=float),
+                              np.zeros(len(uncharged))])
+    marginal = np.concatenate([charges["marginal_capital"].to_numpy(dtype=float),
+                               np.zeros(len(uncharged))])
+    keys, inverse = np.unique(key, return_inverse=True)  # sorted by (position, module)
+    m = len(keys)
+    exp_max = np.full(m, -np.inf)
+    np.maximum.at(exp_max, inverse, exposure)
+    cap = np.bincount(inverse, weights=capital, minlength=m)
+    marg = np.bincount(inverse, weights=marginal, minlength=m)
+    position = keys // nm
     with np.errstate(divide="ignore", invalid="ignore"):
-        grouped["factor"] = np.where(grouped["exposure"] > 0,
-                                     grouped["capital"] / grouped["exposure"], 0.0)
-    pos = grouped["position"].to_numpy()
-    for col in ("id", "asset_type", "asset_class"):
-        grouped[col] = frame[col].to_numpy()[pos]
-    grouped["sci_tech"] = frame["sci_tech"].to_numpy()[pos]
-    return grouped[["id", "asset_type", "asset_class", "module", "exposure", "factor",
-                    "capital", "marginal_capital", "sci_tech", "position"]]
+        factor = np.where(exp_max > 0, cap / exp_max, 0.0)
+    return pd.DataFrame({
+        "id": pd.Series(frame["id"].to_numpy()[position], dtype=object),
+        "asset_type": pd.Series(frame["asset_type"].to_numpy()[position], dtype=object),
+        "asset_class": pd.Series(frame["asset_class"].to_numpy()[position], dtype=object),
+        "module": pd.Series(modules[keys % nm], dtype=object),
+        "exposure": exp_max, "factor": factor, "capital": cap, "marginal_capital": marg,
+        "sci_tech": frame["sci_tech"].to_numpy()[position], "position": position,
+    })
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    """What the sci-tech view needs of the baseline regime's evaluation."""
+
+    charges: pd.DataFrame
+    minimum_capital: float
+    core_ratio: float
+    comprehensive_ratio: float
+
+
+def _baseline(holdings: Holdings, company: Company, options: EngineOptions,
+              reuse: dict | None = None) -> _Baseline:
+    """Charges, minimum capital and ratios under the baseline regime: the capital chain of
+    :func:`evaluate` without its report tables (holdings table, compliance, Euler); rule
+    modules whose tables the regimes share reuse the current regime's rows (``reuse``)."""
+    regime = load_regime(BASELINE_REGIME)
+    ctx = ChargeContext(holdings.frame, regime, company, options)
+    charges, life, _ = _build_charges(ctx, holdings.source, reuse)
+    consts = constants_for(company, regime)
+    agg = aggregation.aggregate(submodule_totals(charges, life), consts,
+                                aggregation.matrices(regime, company.company_type))
+    tiers = admitted_capital(company.capital, regime)
+    minimum = float(agg.minimum_capital)
+    return _Baseline(charges, minimum,
+                     tiers.core / minimum if minimum > 0 else float("inf"),
+                     tiers.actual / minimum if minimum > 0 else float("inf"))
 
 
 def _with_scitech(result: SolvencyResult, holdings: Holdings, company: Company,
-                  options: EngineOptions, charges: pd.DataFrame) -> SolvencyResult:
+                  options: EngineOptions, charges: pd.DataFrame,
+                  module_rows: dict | None = None) -> SolvencyResult:
     frame = holdings.frame
     sci = frame["sci_tech"].to_numpy(dtype=bool)
     total = holdings.total_market_value
     value = float(frame["market_value"].to_numpy()[sci].sum())
-    baseline = evaluate(holdings, company, BASELINE_REGIME, options, scitech=False) \
-        if result.regime != BASELINE_REGIME else result
+    if result.regime != BASELINE_REGIME:
+        baseline = _baseline(holdings, company, options, module_rows)
+    else:
+        baseline = _Baseline(charges, result.minimum_capital, result.core_ratio,
+                             result.comprehensive_ratio)
     sci_pos = np.flatnonzero(sci)
 
     def sci_capital(ch: pd.DataFrame) -> float:
@@ -303,6 +408,4 @@ def _with_scitech(result: SolvencyResult, holdings: Holdings, company: Company,
         comprehensive_ratio_baseline=baseline.comprehensive_ratio,
         core_ratio_baseline=baseline.core_ratio, baseline_regime=BASELINE_REGIME,
     )
-    from dataclasses import replace
-
     return replace(result, scitech=view)

@@ -56,10 +56,20 @@ def stock_k2(ctx: ChargeContext, stocks: pd.DataFrame) -> np.ndarray:
         matches[b, ok] = bucket["k2"]
     if len(buckets) == 0:
         return np.zeros(n)
+
+    def lowest(rows: np.ndarray) -> np.ndarray:
+        return np.minimum(np.nan_to_num(np.min(np.where(np.isnan(rows), np.inf, rows), axis=0),
+                                        posinf=0.0), 0.0)
+
     if ctx.options.overlapping_k2 == "sum":
-        return np.nansum(matches, axis=0)
-    return np.minimum(np.nan_to_num(np.nanmin(np.where(np.isnan(matches), np.inf, matches),
-                                              axis=0), posinf=0.0), 0.0)
+        # The holding-period bucket of a membership (CSI 300 held > 3 years) replaces that
+        # membership's shorter-holding bucket, it does not add to it: take the lowest k2 within
+        # each (member, board) group, then add the groups (STAR + CSI 300 ...).
+        groups: dict[tuple[str, str], list[int]] = {}
+        for b, bucket in enumerate(buckets):
+            groups.setdefault((bucket["member"], bucket["board"]), []).append(b)
+        return np.sum([lowest(matches[rows]) for rows in groups.values()], axis=0)
+    return lowest(matches)
 
 
 def charges(ctx: ChargeContext) -> list[pd.DataFrame]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.solvency.charges import ChargeContext, lookup, make_charges
+from analyzer.solvency.charges import ChargeContext, isin, lookup, make_charges
 
 
 def currencies(ctx: ChargeContext) -> np.ndarray:
@@ -34,15 +34,27 @@ def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
     overseas = ~ctx.domestic
     for kind, table in (("fixed_income", t["fixed_income_rf0"]), ("equity", t["equity_rf0"])):
         for market in ("developed", "emerging"):
-            mask = overseas & (region == market) & np.isin(at, list(table.keys()))
+            mask = overseas & (region == market) & isin(at, table.keys())
             if not mask.any():
                 continue
             rf0 = lookup(at[mask], table)
-            prop = np.isin(at[mask], t["property_types"])
+            prop = isin(at[mask], t["property_types"])
             k1 = np.where(prop, t["property_k1"][market], t["k1"][market])
-            out.append(make_charges(ctx, mask, f"overseas_{kind}_{market}", rf0, k1,
+            if kind == "equity":
+                # Art. 49: overseas LTEI takes the Art. 28 factors; the market k1 applies to
+                # joint ventures and associates only.
+                ltei = at[mask] == "long_term_equity_investment"
+                investee = f["investee"].to_numpy()[mask]
+                ltei_t = ctx.regime.table("equity", "long_term_equity_investment")
+                rf0 = np.where(ltei, lookup(investee, ltei_t["rf0"]), rf0)
+                k1 = np.where(ltei & ~isin(investee, t["ltei_k1_investees"]), 0.0, k1)
+            # Art. 50-51 assign the emerging-market property k1 = 0.4 explicitly: a value the
+            # [-0.25, 0.25] clamp of Art. 6 would make meaningless, so it is the "另有规定" of
+            # Art. 6 and is not clamped (passed like K_p).
+            out.append(make_charges(ctx, mask, f"overseas_{kind}_{market}", rf0,
+                                    np.where(prop, 0.0, k1),
                                     f"overseas {kind.replace('_', ' ')} ({market})",
-                                    t["article"]))
+                                    t["article"], k_p=np.where(prop, k1, 0.0)))
     fx = ctx.regime.table("overseas", "fx")
     cur = currencies(ctx)
     foreign = cur != "CNY"
@@ -58,4 +70,4 @@ def unsupported_overseas(ctx: ChargeContext) -> np.ndarray:
     t = ctx.regime.table("overseas", "overseas")
     known = set(t["fixed_income_rf0"]) | set(t["equity_rf0"]) | {
         "cash", "deposit", "structured_deposit"}
-    return ~ctx.domestic & ~np.isin(ctx.frame["asset_type"].to_numpy(), list(known))
+    return ~ctx.domestic & ~isin(ctx.frame["asset_type"].to_numpy(), known)
