@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -111,16 +110,11 @@ def read_company(path: str | Path) -> Company:
         Unreadable file, missing ``[capital]``, a value of the wrong type or range, a life
         insurer without liabilities, or a bad cash-flow / spot-curve file.
     """
+    from analyzer.io.tables import read_toml
+
     path = Path(path)
     label = str(path)
-    if not path.is_file():
-        raise InputError.single(label, None, None, "file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError.single(label, None, None, f"not valid TOML: {exc}") from exc
-    except OSError as exc:  # permission denied, a device error ...
-        raise InputError.single(label, None, None, f"cannot read the file: {exc}") from exc
+    data = read_toml(path)
     if "capital" not in data:
         raise InputError.single(label, None, "capital", "the [capital] table is required "
                                 "(core_tier1, core_tier2, supplementary_tier1, "

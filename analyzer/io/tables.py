@@ -61,3 +61,19 @@ def read_table(source: str | Path | bytes, name: str | None = None) -> pd.DataFr
     if frame.empty:
         raise InputError.single(label, None, None, "the file has no data rows")
     return frame
+
+
+def read_toml(path: str | Path) -> dict:
+    """Read a TOML file; a missing, unreadable or malformed file is an :class:`InputError`."""
+    import tomllib
+
+    path = Path(path)
+    label = str(path)
+    if not path.is_file():
+        raise InputError.single(label, None, None, "file not found")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError.single(label, None, None, f"not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise InputError.single(label, None, None, f"cannot read the file: {exc}") from exc
