@@ -19,9 +19,19 @@ from typing import Any
 import numpy as np
 
 from analyzer.errors import InfeasibleError
-from analyzer.optimize.capital import MARGIN, mc_star_value, scalars
+from analyzer.optimize.capital import MARGIN, RELAXED, mc_star_value, scalars
+from analyzer.optimize.fast import ConicCase
 from analyzer.optimize.objectives import MaxReturn, MinCapital, MinVolatility
-from analyzer.optimize.problem import AllocationProblem, Built, Limits, build_case, solve_built
+from analyzer.optimize.problem import (
+    IR_TIGHT_TOL,
+    OK_STATUSES,
+    AllocationProblem,
+    Built,
+    Case,
+    Limits,
+    build_case,
+    solve_built,
+)
 from analyzer.optimize.universe import Universe
 
 AXES = ("volatility", "solvency")
@@ -60,26 +70,36 @@ class Frontier:
     solve_time: float  # seconds inside Clarabel
     is_dpp: bool
     compiled_problems: int
+    fallbacks: int = 0  # points where a relaxed life case was not exact (case split solved)
+    solves: int = 0  # solver calls along the points (end points not counted)
 
     @property
     def failed(self) -> tuple[FrontierPoint, ...]:
-        """Points without an optimal solution."""
-        return tuple(p for p in self.points if p.status != "optimal")
+        """Points without a solution (``optimal_inaccurate`` points have one)."""
+        return tuple(p for p in self.points if p.status not in OK_STATUSES)
+
+    @property
+    def inaccurate(self) -> tuple[FrontierPoint, ...]:
+        """Points Clarabel solved only to its reduced tolerances (``optimal_inaccurate``)."""
+        return tuple(p for p in self.points if p.status == "optimal_inaccurate")
 
     def to_dict(self) -> dict[str, Any]:
         return {"axis": self.axis, "points": [p.to_dict(self.units) for p in self.points],
                 "wall_time": self.wall_time, "solve_time": self.solve_time,
-                "is_dpp": self.is_dpp, "failed": len(self.failed)}
+                "is_dpp": self.is_dpp, "failed": len(self.failed),
+                "inaccurate": len(self.inaccurate), "fallbacks": self.fallbacks}
 
 
-def _end(universe: Universe, limits: Limits, objective: Any) -> np.ndarray:
-    p = AllocationProblem(universe, objective, limits)
-    best = p.pick(p.solve_cases())
+def _end(universe: Universe, limits: Limits, objective: Any,
+         exhaustive: bool = False) -> tuple[np.ndarray, float]:
+    p = AllocationProblem(universe, objective, limits, exhaustive=exhaustive)
+    solved = p.solve_cases()
+    best = p.pick(solved)
     if best is None:
         from analyzer.optimize.elastic import explain_infeasible
 
         raise explain_infeasible(AllocationProblem(universe, "max_return", limits))
-    return np.clip(np.asarray(best.w.value, dtype=float), 0, None)
+    return np.clip(np.asarray(best.w.value, dtype=float), 0, None), _solver_time(solved)
 
 
 def _figures(universe: Universe, built: Built, w: np.ndarray) -> dict[str, float]:
@@ -91,8 +111,43 @@ def _figures(universe: Universe, built: Built, w: np.ndarray) -> dict[str, float
             "minimum_capital": mc}
 
 
+class _Group:
+    """One equity case of the frontier: the relaxed (or only) case, solved directly by
+    Clarabel, and the exact life cases compiled lazily when the relaxation is not exact."""
+
+    def __init__(self, universe: Universe, problem: AllocationProblem, cases: list[Case],
+                 param: str) -> None:
+        self.universe, self.problem, self.cases, self.param = universe, problem, cases, param
+        life = universe.capmap.life
+        first = replace(cases[0], life_case=RELAXED) if life else cases[0]
+        self.main = ConicCase(problem.build(first), param)
+        self.exact: list[ConicCase] | None = None if life else [self.main]
+
+    def conic(self) -> list[ConicCase]:
+        return [self.main] + (self.exact if self.exact and self.exact[0] is not self.main
+                              else [])
+
+    def exact_cases(self) -> list[ConicCase]:
+        if self.exact is None:
+            self.exact = [ConicCase(self.problem.build(c), self.param) for c in self.cases]
+        return self.exact
+
+
+def _relaxation_exact(universe: Universe, cc: ConicCase, w: np.ndarray, t_ir: float,
+                      budget: float) -> bool:
+    """:func:`analyzer.optimize.problem.relaxation_exact` on a direct Clarabel solution."""
+    cm = universe.capmap
+    up = cm.ir_liability_up / universe.V - float(cm.ir_asset_up @ w)
+    down = cm.ir_liability_down / universe.V - float(cm.ir_asset_down @ w)
+    if t_ir - max(up, down, 0.0) <= IR_TIGHT_TOL:
+        return True
+    z = mc_star_value(cc.built.ctx, np.clip(w, 0.0, None), cc.built.case.equity_addon)
+    return z <= budget * (1 + 1e-9)
+
+
 def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
-             axis: str = "volatility") -> Frontier:
+             axis: str = "volatility", objective: str = "max_return",
+             exhaustive: bool = False, targets: Any = None) -> Frontier:
     """Trace a frontier (see module docstring).
 
     Parameters
@@ -101,9 +156,17 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
     limits : the plan's limits (default: legal ones)
     points : number of points (>= 2)
     axis : ``"volatility"`` or ``"solvency"``
+    objective : only ``"max_return"`` (each point maximises expected return at its target);
+        any other value is rejected rather than silently ignored
+    exhaustive : solve every exact life case at every point through ``problem.solve``
+        (today's reference method) instead of the relaxation and the direct Clarabel path
+    targets : explicit targets (volatilities or ratios) instead of the ``points`` from end to
+        end (the end points are still solved)
 
     Raises
     ------
+    ParameterError
+        Unknown axis, fewer than 2 points, or an objective other than ``max_return``.
     InfeasibleError
         When even the end points are infeasible (with the limits to relax).
     """
@@ -113,20 +176,38 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         raise ParameterError(f"axis must be one of {', '.join(AXES)}")
     if points < 2:
         raise ParameterError("a frontier needs at least 2 points")
+    if objective != "max_return":
+        raise ParameterError(
+            f"a frontier maximises expected return at each {axis} target; objective "
+            f"'{objective}' is not supported (use 'analyzer optimize --objective {objective}' "
+            "for a single portfolio)")
     limits = limits or Limits()
     start = time.perf_counter()
-    if axis == "volatility":
+    solve_time = 0.0
+    user_targets = None if targets is None else np.asarray(targets, dtype=float)
+    targets = None
+    if axis == "volatility" and exhaustive:
         lim = replace(limits, max_volatility=None)
-        w_lo = _end(universe, lim, MinVolatility())
-        w_hi = _end(universe, lim, MaxReturn())
+        w_lo, t_lo = _end(universe, lim, MinVolatility(), exhaustive)
+        w_hi, t_hi = _end(universe, lim, MaxReturn(), exhaustive)
+        solve_time += t_lo + t_hi
         lo, hi = universe.volatility(w_lo), universe.volatility(w_hi)
         targets = np.linspace(lo * (1 + 1e-6), hi, points)
         lim = replace(lim, max_volatility=float(hi))
         param = "sigma_max"
+    elif axis == "volatility":
+        # end points from the frontier's own compiled data (no extra compile): the minimum
+        # volatility is the smallest feasible sigma_max; the maximum-return portfolio is the
+        # point at a sigma_max no portfolio reaches
+        lim = replace(limits, max_volatility=1.0)
+        param = "sigma_max"
     else:
         lim = replace(limits, target_return=None)
-        p = AllocationProblem(universe, MinCapital(target_return=-1.0), lim)
-        best = p.pick(p.solve_cases())
+        p = AllocationProblem(universe, MinCapital(target_return=-1.0), lim,
+                              exhaustive=exhaustive)
+        solved = p.solve_cases()
+        solve_time += _solver_time(solved)
+        best = p.pick(solved)
         if best is None:
             from analyzer.optimize.elastic import explain_infeasible
 
@@ -137,37 +218,142 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         targets = np.linspace(limits.min_comprehensive, r_max * (1 - 1e-6), points)
         lim = limits
         param = "b_comprehensive"
-    problem = AllocationProblem(universe, MaxReturn(), lim)
-    built = [build_case(universe, problem.objective, lim, case) for case in problem.cases]
-    is_dpp = all(b.problem.is_dcp(dpp=True) for b in built)
+    problem = AllocationProblem(universe, MaxReturn(), lim, exhaustive=exhaustive)
+
+    def theta(b: Built, target: float) -> float:
+        if axis == "volatility":
+            return float(target)
+        s = scalars(b.ctx)
+        return s.budget(s.actual, max(float(target), b.case.tier_floor)) * (1 - MARGIN)
+
+    if exhaustive:
+        if user_targets is not None:
+            targets = user_targets
+        out, built, t = _exhaustive(universe, problem, targets, param, theta)
+        solve_time += t
+        is_dpp = all(b.problem.is_dcp(dpp=True) for b in built)
+        return Frontier(axis, universe.units, tuple(out), time.perf_counter() - start,
+                        solve_time, is_dpp, len(built), solves=len(built) * len(targets))
+    groups: dict[tuple, list[Case]] = {}
+    for case in problem.cases:
+        groups.setdefault((case.equity_cap, case.tier_ratio, case.tier_floor,
+                           case.equity_addon), []).append(case)
+    gs = [_Group(universe, problem, members, param) for members in groups.values()]
+    is_dpp = all(g.main.built.problem.is_dcp(dpp=True) for g in gs)
+    life = universe.capmap.life
+    fallbacks = 0
+    if targets is None:
+        lo, hi = np.inf, None
+        best_hi = -np.inf
+        big = 10.0 * float(np.sqrt(np.max(np.diag(universe.covariance())))) + 1.0
+        for g in gs:
+            budget = min(float(g.main.built.ctx.params[k].value)
+                         for k in ("b_core", "b_comprehensive"))
+            st, sigma, w, t_ir = g.main.minimise_parameter()
+            if st in OK_STATUSES and life and \
+                    not _relaxation_exact(universe, g.main, w, t_ir, budget):
+                fallbacks += 1
+                for cc in g.exact_cases():
+                    st_c, sigma_c, _, _ = cc.minimise_parameter()
+                    if st_c in OK_STATUSES:
+                        lo = min(lo, sigma_c)
+            elif st in OK_STATUSES:
+                lo = min(lo, sigma)
+            st, w, t_ir = g.main.solve(big)
+            cands = [(st, w)]
+            if st in OK_STATUSES and life and \
+                    not _relaxation_exact(universe, g.main, w, t_ir, budget):
+                fallbacks += 1
+                cands = [cc.solve(big)[:2] for cc in g.exact_cases()]
+            for st_c, wc in cands:
+                if st_c in OK_STATUSES and float(universe.mu @ wc) > best_hi:
+                    best_hi = float(universe.mu @ wc)
+                    hi = universe.volatility(np.clip(wc, 0, None) / np.clip(wc, 0, None).sum())
+        if hi is None or not np.isfinite(lo):
+            from analyzer.optimize.elastic import explain_infeasible
+
+            raise explain_infeasible(AllocationProblem(universe, "max_return",
+                                                       replace(lim, max_volatility=None)))
+        targets = np.linspace(lo * (1 + 1e-6), max(hi, lo * (1 + 1e-6)), points)
+    if user_targets is not None:
+        targets = user_targets
+    out = []
+    for target in targets:
+        best_w, best_v, best_s, best_b = None, -np.inf, "", None
+        statuses = []
+        for g in gs:
+            b = g.main.built
+            th = theta(b, target)
+            status, w, t_ir = g.main.solve(th)
+            cands = [(status, w, b)]
+            if life and status in OK_STATUSES:
+                budget = min(float(b.ctx.params["b_core"].value),
+                             th if axis == "solvency" else
+                             float(b.ctx.params["b_comprehensive"].value))
+                if not _relaxation_exact(universe, g.main, w, t_ir, budget):
+                    fallbacks += 1
+                    cands = []
+                    for cc in g.exact_cases():
+                        st, wc, _ = cc.solve(theta(cc.built, target))
+                        cands.append((st, wc, cc.built))
+            elif life and status == "solver_error":
+                cands = []
+                for cc in g.exact_cases():
+                    st, wc, _ = cc.solve(theta(cc.built, target))
+                    cands.append((st, wc, cc.built))
+            for st, wc, bc in cands:
+                statuses.append(st)
+                if st in OK_STATUSES:
+                    v = float(universe.mu @ wc)
+                    if v > best_v:
+                        best_w, best_v, best_s, best_b = wc, v, st, bc
+        if best_w is None:
+            worst = next((s for s in statuses if s not in ("infeasible",)), "infeasible")
+            out.append(FrontierPoint(float(target), worst))
+            continue
+        w = np.clip(np.asarray(best_w, dtype=float), 0, None)
+        w = w / w.sum()
+        out.append(FrontierPoint(float(target), best_s, weights=w,
+                                 **_figures(universe, best_b, w)))
+    conic = [cc for g in gs for cc in g.conic()]
+    solve_time += sum(cc.solve_time for cc in conic)
+    return Frontier(axis, universe.units, tuple(out), time.perf_counter() - start, solve_time,
+                    is_dpp, len(conic), fallbacks=fallbacks,
+                    solves=sum(cc.solves for cc in conic))
+
+
+def _solver_time(solved: list[tuple[Built, str]]) -> float:
+    return float(sum((b.problem.solver_stats.solve_time or 0.0) for b, _ in solved
+                     if b.problem.solver_stats is not None))
+
+
+def _exhaustive(universe: Universe, problem: AllocationProblem, targets: np.ndarray,
+                param: str, theta: Any) -> tuple[list[FrontierPoint], list[Built], float]:
+    """The reference method: every exact case at every point, through ``problem.solve``."""
+    built = [build_case(universe, problem.objective, problem.limits, case)
+             for case in problem.cases]
     solve_time = 0.0
     out = []
     for target in targets:
-        best_b, best_v = None, -np.inf
+        best_b, best_v, best_s = None, -np.inf, ""
         statuses = []
         for b in built:
-            if axis == "volatility":
-                b.ctx.params[param].value = float(target)
-            else:
-                s = scalars(b.ctx)
-                floor = max(float(target), b.case.tier_floor)
-                b.ctx.params[param].value = s.budget(s.actual, floor) * (1 - MARGIN)
+            b.ctx.params[param].value = theta(b, target)
             status = solve_built(b)
             statuses.append(status)
             if b.problem.solver_stats is not None and b.problem.solver_stats.solve_time:
                 solve_time += b.problem.solver_stats.solve_time
-            if status in ("optimal", "optimal_inaccurate") and b.problem.value > best_v:
-                best_b, best_v = b, float(b.problem.value)
+            if status in OK_STATUSES and b.problem.value > best_v:
+                best_b, best_v, best_s = b, float(b.problem.value), status
         if best_b is None:
             worst = next((s for s in statuses if s not in ("infeasible",)), "infeasible")
             out.append(FrontierPoint(float(target), worst))
             continue
         w = np.clip(np.asarray(best_b.w.value, dtype=float), 0, None)
         w = w / w.sum()
-        out.append(FrontierPoint(float(target), "optimal", weights=w,
+        out.append(FrontierPoint(float(target), best_s, weights=w,
                                  **_figures(universe, best_b, w)))
-    return Frontier(axis, universe.units, tuple(out), time.perf_counter() - start, solve_time,
-                    is_dpp, len(built))
+    return out, built, solve_time
 
 
 __all__ = ["AXES", "Frontier", "FrontierPoint", "frontier", "InfeasibleError"]

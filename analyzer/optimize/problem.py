@@ -46,8 +46,8 @@ OBJECTIVES = ("max_return", "mean_variance", "min_volatility", "min_capital",
 SOLVER = "CLARABEL"
 BINDING_TOL = 1e-7
 #: a relaxed life interest-rate case is accepted when ``t_ir - max(up, down, 0)`` is at most
-#: this (per CNY of V: about 1e-5 of the interest-rate charge, below the floors' margin)
-IR_TIGHT_TOL = 1e-8
+#: this (per CNY of V; the floors keep a relative margin of 1e-6 of a budget of about 0.1)
+IR_TIGHT_TOL = 1e-7
 #: above this many units a one-off solve ignores DPP: cvxpy's parameter tensor makes the
 #: DPP compile of a 2,000-position problem take seconds, and it is solved once, not re-solved
 DPP_MAX_UNITS = 300
@@ -221,6 +221,24 @@ def relaxed_label(b: Built) -> str:
     if max(u, d) <= 0:
         return "zero"
     return "up" if u >= d else "down"
+
+
+def relaxation_exact(b: Built, objective: Objective) -> bool:
+    """Whether a relaxed life case's solution is feasible, hence optimal, for the exact problem.
+
+    Either ``t_ir`` is tight (``t_ir = max(up, down, 0)``), or, for objectives that do not
+    depend on capital, the exact capital of the weights (the map in numpy, with the true
+    ``max``) still meets both budgets: then the same weights are feasible for the exact
+    problem and have the same objective value.
+    """
+    if ir_gap(b.ctx) <= IR_TIGHT_TOL:
+        return True
+    if objective.needs_capital or objective.charnes_cooper:
+        return False
+    w = np.clip(np.asarray(b.w.value, dtype=float), 0.0, None)
+    z = mc_star_value(b.ctx, w, b.case.equity_addon)
+    budget = min(float(b.ctx.params[k].value) for k in ("b_core", "b_comprehensive"))
+    return z <= budget * (1 + 1e-9)
 
 
 def build_case(universe: Universe, objective: Objective, limits: Limits, case: Case,
@@ -444,7 +462,7 @@ class AllocationProblem:
                 b.case = replace(members[0], life_case="up, down, zero (relaxed)")
                 out.append((b, status))
                 continue
-            if status in OK_STATUSES and ir_gap(b.ctx) <= IR_TIGHT_TOL:
+            if status in OK_STATUSES and relaxation_exact(b, self.objective):
                 b.case = replace(members[0], life_case=relaxed_label(b))
                 out.append((b, status))
                 self.skipped += [(c, "skipped: relaxation exact") for c in members

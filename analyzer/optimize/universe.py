@@ -149,6 +149,15 @@ class Universe:
                         self.holdings.source)
 
 
+def _cholesky_root(F: np.ndarray) -> np.ndarray:
+    """An upper-triangular R with R' R = F' F when that matrix is positive definite (half the
+    entries of the eigen root, so half the work in the solver's factorisation), else F."""
+    try:
+        return np.linalg.cholesky(F.T @ F).T
+    except np.linalg.LinAlgError:
+        return F
+
+
 def build_universe(holdings: Holdings, company: Company, assumptions: Assumptions,
                    regime: str | Regime = DEFAULT_REGIME, options: EngineOptions | None = None,
                    level: str = "class", stock_x: float | None = None) -> Universe:
@@ -272,7 +281,7 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     cov_c = sub.covariance
     Lc = _root(cov_c)  # (K, K): Lc' Lc = cov
     if level == "class":
-        F = Lc[:, k]
+        F = _cholesky_root(Lc[:, k])
         d = None
         lo, hi = sub.min_weight[k], sub.max_weight[k]
     else:
