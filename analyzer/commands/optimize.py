@@ -223,12 +223,11 @@ def frontier_cmd(
 ) -> None:
     from analyzer.optimize import frontier
 
-    del objective
     u, lim = _setup(holdings, company, assumptions, correlations, regime, min_comprehensive,
                     min_core, min_sci_tech, min_liquid, None, None, max_turnover,
                     transaction_cost_bp, limits, equity_cap_basis, level, repair_correlations)
     try:
-        f = frontier(u, lim, points=points, axis=axis.value)
+        f = frontier(u, lim, points=points, axis=axis.value, objective=objective.value)
     except InfeasibleError as err:
         if fmt is Fmt.json:
             _emit({"status": "infeasible", "message": str(err), "conflicts": err.conflicts})

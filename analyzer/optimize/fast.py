@@ -13,6 +13,7 @@ inversion (about 1 ms of 2-3 ms per point); a test compares it with ``problem.so
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import clarabel
@@ -92,6 +93,7 @@ class ConicCase:
         self.t_ir_col = _column(ir[0], chain, inverse, data0) if ir is not None else None
         self.solve_time = 0.0
         self.solves = 0
+        self._lock = threading.Lock()  # frontier points may solve on several threads
 
     def solve(self, theta: float) -> tuple[str, np.ndarray | None, float | None]:
         """(status, w, t_ir) at Parameter value ``theta``; w is None unless solved."""
@@ -109,8 +111,9 @@ class ConicCase:
         sol = None
         for settings in (self.fast_settings, self.settings):
             sol = clarabel.DefaultSolver(P, c, A, b, self.cones, settings).solve()
-            self.solve_time += float(sol.solve_time)
-            self.solves += 1
+            with self._lock:
+                self.solve_time += float(sol.solve_time)
+                self.solves += 1
             if str(sol.status).split(".")[-1] == "Solved":
                 break
         return sol

@@ -12,7 +12,10 @@ Points that fail (infeasible, solver trouble) are kept with their status, never 
 
 from __future__ import annotations
 
+import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -122,14 +125,17 @@ class _Group:
         first = replace(cases[0], life_case=RELAXED) if life else cases[0]
         self.main = ConicCase(problem.build(first), param)
         self.exact: list[ConicCase] | None = None if life else [self.main]
+        self._lock = threading.Lock()
 
     def conic(self) -> list[ConicCase]:
         return [self.main] + (self.exact if self.exact and self.exact[0] is not self.main
                               else [])
 
     def exact_cases(self) -> list[ConicCase]:
-        if self.exact is None:
-            self.exact = [ConicCase(self.problem.build(c), self.param) for c in self.cases]
+        with self._lock:  # points run on threads: compile the exact cases once
+            if self.exact is None:
+                self.exact = [ConicCase(self.problem.build(c), self.param)
+                              for c in self.cases]
         return self.exact
 
 
@@ -147,7 +153,8 @@ def _relaxation_exact(universe: Universe, cc: ConicCase, w: np.ndarray, t_ir: fl
 
 def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
              axis: str = "volatility", objective: str = "max_return",
-             exhaustive: bool = False, targets: Any = None) -> Frontier:
+             exhaustive: bool = False, targets: Any = None,
+             threads: int | None = None) -> Frontier:
     """Trace a frontier (see module docstring).
 
     Parameters
@@ -162,6 +169,8 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         (today's reference method) instead of the relaxation and the direct Clarabel path
     targets : explicit targets (volatilities or ratios) instead of the ``points`` from end to
         end (the end points are still solved)
+    threads : solver threads for the points (default: one per core; 1 = sequential). The
+        points are independent, so the result does not depend on it.
 
     Raises
     ------
@@ -277,8 +286,9 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         targets = np.linspace(lo * (1 + 1e-6), max(hi, lo * (1 + 1e-6)), points)
     if user_targets is not None:
         targets = user_targets
-    out = []
-    for target in targets:
+    def point(target: float) -> tuple[FrontierPoint, int]:
+        """Solve one frontier point (independent of the others: safe on a thread)."""
+        used_fallback = 0
         best_w, best_v, best_s, best_b = None, -np.inf, "", None
         statuses = []
         for g in gs:
@@ -291,7 +301,7 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
                              th if axis == "solvency" else
                              float(b.ctx.params["b_comprehensive"].value))
                 if not _relaxation_exact(universe, g.main, w, t_ir, budget):
-                    fallbacks += 1
+                    used_fallback += 1
                     cands = []
                     for cc in g.exact_cases():
                         st, wc, _ = cc.solve(theta(cc.built, target))
@@ -309,12 +319,23 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
                         best_w, best_v, best_s, best_b = wc, v, st, bc
         if best_w is None:
             worst = next((s for s in statuses if s not in ("infeasible",)), "infeasible")
-            out.append(FrontierPoint(float(target), worst))
-            continue
+            return FrontierPoint(float(target), worst), used_fallback
         w = np.clip(np.asarray(best_w, dtype=float), 0, None)
         w = w / w.sum()
-        out.append(FrontierPoint(float(target), best_s, weights=w,
-                                 **_figures(universe, best_b, w)))
+        return FrontierPoint(float(target), best_s, weights=w,
+                             **_figures(universe, best_b, w)), used_fallback
+
+    # Points are independent and Clarabel releases the GIL while it solves, so the points run
+    # on a small thread pool (one thread per core; results keep the order of the targets).
+    workers = max(1, min(threads if threads is not None else (os.cpu_count() or 1),
+                         len(targets)))
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(point, targets))
+    else:
+        results = [point(t) for t in targets]
+    out = [r[0] for r in results]
+    fallbacks += sum(r[1] for r in results)
     conic = [cc for g in gs for cc in g.conic()]
     solve_time += sum(cc.solve_time for cc in conic)
     return Frontier(axis, universe.units, tuple(out), time.perf_counter() - start, solve_time,

@@ -127,3 +127,18 @@ def test_position_level_solve_skips_dpp(samples, assumptions):
     assert solve_built(b1, ignore_dpp=True) == "optimal"
     b2.problem.solve(solver=P.SOLVER)
     assert b1.problem.value == pytest.approx(b2.problem.value, rel=1e-7)
+
+
+@pytest.mark.parametrize("axis", ["volatility", "solvency"])
+def test_threads_do_not_change_the_frontier(life_universe, axis):
+    """Frontier points are independent: solving them on two threads gives exactly the points
+    of the sequential run (same targets, statuses and weights)."""
+    from analyzer.optimize import Limits, frontier
+
+    seq = frontier(life_universe, Limits(), points=12, axis=axis, threads=1)
+    par = frontier(life_universe, Limits(), points=12, axis=axis, threads=2)
+    assert [p.status for p in seq.points] == [p.status for p in par.points]
+    for a, b in zip(seq.points, par.points, strict=True):
+        assert a.target == b.target
+        if a.weights is not None:
+            np.testing.assert_array_equal(a.weights, b.weights)
