@@ -114,3 +114,26 @@ LAB_USE_OPTIMUM = "lab-use-optimum"  # button: load the optimum into the grid
 LAB_SHADOW = "lab-shadow"  # table of binding limits and shadow prices
 LAB_FRONTIER_VOL = "lab-frontier-volatility"  # dcc.Graph, click a point to load it
 LAB_FRONTIER_SOLV = "lab-frontier-solvency"  # dcc.Graph, click a point to load it
+
+# -- stress page (risk officers) and the regime selector (appended by the stress owner) -----
+NAV_LINKS["stress"] = "nav-stress"
+#: the regime dropdown on overview / solvency / stress: a pattern-matching id, so its callback
+#: (``{"type": REGIME_SELECT_TYPE, "index": ALL}``) is silent on pages without it
+REGIME_SELECT_TYPE = "regime-select"
+REGIME_SELECT = {"type": REGIME_SELECT_TYPE, "index": "main"}
+REGIME_BOX = "regime-box"  # the selector's wrapper (label + dropdown)
+STRESS_BODY = "stress-body"
+STRESS_SOURCE = "stress-source"  # dcc.Store: opaque key of the app's start-up files
+STRESS_PORTFOLIO = "stress-portfolio"  # dcc.RadioItems "current" | "proposed" (lab weights)
+STRESS_SCENARIOS = "stress-scenarios"  # table of Annex 4 + historical scenario results
+STRESS_CHART = "stress-chart"  # dcc.Graph: ratios before / after per scenario
+STRESS_REVERSE = "stress-reverse"  # table of reverse-stress moves
+STRESS_SIM_N = "stress-sim-n"  # dcc.Input: number of Monte Carlo scenarios
+STRESS_SIM_SEED = "stress-sim-seed"  # dcc.Input: seed
+STRESS_SIMULATE = "stress-simulate"  # button (background callback, permission "view")
+STRESS_CANCEL = "stress-cancel"
+STRESS_PROGRESS = "stress-progress"  # html.Progress
+STRESS_SIM_RESULT = "stress-sim-result"  # dcc.Store (memory): stress_figures.simulation_summary
+STRESS_SIM_STATUS = "stress-sim-status"  # run line (n, seed, time) or "not run yet"
+STRESS_HISTOGRAM = "stress-histogram"  # dcc.Graph: simulated comprehensive-ratio distribution
+STRESS_SIM_TABLES = "stress-sim-tables"  # percentiles, probabilities, tail drivers

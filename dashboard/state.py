@@ -5,6 +5,9 @@ Inputs are small JSON::
     {"holdings": [row dicts], "company": {company dict}, "regime": "cross2-2025-12",
      "source": {"holdings": "my.csv", "company": "my.toml"}}
 
+``{"regime": name}`` alone (the regime selector used on the start-up files) means the
+start-up files under that regime.
+
 ``None`` (nothing uploaded in this browser session) means the app's start-up files
 (`AppEnv.holdings_path` / ``company_path``). Results are cached per process by a hash of the
 inputs (a pure cache: the same inputs always give the same result, so workers need not share
@@ -109,10 +112,32 @@ def default_inputs(env: Any) -> dict[str, Any]:
 
 
 def current_inputs(data: dict[str, Any] | None, env: Any) -> dict[str, Any]:
-    """The store's inputs, or the start-up scenario when the store is empty."""
+    """The store's inputs, or the start-up scenario when the store holds no holdings.
+
+    A store of only ``{"regime": name}`` (the regime selector on the start-up files) gives the
+    start-up scenario under that regime.
+    """
     if data and data.get("holdings") and data.get("company"):
         return data
-    return default_inputs(env)
+    base = default_inputs(env)
+    regime = (data or {}).get("regime")
+    if regime and normalize_regime(regime) != base.get("regime"):
+        base = {**base, "regime": normalize_regime(regime)}
+    return base
+
+
+def current_regime(data: dict[str, Any] | None) -> str:
+    """The regime of the current-scenario store (the engine default when unset)."""
+    return normalize_regime((data or {}).get("regime"))
+
+
+def with_regime(data: dict[str, Any] | None, regime: str | None) -> dict[str, Any]:
+    """The store value with its regime changed: full inputs keep their rows, an empty store
+    becomes ``{"regime": name}`` (the start-up files under that regime)."""
+    regime = normalize_regime(regime)
+    if data and data.get("holdings") and data.get("company"):
+        return {**data, "regime": regime}
+    return {**(data or {}), "regime": regime}
 
 
 # -- evaluation (cached) ---------------------------------------------------------------------

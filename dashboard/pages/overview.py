@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from dash import Input, Output, dcc, html
+from dash import ALL, Input, Output, ctx, dcc, html, no_update
 
 from analyzer.errors import AnalyzerError
+from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes
 from analyzer.solvency.result import SolvencyResult
 from dashboard import figures, i18n, ids, state
 from dashboard.components import page_frame
@@ -45,6 +46,7 @@ i18n.register(
         "overview.regime": ("监管规则：{regime}", "Regime: {regime}"),
         "overview.ok": ("达标", "met"),
         "overview.below": ("未达标", "not met"),
+        "overview.regime_select": ("监管规则", "Regime"),
     }
 )
 
@@ -76,6 +78,40 @@ def kpi(label: str, value: str, notes: list[str], ok: bool | None = None, kid: s
 
 def no_data(lang: str, reason: str) -> html.Div:
     return html.Div(t("overview.no_data", lang, reason=reason), className="notice notice-warning")
+
+
+def regime_selector(lang: str) -> html.Div:
+    """The regime dropdown (overview, solvency, stress); `sync_regime` keeps it and the
+    current-scenario store in step, so a saved scenario keeps its regime."""
+    return html.Div(
+        [
+            html.Label(t("overview.regime_select", lang)),
+            dcc.Dropdown(
+                id=ids.REGIME_SELECT,
+                options=[{"label": r, "value": r} for r in available_regimes()],
+                value=DEFAULT_REGIME,
+                clearable=False,
+                style={"minWidth": "14rem"},
+            ),
+        ],
+        id=ids.REGIME_BOX,
+        className="toolbar regime-select",
+    )
+
+
+def sync_regime(data: dict | None, regimes: list[str | None]) -> tuple[Any, Any]:
+    """Dropdown changed -> the store gets the regime; store changed (or first render) -> the
+    dropdown shows the store's regime. One callback, so the two never loop. ``regimes`` has
+    one value per selector on the page (none on pages without it)."""
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict) and trigger.get("type") == ids.REGIME_SELECT_TYPE:
+        keep = [no_update] * len(regimes)
+        chosen = next((r for r in regimes if r), None)
+        if chosen is None:
+            return no_update, keep
+        new = state.with_regime(data, chosen)
+        return (no_update if new == data else new), keep
+    return no_update, [state.current_regime(data)] * len(regimes)
 
 
 # -- pure content ----------------------------------------------------------------------------
@@ -252,6 +288,7 @@ def layout(ctx: PageContext) -> Any:
         KEY,
         dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
         dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
+        regime_selector(ctx.lang),
         html.Div(
             [
                 html.Div(id=ids.OVERVIEW_KPIS),
@@ -292,3 +329,11 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
     )(overview_view)
+    # registered once here for every page that shows `regime_selector`
+    app.callback(
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output({"type": ids.REGIME_SELECT_TYPE, "index": ALL}, "value"),
+        Input(ids.CURRENT_SCENARIO, "data"),
+        Input({"type": ids.REGIME_SELECT_TYPE, "index": ALL}, "value"),
+        prevent_initial_call="initial_duplicate",
+    )(sync_regime)

@@ -22,7 +22,7 @@ from dashboard import figures, i18n, ids, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
 from dashboard.i18n import normalize_lang, t
-from dashboard.pages.overview import no_data, table
+from dashboard.pages.overview import no_data, regime_selector, table
 from dashboard.units import fmt_money, fmt_pct, normalize_unit, to_unit, unit_label
 
 KEY = "solvency"
@@ -216,6 +216,7 @@ def layout(ctx_: PageContext) -> Any:
         ctx_,
         KEY,
         dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
+        regime_selector(lang),
         html.Div(
             [
                 html.H2(t("solvency.modules", lang)),

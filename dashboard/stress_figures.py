@@ -1,0 +1,224 @@
+"""Plotly figures of the stress page, built from the core's result objects (pure: no Dash, no
+request state).
+
+* `ratio_bars(results, minimums, target, lang)`: ratios before and after each deterministic
+  scenario (``analyzer.stress.StressResult``), with the legal minimum lines (100% / 50%) and
+  the company's comprehensive target;
+* `simulation_summary(result)`: the JSON-able summary of an ``analyzer.stress
+  .SimulationResult`` kept in the page's store (its ``to_dict()`` plus a binned histogram of
+  the simulated comprehensive ratios);
+* `histogram(summary, lang)`: that distribution with the 100%, 120% and target lines;
+* `tail_bars(summary, unit, lang)`: the tail drivers' mean P&L in the worst 0.5%.
+
+Ratios are plotted in percent (``100 x`` the core's fractions); money in the display unit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+from dashboard import i18n
+from dashboard.i18n import t
+from dashboard.units import to_unit, unit_label
+
+i18n.register(
+    {
+        "stress_fig.ratios_title": (
+            "压力情景前后的偿付能力充足率", "Solvency ratios before and after"
+        ),
+        "stress_fig.comprehensive_before": ("综合（压力前）", "Comprehensive, before"),
+        "stress_fig.comprehensive_after": ("综合（压力后）", "Comprehensive, after"),
+        "stress_fig.core_before": ("核心（压力前）", "Core, before"),
+        "stress_fig.core_after": ("核心（压力后）", "Core, after"),
+        "stress_fig.comprehensive_minimum": (
+            "综合监管要求 {value}", "Comprehensive minimum {value}"
+        ),
+        "stress_fig.core_minimum": ("核心监管要求 {value}", "Core minimum {value}"),
+        "stress_fig.target": ("公司目标 {value}", "Company target {value}"),
+        "stress_fig.line_120": ("预警线 {value}", "Early warning {value}"),
+        "stress_fig.hist_title": (
+            "一年后综合偿付能力充足率分布（{n} 个情景）",
+            "Comprehensive ratio after one year ({n} scenarios)",
+        ),
+        "stress_fig.hist_x": ("综合偿付能力充足率（%）", "Comprehensive ratio (%)"),
+        "stress_fig.hist_y": ("情景数", "Scenarios"),
+        "stress_fig.today": ("当前 {value}", "Today {value}"),
+        "stress_fig.tail_title": (
+            "尾部驱动因素：最差 0.5% 情景的平均损益（{unit}）",
+            "Tail drivers: mean P&L in the worst 0.5% ({unit})",
+        ),
+        "stress_fig.ratio_axis": ("充足率（%）", "Ratio (%)"),
+    }
+)
+
+COLORS = {
+    "comprehensive_before": "#9db7d9",
+    "comprehensive_after": "#2f6db5",
+    "core_before": "#f2c18d",
+    "core_after": "#d9731f",
+}
+HIST_BINS = 80
+
+
+def pct(value: float | None) -> float | None:
+    """A ratio fraction as percent; None for missing or infinite ratios."""
+    if value is None or not math.isfinite(float(value)):
+        return None
+    return 100.0 * float(value)
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.01},
+        margin={"l": 50, "r": 20, "t": 60, "b": 40},
+        template="plotly_white",
+        height=height,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def _line(fig: go.Figure, value: float, text: str, color: str, dash: str, vertical: bool) -> None:
+    kwargs = {
+        "line_color": color,
+        "line_dash": dash,
+        "line_width": 1.5,
+        "annotation_text": text,
+        "annotation_font_size": 11,
+    }
+    if vertical:
+        fig.add_vline(x=value, annotation_position="top", **kwargs)
+    else:
+        fig.add_hline(y=value, annotation_position="top right", **kwargs)
+
+
+# -- deterministic scenarios -----------------------------------------------------------------
+def ratio_series(results: Sequence[Any]) -> dict[str, list[float | None]]:
+    """Percent ratios per scenario: comprehensive / core, before / after."""
+    return {
+        "comprehensive_before": [pct(r.base.comprehensive_ratio) for r in results],
+        "comprehensive_after": [pct(r.stressed.comprehensive_ratio) for r in results],
+        "core_before": [pct(r.base.core_ratio) for r in results],
+        "core_after": [pct(r.stressed.core_ratio) for r in results],
+    }
+
+
+def ratio_bars(
+    results: Sequence[Any],
+    minimums: dict[str, float],
+    target: float | None,
+    lang: str = "zh",
+    labels: Sequence[str] | None = None,
+) -> go.Figure:
+    """Grouped bars of the ratios before and after each scenario.
+
+    ``minimums``: ``{"comprehensive_minimum": 1.0, "core_minimum": 0.5}`` (the engine's
+    ``SolvencyResult.thresholds``); ``target``: the company's comprehensive target (fraction).
+    ``labels`` name the scenarios on the x axis (default: the scenario names).
+    """
+    names = list(labels) if labels is not None else [r.name for r in results]
+    series = ratio_series(results)
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=t(f"stress_fig.{key}", lang),
+                x=names,
+                y=values,
+                marker_color=COLORS[key],
+                customdata=[r.name for r in results],
+                hovertemplate="%{x}: %{y:.1f}%<extra>%{fullData.name}</extra>",
+            )
+            for key, values in series.items()
+        ]
+    )
+    fig.update_layout(barmode="group", yaxis_title=t("stress_fig.ratio_axis", lang))
+    comp_min = float(minimums.get("comprehensive_minimum", 1.0))
+    core_min = float(minimums.get("core_minimum", 0.5))
+    _line(fig, 100 * comp_min, t("stress_fig.comprehensive_minimum", lang,
+                                 value=f"{100 * comp_min:.0f}%"), "#c0392b", "solid", False)
+    _line(fig, 100 * core_min, t("stress_fig.core_minimum", lang,
+                                 value=f"{100 * core_min:.0f}%"), "#e67e22", "solid", False)
+    if target:
+        _line(fig, 100 * float(target), t("stress_fig.target", lang,
+                                          value=f"{100 * float(target):.0f}%"), "#27ae60",
+              "dash", False)
+    return _layout(fig, t("stress_fig.ratios_title", lang), height=460)
+
+
+# -- Monte Carlo -----------------------------------------------------------------------------
+def simulation_summary(result: Any, bins: int = HIST_BINS, key: str = "") -> dict[str, Any]:
+    """JSON-able summary of a ``SimulationResult``: ``to_dict()`` plus
+    ``histogram = {"edges": [...], "counts": [...]}`` of the comprehensive ratios in percent
+    (``numpy.histogram`` with ``bins`` equal bins over the finite values) and ``key`` (which
+    portfolio it belongs to)."""
+    out = result.to_dict()
+    comp = np.asarray(result.comprehensive, dtype=float) * 100.0
+    finite = comp[np.isfinite(comp)]
+    counts, edges = np.histogram(finite, bins=bins) if finite.size else (np.zeros(0), [0.0])
+    out["histogram"] = {"edges": [float(e) for e in edges],
+                        "counts": [int(c) for c in counts]}
+    out["key"] = key
+    return out
+
+
+def histogram(summary: dict[str, Any], lang: str = "zh") -> go.Figure:
+    """The simulated comprehensive-ratio distribution (bars of the binned counts) with lines
+    at 100%, 120% and the company's comprehensive target, and today's ratio."""
+    edges = np.asarray(summary["histogram"]["edges"], dtype=float)
+    counts = summary["histogram"]["counts"]
+    centers = ((edges[:-1] + edges[1:]) / 2).tolist() if len(edges) > 1 else []
+    widths = np.diff(edges).tolist() if len(edges) > 1 else []
+    fig = go.Figure(
+        go.Bar(
+            x=centers,
+            y=counts,
+            width=widths,
+            marker_color="#2f6db5",
+            marker_line_width=0,
+            hovertemplate="%{x:.1f}%: %{y}<extra></extra>",
+            name=t("stress_fig.hist_y", lang),
+        )
+    )
+    target = summary.get("targets", {}).get("comprehensive")
+    _line(fig, 100.0, t("stress_fig.comprehensive_minimum", lang, value="100%"), "#c0392b",
+          "solid", True)
+    _line(fig, 120.0, t("stress_fig.line_120", lang, value="120%"), "#e67e22", "dot", True)
+    if target:
+        _line(fig, 100 * float(target), t("stress_fig.target", lang,
+                                          value=f"{100 * float(target):.0f}%"), "#27ae60",
+              "dash", True)
+    base = pct(summary.get("base", {}).get("comprehensive"))
+    if base is not None:
+        fig.add_vline(x=base, line_color="#555", line_width=1, line_dash="longdash")
+    fig.update_layout(
+        xaxis_title=t("stress_fig.hist_x", lang),
+        yaxis_title=t("stress_fig.hist_y", lang),
+        bargap=0,
+        showlegend=False,
+    )
+    title = t("stress_fig.hist_title", lang, n=f"{int(summary['n_scenarios']):,}")
+    return _layout(fig, title, height=420)
+
+
+def tail_bars(summary: dict[str, Any], unit: str = "yi", lang: str = "zh",
+              top: int = 10) -> go.Figure:
+    """The ``top`` tail drivers (largest share of the tail loss first): mean P&L per class."""
+    drivers = list(summary.get("tail_drivers", []))[:top]
+    drivers.reverse()  # largest at the top of a horizontal bar chart
+    fig = go.Figure(
+        go.Bar(
+            x=[to_unit(d["mean_pnl"], unit) for d in drivers],
+            y=[d["asset_class"] for d in drivers],
+            orientation="h",
+            marker_color="#c0392b",
+            customdata=[100 * d["share_of_loss"] for d in drivers],
+            hovertemplate="%{y}: %{x:,.2f} (%{customdata:.1f}%)<extra></extra>",
+        )
+    )
+    return _layout(fig, t("stress_fig.tail_title", lang, unit=unit_label(unit, lang)),
+                   height=380)
