@@ -18,15 +18,38 @@ from analyzer.solvency.regime import Regime
 CLASSES = ("liquid", "fixed_income", "equity", "real_estate", "other_financial")
 
 
-def ratio_class(asset_type: np.ndarray, regime: Regime) -> np.ndarray:
-    """The 13号文 class of each asset type (``liquid`` ... ``other_financial``)."""
+def _class_map(regime: Regime) -> dict[str, str]:
     t = regime.table("ratio_caps", "classes")
     mapping = {a: cls for cls in CLASSES for a in t[cls]}
     mapping["interbank"] = "liquid"
+    return mapping
+
+
+def _codes(series: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of a text column (-1 missing) and the value of each code."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy(), series.cat.categories
+    codes, uniques = pd.factorize(series.to_numpy())
+    return codes, pd.Index(uniques, dtype=object)
+
+
+def ratio_class(asset_type: np.ndarray, regime: Regime) -> np.ndarray:
+    """The 13号文 class of each asset type (``liquid`` ... ``other_financial``)."""
+    mapping = _class_map(regime)
     codes, uniques = pd.factorize(np.asarray(asset_type, dtype=object))
     names = np.array([mapping.get(u, "other_financial") for u in uniques]
                      + ["other_financial"], dtype=object)
     return names[codes]
+
+
+def ratio_class_codes(frame: pd.DataFrame, regime: Regime) -> np.ndarray:
+    """Index into :data:`CLASSES` of each position's 13号文 class (no string arrays)."""
+    mapping = _class_map(regime)
+    codes, values = _codes(frame["asset_type"])
+    other = CLASSES.index("other_financial")
+    by_code = np.array([CLASSES.index(mapping.get(str(v), "other_financial"))
+                        for v in values] + [other], dtype=np.int8)
+    return by_code[codes]
 
 
 def equity_cap(comprehensive_ratio: float, regime: Regime) -> float:
@@ -107,12 +130,19 @@ class ComplianceResult:
 def class_values(frame: pd.DataFrame, regime: Regime) -> dict[str, float]:
     """Market value (CNY) of each 13号文 class, of overseas assets and of VC funds."""
     mv = frame["market_value"].to_numpy()
-    cls = ratio_class(frame["asset_type"].to_numpy(), regime)
-    out = {c: float(mv[cls == c].sum()) for c in CLASSES}
-    out["overseas"] = float(mv[frame["region"].to_numpy() != "domestic"].sum())
-    vc = (frame["asset_type"].to_numpy() == "pe_vc_fund") & (frame["fund_kind"].to_numpy() == "vc")
+    sums = np.bincount(ratio_class_codes(frame, regime), weights=mv, minlength=len(CLASSES))
+    out = {c: float(sums[i]) for i, c in enumerate(CLASSES)}
+    out["overseas"] = float(mv[~_is(frame, "region", ("domestic",))].sum())
+    vc = _is(frame, "asset_type", ("pe_vc_fund",)) & _is(frame, "fund_kind", ("vc",))
     out["venture_capital"] = float(mv[vc].sum())
     return out
+
+
+def _is(frame: pd.DataFrame, column: str, values) -> np.ndarray:
+    """Mask of rows whose text ``column`` is one of ``values`` (by code)."""
+    codes, uniques = _codes(frame[column])
+    table = np.append(uniques.isin(list(values)), False)
+    return table[codes]
 
 
 def check(frame: pd.DataFrame, total_assets: float, equity_tier_ratio: float,
@@ -139,18 +169,21 @@ def check(frame: pd.DataFrame, total_assets: float, equity_tier_ratio: float,
         caps["overseas"])
     add("venture_capital", "创业投资基金 VC funds (2014 VC notice)", vals["venture_capital"],
         regime.table("ratio_caps", "venture_capital")["cap"])
-    at = frame["asset_type"].to_numpy()
-    single = ~pd.Series(at, dtype=object).isin(list(caps["single_asset_exempt"])).to_numpy()
+    single = ~_is(frame, "asset_type", set(caps["single_asset_exempt"]))
+    mv = frame["market_value"].to_numpy()
     if single.any():
-        mv = frame["market_value"].to_numpy()
         i = int(np.argmax(np.where(single, mv, -1.0)))
         add("single_asset", "单一资产 single asset (保监发〔2014〕13号)", float(mv[i]),
             caps["single_asset"], str(frame["id"].iloc[i]))
-    cp = frame["counterparty"].to_numpy()
-    named = (cp != "") & ~pd.Series(at, dtype=object).isin(
-        ["government_bond", "local_government_bond"]).to_numpy()
+    cp, names = _codes(frame["counterparty"])
+    named = ~_is(frame, "counterparty", ("",)) & (cp >= 0) & ~_is(
+        frame, "asset_type", ("government_bond", "local_government_bond"))
     if named.any():
-        sums = pd.Series(frame["market_value"].to_numpy()[named]).groupby(cp[named]).sum()
+        sums = np.bincount(cp[named], weights=mv[named], minlength=len(names))
+        # the largest sum; ties go to the counterparty named first in sorted order (as groupby)
+        occurs = np.bincount(cp[named], minlength=len(names)) > 0
+        best = sums[occurs].max()
+        tied = [str(names[i]) for i in np.flatnonzero(occurs & (sums == best))]
         add("single_counterparty", "单一法人主体 single counterparty (保监发〔2014〕13号)",
-            float(sums.max()), caps["single_counterparty"], str(sums.idxmax()))
+            float(best), caps["single_counterparty"], min(tied))
     return ComplianceResult(tuple(rows), total_assets, equity_tier_ratio)

@@ -8,7 +8,8 @@ writes them to a temporary CSV, and measures in this process, best of ``repeat``
 (a) ``pandas.read_csv`` of the file (the baseline),
 (b) ``analyzer.io.read_holdings`` (reading + validation),
 (c) ``analyzer.solvency.engine.evaluate`` (the engine, sci-tech baseline re-evaluation
-    included), for a P&C company and for a life company (interest-rate scenario method).
+    under ``cross2-2022`` included; also reported without it), for a P&C company and for a
+    life company (interest-rate scenario method).
 
 The requirement: computing the capital of 100,000 positions takes less time than pandas takes
 to read their CSV (ratio engine / read_csv < 1). Peak memory (tracemalloc) is reported as a

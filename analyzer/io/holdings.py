@@ -135,6 +135,23 @@ class Holdings:
         """Sum of admitted values, CNY."""
         return float(self.frame["market_value"].sum())
 
+    def codes(self, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
+        """Integer codes of a text column and the text of each code (-1: missing).
+
+        Categorical columns (:data:`CATEGORICAL`) cost nothing; others are factorised.
+        """
+        series = self.frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            return series.cat.codes.to_numpy(), tuple(str(c) for c in series.cat.categories)
+        codes, uniques = pd.factorize(series.to_numpy())
+        return codes, tuple(str(u) for u in uniques)
+
+    def mask(self, column: str, *values: str) -> np.ndarray:
+        """Mask of positions whose text ``column`` is one of ``values``."""
+        codes, texts = self.codes(column)
+        table = np.array([t in values for t in texts] + [False], dtype=bool)
+        return table[codes]
+
     def scaled(self, factors: pd.Series | dict[str, float]) -> Holdings:
         """Return holdings with every position of an asset class scaled (pro rata).
 
@@ -143,7 +160,10 @@ class Holdings:
         factors : mapping of asset_class -> multiplier (>= 0); classes not named keep 1.
         """
         f = pd.Series(factors, dtype=float)
-        mult = self.frame["asset_class"].map(f).fillna(1.0).to_numpy()
+        codes, texts = self.codes("asset_class")
+        by_code = np.append(f.reindex(list(texts)).fillna(1.0).to_numpy(dtype=float), 1.0) \
+            if len(f) else np.ones(len(texts) + 1)
+        mult = by_code[codes]
         frame = self.frame.copy()
         for col in ("market_value", "face_value", "purchase_cost", "book_value"):
             frame[col] = frame[col].to_numpy() * mult
@@ -171,6 +191,34 @@ def _text(raw: pd.Series) -> pd.Series:
     if missing.any():
         raw = raw.astype(object).where(~missing, "")
     return raw.astype(str).str.strip()
+
+
+def _factorized_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, stripped text of each code) of a column: string work is done once per
+    distinct value; missing cells and "nan"/"none" read as ""."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    texts = _text(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    texts = texts.where(~texts.str.lower().isin(["nan", "none"]), "").to_numpy(dtype=object)
+    texts = np.append(texts, "")  # code -1 (missing) reads as ""
+    return np.where(codes < 0, len(texts) - 1, codes), texts
+
+
+def _categorical(codes: np.ndarray, values: np.ndarray, categories=None) -> pd.Categorical:
+    """Categorical of ``values[codes]``: the given ``categories`` (the allowed choices) or the
+    distinct values (free text)."""
+    if categories is None:
+        cat_codes, cats = pd.factorize(values, sort=True)
+        cats = pd.Index(np.asarray(cats, dtype=object), dtype=object)
+    else:
+        cats = pd.Index(list(categories), dtype=object)
+        cat_codes = cats.get_indexer(pd.Index(values, dtype=object))
+    return pd.Categorical.from_codes(cat_codes[codes].astype(np.int32), categories=cats)
+
+
+#: text columns stored as pandas Categorical (fixed categories for choices, factorised text)
+CATEGORICAL = ("asset_type", "rating", "board", "bank_type", "region", "currency",
+               "property_tier", "loan_class", "investee", "issuer_type", "fund_kind",
+               "counterparty", "asset_class")
 
 
 def _parse_numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -245,37 +293,57 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
             if pd.api.types.is_bool_dtype(series) and not series.isna().any():
                 out[col.name] = series.to_numpy(dtype=bool)
                 continue
-            text = _text(series).str.lower().replace({"nan": "", "none": ""})
-            is_true = text.isin(_TRUE).to_numpy()
-            is_false = text.isin(_FALSE).to_numpy()
+            codes, texts = _factorized_text(series)
+            lower = np.array([t.lower() for t in texts], dtype=object)
+            is_true = np.isin(lower, list(_TRUE))[codes]
+            is_false = np.isin(lower, list(_FALSE))[codes]
             _problem_rows(problems, file, ~(is_true | is_false), col.name,
                           lambda i, s=series: f"'{s.iloc[i]}' is not true/false")
-            blank = (text == "").to_numpy()
+            blank = (lower == "")[codes]
             out[col.name] = np.where(blank, bool(col.default), is_true)
         else:
+            categories = None
+            if col.kind == "choice":
+                categories = (*col.choices, "") if "" not in col.choices else col.choices
             if not present:
-                out[col.name] = np.full(n, col.default if col.default is not None else "",
-                                        dtype=object)
+                value = col.default if col.default is not None else ""
+                if col.name in CATEGORICAL:
+                    out[col.name] = _categorical(np.zeros(n, dtype=np.int64),
+                                                 np.array([value], dtype=object), categories)
+                else:
+                    out[col.name] = np.full(n, value, dtype=object)
                 continue
-            text = _text(raw[col.name])
-            text = text.where(~text.str.lower().isin(["nan", "none"]), "")
-            if col.name in REQUIRED:
+            if col.name == "id":
+                text = _text(raw[col.name])
+                text = text.where(~text.str.lower().isin(["nan", "none"]), "")
                 _problem_rows(problems, file, (text == "").to_numpy(), col.name,
+                              "a value is required")
+                out[col.name] = text.to_numpy(dtype=object)
+                continue
+            codes, texts = _factorized_text(raw[col.name])
+            if col.name in REQUIRED:
+                _problem_rows(problems, file, (texts == "")[codes], col.name,
                               "a value is required")
             if col.kind == "choice":
                 lookup = {c.lower(): c for c in col.choices}
-                canon = text.str.lower().map(lookup)
-                bad = canon.isna().to_numpy() & (text != "").to_numpy()
-                _problem_rows(problems, file, bad, col.name,
-                              lambda i, t=text, ch=col.choices: f"'{t.iloc[i]}' is not allowed;"
-                              f" allowed: {', '.join(ch)}")
+                canon = np.array([lookup.get(t.lower()) for t in texts], dtype=object)
+                bad_code = np.array([c is None for c in canon]) & (texts != "")
+                _problem_rows(problems, file, bad_code[codes], col.name,
+                              lambda i, c=codes, t=texts, ch=col.choices: f"'{t[c[i]]}' is not "
+                              f"allowed; allowed: {', '.join(ch)}")
                 blank_default = col.default if col.default is not None else ""
-                text = canon.fillna("").where(text != "", blank_default)
-            out[col.name] = text.to_numpy(dtype=object)
-    # Text columns stay numpy object arrays (pandas 3 would infer its Arrow string dtype,
-    # whose every to_numpy() copies 100,000 strings: the engine reads these columns often).
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object)
-                          if np.asarray(v).dtype.kind == "O" else v for k, v in out.items()})
+                texts = np.where(texts == "", blank_default,
+                                 np.where(bad_code, "", canon)).astype(object)
+            if col.name in CATEGORICAL:
+                out[col.name] = _categorical(codes, texts, categories)
+            else:
+                out[col.name] = texts[codes]
+    # Free text stays numpy object arrays (pandas 3 would infer its Arrow string dtype, whose
+    # every to_numpy() copies 100,000 strings); the choice columns and the grouping texts are
+    # Categorical (equal to their text; the engine compares integer codes).
+    frame = pd.DataFrame({k: v if isinstance(v, pd.Categorical) else (
+        pd.Series(v, dtype=object) if np.asarray(v).dtype.kind == "O" else v)
+        for k, v in out.items()})
     _check_cross_fields(frame, file, problems)
     if problems:
         raise InputError(problems)
@@ -284,33 +352,57 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
     return Holdings(frame.reset_index(drop=True), file)
 
 
+def _is(frame: pd.DataFrame, column: str, values) -> np.ndarray:
+    """Mask of rows whose text ``column`` is one of ``values`` (compared by code)."""
+    series = frame[column]
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, cats = series.cat.codes.to_numpy(), series.cat.categories
+    else:
+        codes, cats = pd.factorize(series.to_numpy())
+    table = np.append(np.isin(np.asarray(cats, dtype=object), list(values)), False)
+    return table[codes]
+
+
 def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProblem]) -> None:
-    at = frame["asset_type"].to_numpy()
+    at = frame["asset_type"]
     ids = frame["id"]
     dup = ids.duplicated(keep=False).to_numpy()
     _problem_rows(problems, file, dup, "id",
                   lambda i: f"duplicate id '{ids.iloc[i]}'; every position needs its own id")
-    domestic = frame["region"].to_numpy() == "domestic"
-    rated = np.isin(at, RATED) & domestic
-    _problem_rows(problems, file, rated & (frame["rating"].to_numpy() == ""), "rating",
-                  lambda i: f"a rating is required for {at[i]}; allowed: {', '.join(RATINGS)}")
-    needs_duration = np.isin(at, BONDS) & domestic
+    domestic = _is(frame, "region", ("domestic",))
+    rated = _is(frame, "asset_type", RATED) & domestic
+    _problem_rows(problems, file, rated & _is(frame, "rating", ("",)), "rating",
+                  lambda i: f"a rating is required for {at.iloc[i]}; allowed: "
+                  f"{', '.join(RATINGS)}")
+    needs_duration = _is(frame, "asset_type", BONDS) & domestic
     _problem_rows(problems, file, needs_duration & np.isnan(frame["modified_duration"].to_numpy()),
                   "modified_duration",
-                  lambda i: f"modified duration (years) is required for {at[i]}")
-    stock = (at == "stock") & domestic
-    _problem_rows(problems, file, stock & (frame["board"].to_numpy() == ""), "board",
+                  lambda i: f"modified duration (years) is required for {at.iloc[i]}")
+    stock = _is(frame, "asset_type", ("stock",)) & domestic
+    _problem_rows(problems, file, stock & _is(frame, "board", ("",)), "board",
                   f"a board is required for stocks; allowed: {', '.join(BOARDS)}")
     _problem_rows(problems, file, stock & np.isnan(frame["purchase_cost"].to_numpy()),
                   "purchase_cost", "purchase cost (CNY) is required for stocks (Rule 8 "
                   "Art. 26 k1)")
-    dep = np.isin(at, ["deposit", "structured_deposit"])
-    _problem_rows(problems, file, dep & (frame["bank_type"].to_numpy() == ""), "bank_type",
+    dep = _is(frame, "asset_type", ("deposit", "structured_deposit"))
+    _problem_rows(problems, file, dep & _is(frame, "bank_type", ("",)), "bank_type",
                   f"a bank type is required for deposits; allowed: {', '.join(BANK_TYPES)}")
-    pref = np.isin(at, ["preferred_share", "perpetual_bond"])
-    _problem_rows(problems, file, pref & (frame["issuer_type"].to_numpy() == ""),
+    pref = _is(frame, "asset_type", ("preferred_share", "perpetual_bond"))
+    _problem_rows(problems, file, pref & _is(frame, "issuer_type", ("",)),
                   "issuer_type", f"an issuer type is required; allowed: "
                   f"{', '.join(ISSUER_TYPES)}")
+    # a non-financial issuer's perpetual bond is not a Rule 8 Art. 36 capital instrument: it is
+    # charged as a rated corporate bond (Rule 9 Art. 15), so it needs rating and duration
+    corp_perpetual = _is(frame, "asset_type", ("perpetual_bond",)) & domestic & _is(
+        frame, "issuer_type", ("non_financial",))
+    why = ("for a perpetual bond of a non-financial issuer (charged as a rated corporate bond, "
+           "Rule 9 Art. 15; Rule 8 Art. 36 covers financial institutions' perpetual bonds)")
+    _problem_rows(problems, file, corp_perpetual & _is(frame, "rating", ("",)), "rating",
+                  lambda i: f"row {i + 2}: a rating is required {why}; allowed: "
+                  f"{', '.join(RATINGS)}")
+    _problem_rows(problems, file, corp_perpetual & np.isnan(frame["modified_duration"].to_numpy()),
+                  "modified_duration",
+                  lambda i: f"row {i + 2}: modified duration (years) is required {why}")
 
 
 def read_holdings(source: str | Path | bytes, name: str | None = None) -> Holdings:

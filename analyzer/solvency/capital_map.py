@@ -8,8 +8,8 @@ rata, so a class carries the factors of its current mix. The map is exact for an
 that leave those coefficients unchanged; the one that can move under a reallocation is the
 stock-book k1 of Rule 8 Art. 26 (a ratio over all directly held stocks), which stays fixed only
 when the stock classes scale by the same factor. The optimiser bounds it explicitly
-(docs/optimizer.md) and every optimum is re-evaluated by the engine. The map is built from the *same*
-charge table as the report (:func:`analyzer.solvency.engine.build_charges`), so
+(docs/optimizer.md) and every optimum is re-evaluated by the engine. The map is built from the
+*same* charge table as the report (:func:`analyzer.solvency.engine.build_charges`), so
 ``CapitalMap.minimum_capital(current_exposure)`` equals the engine's minimum capital.
 
 Life insurers: the interest-rate entry is ``max(L_up - a_up' x, L_down - a_down' x, 0)`` with
@@ -141,7 +141,7 @@ def build_capital_map(
     InputError
         When ``by == "asset_class"`` and a position has no ``asset_class``.
     """
-    from analyzer.solvency.engine import build_charges, constants_for
+    from analyzer.solvency.engine import build_charge_arrays, constants_for
 
     regime = regime if isinstance(regime, Regime) else load_regime(regime)
     options = options or EngineOptions()
@@ -157,13 +157,12 @@ def build_capital_map(
     exposure = np.bincount(members, weights=mv, minlength=n)
     safe = np.where(exposure > 0, exposure, 1.0)
     ctx = ChargeContext(frame, regime, company, options)
-    charges, life = build_charges(ctx, holdings.source)
-    if life is not None:
-        charges = charges[~(charges["submodule"] == "interest_rate")]
-    sub = charges["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=int)
-    cls = members[charges["position"].to_numpy()]
-    A = np.zeros((len(SUBMODULES), n))
-    np.add.at(A, (sub, cls), charges["capital"].to_numpy())
+    charges, life = build_charge_arrays(ctx, holdings.source)
+    keep = slice(None) if life is None else charges.submodule != SUBMODULE_INDEX["interest_rate"]
+    sub = charges.submodule[keep].astype(np.int64)
+    cls = members[charges.position[keep]]
+    A = np.bincount(sub * n + cls, weights=charges.capital[keep],
+                    minlength=len(SUBMODULES) * n).reshape(len(SUBMODULES), n)
     A /= safe
     up = np.zeros(n)
     down = np.zeros(n)

@@ -8,8 +8,7 @@ Each rule module (``equity.py``, ``spread.py`` ...) turns the positions it cover
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -49,33 +48,79 @@ CHARGE_COLUMNS = (
 )
 
 
+def _codes_of(series: pd.Series) -> tuple[np.ndarray, dict[str, int]]:
+    """Integer codes of a text column and ``value -> code`` (Categorical columns of
+    :class:`~analyzer.io.holdings.Holdings` cost nothing; other frames are factorised)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        cats = series.cat.categories
+    else:
+        codes, cats = pd.factorize(series.to_numpy(), use_na_sentinel=True)
+    return codes, {str(u): i for i, u in enumerate(cats)}
+
+
 @dataclass(frozen=True)
 class ChargeContext:
-    """What every rule module needs: positions, tables, company and options."""
+    """What every rule module needs: positions, tables, company and options.
+
+    ``cache`` holds per-frame derived arrays (column codes, masks); contexts derived with
+    :func:`dataclasses.replace` (e.g. under another regime) may share it since it depends on
+    the frame only.
+    """
 
     frame: pd.DataFrame
     regime: Regime
     company: Company
     options: EngineOptions
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @cached_property
+    @property
+    def n(self) -> int:
+        """Number of positions."""
+        return len(self.frame)
+
+    @property
     def domestic(self) -> np.ndarray:
         """Mask of domestic positions."""
-        return np.asarray(self.frame["region"].to_numpy() == "domestic", dtype=bool)
+        if "domestic" not in self.cache:
+            self.cache["domestic"] = self.column_in("region", ("domestic",))
+        return self.cache["domestic"]
 
-    @cached_property
-    def _codes(self) -> dict[str, tuple[np.ndarray, dict[str, int]]]:
-        return {}
+    def codes(self, column: str) -> tuple[np.ndarray, dict[str, int]]:
+        """Integer codes of a text column (-1 for missing) and the ``value -> code`` map."""
+        key = ("codes", column)
+        if key not in self.cache:
+            self.cache[key] = _codes_of(self.frame[column])
+        return self.cache[key]
+
+    def values(self, column: str) -> np.ndarray:
+        """A numeric or flag column as a numpy array (cached)."""
+        key = ("values", column)
+        if key not in self.cache:
+            self.cache[key] = self.frame[column].to_numpy()
+        return self.cache[key]
 
     def column_in(self, column: str, values) -> np.ndarray:
-        """Mask of positions whose text ``column`` is one of ``values`` (the column is
-        factorised once per context, so repeated tests cost an integer ``isin``)."""
-        if column not in self._codes:
-            codes, uniques = pd.factorize(self.frame[column].to_numpy())
-            self._codes[column] = (codes, {str(u): i for i, u in enumerate(uniques)})
-        codes, index = self._codes[column]
+        """Mask of positions whose text ``column`` is one of ``values`` (integer codes)."""
+        codes, index = self.codes(column)
         wanted = [index[v] for v in values if v in index]
-        return np.isin(codes, wanted) if wanted else np.zeros(len(codes), dtype=bool)
+        if not wanted:
+            return np.zeros(len(codes), dtype=bool)
+        if len(wanted) == 1:
+            return codes == wanted[0]
+        table = np.zeros(len(index) + 1, dtype=bool)
+        table[wanted] = True
+        return table[codes]  # code -1 takes the last (False) entry
+
+    def lookup(self, column: str, table, mask: np.ndarray | None = None,
+               default: float = np.nan) -> np.ndarray:
+        """Map the text ``column`` (over ``mask``) through ``table`` (vectorised by code)."""
+        codes, index = self.codes(column)
+        mapped = np.full(len(index) + 1, default, dtype=float)
+        for value, i in index.items():
+            if value in table:
+                mapped[i] = table[value]
+        return mapped[codes if mask is None else codes[mask]]
 
     def of_type(self, *types: str, domestic: bool | None = True) -> np.ndarray:
         """Mask of positions of the given asset types (domestic only by default)."""
@@ -95,7 +140,116 @@ class ChargeContext:
         return np.clip(k, t["k_min"], t["k_max"])
 
 
-def make_charges(
+@dataclass(frozen=True)
+class ChargeBlock:
+    """Charge rows of one rule as numpy arrays (the engine concatenates blocks once).
+
+    ``submodule`` holds codes into :data:`SUBMODULES`; ``rule`` and ``article`` are one text
+    for the whole block.
+    """
+
+    position: np.ndarray
+    submodule: np.ndarray
+    exposure: np.ndarray
+    rf0: np.ndarray
+    k: np.ndarray
+    factor: np.ndarray
+    capital: np.ndarray
+    rule: str
+    article: str
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+    def take(self, rows: np.ndarray) -> ChargeBlock:
+        """The block restricted to ``rows`` (bool mask or indices)."""
+        return ChargeBlock(self.position[rows], self.submodule[rows], self.exposure[rows],
+                           self.rf0[rows], self.k[rows], self.factor[rows], self.capital[rows],
+                           self.rule, self.article)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a charge table (object text columns)."""
+        n = len(self)
+        return pd.DataFrame({
+            "position": self.position,
+            "submodule": pd.Series(np.asarray(SUBMODULES, dtype=object)[self.submodule],
+                                   dtype=object),
+            "exposure": self.exposure, "rf0": self.rf0, "k": self.k, "factor": self.factor,
+            "capital": self.capital,
+            "rule": pd.Series(np.full(n, self.rule, dtype=object), dtype=object),
+            "article": pd.Series(np.full(n, self.article, dtype=object), dtype=object),
+        })
+
+
+@dataclass(frozen=True)
+class ChargeArrays:
+    """The whole charge table as numpy arrays; ``rule`` / ``article`` index ``texts``."""
+
+    position: np.ndarray
+    submodule: np.ndarray
+    exposure: np.ndarray
+    rf0: np.ndarray
+    k: np.ndarray
+    factor: np.ndarray
+    capital: np.ndarray
+    rule: np.ndarray
+    article: np.ndarray
+    texts: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+    @classmethod
+    def concat(cls, blocks: list[ChargeBlock]) -> ChargeArrays:
+        """Concatenate blocks (in order) into one table."""
+        blocks = [b for b in blocks if len(b)]
+        texts: dict[str, int] = {}
+        rule_codes, article_codes = [], []
+        for b in blocks:
+            n = len(b)
+            rule_codes.append(np.full(n, texts.setdefault(b.rule, len(texts)), dtype=np.int32))
+            article_codes.append(np.full(n, texts.setdefault(b.article, len(texts)),
+                                         dtype=np.int32))
+
+        def cat(name: str, dtype) -> np.ndarray:
+            if not blocks:
+                return np.zeros(0, dtype=dtype)
+            return np.concatenate([getattr(b, name) for b in blocks]).astype(dtype, copy=False)
+
+        return cls(
+            position=cat("position", np.int64), submodule=cat("submodule", np.int8),
+            exposure=cat("exposure", float), rf0=cat("rf0", float), k=cat("k", float),
+            factor=cat("factor", float), capital=cat("capital", float),
+            rule=np.concatenate(rule_codes) if blocks else np.zeros(0, dtype=np.int32),
+            article=np.concatenate(article_codes) if blocks else np.zeros(0, dtype=np.int32),
+            texts=tuple(texts),
+        )
+
+    def to_frame(self, **extra: np.ndarray) -> pd.DataFrame:
+        """One DataFrame: categorical ``submodule``, ``rule``, ``article`` (values as text),
+        plus ``extra`` columns."""
+        texts = pd.Index(list(self.texts), dtype=object)
+        return pd.DataFrame({
+            "position": self.position,
+            "submodule": pd.Categorical.from_codes(
+                self.submodule, categories=pd.Index(list(SUBMODULES), dtype=object)),
+            "exposure": self.exposure, "rf0": self.rf0, "k": self.k, "factor": self.factor,
+            "capital": self.capital,
+            "rule": _text_column(self.rule, texts),
+            "article": _text_column(self.article, texts),
+            **extra,
+        }, copy=False)  # fresh arrays: no copy into consolidated blocks
+
+
+def _text_column(codes: np.ndarray, texts: pd.Index) -> pd.Categorical:
+    """Categorical of the texts used (categories restricted to those that occur)."""
+    used = np.zeros(len(texts), dtype=bool)
+    used[codes] = True
+    remap = np.cumsum(used) - 1
+    return pd.Categorical.from_codes(remap[codes].astype(np.int32), categories=texts[used])
+
+
+def block(
     ctx: ChargeContext,
     mask: np.ndarray,
     submodule: str | np.ndarray,
@@ -105,8 +259,8 @@ def make_charges(
     article: str = "",
     k_p: np.ndarray | float = 0.0,
     exposure: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """Charge rows for the positions in ``mask``.
+) -> ChargeBlock:
+    """Charge rows for the positions in ``mask`` as a :class:`ChargeBlock`.
 
     Parameters
     ----------
@@ -118,28 +272,37 @@ def make_charges(
     """
     idx = np.flatnonzero(mask)
     n = len(idx)
-    if n == 0:
-        return empty_charges()
     rf_max = ctx.regime.table("equity", "characteristic")["rf_max"]
     rf0 = np.broadcast_to(np.asarray(rf0, dtype=float), (n,))
     k_total = ctx.clamp(np.broadcast_to(np.asarray(k, dtype=float), (n,)))
     k_p = np.broadcast_to(np.asarray(k_p, dtype=float), (n,))
     factor = np.minimum(rf0 * (1.0 + k_total + k_p), rf_max)
     if exposure is None:
-        exposure = ctx.frame["market_value"].to_numpy()[idx]
+        exposure = ctx.values("market_value")[idx]
     exposure = np.maximum(np.asarray(exposure, dtype=float), 0.0)  # negative EX is 0 (Art. 7)
-    return pd.DataFrame({
-        "position": idx,
-        "submodule": pd.Series(np.broadcast_to(np.asarray(submodule, dtype=object), (n,)),
-                               dtype=object),
-        "exposure": exposure,
-        "rf0": rf0,
-        "k": k_total + k_p,
-        "factor": factor,
-        "capital": exposure * factor,
-        "rule": pd.Series(np.full(n, rule, dtype=object), dtype=object),
-        "article": pd.Series(np.full(n, article, dtype=object), dtype=object),
-    })
+    if isinstance(submodule, str):
+        sub = np.full(n, SUBMODULE_INDEX[submodule], dtype=np.int8)
+    else:
+        sub = np.array([SUBMODULE_INDEX[s] for s in np.asarray(submodule, dtype=object)],
+                       dtype=np.int8).reshape(-1)
+        sub = np.broadcast_to(sub, (n,)) if sub.size == 1 else sub
+    return ChargeBlock(idx, sub, exposure, np.array(rf0), k_total + k_p, factor,
+                       exposure * factor, rule, article)
+
+
+def make_charges(ctx: ChargeContext, mask: np.ndarray, submodule: str | np.ndarray,
+                 rf0: np.ndarray | float, k: np.ndarray | float = 0.0, rule: str = "",
+                 article: str = "", k_p: np.ndarray | float = 0.0,
+                 exposure: np.ndarray | None = None) -> pd.DataFrame:
+    """Charge rows for the positions in ``mask`` as a DataFrame (see :func:`block`)."""
+    if not np.any(mask):
+        return empty_charges()
+    return block(ctx, mask, submodule, rf0, k, rule, article, k_p, exposure).to_frame()
+
+
+def frames(blocks: list[ChargeBlock]) -> list[pd.DataFrame]:
+    """The blocks as charge tables (for callers of a rule module's ``charges``)."""
+    return [b.to_frame() for b in blocks if len(b)]
 
 
 def empty_charges() -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.solvency.charges import ChargeContext, make_charges
+from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
 def deposit_factor(bank_type: np.ndarray, car: np.ndarray, structured: np.ndarray,
@@ -36,28 +36,33 @@ def deposit_factor(bank_type: np.ndarray, car: np.ndarray, structured: np.ndarra
 
 
 def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
+    """Default charges of cash, interbank lending, deposits and policy loans (tables)."""
+    return frames(blocks(ctx))
+
+
+def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     """Default charges of cash, interbank lending, deposits and policy loans."""
-    f = ctx.frame
-    at = f["asset_type"].to_numpy()
     out = []
     cash_t = ctx.regime.table("default", "cash")
     for kind, key in (("cash", "cash"), ("interbank", "interbank")):
         mask = ctx.of_type(kind, domestic=None)
         if mask.any():
-            out.append(make_charges(ctx, mask, "default", cash_t["rf0"][key], 0.0, kind,
-                                    cash_t["article"]))
+            out.append(block(ctx, mask, "default", cash_t["rf0"][key], 0.0, kind,
+                             cash_t["article"]))
     dep = ctx.of_type("deposit", "structured_deposit", domestic=None)
     if dep.any():
         t = ctx.regime.table("default", "deposit")
-        structured = at[dep] == "structured_deposit"
-        protected = f["principal_protected"].to_numpy(dtype=bool)[dep]
-        rf0 = deposit_factor(f["bank_type"].to_numpy()[dep], f["bank_car"].to_numpy()[dep],
-                             structured, t)
+        structured = ctx.column_in("asset_type", ("structured_deposit",))[dep]
+        protected = ctx.values("principal_protected")[dep].astype(bool)
+        codes, index = ctx.codes("bank_type")
+        names = np.empty(len(index) + 1, dtype=object)
+        for value, i in index.items():
+            names[i] = value
+        rf0 = deposit_factor(names[codes[dep]], ctx.values("bank_car")[dep], structured, t)
         rf0 = np.where(structured & ~protected, t["non_protected_structured"], rf0)
-        out.append(make_charges(ctx, dep, "default", rf0, 0.0, "deposit", t["article"]))
+        out.append(block(ctx, dep, "default", rf0, 0.0, "deposit", t["article"]))
     loans = ctx.of_type("policy_loan", domestic=None)
     if loans.any():
         t = ctx.regime.table("default", "policy_loan")
-        out.append(make_charges(ctx, loans, "default", t["rf0"], 0.0, "policy loan",
-                                t["article"]))
+        out.append(block(ctx, loans, "default", t["rf0"], 0.0, "policy loan", t["article"]))
     return out

@@ -33,8 +33,9 @@ from analyzer.solvency.charges import (
     MODULE_OF,
     SUBMODULE_INDEX,
     SUBMODULES,
+    ChargeArrays,
+    ChargeBlock,
     ChargeContext,
-    empty_charges,
 )
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import BASELINE_REGIME, DEFAULT_REGIME, Regime, load_regime
@@ -60,10 +61,11 @@ def life_scope(ctx: ChargeContext) -> np.ndarray:
     """Mask of the positions whose cash flows enter the life scenario method (Art. 13;
     金规〔2023〕5号 二(五) for non-base assets of at most three layers)."""
     t = ctx.regime.table("life_interest_rate", "life_interest_rate")
-    mask = ctx.of_type(*t["scope"])
+    # non-financial perpetual bonds are corporate bonds (not Rule 8 Art. 36 instruments)
+    mask = ctx.of_type(*t["scope"]) | (ctx.domestic & equity.non_financial_perpetual(ctx))
     if t["non_base_scope"]:
         mask |= ctx.of_type(*t["non_base_scope"]) & (
-            ctx.frame["layers"].to_numpy() <= t["non_base_max_layers"])
+            ctx.values("layers") <= t["non_base_max_layers"])
     return mask
 
 
@@ -75,34 +77,90 @@ def _life_rate(ctx: ChargeContext, source: str) -> LifeRate | None:
         raise InputError.single(company.source, None, "liabilities",
                                 "a life insurer needs liability cash flows and a spot curve")
     mask = life_scope(ctx)
-    f = ctx.frame
     problems = []
     for col in ("coupon_rate", "maturity_years", "face_value"):
-        bad = np.flatnonzero(mask & np.isnan(f[col].to_numpy()))
+        bad = np.flatnonzero(mask & np.isnan(ctx.values(col)))
         for i in bad[:20]:
             problems.append(InputProblem(source, int(i) + 2, col,
-                                         f"required for {f['asset_type'].iloc[i]} of a life "
-                                         "insurer (interest-rate scenario method, Rule 8 "
+                                         f"required for {ctx.frame['asset_type'].iloc[i]} of a "
+                                         "life insurer (interest-rate scenario method, Rule 8 "
                                          "Art. 13)"))
-        bad_maturity = np.flatnonzero(mask & (f["maturity_years"].to_numpy() < 1))
         if col == "maturity_years":
-            for i in bad_maturity[:20]:
+            for i in np.flatnonzero(mask & (ctx.values(col) < 1))[:20]:
                 problems.append(InputProblem(source, int(i) + 2, col, "must be at least 1"))
     if problems:
         raise InputError(problems)
     idx = np.flatnonzero(mask)
     liab = company.liabilities.cash_flows
-    maturities = f["maturity_years"].to_numpy()[idx]
+    maturities = ctx.values("maturity_years")[idx]
     horizon = life_interest_rate.scenario_horizon(len(liab), maturities)
     table = ctx.regime.table("life_interest_rate", "life_interest_rate")
     curves = life_interest_rate.build_curves(company.liabilities.spot_curve, table, horizon)
-    cfs = life_interest_rate.asset_cash_flows(
-        f["coupon_rate"].to_numpy()[idx], f["face_value"].to_numpy()[idx], maturities,
-        f["coupon_frequency"].to_numpy()[idx], horizon)
     outflows = np.zeros(horizon)
     outflows[: len(liab)] = liab
-    result = life_interest_rate.evaluate(cfs, outflows, curves)
-    return LifeRate(idx, result, table["article"])
+    return LifeRate(idx, _scenario_method(ctx.values("coupon_rate")[idx],
+                                          ctx.values("face_value")[idx], maturities, outflows,
+                                          curves), table["article"])
+
+
+def _scenario_method(coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray,
+                     outflows: np.ndarray, curves) -> life_interest_rate.LifeInterestRate:
+    """:func:`life_interest_rate.evaluate` of the positions' cash flows without their
+    (positions x years) matrix.
+
+    A position's year-end flows are ``coupon x face`` in years ``1..m`` and ``face`` in year
+    ``m`` (:func:`life_interest_rate.asset_cash_flows`), linear in (coupon x face, face) for
+    each maturity ``m``. The scenario method is run on the cash flows summed by maturity (so
+    capital, binding scenario and net deltas come from the module itself), and each position's
+    present value and deltas are ``coupon x face x sum(d[:m]) + face x d[m - 1]`` for the
+    discount factors (or their scenario differences) ``d``: the module's dot products,
+    reordered.
+    """
+    m = np.asarray(maturity, dtype=float)
+    cf = np.asarray(coupon, dtype=float) * np.asarray(face, dtype=float)
+    face = np.asarray(face, dtype=float)
+    if not len(m):
+        return life_interest_rate.evaluate(np.zeros((0, len(outflows))), outflows, curves)
+    years = m.astype(np.int64)
+    top = int(years.max())
+    # validation as in asset_cash_flows: whole maturities >= 1, finite non-negative amounts
+    if np.any(m < 1) or np.any(m != years) or not (np.all(np.isfinite(cf))
+                                                   and np.all(np.isfinite(face))):
+        life_interest_rate.asset_cash_flows(coupon, face, maturity, 1, len(outflows))
+    cf_by_m = np.bincount(years - 1, weights=cf, minlength=top)
+    face_by_m = np.bincount(years - 1, weights=face, minlength=top)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(face_by_m > 0, cf_by_m / face_by_m, 0.0)
+    rows = np.flatnonzero(np.bincount(years - 1, minlength=top) > 0)
+    summed = life_interest_rate.asset_cash_flows(rate[rows], face_by_m[rows], rows + 1, 1,
+                                                 len(outflows))
+    # where face sums to 0 the coupons cannot be carried by a rate: add them directly
+    zero_face = face_by_m[rows] <= 0
+    if zero_face.any():
+        t = np.arange(1, len(outflows) + 1)
+        summed[zero_face] += cf_by_m[rows][zero_face][:, None] * (t[None, :] <= rows[zero_face,
+                                                                                   None] + 1)
+    total = life_interest_rate.evaluate(summed, outflows, curves)
+    base = curves.discount_base[: top]
+
+    def per_position(d: np.ndarray) -> np.ndarray:
+        d = np.asarray(d[: top], dtype=float)
+        annuity = np.cumsum(d)
+        return cf * annuity[years - 1] + face * d[years - 1]
+
+    pv = per_position(base)
+    up = per_position(curves.discount_up[: top] - base)
+    down = per_position(curves.discount_down[: top] - base)
+    if total.binding == "up":
+        contribution = -up
+    elif total.binding == "down":
+        contribution = -down
+    else:
+        contribution = np.zeros_like(up)
+    for arr in (pv, up, down, contribution):
+        arr.setflags(write=False)
+    return replace(total, asset_pv_base=pv, asset_delta_up=up, asset_delta_down=down,
+                   asset_capital_contribution=contribution)
 
 
 class _RecordingRegime:
@@ -130,7 +188,7 @@ class _RecordingRegime:
 class _ModuleRows:
     """One rule module's charge rows and the regime tables they were computed from."""
 
-    rows: list[pd.DataFrame]
+    rows: list[ChargeBlock]
     regime: Regime
     used: frozenset[tuple[str, str]]
 
@@ -154,7 +212,7 @@ def _rule_rows(ctx: ChargeContext, reuse: dict | None = None) -> dict:
             out[module] = prior
             continue
         recorder = _RecordingRegime(ctx.regime)
-        rows = module.charges(replace(ctx, regime=recorder))
+        rows = module.blocks(replace(ctx, regime=recorder))
         out[module] = _ModuleRows(rows, ctx.regime, frozenset(recorder.used))
     return out
 
@@ -163,36 +221,66 @@ def build_charges(ctx: ChargeContext, source: str = "<memory>"
                   ) -> tuple[pd.DataFrame, LifeRate | None]:
     """The full charge table (base rows, life interest rate, concentration add-ons)."""
     charges, life, _ = _build_charges(ctx, source)
+    return charges.to_frame(), life
+
+
+def build_charge_arrays(ctx: ChargeContext, source: str = "<memory>"
+                        ) -> tuple[ChargeArrays, LifeRate | None]:
+    """:func:`build_charges` as numpy arrays (no DataFrame)."""
+    charges, life, _ = _build_charges(ctx, source)
     return charges, life
 
 
 def _build_charges(ctx: ChargeContext, source: str = "<memory>", reuse: dict | None = None
-                   ) -> tuple[pd.DataFrame, LifeRate | None, dict]:
+                   ) -> tuple[ChargeArrays, LifeRate | None, dict]:
     unsupported = overseas.unsupported_overseas(ctx)
     if unsupported.any():
         i = int(np.flatnonzero(unsupported)[0])
         raise InputError.single(source, i + 2, "region",
                                 f"{ctx.frame['asset_type'].iloc[i]} has no overseas rule; "
                                 "use region 'domestic'")
+    _check_rated(ctx, source)
     by_module = _rule_rows(ctx, reuse)
     parts = [rows for m in RULE_MODULES for rows in by_module[m].rows]
-    base = pd.concat(parts, ignore_index=True) if parts else empty_charges()
-    parts = [base, *concentration.charges(ctx, base)]
+    base = ChargeArrays.concat(parts)
+    parts += concentration.blocks(ctx, base)
     life = _life_rate(ctx, source)
     if life is not None:
         capital = life.result.asset_capital_contribution
-        exposure = ctx.frame["market_value"].to_numpy()[life.positions]
+        exposure = ctx.values("market_value")[life.positions]
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(exposure > 0, capital / exposure, 0.0)
-        parts.append(pd.DataFrame({
-            "position": life.positions, "submodule": "interest_rate", "exposure": exposure,
-            "rf0": np.nan, "k": 0.0, "factor": factor, "capital": capital,
-            "rule": f"life scenario method (binding: {life.result.binding})",
-            "article": life.article,
-        }))
-    charges = pd.concat([p for p in parts if not p.empty], ignore_index=True) \
-        if any(not p.empty for p in parts) else empty_charges()
-    return charges, life, by_module
+        n = len(life.positions)
+        parts.append(ChargeBlock(
+            life.positions, np.full(n, SUBMODULE_INDEX["interest_rate"], dtype=np.int8),
+            exposure, np.full(n, np.nan), np.zeros(n), factor, capital,
+            f"life scenario method (binding: {life.result.binding})", life.article))
+    return ChargeArrays.concat(parts), life, by_module
+
+
+def _check_rated(ctx: ChargeContext, source: str) -> None:
+    """Rating and modified duration of the positions put on the Rule 9 Art. 15 rated table by
+    issuer type or option (non-financial perpetual bonds, local-government bonds not exempt)."""
+    need = spread.rating_required(ctx)
+    if not need.any():
+        return
+    codes, index = ctx.codes("rating")
+    blank = need & ((codes < 0) | (codes == index.get("", -2)))
+    no_duration = need & np.isnan(ctx.values("modified_duration"))
+    problems = []
+    for col, bad, what in (("rating", blank, "a rating"),
+                           ("modified_duration", no_duration, "a modified duration (years)")):
+        for i in np.flatnonzero(bad)[:20]:
+            at = ctx.frame["asset_type"].iloc[i]
+            why = ("a non-financial issuer's perpetual bond is a rated corporate bond (not a "
+                   "Rule 8 Art. 36 capital instrument)") if at == "perpetual_bond" else (
+                "option local_government_credit_exempt is False: local-government bonds take "
+                "the Rule 9 Art. 15 rated spread table")
+            problems.append(InputProblem(source, int(i) + 2, col,
+                                         f"{what} is required for {at} in row {int(i) + 2}: "
+                                         f"{why}"))
+    if problems:
+        raise InputError(problems)
 
 
 def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
@@ -209,10 +297,15 @@ def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
     )
 
 
-def submodule_totals(charges: pd.DataFrame, life: LifeRate | None) -> np.ndarray:
+def submodule_totals(charges: pd.DataFrame | ChargeArrays, life: LifeRate | None
+                     ) -> np.ndarray:
     """Sub-module capital vector (CNY) in the order of ``SUBMODULES``."""
-    idx = charges["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=int)
-    totals = np.bincount(idx, weights=charges["capital"].to_numpy(), minlength=len(SUBMODULES))
+    if isinstance(charges, ChargeArrays):
+        idx, capital = charges.submodule, charges.capital
+    else:
+        idx = charges["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=int)
+        capital = charges["capital"].to_numpy(dtype=float)
+    totals = np.bincount(idx, weights=capital, minlength=len(SUBMODULES))
     if life is not None:
         totals[SUBMODULE_INDEX["interest_rate"]] += life.result.liability_capital_contribution
     return totals
@@ -243,15 +336,16 @@ def evaluate(
     options = options or EngineOptions()
     frame = holdings.frame
     ctx = ChargeContext(frame, regime, company, options)
-    charges, life, module_rows = _build_charges(ctx, holdings.source)
-    totals = submodule_totals(charges, life)
+    arrays, life, module_rows = _build_charges(ctx, holdings.source)
+    totals = submodule_totals(arrays, life)
     consts = constants_for(company, regime)
     mats = aggregation.matrices(regime, company.company_type)
     agg = aggregation.aggregate(totals, consts, mats, gradient=True)
     grad = agg.gradient
-    sub_idx = charges["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=int)
-    charges = charges.assign(marginal_capital=charges["capital"].to_numpy() * grad[sub_idx],
-                             id=frame["id"].to_numpy()[charges["position"].to_numpy()])
+    marginal = arrays.capital * grad[arrays.submodule]
+    ids = frame["id"].to_numpy()
+    charges = arrays.to_frame(marginal_capital=marginal,
+                              id=pd.Series(ids[arrays.position], dtype=object))
 
     scale = (1.0 + consts.size_coefficient) * (1.0 + consts.control_q)
     euler = {
@@ -263,7 +357,7 @@ def evaluate(
         "loss_absorption": float(-consts.loss_absorption * scale),
         "additional": float(consts.additional),
     }
-    holdings_table = _holdings_table(frame, charges)
+    holdings_table = _holdings_table(ctx, arrays, marginal)
 
     tiers = admitted_capital(company.capital, regime)
     minimum = float(agg.minimum_capital)
@@ -296,7 +390,7 @@ def evaluate(
         holdings=holdings_table, charges=charges, options=options.model_dump(),
     )
     if scitech:
-        result = _with_scitech(result, holdings, company, options, charges, module_rows)
+        result = _with_scitech(result, ctx, holdings, arrays, module_rows)
     return result
 
 
@@ -317,60 +411,75 @@ def _life_summary(life: LifeRate | None) -> dict | None:
     }
 
 
-def _holdings_table(frame: pd.DataFrame, charges: pd.DataFrame) -> pd.DataFrame:
+_MODULES = np.array(sorted(set(MODULE_OF.values())) + ["none"], dtype=object)
+_MODULE_CODE_OF_SUB = np.array([list(_MODULES).index(MODULE_OF[name]) for name in SUBMODULES])
+
+
+def _holdings_table(ctx: ChargeContext, charges: ChargeArrays, marginal: np.ndarray
+                    ) -> pd.DataFrame:
     """One row per (position, module) with exposure, effective factor, capital, Euler."""
-    modules = np.array(sorted(set(MODULE_OF.values())) + ["none"], dtype=object)
-    code_of = {m: i for i, m in enumerate(modules)}
-    sub_code = np.array([code_of[MODULE_OF[name]] for name in SUBMODULES])
-    nm, n = len(modules), len(frame)
-    pos = charges["position"].to_numpy(dtype=np.int64)
-    sub = charges["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=int)
-    key = pos * nm + sub_code[sub]
-    uncharged = np.setdiff1d(np.arange(n), pos)
-    key = np.concatenate([key, uncharged * nm + code_of["none"]])
-    mv = frame["market_value"].to_numpy()
-    exposure = np.concatenate([charges["exposure"].to_numpy(dtype=float), mv[uncharged]])
-    capital = np.concatenate([charges["capital"].to_numpy(dtype=float),
-                              np.zeros(len(uncharged))])
-    marginal = np.concatenate([charges["marginal_capital"].to_numpy(dtype=float),
-                               np.zeros(len(uncharged))])
-    keys, inverse = np.unique(key, return_inverse=True)  # sorted by (position, module)
+    frame = ctx.frame
+    nm, n = len(_MODULES), len(frame)
+    none = nm - 1
+    pos = charges.position
+    key = pos * nm + _MODULE_CODE_OF_SUB[charges.submodule]
+    charged = np.zeros(n, dtype=bool)
+    charged[pos] = True
+    uncharged = np.flatnonzero(~charged)
+    key = np.concatenate([key, uncharged * nm + none])
+    mv = ctx.values("market_value")
+    exposure = np.concatenate([charges.exposure, mv[uncharged]])
+    count = np.bincount(key, minlength=n * nm)
+    keys = np.flatnonzero(count)  # sorted by (position, module)
+    slot = np.full(n * nm, -1, dtype=np.int64)
+    slot[keys] = np.arange(len(keys))
+    inverse = slot[key]
     m = len(keys)
+    cap = np.bincount(inverse[: len(pos)], weights=charges.capital, minlength=m)
+    marg = np.bincount(inverse[: len(pos)], weights=marginal, minlength=m)
+    # the largest exposure of each (position, module): one row for most keys
     exp_max = np.full(m, -np.inf)
-    np.maximum.at(exp_max, inverse, exposure)
-    cap = np.bincount(inverse, weights=capital, minlength=m)
-    marg = np.bincount(inverse, weights=marginal, minlength=m)
+    single = count[key] == 1
+    exp_max[inverse[single]] = exposure[single]
+    if not single.all():
+        np.maximum.at(exp_max, inverse[~single], exposure[~single])
     position = keys // nm
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(exp_max > 0, cap / exp_max, 0.0)
+
+    def text(column: str) -> pd.Series:
+        codes, index = ctx.codes(column)
+        values = np.empty(len(index) + 1, dtype=object)
+        for value, i in index.items():
+            values[i] = value
+        return pd.Series(values[codes[position]], dtype=object)
+
     return pd.DataFrame({
         "id": pd.Series(frame["id"].to_numpy()[position], dtype=object),
-        "asset_type": pd.Series(frame["asset_type"].to_numpy()[position], dtype=object),
-        "asset_class": pd.Series(frame["asset_class"].to_numpy()[position], dtype=object),
-        "module": pd.Series(modules[keys % nm], dtype=object),
+        "asset_type": text("asset_type"), "asset_class": text("asset_class"),
+        "module": pd.Series(_MODULES[keys % nm], dtype=object),
         "exposure": exp_max, "factor": factor, "capital": cap, "marginal_capital": marg,
-        "sci_tech": frame["sci_tech"].to_numpy()[position], "position": position,
-    })
+        "sci_tech": ctx.values("sci_tech")[position], "position": position,
+    }, copy=False)  # fresh arrays: no copy into consolidated blocks
 
 
 @dataclass(frozen=True)
 class _Baseline:
     """What the sci-tech view needs of the baseline regime's evaluation."""
 
-    charges: pd.DataFrame
+    charges: ChargeArrays
     minimum_capital: float
     core_ratio: float
     comprehensive_ratio: float
 
 
-def _baseline(holdings: Holdings, company: Company, options: EngineOptions,
-              reuse: dict | None = None) -> _Baseline:
+def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None) -> _Baseline:
     """Charges, minimum capital and ratios under the baseline regime: the capital chain of
     :func:`evaluate` without its report tables (holdings table, compliance, Euler); rule
     modules whose tables the regimes share reuse the current regime's rows (``reuse``)."""
     regime = load_regime(BASELINE_REGIME)
-    ctx = ChargeContext(holdings.frame, regime, company, options)
-    charges, life, _ = _build_charges(ctx, holdings.source, reuse)
+    company = ctx.company
+    charges, life, _ = _build_charges(replace(ctx, regime=regime), holdings.source, reuse)
     consts = constants_for(company, regime)
     agg = aggregation.aggregate(submodule_totals(charges, life), consts,
                                 aggregation.matrices(regime, company.company_type))
@@ -381,27 +490,25 @@ def _baseline(holdings: Holdings, company: Company, options: EngineOptions,
                      tiers.actual / minimum if minimum > 0 else float("inf"))
 
 
-def _with_scitech(result: SolvencyResult, holdings: Holdings, company: Company,
-                  options: EngineOptions, charges: pd.DataFrame,
-                  module_rows: dict | None = None) -> SolvencyResult:
-    frame = holdings.frame
-    sci = frame["sci_tech"].to_numpy(dtype=bool)
+def _with_scitech(result: SolvencyResult, ctx: ChargeContext, holdings: Holdings,
+                  charges: ChargeArrays, module_rows: dict | None = None) -> SolvencyResult:
+    sci = ctx.values("sci_tech").astype(bool)
     total = holdings.total_market_value
-    value = float(frame["market_value"].to_numpy()[sci].sum())
+    value = float(ctx.values("market_value")[sci].sum())
     if result.regime != BASELINE_REGIME:
-        baseline = _baseline(holdings, company, options, module_rows)
+        baseline = _baseline(ctx, holdings, module_rows)
     else:
         baseline = _Baseline(charges, result.minimum_capital, result.core_ratio,
                              result.comprehensive_ratio)
-    sci_pos = np.flatnonzero(sci)
+    ir = SUBMODULE_INDEX["interest_rate"]
 
-    def sci_capital(ch: pd.DataFrame) -> float:
-        keep = np.isin(ch["position"].to_numpy(), sci_pos) & (ch["submodule"] != "interest_rate")
-        return float(ch["capital"].to_numpy()[keep].sum())
+    def sci_capital(ch: ChargeArrays) -> float:
+        keep = sci[ch.position] & (ch.submodule != ir)
+        return float(ch.capital[keep].sum())
 
     view = SciTechView(
         share=value / total if total > 0 else 0.0, value=value,
-        target=company.targets.sci_tech_share, capital=sci_capital(charges),
+        target=ctx.company.targets.sci_tech_share, capital=sci_capital(charges),
         capital_baseline=sci_capital(baseline.charges),
         minimum_capital_baseline=baseline.minimum_capital,
         relief=baseline.minimum_capital - result.minimum_capital,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.solvency.charges import ChargeContext, lookup, make_charges
+from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
 def stock_k1(book_value: float, purchase_cost: float) -> float:
@@ -39,18 +39,19 @@ def stock_k1(book_value: float, purchase_cost: float) -> float:
     return -1.0
 
 
-def stock_k2(ctx: ChargeContext, stocks: pd.DataFrame) -> np.ndarray:
-    """k2 per stock from the regime's buckets (index membership, board, holding period)."""
+def stock_k2(ctx: ChargeContext, stocks: np.ndarray) -> np.ndarray:
+    """k2 per stock (positions in the mask ``stocks``) from the regime's buckets (index
+    membership, board, holding period)."""
     buckets = ctx.regime.table("equity", "stock_k2")["buckets"]
-    n = len(stocks)
+    n = int(np.count_nonzero(stocks))
     matches = np.full((len(buckets), n), np.nan)
-    held = stocks["holding_years"].to_numpy()
+    held = ctx.values("holding_years")[stocks]
     for b, bucket in enumerate(buckets):
         ok = np.ones(n, dtype=bool)
         if bucket["member"] != "any":
-            ok &= stocks[bucket["member"]].to_numpy(dtype=bool)
+            ok &= ctx.values(bucket["member"])[stocks].astype(bool)
         if bucket["board"] != "any":
-            ok &= stocks["board"].to_numpy() == bucket["board"]
+            ok &= ctx.column_in("board", (bucket["board"],))[stocks]
         if bucket["min_holding_years"] > 0:
             ok &= held > bucket["min_holding_years"]
         matches[b, ok] = bucket["k2"]
@@ -73,63 +74,73 @@ def stock_k2(ctx: ChargeContext, stocks: pd.DataFrame) -> np.ndarray:
 
 
 def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
+    """Equity charges of directly held domestic equity (charge tables)."""
+    return frames(blocks(ctx))
+
+
+def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     """Equity charges of directly held domestic equity."""
-    f = ctx.frame
     out = []
-    at = f["asset_type"].to_numpy()
 
     stock = ctx.of_type("stock")
     if stock.any():
-        s = f[stock]
         t = ctx.regime.table("equity", "stock")
-        boards = s["board"].to_numpy().copy()
+        rf0_t = dict(t["rf0"])
         if ctx.options.bse_board == "main":
-            boards[boards == "bse"] = "main"
-        rf0 = lookup(boards, t["rf0"])
-        k1 = stock_k1(float(s["market_value"].sum()), float(s["purchase_cost"].sum()))
-        k2 = stock_k2(ctx, s)
+            rf0_t["bse"] = rf0_t["main"]
+        rf0 = ctx.lookup("board", rf0_t, stock)
+        # Art. 26: x = (账面价值 - 购买成本) / 购买成本 over the stock book
+        k1 = stock_k1(float(ctx.values("book_value")[stock].sum()),
+                      float(ctx.values("purchase_cost")[stock].sum()))
+        k2 = stock_k2(ctx, stock)
         art = t["article"] + "; k2: " + ctx.regime.table("equity", "stock_k2")["article"]
-        out.append(make_charges(ctx, stock, "equity", rf0, k1 + k2, "listed stock", art))
+        out.append(block(ctx, stock, "equity", rf0, k1 + k2, "listed stock", art))
 
     funds_t = ctx.regime.table("equity", "funds")
     funds = ctx.of_type(*funds_t["rf0"].keys())
     if funds.any():
-        out.append(make_charges(ctx, funds, "equity", lookup(at[funds], funds_t["rf0"]), 0.0,
-                                "securities fund", funds_t["article"]))
+        out.append(block(ctx, funds, "equity", ctx.lookup("asset_type", funds_t["rf0"], funds),
+                         0.0, "securities fund", funds_t["article"]))
 
     conv = ctx.of_type("convertible_bond")
     if conv.any():
         t = ctx.regime.table("equity", "convertible_bond")
-        out.append(make_charges(ctx, conv, "equity", t["rf0"], 0.0, "convertible bond",
-                                t["article"]))
+        out.append(block(ctx, conv, "equity", t["rf0"], 0.0, "convertible bond", t["article"]))
 
     unlisted = ctx.of_type("unlisted_equity")
     if unlisted.any():
         t = ctx.regime.table("equity", "unlisted_equity")
-        se = f["strategic_emerging"].to_numpy()[unlisted]
+        se = ctx.values("strategic_emerging")[unlisted]
         rf0 = np.where(se, t["rf0_strategic_emerging"], t["rf0"])
-        out.append(make_charges(ctx, unlisted, "equity", rf0, 0.0, "unlisted equity",
-                                t["article"]))
+        out.append(block(ctx, unlisted, "equity", rf0, 0.0, "unlisted equity", t["article"]))
 
     ltei = ctx.of_type("long_term_equity_investment")
     if ltei.any():
         t = ctx.regime.table("equity", "long_term_equity_investment")
-        rf0 = lookup(f["investee"].to_numpy()[ltei], t["rf0"])
-        out.append(make_charges(ctx, ltei, "equity", rf0, 0.0, "long-term equity investment",
-                                t["article"]))
+        rf0 = ctx.lookup("investee", t["rf0"], ltei)
+        out.append(block(ctx, ltei, "equity", rf0, 0.0, "long-term equity investment",
+                         t["article"]))
 
-    pref = ctx.of_type("preferred_share", "perpetual_bond")
+    pref = ctx.of_type("preferred_share") | (ctx.of_type("perpetual_bond")
+                                             & ~non_financial_perpetual(ctx))
     if pref.any():
         t = ctx.regime.table("equity", "preferred_and_perpetual")
-        p = f[pref]
-        issuer = p["issuer_type"].to_numpy()
-        clause = p["conversion_clause"].to_numpy(dtype=bool)
-        met = p["issuer_ratios_met"].to_numpy(dtype=bool)
-        financial = issuer != "non_financial"
-        rf0 = np.where(clause, lookup(issuer, t["with_clause"]), lookup(issuer, t["no_clause"]))
+        clause = ctx.values("conversion_clause")[pref].astype(bool)
+        met = ctx.values("issuer_ratios_met")[pref].astype(bool)
+        financial = ~ctx.column_in("issuer_type", ("non_financial",))[pref]
+        rf0 = np.where(clause, ctx.lookup("issuer_type", t["with_clause"], pref),
+                       ctx.lookup("issuer_type", t["no_clause"], pref))
         rf0 = np.where(financial & clause & ~met, t["not_met"], rf0)
         rf0 = np.where(~financial, np.where(clause, t["non_financial_with_conversion"],
                                             t["non_financial_without_conversion"]), rf0)
-        out.append(make_charges(ctx, pref, "equity", rf0, 0.0,
-                                "preferred share / perpetual capital bond", t["article"]))
+        out.append(block(ctx, pref, "equity", rf0, 0.0,
+                         "preferred share / perpetual capital bond", t["article"]))
     return out
+
+
+def non_financial_perpetual(ctx: ChargeContext) -> np.ndarray:
+    """Mask of perpetual bonds of non-financial issuers: not Rule 8 Art. 36 instruments
+    (Art. 36 covers financial institutions' perpetual capital bonds; Rule 9 Art. 16 routes
+    only those to equity), charged as rated corporate bonds (:mod:`spread`)."""
+    return ctx.column_in("asset_type", ("perpetual_bond",)) & \
+        ctx.column_in("issuer_type", ("non_financial",))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.solvency.charges import ChargeContext, make_charges
+from analyzer.solvency import equity
+from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
 def duration_factor(duration: np.ndarray, bands: tuple) -> np.ndarray:
@@ -25,12 +26,18 @@ def duration_factor(duration: np.ndarray, bands: tuple) -> np.ndarray:
 
 
 def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
+    """Duration-factor charges (P&C and reinsurers only; charge tables)."""
+    return frames(blocks(ctx))
+
+
+def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     """Duration-factor charges (P&C and reinsurers only)."""
     if ctx.company.company_type == "life":
         return []
     t = ctx.regime.table("interest_rate", "pc_duration_factor")
-    mask = ctx.of_type(*t["scope"])
+    # non-financial perpetual bonds are corporate bonds (Rule 8 Art. 11 scope; not Art. 36)
+    mask = ctx.of_type(*t["scope"]) | (ctx.domestic & equity.non_financial_perpetual(ctx))
     if not mask.any():
         return []
-    rf0 = duration_factor(ctx.frame["modified_duration"].to_numpy()[mask], t["bands"])
-    return [make_charges(ctx, mask, "interest_rate", rf0, 0.0, "duration factor", t["article"])]
+    rf0 = duration_factor(ctx.values("modified_duration")[mask], t["bands"])
+    return [block(ctx, mask, "interest_rate", rf0, 0.0, "duration factor", t["article"])]

@@ -17,16 +17,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.solvency.charges import ChargeContext, lookup, make_charges
+from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
 def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
+    """Charges of domestic non-base assets (charge tables)."""
+    return frames(blocks(ctx))
+
+
+def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     """Charges of domestic non-base assets."""
-    f = ctx.frame
     out = []
-    at = f["asset_type"].to_numpy()
-    lt = f["look_through"].to_numpy(dtype=bool)
-    layers = f["layers"].to_numpy()
+    lt = ctx.values("look_through").astype(bool)
+    layers = ctx.values("layers")
     structure = ctx.regime.table("look_through", "structure")
     step = structure["step"]
     nlt = ctx.regime.table("look_through", "not_looked_through")
@@ -36,18 +39,18 @@ def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
         t = ctx.regime.table("equity", "unlisted_equity")
         m = fund & lt
         if m.any():
-            se = f["strategic_emerging"].to_numpy(dtype=bool)[m]
+            se = ctx.values("strategic_emerging").astype(bool)[m]
             rf0 = np.where(se, t["rf0_strategic_emerging"], t["rf0"])
             k_p = layers[m] * step
             if not ctx.options.strategic_emerging_layer_coefficient:
                 k_p = np.where(se, 0.0, k_p)
-            out.append(make_charges(ctx, m, "equity", rf0, 0.0,
-                                    "PE/VC fund, looked through to unlisted equity",
-                                    f"Rule 7 Art. 14, 18; {t['article']}", k_p=k_p))
+            out.append(block(ctx, m, "equity", rf0, 0.0,
+                             "PE/VC fund, looked through to unlisted equity",
+                             f"Rule 7 Art. 14, 18; {t['article']}", k_p=k_p))
         m = fund & ~lt
         if m.any():
-            out.append(make_charges(ctx, m, "equity", nlt["equity_rf0"]["pe_vc_fund"], 0.0,
-                                    "PE/VC fund, not looked through", nlt["article"]))
+            out.append(block(ctx, m, "equity", nlt["equity_rf0"]["pe_vc_fund"], 0.0,
+                             "PE/VC fund, not looked through", nlt["article"]))
 
     reit = ctx.of_type("reit")
     if reit.any():
@@ -59,39 +62,39 @@ def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
             else:
                 rf0, sub = ctx.regime.table("real_estate", "investment_property")["rf0"], \
                     "real_estate"
-            out.append(make_charges(ctx, m, sub, rf0, k1["k1"],
-                                    f"REIT, looked through ({ctx.options.reit_underlying})",
-                                    f"Rule 7 Art. 14, 18; {k1['article']}",
-                                    k_p=layers[m] * step))
+            out.append(block(ctx, m, sub, rf0, k1["k1"],
+                             f"REIT, looked through ({ctx.options.reit_underlying})",
+                             f"Rule 7 Art. 14, 18; {k1['article']}", k_p=layers[m] * step))
         m = reit & ~lt
         if m.any():
-            out.append(make_charges(ctx, m, "equity", nlt["equity_rf0"]["reit"], 0.0,
-                                    "REIT, not looked through", nlt["article"]))
+            out.append(block(ctx, m, "equity", nlt["equity_rf0"]["reit"], 0.0,
+                             "REIT, not looked through", nlt["article"]))
 
     debt = ctx.of_type(*structure["debt_types"])
     if debt.any():
         surface = ctx.regime.table("look_through", "surface_default")
         exempt_t = ctx.regime.table("look_through", "exempt_abs_plan")
         loan_t = ctx.regime.table("default", "loan")
-        rating = f["rating"].to_numpy()
-        exempt = debt & (at == "insurance_abs_plan") & f["exempt"].to_numpy(dtype=bool)
+        exempt = debt & ctx.column_in("asset_type", ("insurance_abs_plan",)) \
+            & ctx.values("exempt").astype(bool)
         if exempt.any():
-            out.append(make_charges(ctx, exempt, "default", lookup(rating[exempt],
-                                    exempt_t["rf0"]), 0.0, "ABS plan, exempt from look-through",
-                                    exempt_t["article"]))
+            out.append(block(ctx, exempt, "default", ctx.lookup("rating", exempt_t["rf0"], exempt),
+                             0.0, "ABS plan, exempt from look-through", exempt_t["article"]))
         m = debt & ~exempt & lt
         if m.any():
-            k_s = np.where(at[m] == "debt_investment_plan",
+            k_s = np.where(ctx.column_in("asset_type", ("debt_investment_plan",))[m],
                            surface["k_debt_investment_plan"], 0.0)
-            out.append(make_charges(ctx, m, "default", lookup(rating[m], surface["rf0"]), k_s,
-                                    "debt-type product, surface default", surface["article"]))
-            out.append(make_charges(ctx, m, "default",
-                                    lookup(f["loan_class"].to_numpy()[m], loan_t["rf0"]), 0.0,
-                                    "debt-type product, underlying loans",
-                                    f"Rule 7 Art. 14, 18; {loan_t['article']}",
-                                    k_p=(layers[m] - 1) * step))
+            out.append(block(ctx, m, "default", ctx.lookup("rating", surface["rf0"], m), k_s,
+                             SURFACE_RULE, surface["article"]))
+            out.append(block(ctx, m, "default", ctx.lookup("loan_class", loan_t["rf0"], m), 0.0,
+                             UNDERLYING_RULE, f"Rule 7 Art. 14, 18; {loan_t['article']}",
+                             k_p=(layers[m] - 1) * step))
         m = debt & ~exempt & ~lt
         if m.any():
-            out.append(make_charges(ctx, m, "default", lookup(at[m], nlt["default_rf0"]), 0.0,
-                                    "debt-type product, not looked through", nlt["article"]))
+            out.append(block(ctx, m, "default", ctx.lookup("asset_type", nlt["default_rf0"], m),
+                             0.0, "debt-type product, not looked through", nlt["article"]))
     return out
+
+
+SURFACE_RULE = "debt-type product, surface default"
+UNDERLYING_RULE = "debt-type product, underlying loans"

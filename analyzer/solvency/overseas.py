@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.solvency.charges import ChargeContext, isin, lookup, make_charges
+from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
 def currencies(ctx: ChargeContext) -> np.ndarray:
@@ -24,44 +24,73 @@ def currencies(ctx: ChargeContext) -> np.ndarray:
                     np.where(blank, ctx.options.overseas_default_currency, cur))
 
 
+def _fx_rf0(ctx: ChargeContext, table: dict) -> np.ndarray:
+    """FX RF0 of every position (0 for CNY), by currency code."""
+    codes, index = ctx.codes("currency")
+    other = table["other"]
+    by_code = np.zeros(len(index) + 1)
+    for value, i in index.items():
+        by_code[i] = 0.0 if value == "CNY" else table.get(value, other)
+    blank = index.get("", -2)
+    rf0 = by_code[codes]
+    if blank != -2:  # blank currency: CNY domestic, the option's currency overseas
+        default = ctx.options.overseas_default_currency
+        fill = 0.0 if default == "CNY" else table.get(default, other)
+        rf0 = np.where(codes == blank, np.where(ctx.domestic, 0.0, fill), rf0)
+    return rf0
+
+
+def _foreign(ctx: ChargeContext) -> np.ndarray:
+    codes, index = ctx.codes("currency")
+    cny = index.get("CNY", -2)
+    blank = index.get("", -2)
+    foreign = codes != cny
+    if blank != -2:
+        foreign &= ~((codes == blank) & ctx.domestic)
+    return foreign
+
+
 def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
+    """Overseas fixed-income, overseas equity/property and FX charges (charge tables)."""
+    return frames(blocks(ctx))
+
+
+def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     """Overseas fixed-income, overseas equity/property and FX charges."""
-    f = ctx.frame
     out = []
     t = ctx.regime.table("overseas", "overseas")
-    at = f["asset_type"].to_numpy()
-    region = f["region"].to_numpy()
     overseas = ~ctx.domestic
-    for kind, table in (("fixed_income", t["fixed_income_rf0"]), ("equity", t["equity_rf0"])):
-        for market in ("developed", "emerging"):
-            mask = overseas & (region == market) & isin(at, table.keys())
-            if not mask.any():
-                continue
-            rf0 = lookup(at[mask], table)
-            prop = isin(at[mask], t["property_types"])
-            k1 = np.where(prop, t["property_k1"][market], t["k1"][market])
-            if kind == "equity":
-                # Art. 49: overseas LTEI takes the Art. 28 factors; the market k1 applies to
-                # joint ventures and associates only.
-                ltei = at[mask] == "long_term_equity_investment"
-                investee = f["investee"].to_numpy()[mask]
-                ltei_t = ctx.regime.table("equity", "long_term_equity_investment")
-                rf0 = np.where(ltei, lookup(investee, ltei_t["rf0"]), rf0)
-                k1 = np.where(ltei & ~isin(investee, t["ltei_k1_investees"]), 0.0, k1)
-            # Art. 50-51 assign the emerging-market property k1 = 0.4 explicitly: a value the
-            # [-0.25, 0.25] clamp of Art. 6 would make meaningless, so it is the "另有规定" of
-            # Art. 6 and is not clamped (passed like K_p).
-            out.append(make_charges(ctx, mask, f"overseas_{kind}_{market}", rf0,
-                                    np.where(prop, 0.0, k1),
-                                    f"overseas {kind.replace('_', ' ')} ({market})",
-                                    t["article"], k_p=np.where(prop, k1, 0.0)))
+    if overseas.any():
+        ltei_t = ctx.regime.table("equity", "long_term_equity_investment")
+        for kind, table in (("fixed_income", t["fixed_income_rf0"]),
+                            ("equity", t["equity_rf0"])):
+            in_table = ctx.column_in("asset_type", table.keys())
+            for market in ("developed", "emerging"):
+                mask = overseas & ctx.column_in("region", (market,)) & in_table
+                if not mask.any():
+                    continue
+                rf0 = ctx.lookup("asset_type", table, mask)
+                prop = ctx.column_in("asset_type", t["property_types"])[mask]
+                k1 = np.where(prop, t["property_k1"][market], t["k1"][market])
+                if kind == "equity":
+                    # Art. 49: overseas LTEI takes the Art. 28 factors; the market k1 applies
+                    # to joint ventures and associates only.
+                    ltei = ctx.column_in("asset_type", ("long_term_equity_investment",))[mask]
+                    rf0 = np.where(ltei, ctx.lookup("investee", ltei_t["rf0"], mask), rf0)
+                    k1 = np.where(ltei & ~ctx.column_in("investee", t["ltei_k1_investees"])[mask],
+                                  0.0, k1)
+                # Art. 50-51 assign the emerging-market property k1 = 0.4 explicitly: a value
+                # the [-0.25, 0.25] clamp of Art. 6 would make meaningless, so it is the
+                # "另有规定" of Art. 6 and is not clamped (passed like K_p).
+                out.append(block(ctx, mask, f"overseas_{kind}_{market}", rf0,
+                                 np.where(prop, 0.0, k1),
+                                 f"overseas {kind.replace('_', ' ')} ({market})",
+                                 t["article"], k_p=np.where(prop, k1, 0.0)))
     fx = ctx.regime.table("overseas", "fx")
-    cur = currencies(ctx)
-    foreign = cur != "CNY"
+    foreign = _foreign(ctx)
     if foreign.any():
-        rf0 = lookup(cur[foreign], fx["rf0"], default=fx["rf0"]["other"])
-        out.append(make_charges(ctx, foreign, "fx", rf0, 0.0, "foreign-currency position",
-                                fx["article"]))
+        out.append(block(ctx, foreign, "fx", _fx_rf0(ctx, fx["rf0"])[foreign], 0.0,
+                         "foreign-currency position", fx["article"]))
     return out
 
 
@@ -70,4 +99,4 @@ def unsupported_overseas(ctx: ChargeContext) -> np.ndarray:
     t = ctx.regime.table("overseas", "overseas")
     known = set(t["fixed_income_rf0"]) | set(t["equity_rf0"]) | {
         "cash", "deposit", "structured_deposit"}
-    return ~ctx.domestic & ~isin(ctx.frame["asset_type"].to_numpy(), known)
+    return ~ctx.domestic & ~ctx.column_in("asset_type", known)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analyzer.solvency.charges import ChargeContext, make_charges
+from analyzer.solvency import equity
+from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
 def curve(duration: np.ndarray, short: dict, long: dict) -> np.ndarray:
@@ -28,25 +29,68 @@ def rated_factor(duration: np.ndarray, ratings: np.ndarray, table: dict) -> np.n
     return np.where(d <= 5.0, d * (abc[:, 0] * d + abc[:, 1]), d * abc[:, 2])
 
 
+def _rated(ctx: ChargeContext, mask: np.ndarray, table: dict) -> np.ndarray:
+    """RF0 of Art. 15 for the positions in ``mask`` (rating looked up by code)."""
+    codes, index = ctx.codes("rating")
+    abc = np.full((len(index) + 1, 3), np.nan)
+    for value, i in index.items():
+        if value in table:
+            abc[i] = table[value]
+    abc = abc[codes[mask]]
+    missing = np.isnan(abc[:, 0])
+    if missing.any():  # an unrated key absent from the table (as rated_factor: KeyError)
+        names = {i: v for v, i in index.items()}
+        raise KeyError(names.get(int(codes[mask][np.flatnonzero(missing)[0]]), ""))
+    d = ctx.values("modified_duration")[mask]
+    return np.where(d <= 5.0, d * (abc[:, 0] * d + abc[:, 1]), d * abc[:, 2])
+
+
+def rated_scope(ctx: ChargeContext) -> np.ndarray:
+    """Positions on the Art. 15 rated table: corporate, financial bonds and ABS; perpetual
+    bonds of non-financial issuers (not Rule 8 Art. 36 instruments: rated corporate bonds);
+    local-government bonds when option ``local_government_credit_exempt`` is False (not
+    政府债券 of Art. 10, charged by their rating)."""
+    mask = ctx.of_type("corporate_bond", "financial_bond", "abs")
+    mask |= ctx.domestic & equity.non_financial_perpetual(ctx)
+    if not ctx.options.local_government_credit_exempt:
+        mask |= ctx.of_type("local_government_bond")
+    return mask
+
+
+def rating_required(ctx: ChargeContext) -> np.ndarray:
+    """Positions that need a rating beyond the holdings file's own rule: those on the rated
+    table by an option or by issuer type (non-financial perpetuals, local-government bonds
+    not exempt)."""
+    extra = ctx.domestic & equity.non_financial_perpetual(ctx)
+    if not ctx.options.local_government_credit_exempt:
+        extra |= ctx.of_type("local_government_bond")
+    return extra
+
+
 def charges(ctx: ChargeContext) -> list[pd.DataFrame]:
+    """Spread charges of domestic standardised debt (charge tables)."""
+    return frames(blocks(ctx))
+
+
+def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     """Spread charges of domestic standardised debt."""
-    f = ctx.frame
     out = []
-    dur = f["modified_duration"].to_numpy()
-    green_k = ctx.regime.table("spread", "green")["k1"]
-    green = f["green"].to_numpy(dtype=bool)
+    dur = ctx.values("modified_duration")
+    green_t = ctx.regime.table("spread", "green")
+    green_k = green_t["k1"]
+    green = ctx.values("green").astype(bool)
     for kind in ("policy_bank", "agency"):
         mask = ctx.of_type(f"{kind}_bond")
         if mask.any():
             t = ctx.regime.table("spread", kind)
-            out.append(make_charges(ctx, mask, "spread", curve(dur[mask], t["short"], t["long"]),
-                                    np.where(green[mask], green_k, 0.0),
-                                    f"{kind.replace('_', ' ')} bond", t["article"]))
-    mask = ctx.of_type("corporate_bond", "financial_bond", "abs")
+            out.append(block(ctx, mask, "spread", curve(dur[mask], t["short"], t["long"]),
+                             np.where(green[mask], green_k, 0.0),
+                             f"{kind.replace('_', ' ')} bond", t["article"]))
+    mask = rated_scope(ctx)
     if mask.any():
         t = ctx.regime.table("spread", "rated")
-        rf0 = rated_factor(dur[mask], f["rating"].to_numpy()[mask], t)
+        rf0 = _rated(ctx, mask, t)
         k1 = np.where(green[mask], green_k, 0.0)
-        art = t["article"] + "; green k1: " + ctx.regime.table("spread", "green")["article"]
-        out.append(make_charges(ctx, mask, "spread", rf0, k1, "rated credit bond / ABS", art))
+        art = t["article"] + "; green k1: " + green_t["article"]
+        out.append(block(ctx, mask, "spread", rf0, k1, "rated credit bond / ABS", art))
     return out

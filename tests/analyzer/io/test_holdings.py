@@ -4,8 +4,6 @@ names the file, the spreadsheet row (header = row 1), the column and what is all
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -172,12 +170,23 @@ def test_unreadable_content(tmp_path):
     assert "cannot read" in err.value.problems[0].message
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_permission_denied(tmp_path):
-    path = write_csv(tmp_path, raw())
-    path.chmod(0)
+def test_unreadable_path_is_an_input_error(tmp_path):
+    """A path that cannot be read as a file (here a directory named like one; the error path
+    a permission problem takes too, without depending on who runs the tests)."""
+    path = tmp_path / "holdings.csv"
+    path.mkdir()
     with pytest.raises(InputError):
         read_holdings(path)
+
+
+def test_csv_that_is_not_utf8(tmp_path):
+    """Bytes that are not valid UTF-8: the reader's "cannot read" error, naming the file."""
+    path = tmp_path / "holdings.csv"
+    path.write_bytes(b"id,asset_type,market_value\n\xff\xfe,cash,1\n")
+    with pytest.raises(InputError) as err:
+        read_holdings(path)
+    assert "cannot read" in err.value.problems[0].message
+    assert err.value.problems[0].file == str(path)
 
 
 def test_unsupported_extension(tmp_path):

@@ -159,3 +159,55 @@ def test_class_concentration_equity_above_cap(run):
     assert addons(r)["capital"].sum() == pytest.approx(19_600_000.0, rel=1e-12)
     off = run(rows, total_assets=10 * YI, options={"class_concentration": False})
     assert addons(off).empty
+
+
+# ------------------------------------------------------------------------------------------
+# Art. 67 counts the real estate it charges; Art. 63 counterparty of debt-type products
+# ------------------------------------------------------------------------------------------
+
+
+def test_real_estate_test_counts_reits_charged_as_real_estate(run):
+    """Art. 67 with option reit_underlying = 'real_estate': property 1.5亿 + looked-through
+    REIT 1.1亿 = 26% of 10亿 > 25%: the add-on EX x 0.15 x 0.5 hits both real-estate charges:
+    (1.5 + 1.1)亿 x 0.075 = 19,500,000. With the REIT charged as unlisted equity it counts
+    neither in the test (15%) nor in the add-on."""
+    rows = [{"asset_type": "investment_property", "market_value": 1.5 * YI},
+            {"asset_type": "reit", "market_value": 1.1 * YI, "look_through": True,
+             "layers": 1}]
+    r = run(rows, total_assets=10 * YI, options={"reit_underlying": "real_estate"})
+    add = addons(r)
+    assert add["capital"].sum() == pytest.approx(19_500_000.0, rel=1e-12)
+    assert set(add["id"]) == {"p0", "p1"} and (add["submodule"] == "real_estate").all()
+    assert addons(run(rows, total_assets=10 * YI)).empty
+
+
+def test_real_estate_add_on_hits_overseas_property(run):
+    """Art. 67: domestic property 2.0亿 + overseas (developed) property 0.6亿 = 26% of 10亿:
+    the add-on applies to the overseas property's charge too, in the overseas equity
+    sub-module: 2.0亿 x 0.15 x 0.5 + 0.6亿 x 0.15 x 0.5 = 19,500,000."""
+    rows = [{"asset_type": "investment_property", "market_value": 2.0 * YI},
+            {"asset_type": "investment_property", "market_value": 0.6 * YI,
+             "region": "developed", "currency": "USD"}]
+    r = run(rows, total_assets=10 * YI)
+    add = addons(r)
+    assert add["capital"].sum() == pytest.approx(19_500_000.0, rel=1e-12)
+    by_sub = add.set_index("submodule")["capital"]
+    assert by_sub["overseas_equity_developed"] == pytest.approx(4_500_000.0, rel=1e-12)
+    assert "fx" not in by_sub.index
+    # below 25% (2.0 + 0.4 = 24%): nothing
+    rows[1]["market_value"] = 0.4 * YI
+    assert addons(run(rows, total_assets=10 * YI)).empty
+
+
+def test_debt_product_counterparty_add_on_on_underlying_loans(run):
+    """Art. 63: the counterparty of a looked-through debt investment plan is the financing
+    entity, so the Art. 65 add-on (k = 0.4) applies to the underlying-loan row (Rule 9 Art. 37
+    normal loans RF0 0.085): 1.0亿 x 0.085 x 0.4 = 3,400,000, and not to the surface default
+    row (the product's own default charge). P&C, total assets 10亿: threshold 0.8亿."""
+    rows = [{"asset_type": "debt_investment_plan", "market_value": 1.0 * YI, "rating": "AA",
+             "look_through": True, "layers": 1, "loan_class": "normal", "counterparty": "X"}]
+    r = run(rows, total_assets=10 * YI)
+    add = addons(r)
+    assert len(add) == 1
+    assert add["capital"].iloc[0] == pytest.approx(1.0 * YI * 0.085 * 0.4, rel=1e-12)
+    assert add["rf0"].iloc[0] == pytest.approx(0.085, rel=1e-12)

@@ -285,7 +285,7 @@ def test_ltei_default_investee_is_subsidiary(run):
     assert factor_of(r) == pytest.approx(1.0, rel=1e-12)
 
 
-@pytest.mark.parametrize(("issuer", "clause", "met", "expected"), [
+ART36 = [
     # no conversion / write-down clause: banks, AMCs, insurers 0.15
     ("large_state", False, True, 0.15), ("joint_stock", False, True, 0.15),
     ("city", False, True, 0.15), ("other_bank", False, True, 0.15),
@@ -301,8 +301,15 @@ def test_ltei_default_investee_is_subsidiary(run):
     ("insurer", True, True, 0.15), ("insurer", True, False, 0.45),
     # non-financial issuer preferred shares: without conversion 0.10, with 0.25
     ("non_financial", False, True, 0.10), ("non_financial", True, True, 0.25),
+]
+
+
+@pytest.mark.parametrize(("asset_type", "issuer", "clause", "met", "expected"), [
+    (asset_type, *row) for asset_type in ("preferred_share", "perpetual_bond") for row in ART36
+    # a non-financial issuer's perpetual bond is not an Art. 36 instrument (see
+    # test_non_financial_perpetual_is_a_corporate_bond)
+    if not (asset_type == "perpetual_bond" and row[0] == "non_financial")
 ])
-@pytest.mark.parametrize("asset_type", ["preferred_share", "perpetual_bond"])
 def test_preferred_and_perpetual(run, asset_type, issuer, clause, met, expected):
     """Rule 8 Art. 36 table (perpetual capital bonds routed here by Rule 9 Art. 16)."""
     r = run([{"asset_type": asset_type, "market_value": MV, "issuer_type": issuer,
@@ -321,3 +328,74 @@ def test_equity_submodule_is_arithmetic_sum(run):
              {"asset_type": "long_term_equity_investment", "market_value": 400.0,
               "investee": "insurance_subsidiary"}])
     assert r.submodules["equity"] == pytest.approx(351.0, rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------
+# Non-financial perpetual bonds (Rule 8 Art. 36 scope; Rule 9 Art. 15-16)
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("clause", [False, True])
+def test_non_financial_perpetual_is_a_corporate_bond(run, clause):
+    """Rule 8 Art. 36 covers financial institutions' perpetual capital bonds and Rule 9
+    Art. 16 routes only those to equity: a non-financial issuer's perpetual bond is a rated
+    corporate bond: spread by the Rule 9 Art. 15 table (rating AA, D = 3) and the P&C
+    duration factor (Rule 8 Art. 14), exactly as a corporate bond of the same rating and
+    duration, and no equity charge."""
+    perp = {"asset_type": "perpetual_bond", "market_value": MV, "issuer_type": "non_financial",
+            "conversion_clause": clause, "rating": "AA", "modified_duration": 3.0}
+    corp = {"asset_type": "corporate_bond", "market_value": MV, "rating": "AA",
+            "modified_duration": 3.0}
+    r, c = run([perp]), run([corp])
+    assert r.submodules["equity"] == 0.0
+    assert r.submodules["spread"] == pytest.approx(c.submodules["spread"], rel=1e-12)
+    assert r.submodules["spread"] > 0
+    assert r.submodules["interest_rate"] == pytest.approx(c.submodules["interest_rate"],
+                                                          rel=1e-12)
+    assert "Art. 15" in r.charges.loc[r.charges["submodule"] == "spread", "article"].iloc[0]
+
+
+def test_non_financial_perpetual_needs_rating_and_duration():
+    """A non-financial perpetual bond without rating or duration is an input error naming the
+    row (the rated table needs both)."""
+    import pandas as pd
+
+    from analyzer.errors import InputError
+    from analyzer.io.holdings import validate_holdings
+
+    raw = pd.DataFrame([{"id": "a", "asset_type": "cash", "market_value": "1"},
+                        {"id": "b", "asset_type": "perpetual_bond", "market_value": "1",
+                         "issuer_type": "non_financial"}])
+    with pytest.raises(InputError) as err:
+        validate_holdings(raw)
+    cols = {p.column: p for p in err.value.problems}
+    assert cols["rating"].row == 3 and "row 3" in cols["rating"].message
+    assert cols["modified_duration"].row == 3
+    # a financial issuer's perpetual bond needs neither (Rule 8 Art. 36)
+    raw.loc[1, "issuer_type"] = "joint_stock"
+    validate_holdings(raw)
+
+
+def test_life_scope_includes_non_financial_perpetual(run):
+    """As a corporate bond, the non-financial perpetual bond's cash flows enter the life
+    scenario method (Rule 8 Art. 13), like the corporate bond's."""
+    cf = {"coupon_rate": 0.04, "maturity_years": 7, "face_value": MV}
+    perp = {"asset_type": "perpetual_bond", "market_value": MV, "issuer_type": "non_financial",
+            "rating": "AA", "modified_duration": 5.5, **cf}
+    corp = {"asset_type": "corporate_bond", "market_value": MV, "rating": "AA",
+            "modified_duration": 5.5, **cf}
+    r, c = run([perp], company_type="life"), run([corp], company_type="life")
+    assert r.submodules["interest_rate"] == pytest.approx(c.submodules["interest_rate"],
+                                                          rel=1e-12)
+    assert r.life_interest_rate["asset_pv_base"] == pytest.approx(
+        c.life_interest_rate["asset_pv_base"], rel=1e-12)
+
+
+def test_stock_k1_uses_book_value(run):
+    """Rule 8 Art. 26: x = (账面价值 - 购买成本) / 购买成本 uses book value. Market value 100,
+    book value 120, cost 100: x = 0.2, k1 = 0.04 -> 0.35 x 1.04 (2022, main board); without
+    a book value the market value stands in (x = 0)."""
+    r = run([stock(mv=100.0, cost=100.0, book_value=120.0)], regime=R22)
+    assert factor_of(r) == pytest.approx(0.35 * 1.04, rel=1e-12)
+    r = run([stock(mv=100.0, cost=100.0)], regime=R22)
+    assert factor_of(r) == pytest.approx(0.35, rel=1e-12)

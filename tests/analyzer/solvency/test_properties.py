@@ -46,7 +46,9 @@ EQUITY_KINDS = [
      "issuer_type": st.sampled_from(["large_state", "joint_stock", "city", "other_bank", "amc",
                                      "insurer", "non_financial"]),
      "conversion_clause": st.booleans(), "issuer_ratios_met": st.booleans(),
-     "counterparty": cp},
+     "counterparty": cp,
+     # non-financial perpetual bonds are rated corporate bonds (Rule 9 Art. 15)
+     "rating": st.sampled_from(RATINGS), "modified_duration": dur},
 ]
 CREDIT_KINDS = [  # default-only credit assets (no interest-rate charge for a P&C insurer)
     {"asset_type": st.sampled_from(["deposit", "structured_deposit"]), "market_value": mv,

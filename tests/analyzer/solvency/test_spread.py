@@ -129,3 +129,37 @@ def test_spread_is_arithmetic_sum(run):
     r = run([bond("corporate_bond", 3.0, "AAA"), bond("policy_bank_bond", 3.0),
              bond("abs", 5.0, "unrated")])
     assert r.submodules["spread"] == pytest.approx((0.0414 + 0.0252 + 0.5) * MV, rel=1e-12)
+
+
+# ------------------------------------------------------------------------------------------
+# Option local_government_credit_exempt (Rule 9 Art. 10, 15)
+# ------------------------------------------------------------------------------------------
+
+
+def test_local_government_bond_exempt_by_default(run):
+    """Default True: local-government bonds count as 政府债券 of Rule 9 Art. 10: no spread."""
+    r = run([bond("local_government_bond", 3.0, rating="AA")])
+    assert r.submodules["spread"] == 0.0
+
+
+def test_local_government_bond_charged_when_not_exempt(run):
+    """Option False: a local-government bond takes the Rule 9 Art. 15 rated table by its
+    rating, exactly as a corporate bond of the same rating and duration."""
+    opts = {"local_government_credit_exempt": False}
+    r = run([bond("local_government_bond", 3.0, rating="AA")], options=opts)
+    c = run([bond("corporate_bond", 3.0, rating="AA")])
+    assert r.submodules["spread"] == pytest.approx(c.submodules["spread"], rel=1e-12)
+    assert r.submodules["spread"] > 0
+    assert "Art. 15" in r.charges.loc[r.charges["submodule"] == "spread", "article"].iloc[0]
+
+
+def test_local_government_bond_needs_rating_when_not_exempt(run):
+    """Option False: the rating is then required; the error names the row."""
+    from analyzer.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        run([{"asset_type": "cash", "market_value": MV},
+             bond("local_government_bond", 3.0)],
+            options={"local_government_credit_exempt": False})
+    p = err.value.problems[0]
+    assert p.column == "rating" and p.row == 3 and "row 3" in p.message
