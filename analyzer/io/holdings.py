@@ -423,4 +423,5 @@ def read_holdings(source: str | Path | bytes, name: str | None = None) -> Holdin
     from analyzer.io.tables import read_table
 
     label = name or (str(source) if not isinstance(source, bytes) else "<upload>")
-    return validate_holdings(read_table(source, name=label), file=label)
+    numeric = [c.name for c in COLUMNS if c.kind in ("number", "int")]
+    return validate_holdings(read_table(source, name=label, numeric=numeric), file=label)

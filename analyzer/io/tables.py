@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,8 @@ from analyzer.errors import InputError
 SUPPORTED = (".csv", ".xlsx", ".parquet")
 
 
-def read_table(source: str | Path | bytes, name: str | None = None) -> pd.DataFrame:
+def read_table(source: str | Path | bytes, name: str | None = None,
+               numeric: Collection[str] = ()) -> pd.DataFrame:
     """Read a table as strings-preserving DataFrame.
 
     Parameters
@@ -22,6 +24,9 @@ def read_table(source: str | Path | bytes, name: str | None = None) -> pd.DataFr
         whose extension picks the format).
     name : str, optional
         The name used in error messages (defaults to the path).
+    numeric : column names (lower case) that pandas may parse as numbers in a CSV. A column
+        whose every cell is a number (or blank, read as NaN) arrives as float; one with any
+        other text arrives as text, so the caller still reports the bad cell exactly.
 
     Returns
     -------
@@ -46,7 +51,17 @@ def read_table(source: str | Path | bytes, name: str | None = None) -> pd.DataFr
         handle = io.BytesIO(source) if isinstance(source, bytes) else source
         if isinstance(handle, (str, Path)) and not Path(handle).is_file():
             raise InputError.single(label, None, None, "file not found")
-        if suffix == ".csv":
+        if suffix == ".csv" and numeric:
+            header = pd.read_csv(handle, nrows=0, encoding="utf-8-sig").columns
+            if isinstance(handle, io.BytesIO):
+                handle.seek(0)
+            wanted = {c.lower() for c in numeric}
+            text = {c: str for c in header if str(c).strip().lower() not in wanted}
+            frame = pd.read_csv(handle, dtype=text, keep_default_na=False, na_values=[""],
+                                encoding="utf-8-sig")
+            for col in text:  # blanks of text columns stay "" (not NaN)
+                frame[col] = frame[col].fillna("")
+        elif suffix == ".csv":
             frame = pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         elif suffix == ".xlsx":
             frame = pd.read_excel(handle, dtype=object, engine="openpyxl")

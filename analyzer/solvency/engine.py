@@ -8,6 +8,7 @@ interest-rate scenario method, the concentration add-ons, then aggregates once
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -344,8 +345,7 @@ def evaluate(
     grad = agg.gradient
     marginal = arrays.capital * grad[arrays.submodule]
     ids = frame["id"].to_numpy()
-    charges = arrays.to_frame(marginal_capital=marginal,
-                              id=pd.Series(ids[arrays.position], dtype=object))
+    charges = partial(_charges_table, arrays, marginal, ids)
 
     scale = (1.0 + consts.size_coefficient) * (1.0 + consts.control_q)
     euler = {
@@ -357,7 +357,7 @@ def evaluate(
         "loss_absorption": float(-consts.loss_absorption * scale),
         "additional": float(consts.additional),
     }
-    holdings_table = _holdings_table(ctx, arrays, marginal)
+    holdings_table = partial(_holdings_table, ctx, arrays, marginal)
 
     tiers = admitted_capital(company.capital, regime)
     minimum = float(agg.minimum_capital)
@@ -387,7 +387,7 @@ def evaluate(
                        "excluded_by_limits": tiers.excluded},
         euler=euler, life_interest_rate=_life_summary(life),
         total_invested=holdings.total_market_value, compliance=comp, thresholds=thresholds,
-        holdings=holdings_table, charges=charges, options=options.model_dump(),
+        holdings_table=holdings_table, charges_table=charges, options=options.model_dump(),
     )
     if scitech:
         result = _with_scitech(result, ctx, holdings, arrays, module_rows)
@@ -413,6 +413,13 @@ def _life_summary(life: LifeRate | None) -> dict | None:
 
 _MODULES = np.array(sorted(set(MODULE_OF.values())) + ["none"], dtype=object)
 _MODULE_CODE_OF_SUB = np.array([list(_MODULES).index(MODULE_OF[name]) for name in SUBMODULES])
+
+
+def _charges_table(arrays: ChargeArrays, marginal: np.ndarray, ids: np.ndarray
+                   ) -> pd.DataFrame:
+    """The charge trace of a result (built on first use)."""
+    return arrays.to_frame(marginal_capital=marginal,
+                           id=pd.Series(ids[arrays.position], dtype=object))
 
 
 def _holdings_table(ctx: ChargeContext, charges: ChargeArrays, marginal: np.ndarray

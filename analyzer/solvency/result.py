@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -86,10 +88,26 @@ class SolvencyResult:
     total_invested: float
     compliance: ComplianceResult
     thresholds: dict[str, float]
-    holdings: pd.DataFrame = field(repr=False)
-    charges: pd.DataFrame = field(repr=False)
+    holdings_table: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+    charges_table: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
     scitech: SciTechView | None = None
     options: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def holdings(self) -> pd.DataFrame:
+        """One row per (position, module): id, asset_type, asset_class, module, exposure,
+        factor, capital, marginal_capital (Euler), sci_tech, position.
+
+        A report table, built from the engine's arrays on first use (the capital, ratios and
+        Euler contributions are computed before it): reading it once costs one table build.
+        """
+        return self.holdings_table()
+
+    @cached_property
+    def charges(self) -> pd.DataFrame:
+        """The trace: one row per charge with rf0, k, factor, capital, marginal_capital, the
+        rule and its article (built on first use, like :attr:`holdings`)."""
+        return self.charges_table()
 
     @property
     def investment_capital(self) -> float:

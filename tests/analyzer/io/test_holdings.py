@@ -238,3 +238,29 @@ def test_validate_holdings_in_memory_with_nan_blanks():
                            "rating": np.nan, "green": None, "board": None}])
     h = validate_holdings(frame)
     assert h.frame.loc[0, "rating"] == "" and not h.frame.loc[0, "green"]
+
+
+def test_numeric_fast_path_equals_text_path(tmp_path):
+    """read_holdings lets pandas parse numeric CSV columns; the validated frame must equal the
+    one from reading every cell as text, and bad or blank numeric cells behave the same."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from analyzer.errors import InputError
+    from analyzer.io.holdings import read_holdings, validate_holdings
+    from analyzer.io.tables import read_table
+
+    root = Path(__file__).resolve().parents[3] / "data"
+    for sample in ("life", "pc"):
+        path = root / sample / "holdings.csv"
+        fast = read_holdings(path).frame
+        text = validate_holdings(read_table(path), str(path)).frame
+        pd.testing.assert_frame_equal(fast, text)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,asset_type,market_value,holding_years\n"
+                   "a,cash,100,\nb,cash,abc,1\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_holdings(bad)
+    assert "row 3" in str(err.value) and "market_value" in str(err.value)
+    assert "'abc' is not a number" in str(err.value)
