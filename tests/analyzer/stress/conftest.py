@@ -7,48 +7,8 @@ defaults keep portfolio-size effects out of the way (total assets 1e12 CNY, insu
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
-
-from analyzer.io.company import Company, company_from_dict
-from analyzer.io.holdings import Holdings, validate_holdings
-
-
-def make_holdings(rows: list[dict]) -> Holdings:
-    """Validated holdings from dicts; ``id`` defaults to ``p<row index>``."""
-    records = [{"id": f"p{i}", **row} for i, row in enumerate(rows)]
-    return validate_holdings(pd.DataFrame.from_records(records), "<memory>")
-
-
-def make_company(company_type: str = "pc", **overrides) -> Company:
-    """A validated company; ``capital=`` merges into the capital table."""
-    data: dict = {
-        "name": f"Test {company_type}", "company_type": company_type,
-        "total_assets": 1.0e12, "prior_comprehensive_ratio": 2.0,
-        "capital": {"core_tier1": 1.0e10},
-        "minimum_capital": {"sarmra_score": 80.0},
-    }
-    if company_type == "life":
-        data["liabilities"] = {"cash_flows": np.array([1.0e9]),
-                               "spot_curve": np.full(40, 0.02)}
-    for key, value in overrides.items():
-        data[key] = {**data[key], **value} if key == "capital" else value
-    return company_from_dict(data)
-
-#: P&C portfolio for the Annex 4 golden tests (CNY)
-PC_ROWS = [
-    {"id": "fund", "asset_type": "equity_fund", "market_value": 1.0e9, "asset_class": "equity"},
-    {"id": "mmf", "asset_type": "money_market_fund", "market_value": 5.0e8,
-     "asset_class": "cash"},
-    {"id": "cgb", "asset_type": "government_bond", "market_value": 2.0e9,
-     "modified_duration": 5.0, "asset_class": "govt"},
-    {"id": "corp", "asset_type": "corporate_bond", "market_value": 1.0e9, "rating": "AAA",
-     "modified_duration": 3.0, "asset_class": "credit"},
-    {"id": "dep", "asset_type": "deposit", "market_value": 1.0e9, "bank_type": "large_state",
-     "asset_class": "cash"},
-    {"id": "cash", "asset_type": "cash", "market_value": 5.0e8, "asset_class": "cash"},
-]
+from stress_factories import PC_ROWS, make_company, make_holdings  # noqa: F401
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ Scopes (Annex 4 一(二)):
 from __future__ import annotations
 
 import pytest
-from conftest import PC_ROWS, make_company, make_holdings
+from stress_factories import PC_ROWS, make_company, make_holdings
 
 from analyzer.solvency.engine import evaluate
 from analyzer.stress import annex4

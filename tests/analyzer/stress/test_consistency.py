@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_company, make_holdings
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stress_factories import make_company, make_holdings
 
 from analyzer.io.company import Capital
 from analyzer.solvency.capital import admitted_capital

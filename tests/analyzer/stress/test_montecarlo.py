@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_company, make_holdings
+from stress_factories import make_company, make_holdings
 
 from analyzer.errors import ParameterError
 from analyzer.solvency.capital_map import build_capital_map

@@ -4,7 +4,7 @@ on the threshold; a smaller move does not reach it."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_company, make_holdings
+from stress_factories import make_company, make_holdings
 
 from analyzer.stress.forward import Stresser
 from analyzer.stress.reverse import Threshold, default_thresholds, reverse_stress
