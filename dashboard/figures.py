@@ -11,7 +11,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from analyzer.solvency.result import SolvencyResult
-from dashboard import i18n
+from dashboard import i18n, names
 from dashboard.i18n import t
 from dashboard.units import to_unit, unit_label
 
@@ -115,7 +115,10 @@ def modules_bar(result: SolvencyResult, unit: str = "yi", lang: str = "zh") -> g
     items = module_items(result)
     fig = go.Figure(
         go.Bar(
-            x=[t(f"submodule.{k}", lang) if i18n.has(f"submodule.{k}") else k for k, _ in items],
+            x=[
+                t(f"submodule.{k}", lang) if i18n.has(f"submodule.{k}") else names.module(k, lang)
+                for k, _ in items
+            ],
             y=[to_unit(v, unit) for _, v in items],
             customdata=[k for k, _ in items],
             marker_color="#2f6db5",
@@ -145,7 +148,11 @@ def treemap(result: SolvencyResult, unit: str = "yi", lang: str = "zh") -> go.Fi
     by_class = by_type.groupby(level=0).sum()
     root = t("fig.total", lang)
     ids_ = [root] + [str(c) for c in by_class.index] + [f"{c}/{a}" for c, a in by_type.index]
-    labels = [root] + [str(c) for c in by_class.index] + [str(a) for _, a in by_type.index]
+    labels = (
+        [root]
+        + [names.asset_class(c, lang) for c in by_class.index]
+        + [names.asset_type(a, lang) for _, a in by_type.index]
+    )
     parents = [""] + [root] * len(by_class) + [str(c) for c, _ in by_type.index]
     values = (
         [to_unit(float(by_class.sum()), unit)]

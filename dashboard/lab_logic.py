@@ -200,13 +200,15 @@ def cached_model(key: str) -> LabModel | None:
 
 
 def model_from_parts(key: str, holdings: Holdings, company: Company,
-                     regime: str | None = None) -> LabModel:
+                     regime: str | None = None, assumptions: Any = None) -> LabModel:
     """The model of in-memory inputs (an uploaded scenario), cached under ``key`` -- a hash
-    of the inputs, so equal keys mean equal inputs."""
+    of the inputs (uploaded assumptions included), so equal keys mean equal inputs.
+    ``assumptions``: the scenario's `Assumptions` (default: the bundled file)."""
     hit = cached_model(key)
     if hit is not None:
         return hit
-    model = build_model(holdings, company, _assumptions(), regime)
+    model = build_model(holdings, company,
+                        assumptions if assumptions is not None else _assumptions(), regime)
     _remember(key, model)
     return model
 

@@ -3,7 +3,12 @@
 Inputs are small JSON::
 
     {"holdings": [row dicts], "company": {company dict}, "regime": "cross2-2025-12",
-     "source": {"holdings": "my.csv", "company": "my.toml"}}
+     "source": {"holdings": "my.csv", "company": "my.toml"},
+     "assumptions": {assumptions dict} (optional: uploaded capital market assumptions;
+                    without it the bundled data/assumptions.csv applies)}
+
+A loaded saved scenario also carries ``scenario_id``, ``scenario_name`` and ``saved`` (the
+regime and a hash of the inputs as saved), so the Data page can say when it was modified.
 
 ``{"regime": name}`` alone (the regime selector used on the start-up files) means the
 start-up files under that regime.
@@ -18,14 +23,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from analyzer.errors import InputError, InputProblem
 from analyzer.io import read_company, read_holdings
+from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company, Liabilities, company_from_dict
 from analyzer.io.holdings import Holdings, frame_from_records, validate_holdings
 from analyzer.solvency.engine import evaluate
@@ -79,13 +88,124 @@ def make_inputs(
     company: Company,
     regime: str = DEFAULT_REGIME,
     source: dict[str, str] | None = None,
+    assumptions: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {
+    out = {
         "holdings": holdings_records(holdings),
         "company": company_dict(company),
         "regime": regime,
         "source": dict(source or {}),
     }
+    if assumptions:
+        out["assumptions"] = assumptions
+    return out
+
+
+# -- capital market assumptions --------------------------------------------------------------
+BUNDLED_ASSUMPTIONS = Path(__file__).resolve().parents[1] / "data" / "assumptions.csv"
+_ASSUMPTION_FIELDS = ("expected_return", "volatility", "min_weight", "max_weight",
+                      "idiosyncratic_volatility")
+
+
+def assumptions_dict(assumptions: Assumptions, source: dict[str, str] | None = None
+                     ) -> dict[str, Any]:
+    """JSON-able validated assumptions (`assumptions_from_json` re-reads them through the
+    core reader). ``source``: ``{"assumptions": name, "correlations": name}``."""
+    def num(x: Any) -> float:
+        # + 0.0 turns -0.0 into 0.0: the browser's session store writes -0 as 0 and, reading
+        # it back unequal, would set the store again and again (React error #185)
+        return float(x) + 0.0
+
+    out: dict[str, Any] = {"classes": [str(c) for c in assumptions.classes]}
+    for f in _ASSUMPTION_FIELDS:
+        out[f] = [num(x) for x in getattr(assumptions, f)]
+    out["liquid"] = [bool(x) for x in assumptions.liquid]
+    out["correlation"] = [[num(x) for x in row] for row in assumptions.correlation]
+    out["repaired"] = bool(assumptions.repaired)
+    out["source"] = dict(source or {})
+    return out
+
+
+def assumptions_from_json(data: dict[str, Any]) -> Assumptions:
+    """`Assumptions` of a stored dict, validated again by `read_assumptions` (the store lives in
+    the browser): written to a temporary assumptions/correlations CSV pair and read back."""
+    import pandas as pd
+
+    from analyzer.io.assumptions import read_assumptions
+
+    classes = [str(c) for c in data["classes"]]
+    liquid = data.get("liquid") or [False] * len(classes)
+    table = pd.DataFrame({"asset_class": classes,
+                          **{f: data[f] for f in _ASSUMPTION_FIELDS if f in data},
+                          "liquid": ["true" if x else "false" for x in liquid]})
+    corr = pd.DataFrame(data["correlation"], columns=classes)
+    corr.insert(0, "asset_class", classes)
+    src = (data.get("source") or {}).get("assumptions") or "assumptions.csv"
+    with tempfile.TemporaryDirectory(prefix="analyzer-assumptions-") as tmp:
+        folder = Path(tmp)
+        table.to_csv(folder / "assumptions.csv", index=False)
+        corr.to_csv(folder / "correlations.csv", index=False)
+        try:
+            a = read_assumptions(folder / "assumptions.csv", folder / "correlations.csv",
+                                 repair=bool(data.get("repaired")))
+        except InputError as exc:
+            prefix = str(folder) + "/"
+            raise InputError([InputProblem(src if p.file.startswith(prefix) else p.file,
+                                           p.row, p.column, p.message)
+                              for p in exc.problems]) from None
+    return replace(a, source=src, repaired=bool(data.get("repaired")))
+
+
+def bundled_assumptions() -> Assumptions | None:
+    """The bundled data/assumptions.csv (+ correlations.csv), None without the file."""
+    path = BUNDLED_ASSUMPTIONS
+    if not path.is_file():
+        return None
+    key = f"bundled-assumptions|{path}|{path.stat().st_mtime_ns}"
+    hit = _get(key)
+    if hit is None:
+        from analyzer.io.assumptions import read_assumptions
+
+        hit = read_assumptions(path)
+        _put(key, hit)
+    return hit  # type: ignore[no-any-return]
+
+
+def assumptions_for(inputs: dict[str, Any] | None) -> Assumptions | None:
+    """The inputs' uploaded assumptions, else the bundled ones (None when neither exists)."""
+    data = (inputs or {}).get("assumptions")
+    if not data:
+        return bundled_assumptions()
+    text = json.dumps(data, sort_keys=True, default=str)
+    key = "assumptions|" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    hit = _get(key)
+    if hit is None:
+        hit = assumptions_from_json(data)
+        _put(key, hit)
+    return hit  # type: ignore[no-any-return]
+
+
+def assumptions_source(inputs: dict[str, Any] | None) -> str:
+    """Where the assumptions come from (file names of an upload, or the bundled file)."""
+    data = (inputs or {}).get("assumptions")
+    if not data:
+        return "data/assumptions.csv"
+    src = data.get("source") or {}
+    names = [src.get("assumptions"), src.get("correlations")]
+    return " + ".join(n for n in names if n) or "<upload>"
+
+
+def missing_classes(holdings: Holdings, assumptions: Assumptions) -> list[str]:
+    """Asset classes of the holdings without assumptions (blank classes ignored)."""
+    known = set(assumptions.classes)
+    classes = sorted({str(c) for c in holdings.frame["asset_class"]} - {""})
+    return [c for c in classes if c not in known]
+
+
+def check_assumptions(holdings: Holdings, assumptions: Assumptions) -> None:
+    """Raise the core's `InputError` when a class of the holdings has no assumptions."""
+    classes = sorted({str(c) for c in holdings.frame["asset_class"]} - {""})
+    assumptions.subset(classes)
 
 
 def normalize_regime(regime: str | None) -> str:
@@ -141,12 +261,17 @@ def with_regime(data: dict[str, Any] | None, regime: str | None) -> dict[str, An
 
 
 # -- evaluation (cached) ---------------------------------------------------------------------
-def inputs_hash(inputs: dict[str, Any], regime: str | None = None) -> str:
+def inputs_hash(inputs: dict[str, Any], regime: str | None = None,
+                assumptions: bool = True) -> str:
+    """Hash of what the numbers depend on (holdings, company, regime and, unless
+    ``assumptions=False``, uploaded assumptions)."""
     doc = {
         "holdings": inputs["holdings"],
         "company": inputs["company"],
         "regime": normalize_regime(regime or inputs.get("regime")),
     }
+    if assumptions and inputs.get("assumptions"):
+        doc["assumptions"] = inputs["assumptions"]
     text = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -169,7 +294,7 @@ def _put(key: str, value: Any) -> None:
 
 def parsed(inputs: dict[str, Any]) -> tuple[Holdings, Company]:
     """Validated holdings and company of the inputs (cached)."""
-    key = "parsed|" + inputs_hash(inputs, DEFAULT_REGIME)
+    key = "parsed|" + inputs_hash(inputs, DEFAULT_REGIME, assumptions=False)
     hit = _get(key)
     if hit is None:
         src = inputs.get("source") or {}
@@ -184,7 +309,7 @@ def parsed(inputs: dict[str, Any]) -> tuple[Holdings, Company]:
 def result_for(inputs: dict[str, Any], regime: str | None = None) -> SolvencyResult:
     """The SolvencyResult of the inputs under ``regime`` (default: the inputs' regime)."""
     regime = normalize_regime(regime or inputs.get("regime"))
-    key = "result|" + inputs_hash(inputs, regime)
+    key = "result|" + inputs_hash(inputs, regime, assumptions=False)
     hit = _get(key)
     if hit is None:
         holdings, company = parsed(inputs)

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard import i18n
+from dashboard import i18n, names
 from dashboard.i18n import t
 from dashboard.units import to_unit, unit_label
 
@@ -213,7 +213,7 @@ def tail_bars(summary: dict[str, Any], unit: str = "yi", lang: str = "zh",
     fig = go.Figure(
         go.Bar(
             x=[to_unit(d["mean_pnl"], unit) for d in drivers],
-            y=[d["asset_class"] for d in drivers],
+            y=[names.asset_class(d["asset_class"], lang) for d in drivers],
             orientation="h",
             marker_color="#c0392b",
             customdata=[100 * d["share_of_loss"] for d in drivers],

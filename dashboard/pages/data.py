@@ -4,6 +4,9 @@ Callbacks (module-level; the pure helpers below them are what the tests call):
 
 * `upload_files` (``upload``): holdings CSV/XLSX and/or company TOML (+ the liability CSVs
   it names) -> the current scenario store, or a row-by-row table of the problems;
+* `upload_assumptions` (``upload``): capital market assumptions (table + correlation matrix,
+  CSV/XLSX, read by `analyzer.io.assumptions.read_assumptions`, optionally repairing a non-PSD
+  matrix) -> the current scenario store, or the problems row by row;
 * `reset_scenario` (``view``): back to the start-up files;
 * `download_report` (``view``): the solvency workbook of the current scenario;
 * `save_scenario` (``save``), `load_scenario` (``view``), `review_scenario` (``review``),
@@ -15,10 +18,11 @@ from __future__ import annotations
 import base64
 import binascii
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from analyzer.errors import InputError, InputProblem
@@ -34,6 +38,8 @@ from dashboard.units import fmt_money, fmt_pct, normalize_unit
 KEY = "data"
 PATH = "/data"
 HOLDINGS_SUFFIXES = (".csv", ".xlsx")
+ASSUMPTIONS_SUFFIXES = (".csv", ".xlsx")
+BUNDLED_CORRELATIONS = state.BUNDLED_ASSUMPTIONS.parent / "correlations.csv"
 COMPANY_SUFFIXES = (".toml", ".csv", ".xlsx")
 
 i18n.register(
@@ -48,6 +54,43 @@ i18n.register(
             "Company (TOML; life insurers with its cash-flow and spot-curve CSVs): "
             "drop or click to choose",
         ),
+        "data.assumptions_drop": (
+            "资本市场假设（CSV 或 XLSX）：假设表与相关系数矩阵一起拖放或选择"
+            "（只选假设表时使用内置相关系数矩阵）",
+            "Capital market assumptions (CSV or XLSX): drop or choose the assumptions table "
+            "and its correlation matrix together (the table alone uses the bundled matrix)",
+        ),
+        "data.repair": (
+            "相关系数矩阵非半正定时，修正为最近的相关系数矩阵",
+            "Repair to the nearest correlation matrix when it is not positive semi-definite",
+        ),
+        "data.assumptions_loaded": (
+            "已载入资本市场假设：{source}{repaired}",
+            "Capital market assumptions loaded: {source}{repaired}",
+        ),
+        "data.repaired": ("（相关系数矩阵已修正）", " (correlation matrix repaired)"),
+        "data.assumptions_current": (
+            "资本市场假设：{source}", "Capital market assumptions: {source}"
+        ),
+        "data.no_table": (
+            "需要一个含 asset_class、expected_return、volatility 列的假设表",
+            "an assumptions table with columns asset_class, expected_return, volatility is "
+            "required",
+        ),
+        "data.too_many": (
+            "最多两个文件：假设表和相关系数矩阵", "at most two files: the table and the matrix"
+        ),
+        "data.repair_hint": (
+            "相关系数矩阵不是半正定的：请修正文件，或勾选上方“修正为最近的相关系数矩阵”后重新读取。",
+            "The correlation matrix is not positive semi-definite: fix the file, or tick "
+            "“Repair to the nearest correlation matrix” above to read it again repaired.",
+        ),
+        "data.scenario_source": ("情景：{name}", "scenario: {name}"),
+        "data.scenario_modified": (
+            "情景：{name}（已修改：{changes}）", "scenario: {name} (modified: {changes})"
+        ),
+        "data.changed.regime": ("监管规则", "regime"),
+        "data.changed.inputs": ("数据", "inputs"),
         "data.errors": ("文件有 {count} 处问题，未载入：", "{count} problem(s); nothing loaded:"),
         "data.col.file": ("文件", "File"),
         "data.col.row": ("行", "Row"),
@@ -118,15 +161,86 @@ def parse_company_upload(files: list[tuple[str, bytes]]) -> Any:
             ) from None
 
 
+def _is_table(name: str, raw: bytes) -> bool:
+    """Whether an uploaded file is the assumptions table (it has ``expected_return``), not
+    the correlation matrix (identification only; `read_assumptions` validates)."""
+    from analyzer.io.tables import read_table
+
+    try:
+        return "expected_return" in read_table(raw, name=name).columns
+    except InputError:
+        return "corr" not in name.lower()
+
+
+def parse_assumptions_upload(
+    files: list[tuple[str, bytes]], repair: bool = False
+) -> tuple[Any, dict[str, str]]:
+    """(Assumptions, source names) of an uploaded table (+ correlation matrix).
+
+    The bytes are written under their own names to a temporary folder and read by the core's
+    `read_assumptions` (all validation is the core's); without a matrix the bundled
+    ``data/correlations.csv`` is used. Problems name the uploaded files.
+    """
+    from analyzer.io.assumptions import read_assumptions
+
+    files = [(_safe_name(n), raw) for n, raw in files]
+    names = [n for n, _ in files]
+    if not files:
+        raise InputError.single("<upload>", None, None, t("data.no_table", "en"))
+    if len(files) > 2:
+        raise InputError.single(", ".join(names), None, None, t("data.too_many", "en"))
+    for n in names:
+        if Path(n).suffix.lower() not in ASSUMPTIONS_SUFFIXES:
+            raise InputError.single(n, None, None, t("data.bad_type", "en", suffix=Path(n).suffix))
+    kinds = [_is_table(n, raw) for n, raw in files]
+    if len(files) == 2 and kinds[0] == kinds[1]:  # both or neither look like the table
+        kinds = ["corr" not in n.lower() for n in names]
+    tables = [f for f, k in zip(files, kinds, strict=True) if k]
+    matrices = [f for f, k in zip(files, kinds, strict=True) if not k]
+    if len(tables) != 1 or len(matrices) > 1:
+        raise InputError.single(", ".join(names), None, None, t("data.no_table", "en"))
+    (t_name, t_raw), matrix = tables[0], (matrices[0] if matrices else None)
+    with tempfile.TemporaryDirectory(prefix="analyzer-upload-") as tmp:
+        folder = Path(tmp)
+        (folder / "table").mkdir()
+        (folder / "matrix").mkdir()
+        table_path = folder / "table" / t_name
+        table_path.write_bytes(t_raw)
+        if matrix is not None:
+            corr_path = folder / "matrix" / matrix[0]
+            corr_path.write_bytes(matrix[1])
+            corr_label = matrix[0]
+        else:
+            corr_path = folder / "matrix" / BUNDLED_CORRELATIONS.name
+            if BUNDLED_CORRELATIONS.is_file():
+                corr_path.write_bytes(BUNDLED_CORRELATIONS.read_bytes())
+            corr_label = "data/correlations.csv"
+        try:
+            a = read_assumptions(table_path, corr_path, repair=repair)
+        except InputError as exc:  # name the uploaded files, not the temp folder
+            labels = {str(table_path): t_name, str(corr_path): corr_label}
+            raise InputError(
+                [InputProblem(labels.get(p.file, p.file.replace(str(folder) + "/", "")),
+                              p.row, p.column, p.message) for p in exc.problems]
+            ) from None
+    return replace(a, source=t_name), {"assumptions": t_name, "correlations": corr_label}
+
+
 def apply_upload(
     current: dict[str, Any] | None,
     env: AppEnv,
     holdings: tuple[str, bytes] | None = None,
     company: list[tuple[str, bytes]] | None = None,
+    assumptions: list[tuple[str, bytes]] | None = None,
+    repair: bool = False,
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """(new inputs, []) on success; (None, problem rows) when any file is invalid."""
+    """(new inputs, []) on success; (None, problem rows) when any file is invalid.
+
+    Uploaded ``assumptions`` (table + matrix) replace the scenario's; otherwise it keeps the
+    ones it has. When the scenario has uploaded assumptions, every asset class of its
+    holdings must have a row (the core's message otherwise)."""
     problems: list[InputProblem] = []
-    new_h = new_c = None
+    new_h = new_c = new_a = None
     if holdings is not None:
         try:
             new_h = parse_holdings_upload(*holdings)
@@ -135,6 +249,12 @@ def apply_upload(
     if company:
         try:
             new_c = parse_company_upload(company)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if assumptions:
+        try:
+            a_obj, a_src = parse_assumptions_upload(assumptions, repair)
+            new_a = state.assumptions_dict(a_obj, a_src)
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -154,12 +274,23 @@ def apply_upload(
     if new_c is not None:
         src["company"] = _safe_name(next(n for n, _ in company or [] if n.endswith(".toml")))
     h_obj, c_obj = state.parsed(base) if base is not None else (None, None)
-    inputs = state.make_inputs(
-        new_h if new_h is not None else h_obj,
-        new_c if new_c is not None else c_obj,
-        regime=(base or {}).get("regime") or state.normalize_regime(None),
-        source=src,
-    )
+    if new_h is None and new_c is None and base is not None and new_a is not None:
+        # assumptions only: the scenario keeps its rows (and its saved-scenario marks)
+        inputs = {**base, "assumptions": new_a}
+    else:
+        inputs = state.make_inputs(
+            new_h if new_h is not None else h_obj,
+            new_c if new_c is not None else c_obj,
+            regime=(base or {}).get("regime") or state.normalize_regime(None),
+            source=src,
+            assumptions=new_a if new_a is not None else (base or {}).get("assumptions"),
+        )
+    if inputs.get("assumptions"):
+        try:
+            holdings_now, _ = state.parsed(inputs)
+            state.check_assumptions(holdings_now, state.assumptions_for(inputs))  # type: ignore[arg-type]
+        except InputError as exc:
+            return None, problem_rows(exc.problems)
     state.result_for(inputs)  # fail here (notice) rather than on every page
     return inputs, []
 
@@ -173,9 +304,14 @@ def problem_rows(problems: Any) -> list[dict[str, Any]]:
 def errors_table(rows: list[dict[str, Any]], lang: str) -> Any:
     if not rows:
         return None
+    hint = None
+    if any("positive semi-definite" in str(r.get("message", "")) for r in rows):
+        hint = html.P(t("data.repair_hint", lang), className="notice notice-warning",
+                      id="data-repair-hint")
     return html.Div(
         [
             html.P(t("data.errors", lang, count=len(rows)), className="notice notice-error"),
+            hint,
             table(
                 [t(f"data.col.{k}", lang) for k in ("file", "row", "column", "message")],
                 [
@@ -199,13 +335,45 @@ def current_text(data: dict | None, env: AppEnv, lang: str) -> str:
     except state.NoData as exc:
         return str(exc)
     src = inputs.get("source") or {}
-    return t(
+    text = t(
         "data.current",
         lang,
-        holdings=src.get("holdings", "?"),
+        holdings=source_label(inputs, lang),
         rows=len(inputs["holdings"]),
         company=src.get("company", "?"),
     )
+    sep = "；" if lang == "zh" else "; "
+    return text + sep + t("data.assumptions_current", lang,
+                          source=state.assumptions_source(inputs))
+
+
+def modified_parts(inputs: dict[str, Any]) -> list[str]:
+    """What changed since a saved scenario was loaded: ``regime`` and/or ``inputs``."""
+    saved = inputs.get("saved") or {}
+    out = []
+    if saved.get("regime") and state.normalize_regime(inputs.get("regime")) != saved["regime"]:
+        out.append("regime")
+    if saved.get("hash") and _saved_hash(inputs) != saved["hash"]:
+        out.append("inputs")
+    return out
+
+
+def _saved_hash(inputs: dict[str, Any]) -> str:
+    """Hash of holdings, company and assumptions (not the regime)."""
+    return state.inputs_hash(inputs, state.DEFAULT_REGIME)
+
+
+def source_label(inputs: dict[str, Any], lang: str) -> str:
+    """The holdings' source; for a loaded saved scenario its name, and what was modified."""
+    name = inputs.get("scenario_name")
+    if not name:
+        return str((inputs.get("source") or {}).get("holdings", "?"))
+    changes = modified_parts(inputs)
+    if not changes:
+        return t("data.scenario_source", lang, name=name)
+    return t("data.scenario_modified", lang, name=name,
+             changes="、".join(t(f"data.changed.{c}", lang) for c in changes) if lang == "zh"
+             else ", ".join(t(f"data.changed.{c}", lang) for c in changes))
 
 
 def save_inputs(
@@ -222,14 +390,14 @@ def save_inputs(
         author=author,
         holdings=inputs["holdings"],
         company=inputs["company"],
-        options={},
+        options={"assumptions": inputs["assumptions"]} if inputs.get("assumptions") else {},
         weights=weights or {},
     )
 
 
 def scenario_inputs(store: ScenarioStore, scenario_id: int) -> dict[str, Any]:
     sc = store.get(int(scenario_id))
-    return {
+    out: dict[str, Any] = {
         "holdings": sc.holdings,
         "company": sc.company,
         "regime": sc.regime,
@@ -237,6 +405,10 @@ def scenario_inputs(store: ScenarioStore, scenario_id: int) -> dict[str, Any]:
         "scenario_id": sc.id,
         "scenario_name": sc.name,
     }
+    if (sc.options or {}).get("assumptions"):
+        out["assumptions"] = sc.options["assumptions"]
+    out["saved"] = {"regime": state.normalize_regime(sc.regime), "hash": _saved_hash(out)}
+    return out
 
 
 def scenario_options(store: ScenarioStore, lang: str) -> list[dict[str, Any]]:
@@ -340,6 +512,39 @@ def upload_files(
     return inputs, None
 
 
+def upload_assumptions(
+    contents: list | str | None,
+    repair: list | None,
+    names: list | str | None,
+    current: dict | None,
+    lang: str | None,
+    shown_errors: Any,
+) -> tuple:
+    """Assumptions table (+ correlation matrix) -> the current scenario, or the problems.
+
+    Ticking "repair" after a failed upload reads the same files again with ``repair=True``;
+    after a successful one it does nothing (untick/tick before uploading instead)."""
+    lang = normalize_lang(lang)
+    if not contents:
+        raise PreventUpdate
+    if ctx.triggered_id == ids.DATA_ASSUMPTIONS_REPAIR and not shown_errors:
+        raise PreventUpdate
+    contents_l = contents if isinstance(contents, list) else [contents]
+    names_l = names if isinstance(names, list) else [names]
+    files = [(n or "assumptions.csv", decode_upload(c))
+             for n, c in zip(names_l, contents_l, strict=True)]
+    inputs, rows = apply_upload(current, _env(), assumptions=files,
+                                repair=bool(repair) and "repair" in repair)
+    if rows:
+        return no_update, errors_table(rows, lang)
+    a = inputs["assumptions"]  # type: ignore[index]
+    notices.notify(
+        "data.assumptions_loaded", "success", source=state.assumptions_source(inputs),
+        repaired="@data.repaired" if a.get("repaired") else "",
+    )
+    return inputs, None
+
+
 def reset_scenario(_n: int | None) -> Any:
     if not _n:
         raise PreventUpdate
@@ -433,6 +638,19 @@ def layout(ctx: PageContext) -> Any:
                     multiple=True,
                     className="upload",
                 ),
+                dcc.Upload(
+                    html.Div(t("data.assumptions_drop", lang)),
+                    id=ids.DATA_ASSUMPTIONS_UPLOAD,
+                    accept=".csv,.xlsx",
+                    multiple=True,
+                    className="upload",
+                ),
+                dcc.Checklist(
+                    id=ids.DATA_ASSUMPTIONS_REPAIR,
+                    options=[{"label": t("data.repair", lang), "value": "repair"}],
+                    value=[],
+                    className="toolbar",
+                ),
                 html.Div(id=ids.DATA_UPLOAD_STATUS),
                 html.Div(id=ids.DATA_ERRORS),
                 html.Div(
@@ -512,6 +730,19 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.LANG, "value"),
         prevent_initial_call=True,
     )(upload_files)
+    auth.protected_callback(
+        app,
+        "upload",
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.DATA_ERRORS, "children", allow_duplicate=True),
+        Input(ids.DATA_ASSUMPTIONS_UPLOAD, "contents"),
+        Input(ids.DATA_ASSUMPTIONS_REPAIR, "value"),
+        State(ids.DATA_ASSUMPTIONS_UPLOAD, "filename"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        State(ids.LANG, "value"),
+        State(ids.DATA_ERRORS, "children"),
+        prevent_initial_call=True,
+    )(upload_assumptions)
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
         Input(ids.DATA_RESET, "n_clicks"),

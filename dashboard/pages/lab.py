@@ -22,7 +22,7 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import ids, lab_logic, notices
+from dashboard import ids, lab_logic, names, notices
 from dashboard.auth import protected_callback
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext, app_env
@@ -130,7 +130,8 @@ def model_for(source: str | None, scenario: dict[str, Any] | None = None
 
         h, c = state.parsed(scenario)
         return lab_logic.model_from_parts(scenario_key(scenario), h, c,
-                                          state.normalize_regime(scenario.get("regime")))
+                                          state.normalize_regime(scenario.get("regime")),
+                                          state.assumptions_for(scenario))
     raise KeyError(f"unknown portfolio source {source!r}")
 
 
@@ -144,7 +145,8 @@ def column_defs(lang: str) -> list[dict[str, Any]]:
             "cellStyle": {"backgroundColor": "#fffbe6"}}
     return [
         {"field": "asset_class", "headerName": t("lab.grid.asset_class", lang), "width": 230,
-         "pinned": "left"},
+         "pinned": "left", "refData": {**names.ref_data("asset_class", lang),
+                                         t("lab.grid.total", lang): t("lab.grid.total", lang)}},
         {"field": "current", "headerName": t("lab.grid.current", lang), **num},
         {"field": "proposed", "headerName": t("lab.grid.proposed", lang), **num, **edit},
         {"field": "min", "headerName": t("lab.grid.min", lang), **num, **edit},
@@ -312,7 +314,10 @@ def show_live(weights: dict[str, Any] | None, unit: str | None, lang: str | None
     figures = lab_logic.live_figures(model, weights)
     total = lab_logic.totals_row(t("lab.grid.total", lang), weights, model, figures)
     if figures.error is not None:
-        error = html.Div(t(figures.error.key, lang, **figures.error.params),
+        params = dict(figures.error.params)
+        if "name" in params:
+            params["name"] = names.asset_class(params["name"], lang)
+        error = html.Div(t(figures.error.key, lang, **params),
                          className="notice notice-warning")
         return None, error, grid_options(total), None
     cards = html.Div([
@@ -338,7 +343,7 @@ def trades_table(model: lab_logic.LabModel, figures: lab_logic.LiveFigures, unit
                     html.Th(t("lab.trades.current", lang, unit=u)),
                     html.Th(t("lab.trades.proposed", lang, unit=u)),
                     html.Th(t("lab.trades.trade", lang, unit=u))])
-    body = [html.Tr([html.Td(r["asset_class"]),
+    body = [html.Tr([html.Td(names.asset_class(r["asset_class"], lang), title=r["asset_class"]),
                      html.Td(fmt_money(r["current"], unit, lang, with_unit=False)),
                      html.Td(fmt_money(r["proposed"], unit, lang, with_unit=False)),
                      html.Td(fmt_money(r["trade"], unit, lang, with_unit=False),
@@ -420,9 +425,11 @@ def shadow_table(binding: list[dict[str, Any]], lang: str) -> Any:
     for b in binding:
         per_yi = b.get("shadow_price_per_yi")
         body.append(html.Tr([
-            html.Td(b["constraint"]), html.Td(b.get("subject", "")),
+            html.Td(names.binding(b["constraint"], lang), title=b["constraint"]),
+            html.Td(names.subject(b.get("subject", ""), lang), title=b.get("subject", "")),
             html.Td(f"{b['limit']:.4g}"), html.Td(f"{b['shadow_price']:.3f}"),
-            html.Td(b.get("unit", "")), html.Td("" if per_yi is None else f"{per_yi:.3f}"),
+            html.Td(names.unit(b.get("unit", ""), lang), title=b.get("unit", "")),
+            html.Td("" if per_yi is None else f"{per_yi:.3f}"),
         ]))
     return html.Div([html.H3(t("lab.shadow.title", lang)),
                      html.Table([html.Thead(head), html.Tbody(body)], className="table")])

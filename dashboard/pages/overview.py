@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, ctx, dcc, html, no_update
 from analyzer.errors import AnalyzerError
 from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes
 from analyzer.solvency.result import SolvencyResult
-from dashboard import figures, i18n, ids, state
+from dashboard import figures, i18n, ids, names, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
 from dashboard.i18n import normalize_lang, t
@@ -115,18 +115,35 @@ def sync_regime(data: dict | None, regimes: list[str | None]) -> tuple[Any, Any]
 
 
 # -- pure content ----------------------------------------------------------------------------
-def expected_return(result: SolvencyResult, path: Path = ASSUMPTIONS_FILE) -> float | None:
-    """Weights (by asset class, of total invested) @ expected_return, or None without a file."""
-    if not path.is_file():
-        return None
-    assumptions = pd.read_csv(path)
-    er = dict(zip(assumptions["asset_class"], assumptions["expected_return"], strict=True))
+def expected_return(result: SolvencyResult, path: Path = ASSUMPTIONS_FILE,
+                    returns: dict[str, float] | None = None) -> float | None:
+    """Weights (by asset class, of total invested) @ expected_return, or None without a file.
+
+    ``returns``: {asset_class: expected return} of the scenario's assumptions (an upload);
+    default: the file at ``path``."""
+    if returns is None:
+        if not path.is_file():
+            return None
+        assumptions = pd.read_csv(path)
+        er = dict(zip(assumptions["asset_class"], assumptions["expected_return"], strict=True))
+    else:
+        er = dict(returns)
     frame = figures.allocation_frame(result)
     values = frame.groupby("asset_class")["exposure"].sum()
     total = float(values.sum())
     if total <= 0:
         return None
     return float(sum(v / total * float(er.get(cls, 0.0)) for cls, v in values.items()))
+
+
+def scenario_returns(inputs: dict[str, Any]) -> dict[str, float] | None:
+    """{asset_class: expected return} of the scenario's uploaded assumptions (None: bundled)."""
+    if not inputs.get("assumptions"):
+        return None
+    a = state.assumptions_for(inputs)
+    if a is None:
+        return None
+    return {c: float(r) for c, r in zip(a.classes, a.expected_return, strict=True)}
 
 
 def ratio_cards(
@@ -192,7 +209,7 @@ def compliance_summary(result: SolvencyResult, unit: str, lang: str) -> html.Div
     ]
     if checks:
         worst = min(checks, key=lambda c: c.headroom)
-        name = worst.limit + (f" ({worst.subject})" if worst.subject else "")
+        name = names.limit(worst.limit, lang) + (f" ({worst.subject})" if worst.subject else "")
         parts.append(
             html.Span(
                 " · "
@@ -226,11 +243,12 @@ def overview_content(
     ]
     compare = None
     prop_inputs = state.proposed_inputs(inputs, proposed)
-    er_now = expected_return(result)
+    returns = scenario_returns(inputs)
+    er_now = expected_return(result, returns=returns)
     er_text = None
     if prop_inputs is not None:
         presult = state.result_for(prop_inputs)
-        er_prop = expected_return(presult)
+        er_prop = expected_return(presult, returns=returns)
         compare = html.Div(
             [
                 html.H3(t("overview.proposed", lang)),

@@ -18,7 +18,7 @@ from dash import Input, Output, ctx, dcc, html
 from analyzer.errors import AnalyzerError
 from analyzer.solvency.regime import available_regimes
 from analyzer.solvency.result import SolvencyResult
-from dashboard import figures, i18n, ids, state
+from dashboard import figures, i18n, ids, names, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
 from dashboard.i18n import normalize_lang, t
@@ -67,8 +67,12 @@ def holdings_module(submodule: str | None) -> str | None:
     return submodule
 
 
-def positions_rows(result: SolvencyResult, module: str | None, unit: str) -> list[dict]:
-    """Grid rows per (position, module), money in the display unit; filtered to ``module``."""
+def positions_rows(result: SolvencyResult, module: str | None, unit: str,
+                   lang: str = "zh") -> list[dict]:
+    """Grid rows per (position, module), money in the display unit; filtered to ``module``.
+
+    ``asset_type``, ``asset_class`` and ``module`` keep the keys; the grid shows the
+    ``*_name`` fields (display names in ``lang``)."""
     h = result.holdings
     if module:
         h = h[h["module"] == module]
@@ -81,6 +85,9 @@ def positions_rows(result: SolvencyResult, module: str | None, unit: str) -> lis
                 "asset_type": rec["asset_type"],
                 "asset_class": rec["asset_class"],
                 "module": rec["module"],
+                "asset_type_name": names.asset_type(rec["asset_type"], lang),
+                "asset_class_name": names.asset_class(rec["asset_class"], lang),
+                "module_name": names.module(rec["module"], lang),
                 "exposure": to_unit(rec["exposure"], unit),
                 "factor": float(rec["factor"]),
                 "capital": to_unit(rec["capital"], unit),
@@ -99,9 +106,12 @@ def column_defs(unit: str, lang: str) -> list[dict]:
     }
     return [
         {"field": "id", "headerName": t("solvency.col.id", lang), "pinned": "left"},
-        {"field": "asset_type", "headerName": t("solvency.col.asset_type", lang)},
-        {"field": "asset_class", "headerName": t("solvency.col.asset_class", lang)},
-        {"field": "module", "headerName": t("solvency.col.module", lang)},
+        {"field": "asset_type_name", "headerName": t("solvency.col.asset_type", lang),
+         "tooltipField": "asset_type"},
+        {"field": "asset_class_name", "headerName": t("solvency.col.asset_class", lang),
+         "tooltipField": "asset_class"},
+        {"field": "module_name", "headerName": t("solvency.col.module", lang),
+         "tooltipField": "module"},
         {"field": "exposure", "headerName": t("solvency.col.exposure", lang, unit=u), **money},
         {
             "field": "factor",
@@ -122,7 +132,7 @@ def column_defs(unit: str, lang: str) -> list[dict]:
 def compliance_rows(result: SolvencyResult, unit: str, lang: str) -> list[list[Any]]:
     rows = []
     for c in result.compliance.checks:
-        name = c.limit + (f" ({c.subject})" if c.subject else "")
+        name = names.limit(c.limit, lang) + (f" ({c.subject})" if c.subject else "")
         rows.append(
             [
                 name,
@@ -201,12 +211,13 @@ def positions_content(
 ) -> tuple[list[dict], str]:
     lang = normalize_lang(lang)
     unit = normalize_unit(unit)
-    label = t("solvency.filter", lang, module=module or t("solvency.all_modules", lang))
+    label = t("solvency.filter", lang,
+              module=names.module(module, lang) if module else t("solvency.all_modules", lang))
     try:
         result = state.current_result(data, env)
     except (state.NoData, AnalyzerError):
         return [], label
-    return positions_rows(result, module, unit), label
+    return positions_rows(result, module, unit, lang), label
 
 
 # -- Dash ------------------------------------------------------------------------------------

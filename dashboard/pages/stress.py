@@ -28,7 +28,7 @@ from typing import Any
 from dash import Input, Output, State, dcc, html
 
 from analyzer.errors import AnalyzerError, InputError
-from dashboard import i18n, ids, state
+from dashboard import i18n, ids, names, state
 from dashboard import stress_figures as sf
 from dashboard.auth import protected_callback
 from dashboard.components import page_frame
@@ -106,9 +106,11 @@ i18n.register(
         "stress.simulate": ("运行模拟", "Simulate"),
         "stress.cancel": ("取消", "Cancel"),
         "stress.sim_none": (
-            "尚未运行模拟。学生 t 分布（自由度 5），资产假设见 data/assumptions.csv。",
-            "No simulation yet. Student-t returns (5 degrees of freedom), assumptions from "
-            "data/assumptions.csv.",
+            "尚未运行模拟。学生 t 分布（自由度 5），资产假设为当前情景的资本市场假设"
+            "（数据页上传的，否则为 data/assumptions.csv）。",
+            "No simulation yet. Student-t returns (5 degrees of freedom), with the current "
+            "scenario's capital market assumptions (uploaded on the Data page, else "
+            "data/assumptions.csv).",
         ),
         "stress.sim_done": (
             "{n} 个情景，种子 {seed}，用时 {seconds} 秒；当前综合 {base}，均值 {mean}，"
@@ -262,14 +264,25 @@ def simulation_for(
 ) -> Any:
     """The Monte Carlo ``SimulationResult`` of the inputs (Student-t, bundled assumptions)."""
     from analyzer.solvency.capital_map import build_capital_map
-    from analyzer.stress import market_model, simulate, simulation_context
+    from analyzer.stress import simulate, simulation_context
 
     holdings, company = state.parsed(inputs)
     regime = state.normalize_regime(inputs.get("regime"))
     classes = build_capital_map(holdings, company, regime).classes
-    model = market_model(ASSUMPTIONS_FILE, None, classes, DOF)
+    model = scenario_market_model(inputs, classes)
     ctx = simulation_context(holdings, company, model, regime)
     return simulate(ctx, n, seed, chunk_size=CHUNK, progress=progress)
+
+
+def scenario_market_model(inputs: dict[str, Any], classes: Any) -> Any:
+    """The Monte Carlo market model of the scenario's assumptions (an upload, else the bundled
+    file); the core raises `InputError` for a class of the holdings without assumptions."""
+    from analyzer.stress import MarketModel, market_model
+
+    if not inputs.get("assumptions"):
+        return market_model(ASSUMPTIONS_FILE, None, classes, DOF)
+    a = state.assumptions_for(inputs).subset(list(classes))  # type: ignore[union-attr]
+    return MarketModel(tuple(classes), a.expected_return, a.volatility, a.correlation, DOF)
 
 
 def clamp_n(n: Any) -> int:
@@ -384,7 +397,8 @@ def probability_rows(summary: dict[str, Any], lang: str) -> list[list[str]]:
 
 def tail_rows(summary: dict[str, Any], unit: str, lang: str, top: int = 10) -> list[list[str]]:
     return [
-        [d["asset_class"], fmt_money(d["mean_pnl"], unit, lang), fmt_pct(d["share_of_loss"]),
+        [names.asset_class(d["asset_class"], lang), fmt_money(d["mean_pnl"], unit, lang),
+         fmt_pct(d["share_of_loss"]),
          fmt_pct(d["mean_return"])]
         for d in summary["tail_drivers"][:top]
     ]

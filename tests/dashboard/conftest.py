@@ -234,9 +234,30 @@ def call_callback(
         "state": [dict(d, value=v) for d, v in zip(spec["state"], state, strict=True)],
         "changedPropIds": [f"{d['id']}.{d['property']}" for d in spec["inputs"]],
     }
-    return client.post(
+    return _Readable(client.post(
         "/_dash-update-component", data=json.dumps(body), content_type="application/json"
-    )
+    ))
+
+
+class _Readable:
+    """A test response whose ``text`` is the decoded JSON (non-ASCII kept as text).
+
+    Dash serialises with orjson when it is installed (UTF-8 as is) and with the standard
+    library otherwise (``\\uXXXX`` escapes); tests that look for a Chinese label in the
+    response must not depend on which one the environment has.
+    """
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._response, name)
+
+    @property
+    def text(self) -> str:
+        if self._response.is_json:
+            return json.dumps(self._response.get_json(), ensure_ascii=False)
+        return self._response.get_data(as_text=True)
 
 
 @pytest.fixture

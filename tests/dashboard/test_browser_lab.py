@@ -66,7 +66,7 @@ def test_editing_a_weight_updates_the_ratio(dash_duo: Any, settings: Any) -> Non
     dash_duo.wait_for_element(KPI_COMP, timeout=10)
     assert wait_until(lambda: dash_duo.find_element(KPI_COMP).text not in ("", before))
     assert dash_duo.find_element(f"#{ids.LAB_ERROR}").text == ""
-    assert "equity_fund" in dash_duo.find_element(f"#{ids.LAB_TRADES}").text
+    assert "股票型基金" in dash_duo.find_element(f"#{ids.LAB_TRADES}").text  # equity_fund
 
     # apply: the proposal goes to the session store the other pages read
     dash_duo.find_element(f"#{ids.LAB_APPLY}").click()

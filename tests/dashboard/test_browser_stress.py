@@ -112,13 +112,15 @@ def test_solvency_bar_click_drills_down(dash_duo: Any, settings: Any, free_port:
     bars = dash_duo.find_elements(f"#{ids.SOLVENCY_MODULES} .point path")
     ActionChains(dash_duo.driver).move_to_element(bars[1]).pause(0.3).click().perform()
     # bars[1]: the equity bar (second sub-module)
-    dash_duo.wait_for_contains_text(f"#{ids.SOLVENCY_MODULE_FILTER}", "equity", timeout=10)
+    # the module's display name (dashboard.names): equity -> 权益价格风险
+    dash_duo.wait_for_contains_text(f"#{ids.SOLVENCY_MODULE_FILTER}", "权益价格风险", timeout=10)
     settle(dash_duo)
     modules = {
         cell.text
-        for cell in dash_duo.find_elements(f"#{ids.SOLVENCY_POSITIONS} .ag-row [col-id=module]")
+        for cell in dash_duo.find_elements(
+            f"#{ids.SOLVENCY_POSITIONS} .ag-row [col-id=module_name]")
     }
-    assert modules == {"equity"}
+    assert modules == {"权益价格风险"}
     dash_duo.find_element(f"#{ids.SOLVENCY_MODULE_CLEAR}").click()
     dash_duo.wait_for_contains_text(f"#{ids.SOLVENCY_MODULE_FILTER}", "全部模块", timeout=10)
     assert severe(dash_duo) == []

@@ -124,7 +124,7 @@ def test_click_on_a_bar_filters_the_grid_to_that_module(env: Any) -> None:
     assert module == "overseas_equity"
     rows, label = solvency.positions_content(None, module, "yi", "en", env)
     assert rows and {r["module"] for r in rows} == {"overseas_equity"}
-    assert "overseas_equity" in label
+    assert "Overseas equity" in label  # the module's display name (dashboard.names)
     rows_all, _ = solvency.positions_content(None, None, "yi", "en", env)
     assert len(rows_all) > len(rows)
 

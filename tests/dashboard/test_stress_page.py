@@ -19,7 +19,7 @@ from analyzer.stress import (
     read_scenarios,
     reverse_stress,
 )
-from dashboard import auth, ids, state
+from dashboard import auth, ids, names, state
 from dashboard import stress_figures as sf
 from dashboard.app import create_app
 from dashboard.context import app_env
@@ -150,7 +150,7 @@ def test_tail_bars_and_tables_equal_the_result(sim_result: Any) -> None:
     summary = sf.simulation_summary(sim_result)
     fig = sf.tail_bars(summary, "yi", "en", top=5)
     top = sim_result.tail[:5]
-    assert list(fig.data[0].y) == [d.asset_class for d in reversed(top)]
+    assert list(fig.data[0].y) == [names.asset_class(d.asset_class, "en") for d in reversed(top)]
     assert list(fig.data[0].x) == pytest.approx([to_unit(d.mean_pnl, "yi") for d in reversed(top)])
     rows = stress.percentile_rows(summary)
     assert rows[0] == ["0.5%", fmt_pct(sim_result.percentiles["comprehensive"]["0.5"]),
@@ -160,7 +160,8 @@ def test_tail_bars_and_tables_equal_the_result(sim_result: Any) -> None:
         sim_result.probabilities["comprehensive_below_100"], 2)
     assert "Comprehensive < target 150%" in probs
     tail = stress.tail_rows(summary, "yi", "en")
-    assert tail[0][:2] == [top[0].asset_class, fmt_money(top[0].mean_pnl, "yi", "en")]
+    assert tail[0][:2] == [names.asset_class(top[0].asset_class, "en"),
+                           fmt_money(top[0].mean_pnl, "yi", "en")]
 
 
 # -- page content ----------------------------------------------------------------------------
