@@ -118,3 +118,20 @@ def test_dask_one_and_two_workers_identical(ctx):
         assert np.array_equal(res.comprehensive, local.comprehensive)
         assert np.array_equal(res.core, local.core)
         assert res.tail == local.tail
+
+
+@pytest.mark.slow
+def test_dask_existing_scheduler_by_address(ctx):
+    """An existing dask.distributed scheduler given by its address (as ``analyzer simulate
+    --scheduler tcp://...`` does): a separate-process worker on loopback receives the pickled
+    context, and the result equals the local run for the same seed."""
+    from distributed import LocalCluster
+
+    local = simulate(ctx, 20_000, seed=9, chunk_size=8_192)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        res = simulate(ctx, 20_000, seed=9, chunk_size=8_192, backend="dask",
+                       scheduler=cluster.scheduler_address)
+    assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+    assert np.array_equal(res.comprehensive, local.comprehensive)
+    assert np.array_equal(res.core, local.core)
