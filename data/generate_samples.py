@@ -41,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 
 LIFE_NAME = "示例人寿 (Sample Life)"
 LIFE_TOTAL_ASSETS = 3.0e11  # 3000亿, parent-company balance sheet
+SCI_TECH_TARGET = 0.08  # company target share of sci-tech assets in invested assets
 LIFE_INVESTED_TARGET = 2.8e11  # the holdings add up to about this
 LIFE_PRIOR_COMPREHENSIVE_RATIO = 2.1  # 150%-250% band: 30% equity cap (2025 notice)
 LIFE_CORE_TIER1 = 3.3e10
@@ -834,6 +835,10 @@ def write_company(path: Path, name: str, company_type: str, total_assets: float,
     lines += [f"{k} = {toml_float(v)}" for k, v in capital.items()]
     lines += ["", "[minimum_capital]"]
     lines += [f"{k} = {v}" if isinstance(v, int) else f"{k} = {toml_float(v)}" for k, v in minimum.items()]
+    # the company's own targets (not the legal minimums): what the optimiser's floors and the
+    # dashboard compare against; a sci-tech share target as measures 15-16 encourage
+    lines += ["", "[targets]", "comprehensive = 1.5", "core = 0.75",
+              f"sci_tech_share = {SCI_TECH_TARGET}"]
     if liabilities:
         lines += ["", "[liabilities]", 'cash_flows = "liability_cash_flows.csv"',
                   'spot_curve = "spot_curve.csv"']
