@@ -46,7 +46,7 @@ class Level(str, Enum):
 
 def _setup(holdings, company, assumptions, correlations, regime, min_comprehensive, min_core,
            min_sci_tech, min_liquid, max_volatility, target_return, max_turnover,
-           transaction_cost_bp, limits_file, equity_cap_basis, level, repair):
+           transaction_cost_bp, limits_file, equity_cap_basis, level, repair, templates=None):
     from analyzer.io.assumptions import read_assumptions
     from analyzer.io.company import read_company
     from analyzer.io.holdings import read_holdings
@@ -58,10 +58,14 @@ def _setup(holdings, company, assumptions, correlations, regime, min_comprehensi
     h = read_holdings(holdings)
     c = read_company(company)
     a = read_assumptions(assumptions, correlations, repair=repair)
+    t = read_holdings(templates) if templates is not None else None
     reg = load_regime(regime)
     limits = Limits()
     costs: dict[str, float] = {}
-    classes = tuple(sorted(set(h.frame["asset_class"].astype(str))))
+    names = set(h.frame["asset_class"].astype(str))
+    if t is not None:  # classes bought from templates may be bounded in the limits file
+        names |= set(t.frame["asset_class"].astype(str)) & set(a.classes)
+    classes = tuple(sorted(names))
     if limits_file is not None:
         limits, costs = read_limits(limits_file, limits, classes)
     kw = {}
@@ -77,7 +81,7 @@ def _setup(holdings, company, assumptions, correlations, regime, min_comprehensi
     if limits.min_core <= 0 or limits.min_comprehensive <= 0:
         raise ParameterError("--min-core and --min-comprehensive must be > 0")
     options = EngineOptions(equity_cap_basis=limits.equity_cap_basis)
-    u = build_universe(h, c, a, reg, options, level=level.value)
+    u = build_universe(h, c, a, reg, options, level=level.value, templates=t)
     default_cost = (transaction_cost_bp or 0.0) / 1e4
     if costs or default_cost:
         limits = replace(limits, transaction_cost=cost_vector(u.units, u.unit_class, costs,
@@ -106,7 +110,8 @@ def _print_result(r, u) -> None:
     for i in order:
         if r.weights[i] < 5e-5 and r.current_weights[i] < 5e-5:
             continue
-        t.add_row(r.units[i], f"{r.current_weights[i]:.2%}", f"{r.weights[i]:.2%}",
+        name = r.units[i] + (" (new)" if u.new_unit is not None and u.new_unit[i] else "")
+        t.add_row(name, f"{r.current_weights[i]:.2%}", f"{r.weights[i]:.2%}",
                   f"{r.trades[i] / 1e8:+,.2f}")
     con.print(t)
     if r.binding:
@@ -117,8 +122,12 @@ def _print_result(r, u) -> None:
             b.add_row(x.constraint, x.subject, f"{x.limit:g}", f"{x.shadow_price:.3f}", x.unit,
                       "" if x.shadow_price_per_yi is None else f"{x.shadow_price_per_yi:.3f}")
         con.print(b)
-    for note in r.notes:
-        con.print(f"note: {note}")
+    _print_notes(con, r.notes)
+
+
+def _print_notes(con, notes) -> None:
+    for note in notes:
+        con.print(f"note: {note}", markup=False)
 
 
 def _json_default(o):
@@ -139,6 +148,8 @@ _H = {
     "company": "Company file (.toml).",
     "assumptions": "Capital market assumptions (assumptions.csv, contract section 3).",
     "correlations": "Correlation matrix (default: correlations.csv beside the assumptions).",
+    "templates": "Model positions (holdings format) for asset classes not held yet, so they "
+                 "can be bought (docs/optimizer.md, 'New asset classes').",
 }
 
 
@@ -148,6 +159,7 @@ def optimize(
     assumptions: Path = typer.Option(..., "--assumptions", help=_H["assumptions"],
                                      show_default=False),
     correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
+    templates: Path | None = typer.Option(None, "--templates", help=_H["templates"]),
     regime: str = typer.Option(DEFAULT_REGIME, "--regime", help="Regulatory regime."),
     objective: Objective = typer.Option(Objective.max_return, "--objective"),
     min_comprehensive: float | None = typer.Option(
@@ -181,7 +193,7 @@ def optimize(
     u, lim = _setup(holdings, company, assumptions, correlations, regime, min_comprehensive,
                     min_core, min_sci_tech, min_liquid, max_volatility, target_return,
                     max_turnover, transaction_cost_bp, limits, equity_cap_basis, level,
-                    repair_correlations)
+                    repair_correlations, templates)
     problem = AllocationProblem(u, objective.value, lim, risk_aversion=risk_aversion,
                                 risk_free=risk_free)
     try:
@@ -189,7 +201,8 @@ def optimize(
     except InfeasibleError as err:
         if fmt is Fmt.json:
             _emit({"status": "infeasible", "objective": objective.value, "message": str(err),
-                   "conflicts": err.conflicts})
+                   "conflicts": err.conflicts, "notes": list(u.notes),
+                   "not_buyable": dict(u.not_buyable)})
         raise
     if fmt is Fmt.json:
         _emit(result.to_dict())
@@ -203,6 +216,7 @@ def frontier_cmd(
     assumptions: Path = typer.Option(..., "--assumptions", help=_H["assumptions"],
                                      show_default=False),
     correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
+    templates: Path | None = typer.Option(None, "--templates", help=_H["templates"]),
     regime: str = typer.Option(DEFAULT_REGIME, "--regime"),
     objective: Objective = typer.Option(Objective.max_return, "--objective",
                                         help="Accepted for symmetry; a frontier maximises "
@@ -225,15 +239,19 @@ def frontier_cmd(
 
     u, lim = _setup(holdings, company, assumptions, correlations, regime, min_comprehensive,
                     min_core, min_sci_tech, min_liquid, None, None, max_turnover,
-                    transaction_cost_bp, limits, equity_cap_basis, level, repair_correlations)
+                    transaction_cost_bp, limits, equity_cap_basis, level, repair_correlations,
+                    templates)
     try:
         f = frontier(u, lim, points=points, axis=axis.value, objective=objective.value)
     except InfeasibleError as err:
         if fmt is Fmt.json:
-            _emit({"status": "infeasible", "message": str(err), "conflicts": err.conflicts})
+            _emit({"status": "infeasible", "message": str(err), "conflicts": err.conflicts,
+                   "notes": list(u.notes), "not_buyable": dict(u.not_buyable)})
         raise
     if fmt is Fmt.json:
-        _emit({"status": "optimal" if not f.failed else "partial", **f.to_dict()})
+        _emit({"status": "optimal" if not f.failed else "partial", **f.to_dict(),
+               "notes": list(u.notes), "new_classes": list(u.new_classes),
+               "not_buyable": dict(u.not_buyable)})
         return
     from rich.console import Console
     from rich.table import Table
@@ -247,7 +265,9 @@ def frontier_cmd(
         t.add_row(_pct(p.target), p.status, _pct(p.expected_return), _pct(p.volatility),
                   _pct(p.comprehensive_ratio), _pct(p.core_ratio),
                   "-" if p.minimum_capital is None else f"{p.minimum_capital / 1e8:,.1f}")
-    Console(width=160).print(t)
+    con = Console(width=160)
+    con.print(t)
+    _print_notes(con, u.notes)
 
 
 def register(app: typer.Typer) -> None:

@@ -174,7 +174,7 @@ def constraint_terms(universe: Universe, limits: Limits, case: Case) -> list[C.C
     ]
     lo = u.min_weight.copy() if limits.use_assumption_bounds else np.zeros(u.n)
     hi = u.max_weight.copy() if limits.use_assumption_bounds else np.ones(u.n)
-    hi = np.where(u.w0 > 0, hi, 0.0)
+    hi = np.where(u.buyable, hi, 0.0)  # an empty unit without templates cannot be bought
     index = {name: i for i, name in enumerate(u.units)}
     for name, (a, b) in limits.class_bounds.items():
         if name in index:
@@ -322,6 +322,9 @@ class AllocationResult:
     case : the winning convex case
     cases : status and objective of every case tried
     solve_time : seconds inside the solver (Clarabel), summed over cases
+    notes : what a reader should know (templates ignored, classes not buyable, solver notes)
+    new_classes : classes bought from template positions (current weight 0)
+    not_buyable : class -> why it cannot be bought (in the assumptions, not held, no template)
     """
 
     status: str
@@ -339,6 +342,8 @@ class AllocationResult:
     cases: tuple[dict, ...]
     solve_time: float
     notes: tuple[str, ...] = ()
+    new_classes: tuple[str, ...] = ()
+    not_buyable: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def weight_map(self) -> MappingProxyType:
@@ -361,6 +366,8 @@ class AllocationResult:
             "case": self.case,
             "cases": list(self.cases),
             "notes": list(self.notes),
+            "new_classes": list(self.new_classes),
+            "not_buyable": dict(self.not_buyable),
         }
 
 
@@ -545,7 +552,7 @@ class AllocationProblem:
         u = self.universe
         w = self._weights(best)
         solvency = evaluate(u.scaled_holdings(w), u.company, u.regime, u.options)
-        notes = []
+        notes = list(u.notes)
         z_model = mc_star_value(best.ctx, w, best.case.equity_addon)
         if best.ctx.z.value is not None and not isinstance(self.objective, MaxReturnOnCapital) \
                 and z_model > float(best.ctx.z.value) * (1 + 1e-5) + 1e-9:
@@ -571,5 +578,6 @@ class AllocationProblem:
             cases=tuple(cases_out),
             solve_time=float(sum((b.problem.solver_stats.solve_time or 0.0)
                                  for b, _ in solved if b.problem.solver_stats is not None)),
-            notes=tuple(notes),
+            notes=tuple(notes), new_classes=u.new_classes,
+            not_buyable=MappingProxyType(dict(u.not_buyable)),
         )

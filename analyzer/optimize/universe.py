@@ -6,6 +6,13 @@ that make the regulatory limits linear in the weights (positions inside a class 
 so a class's mix of ratio groups, counterparties and sci-tech assets is fixed).
 
 Weights ``w`` are fractions of the invested total ``V`` (CNY), which the optimiser keeps fixed.
+
+New asset classes (docs/optimizer.md, "New asset classes"): a class with assumptions but no
+current holdings takes its mix from *template* positions (a file in the holdings format). Its
+rows are appended to the holdings scaled so the class totals :data:`TEMPLATE_VALUE` (1 CNY),
+with ids prefixed ``template:``; the capital map then gives the class the factors of the
+template mix, and :meth:`Universe.scaled_holdings` turns the 1 CNY into the optimal amount.
+Such a unit has current weight 0 and is not counted in ``V``.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import compliance
+from analyzer.errors import InputError, InputProblem
 from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
@@ -23,6 +31,14 @@ from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.charges import SUBMODULE_INDEX
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
+
+#: CNY a template class is scaled to in the capital map's holdings (negligible against any real
+#: portfolio; every share the universe derives from it is per CNY, so the amount cancels)
+TEMPLATE_VALUE = 1.0
+#: prefix of the ids of template positions (they cannot clash with held ids)
+TEMPLATE_PREFIX = "template:"
+NO_MIX = ("no current holdings and no template position: nothing gives the class a capital "
+          "mix (add model positions with --templates)")
 
 GROUPS = ("equity", "real_estate", "other_financial", "overseas", "venture_capital")
 
@@ -71,6 +87,17 @@ class Universe:
         Share in investment property (Rule 8 Art. 67, 25% of total assets).
     sci_tech_share, liquid, duration : ndarray (n,)
     min_weight, max_weight : ndarray (n,)
+    base_value : ndarray (n,)
+        CNY of each unit in ``holdings`` (what pro-rata scaling multiplies): the current value,
+        or :data:`TEMPLATE_VALUE` for a unit built from templates.
+    new_unit : ndarray (n,) of bool
+        Units built from template positions (current weight 0).
+    new_classes : tuple of str
+        Classes bought from templates.
+    not_buyable : tuple of (class, reason)
+        Classes in the assumptions that cannot be bought.
+    notes : tuple of str
+        What the build did that a reader should know (templates ignored ...).
     """
 
     level: str
@@ -106,6 +133,13 @@ class Universe:
     regime: Regime = field(repr=False)
     options: EngineOptions = field(repr=False)
     assumptions: Assumptions = field(repr=False)
+    base_value: np.ndarray | None = field(default=None, repr=False)
+    new_unit: np.ndarray | None = field(default=None, repr=False)
+    new_classes: tuple[str, ...] = ()
+    not_buyable: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+    source_holdings: Holdings | None = field(default=None, repr=False)
+    templates: Holdings | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -133,12 +167,21 @@ class Universe:
 
     def rebuilt(self, stock_x: float) -> Universe:
         """The same universe with the capital map evaluated at stock-book ratio ``stock_x``."""
-        return build_universe(self.holdings, self.company, self.assumptions, self.regime,
-                              self.options, self.level, stock_x=stock_x)
+        held = self.source_holdings if self.source_holdings is not None else self.holdings
+        return build_universe(held, self.company, self.assumptions, self.regime,
+                              self.options, self.level, stock_x=stock_x,
+                              templates=self.templates)
+
+    @property
+    def buyable(self) -> np.ndarray:
+        """Units that can be scaled (a current value, or template positions)."""
+        base = self.base_value if self.base_value is not None else self.w0 * self.V
+        return base > 0
 
     def scaled_holdings(self, w: np.ndarray) -> Holdings:
-        """Holdings with each unit scaled pro rata to ``w * V`` (for the engine)."""
-        cur = self.w0 * self.V
+        """Holdings with each unit scaled pro rata to ``w * V`` (for the engine); template
+        positions scale from :data:`TEMPLATE_VALUE` (weight 0: value 0)."""
+        cur = self.base_value if self.base_value is not None else self.w0 * self.V
         mult = np.where(cur > 0, np.asarray(w) * self.V / np.where(cur > 0, cur, 1.0), 0.0)
         if self.level == "class":
             return self.holdings.scaled(dict(zip(self.units, mult, strict=True)))
@@ -160,7 +203,8 @@ def _cholesky_root(F: np.ndarray) -> np.ndarray:
 
 def build_universe(holdings: Holdings, company: Company, assumptions: Assumptions,
                    regime: str | Regime = DEFAULT_REGIME, options: EngineOptions | None = None,
-                   level: str = "class", stock_x: float | None = None) -> Universe:
+                   level: str = "class", stock_x: float | None = None,
+                   templates: Holdings | None = None) -> Universe:
     """Build the decision units from holdings, company and assumptions.
 
     Parameters
@@ -172,18 +216,28 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
         differently; k1 is non-decreasing in x, so the default, the largest x of any unit,
         makes the linear map an upper bound of the engine's capital for every mix
         (:meth:`AllocationProblem.solve` then tightens it).
+    templates : model positions (holdings format) for classes not held: each class with
+        assumptions and no current holdings is bought in the mix of its template rows (see
+        the module docstring); templates of held classes are ignored (a note says so).
 
     Raises
     ------
     InputError
-        A position without ``asset_class``, or an asset class without assumptions.
+        A position without ``asset_class``, or an asset class without assumptions; a template
+        without ``asset_class``, of a class without assumptions, with values adding up to 0,
+        or that the engine cannot charge (the error names the templates file and row).
     """
     regime = regime if isinstance(regime, Regime) else load_regime(regime)
     options = options or EngineOptions()
     if level not in ("class", "position"):
         raise ValueError(f"level must be 'class' or 'position', got {level!r}")
+    source_holdings = holdings
+    holdings, new_classes, not_buyable, notes = with_templates(
+        holdings, templates, assumptions, company, regime, options)
+    n_held = len(source_holdings.frame)
     by = "asset_class" if level == "class" else "id"
     frame = holdings.frame
+    tpl = np.arange(len(frame)) >= n_held  # template rows
     # the stock book of k1: directly held domestic stocks (equity.charges)
     stock = (frame["asset_type"].to_numpy() == "stock") & \
         (frame["region"].to_numpy() == "domestic")
@@ -223,8 +277,10 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     k = np.array([cidx[c] for c in unit_class], dtype=int)
     n = len(units)
     mv = frame["market_value"].to_numpy(dtype=float)
-    exposure = cmap.current_exposure
-    V = float(exposure.sum())
+    exposure = cmap.current_exposure  # CNY per unit in ``holdings`` (templates: 1 CNY)
+    new_unit = np.bincount(members, weights=tpl.astype(float), minlength=n) > 0
+    current = np.where(new_unit, 0.0, exposure)
+    V = float(current.sum())
     TA = float(company.total_assets)
     safe = np.where(exposure > 0, exposure, 1.0)
 
@@ -265,8 +321,10 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     Q = np.zeros((len(cnames), n))
     if keep.any():
         np.add.at(Q, (np.array([cn_idx[c] for c in cp[keep]]), members[keep]), bv[keep])
-    current = Q.sum(axis=1)  # CNY per counterparty today
-    below = current <= threshold
+    Q_now = np.zeros(len(cnames))  # CNY per counterparty today (template rows excluded)
+    if (keep & ~tpl).any():
+        np.add.at(Q_now, np.array([cn_idx[c] for c in cp[keep & ~tpl]]), bv[keep & ~tpl])
+    below = Q_now <= threshold
     Q = Q[below] / safe
     cnames = tuple(c for c, b in zip(cnames, below, strict=True) if b)
     single = ~np.isin(at, caps["single_asset_exempt"])
@@ -275,7 +333,7 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     largest /= safe
     prop = per_unit(mv * (at == "investment_property"))
     rt = regime.table("concentration", "real_estate")
-    prop_over = float(prop @ exposure) > rt["threshold_share_of_total_assets"] * TA
+    prop_over = float(prop @ current) > rt["threshold_share_of_total_assets"] * TA
     dur = per_unit(mv * np.nan_to_num(frame["modified_duration"].to_numpy(dtype=float)))
     # risk model
     cov_c = sub.covariance
@@ -308,7 +366,7 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     cnames = tuple(x for x, r in zip(cnames, reach_q, strict=True) if r)
     return Universe(
         level=level, units=units, unit_class=tuple(unit_class), V=V, total_assets=TA,
-        w0=exposure / V, mu=sub.expected_return[k], risk_factor=F, risk_specific=d,
+        w0=current / V, mu=sub.expected_return[k], risk_factor=F, risk_specific=d,
         capmap=cmap, group_share=groups, counterparty_share=P, counterparties=names,
         concentration_share=Q, concentration_names=cnames, concentration_threshold=threshold,
         largest_position_share=largest, property_share=prop, property_currently_over=prop_over,
@@ -317,8 +375,95 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
         equity_addon=_equity_addon(holdings, company, regime, options, members, n, safe, rc),
         stock_value=s_val, stock_cost=s_cost, stock_x=float(stock_x),
         holdings=holdings, company=company, regime=regime, options=options,
-        assumptions=assumptions,
+        assumptions=assumptions, base_value=exposure.copy(), new_unit=new_unit,
+        new_classes=new_classes, not_buyable=not_buyable, notes=notes,
+        source_holdings=source_holdings, templates=templates,
     )
+
+
+def with_templates(holdings: Holdings, templates: Holdings | None, assumptions: Assumptions,
+                   company: Company, regime: Regime, options: EngineOptions
+                   ) -> tuple[Holdings, tuple[str, ...], tuple[tuple[str, str], ...],
+                              tuple[str, ...]]:
+    """Append the template positions of the classes not held, scaled to 1 CNY per class.
+
+    Returns
+    -------
+    (holdings with the template rows appended, classes bought from templates,
+    (class, reason) of the assumption classes that cannot be bought, notes)
+    """
+    held = set(holdings.frame["asset_class"].astype(str))
+    notes: list[str] = []
+    new: tuple[str, ...] = ()
+    out = holdings
+    if templates is not None and len(templates):
+        tf = templates.frame
+        src = templates.source
+        cls = tf["asset_class"].astype(str).to_numpy()
+        idx = assumptions.index()
+        problems = [InputProblem(src, int(i) + 2, "asset_class",
+                                 "a template position needs the asset_class it models")
+                    for i in np.flatnonzero(cls == "")[:20]]
+        problems += [InputProblem(src, int(i) + 2, "asset_class",
+                                  f"no assumptions for asset class '{cls[i]}' (it is in the "
+                                  f"templates); add a row for it to {assumptions.source}")
+                     for i in np.flatnonzero((cls != "") & ~np.isin(cls, list(idx)))[:20]]
+        if problems:
+            raise InputError(problems)
+        # the engine must be able to charge every template on its own (errors name the
+        # templates file and its rows)
+        from analyzer.solvency.charges import ChargeContext
+        from analyzer.solvency.engine import build_charge_arrays
+
+        build_charge_arrays(ChargeContext(tf, regime, company, options), src)
+        ignored = sorted(set(cls) & held)
+        if ignored:
+            notes.append(f"templates ignored for {', '.join(ignored)}: "
+                         f"{'it is' if len(ignored) == 1 else 'they are'} held, and a held "
+                         "class is scaled in the mix of its current positions")
+        new = tuple(sorted(set(cls) - held))
+        use = np.isin(cls, list(new))
+        mv = tf["market_value"].to_numpy(dtype=float)
+        total = pd.Series(mv[use]).groupby(cls[use]).sum()
+        for c, v in total.items():
+            if not v > 0:
+                i = int(np.flatnonzero(cls == c)[0])
+                raise InputError.single(src, i + 2, "market_value",
+                                        f"the template positions of '{c}' add up to 0; their "
+                                        "market_value gives the mix inside the class")
+        part = tf[use].copy()
+        mult = TEMPLATE_VALUE / total.reindex(cls[use]).to_numpy(dtype=float)
+        for col in ("market_value", "face_value", "purchase_cost", "book_value"):
+            part[col] = part[col].to_numpy(dtype=float) * mult
+        part["id"] = [TEMPLATE_PREFIX + str(x) for x in part["id"]]
+        clash = sorted(set(part["id"]) & set(holdings.frame["id"].astype(str)))
+        if clash:
+            raise InputError.single(holdings.source, None, "id",
+                                    f"id '{clash[0]}' is reserved for template positions")
+        if len(part):
+            out = Holdings(_concat(holdings.frame, part), holdings.source)
+            notes.append(f"new classes from templates ({TEMPLATE_VALUE:g} CNY each in the "
+                         f"capital map, current weight 0): {', '.join(new)}")
+    buyable = held | set(new)
+    missing = tuple((c, NO_MIX) for c in assumptions.classes if c not in buyable)
+    if missing:
+        notes.append("not buyable (" + NO_MIX + "): " + ", ".join(c for c, _ in missing))
+    return out, new, missing, tuple(notes)
+
+
+def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``a`` then ``b`` (same columns), Categorical columns kept Categorical."""
+    a, b = a.copy(), b[a.columns].copy()
+    for col in a.columns:
+        ca, cb = a[col].dtype, b[col].dtype
+        if isinstance(ca, pd.CategoricalDtype) or isinstance(cb, pd.CategoricalDtype):
+            cats_a = list(ca.categories) if isinstance(ca, pd.CategoricalDtype) else \
+                list(pd.unique(a[col].astype(object)))
+            extra = b[col].astype(object).unique()
+            cats = cats_a + [c for c in extra if c not in set(cats_a)]
+            a[col] = pd.Categorical(a[col].astype(object), categories=cats)
+            b[col] = pd.Categorical(b[col].astype(object), categories=cats)
+    return pd.concat([a, b], ignore_index=True)
 
 
 def _equity_addon(holdings: Holdings, company: Company, regime: Regime,
