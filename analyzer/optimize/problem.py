@@ -18,7 +18,7 @@ import cvxpy as cp
 import numpy as np
 
 from analyzer import compliance
-from analyzer.errors import SolverError
+from analyzer.errors import InfeasibleError, SolverError
 from analyzer.optimize import constraints as C
 from analyzer.optimize.capital import (
     LIFE_CASES,
@@ -504,11 +504,18 @@ class AllocationProblem:
         if best is not None:
             best, solved = self.tighten_stock_book(best, solved)
         if best is None:
-            if all(s in ("infeasible", "infeasible_inaccurate") for _, s in solved):
-                from analyzer.optimize.elastic import explain_infeasible
+            from analyzer.optimize.elastic import explain_infeasible
 
+            if all(s in ("infeasible", "infeasible_inaccurate") for _, s in solved):
                 raise explain_infeasible(self)
-            raise SolverError("the solver failed on every case: "
+            # A numerical failure at the edge of the feasible set (e.g. a sci-tech minimum
+            # just under the reachable maximum) is told apart from infeasibility by the
+            # elastic problem: positive slacks mean the limits really conflict.
+            err = explain_infeasible(self)
+            if isinstance(err, InfeasibleError) and err.conflicts:
+                raise err
+            raise SolverError("the solver failed on every case (the limits may be at the edge "
+                              "of what is reachable; relax one slightly): "
                               + ", ".join(f"{b.case.label}: {s}" for b, s in solved))
         return self.result(best, solved)
 

@@ -225,3 +225,22 @@ def test_stock_book_tightening_keeps_map_an_upper_bound(life_universe):
         r.solvency.minimum_capital, rel=1e-9)
     assert r.solvency.comprehensive_ratio >= 1.0 * (1 - 1e-7)
     assert replace(Limits(), min_core=0.6).min_core == 0.6
+
+
+def test_numerical_failure_is_told_apart_from_infeasibility(pc_universe, monkeypatch):
+    """When every case fails numerically (Clarabel 'solver_error' at the edge of the feasible
+    set), the elastic problem decides: conflicting limits give the InfeasibleError with what
+    to relax; consistent limits give a SolverError, never a silent 'infeasible'."""
+    from analyzer.errors import SolverError
+
+    real = AllocationProblem.solve_cases
+
+    def failing(self):
+        return [(b, "solver_error") for b, _ in real(self)]
+
+    monkeypatch.setattr(AllocationProblem, "solve_cases", failing)
+    with pytest.raises(InfeasibleError) as err:
+        AllocationProblem(pc_universe, "min_volatility", Limits(min_sci_tech=0.9)).solve()
+    assert err.value.conflicts and "sci-tech" in str(err.value)
+    with pytest.raises(SolverError):
+        AllocationProblem(pc_universe, "min_volatility", Limits(min_sci_tech=0.1)).solve()
