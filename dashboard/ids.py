@@ -77,6 +77,7 @@ DATA_HOLDINGS_UPLOAD = "data-holdings-upload"
 DATA_COMPANY_UPLOAD = "data-company-upload"
 DATA_ASSUMPTIONS_UPLOAD = "data-assumptions-upload"  # assumptions table + correlations
 DATA_ASSUMPTIONS_REPAIR = "data-assumptions-repair"  # dcc.Checklist: repair a non-PSD matrix
+DATA_TEMPLATES_UPLOAD = "data-templates-upload"  # template positions of classes not held yet
 DATA_UPLOAD_STATUS = "data-upload-status"
 DATA_ERRORS = "data-errors"  # table of InputError problems (file, row, column, message)
 DATA_CURRENT = "data-current"  # what the current scenario is
@@ -116,6 +117,8 @@ LAB_USE_OPTIMUM = "lab-use-optimum"  # button: load the optimum into the grid
 LAB_SHADOW = "lab-shadow"  # table of binding limits and shadow prices
 LAB_FRONTIER_VOL = "lab-frontier-volatility"  # dcc.Graph, click a point to load it
 LAB_FRONTIER_SOLV = "lab-frontier-solvency"  # dcc.Graph, click a point to load it
+LAB_TEMPLATES = "lab-templates"  # what the "new" marker means / why templates were not used
+LAB_NOTES = "lab-notes"  # the optimiser result's notes (new classes, not buyable ...)
 
 # -- stress page (risk officers) and the regime selector (appended by the stress owner) -----
 NAV_LINKS["stress"] = "nav-stress"

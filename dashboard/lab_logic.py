@@ -13,6 +13,13 @@ rebuilt at the new ratio (cached), so the live ratios equal `analyzer.solvency.e
 on ``holdings.scaled(...)`` (tests check 1e-9). Not modelled live: the Rule 8 Art. 65/66
 concentration add-ons switching on when an edit crosses their thresholds (the optimiser and
 the full check do model them).
+
+New asset classes (docs/optimizer.md, "New asset classes"): given *templates* (model positions
+in the holdings format), the classes the insurer does not hold yet are appended the way the
+optimiser's universe appends them (`analyzer.optimize.universe.with_templates`: 1 CNY per
+class, ids ``template:...``). The lab's capital map is built on those holdings, a new class has
+current weight 0 and its proposed weight scales the 1 CNY to ``w * V`` -- the universe's
+``scaled_holdings`` -- so a weight typed for a new class is as exact as any other.
 """
 
 from __future__ import annotations
@@ -54,6 +61,13 @@ class LabModel:
     assumptions: Any = None
     stock_value: np.ndarray = field(default_factory=lambda: np.zeros(0))
     stock_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: holdings + the template rows of the new classes (1 CNY each): what ``cmap`` is built on
+    #: and what the weights scale (None: ``holdings``)
+    base_holdings: Holdings | None = None
+    templates: Holdings | None = None  # the template positions given (None: none)
+    new_classes: tuple[str, ...] = ()  # classes bought from templates (current weight 0)
+    template_notes: tuple[str, ...] = ()  # the core's notes (templates ignored, not buyable)
+    template_problem: str | None = None  # why the templates could not be used
     _maps: OrderedDict[float, CapitalMap] = field(default_factory=OrderedDict, repr=False)
     _universe: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -63,13 +77,30 @@ class LabModel:
         return self.cmap.classes
 
     @property
-    def current(self) -> np.ndarray:
-        """Current exposure per class, CNY."""
+    def scaling(self) -> Holdings:
+        """The holdings the weights scale (``holdings`` plus the 1-CNY template rows)."""
+        return self.base_holdings if self.base_holdings is not None else self.holdings
+
+    @property
+    def new_mask(self) -> np.ndarray:
+        """Classes bought from templates (in model order)."""
+        return np.isin(np.asarray(self.classes, dtype=object), list(self.new_classes))
+
+    @property
+    def base(self) -> np.ndarray:
+        """CNY of each class in ``scaling`` (what pro-rata scaling multiplies; 1 CNY for a new
+        class)."""
         return self.cmap.current_exposure
 
     @property
+    def current(self) -> np.ndarray:
+        """Current exposure per class, CNY (0 for a new class)."""
+        return np.where(self.new_mask, 0.0, self.cmap.current_exposure)
+
+    @property
     def total(self) -> float:
-        return self.cmap.total_invested
+        """Invested total V, CNY (the 1-CNY template rows excluded)."""
+        return float(self.current.sum())
 
     def current_percent(self) -> dict[str, float]:
         return {c: float(v / self.total * 100) for c, v in zip(self.classes, self.current,
@@ -84,7 +115,7 @@ class LabModel:
 
     def map_for(self, exposure: np.ndarray) -> CapitalMap:
         """The capital map whose stock k1 is the one of ``exposure``'s stock book."""
-        x_now = self.stock_x(self.current)
+        x_now = self.stock_x(self.base)  # the book ``cmap`` was built on (template rows too)
         x_new = self.stock_x(exposure)
         if x_now is None or x_new is None or abs(x_new - x_now) <= 1e-13:
             return self.cmap
@@ -93,12 +124,13 @@ class LabModel:
             if hit is not None:
                 self._maps.move_to_end(x_new)
                 return hit
-        stock = _domestic_stocks(self.holdings)
-        frame = self.holdings.frame
+        held = self.scaling
+        stock = _domestic_stocks(held)
+        frame = held.frame
         factor = np.where(stock, (1.0 + x_now) / (1.0 + x_new), 1.0)
         adjusted = Holdings(
             frame.assign(purchase_cost=frame["purchase_cost"].to_numpy(dtype=float) * factor),
-            self.holdings.source,
+            held.source,
         )
         cmap = build_capital_map(adjusted, self.company, self.cmap.regime)
         with self._lock:
@@ -115,7 +147,7 @@ class LabModel:
             if self.assumptions is None:
                 raise ValueError("no capital-market assumptions (data/assumptions.csv)")
             self._universe = build_universe(self.holdings, self.company, self.assumptions,
-                                            self.cmap.regime)
+                                            self.cmap.regime, templates=self.templates)
         return self._universe
 
 
@@ -127,20 +159,50 @@ def _domestic_stocks(holdings: Holdings) -> np.ndarray:
     )
 
 
+def with_templates(holdings: Holdings, company: Company, assumptions: Any,
+                   templates: Holdings | None, regime: str | None = None
+                   ) -> tuple[Holdings, tuple[str, ...], tuple[str, ...]]:
+    """(holdings + the 1-CNY template rows of the classes not held, new classes, notes): the
+    core's `analyzer.optimize.universe.with_templates` (raises its `InputError`)."""
+    from analyzer.optimize import with_templates as core_with_templates
+    from analyzer.solvency.options import EngineOptions
+    from analyzer.solvency.regime import DEFAULT_REGIME, load_regime
+
+    if assumptions is None:
+        return holdings, (), ()
+    out, new, _, notes = core_with_templates(holdings, templates, assumptions, company,
+                                             load_regime(regime or DEFAULT_REGIME),
+                                             EngineOptions())
+    return out, new, notes
+
+
 def build_model(holdings: Holdings, company: Company, assumptions: Any = None,
-                regime: str | None = None) -> LabModel:
+                regime: str | None = None, templates: Holdings | None = None) -> LabModel:
+    """The lab model; ``templates``: model positions of classes not held (see module doc).
+    Templates that cannot be used (an `InputError` of the core) are left out and the reason
+    kept in ``template_problem``."""
+    from analyzer.errors import InputError
     from analyzer.solvency.regime import DEFAULT_REGIME
 
-    cmap = build_capital_map(holdings, company, regime or DEFAULT_REGIME)
+    base_holdings, new_classes, notes = holdings, (), ()
+    problem = None
+    try:
+        base_holdings, new_classes, notes = with_templates(holdings, company, assumptions,
+                                                           templates, regime)
+    except InputError as exc:
+        problem, templates = str(exc), None
+    if assumptions is None:
+        templates = None
+    cmap = build_capital_map(base_holdings, company, regime or DEFAULT_REGIME)
     mu = np.full(cmap.n, np.nan)
     if assumptions is not None:
         idx = assumptions.index()
         for i, c in enumerate(cmap.classes):
             if c in idx:
                 mu[i] = float(assumptions.expected_return[idx[c]])
-    frame = holdings.frame
+    frame = base_holdings.frame
     members = cmap.members.to_numpy()
-    stock = _domestic_stocks(holdings)
+    stock = _domestic_stocks(base_holdings)
     mv = frame["market_value"].to_numpy(dtype=float)
     cost = frame["purchase_cost"].to_numpy(dtype=float)
     safe = np.where(cmap.current_exposure > 0, cmap.current_exposure, 1.0)
@@ -151,7 +213,9 @@ def build_model(holdings: Holdings, company: Company, assumptions: Any = None,
     else:
         s_val = s_cost = np.zeros(cmap.n)
     return LabModel(holdings, company, cmap, cmap.admitted_capital(), mu, assumptions,
-                    s_val, s_cost)
+                    s_val, s_cost, base_holdings=base_holdings, templates=templates,
+                    new_classes=tuple(new_classes), template_notes=tuple(notes),
+                    template_problem=problem)
 
 
 MODEL_CACHE = 8
@@ -160,16 +224,22 @@ _models_lock = threading.Lock()
 
 
 def load_model(holdings_path: str | Path, company_path: str | Path,
-               assumptions_path: str | Path | None = None) -> LabModel:
-    """The model of the files (cached per process by path and modification time)."""
+               assumptions_path: str | Path | None = None,
+               templates_path: str | Path | None = None) -> LabModel:
+    """The model of the files (cached per process by path and modification time).
+    ``templates_path``: default the bundled data/templates.csv (none when it is missing)."""
     hp, cp = Path(holdings_path), Path(company_path)
     ap = Path(assumptions_path) if assumptions_path else REPO_DATA / "assumptions.csv"
-    key = tuple((str(p), p.stat().st_mtime_ns if p.exists() else None) for p in (hp, cp, ap))
+    tp = Path(templates_path) if templates_path else REPO_DATA / "templates.csv"
+    key = tuple((str(p), p.stat().st_mtime_ns if p.exists() else None)
+                for p in (hp, cp, ap, tp))
     with _models_lock:
         if key in _models:
             _models.move_to_end(key)
             return _models[key]
-    model = build_model(read_holdings(hp), read_company(cp), _assumptions(ap))
+    templates = read_holdings(tp) if tp.is_file() else None
+    model = build_model(read_holdings(hp), read_company(cp), _assumptions(ap),
+                        templates=templates)
     _remember(key, model)
     return model
 
@@ -200,15 +270,18 @@ def cached_model(key: str) -> LabModel | None:
 
 
 def model_from_parts(key: str, holdings: Holdings, company: Company,
-                     regime: str | None = None, assumptions: Any = None) -> LabModel:
+                     regime: str | None = None, assumptions: Any = None,
+                     templates: Holdings | None = None) -> LabModel:
     """The model of in-memory inputs (an uploaded scenario), cached under ``key`` -- a hash
-    of the inputs (uploaded assumptions included), so equal keys mean equal inputs.
-    ``assumptions``: the scenario's `Assumptions` (default: the bundled file)."""
+    of the inputs (uploaded assumptions and templates included), so equal keys mean equal
+    inputs. ``assumptions``: the scenario's `Assumptions` (default: the bundled file);
+    ``templates``: the scenario's template positions (None: none)."""
     hit = cached_model(key)
     if hit is not None:
         return hit
     model = build_model(holdings, company,
-                        assumptions if assumptions is not None else _assumptions(), regime)
+                        assumptions if assumptions is not None else _assumptions(), regime,
+                        templates=templates)
     _remember(key, model)
     return model
 
@@ -298,9 +371,9 @@ def scaled_holdings(model: LabModel, percents: Mapping[str, Any]) -> Holdings:
     w = parse_weights(model, percents)
     if isinstance(w, WeightProblem):
         raise ValueError(w.key)
-    cur = model.current
+    cur = model.base
     mult = np.where(cur > 0, w * model.total / np.where(cur > 0, cur, 1.0), 0.0)
-    return model.holdings.scaled(dict(zip(model.classes, mult, strict=True)))
+    return model.scaling.scaled(dict(zip(model.classes, mult, strict=True)))
 
 
 def proposed_fractions(model: LabModel, percents: Mapping[str, Any]) -> dict[str, float] | None:
@@ -362,8 +435,10 @@ def optimise(model: LabModel, settings: Mapping[str, Any],
 
     Returns ``{"status": "optimal", "weights": {class: percent}, "expected_return",
     "volatility", "comprehensive_ratio", "core_ratio", "minimum_capital", "binding": [...],
-    "frontiers": {"volatility": [point], "solvency": [point]}}`` or, when the limits cannot
-    hold together, ``{"status": "infeasible", "message": str, "conflicts": [str]}``.
+    "frontiers": {"volatility": [point], "solvency": [point]}, "notes": [str],
+    "new_classes": [class], "not_buyable": {class: reason}}`` or, when the limits cannot
+    hold together, ``{"status": "infeasible", "message": str, "conflicts": [str], "notes",
+    "new_classes", "not_buyable"}`` (the notes of the universe).
     """
     from analyzer.errors import InfeasibleError
     from analyzer.optimize import AllocationProblem, frontier
@@ -381,10 +456,14 @@ def optimise(model: LabModel, settings: Mapping[str, Any],
         result = AllocationProblem(universe, objective, limits).solve()
     except InfeasibleError as err:
         conflicts = [str(c.get("message", c)) for c in (getattr(err, "conflicts", None) or [])]
-        return {"status": "infeasible", "message": str(err), "conflicts": conflicts}
+        return {"status": "infeasible", "message": str(err), "conflicts": conflicts,
+                "notes": list(universe.notes), "new_classes": list(universe.new_classes),
+                "not_buyable": dict(universe.not_buyable)}
     step(2, steps)
     out: dict[str, Any] = {
         "status": "optimal", "objective": objective,
+        "notes": list(result.notes), "new_classes": list(result.new_classes),
+        "not_buyable": dict(result.not_buyable),
         "weights": {u: float(w * 100) for u, w in zip(result.units, result.weights, strict=True)},
         "expected_return": result.expected_return, "volatility": result.volatility,
         "comprehensive_ratio": result.solvency.comprehensive_ratio,
@@ -440,12 +519,13 @@ def grid_rows(model: LabModel, percents: Mapping[str, Any] | None = None,
     current = model.current_percent()
     proposed = dict(current) if percents is None else dict(percents)
     bounds = {r.get("asset_class"): (r.get("min"), r.get("max")) for r in (previous or [])}
+    new = set(model.new_classes)
     rows = []
     for i, c in enumerate(model.classes):
         mu = model.mu[i]
         lo, hi = bounds.get(c, (None, None))
         rows.append({
-            "asset_class": c,
+            "asset_class": c, "new": c in new,
             "current": round(current[c], 6),
             "proposed": round(float(proposed.get(c, 0.0) or 0.0), 6),
             "min": lo, "max": hi,
@@ -495,6 +575,8 @@ def volatility_of(model: LabModel, percents: Mapping[str, Any]) -> float | None:
     if isinstance(w, WeightProblem) or model.assumptions is None:
         return None
     try:
-        return float(model.universe().volatility(w))
+        u = model.universe()
+        by_class = dict(zip(model.classes, w, strict=True))
+        return float(u.volatility(np.array([by_class.get(c, 0.0) for c in u.units])))
     except Exception:  # noqa: BLE001 - a marker only; the page works without it
         return None

@@ -5,7 +5,10 @@ Inputs are small JSON::
     {"holdings": [row dicts], "company": {company dict}, "regime": "cross2-2025-12",
      "source": {"holdings": "my.csv", "company": "my.toml"},
      "assumptions": {assumptions dict} (optional: uploaded capital market assumptions;
-                    without it the bundled data/assumptions.csv applies)}
+                    without it the bundled data/assumptions.csv applies),
+     "templates": {"rows": [row dicts], "source": "t.csv"} (optional: uploaded template
+                  positions of classes not held yet, holdings format; without it the bundled
+                  data/templates.csv applies when it exists)}
 
 A loaded saved scenario also carries ``scenario_id``, ``scenario_name`` and ``saved`` (the
 regime and a hash of the inputs as saved), so the Data page can say when it was modified.
@@ -89,6 +92,7 @@ def make_inputs(
     regime: str = DEFAULT_REGIME,
     source: dict[str, str] | None = None,
     assumptions: dict[str, Any] | None = None,
+    templates: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     out = {
         "holdings": holdings_records(holdings),
@@ -98,6 +102,8 @@ def make_inputs(
     }
     if assumptions:
         out["assumptions"] = assumptions
+    if templates:
+        out["templates"] = templates
     return out
 
 
@@ -195,6 +201,63 @@ def assumptions_source(inputs: dict[str, Any] | None) -> str:
     return " + ".join(n for n in names if n) or "<upload>"
 
 
+# -- template positions of new asset classes -------------------------------------------------
+BUNDLED_TEMPLATES = BUNDLED_ASSUMPTIONS.parent / "templates.csv"
+BUNDLED_TEMPLATES_LABEL = "data/templates.csv"
+
+
+def templates_dict(templates: Holdings, source: str) -> dict[str, Any]:
+    """JSON-able validated template positions (`templates_for` validates them again)."""
+    return {"rows": holdings_records(templates), "source": source}
+
+
+def bundled_templates() -> Holdings | None:
+    """The bundled data/templates.csv, None without the file."""
+    path = BUNDLED_TEMPLATES
+    if not path.is_file():
+        return None
+    key = f"bundled-templates|{path}|{path.stat().st_mtime_ns}"
+    hit = _get(key)
+    if hit is None:
+        hit = read_holdings(path)
+        _put(key, hit)
+    return hit  # type: ignore[no-any-return]
+
+
+def templates_for(inputs: dict[str, Any] | None) -> Holdings | None:
+    """The inputs' uploaded template positions, else the bundled ones (None when neither)."""
+    data = (inputs or {}).get("templates")
+    if not data:
+        return bundled_templates()
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    key = "templates|" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    hit = _get(key)
+    if hit is None:
+        hit = holdings_from_records(data["rows"], data.get("source") or "templates")
+        _put(key, hit)
+    return hit  # type: ignore[no-any-return]
+
+
+def templates_source(inputs: dict[str, Any] | None) -> str | None:
+    """The uploaded templates' file name, the bundled file, or None (no templates)."""
+    data = (inputs or {}).get("templates")
+    if data:
+        return str(data.get("source") or "<upload>")
+    return BUNDLED_TEMPLATES_LABEL if BUNDLED_TEMPLATES.is_file() else None
+
+
+def check_templates(inputs: dict[str, Any], templates: Holdings) -> tuple[str, ...]:
+    """Raise the core's `InputError` (naming the templates file and row) when the templates
+    cannot be used with the inputs (a class without assumptions, a position the engine cannot
+    charge for this company ...); else the core's notes (new classes, templates ignored)."""
+    from dashboard.lab_logic import with_templates
+
+    holdings, company = parsed(inputs)
+    _, _, notes = with_templates(holdings, company, assumptions_for(inputs), templates,
+                                 normalize_regime(inputs.get("regime")))
+    return notes
+
+
 def missing_classes(holdings: Holdings, assumptions: Assumptions) -> list[str]:
     """Asset classes of the holdings without assumptions (blank classes ignored)."""
     known = set(assumptions.classes)
@@ -264,7 +327,8 @@ def with_regime(data: dict[str, Any] | None, regime: str | None) -> dict[str, An
 def inputs_hash(inputs: dict[str, Any], regime: str | None = None,
                 assumptions: bool = True) -> str:
     """Hash of what the numbers depend on (holdings, company, regime and, unless
-    ``assumptions=False``, uploaded assumptions)."""
+    ``assumptions=False``, uploaded assumptions and templates -- what only the optimiser,
+    the lab and the market model read)."""
     doc = {
         "holdings": inputs["holdings"],
         "company": inputs["company"],
@@ -272,6 +336,8 @@ def inputs_hash(inputs: dict[str, Any], regime: str | None = None,
     }
     if assumptions and inputs.get("assumptions"):
         doc["assumptions"] = inputs["assumptions"]
+    if assumptions and inputs.get("templates"):
+        doc["templates"] = inputs["templates"]
     text = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -332,23 +398,60 @@ def proposed_inputs(inputs: dict[str, Any], weights: dict[str, float] | None) ->
     """Inputs with each asset class scaled to the proposed weight (None without weights).
 
     ``holdings.scaled({cls: new_w * total / old_value})``; classes not in ``weights`` keep
-    their value; a class with no current value cannot be scaled and is ignored.
+    their value. A class with no current value is bought in the mix of the scenario's
+    template positions (`templates_for`, the lab's and the optimiser's 1-CNY rows scaled to
+    ``new_w * total``, ids ``template:...``); without a usable template it is ignored.
     """
     if not weights:
         return None
-    holdings, _ = parsed(inputs)
+    holdings, company = parsed(inputs)
     values = class_values(holdings)
     total = sum(values.values())
+    wanted = {c for c, w in weights.items()
+              if w and c not in values and float(w) > 0}
+    base = holdings
+    if wanted:
+        base = _with_new_classes(inputs, holdings, company, wanted)
+    base_values = class_values(base)
     factors = {
-        cls: float(w) * total / values[cls]
+        cls: float(w or 0.0) * total / base_values[cls]
         for cls, w in weights.items()
-        if cls in values and values[cls] > 0 and w is not None
+        if cls in base_values and base_values[cls] > 0 and w is not None
     }
     if not factors:
         return None
-    scaled = holdings.scaled(factors)
+    scaled = base.scaled(factors)
+    if base is not holdings:  # drop the template rows of new classes left at 0
+        from analyzer.optimize.universe import TEMPLATE_PREFIX
+
+        f = scaled.frame
+        keep = ~(f["id"].astype(str).str.startswith(TEMPLATE_PREFIX).to_numpy()
+                 & (f["market_value"].to_numpy(dtype=float) == 0))
+        scaled = Holdings(f[keep].reset_index(drop=True), scaled.source)
     out = dict(inputs)
     out["holdings"] = holdings_records(scaled)
+    return out
+
+
+def _with_new_classes(inputs: dict[str, Any], holdings: Holdings, company: Company,
+                      classes: set[str]) -> Holdings:
+    """``holdings`` plus the 1-CNY template rows of ``classes`` (unchanged when there are no
+    usable templates for them)."""
+    from dashboard.lab_logic import with_templates
+
+    templates = templates_for(inputs)
+    if templates is None:
+        return holdings
+    mine = templates.frame["asset_class"].astype(str).isin(sorted(classes)).to_numpy()
+    if not mine.any():
+        return holdings
+    try:
+        out, _, _ = with_templates(holdings, company, assumptions_for(inputs),
+                                   Holdings(templates.frame[mine].reset_index(drop=True),
+                                            templates.source),
+                                   normalize_regime(inputs.get("regime")))
+    except InputError:
+        return holdings
     return out
 
 

@@ -17,9 +17,10 @@ from analyzer.optimize.problem import (
     Limits,
     make_objective,
 )
-from analyzer.optimize.universe import Universe, build_universe
+from analyzer.optimize.universe import Universe, build_universe, with_templates
 
 __all__ = [
     "OBJECTIVES", "AllocationProblem", "AllocationResult", "BindingConstraint", "Frontier",
     "FrontierPoint", "Limits", "Universe", "build_universe", "frontier", "make_objective",
+    "with_templates",
 ]

@@ -7,6 +7,10 @@ Callbacks (module-level; the pure helpers below them are what the tests call):
 * `upload_assumptions` (``upload``): capital market assumptions (table + correlation matrix,
   CSV/XLSX, read by `analyzer.io.assumptions.read_assumptions`, optionally repairing a non-PSD
   matrix) -> the current scenario store, or the problems row by row;
+* `upload_templates` (``upload``): template positions of asset classes not held yet (holdings
+  format, CSV/XLSX, read by `analyzer.io.holdings.read_holdings` and checked against the
+  scenario by the optimiser's `with_templates`) -> the current scenario store, or the problems
+  row by row; without an upload the bundled ``data/templates.csv`` applies;
 * `reset_scenario` (``view``): back to the start-up files;
 * `download_report` (``view``): the solvency workbook of the current scenario;
 * `save_scenario` (``save``), `load_scenario` (``view``), `review_scenario` (``review``),
@@ -84,6 +88,21 @@ i18n.register(
             "相关系数矩阵不是半正定的：请修正文件，或勾选上方“修正为最近的相关系数矩阵”后重新读取。",
             "The correlation matrix is not positive semi-definite: fix the file, or tick "
             "“Repair to the nearest correlation matrix” above to read it again repaired.",
+        ),
+        "data.templates_drop": (
+            "模板持仓（尚未持有的资产类别的示范持仓，持仓文件格式，CSV 或 XLSX）：拖放或点击选择。"
+            "未上传时使用内置的 data/templates.csv，优化器因此可以买入样例中尚未持有的类别。",
+            "Template positions (model positions of asset classes not held yet, holdings "
+            "format, CSV or XLSX): drop or click to choose. Without an upload the bundled "
+            "data/templates.csv applies, so the optimiser can buy classes the sample does not "
+            "hold yet.",
+        ),
+        "data.templates_current": ("模板持仓：{source}", "template positions: {source}"),
+        "data.templates_bundled": ("{source}（内置）", "{source} (bundled)"),
+        "data.templates_none": ("无", "none"),
+        "data.templates_loaded": (
+            "已载入模板持仓：{source}（{rows} 行）",
+            "Template positions loaded: {source} ({rows} rows)",
         ),
         "data.scenario_source": ("情景：{name}", "scenario: {name}"),
         "data.scenario_modified": (
@@ -233,14 +252,22 @@ def apply_upload(
     company: list[tuple[str, bytes]] | None = None,
     assumptions: list[tuple[str, bytes]] | None = None,
     repair: bool = False,
+    templates: tuple[str, bytes] | None = None,
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(new inputs, []) on success; (None, problem rows) when any file is invalid.
 
-    Uploaded ``assumptions`` (table + matrix) replace the scenario's; otherwise it keeps the
-    ones it has. When the scenario has uploaded assumptions, every asset class of its
-    holdings must have a row (the core's message otherwise)."""
+    Uploaded ``assumptions`` (table + matrix) and ``templates`` replace the scenario's;
+    otherwise it keeps the ones it has. When the scenario has uploaded assumptions, every
+    asset class of its holdings must have a row (the core's message otherwise); uploaded
+    templates must be usable with the scenario (`state.check_templates`)."""
     problems: list[InputProblem] = []
-    new_h = new_c = new_a = None
+    new_h = new_c = new_a = new_t = None
+    if templates is not None:
+        try:
+            t_obj = parse_holdings_upload(*templates)
+            new_t = state.templates_dict(t_obj, t_obj.source)
+        except InputError as exc:
+            problems.extend(exc.problems)
     if holdings is not None:
         try:
             new_h = parse_holdings_upload(*holdings)
@@ -274,9 +301,14 @@ def apply_upload(
     if new_c is not None:
         src["company"] = _safe_name(next(n for n, _ in company or [] if n.endswith(".toml")))
     h_obj, c_obj = state.parsed(base) if base is not None else (None, None)
-    if new_h is None and new_c is None and base is not None and new_a is not None:
-        # assumptions only: the scenario keeps its rows (and its saved-scenario marks)
-        inputs = {**base, "assumptions": new_a}
+    if new_h is None and new_c is None and base is not None and \
+            (new_a is not None or new_t is not None):
+        # assumptions / templates only: the scenario keeps its rows (and its saved marks)
+        inputs = dict(base)
+        if new_a is not None:
+            inputs["assumptions"] = new_a
+        if new_t is not None:
+            inputs["templates"] = new_t
     else:
         inputs = state.make_inputs(
             new_h if new_h is not None else h_obj,
@@ -284,11 +316,17 @@ def apply_upload(
             regime=(base or {}).get("regime") or state.normalize_regime(None),
             source=src,
             assumptions=new_a if new_a is not None else (base or {}).get("assumptions"),
+            templates=new_t if new_t is not None else (base or {}).get("templates"),
         )
     if inputs.get("assumptions"):
         try:
             holdings_now, _ = state.parsed(inputs)
             state.check_assumptions(holdings_now, state.assumptions_for(inputs))  # type: ignore[arg-type]
+        except InputError as exc:
+            return None, problem_rows(exc.problems)
+    if inputs.get("templates"):
+        try:
+            state.check_templates(inputs, state.templates_for(inputs))  # type: ignore[arg-type]
         except InputError as exc:
             return None, problem_rows(exc.problems)
     state.result_for(inputs)  # fail here (notice) rather than on every page
@@ -344,7 +382,18 @@ def current_text(data: dict | None, env: AppEnv, lang: str) -> str:
     )
     sep = "；" if lang == "zh" else "; "
     return text + sep + t("data.assumptions_current", lang,
-                          source=state.assumptions_source(inputs))
+                          source=state.assumptions_source(inputs)) + sep + \
+        t("data.templates_current", lang, source=templates_label(inputs, lang))
+
+
+def templates_label(inputs: dict[str, Any], lang: str) -> str:
+    """The uploaded templates' name, the bundled file marked as such, or "none"."""
+    source = state.templates_source(inputs)
+    if source is None:
+        return t("data.templates_none", lang)
+    if not inputs.get("templates"):
+        return t("data.templates_bundled", lang, source=source)
+    return source
 
 
 def modified_parts(inputs: dict[str, Any]) -> list[str]:
@@ -390,7 +439,7 @@ def save_inputs(
         author=author,
         holdings=inputs["holdings"],
         company=inputs["company"],
-        options={"assumptions": inputs["assumptions"]} if inputs.get("assumptions") else {},
+        options={k: inputs[k] for k in ("assumptions", "templates") if inputs.get(k)},
         weights=weights or {},
     )
 
@@ -405,8 +454,9 @@ def scenario_inputs(store: ScenarioStore, scenario_id: int) -> dict[str, Any]:
         "scenario_id": sc.id,
         "scenario_name": sc.name,
     }
-    if (sc.options or {}).get("assumptions"):
-        out["assumptions"] = sc.options["assumptions"]
+    for k in ("assumptions", "templates"):
+        if (sc.options or {}).get(k):
+            out[k] = sc.options[k]
     out["saved"] = {"regime": state.normalize_regime(sc.regime), "hash": _saved_hash(out)}
     return out
 
@@ -545,6 +595,22 @@ def upload_assumptions(
     return inputs, None
 
 
+def upload_templates(contents: str | None, name: str | None, current: dict | None,
+                     lang: str | None) -> tuple:
+    """Template positions (holdings format) -> the current scenario, or the problems."""
+    lang = normalize_lang(lang)
+    if not contents:
+        raise PreventUpdate
+    file = (name or "templates.csv", decode_upload(contents))
+    inputs, rows = apply_upload(current, _env(), templates=file)
+    if rows:
+        return no_update, errors_table(rows, lang)
+    data = inputs["templates"]  # type: ignore[index]
+    notices.notify("data.templates_loaded", "success", source=data["source"],
+                   rows=len(data["rows"]))
+    return inputs, None
+
+
 def reset_scenario(_n: int | None) -> Any:
     if not _n:
         raise PreventUpdate
@@ -651,6 +717,12 @@ def layout(ctx: PageContext) -> Any:
                     value=[],
                     className="toolbar",
                 ),
+                dcc.Upload(
+                    html.Div(t("data.templates_drop", lang)),
+                    id=ids.DATA_TEMPLATES_UPLOAD,
+                    accept=".csv,.xlsx",
+                    className="upload",
+                ),
                 html.Div(id=ids.DATA_UPLOAD_STATUS),
                 html.Div(id=ids.DATA_ERRORS),
                 html.Div(
@@ -743,6 +815,17 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.DATA_ERRORS, "children"),
         prevent_initial_call=True,
     )(upload_assumptions)
+    auth.protected_callback(
+        app,
+        "upload",
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.DATA_ERRORS, "children", allow_duplicate=True),
+        Input(ids.DATA_TEMPLATES_UPLOAD, "contents"),
+        State(ids.DATA_TEMPLATES_UPLOAD, "filename"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        State(ids.LANG, "value"),
+        prevent_initial_call=True,
+    )(upload_templates)
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
         Input(ids.DATA_RESET, "n_clicks"),

@@ -44,6 +44,17 @@ register({
     "lab.grid.help": ("直接修改“拟议权重”，下方偿付能力指标随即更新；上下限仅用于优化。",
                       "Edit the proposed weights; the solvency figures below update at once. "
                       "Min/max only bound the optimiser."),
+    "lab.grid.new": ("新增", "new"),
+    "lab.grid.new_help": (
+        "标“新增”的类别当前未持有，按模板持仓（{source}）的结构买入，当前权重为 0；"
+        "可直接输入权重，也可由优化买入。",
+        "Classes marked “new” are not held today; they are bought in the mix of the template "
+        "positions ({source}) from a current weight of 0. Type a weight or let the "
+        "optimiser buy them."),
+    "lab.templates.problem": ("模板持仓未使用：{problem}",
+                              "Template positions not used: {problem}"),
+    "lab.notes": ("优化说明", "Optimiser notes"),
+    "lab.result.new_classes": ("新增资产类别：{names}", "New asset classes: {names}"),
     "lab.metric.sci_tech": ("科技投资占比", "Sci-tech share"),
     "lab.metric.expected_return": ("预期收益率", "Expected return"),
     "lab.metric.volatility": ("波动率", "Volatility"),
@@ -131,7 +142,8 @@ def model_for(source: str | None, scenario: dict[str, Any] | None = None
         h, c = state.parsed(scenario)
         return lab_logic.model_from_parts(scenario_key(scenario), h, c,
                                           state.normalize_regime(scenario.get("regime")),
-                                          state.assumptions_for(scenario))
+                                          state.assumptions_for(scenario),
+                                          state.templates_for(scenario))
     raise KeyError(f"unknown portfolio source {source!r}")
 
 
@@ -147,6 +159,11 @@ def column_defs(lang: str) -> list[dict[str, Any]]:
         {"field": "asset_class", "headerName": t("lab.grid.asset_class", lang), "width": 230,
          "pinned": "left", "refData": {**names.ref_data("asset_class", lang),
                                          t("lab.grid.total", lang): t("lab.grid.total", lang)}},
+        # cellDataType False: no boolean inference (a checkbox would replace the marker)
+        {"field": "new", "headerName": "", "width": 80, "cellClass": "lab-new",
+         "cellDataType": False,
+         "valueFormatter": {"function": "params.value ? " + repr(t("lab.grid.new", lang))
+                            + " : ''"}},
         {"field": "current", "headerName": t("lab.grid.current", lang), **num},
         {"field": "proposed", "headerName": t("lab.grid.proposed", lang), **num, **edit},
         {"field": "min", "headerName": t("lab.grid.min", lang), **num, **edit},
@@ -188,6 +205,7 @@ def layout(ctx: PageContext) -> Any:
         dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
         html.Section([
             html.P(t("lab.grid.help", lang), className="lab-help"),
+            template_help(model, lang),
             dag.AgGrid(
                 id=ids.LAB_GRID, rowData=rows, columnDefs=column_defs(lang),
                 getRowId="params.data.asset_class", dashGridOptions=grid_options(None),
@@ -226,6 +244,7 @@ def layout(ctx: PageContext) -> Any:
                      className="lab-result"),
             html.Button(t("lab.use_optimum", lang), id=ids.LAB_USE_OPTIMUM, className="button",
                         disabled=True),
+            html.Div(id=ids.LAB_NOTES, className="lab-notes"),
             html.Div(id=ids.LAB_SHADOW, className="lab-shadow"),
         ], className="lab-optimiser"),
         html.Section([
@@ -243,6 +262,21 @@ def layout(ctx: PageContext) -> Any:
         ]),
     ], id=ids.LAB_BODY)
     return page_frame(ctx, KEY, body)
+
+
+def template_help(model: lab_logic.LabModel, lang: str,
+                  scenario: dict[str, Any] | None = None) -> Any:
+    """What the grid's "new" marker means, or why the templates were not used."""
+    from dashboard import state
+
+    out = []
+    if model.new_classes:
+        source = state.templates_source(scenario) or state.BUNDLED_TEMPLATES_LABEL
+        out.append(html.P(t("lab.grid.new_help", lang, source=source), className="lab-help"))
+    if model.template_problem:
+        out.append(html.P(t("lab.templates.problem", lang, problem=model.template_problem),
+                          className="notice notice-warning"))
+    return html.Div(out, id=ids.LAB_TEMPLATES)
 
 
 # -- callbacks (module-level bodies) ---------------------------------------------------------
@@ -305,10 +339,17 @@ def _card(label: str, value: str, id_suffix: str) -> html.Div:
 
 def show_live(weights: dict[str, Any] | None, unit: str | None, lang: str | None,
               source: str | None, scenario: dict[str, Any] | None = None
-              ) -> tuple[Any, Any, Any, Any]:
-    """Figures cards, error text, totals row and trades table of the working weights."""
+              ) -> tuple[Any, Any, Any, Any, Any]:
+    """Figures cards, error text, totals row, trades table of the working weights and the
+    line on new classes (templates)."""
     lang, unit = normalize_lang(lang), normalize_unit(unit)
     model = model_for(source, scenario)
+    return (*_live(model, weights, unit, lang),
+            template_help(model, lang, scenario=scenario).children)
+
+
+def _live(model: lab_logic.LabModel, weights: dict[str, Any] | None, unit: str, lang: str
+          ) -> tuple[Any, Any, Any, Any]:
     if not _matches(model, weights):
         weights = model.current_percent()
     figures = lab_logic.live_figures(model, weights)
@@ -369,11 +410,35 @@ def run_optimise(set_progress: Any, n_clicks: Any, min_comp: Any, min_core: Any,
                               progress=lambda i, n: set_progress((str(i), str(n))))
 
 
+def notes_block(result: dict[str, Any] | None, lang: str) -> Any:
+    """The optimiser's notes (the core's words) and the new classes it could buy."""
+    if not result:
+        return None
+    items: list[Any] = []
+    new = result.get("new_classes") or []
+    if new:
+        sep = "、" if lang == "zh" else ", "
+        items.append(html.Li(t("lab.result.new_classes", lang,
+                               names=sep.join(names.asset_class(c, lang) for c in new)),
+                             className="lab-new-classes"))
+    items += [html.Li(n) for n in result.get("notes") or []]
+    if not items:
+        return None
+    return html.Div([html.H3(t("lab.notes", lang)), html.Ul(items)])
+
+
 def show_result(result: dict[str, Any] | None, weights: dict[str, Any] | None,
                 lang: str | None, source: str | None, scenario: dict[str, Any] | None = None
-                ) -> tuple[Any, Any, Any, Any, bool]:
-    """Result summary or infeasibility, shadow prices, both frontiers, 'use optimum'."""
+                ) -> tuple[Any, Any, Any, Any, bool, Any]:
+    """Result summary or infeasibility, shadow prices, both frontiers, 'use optimum', notes."""
     lang = normalize_lang(lang)
+    notes = notes_block(result, lang)
+    return (*_result(result, weights, lang, source, scenario), notes)
+
+
+def _result(result: dict[str, Any] | None, weights: dict[str, Any] | None, lang: str,
+            source: str | None, scenario: dict[str, Any] | None
+            ) -> tuple[Any, Any, Any, Any, bool]:
     if not result:
         return (t("lab.result.none", lang), None, empty_figure(lang, "volatility"),
                 empty_figure(lang, "solvency"), True)
@@ -481,6 +546,7 @@ def register(app: Any, env: AppEnv) -> None:
         Output(ids.LAB_ERROR, "children"),
         Output(ids.LAB_GRID, "dashGridOptions"),
         Output(ids.LAB_TRADES, "children"),
+        Output(ids.LAB_TEMPLATES, "children"),
         Input(ids.LAB_WEIGHTS, "data"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
@@ -512,6 +578,7 @@ def register(app: Any, env: AppEnv) -> None:
         Output(ids.LAB_FRONTIER_VOL, "figure"),
         Output(ids.LAB_FRONTIER_SOLV, "figure"),
         Output(ids.LAB_USE_OPTIMUM, "disabled"),
+        Output(ids.LAB_NOTES, "children"),
         Input(ids.LAB_RESULT, "data"),
         Input(ids.LAB_WEIGHTS, "data"),
         Input(ids.LANG, "value"),
