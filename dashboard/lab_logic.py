@@ -39,6 +39,7 @@ from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
 from analyzer.solvency.capital import AdmittedCapital
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
+from analyzer.solvency.equity import stock_book, with_stock_book_ratio
 
 #: largest |total - 100| (percentage points) accepted as "sums to 100%"
 SUM_TOLERANCE_PP = 0.01
@@ -124,14 +125,7 @@ class LabModel:
             if hit is not None:
                 self._maps.move_to_end(x_new)
                 return hit
-        held = self.scaling
-        stock = _domestic_stocks(held)
-        frame = held.frame
-        factor = np.where(stock, (1.0 + x_now) / (1.0 + x_new), 1.0)
-        adjusted = Holdings(
-            frame.assign(purchase_cost=frame["purchase_cost"].to_numpy(dtype=float) * factor),
-            held.source,
-        )
+        adjusted = with_stock_book_ratio(self.scaling, x_new)
         cmap = build_capital_map(adjusted, self.company, self.cmap.regime)
         with self._lock:
             self._maps[x_new] = cmap
@@ -149,14 +143,6 @@ class LabModel:
             self._universe = build_universe(self.holdings, self.company, self.assumptions,
                                             self.cmap.regime, templates=self.templates)
         return self._universe
-
-
-def _domestic_stocks(holdings: Holdings) -> np.ndarray:
-    """Directly held domestic stocks: the book whose P&L sets k1 (Rule 8 Art. 26)."""
-    frame = holdings.frame
-    return (frame["asset_type"].to_numpy() == "stock") & (
-        frame["region"].to_numpy() == "domestic"
-    )
 
 
 def with_templates(holdings: Holdings, company: Company, assumptions: Any,
@@ -202,16 +188,10 @@ def build_model(holdings: Holdings, company: Company, assumptions: Any = None,
                 mu[i] = float(assumptions.expected_return[idx[c]])
     frame = base_holdings.frame
     members = cmap.members.to_numpy()
-    stock = _domestic_stocks(base_holdings)
-    mv = frame["market_value"].to_numpy(dtype=float)
-    cost = frame["purchase_cost"].to_numpy(dtype=float)
+    book, cost = stock_book(frame)  # Rule 8 Art. 26, as the engine defines it
     safe = np.where(cmap.current_exposure > 0, cmap.current_exposure, 1.0)
-    if stock.any() and np.isfinite(cost[stock]).all():
-        s_val = np.bincount(members, weights=mv * stock, minlength=cmap.n) / safe
-        s_cost = np.bincount(members, weights=np.nan_to_num(cost) * stock,
-                             minlength=cmap.n) / safe
-    else:
-        s_val = s_cost = np.zeros(cmap.n)
+    s_val = np.bincount(members, weights=book, minlength=cmap.n) / safe
+    s_cost = np.bincount(members, weights=cost, minlength=cmap.n) / safe
     return LabModel(holdings, company, cmap, cmap.admitted_capital(), mu, assumptions,
                     s_val, s_cost, base_holdings=base_holdings, templates=templates,
                     new_classes=tuple(new_classes), template_notes=tuple(notes),

@@ -27,6 +27,7 @@ from analyzer.errors import InputError, InputProblem
 from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
+from analyzer.solvency import equity
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.charges import SUBMODULE_INDEX
 from analyzer.solvency.options import EngineOptions
@@ -238,28 +239,22 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     by = "asset_class" if level == "class" else "id"
     frame = holdings.frame
     tpl = np.arange(len(frame)) >= n_held  # template rows
-    # the stock book of k1: directly held domestic stocks (equity.charges)
-    stock = (frame["asset_type"].to_numpy() == "stock") & \
-        (frame["region"].to_numpy() == "domestic")
+    # the stock book of k1 (Rule 8 Art. 26), as the engine defines it
+    book, cost = equity.stock_book(frame)
     keys = frame[by].astype(str).to_numpy()
     _, members0 = np.unique(keys, return_inverse=True)
     n0 = int(members0.max()) + 1 if len(members0) else 0
     mv0 = frame["market_value"].to_numpy(dtype=float)
-    cost0 = np.nan_to_num(frame["purchase_cost"].to_numpy(dtype=float))
     unit_mv = np.bincount(members0, weights=mv0, minlength=n0)
     unit_safe = np.where(unit_mv > 0, unit_mv, 1.0)
-    s_val = np.bincount(members0, weights=mv0 * stock, minlength=n0) / unit_safe
-    s_cost = np.bincount(members0, weights=cost0 * stock, minlength=n0) / unit_safe
+    s_val = np.bincount(members0, weights=book, minlength=n0) / unit_safe
+    s_cost = np.bincount(members0, weights=cost, minlength=n0) / unit_safe
     map_holdings = holdings
     has = s_cost > 0
-    if has.any() and np.isfinite(frame["purchase_cost"].to_numpy(dtype=float)[stock]).all():
-        x_now = float(s_val @ unit_mv) / float(s_cost @ unit_mv) - 1.0
+    if has.any():
         if stock_x is None:
             stock_x = float(np.max(s_val[has] / s_cost[has] - 1.0))
-        factor = np.where(stock, (1.0 + x_now) / (1.0 + stock_x), 1.0)
-        map_holdings = Holdings(frame.assign(
-            purchase_cost=frame["purchase_cost"].to_numpy(dtype=float) * factor),
-            holdings.source)
+        map_holdings = equity.with_stock_book_ratio(holdings, stock_x)
     else:
         stock_x = 0.0
     cmap = build_capital_map(map_holdings, company, regime, options, by=by)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analyzer.io.holdings import Holdings
 from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
@@ -37,6 +38,44 @@ def stock_k1(book_value: float, purchase_cost: float) -> float:
     if x >= -1:
         return -x * x
     return -1.0
+
+
+def stock_book(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The stock book of Rule 8 Art. 26 k1, per position.
+
+    Returns
+    -------
+    book_value, purchase_cost : ndarray (n,)
+        账面价值 and 购买成本 (CNY) of the directly held domestic stocks, 0 for every other
+        position. The one definition of the book: the engine, the optimiser and the
+        dashboard all read it from here.
+    """
+    stock = ((frame["asset_type"] == "stock") & (frame["region"] == "domestic")).to_numpy()
+    book = np.where(stock, frame["book_value"].to_numpy(dtype=float), 0.0)
+    cost = np.where(stock, np.nan_to_num(frame["purchase_cost"].to_numpy(dtype=float)), 0.0)
+    return book, cost
+
+
+def stock_book_ratio(frame: pd.DataFrame) -> float | None:
+    """x = (book value - purchase cost) / purchase cost of the stock book (None if empty)."""
+    book, cost = stock_book(frame)
+    total = float(cost.sum())
+    return float(book.sum()) / total - 1.0 if total > 0 else None
+
+
+def with_stock_book_ratio(holdings: Holdings, x: float) -> Holdings:
+    """The same positions with the stock book's purchase costs rescaled so that its ratio is
+    ``x``: k1 (and so every stock charge) is then evaluated at ``x`` while exposures stay as
+    they are. Used to build a capital map at another stock-book ratio (a reallocation that
+    changes the mix of the stock book moves k1)."""
+    now = stock_book_ratio(holdings.frame)
+    if now is None:
+        return holdings
+    frame = holdings.frame
+    book, _ = stock_book(frame)
+    factor = np.where(book > 0, (1.0 + now) / (1.0 + x), 1.0)
+    return Holdings(frame.assign(purchase_cost=frame["purchase_cost"].to_numpy(dtype=float)
+                                 * factor), holdings.source)
 
 
 def stock_k2(ctx: ChargeContext, stocks: np.ndarray) -> np.ndarray:
@@ -90,8 +129,8 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
             rf0_t["bse"] = rf0_t["main"]
         rf0 = ctx.lookup("board", rf0_t, stock)
         # Art. 26: x = (账面价值 - 购买成本) / 购买成本 over the stock book
-        k1 = stock_k1(float(ctx.values("book_value")[stock].sum()),
-                      float(ctx.values("purchase_cost")[stock].sum()))
+        book, cost = stock_book(ctx.frame)
+        k1 = stock_k1(float(book.sum()), float(cost.sum()))
         k2 = stock_k2(ctx, stock)
         art = t["article"] + "; k2: " + ctx.regime.table("equity", "stock_k2")["article"]
         out.append(block(ctx, stock, "equity", rf0, k1 + k2, "listed stock", art))

@@ -235,3 +235,27 @@ def test_an_uploaded_scenario_is_the_portfolio(model: lab_logic.LabModel) -> Non
     assert f.comprehensive_ratio == pytest.approx(r.comprehensive_ratio, abs=1e-9)
     with pytest.raises(KeyError):
         model_for("s-unknown")
+
+
+def test_lab_reads_the_engines_stock_book():
+    """Rule 8 Art. 26: the lab's live model measures the stock book (book value against
+    purchase cost of domestic stocks) as the engine does, also when book value differs from
+    market value (the samples hold them equal, which once hid a drift)."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from analyzer.io import read_company, read_holdings
+    from analyzer.io.holdings import Holdings
+    from analyzer.solvency import equity
+    from dashboard.lab_logic import build_model
+
+    data = Path(__file__).resolve().parents[2] / "data" / "pc"
+    h = read_holdings(data / "holdings.csv")
+    f = h.frame
+    stock = ((f["asset_type"] == "stock") & (f["region"] == "domestic")).to_numpy()
+    h = Holdings(f.assign(book_value=np.where(stock, f["market_value"].to_numpy() * 1.3,
+                                              f["book_value"].to_numpy())), h.source)
+    model = build_model(h, read_company(data / "company.toml"))
+    assert model.stock_x(model.base) == pytest.approx(equity.stock_book_ratio(h.frame),
+                                                      rel=1e-9)
