@@ -91,9 +91,22 @@ def test_overview_shows_ratios_and_figures(env: Any, engine_result: Any) -> None
 
 
 def test_overview_compares_a_proposed_allocation(env: Any) -> None:
+    """The proposed column shows the engine's ratios for the holdings with CSI 300 stocks
+    scaled to 1% of today's invested total (computed here independently of state.py)."""
     *_, compare, _er = overview.overview_content(None, {"stock_csi300": 0.01}, "yi", "en", env)
     assert compare is not None
-    assert "Proposed" in repr(compare)
+    text = repr(compare)
+    assert "Proposed" in text
+    holdings = read_holdings(LIFE / "holdings.csv")
+    f = holdings.frame
+    mv = f["market_value"].to_numpy()
+    csi = (f["asset_class"] == "stock_csi300").to_numpy()
+    proposed = evaluate(holdings.scaled({"stock_csi300": 0.01 * mv.sum() / mv[csi].sum()}),
+                        read_company(LIFE / "company.toml"))
+    today = evaluate(holdings, read_company(LIFE / "company.toml"))
+    assert proposed.comprehensive_ratio > today.comprehensive_ratio  # less equity risk
+    assert f"{proposed.comprehensive_ratio * 100:,.1f}%" in text
+    assert f"{proposed.core_ratio * 100:,.1f}%" in text
 
 
 def test_expected_return_is_weights_times_assumptions(engine_result: Any) -> None:
