@@ -17,6 +17,7 @@ import numpy as np
 from analyzer import compliance
 from analyzer.optimize.capital import MARGIN, scalars
 from analyzer.optimize.context import Context
+from analyzer.solvency.regime import legal_minimum
 
 
 class Constraint:
@@ -40,8 +41,8 @@ class SolvencyFloor(Constraint):
     1 亿元 (1e8 CNY) of capital.
     """
 
-    min_core: float = 0.5
-    min_comprehensive: float = 1.0
+    min_core: float = field(default_factory=lambda: legal_minimum("core"))
+    min_comprehensive: float = field(default_factory=lambda: legal_minimum("comprehensive"))
     name = "solvency_floor"
 
     def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:

@@ -39,6 +39,7 @@ from analyzer.optimize.objectives import (
 )
 from analyzer.optimize.universe import Universe
 from analyzer.solvency.engine import evaluate
+from analyzer.solvency.regime import legal_minimum
 from analyzer.solvency.result import SolvencyResult
 
 OBJECTIVES = ("max_return", "mean_variance", "min_volatility", "min_capital",
@@ -76,8 +77,8 @@ class Limits:
     use_assumption_bounds : apply ``min_weight`` / ``max_weight`` of the assumptions
     """
 
-    min_comprehensive: float = 1.0
-    min_core: float = 0.5
+    min_comprehensive: float = field(default_factory=lambda: legal_minimum("comprehensive"))
+    min_core: float = field(default_factory=lambda: legal_minimum("core"))
     min_sci_tech: float = 0.0
     min_liquid: float = 0.0
     max_turnover: float | None = None

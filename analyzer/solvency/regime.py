@@ -140,3 +140,11 @@ def _unfreeze(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_unfreeze(v) for v in value]
     return value
+
+
+def legal_minimum(kind: str, regime: str | Regime = DEFAULT_REGIME) -> float:
+    """The legal minimum ratio (fraction) from the regime's ``capital.thresholds`` table:
+    ``kind`` is ``"comprehensive"`` (1.00) or ``"core"`` (0.50) (保险公司偿付能力管理规定
+    Art. 22); the one place these numbers live."""
+    reg = regime if isinstance(regime, Regime) else load_regime(regime)
+    return float(reg.table("capital", "thresholds")[f"{kind}_minimum"])

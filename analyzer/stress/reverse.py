@@ -18,6 +18,7 @@ from types import MappingProxyType
 import numpy as np
 from scipy.optimize import brentq
 
+from analyzer.solvency.regime import DEFAULT_REGIME, Regime, legal_minimum
 from analyzer.stress.forward import Snapshot, Stresser
 from analyzer.stress.shocks import Shock
 
@@ -79,12 +80,14 @@ class ReverseResult:
                 "stressed": self.stressed.to_dict() if self.stressed else None}
 
 
-def default_thresholds(target_comprehensive: float, target_core: float | None = None
-                       ) -> list[Threshold]:
-    """Comprehensive 100% and the company target, core 50% (and the core target if given)."""
-    out = [Threshold("comprehensive_100", "comprehensive", 1.0),
+def default_thresholds(target_comprehensive: float, target_core: float | None = None,
+                       regime: str | Regime = DEFAULT_REGIME) -> list[Threshold]:
+    """The legal comprehensive minimum (100%) and the company target, the legal core minimum
+    (50%) (and the core target if given); the minimums from the regime's thresholds table."""
+    out = [Threshold("comprehensive_100", "comprehensive",
+                     legal_minimum("comprehensive", regime)),
            Threshold("comprehensive_target", "comprehensive", float(target_comprehensive)),
-           Threshold("core_50", "core", 0.5)]
+           Threshold("core_50", "core", legal_minimum("core", regime))]
     if target_core is not None:
         out.append(Threshold("core_target", "core", float(target_core)))
     return out
@@ -111,7 +114,7 @@ def reverse_stress(stresser: Stresser, drivers: Iterable[str] = tuple(REVERSE_DR
     """
     t = stresser.company.targets
     thresholds = list(thresholds) if thresholds is not None else \
-        default_thresholds(t.comprehensive)
+        default_thresholds(t.comprehensive, regime=stresser.regime)
     out = []
     for driver in drivers:
         if driver not in REVERSE_DRIVERS:

@@ -152,3 +152,18 @@ def test_aggregation_matrices_unchanged_by_the_notices():
             ref = aggregation.matrices(load_regime("cross2-2022"), ctype)
             assert (m.top == ref.top).all() and (m.market == base.market).all()
             assert m.rho_credit == 0.25
+
+
+def test_legal_minimums_live_in_the_regime_data():
+    """保险公司偿付能力管理规定 Art. 22: core >= 50%, comprehensive >= 100%. The optimiser's
+    default floors and the reverse-stress thresholds read them from the regime table."""
+    from analyzer.optimize import Limits
+    from analyzer.solvency.regime import available_regimes, legal_minimum
+    from analyzer.stress.reverse import default_thresholds
+
+    for name in available_regimes():
+        assert legal_minimum("comprehensive", name) == 1.0
+        assert legal_minimum("core", name) == 0.5
+    assert (Limits().min_comprehensive, Limits().min_core) == (1.0, 0.5)
+    levels = {t.name: t.level for t in default_thresholds(1.5)}
+    assert levels["comprehensive_100"] == 1.0 and levels["core_50"] == 0.5
