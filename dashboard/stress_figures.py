@@ -166,9 +166,12 @@ def simulation_summary(result: Any, bins: int = HIST_BINS, key: str = "") -> dic
     return out
 
 
-def histogram(summary: dict[str, Any], lang: str = "zh") -> go.Figure:
+def histogram(summary: dict[str, Any], lang: str = "zh",
+              thresholds: dict[str, float] | None = None) -> go.Figure:
     """The simulated comprehensive-ratio distribution (bars of the binned counts) with lines
-    at 100%, 120% and the company's comprehensive target, and today's ratio."""
+    at the legal minimum (100%) and the watch level (120%) from ``thresholds`` (the engine's
+    ``SolvencyResult.thresholds``; the regime's table when not given), the company's
+    comprehensive target, and today's ratio."""
     edges = np.asarray(summary["histogram"]["edges"], dtype=float)
     counts = summary["histogram"]["counts"]
     centers = ((edges[:-1] + edges[1:]) / 2).tolist() if len(edges) > 1 else []
@@ -185,9 +188,16 @@ def histogram(summary: dict[str, Any], lang: str = "zh") -> go.Figure:
         )
     )
     target = summary.get("targets", {}).get("comprehensive")
-    _line(fig, 100.0, t("stress_fig.comprehensive_minimum", lang, value="100%"), "#c0392b",
-          "solid", True)
-    _line(fig, 120.0, t("stress_fig.line_120", lang, value="120%"), "#e67e22", "dot", True)
+    if thresholds is None:
+        from analyzer.solvency.regime import load_regime
+
+        thresholds = dict(load_regime().table("capital", "thresholds"))
+    comp_min = 100 * float(thresholds["comprehensive_minimum"])
+    watch = 100 * float(thresholds["comprehensive_watch"])
+    _line(fig, comp_min, t("stress_fig.comprehensive_minimum", lang, value=f"{comp_min:.0f}%"),
+          "#c0392b", "solid", True)
+    _line(fig, watch, t("stress_fig.line_120", lang, value=f"{watch:.0f}%"), "#e67e22", "dot",
+          True)
     if target:
         _line(fig, 100 * float(target), t("stress_fig.target", lang,
                                           value=f"{100 * float(target):.0f}%"), "#27ae60",
