@@ -29,7 +29,7 @@ from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
 from analyzer.solvency import equity
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
-from analyzer.solvency.charges import SUBMODULE_INDEX
+from analyzer.solvency.charges import SUBMODULE_INDEX, ChargeContext
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
 
@@ -307,8 +307,8 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
 
     ct = regime.table("concentration", "counterparty")
     bv = frame["book_value"].to_numpy(dtype=float)
-    keep = (cp != "") & ~np.isin(at, ct["exempt_types"]) & \
-        ~np.isin(frame["bank_type"].to_numpy(), ct["exempt_bank_types"])
+    cctx = ChargeContext(frame, regime, company, options)
+    keep = conc.counterparty_counted(cctx, ct)  # Art. 64 exemptions, as the engine applies
     threshold = conc.counterparty_threshold(TA, company.company_type, ct) \
         if ct["exempt_below_total_assets"] <= TA else float("inf")
     cnames = tuple(sorted(set(cp[keep])))
@@ -326,7 +326,7 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     largest = np.zeros(n)
     np.maximum.at(largest, members, np.where(single, mv, 0.0))
     largest /= safe
-    prop = per_unit(mv * (at == "investment_property"))
+    prop = per_unit(mv * conc.real_estate_counted(cctx))  # the Art. 67 base of the engine
     rt = regime.table("concentration", "real_estate")
     prop_over = float(prop @ current) > rt["threshold_share_of_total_assets"] * TA
     dur = per_unit(mv * np.nan_to_num(frame["modified_duration"].to_numpy(dtype=float)))

@@ -54,15 +54,24 @@ def _counterparty_totals(ctx: ChargeContext, t: dict) -> tuple[np.ndarray, np.nd
     key = ("counterparty_totals", tuple(t["exempt_types"]), tuple(t["exempt_bank_types"]),
            tuple(t["exempt_issuer_types"]))
     if key not in ctx.cache:
-        keep = (codes >= 0) & ~_exempt_all(ctx, t)
-        blank = index.get("")
-        if blank is not None:
-            keep &= codes != blank
+        keep = counterparty_counted(ctx, t)
         kept = codes[keep]
         totals = np.bincount(kept, weights=ctx.values("book_value")[keep], minlength=len(index))
         counted = np.bincount(kept, minlength=len(index)) > 0
         ctx.cache[key] = np.where(counted, totals, np.nan)
     return codes, ctx.cache[key]
+
+
+def counterparty_counted(ctx: ChargeContext, t: dict | None = None) -> np.ndarray:
+    """Mask of the positions counted in the Art. 65 counterparty totals: a named counterparty
+    and no Art. 64 exemption (the one definition; the optimiser reads it too)."""
+    t = t if t is not None else ctx.regime.table("concentration", "counterparty")
+    codes, index = ctx.codes("counterparty")
+    keep = (codes >= 0) & ~_exempt_all(ctx, t)
+    blank = index.get("")
+    if blank is not None:
+        keep &= codes != blank
+    return keep
 
 
 def counterparty_exposures(ctx: ChargeContext) -> pd.Series:
@@ -191,14 +200,19 @@ def blocks(ctx: ChargeContext, base: ChargeArrays, base_rules: np.ndarray | None
     return out
 
 
-def real_estate_value(ctx: ChargeContext) -> float:
-    """Real estate counted by the Art. 67 test (CNY): investment property, domestic and
+def real_estate_counted(ctx: ChargeContext) -> np.ndarray:
+    """Mask of the positions counted by the Art. 67 test: investment property, domestic and
     overseas, and looked-through REITs when their underlying is charged as real estate
     (option ``reit_underlying = "real_estate"``)."""
     mask = ctx.column_in("asset_type", ("investment_property",))
     if ctx.options.reit_underlying == "real_estate":
         mask = mask | (ctx.of_type("reit") & ctx.values("look_through").astype(bool))
-    return float(ctx.values("market_value")[mask].sum())
+    return mask
+
+
+def real_estate_value(ctx: ChargeContext) -> float:
+    """Real estate counted by the Art. 67 test (CNY)."""
+    return float(ctx.values("market_value")[real_estate_counted(ctx)].sum())
 
 
 def real_estate_rows(ctx: ChargeContext, base: ChargeArrays) -> np.ndarray:

@@ -11,6 +11,7 @@ import pytest
 
 from analyzer.cli import main
 from analyzer.errors import InfeasibleError, InputError
+from analyzer.io.assumptions import read_assumptions
 from analyzer.io.company import read_company
 from analyzer.io.holdings import Holdings, read_holdings
 from analyzer.optimize import AllocationProblem, Limits, build_universe, frontier
@@ -270,3 +271,43 @@ def test_cli_templates(pc_dropped, capsys):
     d = json.loads(out)
     assert len(d["points"]) == 4 and d["new_classes"] == list(NEW)
     assert all(p["weights"]["vc_fund"] > 0 for p in d["points"])
+
+
+def test_concentration_bases_are_the_engines():
+    """Rule 8 Art. 64 (二)(三): securities issued by a large state-owned bank are exempt from
+    counterparty concentration, also a preferred share (exempt by ``issuer_type``); Art. 67
+    counts overseas investment property too. The optimiser's counterparty rows and property
+    shares are read from the engine's own masks (concentration.counterparty_counted,
+    real_estate_counted), so they agree with the engine."""
+    from analyzer.io.holdings import Holdings
+    from analyzer.solvency import concentration
+    from analyzer.solvency.charges import ChargeContext
+    from analyzer.solvency.options import EngineOptions
+    from analyzer.solvency.regime import load_regime
+
+    h = read_holdings(DATA / "pc" / "holdings.csv")
+    c = read_company(DATA / "pc" / "company.toml")
+    f = h.frame.copy()
+    pref = (f["asset_type"] == "preferred_share").to_numpy()
+    assert pref.any()
+    f["issuer_type"] = f["issuer_type"].astype(object)
+    f["counterparty"] = f["counterparty"].astype(object)
+    f.loc[pref, "issuer_type"] = "large_state"
+    f.loc[pref, "counterparty"] = "某国有大行"
+    h2 = Holdings(f, h.source)
+    h2 = read_holdings_frame(h2)
+    ctx = ChargeContext(h2.frame, load_regime(), c, EngineOptions())
+    assert "某国有大行" not in set(concentration.counterparty_exposures(ctx).index)
+    u = build_universe(h2, c, read_assumptions(DATA / "assumptions.csv"))
+    assert "某国有大行" not in u.concentration_names
+    prop = concentration.real_estate_counted(ctx)
+    mv = h2.frame["market_value"].to_numpy()
+    assert float(u.property_share @ (u.w0 * u.V)) == pytest.approx(mv[prop].sum(), rel=1e-12)
+
+
+def read_holdings_frame(h):
+    """Re-validate an edited frame (categories of the edited text columns are rebuilt)."""
+    from analyzer.io.holdings import validate_holdings
+
+    raw = h.frame.astype(object).where(h.frame.notna(), "")
+    return validate_holdings(raw, h.source)
