@@ -4,7 +4,7 @@
 # tests. Idempotent: installs only what is missing. Must run as root.
 set -euo pipefail
 
-PACKAGES=(chromium chromium-driver postgresql)
+PACKAGES=(chromium chromium-driver fonts-noto-cjk postgresql)
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "install_system_deps.sh: must run as root" >&2

@@ -37,8 +37,9 @@ def ratio_class(asset_type: np.ndarray, regime: Regime) -> np.ndarray:
     """The 13号文 class of each asset type (``liquid`` ... ``other_financial``)."""
     mapping = _class_map(regime)
     codes, uniques = pd.factorize(np.asarray(asset_type, dtype=object))
-    names = np.array([mapping.get(u, "other_financial") for u in uniques]
-                     + ["other_financial"], dtype=object)
+    names = np.array(
+        [mapping.get(u, "other_financial") for u in uniques] + ["other_financial"], dtype=object
+    )
     return names[codes]
 
 
@@ -47,8 +48,10 @@ def ratio_class_codes(frame: pd.DataFrame, regime: Regime) -> np.ndarray:
     mapping = _class_map(regime)
     codes, values = _codes(frame["asset_type"])
     other = CLASSES.index("other_financial")
-    by_code = np.array([CLASSES.index(mapping.get(str(v), "other_financial"))
-                        for v in values] + [other], dtype=np.int8)
+    by_code = np.array(
+        [CLASSES.index(mapping.get(str(v), "other_financial")) for v in values] + [other],
+        dtype=np.int8,
+    )
     return by_code[codes]
 
 
@@ -145,8 +148,9 @@ def _is(frame: pd.DataFrame, column: str, values) -> np.ndarray:
     return table[codes]
 
 
-def check(frame: pd.DataFrame, total_assets: float, equity_tier_ratio: float,
-          regime: Regime) -> ComplianceResult:
+def check(
+    frame: pd.DataFrame, total_assets: float, equity_tier_ratio: float, regime: Regime
+) -> ComplianceResult:
     """Measure every limit for the positions against total assets (CNY)."""
     caps = regime.table("ratio_caps", "caps")
     vals = class_values(frame, regime)
@@ -154,36 +158,79 @@ def check(frame: pd.DataFrame, total_assets: float, equity_tier_ratio: float,
 
     def add(limit: str, desc: str, value: float, cap: float, subject: str = "") -> None:
         share = value / total_assets
-        rows.append(LimitCheck(limit, desc, value, share, cap, (cap - share) * total_assets,
-                               share > cap + 1e-12, subject))
+        rows.append(
+            LimitCheck(
+                limit,
+                desc,
+                value,
+                share,
+                cap,
+                (cap - share) * total_assets,
+                share > cap + 1e-12,
+                subject,
+            )
+        )
 
     eq_cap = equity_cap(equity_tier_ratio, regime)
-    add("equity", f"权益类 equity assets; tier for a comprehensive ratio of "
+    add(
+        "equity",
+        f"权益类 equity assets; tier for a comprehensive ratio of "
         f"{equity_tier_ratio:.0%} ({regime.table('ratio_caps', 'equity_cap')['article']})",
-        vals["equity"], eq_cap)
-    add("real_estate", "不动产类 real estate (保监发〔2014〕13号)", vals["real_estate"],
-        caps["real_estate"])
-    add("other_financial", "其他金融资产 other financial assets (保监发〔2014〕13号)",
-        vals["other_financial"], caps["other_financial"])
-    add("overseas", "境外投资 overseas investment (保监发〔2014〕13号)", vals["overseas"],
-        caps["overseas"])
-    add("venture_capital", "创业投资基金 VC funds (2014 VC notice)", vals["venture_capital"],
-        regime.table("ratio_caps", "venture_capital")["cap"])
+        vals["equity"],
+        eq_cap,
+    )
+    add(
+        "real_estate",
+        "不动产类 real estate (保监发〔2014〕13号)",
+        vals["real_estate"],
+        caps["real_estate"],
+    )
+    add(
+        "other_financial",
+        "其他金融资产 other financial assets (保监发〔2014〕13号)",
+        vals["other_financial"],
+        caps["other_financial"],
+    )
+    add(
+        "overseas",
+        "境外投资 overseas investment (保监发〔2014〕13号)",
+        vals["overseas"],
+        caps["overseas"],
+    )
+    add(
+        "venture_capital",
+        "创业投资基金 VC funds (2014 VC notice)",
+        vals["venture_capital"],
+        regime.table("ratio_caps", "venture_capital")["cap"],
+    )
     single = ~_is(frame, "asset_type", set(caps["single_asset_exempt"]))
     mv = frame["market_value"].to_numpy()
     if single.any():
         i = int(np.argmax(np.where(single, mv, -1.0)))
-        add("single_asset", "单一资产 single asset (保监发〔2014〕13号)", float(mv[i]),
-            caps["single_asset"], str(frame["id"].iloc[i]))
+        add(
+            "single_asset",
+            "单一资产 single asset (保监发〔2014〕13号)",
+            float(mv[i]),
+            caps["single_asset"],
+            str(frame["id"].iloc[i]),
+        )
     cp, names = _codes(frame["counterparty"])
-    named = ~_is(frame, "counterparty", ("",)) & (cp >= 0) & ~_is(
-        frame, "asset_type", ("government_bond", "local_government_bond"))
+    named = (
+        ~_is(frame, "counterparty", ("",))
+        & (cp >= 0)
+        & ~_is(frame, "asset_type", ("government_bond", "local_government_bond"))
+    )
     if named.any():
         sums = np.bincount(cp[named], weights=mv[named], minlength=len(names))
         # the largest sum; ties go to the counterparty named first in sorted order (as groupby)
         occurs = np.bincount(cp[named], minlength=len(names)) > 0
         best = sums[occurs].max()
         tied = [str(names[i]) for i in np.flatnonzero(occurs & (sums == best))]
-        add("single_counterparty", "单一法人主体 single counterparty (保监发〔2014〕13号)",
-            float(best), caps["single_counterparty"], min(tied))
+        add(
+            "single_counterparty",
+            "单一法人主体 single counterparty (保监发〔2014〕13号)",
+            float(best),
+            caps["single_counterparty"],
+            min(tied),
+        )
     return ComplianceResult(tuple(rows), total_assets, equity_tier_ratio)

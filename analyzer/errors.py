@@ -70,9 +70,7 @@ class InputError(AnalyzerError):
         super().__init__(first if not more else f"{first} (and {more} more problem(s))")
 
     @classmethod
-    def single(
-        cls, file: str, row: int | None, column: str | None, message: str
-    ) -> InputError:
+    def single(cls, file: str, row: int | None, column: str | None, message: str) -> InputError:
         """Build an error with exactly one problem."""
         return cls(InputProblem(file, row, column, message))
 

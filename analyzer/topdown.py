@@ -41,8 +41,15 @@ from analyzer.solvency.regime import Regime
 COMPANY_TYPES = ("life", "pc", "reinsurer")
 
 AMOUNT_COLUMNS = (
-    "life_insurance", "nonlife_insurance", "market", "credit", "loss_absorption", "control",
-    "additional", "core_capital", "actual_capital",
+    "life_insurance",
+    "nonlife_insurance",
+    "market",
+    "credit",
+    "loss_absorption",
+    "control",
+    "additional",
+    "core_capital",
+    "actual_capital",
 )
 REQUIRED_COLUMNS = ("company", "period", "company_type", *AMOUNT_COLUMNS)
 # Amounts that may be negative: control-risk capital (a good SARMRA score lowers the
@@ -54,7 +61,11 @@ MARKET_ITEMS = ("ir", "eq", "re", "os_fi", "os_eq", "fx")  # order of aggregatio
 CREDIT_ITEMS = ("spread", "default")
 
 OUTPUT_COLUMNS = (
-    "size_coefficient", "diversification", "quantifiable", "minimum_capital", "core_ratio",
+    "size_coefficient",
+    "diversification",
+    "quantifiable",
+    "minimum_capital",
+    "core_ratio",
     "comprehensive_ratio",
 )
 
@@ -68,14 +79,22 @@ _K_TOLERANCE = 1e-9
 # the quadratic forms, with the regime's matrices
 
 
-def top_level(life: np.ndarray, nonlife: np.ndarray, market: np.ndarray, credit: np.ndarray,
-              regime: Regime, company_type: str) -> np.ndarray:
+def top_level(
+    life: np.ndarray,
+    nonlife: np.ndarray,
+    market: np.ndarray,
+    credit: np.ndarray,
+    regime: Regime,
+    company_type: str,
+) -> np.ndarray:
     """MC* = sqrt(u' T u) for u = (life, non-life, market, credit) (Rule 2 Art. 16-18).
 
     Arrays broadcast together; ``T`` is ``aggregation.matrices(regime, company_type).top``.
     """
-    u = np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float)
-                                       for x in (life, nonlife, market, credit))), axis=-1)
+    u = np.stack(
+        np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (life, nonlife, market, credit))),
+        axis=-1,
+    )
     return aggregation.quad(u, aggregation.matrices(regime, company_type).top)
 
 
@@ -86,15 +105,15 @@ def market_total(items: np.ndarray, regime: Regime) -> np.ndarray:
     Rule 8 Art. 47/53), as the summaries print them.
     """
     # the market matrix does not depend on the company type
-    return aggregation.quad(np.asarray(items, dtype=float),
-                            aggregation.matrices(regime, "life").market)
+    return aggregation.quad(
+        np.asarray(items, dtype=float), aggregation.matrices(regime, "life").market
+    )
 
 
 def credit_total(spread: np.ndarray, default: np.ndarray, regime: Regime) -> np.ndarray:
     """Credit risk sqrt(s^2 + 2 rho s d + d^2), rho of Rule 9 Art. 43 (0.25)."""
     rho = aggregation.matrices(regime, "life").rho_credit
-    return aggregation.pair(np.asarray(spread, dtype=float), np.asarray(default, dtype=float),
-                            rho)
+    return aggregation.pair(np.asarray(spread, dtype=float), np.asarray(default, dtype=float), rho)
 
 
 def allowed_size_coefficients(regime: Regime, company_type: str) -> tuple[float, ...]:
@@ -132,26 +151,41 @@ def _row(index_position: int) -> int:
     return int(index_position) + 2
 
 
-def _amounts(frame: pd.DataFrame, columns: tuple[str, ...], source: str,
-             problems: list[InputProblem], signed: frozenset[str] = SIGNED_COLUMNS
-             ) -> dict[str, np.ndarray]:
+def _amounts(
+    frame: pd.DataFrame,
+    columns: tuple[str, ...],
+    source: str,
+    problems: list[InputProblem],
+    signed: frozenset[str] = SIGNED_COLUMNS,
+) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for column in columns:
         values, blank, bad = _numbers(frame, column)
         kind = "a number (may be negative)" if column in signed else "a number >= 0"
         for pos in np.flatnonzero(blank.to_numpy()):
-            problems.append(InputProblem(source, _row(pos), column,
-                                         f"blank; allowed: {kind} (enter 0 if none)"))
+            problems.append(
+                InputProblem(source, _row(pos), column, f"blank; allowed: {kind} (enter 0 if none)")
+            )
         for pos in np.flatnonzero(bad.to_numpy()):
-            problems.append(InputProblem(
-                source, _row(pos), column,
-                f"'{frame[column].iloc[pos]}' is not a number; allowed: {kind}"))
+            problems.append(
+                InputProblem(
+                    source,
+                    _row(pos),
+                    column,
+                    f"'{frame[column].iloc[pos]}' is not a number; allowed: {kind}",
+                )
+            )
         if column not in signed:
             negative = (values < 0).fillna(False).to_numpy()
             for pos in np.flatnonzero(negative):
-                problems.append(InputProblem(
-                    source, _row(pos), column,
-                    f"{values.iloc[pos]:g} is negative; allowed: {kind}"))
+                problems.append(
+                    InputProblem(
+                        source,
+                        _row(pos),
+                        column,
+                        f"{values.iloc[pos]:g} is negative; allowed: {kind}",
+                    )
+                )
         out[column] = values.fillna(0.0).to_numpy(dtype=float)
     return out
 
@@ -164,9 +198,11 @@ def _check_columns(frame: pd.DataFrame, source: str) -> tuple[bool, bool]:
     """Raise on missing columns; return whether market / credit come from their sub-items."""
     market_from_items = "market" not in frame.columns and not _missing(frame, MARKET_ITEMS)
     credit_from_items = "credit" not in frame.columns and not _missing(frame, CREDIT_ITEMS)
-    needed = [c for c in REQUIRED_COLUMNS
-              if not (c == "market" and market_from_items)
-              and not (c == "credit" and credit_from_items)]
+    needed = [
+        c
+        for c in REQUIRED_COLUMNS
+        if not (c == "market" and market_from_items) and not (c == "credit" and credit_from_items)
+    ]
     problems = []
     for column in _missing(frame, tuple(needed)):
         hint = ""
@@ -174,23 +210,39 @@ def _check_columns(frame: pd.DataFrame, source: str) -> tuple[bool, bool]:
             hint = f" (or the market sub-items {', '.join(MARKET_ITEMS)})"
         elif column == "credit":
             hint = f" (or the credit sub-items {', '.join(CREDIT_ITEMS)})"
-        problems.append(InputProblem(source, None, column,
-                                     f"required column missing{hint}; required: "
-                                     + ", ".join(REQUIRED_COLUMNS)
-                                     + ", and total_assets or size_coefficient"))
+        problems.append(
+            InputProblem(
+                source,
+                None,
+                column,
+                f"required column missing{hint}; required: "
+                + ", ".join(REQUIRED_COLUMNS)
+                + ", and total_assets or size_coefficient",
+            )
+        )
     if "total_assets" not in frame.columns and "size_coefficient" not in frame.columns:
-        problems.append(InputProblem(
-            source, None, "total_assets",
-            "neither total_assets nor size_coefficient is present; give one of them "
-            "(size_coefficient: 0, -0.05 or -0.1, 金规〔2023〕5号)"))
+        problems.append(
+            InputProblem(
+                source,
+                None,
+                "total_assets",
+                "neither total_assets nor size_coefficient is present; give one of them "
+                "(size_coefficient: 0, -0.05 or -0.1, 金规〔2023〕5号)",
+            )
+        )
     if problems:
         raise InputError(problems)
     return market_from_items, credit_from_items
 
 
-def _size_coefficients(frame: pd.DataFrame, company_type: pd.Series, regime: Regime,
-                       source: str, assets_unit: float,
-                       problems: list[InputProblem]) -> np.ndarray:
+def _size_coefficients(
+    frame: pd.DataFrame,
+    company_type: pd.Series,
+    regime: Regime,
+    source: str,
+    assets_unit: float,
+    problems: list[InputProblem],
+) -> np.ndarray:
     """The size coefficient k per row: as given, else from total_assets (金规〔2023〕5号 一)."""
     n = len(frame)
     k = np.full(n, np.nan)
@@ -199,10 +251,15 @@ def _size_coefficients(frame: pd.DataFrame, company_type: pd.Series, regime: Reg
     if "size_coefficient" in frame.columns:
         values, blank, bad = _numbers(frame, "size_coefficient")
         for pos in np.flatnonzero(bad.to_numpy()):
-            problems.append(InputProblem(
-                source, _row(pos), "size_coefficient",
-                f"'{frame['size_coefficient'].iloc[pos]}' is not a number; allowed: 0, -0.05, "
-                "-0.1 (金规〔2023〕5号)"))
+            problems.append(
+                InputProblem(
+                    source,
+                    _row(pos),
+                    "size_coefficient",
+                    f"'{frame['size_coefficient'].iloc[pos]}' is not a number; allowed: 0, -0.05, "
+                    "-0.1 (金规〔2023〕5号)",
+                )
+            )
         given = np.array((~blank & ~bad).to_numpy(), dtype=bool)
         unreadable |= bad.to_numpy()
         k[given] = values.to_numpy()[given]
@@ -212,22 +269,37 @@ def _size_coefficients(frame: pd.DataFrame, company_type: pd.Series, regime: Reg
         values, blank, bad = _numbers(frame, "total_assets")
         negative = (values < 0).fillna(False).to_numpy()
         for pos in np.flatnonzero(bad.to_numpy()):
-            problems.append(InputProblem(
-                source, _row(pos), "total_assets",
-                f"'{frame['total_assets'].iloc[pos]}' is not a number; allowed: a number >= 0"))
+            problems.append(
+                InputProblem(
+                    source,
+                    _row(pos),
+                    "total_assets",
+                    f"'{frame['total_assets'].iloc[pos]}' is not a number; allowed: a number >= 0",
+                )
+            )
         for pos in np.flatnonzero(negative):
-            problems.append(InputProblem(
-                source, _row(pos), "total_assets",
-                f"{values.iloc[pos]:g} is negative; allowed: a number >= 0"))
+            problems.append(
+                InputProblem(
+                    source,
+                    _row(pos),
+                    "total_assets",
+                    f"{values.iloc[pos]:g} is negative; allowed: a number >= 0",
+                )
+            )
         has_assets = np.array((~blank & ~bad).to_numpy() & ~negative, dtype=bool)
         unreadable |= bad.to_numpy() | negative
         assets[has_assets] = values.to_numpy()[has_assets] * assets_unit
     column = "size_coefficient" if "size_coefficient" in frame.columns else "total_assets"
     for pos in np.flatnonzero(~given & ~has_assets & ~unreadable):
-        problems.append(InputProblem(
-            source, _row(pos), column,
-            "neither total_assets nor size_coefficient is given for this row; give one "
-            "(size_coefficient: 0, -0.05 or -0.1, 金规〔2023〕5号)"))
+        problems.append(
+            InputProblem(
+                source,
+                _row(pos),
+                column,
+                "neither total_assets nor size_coefficient is given for this row; give one "
+                "(size_coefficient: 0, -0.05 or -0.1, 金规〔2023〕5号)",
+            )
+        )
     for ctype in COMPANY_TYPES:
         rows = (company_type == ctype).to_numpy()
         allowed = np.array(allowed_size_coefficients(regime, ctype))
@@ -237,10 +309,15 @@ def _size_coefficients(frame: pd.DataFrame, company_type: pd.Series, regime: Reg
             if match.any():
                 k[pos] = allowed[match][0]
                 continue
-            problems.append(InputProblem(
-                source, _row(pos), "size_coefficient",
-                f"{k[pos]:g} is not a size coefficient of {regime.name} for {ctype}; "
-                f"allowed: {text} (金规〔2023〕5号)"))
+            problems.append(
+                InputProblem(
+                    source,
+                    _row(pos),
+                    "size_coefficient",
+                    f"{k[pos]:g} is not a size coefficient of {regime.name} for {ctype}; "
+                    f"allowed: {text} (金规〔2023〕5号)",
+                )
+            )
             given[pos] = False
             has_assets[pos] = False
         for pos in np.flatnonzero(rows & has_assets):
@@ -248,11 +325,16 @@ def _size_coefficients(frame: pd.DataFrame, company_type: pd.Series, regime: Reg
             if not given[pos]:
                 k[pos] = derived
             elif abs(derived - k[pos]) > _K_TOLERANCE:
-                problems.append(InputProblem(
-                    source, _row(pos), "size_coefficient",
-                    f"{k[pos]:g} contradicts total_assets ({assets[pos]:.6g} CNY gives "
-                    f"{derived:g} under {regime.name}); check the unit of total_assets or "
-                    "leave one of the two blank"))
+                problems.append(
+                    InputProblem(
+                        source,
+                        _row(pos),
+                        "size_coefficient",
+                        f"{k[pos]:g} contradicts total_assets ({assets[pos]:.6g} CNY gives "
+                        f"{derived:g} under {regime.name}); check the unit of total_assets or "
+                        "leave one of the two blank",
+                    )
+                )
     return np.nan_to_num(k, nan=0.0)
 
 
@@ -285,13 +367,20 @@ def aggregate_credit(frame: pd.DataFrame, regime: Regime, source: str = "<table>
     return _items_total(frame, regime, source, CREDIT_ITEMS, "credit")
 
 
-def _items_total(frame: pd.DataFrame, regime: Regime, source: str, items: tuple[str, ...],
-                 name: str) -> pd.Series:
+def _items_total(
+    frame: pd.DataFrame, regime: Regime, source: str, items: tuple[str, ...], name: str
+) -> pd.Series:
     frame = _normalise(frame)
     missing = _missing(frame, items)
     if missing:
-        raise InputError([InputProblem(source, None, c, "required column missing; required: "
-                                       + ", ".join(items)) for c in missing])
+        raise InputError(
+            [
+                InputProblem(
+                    source, None, c, "required column missing; required: " + ", ".join(items)
+                )
+                for c in missing
+            ]
+        )
     problems: list[InputProblem] = []
     values = _amounts(frame, items, source, problems, signed=frozenset())
     if problems:
@@ -309,8 +398,9 @@ def _normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def aggregate_modules(frame: pd.DataFrame, regime: Regime, source: str,
-                      assets_unit: str = "yuan") -> pd.DataFrame:
+def aggregate_modules(
+    frame: pd.DataFrame, regime: Regime, source: str, assets_unit: str = "yuan"
+) -> pd.DataFrame:
     """Minimum capital and solvency ratios from module capitals, one row per company-period.
 
     Parameters
@@ -348,37 +438,54 @@ def aggregate_modules(frame: pd.DataFrame, regime: Regime, source: str,
         the regime does not know, duplicate company and period.
     """
     if assets_unit not in ASSETS_UNITS:
-        raise InputError.single(source, None, "total_assets",
-                                f"unknown unit '{assets_unit}'; allowed: "
-                                + ", ".join(ASSETS_UNITS))
+        raise InputError.single(
+            source,
+            None,
+            "total_assets",
+            f"unknown unit '{assets_unit}'; allowed: " + ", ".join(ASSETS_UNITS),
+        )
     frame = _normalise(frame)
     market_from_items, credit_from_items = _check_columns(frame, source)
     problems: list[InputProblem] = []
 
     for column in ("company", "period"):
         for pos in np.flatnonzero(_blank(frame[column]).to_numpy()):
-            problems.append(InputProblem(source, _row(pos), column,
-                                         "blank; allowed: any non-empty text"))
+            problems.append(
+                InputProblem(source, _row(pos), column, "blank; allowed: any non-empty text")
+            )
     company_type = frame["company_type"].astype(str).str.strip().str.lower()
     for pos in np.flatnonzero(~company_type.isin(COMPANY_TYPES).to_numpy()):
-        problems.append(InputProblem(
-            source, _row(pos), "company_type",
-            f"'{frame['company_type'].iloc[pos]}' is not a company type; allowed: "
-            + ", ".join(COMPANY_TYPES)))
-    keys = (frame["company"].astype(str).str.strip() + "\x00"
-            + frame["period"].astype(str).str.strip())
+        problems.append(
+            InputProblem(
+                source,
+                _row(pos),
+                "company_type",
+                f"'{frame['company_type'].iloc[pos]}' is not a company type; allowed: "
+                + ", ".join(COMPANY_TYPES),
+            )
+        )
+    keys = (
+        frame["company"].astype(str).str.strip() + "\x00" + frame["period"].astype(str).str.strip()
+    )
     named = ~(_blank(frame["company"]) | _blank(frame["period"]))
     first_of = {key: pos for pos, key in reversed(list(enumerate(keys)))}
     for pos in np.flatnonzero((keys.duplicated() & named).to_numpy()):
         first = first_of[keys.iloc[pos]]
-        problems.append(InputProblem(
-            source, _row(pos), "period",
-            f"company '{frame['company'].iloc[pos]}' and period '{frame['period'].iloc[pos]}' "
-            f"repeat row {_row(first)}; allowed: one row per company and period"))
+        problems.append(
+            InputProblem(
+                source,
+                _row(pos),
+                "period",
+                f"company '{frame['company'].iloc[pos]}' and period '{frame['period'].iloc[pos]}' "
+                f"repeat row {_row(first)}; allowed: one row per company and period",
+            )
+        )
 
-    columns = tuple(c for c in AMOUNT_COLUMNS
-                    if not (c == "market" and market_from_items)
-                    and not (c == "credit" and credit_from_items))
+    columns = tuple(
+        c
+        for c in AMOUNT_COLUMNS
+        if not (c == "market" and market_from_items) and not (c == "credit" and credit_from_items)
+    )
     if market_from_items:
         columns += MARKET_ITEMS
     if credit_from_items:
@@ -387,13 +494,16 @@ def aggregate_modules(frame: pd.DataFrame, regime: Regime, source: str,
     unit = ASSETS_UNITS[assets_unit]
     k = _size_coefficients(frame, company_type, regime, source, unit, problems)
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, list(frame.columns).index(p.column)
-                                     if p.column in frame.columns else -1))
+        problems.sort(
+            key=lambda p: (
+                p.row or 0,
+                list(frame.columns).index(p.column) if p.column in frame.columns else -1,
+            )
+        )
         raise InputError(problems)
 
     if market_from_items:
-        amounts["market"] = market_total(np.stack([amounts[c] for c in MARKET_ITEMS], -1),
-                                         regime)
+        amounts["market"] = market_total(np.stack([amounts[c] for c in MARKET_ITEMS], -1), regime)
     if credit_from_items:
         amounts["credit"] = credit_total(amounts["spread"], amounts["default"], regime)
 
@@ -403,8 +513,9 @@ def aggregate_modules(frame: pd.DataFrame, regime: Regime, source: str,
     for ctype in COMPANY_TYPES:
         rows = (company_type == ctype).to_numpy()
         if rows.any():
-            diversified[rows] = top_level(life[rows], nonlife[rows], market[rows],
-                                          credit[rows], regime, ctype)
+            diversified[rows] = top_level(
+                life[rows], nonlife[rows], market[rows], credit[rows], regime, ctype
+            )
     quantifiable = (diversified - amounts["loss_absorption"]) * (1.0 + k)
     minimum = quantifiable + amounts["control"] + amounts["additional"]
     positive = minimum > 0
@@ -426,8 +537,18 @@ def aggregate_modules(frame: pd.DataFrame, regime: Regime, source: str,
 
 
 __all__ = [
-    "AMOUNT_COLUMNS", "ASSETS_UNITS", "COMPANY_TYPES", "CREDIT_ITEMS", "MARKET_ITEMS",
-    "OUTPUT_COLUMNS", "REQUIRED_COLUMNS", "aggregate_credit", "aggregate_market",
-    "aggregate_modules", "allowed_size_coefficients", "credit_total", "market_total",
+    "AMOUNT_COLUMNS",
+    "ASSETS_UNITS",
+    "COMPANY_TYPES",
+    "CREDIT_ITEMS",
+    "MARKET_ITEMS",
+    "OUTPUT_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "aggregate_credit",
+    "aggregate_market",
+    "aggregate_modules",
+    "allowed_size_coefficients",
+    "credit_total",
+    "market_total",
     "top_level",
 ]

@@ -53,8 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard.pages import lab
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
-    settings = Settings(db_url=f"sqlite:///{tmp / 'db.sqlite'}", cache_dir=tmp / "cache",
-                        data_dir=tmp / "data", secret_key="bench")
+    settings = Settings(
+        db_url=f"sqlite:///{tmp / 'db.sqlite'}",
+        cache_dir=tmp / "cache",
+        data_dir=tmp / "data",
+        secret_key="bench",
+    )
     app = create_app(settings)
     env = app_env(app)
     ctx = PageContext(lang="zh", unit="yi", user=LOCAL_USER, env=env, path="/lab")
@@ -75,28 +79,36 @@ def main(argv: list[str] | None = None) -> int:
     def edit(to: str, amount: Callable[[int], float]) -> Callable[[int], Any]:
         def run(i: int) -> Any:
             pp = amount(i)
-            gov = dict(by_class["government_bond"], proposed=by_class["government_bond"]
-                       ["proposed"] - pp)
+            gov = dict(
+                by_class["government_bond"], proposed=by_class["government_bond"]["proposed"] - pp
+            )
             new = dict(by_class[to], proposed=by_class[to]["proposed"] + pp)
-            changes = [{"rowId": to, "colId": "proposed", "data": new},
-                       {"rowId": "government_bond", "colId": "proposed", "data": gov}]
+            changes = [
+                {"rowId": to, "colId": "proposed", "data": new},
+                {"rowId": "government_bond", "colId": "proposed", "data": gov},
+            ]
             weights = lab_logic.weights_from_rows(rows, changes)
             cards, error, _, _ = lab.show_live(weights, "yi", "zh", source)
             assert error is None and cards is not None
             return cards
+
         return run
 
     edit("equity_fund", lambda i: 5.0)(0)
     linear = median_ms(edit("equity_fund", lambda i: 5.0), args.repeat)
     stock = median_ms(edit("stock_csi300", lambda i: 1.0 + 0.1 * i), args.repeat)
 
-    print(f"sample life insurer: {len(model.holdings.frame)} positions, "
-          f"{model.cmap.n} asset classes; median of {args.repeat}")
+    print(
+        f"sample life insurer: {len(model.holdings.frame)} positions, "
+        f"{model.cmap.n} asset classes; median of {args.repeat}"
+    )
     print(f"  evaluate (full engine, sci-tech view)  {eval_ms:9.2f} ms   1.00x")
-    for label, ms in (("edit: bonds -> equity fund", linear),
-                      ("edit: bonds -> stocks (map rebuilt)", stock),
-                      ("page layout, warm", layout_warm),
-                      ("page layout, first call", layout_cold)):
+    for label, ms in (
+        ("edit: bonds -> equity fund", linear),
+        ("edit: bonds -> stocks (map rebuilt)", stock),
+        ("page layout, warm", layout_warm),
+        ("page layout, first call", layout_cold),
+    ):
         print(f"  {label:<39}{ms:9.2f} ms  {ms / eval_ms:5.2f}x")
     worst = max(linear, stock)
     verdict = "OK" if worst < LIMIT_MS else "TOO SLOW"

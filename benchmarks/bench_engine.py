@@ -35,78 +35,125 @@ from analyzer.io.holdings import ASSET_TYPES
 from analyzer.solvency.engine import evaluate
 
 RATINGS = ["AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB+", "BBB", "BBB-", "unrated"]
-OVERSEAS_TYPES = ["government_bond", "corporate_bond", "stock", "equity_fund", "bond_fund",
-                  "money_market_fund", "unlisted_equity", "investment_property", "reit",
-                  "long_term_equity_investment", "deposit", "cash"]
+OVERSEAS_TYPES = [
+    "government_bond",
+    "corporate_bond",
+    "stock",
+    "equity_fund",
+    "bond_fund",
+    "money_market_fund",
+    "unlisted_equity",
+    "investment_property",
+    "reit",
+    "long_term_equity_investment",
+    "deposit",
+    "cash",
+]
 
 
 def synthetic(n: int, seed: int = 7) -> pd.DataFrame:
     """n positions: every asset type domestic, ~5% overseas, all columns filled plausibly."""
     rng = np.random.default_rng(seed)
     at = np.array(ASSET_TYPES)[np.arange(n) % len(ASSET_TYPES)]
-    region = np.where(rng.random(n) < 0.05, rng.choice(["developed", "emerging"], n),
-                      "domestic")
+    region = np.where(rng.random(n) < 0.05, rng.choice(["developed", "emerging"], n), "domestic")
     overseas_ok = np.isin(at, OVERSEAS_TYPES)
     region = np.where(overseas_ok, region, "domestic")
     mv = np.round(rng.lognormal(16, 1.2, n), 2)
     is_stock = at == "stock"
-    frame = pd.DataFrame({
-        "id": [f"P{i:07d}" for i in range(n)],
-        "asset_type": at,
-        "asset_class": at,
-        "market_value": mv,
-        "rating": rng.choice(RATINGS, n),
-        "modified_duration": np.round(rng.uniform(0.1, 15, n), 4),
-        "coupon_rate": np.round(rng.uniform(0.01, 0.05, n), 4),
-        "maturity_years": rng.integers(1, 31, n),
-        "face_value": np.round(mv * rng.uniform(0.9, 1.1, n), 2),
-        "board": np.where(is_stock, rng.choice(["main", "star", "chinext", "bse"], n), ""),
-        "csi300": rng.random(n) < 0.3,
-        "dividend_low_vol_100": rng.random(n) < 0.1,
-        "holding_years": np.round(rng.uniform(0, 6, n), 2),
-        "purchase_cost": np.where(is_stock, np.round(mv * rng.uniform(0.6, 1.4, n), 2), np.nan),
-        "counterparty": np.char.add("CP", rng.integers(0, 5000, n).astype(str)),
-        "look_through": rng.random(n) < 0.7,
-        "layers": rng.integers(1, 4, n),
-        "strategic_emerging": rng.random(n) < 0.4,
-        "green": rng.random(n) < 0.1,
-        "sci_tech": rng.random(n) < 0.1,
-        "bank_type": rng.choice(["large_state", "policy", "joint_stock", "city", "rural",
-                                 "other", "finance_company"], n),
-        "bank_car": np.where(rng.random(n) < 0.9, np.round(rng.uniform(0.10, 0.18, n), 4),
-                             np.nan),
-        "region": region,
-        "currency": np.where(region == "domestic", "CNY",
-                             rng.choice(["USD", "HKD", "EUR", "GBP", "other"], n)),
-        "property_tier": rng.choice(["major", "other"], n),
-        "principal_protected": rng.random(n) < 0.8,
-        "loan_class": rng.choice(["normal", "special_mention", "substandard"], n,
-                                 p=[0.9, 0.07, 0.03]),
-        "exempt": rng.random(n) < 0.3,
-        "investee": rng.choice(["subsidiary", "insurance_subsidiary", "listed_associate",
-                                "unlisted_associate"], n),
-        "issuer_type": rng.choice(["policy_bank", "large_state", "joint_stock", "city",
-                                   "other_bank", "amc", "insurer", "non_financial"], n),
-        "conversion_clause": rng.random(n) < 0.5,
-        "issuer_ratios_met": rng.random(n) < 0.9,
-        "fund_kind": rng.choice(["vc", "pe"], n),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"P{i:07d}" for i in range(n)],
+            "asset_type": at,
+            "asset_class": at,
+            "market_value": mv,
+            "rating": rng.choice(RATINGS, n),
+            "modified_duration": np.round(rng.uniform(0.1, 15, n), 4),
+            "coupon_rate": np.round(rng.uniform(0.01, 0.05, n), 4),
+            "maturity_years": rng.integers(1, 31, n),
+            "face_value": np.round(mv * rng.uniform(0.9, 1.1, n), 2),
+            "board": np.where(is_stock, rng.choice(["main", "star", "chinext", "bse"], n), ""),
+            "csi300": rng.random(n) < 0.3,
+            "dividend_low_vol_100": rng.random(n) < 0.1,
+            "holding_years": np.round(rng.uniform(0, 6, n), 2),
+            "purchase_cost": np.where(is_stock, np.round(mv * rng.uniform(0.6, 1.4, n), 2), np.nan),
+            "counterparty": np.char.add("CP", rng.integers(0, 5000, n).astype(str)),
+            "look_through": rng.random(n) < 0.7,
+            "layers": rng.integers(1, 4, n),
+            "strategic_emerging": rng.random(n) < 0.4,
+            "green": rng.random(n) < 0.1,
+            "sci_tech": rng.random(n) < 0.1,
+            "bank_type": rng.choice(
+                [
+                    "large_state",
+                    "policy",
+                    "joint_stock",
+                    "city",
+                    "rural",
+                    "other",
+                    "finance_company",
+                ],
+                n,
+            ),
+            "bank_car": np.where(
+                rng.random(n) < 0.9, np.round(rng.uniform(0.10, 0.18, n), 4), np.nan
+            ),
+            "region": region,
+            "currency": np.where(
+                region == "domestic", "CNY", rng.choice(["USD", "HKD", "EUR", "GBP", "other"], n)
+            ),
+            "property_tier": rng.choice(["major", "other"], n),
+            "principal_protected": rng.random(n) < 0.8,
+            "loan_class": rng.choice(
+                ["normal", "special_mention", "substandard"], n, p=[0.9, 0.07, 0.03]
+            ),
+            "exempt": rng.random(n) < 0.3,
+            "investee": rng.choice(
+                ["subsidiary", "insurance_subsidiary", "listed_associate", "unlisted_associate"], n
+            ),
+            "issuer_type": rng.choice(
+                [
+                    "policy_bank",
+                    "large_state",
+                    "joint_stock",
+                    "city",
+                    "other_bank",
+                    "amc",
+                    "insurer",
+                    "non_financial",
+                ],
+                n,
+            ),
+            "conversion_clause": rng.random(n) < 0.5,
+            "issuer_ratios_met": rng.random(n) < 0.9,
+            "fund_kind": rng.choice(["vc", "pe"], n),
+        }
+    )
     return frame
 
 
 def company(kind: str, total_assets: float) -> object:
     data = {
-        "name": f"Bench {kind}", "company_type": kind, "total_assets": total_assets,
+        "name": f"Bench {kind}",
+        "company_type": kind,
+        "total_assets": total_assets,
         "prior_comprehensive_ratio": 2.0,
-        "capital": {"core_tier1": 0.08 * total_assets, "core_tier2": 0.01 * total_assets,
-                    "supplementary_tier1": 0.02 * total_assets},
-        "minimum_capital": {"nonlife_insurance": 0.01 * total_assets, "sarmra_score": 80,
-                            "life_insurance": 0.02 * total_assets if kind == "life" else 0.0},
+        "capital": {
+            "core_tier1": 0.08 * total_assets,
+            "core_tier2": 0.01 * total_assets,
+            "supplementary_tier1": 0.02 * total_assets,
+        },
+        "minimum_capital": {
+            "nonlife_insurance": 0.01 * total_assets,
+            "sarmra_score": 80,
+            "life_insurance": 0.02 * total_assets if kind == "life" else 0.0,
+        },
     }
     if kind == "life":
         years = np.arange(1, 61)
-        data["liabilities"] = {"cash_flows": total_assets * 0.03 * np.exp(-years / 25),
-                               "spot_curve": 0.015 + 0.0004 * np.minimum(np.arange(1, 51), 30)}
+        data["liabilities"] = {
+            "cash_flows": total_assets * 0.03 * np.exp(-years / 25),
+            "spot_curve": 0.015 + 0.0004 * np.minimum(np.arange(1, 51), 30),
+        }
     return company_from_dict(data)
 
 
@@ -153,21 +200,27 @@ def main() -> None:
         m_read = peak_memory(lambda: read_holdings(path))
     print(f"{args.n:,} positions, {size_mb:.1f} MB CSV, {len(ASSET_TYPES)} asset types")
     print(f"(a) pandas read_csv        {t_csv * 1e3:9.1f} ms   peak {m_csv / 1e6:8.1f} MB")
-    print(f"(b) read_holdings          {t_read * 1e3:9.1f} ms   peak {m_read / 1e6:8.1f} MB"
-          f"   ratio {t_read / t_csv:5.2f}  memory ratio {m_read / m_csv:5.2f}")
+    print(
+        f"(b) read_holdings          {t_read * 1e3:9.1f} ms   peak {m_read / 1e6:8.1f} MB"
+        f"   ratio {t_read / t_csv:5.2f}  memory ratio {m_read / m_csv:5.2f}"
+    )
     for kind in ("pc", "life"):
         co = company(kind, total_assets)
         t_eng, result = best_of(lambda co=co: evaluate(holdings, co), args.repeat)
         t_core, _ = best_of(lambda co=co: evaluate(holdings, co, scitech=False), args.repeat)
         m_eng = peak_memory(lambda co=co: evaluate(holdings, co))
-        print(f"(c) evaluate {kind:<4}          {t_eng * 1e3:9.1f} ms   peak {m_eng / 1e6:8.1f} MB"
-              f"   ratio {t_eng / t_csv:5.2f}  memory ratio {m_eng / m_csv:5.2f}"
-              f"   (without sci-tech view {t_core * 1e3:.1f} ms, ratio {t_core / t_csv:.2f})"
-              f"   minimum capital {result.minimum_capital:,.0f}")
+        print(
+            f"(c) evaluate {kind:<4}          {t_eng * 1e3:9.1f} ms   peak {m_eng / 1e6:8.1f} MB"
+            f"   ratio {t_eng / t_csv:5.2f}  memory ratio {m_eng / m_csv:5.2f}"
+            f"   (without sci-tech view {t_core * 1e3:.1f} ms, ratio {t_core / t_csv:.2f})"
+            f"   minimum capital {result.minimum_capital:,.0f}"
+        )
         t_tab, _ = best_of(lambda co=co: _with_tables(evaluate(holdings, co)), args.repeat)
-        print(f"(d) evaluate {kind:<4} + report tables {t_tab * 1e3:9.1f} ms   ratio "
-              f"{t_tab / t_csv:5.2f}   (the per-position table and the charge trace, built on "
-              "first use)")
+        print(
+            f"(d) evaluate {kind:<4} + report tables {t_tab * 1e3:9.1f} ms   ratio "
+            f"{t_tab / t_csv:5.2f}   (the per-position table and the charge trace, built on "
+            "first use)"
+        )
         if args.profile and kind == "pc":
             import cProfile
             import pstats

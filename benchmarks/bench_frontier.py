@@ -41,7 +41,7 @@ def _panel(mu: np.ndarray, cov: np.ndarray, t: int) -> pd.DataFrame:
     x -= x.mean(axis=0)
     c = np.cov(x, rowvar=False)
     wi, qi = np.linalg.eigh(c)
-    white = x @ qi @ np.diag(wi ** -0.5) @ qi.T
+    white = x @ qi @ np.diag(wi**-0.5) @ qi.T
     w, q = np.linalg.eigh(cov)
     root = q @ np.diag(np.sqrt(np.clip(w, 0, None))) @ q.T
     return pd.DataFrame(white @ root + mu)
@@ -103,17 +103,25 @@ def _sample(kind: str, a, limits: Limits) -> None:
     t_rf = riskfolio_frontier(u.mu, u.covariance())
     life = "life: IR relaxation, exact case split as fallback" if u.capmap.life else "P&C"
     print(f"{kind}: {u.n} asset classes, {POINTS}-point volatility frontier ({life})")
-    print(f"  ours (solvency cones, ratio caps, DPP={f.is_dpp}): {t_ours:.3f} s, "
-          f"{len(f.failed)} failed, {len(f.inaccurate)} optimal_inaccurate points")
-    print(f"  PyPortfolioOpt (plain mean-variance): {t_ppo:.3f} s   ours / PyPortfolioOpt = "
-          f"{t_ours / t_ppo:.2f}")
-    print(f"  Riskfolio-Lib (plain mean-variance):  {t_rf:.3f} s   ours / Riskfolio = "
-          f"{t_ours / t_rf:.2f}")
-    print(f"  ours on one thread: {t_seq:.3f} s; Clarabel solve time inside it: "
-          f"{f_seq.solve_time:.3f} s ({f_seq.solves} solver calls); our overhead = "
-          f"{t_seq - f_seq.solve_time:.3f} s ({t_seq / max(f_seq.solve_time, 1e-9):.2f}x the "
-          f"solve time). Default run: points on {os.cpu_count()} threads (Clarabel releases "
-          f"the GIL), {t_seq / t_ours:.2f}x faster than one thread")
+    print(
+        f"  ours (solvency cones, ratio caps, DPP={f.is_dpp}): {t_ours:.3f} s, "
+        f"{len(f.failed)} failed, {len(f.inaccurate)} optimal_inaccurate points"
+    )
+    print(
+        f"  PyPortfolioOpt (plain mean-variance): {t_ppo:.3f} s   ours / PyPortfolioOpt = "
+        f"{t_ours / t_ppo:.2f}"
+    )
+    print(
+        f"  Riskfolio-Lib (plain mean-variance):  {t_rf:.3f} s   ours / Riskfolio = "
+        f"{t_ours / t_rf:.2f}"
+    )
+    print(
+        f"  ours on one thread: {t_seq:.3f} s; Clarabel solve time inside it: "
+        f"{f_seq.solve_time:.3f} s ({f_seq.solves} solver calls); our overhead = "
+        f"{t_seq - f_seq.solve_time:.3f} s ({t_seq / max(f_seq.solve_time, 1e-9):.2f}x the "
+        f"solve time). Default run: points on {os.cpu_count()} threads (Clarabel releases "
+        f"the GIL), {t_seq / t_ours:.2f}x faster than one thread"
+    )
     print(f"  relaxation fallbacks (exact IR case split solved): {f.fallbacks}")
 
 
@@ -130,12 +138,15 @@ def main() -> None:
     ub = build_universe(big, cp, a2, level="position")
     t_build = time.perf_counter() - start
     start = time.perf_counter()
-    r = AllocationProblem(ub, "mean_variance", Limits(min_comprehensive=1.5),
-                          risk_aversion=5.0).solve()
+    r = AllocationProblem(
+        ub, "mean_variance", Limits(min_comprehensive=1.5), risk_aversion=5.0
+    ).solve()
     t_solve = time.perf_counter() - start
-    print(f"{ub.n} positions (factor model, {ub.risk_factor.shape[0]} factors): build "
-          f"{t_build:.2f} s, solve + k1 round + engine re-evaluation {t_solve:.2f} s (Clarabel "
-          f"{r.solve_time:.2f} s); comprehensive ratio {r.solvency.comprehensive_ratio:.3f}")
+    print(
+        f"{ub.n} positions (factor model, {ub.risk_factor.shape[0]} factors): build "
+        f"{t_build:.2f} s, solve + k1 round + engine re-evaluation {t_solve:.2f} s (Clarabel "
+        f"{r.solve_time:.2f} s); comprehensive ratio {r.solvency.comprehensive_ratio:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,7 @@ from typing import Any
 LIMIT_S = 2.0
 
 
-def median_ms(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = None
-              ) -> float:
+def median_ms(fn: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = None) -> float:
     times = []
     for _ in range(repeat):
         if before is not None:
@@ -58,8 +57,12 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard.settings import Settings
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    settings = Settings(db_url=f"sqlite:///{tmp / 'db.sqlite'}", cache_dir=tmp / "cache",
-                        data_dir=tmp / "data", secret_key="bench")
+    settings = Settings(
+        db_url=f"sqlite:///{tmp / 'db.sqlite'}",
+        cache_dir=tmp / "cache",
+        data_dir=tmp / "data",
+        secret_key="bench",
+    )
     app = create_app(settings)
     env = app_env(app)
     client = app.server.test_client()
@@ -80,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         def run() -> Any:
             with app.server.test_request_context("/_dash-update-component", method="POST"):
                 return fn()
+
         return run
 
     def page(path: str, *callbacks: Callable[[], Any]) -> Callable[[], None]:
@@ -88,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             in_request(lambda: route(path, "zh", "", "yi"))()
             for cb in callbacks:
                 in_request(cb)()
+
         return run
 
     lab_source = lab.source_key(env)
@@ -99,28 +104,35 @@ def main(argv: list[str] | None = None) -> int:
     cases: list[tuple[str, Callable[[], None]]] = [
         ("overview  /", page("/", lambda: overview.overview_view(None, None, "yi", "zh"))),
         ("lab       /lab", page("/lab", lambda: lab.show_live(None, "yi", "zh", lab_source))),
-        ("solvency  /solvency", page(
-            "/solvency",
-            lambda: solvency.solvency_view(None, "yi", "zh"),
-            lambda: solvency.positions_content(None, None, "yi", "zh", env),
-        )),
+        (
+            "solvency  /solvency",
+            page(
+                "/solvency",
+                lambda: solvency.solvency_view(None, "yi", "zh"),
+                lambda: solvency.positions_content(None, None, "yi", "zh", env),
+            ),
+        ),
         ("stress    /stress (first content)", page("/stress", *stress_first)),
         ("stress    reverse-stress callback", page("/stress", *stress_reverse)),
         ("stress    /stress (complete)", page("/stress", *stress_first, *stress_reverse)),
-        ("data      /data", page(
-            "/data",
-            lambda: data.show_current(None, "zh"),
-            lambda: data.scenario_list(0, "zh"),
-        )),
+        (
+            "data      /data",
+            page(
+                "/data",
+                lambda: data.show_current(None, "zh"),
+                lambda: data.scenario_list(0, "zh"),
+            ),
+        ),
     ]
     for _, fn in cases:  # warm-up: imports, first figure builds
         fn()
 
-    print(f"sample life insurer: {len(holdings.frame)} positions; median of {args.repeat}; "
-          f"ratios against one evaluate call")
+    print(
+        f"sample life insurer: {len(holdings.frame)} positions; median of {args.repeat}; "
+        f"ratios against one evaluate call"
+    )
     print(f"  {'evaluate (full engine)':<38}{eval_ms:10.1f} ms {'':>10}  1.00x")
-    print(f"  {'page (GET + layout + callbacks)':<38}{'cold':>10}    {'warm':>10}"
-          f"    cold/evaluate")
+    print(f"  {'page (GET + layout + callbacks)':<38}{'cold':>10}    {'warm':>10}    cold/evaluate")
     worst = 0.0
     for label, fn in cases:
         c = median_ms(fn, args.repeat, before=cold)

@@ -39,30 +39,39 @@ def main() -> None:
     classes = build_capital_map(holdings, company).classes
     model = market_model(ROOT / "data" / "assumptions.csv", None, classes, dof=5.0)
     ctx = simulation_context(holdings, company, model)
-    print(f"sample life insurer: {len(holdings)} positions, {len(classes)} asset classes, "
-          f"{n:,} scenarios, {os.cpu_count()} CPUs")
+    print(
+        f"sample life insurer: {len(holdings)} positions, {len(classes)} asset classes, "
+        f"{n:,} scenarios, {os.cpu_count()} CPUs"
+    )
 
     simulate(ctx, 20_000, args.seed)  # warm-up
     t = time.perf_counter()
     local = simulate(ctx, n, args.seed)
     t_local = time.perf_counter() - t
-    print(f"local (1 process, chunked numpy): {t_local:7.2f} s  "
-          f"({n / t_local:,.0f} scenarios/s)")
+    print(f"local (1 process, chunked numpy): {t_local:7.2f} s  ({n / t_local:,.0f} scenarios/s)")
 
     times = {}
     for workers in (1, 2):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
             simulate(ctx, 20_000, args.seed, backend="dask", client=client)  # warm-up
             t = time.perf_counter()
             res = simulate(ctx, n, args.seed, backend="dask", client=client)
             times[workers] = time.perf_counter() - t
         same = np.array_equal(res.comprehensive, local.comprehensive)
-        print(f"dask, {workers} worker(s):            {times[workers]:7.2f} s  "
-              f"(x{t_local / times[workers]:.2f} of local; identical to local: {same})")
+        print(
+            f"dask, {workers} worker(s):            {times[workers]:7.2f} s  "
+            f"(x{t_local / times[workers]:.2f} of local; identical to local: {same})"
+        )
     print(f"speed-up 1 -> 2 Dask workers: x{times[1] / times[2]:.2f}")
-    print(f"P(comprehensive < 100%) = {local.probabilities['comprehensive_below_100']:.4%}, "
-          f"0.5% quantile of the comprehensive ratio = {local.worst_995['comprehensive']:.1%}")
+    print(
+        f"P(comprehensive < 100%) = {local.probabilities['comprehensive_below_100']:.4%}, "
+        f"0.5% quantile of the comprehensive ratio = {local.worst_995['comprehensive']:.1%}"
+    )
 
 
 if __name__ == "__main__":

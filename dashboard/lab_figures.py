@@ -14,20 +14,26 @@ import plotly.graph_objects as go
 
 from dashboard.i18n import register, t
 
-register({
-    "lab.fig.frontier_volatility": ("收益—波动率有效前沿", "Return vs volatility frontier"),
-    "lab.fig.frontier_solvency": ("收益—综合偿付能力充足率前沿",
-                                  "Return vs comprehensive ratio frontier"),
-    "lab.fig.volatility": ("年化波动率", "Annual volatility"),
-    "lab.fig.solvency": ("综合偿付能力充足率", "Comprehensive solvency ratio"),
-    "lab.fig.return": ("预期收益率", "Expected return"),
-    "lab.fig.frontier": ("前沿", "Frontier"),
-    "lab.fig.current": ("当前配置", "Current allocation"),
-    "lab.fig.proposed": ("拟议配置", "Proposed allocation"),
-    "lab.fig.optimum": ("优化结果", "Optimum"),
-    "lab.fig.empty": ("运行优化后显示前沿；点击前沿上的点载入该配置。",
-                      "Run the optimiser to draw the frontier; click a point to load it."),
-})
+register(
+    {
+        "lab.fig.frontier_volatility": ("收益—波动率有效前沿", "Return vs volatility frontier"),
+        "lab.fig.frontier_solvency": (
+            "收益—综合偿付能力充足率前沿",
+            "Return vs comprehensive ratio frontier",
+        ),
+        "lab.fig.volatility": ("年化波动率", "Annual volatility"),
+        "lab.fig.solvency": ("综合偿付能力充足率", "Comprehensive solvency ratio"),
+        "lab.fig.return": ("预期收益率", "Expected return"),
+        "lab.fig.frontier": ("前沿", "Frontier"),
+        "lab.fig.current": ("当前配置", "Current allocation"),
+        "lab.fig.proposed": ("拟议配置", "Proposed allocation"),
+        "lab.fig.optimum": ("优化结果", "Optimum"),
+        "lab.fig.empty": (
+            "运行优化后显示前沿；点击前沿上的点载入该配置。",
+            "Run the optimiser to draw the frontier; click a point to load it.",
+        ),
+    }
+)
 
 X_KEY = {"volatility": "volatility", "solvency": "comprehensive_ratio"}
 
@@ -35,25 +41,34 @@ X_KEY = {"volatility": "volatility", "solvency": "comprehensive_ratio"}
 def empty_figure(lang: str, axis: str) -> go.Figure:
     fig = go.Figure()
     _style(fig, lang, axis)
-    fig.add_annotation(text=t("lab.fig.empty", lang), showarrow=False, x=0.5, y=0.5,
-                       xref="paper", yref="paper")
+    fig.add_annotation(
+        text=t("lab.fig.empty", lang), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+    )
     return fig
 
 
 def _style(fig: go.Figure, lang: str, axis: str) -> None:
     fig.update_layout(
         title=t(f"lab.fig.frontier_{axis}", lang),
-        xaxis={"title": t(f"lab.fig.{axis}", lang), "tickformat": ".1%" if axis ==
-               "volatility" else ".0%"},
+        xaxis={
+            "title": t(f"lab.fig.{axis}", lang),
+            "tickformat": ".1%" if axis == "volatility" else ".0%",
+        },
         yaxis={"title": t("lab.fig.return", lang), "tickformat": ".2%"},
-        margin={"l": 60, "r": 20, "t": 50, "b": 50}, height=340, template="plotly_white",
-        legend={"orientation": "h", "y": -0.25}, clickmode="event",
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        height=340,
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.25},
+        clickmode="event",
     )
 
 
-def frontier_figure(points: Sequence[Mapping[str, Any]] | None, axis: str, lang: str,
-                    markers: Mapping[str, tuple[float, float] | None] | None = None
-                    ) -> go.Figure:
+def frontier_figure(
+    points: Sequence[Mapping[str, Any]] | None,
+    axis: str,
+    lang: str,
+    markers: Mapping[str, tuple[float, float] | None] | None = None,
+) -> go.Figure:
     """The frontier of ``axis`` (``volatility`` or ``solvency``) with optional markers
     ``{"current" | "proposed" | "optimum": (x, expected_return)}``."""
     if not points:
@@ -65,21 +80,38 @@ def frontier_figure(points: Sequence[Mapping[str, Any]] | None, axis: str, lang:
             xs.append(p[key])
             ys.append(p["expected_return"])
             idx.append(i)
-    fig = go.Figure(go.Scatter(
-        x=xs, y=ys, customdata=idx, mode="lines+markers", name=t("lab.fig.frontier", lang),
-        marker={"size": 9, "color": "#1f4e79"}, line={"color": "#1f4e79"},
-        hovertemplate="%{x:.2%}, %{y:.2%}<extra></extra>" if axis == "volatility"
-        else "%{x:.0%}, %{y:.2%}<extra></extra>",
-    ))
-    symbols = {"current": ("circle-open", "#888"), "proposed": ("diamond", "#c0504d"),
-               "optimum": ("star", "#e3a21a")}
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            customdata=idx,
+            mode="lines+markers",
+            name=t("lab.fig.frontier", lang),
+            marker={"size": 9, "color": "#1f4e79"},
+            line={"color": "#1f4e79"},
+            hovertemplate="%{x:.2%}, %{y:.2%}<extra></extra>"
+            if axis == "volatility"
+            else "%{x:.0%}, %{y:.2%}<extra></extra>",
+        )
+    )
+    symbols = {
+        "current": ("circle-open", "#888"),
+        "proposed": ("diamond", "#c0504d"),
+        "optimum": ("star", "#e3a21a"),
+    }
     for name, xy in (markers or {}).items():
         if xy is None or xy[0] is None or xy[1] is None:
             continue
         symbol, color = symbols.get(name, ("x", "#333"))
-        fig.add_trace(go.Scatter(x=[xy[0]], y=[xy[1]], mode="markers",
-                                 name=t(f"lab.fig.{name}", lang),
-                                 marker={"size": 13, "symbol": symbol, "color": color},
-                                 hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[xy[0]],
+                y=[xy[1]],
+                mode="markers",
+                name=t(f"lab.fig.{name}", lang),
+                marker={"size": 13, "symbol": symbol, "color": color},
+                hoverinfo="skip",
+            )
+        )
     _style(fig, lang, axis)
     return fig

@@ -104,8 +104,9 @@ class LabModel:
         return float(self.current.sum())
 
     def current_percent(self) -> dict[str, float]:
-        return {c: float(v / self.total * 100) for c, v in zip(self.classes, self.current,
-                                                               strict=True)}
+        return {
+            c: float(v / self.total * 100) for c, v in zip(self.classes, self.current, strict=True)
+        }
 
     # stock book --------------------------------------------------------------------------
     def stock_x(self, exposure: np.ndarray) -> float | None:
@@ -140,14 +141,23 @@ class LabModel:
 
             if self.assumptions is None:
                 raise ValueError("no capital-market assumptions (data/assumptions.csv)")
-            self._universe = build_universe(self.holdings, self.company, self.assumptions,
-                                            self.cmap.regime, templates=self.templates)
+            self._universe = build_universe(
+                self.holdings,
+                self.company,
+                self.assumptions,
+                self.cmap.regime,
+                templates=self.templates,
+            )
         return self._universe
 
 
-def with_templates(holdings: Holdings, company: Company, assumptions: Any,
-                   templates: Holdings | None, regime: str | None = None
-                   ) -> tuple[Holdings, tuple[str, ...], tuple[str, ...]]:
+def with_templates(
+    holdings: Holdings,
+    company: Company,
+    assumptions: Any,
+    templates: Holdings | None,
+    regime: str | None = None,
+) -> tuple[Holdings, tuple[str, ...], tuple[str, ...]]:
     """(holdings + the 1-CNY template rows of the classes not held, new classes, notes): the
     core's `analyzer.optimize.universe.with_templates` (raises its `InputError`)."""
     from analyzer.optimize import with_templates as core_with_templates
@@ -156,14 +166,24 @@ def with_templates(holdings: Holdings, company: Company, assumptions: Any,
 
     if assumptions is None:
         return holdings, (), ()
-    out, new, _, notes = core_with_templates(holdings, templates, assumptions, company,
-                                             load_regime(regime or DEFAULT_REGIME),
-                                             EngineOptions())
+    out, new, _, notes = core_with_templates(
+        holdings,
+        templates,
+        assumptions,
+        company,
+        load_regime(regime or DEFAULT_REGIME),
+        EngineOptions(),
+    )
     return out, new, notes
 
 
-def build_model(holdings: Holdings, company: Company, assumptions: Any = None,
-                regime: str | None = None, templates: Holdings | None = None) -> LabModel:
+def build_model(
+    holdings: Holdings,
+    company: Company,
+    assumptions: Any = None,
+    regime: str | None = None,
+    templates: Holdings | None = None,
+) -> LabModel:
     """The lab model; ``templates``: model positions of classes not held (see module doc).
     Templates that cannot be used (an `InputError` of the core) are left out and the reason
     kept in ``template_problem``."""
@@ -173,8 +193,9 @@ def build_model(holdings: Holdings, company: Company, assumptions: Any = None,
     base_holdings, new_classes, notes = holdings, (), ()
     problem = None
     try:
-        base_holdings, new_classes, notes = with_templates(holdings, company, assumptions,
-                                                           templates, regime)
+        base_holdings, new_classes, notes = with_templates(
+            holdings, company, assumptions, templates, regime
+        )
     except InputError as exc:
         problem, templates = str(exc), None
     if assumptions is None:
@@ -192,10 +213,21 @@ def build_model(holdings: Holdings, company: Company, assumptions: Any = None,
     safe = np.where(cmap.current_exposure > 0, cmap.current_exposure, 1.0)
     s_val = np.bincount(members, weights=book, minlength=cmap.n) / safe
     s_cost = np.bincount(members, weights=cost, minlength=cmap.n) / safe
-    return LabModel(holdings, company, cmap, cmap.admitted_capital(), mu, assumptions,
-                    s_val, s_cost, base_holdings=base_holdings, templates=templates,
-                    new_classes=tuple(new_classes), template_notes=tuple(notes),
-                    template_problem=problem)
+    return LabModel(
+        holdings,
+        company,
+        cmap,
+        cmap.admitted_capital(),
+        mu,
+        assumptions,
+        s_val,
+        s_cost,
+        base_holdings=base_holdings,
+        templates=templates,
+        new_classes=tuple(new_classes),
+        template_notes=tuple(notes),
+        template_problem=problem,
+    )
 
 
 MODEL_CACHE = 8
@@ -203,23 +235,24 @@ _models: OrderedDict[Any, LabModel] = OrderedDict()
 _models_lock = threading.Lock()
 
 
-def load_model(holdings_path: str | Path, company_path: str | Path,
-               assumptions_path: str | Path | None = None,
-               templates_path: str | Path | None = None) -> LabModel:
+def load_model(
+    holdings_path: str | Path,
+    company_path: str | Path,
+    assumptions_path: str | Path | None = None,
+    templates_path: str | Path | None = None,
+) -> LabModel:
     """The model of the files (cached per process by path and modification time).
     ``templates_path``: default the bundled data/templates.csv (none when it is missing)."""
     hp, cp = Path(holdings_path), Path(company_path)
     ap = Path(assumptions_path) if assumptions_path else REPO_DATA / "assumptions.csv"
     tp = Path(templates_path) if templates_path else REPO_DATA / "templates.csv"
-    key = tuple((str(p), p.stat().st_mtime_ns if p.exists() else None)
-                for p in (hp, cp, ap, tp))
+    key = tuple((str(p), p.stat().st_mtime_ns if p.exists() else None) for p in (hp, cp, ap, tp))
     with _models_lock:
         if key in _models:
             _models.move_to_end(key)
             return _models[key]
     templates = read_holdings(tp) if tp.is_file() else None
-    model = build_model(read_holdings(hp), read_company(cp), _assumptions(ap),
-                        templates=templates)
+    model = build_model(read_holdings(hp), read_company(cp), _assumptions(ap), templates=templates)
     _remember(key, model)
     return model
 
@@ -249,9 +282,14 @@ def cached_model(key: str) -> LabModel | None:
         return hit
 
 
-def model_from_parts(key: str, holdings: Holdings, company: Company,
-                     regime: str | None = None, assumptions: Any = None,
-                     templates: Holdings | None = None) -> LabModel:
+def model_from_parts(
+    key: str,
+    holdings: Holdings,
+    company: Company,
+    regime: str | None = None,
+    assumptions: Any = None,
+    templates: Holdings | None = None,
+) -> LabModel:
     """The model of in-memory inputs (an uploaded scenario), cached under ``key`` -- a hash
     of the inputs (uploaded assumptions and templates included), so equal keys mean equal
     inputs. ``assumptions``: the scenario's `Assumptions` (default: the bundled file);
@@ -259,9 +297,13 @@ def model_from_parts(key: str, holdings: Holdings, company: Company,
     hit = cached_model(key)
     if hit is not None:
         return hit
-    model = build_model(holdings, company,
-                        assumptions if assumptions is not None else _assumptions(), regime,
-                        templates=templates)
+    model = build_model(
+        holdings,
+        company,
+        assumptions if assumptions is not None else _assumptions(),
+        regime,
+        templates=templates,
+    )
     _remember(key, model)
     return model
 
@@ -340,9 +382,13 @@ def live_figures(model: LabModel, percents: Mapping[str, Any]) -> LiveFigures:
         total_percent=total,
         comprehensive_ratio=adm.actual / mc if mc > 0 else float("inf"),
         core_ratio=adm.core / mc if mc > 0 else float("inf"),
-        minimum_capital=mc, actual_capital=adm.actual, core_capital=adm.core,
+        minimum_capital=mc,
+        actual_capital=adm.actual,
+        core_capital=adm.core,
         sci_tech_share=float(cmap.sci_tech_share @ x) / model.total,
-        expected_return=er, exposure=x, trades=x - model.current,
+        expected_return=er,
+        exposure=x,
+        trades=x - model.current,
     )
 
 
@@ -400,17 +446,25 @@ def limits_from(settings: Mapping[str, Any]) -> Any:
 
 def _point(p: Any, units: tuple[str, ...]) -> dict[str, Any]:
     return {
-        "status": p.status, "target": p.target, "expected_return": p.expected_return,
-        "volatility": p.volatility, "comprehensive_ratio": p.comprehensive_ratio,
-        "core_ratio": p.core_ratio, "minimum_capital": p.minimum_capital,
-        "weights": None if p.weights is None else
-        {u: float(w * 100) for u, w in zip(units, p.weights, strict=True)},
+        "status": p.status,
+        "target": p.target,
+        "expected_return": p.expected_return,
+        "volatility": p.volatility,
+        "comprehensive_ratio": p.comprehensive_ratio,
+        "core_ratio": p.core_ratio,
+        "minimum_capital": p.minimum_capital,
+        "weights": None
+        if p.weights is None
+        else {u: float(w * 100) for u, w in zip(units, p.weights, strict=True)},
     }
 
 
-def optimise(model: LabModel, settings: Mapping[str, Any],
-             progress: Callable[[int, int], None] | None = None,
-             frontier_points: int = FRONTIER_POINTS) -> dict[str, Any]:
+def optimise(
+    model: LabModel,
+    settings: Mapping[str, Any],
+    progress: Callable[[int, int], None] | None = None,
+    frontier_points: int = FRONTIER_POINTS,
+) -> dict[str, Any]:
     """Run the optimiser and both frontiers; JSON for the page's result store.
 
     Returns ``{"status": "optimal", "weights": {class: percent}, "expected_return",
@@ -436,16 +490,24 @@ def optimise(model: LabModel, settings: Mapping[str, Any],
         result = AllocationProblem(universe, objective, limits).solve()
     except InfeasibleError as err:
         conflicts = [str(c.get("message", c)) for c in (getattr(err, "conflicts", None) or [])]
-        return {"status": "infeasible", "message": str(err), "conflicts": conflicts,
-                "notes": list(universe.notes), "new_classes": list(universe.new_classes),
-                "not_buyable": dict(universe.not_buyable)}
+        return {
+            "status": "infeasible",
+            "message": str(err),
+            "conflicts": conflicts,
+            "notes": list(universe.notes),
+            "new_classes": list(universe.new_classes),
+            "not_buyable": dict(universe.not_buyable),
+        }
     step(2, steps)
     out: dict[str, Any] = {
-        "status": "optimal", "objective": objective,
-        "notes": list(result.notes), "new_classes": list(result.new_classes),
+        "status": "optimal",
+        "objective": objective,
+        "notes": list(result.notes),
+        "new_classes": list(result.new_classes),
         "not_buyable": dict(result.not_buyable),
         "weights": {u: float(w * 100) for u, w in zip(result.units, result.weights, strict=True)},
-        "expected_return": result.expected_return, "volatility": result.volatility,
+        "expected_return": result.expected_return,
+        "volatility": result.volatility,
         "comprehensive_ratio": result.solvency.comprehensive_ratio,
         "core_ratio": result.solvency.core_ratio,
         "minimum_capital": result.solvency.minimum_capital,
@@ -462,8 +524,9 @@ def optimise(model: LabModel, settings: Mapping[str, Any],
     return out
 
 
-def frontier_weights(result: Mapping[str, Any] | None, axis: str,
-                     click: Mapping[str, Any] | None) -> dict[str, float] | None:
+def frontier_weights(
+    result: Mapping[str, Any] | None, axis: str, click: Mapping[str, Any] | None
+) -> dict[str, float] | None:
     """The percent weights of the clicked frontier point (customdata = point index)."""
     if not result or not click or axis not in AXES:
         return None
@@ -483,18 +546,28 @@ def trades_rows(model: LabModel, figures: LiveFigures) -> list[dict[str, Any]]:
     if figures.trades is None or figures.exposure is None:
         return []
     rows = []
-    for c, cur, new, tr in zip(model.classes, model.current, figures.exposure, figures.trades,
-                               strict=True):
+    for c, cur, new, tr in zip(
+        model.classes, model.current, figures.exposure, figures.trades, strict=True
+    ):
         if abs(tr) >= 0.5:  # at least one yuan
-            rows.append({"asset_class": c, "current": float(cur), "proposed": float(new),
-                         "trade": float(tr)})
+            rows.append(
+                {
+                    "asset_class": c,
+                    "current": float(cur),
+                    "proposed": float(new),
+                    "trade": float(tr),
+                }
+            )
     rows.sort(key=lambda r: -abs(r["trade"]))
     return rows
 
 
 # -- grid rows ------------------------------------------------------------------------------
-def grid_rows(model: LabModel, percents: Mapping[str, Any] | None = None,
-              previous: Sequence[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
+def grid_rows(
+    model: LabModel,
+    percents: Mapping[str, Any] | None = None,
+    previous: Sequence[Mapping[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """Rows of the allocation grid (percent numbers); bounds kept from ``previous`` rows."""
     current = model.current_percent()
     proposed = dict(current) if percents is None else dict(percents)
@@ -504,18 +577,23 @@ def grid_rows(model: LabModel, percents: Mapping[str, Any] | None = None,
     for i, c in enumerate(model.classes):
         mu = model.mu[i]
         lo, hi = bounds.get(c, (None, None))
-        rows.append({
-            "asset_class": c, "new": c in new,
-            "current": round(current[c], 6),
-            "proposed": round(float(proposed.get(c, 0.0) or 0.0), 6),
-            "min": lo, "max": hi,
-            "expected_return": None if not np.isfinite(mu) else round(float(mu) * 100, 4),
-        })
+        rows.append(
+            {
+                "asset_class": c,
+                "new": c in new,
+                "current": round(current[c], 6),
+                "proposed": round(float(proposed.get(c, 0.0) or 0.0), 6),
+                "min": lo,
+                "max": hi,
+                "expected_return": None if not np.isfinite(mu) else round(float(mu) * 100, 4),
+            }
+        )
     return rows
 
 
-def weights_from_rows(rows: Sequence[Mapping[str, Any]],
-                      changes: Sequence[Mapping[str, Any]] | None = None) -> dict[str, Any]:
+def weights_from_rows(
+    rows: Sequence[Mapping[str, Any]], changes: Sequence[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
     """{class: proposed percent} from the grid's rows, with ``cellValueChanged`` applied
     (its ``data`` is the edited row; the rows may lag behind the edit)."""
     out = {str(r["asset_class"]): r.get("proposed") for r in rows if "asset_class" in r}
@@ -527,26 +605,34 @@ def weights_from_rows(rows: Sequence[Mapping[str, Any]],
     return out
 
 
-def bounds_from_rows(rows: Sequence[Mapping[str, Any]],
-                     changes: Sequence[Mapping[str, Any]] | None = None
-                     ) -> dict[str, list[Any]]:
+def bounds_from_rows(
+    rows: Sequence[Mapping[str, Any]], changes: Sequence[Mapping[str, Any]] | None = None
+) -> dict[str, list[Any]]:
     """{class: [min %, max %]} of the rows that set a bound."""
     data = {str(r["asset_class"]): dict(r) for r in rows if "asset_class" in r}
     for change in changes or []:
         row = change.get("data") or {}
         if row.get("asset_class") in data:
             data[row["asset_class"]].update(row)
-    return {c: [r.get("min"), r.get("max")] for c, r in data.items()
-            if r.get("min") not in (None, "") or r.get("max") not in (None, "")}
+    return {
+        c: [r.get("min"), r.get("max")]
+        for c, r in data.items()
+        if r.get("min") not in (None, "") or r.get("max") not in (None, "")
+    }
 
 
-def totals_row(label: str, percents: Mapping[str, Any], model: LabModel,
-               figures: LiveFigures) -> dict[str, Any]:
+def totals_row(
+    label: str, percents: Mapping[str, Any], model: LabModel, figures: LiveFigures
+) -> dict[str, Any]:
     total = figures.total_percent
-    return {"asset_class": label, "current": 100.0,
-            "proposed": None if not math.isfinite(total) else round(total, 4),
-            "expected_return": None if figures.expected_return is None
-            else round(figures.expected_return * 100, 4)}
+    return {
+        "asset_class": label,
+        "current": 100.0,
+        "proposed": None if not math.isfinite(total) else round(total, 4),
+        "expected_return": None
+        if figures.expected_return is None
+        else round(figures.expected_return * 100, 4),
+    }
 
 
 def volatility_of(model: LabModel, percents: Mapping[str, Any]) -> float | None:

@@ -101,10 +101,14 @@ MODULES: dict[str, Pair] = {
     "equity": ("权益价格风险", "Equity"),
     "real_estate": ("房地产价格风险", "Real estate"),
     "overseas_fixed_income": ("境外固定收益", "Overseas fixed income"),
-    "overseas_fixed_income_developed": ("境外固定收益（发达市场）",
-                                        "Overseas fixed income (developed)"),
-    "overseas_fixed_income_emerging": ("境外固定收益（新兴市场）",
-                                       "Overseas fixed income (emerging)"),
+    "overseas_fixed_income_developed": (
+        "境外固定收益（发达市场）",
+        "Overseas fixed income (developed)",
+    ),
+    "overseas_fixed_income_emerging": (
+        "境外固定收益（新兴市场）",
+        "Overseas fixed income (emerging)",
+    ),
     "overseas_equity": ("境外权益", "Overseas equity"),
     "overseas_equity_developed": ("境外权益（发达市场）", "Overseas equity (developed)"),
     "overseas_equity_emerging": ("境外权益（新兴市场）", "Overseas equity (emerging)"),
@@ -139,19 +143,29 @@ BINDING: dict[str, Pair] = {
     "min_core_ratio": ("核心偿付能力充足率下限", "Minimum core solvency ratio"),
     "min_comprehensive_ratio": ("综合偿付能力充足率下限", "Minimum comprehensive solvency ratio"),
     "real_estate_cap": ("不动产类上限（占总资产）", "Real-estate cap (of total assets)"),
-    "other_financial_cap": ("其他金融资产上限（占总资产）",
-                            "Other financial assets cap (of total assets)"),
+    "other_financial_cap": (
+        "其他金融资产上限（占总资产）",
+        "Other financial assets cap (of total assets)",
+    ),
     "overseas_cap": ("境外投资上限（占总资产）", "Overseas investment cap (of total assets)"),
     "equity_cap": ("权益类上限（占总资产）", "Equity cap (of total assets)"),
-    "venture_capital_cap": ("创业投资基金上限（占总资产）",
-                            "Venture capital cap (of total assets)"),
-    "single_counterparty": ("单一法人主体上限（占总资产）",
-                            "Single-counterparty cap (of total assets)"),
-    "counterparty_threshold": ("交易对手集中度门槛（亿元）",
-                               "Counterparty concentration threshold (CNY 100m)"),
+    "venture_capital_cap": (
+        "创业投资基金上限（占总资产）",
+        "Venture capital cap (of total assets)",
+    ),
+    "single_counterparty": (
+        "单一法人主体上限（占总资产）",
+        "Single-counterparty cap (of total assets)",
+    ),
+    "counterparty_threshold": (
+        "交易对手集中度门槛（亿元）",
+        "Counterparty concentration threshold (CNY 100m)",
+    ),
     "single_asset": ("单一资产上限（占总资产）", "Single-asset cap (of total assets)"),
-    "property_concentration": ("不动产集中度门槛（占总资产）",
-                               "Real-estate concentration threshold (of total assets)"),
+    "property_concentration": (
+        "不动产集中度门槛（占总资产）",
+        "Real-estate concentration threshold (of total assets)",
+    ),
     "min_sci_tech": ("科技投资占比下限", "Minimum sci-tech share"),
     "min_liquid": ("流动性资产下限", "Minimum liquid assets"),
     "min_weight": ("权重下限", "Minimum weight"),
@@ -222,8 +236,11 @@ def binding(key: Any, lang: str | None = "zh") -> str:
     if ":" in text:
         head, _, tail = text.partition(":")
         if head in BINDING:
-            return f"{name('binding', head, lang)}：{tail}" if normalize_lang(lang) == "zh" \
+            return (
+                f"{name('binding', head, lang)}：{tail}"
+                if normalize_lang(lang) == "zh"
                 else f"{name('binding', head, lang)}: {tail}"
+            )
     return name("binding", text, lang)
 
 

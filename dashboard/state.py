@@ -109,14 +109,21 @@ def make_inputs(
 
 # -- capital market assumptions --------------------------------------------------------------
 BUNDLED_ASSUMPTIONS = Path(__file__).resolve().parents[1] / "data" / "assumptions.csv"
-_ASSUMPTION_FIELDS = ("expected_return", "volatility", "min_weight", "max_weight",
-                      "idiosyncratic_volatility")
+_ASSUMPTION_FIELDS = (
+    "expected_return",
+    "volatility",
+    "min_weight",
+    "max_weight",
+    "idiosyncratic_volatility",
+)
 
 
-def assumptions_dict(assumptions: Assumptions, source: dict[str, str] | None = None
-                     ) -> dict[str, Any]:
+def assumptions_dict(
+    assumptions: Assumptions, source: dict[str, str] | None = None
+) -> dict[str, Any]:
     """JSON-able validated assumptions (`assumptions_from_json` re-reads them through the
     core reader). ``source``: ``{"assumptions": name, "correlations": name}``."""
+
     def num(x: Any) -> float:
         # + 0.0 turns -0.0 into 0.0: the browser's session store writes -0 as 0 and, reading
         # it back unequal, would set the store again and again (React error #185)
@@ -141,9 +148,13 @@ def assumptions_from_json(data: dict[str, Any]) -> Assumptions:
 
     classes = [str(c) for c in data["classes"]]
     liquid = data.get("liquid") or [False] * len(classes)
-    table = pd.DataFrame({"asset_class": classes,
-                          **{f: data[f] for f in _ASSUMPTION_FIELDS if f in data},
-                          "liquid": ["true" if x else "false" for x in liquid]})
+    table = pd.DataFrame(
+        {
+            "asset_class": classes,
+            **{f: data[f] for f in _ASSUMPTION_FIELDS if f in data},
+            "liquid": ["true" if x else "false" for x in liquid],
+        }
+    )
     corr = pd.DataFrame(data["correlation"], columns=classes)
     corr.insert(0, "asset_class", classes)
     src = (data.get("source") or {}).get("assumptions") or "assumptions.csv"
@@ -152,13 +163,21 @@ def assumptions_from_json(data: dict[str, Any]) -> Assumptions:
         table.to_csv(folder / "assumptions.csv", index=False)
         corr.to_csv(folder / "correlations.csv", index=False)
         try:
-            a = read_assumptions(folder / "assumptions.csv", folder / "correlations.csv",
-                                 repair=bool(data.get("repaired")))
+            a = read_assumptions(
+                folder / "assumptions.csv",
+                folder / "correlations.csv",
+                repair=bool(data.get("repaired")),
+            )
         except InputError as exc:
             prefix = str(folder) + "/"
-            raise InputError([InputProblem(src if p.file.startswith(prefix) else p.file,
-                                           p.row, p.column, p.message)
-                              for p in exc.problems]) from None
+            raise InputError(
+                [
+                    InputProblem(
+                        src if p.file.startswith(prefix) else p.file, p.row, p.column, p.message
+                    )
+                    for p in exc.problems
+                ]
+            ) from None
     return replace(a, source=src, repaired=bool(data.get("repaired")))
 
 
@@ -253,8 +272,13 @@ def check_templates(inputs: dict[str, Any], templates: Holdings) -> tuple[str, .
     from dashboard.lab_logic import with_templates
 
     holdings, company = parsed(inputs)
-    _, _, notes = with_templates(holdings, company, assumptions_for(inputs), templates,
-                                 normalize_regime(inputs.get("regime")))
+    _, _, notes = with_templates(
+        holdings,
+        company,
+        assumptions_for(inputs),
+        templates,
+        normalize_regime(inputs.get("regime")),
+    )
     return notes
 
 
@@ -324,8 +348,7 @@ def with_regime(data: dict[str, Any] | None, regime: str | None) -> dict[str, An
 
 
 # -- evaluation (cached) ---------------------------------------------------------------------
-def inputs_hash(inputs: dict[str, Any], regime: str | None = None,
-                assumptions: bool = True) -> str:
+def inputs_hash(inputs: dict[str, Any], regime: str | None = None, assumptions: bool = True) -> str:
     """Hash of what the numbers depend on (holdings, company, regime and, unless
     ``assumptions=False``, uploaded assumptions and templates -- what only the optimiser,
     the lab and the market model read)."""
@@ -407,8 +430,7 @@ def proposed_inputs(inputs: dict[str, Any], weights: dict[str, float] | None) ->
     holdings, company = parsed(inputs)
     values = class_values(holdings)
     total = sum(values.values())
-    wanted = {c for c, w in weights.items()
-              if w and c not in values and float(w) > 0}
+    wanted = {c for c, w in weights.items() if w and c not in values and float(w) > 0}
     base = holdings
     if wanted:
         base = _with_new_classes(inputs, holdings, company, wanted)
@@ -425,16 +447,19 @@ def proposed_inputs(inputs: dict[str, Any], weights: dict[str, float] | None) ->
         from analyzer.optimize.universe import TEMPLATE_PREFIX
 
         f = scaled.frame
-        keep = ~(f["id"].astype(str).str.startswith(TEMPLATE_PREFIX).to_numpy()
-                 & (f["market_value"].to_numpy(dtype=float) == 0))
+        keep = ~(
+            f["id"].astype(str).str.startswith(TEMPLATE_PREFIX).to_numpy()
+            & (f["market_value"].to_numpy(dtype=float) == 0)
+        )
         scaled = Holdings(f[keep].reset_index(drop=True), scaled.source)
     out = dict(inputs)
     out["holdings"] = holdings_records(scaled)
     return out
 
 
-def _with_new_classes(inputs: dict[str, Any], holdings: Holdings, company: Company,
-                      classes: set[str]) -> Holdings:
+def _with_new_classes(
+    inputs: dict[str, Any], holdings: Holdings, company: Company, classes: set[str]
+) -> Holdings:
     """``holdings`` plus the 1-CNY template rows of ``classes`` (unchanged when there are no
     usable templates for them)."""
     from dashboard.lab_logic import with_templates
@@ -446,10 +471,13 @@ def _with_new_classes(inputs: dict[str, Any], holdings: Holdings, company: Compa
     if not mine.any():
         return holdings
     try:
-        out, _, _ = with_templates(holdings, company, assumptions_for(inputs),
-                                   Holdings(templates.frame[mine].reset_index(drop=True),
-                                            templates.source),
-                                   normalize_regime(inputs.get("regime")))
+        out, _, _ = with_templates(
+            holdings,
+            company,
+            assumptions_for(inputs),
+            Holdings(templates.frame[mine].reset_index(drop=True), templates.source),
+            normalize_regime(inputs.get("regime")),
+        )
     except InputError:
         return holdings
     return out

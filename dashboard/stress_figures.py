@@ -29,14 +29,16 @@ from dashboard.units import to_unit, unit_label
 i18n.register(
     {
         "stress_fig.ratios_title": (
-            "压力情景前后的偿付能力充足率", "Solvency ratios before and after"
+            "压力情景前后的偿付能力充足率",
+            "Solvency ratios before and after",
         ),
         "stress_fig.comprehensive_before": ("综合（压力前）", "Comprehensive, before"),
         "stress_fig.comprehensive_after": ("综合（压力后）", "Comprehensive, after"),
         "stress_fig.core_before": ("核心（压力前）", "Core, before"),
         "stress_fig.core_after": ("核心（压力后）", "Core, after"),
         "stress_fig.comprehensive_minimum": (
-            "综合监管要求 {value}", "Comprehensive minimum {value}"
+            "综合监管要求 {value}",
+            "Comprehensive minimum {value}",
         ),
         "stress_fig.core_minimum": ("核心监管要求 {value}", "Core minimum {value}"),
         "stress_fig.target": ("公司目标 {value}", "Company target {value}"),
@@ -139,14 +141,31 @@ def ratio_bars(
     fig.update_layout(barmode="group", yaxis_title=t("stress_fig.ratio_axis", lang))
     comp_min = float(minimums.get("comprehensive_minimum", 1.0))
     core_min = float(minimums.get("core_minimum", 0.5))
-    _line(fig, 100 * comp_min, t("stress_fig.comprehensive_minimum", lang,
-                                 value=f"{100 * comp_min:.0f}%"), "#c0392b", "solid", False)
-    _line(fig, 100 * core_min, t("stress_fig.core_minimum", lang,
-                                 value=f"{100 * core_min:.0f}%"), "#e67e22", "solid", False)
+    _line(
+        fig,
+        100 * comp_min,
+        t("stress_fig.comprehensive_minimum", lang, value=f"{100 * comp_min:.0f}%"),
+        "#c0392b",
+        "solid",
+        False,
+    )
+    _line(
+        fig,
+        100 * core_min,
+        t("stress_fig.core_minimum", lang, value=f"{100 * core_min:.0f}%"),
+        "#e67e22",
+        "solid",
+        False,
+    )
     if target:
-        _line(fig, 100 * float(target), t("stress_fig.target", lang,
-                                          value=f"{100 * float(target):.0f}%"), "#27ae60",
-              "dash", False)
+        _line(
+            fig,
+            100 * float(target),
+            t("stress_fig.target", lang, value=f"{100 * float(target):.0f}%"),
+            "#27ae60",
+            "dash",
+            False,
+        )
     return _layout(fig, t("stress_fig.ratios_title", lang), height=460)
 
 
@@ -160,14 +179,14 @@ def simulation_summary(result: Any, bins: int = HIST_BINS, key: str = "") -> dic
     comp = np.asarray(result.comprehensive, dtype=float) * 100.0
     finite = comp[np.isfinite(comp)]
     counts, edges = np.histogram(finite, bins=bins) if finite.size else (np.zeros(0), [0.0])
-    out["histogram"] = {"edges": [float(e) for e in edges],
-                        "counts": [int(c) for c in counts]}
+    out["histogram"] = {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
     out["key"] = key
     return out
 
 
-def histogram(summary: dict[str, Any], lang: str = "zh",
-              thresholds: dict[str, float] | None = None) -> go.Figure:
+def histogram(
+    summary: dict[str, Any], lang: str = "zh", thresholds: dict[str, float] | None = None
+) -> go.Figure:
     """The simulated comprehensive-ratio distribution (bars of the binned counts) with lines
     at the legal minimum (100%) and the watch level (120%) from ``thresholds`` (the engine's
     ``SolvencyResult.thresholds``; the regime's table when not given), the company's
@@ -194,14 +213,24 @@ def histogram(summary: dict[str, Any], lang: str = "zh",
         thresholds = dict(load_regime().table("capital", "thresholds"))
     comp_min = 100 * float(thresholds["comprehensive_minimum"])
     watch = 100 * float(thresholds["comprehensive_watch"])
-    _line(fig, comp_min, t("stress_fig.comprehensive_minimum", lang, value=f"{comp_min:.0f}%"),
-          "#c0392b", "solid", True)
-    _line(fig, watch, t("stress_fig.line_120", lang, value=f"{watch:.0f}%"), "#e67e22", "dot",
-          True)
+    _line(
+        fig,
+        comp_min,
+        t("stress_fig.comprehensive_minimum", lang, value=f"{comp_min:.0f}%"),
+        "#c0392b",
+        "solid",
+        True,
+    )
+    _line(fig, watch, t("stress_fig.line_120", lang, value=f"{watch:.0f}%"), "#e67e22", "dot", True)
     if target:
-        _line(fig, 100 * float(target), t("stress_fig.target", lang,
-                                          value=f"{100 * float(target):.0f}%"), "#27ae60",
-              "dash", True)
+        _line(
+            fig,
+            100 * float(target),
+            t("stress_fig.target", lang, value=f"{100 * float(target):.0f}%"),
+            "#27ae60",
+            "dash",
+            True,
+        )
     base = pct(summary.get("base", {}).get("comprehensive"))
     if base is not None:
         fig.add_vline(x=base, line_color="#555", line_width=1, line_dash="longdash")
@@ -215,8 +244,9 @@ def histogram(summary: dict[str, Any], lang: str = "zh",
     return _layout(fig, title, height=420)
 
 
-def tail_bars(summary: dict[str, Any], unit: str = "yi", lang: str = "zh",
-              top: int = 10) -> go.Figure:
+def tail_bars(
+    summary: dict[str, Any], unit: str = "yi", lang: str = "zh", top: int = 10
+) -> go.Figure:
     """The ``top`` tail drivers (largest share of the tail loss first): mean P&L per class."""
     drivers = list(summary.get("tail_drivers", []))[:top]
     drivers.reverse()  # largest at the top of a horizontal bar chart
@@ -230,5 +260,4 @@ def tail_bars(summary: dict[str, Any], unit: str = "yi", lang: str = "zh",
             hovertemplate="%{y}: %{x:,.2f} (%{customdata:.1f}%)<extra></extra>",
         )
     )
-    return _layout(fig, t("stress_fig.tail_title", lang, unit=unit_label(unit, lang)),
-                   height=380)
+    return _layout(fig, t("stress_fig.tail_title", lang, unit=unit_label(unit, lang)), height=380)

@@ -77,8 +77,9 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise InputError.single(str(path), None, None,
-                                f"cannot write the output here: {exc.strerror}") from exc
+        raise InputError.single(
+            str(path), None, None, f"cannot write the output here: {exc.strerror}"
+        ) from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
@@ -89,18 +90,27 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def aggregate(
-    modules: Path = typer.Argument(..., help="Module capitals, one row per company and period "
-                                   "(.csv, .xlsx or .parquet).", show_default=False),
-    regime: str = typer.Option(DEFAULT_REGIME, "--regime",
-                               help="Regulatory regime: " + ", ".join(available_regimes())
-                               + ". See 'analyzer regimes'."),
-    fmt: OutputFormat = typer.Option(OutputFormat.csv, "--format",
-                                     help="csv (default) or json (a list of records)."),
-    output: Path | None = typer.Option(None, "--output", "-o",
-                                       help="Write to this file instead of the screen."),
-    assets_unit: AssetsUnit = typer.Option(AssetsUnit.yuan, "--assets-unit",
-                                           help="Unit of total_assets: yuan (元), wan (万元) "
-                                           "or yi (亿元)."),
+    modules: Path = typer.Argument(
+        ...,
+        help="Module capitals, one row per company and period (.csv, .xlsx or .parquet).",
+        show_default=False,
+    ),
+    regime: str = typer.Option(
+        DEFAULT_REGIME,
+        "--regime",
+        help="Regulatory regime: " + ", ".join(available_regimes()) + ". See 'analyzer regimes'.",
+    ),
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.csv, "--format", help="csv (default) or json (a list of records)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of the screen."
+    ),
+    assets_unit: AssetsUnit = typer.Option(
+        AssetsUnit.yuan,
+        "--assets-unit",
+        help="Unit of total_assets: yuan (元), wan (万元) or yi (亿元).",
+    ),
 ) -> None:
     regime_obj = load_regime(regime)
     frame = read_table(modules, name=str(modules))
@@ -115,5 +125,8 @@ def aggregate(
 
 def register(app: typer.Typer) -> None:
     """Add ``analyzer aggregate`` to the application."""
-    app.command("aggregate", help=HELP, short_help="Minimum capital and ratios from module "
-                "capitals (top-down).")(aggregate)
+    app.command(
+        "aggregate",
+        help=HELP,
+        short_help="Minimum capital and ratios from module capitals (top-down).",
+    )(aggregate)

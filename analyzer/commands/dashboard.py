@@ -10,8 +10,9 @@ import typer
 def dashboard(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8050, help="Port."),
-    holdings: Path | None = typer.Option(None, help="Holdings file to open (default: the "
-                                         "bundled sample life insurer)."),
+    holdings: Path | None = typer.Option(
+        None, help="Holdings file to open (default: the bundled sample life insurer)."
+    ),
     company: Path | None = typer.Option(None, help="Company file to open."),
     debug: bool = typer.Option(False, help="Dash debug mode (development only)."),
 ) -> None:

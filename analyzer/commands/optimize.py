@@ -44,9 +44,26 @@ class Level(str, Enum):
     position = "position"
 
 
-def _setup(holdings, company, assumptions, correlations, regime, min_comprehensive, min_core,
-           min_sci_tech, min_liquid, max_volatility, target_return, max_turnover,
-           transaction_cost_bp, limits_file, equity_cap_basis, level, repair, templates=None):
+def _setup(
+    holdings,
+    company,
+    assumptions,
+    correlations,
+    regime,
+    min_comprehensive,
+    min_core,
+    min_sci_tech,
+    min_liquid,
+    max_volatility,
+    target_return,
+    max_turnover,
+    transaction_cost_bp,
+    limits_file,
+    equity_cap_basis,
+    level,
+    repair,
+    templates=None,
+):
     from analyzer.io.assumptions import read_assumptions
     from analyzer.io.company import read_company
     from analyzer.io.holdings import read_holdings
@@ -69,10 +86,15 @@ def _setup(holdings, company, assumptions, correlations, regime, min_comprehensi
     if limits_file is not None:
         limits, costs = read_limits(limits_file, limits, classes)
     kw = {}
-    for key, value in (("min_comprehensive", min_comprehensive), ("min_core", min_core),
-                       ("min_sci_tech", min_sci_tech), ("min_liquid", min_liquid),
-                       ("max_volatility", max_volatility), ("target_return", target_return),
-                       ("max_turnover", max_turnover)):
+    for key, value in (
+        ("min_comprehensive", min_comprehensive),
+        ("min_core", min_core),
+        ("min_sci_tech", min_sci_tech),
+        ("min_liquid", min_liquid),
+        ("max_volatility", max_volatility),
+        ("target_return", target_return),
+        ("max_turnover", max_turnover),
+    ):
         if value is not None:
             kw[key] = value
     if equity_cap_basis is not None:
@@ -84,8 +106,9 @@ def _setup(holdings, company, assumptions, correlations, regime, min_comprehensi
     u = build_universe(h, c, a, reg, options, level=level.value, templates=t)
     default_cost = (transaction_cost_bp or 0.0) / 1e4
     if costs or default_cost:
-        limits = replace(limits, transaction_cost=cost_vector(u.units, u.unit_class, costs,
-                                                              default_cost))
+        limits = replace(
+            limits, transaction_cost=cost_vector(u.units, u.unit_class, costs, default_cost)
+        )
     return u, limits
 
 
@@ -100,9 +123,11 @@ def _print_result(r, u) -> None:
     con = Console(width=160)
     s = r.solvency
     con.print(f"[bold]{s.company}[/bold]  objective {r.objective}  ({r.case})")
-    con.print(f"expected return {r.expected_return:.2%}   volatility {r.volatility:.2%}   "
-              f"comprehensive ratio {s.comprehensive_ratio:.1%}   core ratio {s.core_ratio:.1%}"
-              f"   minimum capital {s.minimum_capital / 1e8:,.2f} 亿元")
+    con.print(
+        f"expected return {r.expected_return:.2%}   volatility {r.volatility:.2%}   "
+        f"comprehensive ratio {s.comprehensive_ratio:.1%}   core ratio {s.core_ratio:.1%}"
+        f"   minimum capital {s.minimum_capital / 1e8:,.2f} 亿元"
+    )
     t = Table(title="allocation", show_lines=False)
     for col in ("unit", "current", "optimal", "trade (亿元)"):
         t.add_column(col, justify="right" if col != "unit" else "left")
@@ -111,16 +136,23 @@ def _print_result(r, u) -> None:
         if r.weights[i] < 5e-5 and r.current_weights[i] < 5e-5:
             continue
         name = r.units[i] + (" (new)" if u.new_unit is not None and u.new_unit[i] else "")
-        t.add_row(name, f"{r.current_weights[i]:.2%}", f"{r.weights[i]:.2%}",
-                  f"{r.trades[i] / 1e8:+,.2f}")
+        t.add_row(
+            name, f"{r.current_weights[i]:.2%}", f"{r.weights[i]:.2%}", f"{r.trades[i] / 1e8:+,.2f}"
+        )
     con.print(t)
     if r.binding:
         b = Table(title="binding limits (shadow price: objective gained per unit of relaxation)")
         for col in ("limit", "subject", "value", "shadow price", "unit", "per 1 亿元 capital"):
             b.add_column(col)
         for x in r.binding:
-            b.add_row(x.constraint, x.subject, f"{x.limit:g}", f"{x.shadow_price:.3f}", x.unit,
-                      "" if x.shadow_price_per_yi is None else f"{x.shadow_price_per_yi:.3f}")
+            b.add_row(
+                x.constraint,
+                x.subject,
+                f"{x.limit:g}",
+                f"{x.shadow_price:.3f}",
+                x.unit,
+                "" if x.shadow_price_per_yi is None else f"{x.shadow_price_per_yi:.3f}",
+            )
         con.print(b)
     _print_notes(con, r.notes)
 
@@ -149,60 +181,95 @@ _H = {
     "assumptions": "Capital market assumptions (assumptions.csv, contract section 3).",
     "correlations": "Correlation matrix (default: correlations.csv beside the assumptions).",
     "templates": "Model positions (holdings format) for asset classes not held yet, so they "
-                 "can be bought (docs/optimizer.md, 'New asset classes').",
+    "can be bought (docs/optimizer.md, 'New asset classes').",
 }
 
 
 def optimize(
     holdings: Path = typer.Argument(..., help=_H["holdings"], show_default=False),
     company: Path = typer.Option(..., "--company", help=_H["company"], show_default=False),
-    assumptions: Path = typer.Option(..., "--assumptions", help=_H["assumptions"],
-                                     show_default=False),
+    assumptions: Path = typer.Option(
+        ..., "--assumptions", help=_H["assumptions"], show_default=False
+    ),
     correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
     templates: Path | None = typer.Option(None, "--templates", help=_H["templates"]),
     regime: str = typer.Option(DEFAULT_REGIME, "--regime", help="Regulatory regime."),
     objective: Objective = typer.Option(Objective.max_return, "--objective"),
     min_comprehensive: float | None = typer.Option(
-        None, "--min-comprehensive", help="Comprehensive-ratio floor (fraction; legal 1.0)."),
-    min_core: float | None = typer.Option(None, "--min-core",
-                                          help="Core-ratio floor (fraction; legal 0.5)."),
-    min_sci_tech: float | None = typer.Option(None, "--min-sci-tech",
-                                              help="Minimum sci-tech share (fraction)."),
-    min_liquid: float | None = typer.Option(None, "--min-liquid",
-                                            help="Minimum share of liquid classes."),
-    risk_aversion: float = typer.Option(1.0, "--risk-aversion",
-                                        help="mean_variance: mu'w - delta/2 w'Sigma w."),
-    target_return: float | None = typer.Option(None, "--target-return",
-                                               help="Minimum expected return (min_capital)."),
-    risk_free: float = typer.Option(0.0, "--risk-free",
-                                    help="max_return_on_capital: return subtracted."),
+        None, "--min-comprehensive", help="Comprehensive-ratio floor (fraction; legal 1.0)."
+    ),
+    min_core: float | None = typer.Option(
+        None, "--min-core", help="Core-ratio floor (fraction; legal 0.5)."
+    ),
+    min_sci_tech: float | None = typer.Option(
+        None, "--min-sci-tech", help="Minimum sci-tech share (fraction)."
+    ),
+    min_liquid: float | None = typer.Option(
+        None, "--min-liquid", help="Minimum share of liquid classes."
+    ),
+    risk_aversion: float = typer.Option(
+        1.0, "--risk-aversion", help="mean_variance: mu'w - delta/2 w'Sigma w."
+    ),
+    target_return: float | None = typer.Option(
+        None, "--target-return", help="Minimum expected return (min_capital)."
+    ),
+    risk_free: float = typer.Option(
+        0.0, "--risk-free", help="max_return_on_capital: return subtracted."
+    ),
     max_volatility: float | None = typer.Option(None, "--max-volatility"),
-    max_turnover: float | None = typer.Option(None, "--max-turnover",
-                                              help="One-way turnover cap (fraction)."),
-    transaction_cost_bp: float | None = typer.Option(None, "--transaction-cost-bp",
-                                                     help="Cost per unit traded, bp."),
+    max_turnover: float | None = typer.Option(
+        None, "--max-turnover", help="One-way turnover cap (fraction)."
+    ),
+    transaction_cost_bp: float | None = typer.Option(
+        None, "--transaction-cost-bp", help="Cost per unit traded, bp."
+    ),
     limits: Path | None = typer.Option(None, "--limits", help="TOML of extra limits."),
     equity_cap_basis: Basis | None = typer.Option(None, "--equity-cap-basis"),
     level: Level = typer.Option(Level.cls, "--level", help="class or position."),
-    repair_correlations: bool = typer.Option(False, "--repair-correlations",
-                                             help="Use the nearest correlation matrix."),
+    repair_correlations: bool = typer.Option(
+        False, "--repair-correlations", help="Use the nearest correlation matrix."
+    ),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
 ) -> None:
     from analyzer.optimize import AllocationProblem
 
-    u, lim = _setup(holdings, company, assumptions, correlations, regime, min_comprehensive,
-                    min_core, min_sci_tech, min_liquid, max_volatility, target_return,
-                    max_turnover, transaction_cost_bp, limits, equity_cap_basis, level,
-                    repair_correlations, templates)
-    problem = AllocationProblem(u, objective.value, lim, risk_aversion=risk_aversion,
-                                risk_free=risk_free)
+    u, lim = _setup(
+        holdings,
+        company,
+        assumptions,
+        correlations,
+        regime,
+        min_comprehensive,
+        min_core,
+        min_sci_tech,
+        min_liquid,
+        max_volatility,
+        target_return,
+        max_turnover,
+        transaction_cost_bp,
+        limits,
+        equity_cap_basis,
+        level,
+        repair_correlations,
+        templates,
+    )
+    problem = AllocationProblem(
+        u, objective.value, lim, risk_aversion=risk_aversion, risk_free=risk_free
+    )
     try:
         result = problem.solve()
     except InfeasibleError as err:
         if fmt is Fmt.json:
-            _emit({"status": "infeasible", "objective": objective.value, "message": str(err),
-                   "conflicts": err.conflicts, "notes": list(u.notes),
-                   "not_buyable": dict(u.not_buyable)})
+            _emit(
+                {
+                    "status": "infeasible",
+                    "objective": objective.value,
+                    "message": str(err),
+                    "conflicts": err.conflicts,
+                    "notes": list(u.notes),
+                    "not_buyable": dict(u.not_buyable),
+                }
+            )
         raise
     if fmt is Fmt.json:
         _emit(result.to_dict())
@@ -213,14 +280,17 @@ def optimize(
 def frontier_cmd(
     holdings: Path = typer.Argument(..., help=_H["holdings"], show_default=False),
     company: Path = typer.Option(..., "--company", help=_H["company"], show_default=False),
-    assumptions: Path = typer.Option(..., "--assumptions", help=_H["assumptions"],
-                                     show_default=False),
+    assumptions: Path = typer.Option(
+        ..., "--assumptions", help=_H["assumptions"], show_default=False
+    ),
     correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
     templates: Path | None = typer.Option(None, "--templates", help=_H["templates"]),
     regime: str = typer.Option(DEFAULT_REGIME, "--regime"),
-    objective: Objective = typer.Option(Objective.max_return, "--objective",
-                                        help="Accepted for symmetry; a frontier maximises "
-                                        "return at each point."),
+    objective: Objective = typer.Option(
+        Objective.max_return,
+        "--objective",
+        help="Accepted for symmetry; a frontier maximises return at each point.",
+    ),
     min_comprehensive: float | None = typer.Option(None, "--min-comprehensive"),
     min_core: float | None = typer.Option(None, "--min-core"),
     min_sci_tech: float | None = typer.Option(None, "--min-sci-tech"),
@@ -237,34 +307,70 @@ def frontier_cmd(
 ) -> None:
     from analyzer.optimize import frontier
 
-    u, lim = _setup(holdings, company, assumptions, correlations, regime, min_comprehensive,
-                    min_core, min_sci_tech, min_liquid, None, None, max_turnover,
-                    transaction_cost_bp, limits, equity_cap_basis, level, repair_correlations,
-                    templates)
+    u, lim = _setup(
+        holdings,
+        company,
+        assumptions,
+        correlations,
+        regime,
+        min_comprehensive,
+        min_core,
+        min_sci_tech,
+        min_liquid,
+        None,
+        None,
+        max_turnover,
+        transaction_cost_bp,
+        limits,
+        equity_cap_basis,
+        level,
+        repair_correlations,
+        templates,
+    )
     try:
         f = frontier(u, lim, points=points, axis=axis.value, objective=objective.value)
     except InfeasibleError as err:
         if fmt is Fmt.json:
-            _emit({"status": "infeasible", "message": str(err), "conflicts": err.conflicts,
-                   "notes": list(u.notes), "not_buyable": dict(u.not_buyable)})
+            _emit(
+                {
+                    "status": "infeasible",
+                    "message": str(err),
+                    "conflicts": err.conflicts,
+                    "notes": list(u.notes),
+                    "not_buyable": dict(u.not_buyable),
+                }
+            )
         raise
     if fmt is Fmt.json:
-        _emit({"status": "optimal" if not f.failed else "partial", **f.to_dict(),
-               "notes": list(u.notes), "new_classes": list(u.new_classes),
-               "not_buyable": dict(u.not_buyable)})
+        _emit(
+            {
+                "status": "optimal" if not f.failed else "partial",
+                **f.to_dict(),
+                "notes": list(u.notes),
+                "new_classes": list(u.new_classes),
+                "not_buyable": dict(u.not_buyable),
+            }
+        )
         return
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=f"frontier ({axis.value} axis): {len(f.points)} points, "
-              f"{len(f.failed)} failed, {f.wall_time:.2f} s")
-    for col in ("target", "status", "return", "volatility", "comprehensive", "core",
-                "MC (亿元)"):
+    t = Table(
+        title=f"frontier ({axis.value} axis): {len(f.points)} points, "
+        f"{len(f.failed)} failed, {f.wall_time:.2f} s"
+    )
+    for col in ("target", "status", "return", "volatility", "comprehensive", "core", "MC (亿元)"):
         t.add_column(col, justify="right")
     for p in f.points:
-        t.add_row(_pct(p.target), p.status, _pct(p.expected_return), _pct(p.volatility),
-                  _pct(p.comprehensive_ratio), _pct(p.core_ratio),
-                  "-" if p.minimum_capital is None else f"{p.minimum_capital / 1e8:,.1f}")
+        t.add_row(
+            _pct(p.target),
+            p.status,
+            _pct(p.expected_return),
+            _pct(p.volatility),
+            _pct(p.comprehensive_ratio),
+            _pct(p.core_ratio),
+            "-" if p.minimum_capital is None else f"{p.minimum_capital / 1e8:,.1f}",
+        )
     con = Console(width=160)
     con.print(t)
     _print_notes(con, u.notes)
@@ -272,9 +378,14 @@ def frontier_cmd(
 
 def register(app: typer.Typer) -> None:
     """Add ``analyzer optimize`` and ``analyzer frontier``."""
-    app.command("optimize", help="Solvency-constrained allocation across asset classes "
-                "(docs/optimizer.md).", short_help="Best allocation under solvency and "
-                "investment-ratio limits.")(optimize)
-    app.command("frontier", help="Efficient frontier with every limit in force: return "
-                "against volatility or against the solvency ratio.",
-                short_help="Capital-aware efficient frontier.")(frontier_cmd)
+    app.command(
+        "optimize",
+        help="Solvency-constrained allocation across asset classes (docs/optimizer.md).",
+        short_help="Best allocation under solvency and investment-ratio limits.",
+    )(optimize)
+    app.command(
+        "frontier",
+        help="Efficient frontier with every limit in force: return "
+        "against volatility or against the solvency ratio.",
+        short_help="Capital-aware efficient frontier.",
+    )(frontier_cmd)

@@ -20,16 +20,18 @@ def describe() -> list[dict]:
     out = []
     for name in available_regimes():
         regime = load_regime(name)
-        out.append({
-            "name": regime.name,
-            "default": regime.name == DEFAULT_REGIME,
-            "title": regime.title,
-            "effective": regime.effective,
-            "notice": regime.notice,
-            "base": regime.base,
-            "lineage": list(regime.lineage()),
-            "changes": list(regime.changes),
-        })
+        out.append(
+            {
+                "name": regime.name,
+                "default": regime.name == DEFAULT_REGIME,
+                "title": regime.title,
+                "effective": regime.effective,
+                "notice": regime.notice,
+                "base": regime.base,
+                "lineage": list(regime.lineage()),
+                "changes": list(regime.changes),
+            }
+        )
     return out
 
 
@@ -42,8 +44,10 @@ def render_table(records: list[dict]) -> str:
         lines.append(f"  title:     {rec['title']}")
         lines.append(f"  effective: {rec['effective']}")
         lines.append(f"  notice:    {rec['notice']}")
-        lines.append(f"  base:      {rec['base'] or '-'}"
-                     + (f"   (lineage: {' -> '.join(rec['lineage'])})" if rec["base"] else ""))
+        lines.append(
+            f"  base:      {rec['base'] or '-'}"
+            + (f"   (lineage: {' -> '.join(rec['lineage'])})" if rec["base"] else "")
+        )
         lines.append("  changes:")
         lines.extend(f"    - {change}" for change in rec["changes"])
         lines.append("")
@@ -51,8 +55,9 @@ def render_table(records: list[dict]) -> str:
 
 
 def regimes(
-    fmt: RegimesFormat = typer.Option(RegimesFormat.table, "--format",
-                                      help="table (default) or json."),
+    fmt: RegimesFormat = typer.Option(
+        RegimesFormat.table, "--format", help="table (default) or json."
+    ),
 ) -> None:
     records = describe()
     if fmt is RegimesFormat.json:

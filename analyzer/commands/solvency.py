@@ -28,17 +28,26 @@ class Unit(str, Enum):
 
 
 def solvency(
-    holdings: Path = typer.Argument(..., help="Holdings file (.csv, .xlsx, .parquet), one row "
-                                    "per position (contract section 1)."),
-    company: Path = typer.Option(..., "--company", "-c", help="Company file (.toml): capital, "
-                                 "insurance-risk capital, liabilities."),
-    regime: str = typer.Option("cross2-2025-12", "--regime", "-r",
-                               help="Regulatory regime; see `analyzer regimes`."),
+    holdings: Path = typer.Argument(
+        ...,
+        help="Holdings file (.csv, .xlsx, .parquet), one row per position (contract section 1).",
+    ),
+    company: Path = typer.Option(
+        ...,
+        "--company",
+        "-c",
+        help="Company file (.toml): capital, insurance-risk capital, liabilities.",
+    ),
+    regime: str = typer.Option(
+        "cross2-2025-12", "--regime", "-r", help="Regulatory regime; see `analyzer regimes`."
+    ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or xlsx."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file "
-                                       "(required for xlsx; optional for json)."),
-    unit: Unit = typer.Option(Unit.yi, "--unit", help="Money unit of the table: yi (亿元), "
-                              "wan (万元) or cny."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to this file (required for xlsx; optional for json)."
+    ),
+    unit: Unit = typer.Option(
+        Unit.yi, "--unit", help="Money unit of the table: yi (亿元), wan (万元) or cny."
+    ),
     top: int = typer.Option(10, "--top", help="How many largest capital consumers to list."),
 ) -> None:
     """Solvency of a portfolio: ratios, capital by module, compliance, top consumers, sci-tech.
@@ -76,8 +85,13 @@ def solvency(
         from analyzer.report import solvency_text
 
         console = Console(width=140, soft_wrap=False)
-        solvency_text.render(result, console, unit=unit.value,
-                             targets=(c.targets.comprehensive, c.targets.core), top=top)
+        solvency_text.render(
+            result,
+            console,
+            unit=unit.value,
+            targets=(c.targets.comprehensive, c.targets.core),
+            top=top,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -41,9 +41,15 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], N
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
 
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  "{task.completed:,}/{task.total:,}", TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        "{task.completed:,}/{task.total:,}",
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
 
@@ -58,16 +64,31 @@ def stress(
     holdings: Path = typer.Argument(..., help="Holdings file (.csv, .xlsx, .parquet)."),
     company: Path = typer.Option(..., "--company", "-c", help="Company file (.toml)."),
     regime: str = typer.Option("cross2-2025-12", "--regime", "-r", help="Regulatory regime."),
-    scenarios: list[Path] = typer.Option([], "--scenarios", "-s", help="Scenario file(s) "
-                                         "(.csv/.xlsx: scenario, driver or asset_class, shock, "
-                                         "source); repeatable. See data/scenarios/."),
-    annex4: bool = typer.Option(True, "--annex4/--no-annex4", help="Run the Annex 4 "
-                                "mandatory scenarios and factors that concern investments."),
-    reverse: bool = typer.Option(True, "--reverse/--no-reverse", help="Run the reverse stress "
-                                 "tests (equity, rates, spread, VC)."),
-    fair_value_share: float = typer.Option(1.0, "--fair-value-share", min=0.0, max=1.0,
-                                           help="Share of fixed income at fair value (the "
-                                           "+50bp shock hits only that)."),
+    scenarios: list[Path] = typer.Option(
+        [],
+        "--scenarios",
+        "-s",
+        help="Scenario file(s) "
+        "(.csv/.xlsx: scenario, driver or asset_class, shock, "
+        "source); repeatable. See data/scenarios/.",
+    ),
+    annex4: bool = typer.Option(
+        True,
+        "--annex4/--no-annex4",
+        help="Run the Annex 4 mandatory scenarios and factors that concern investments.",
+    ),
+    reverse: bool = typer.Option(
+        True,
+        "--reverse/--no-reverse",
+        help="Run the reverse stress tests (equity, rates, spread, VC).",
+    ),
+    fair_value_share: float = typer.Option(
+        1.0,
+        "--fair-value-share",
+        min=0.0,
+        max=1.0,
+        help="Share of fixed income at fair value (the +50bp shock hits only that).",
+    ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -104,67 +125,111 @@ def stress(
                 if tick:
                     tick(1)
     if format is Format.json:
-        _write({"company": c.name, "regime": stresser.regime.name,
-                "base": stresser.base.to_dict(), "parameters": stresser.params.to_dict(),
+        _write(
+            {
+                "company": c.name,
+                "regime": stresser.regime.name,
+                "base": stresser.base.to_dict(),
+                "parameters": stresser.params.to_dict(),
                 "scenarios": [r.to_dict() for r in results],
-                "reverse": [r.to_dict() for r in rev]})
+                "reverse": [r.to_dict() for r in rev],
+            }
+        )
         return
     from rich.console import Console
     from rich.table import Table
 
     con = Console(width=160, soft_wrap=False)
     b = stresser.base
-    con.print(f"[bold]{c.name}[/] ({c.company_type}, {stresser.regime.name})  base: "
-              f"comprehensive {_pct(b.comprehensive_ratio)}, core {_pct(b.core_ratio)}, "
-              f"minimum capital {_yi(b.minimum_capital)} 亿元")
+    con.print(
+        f"[bold]{c.name}[/] ({c.company_type}, {stresser.regime.name})  base: "
+        f"comprehensive {_pct(b.comprehensive_ratio)}, core {_pct(b.core_ratio)}, "
+        f"minimum capital {_yi(b.minimum_capital)} 亿元"
+    )
     if results:
         t = Table(title="Stress scenarios (亿元)", title_justify="left")
-        for col in ("scenario", "reference", "asset Δ", "loss actual", "loss core", "MC after",
-                    "comprehensive", "core"):
+        for col in (
+            "scenario",
+            "reference",
+            "asset Δ",
+            "loss actual",
+            "loss core",
+            "MC after",
+            "comprehensive",
+            "core",
+        ):
             t.add_column(col, justify="left" if col in ("scenario", "reference") else "right")
         for r in results:
             s = r.stressed
-            t.add_row(r.name, r.shock.reference or r.shock.source[:40],
-                      _yi(r.asset_value_change), _yi(r.loss_actual), _yi(r.loss_core),
-                      _yi(s.minimum_capital), _pct(s.comprehensive_ratio), _pct(s.core_ratio))
+            t.add_row(
+                r.name,
+                r.shock.reference or r.shock.source[:40],
+                _yi(r.asset_value_change),
+                _yi(r.loss_actual),
+                _yi(r.loss_core),
+                _yi(s.minimum_capital),
+                _pct(s.comprehensive_ratio),
+                _pct(s.core_ratio),
+            )
         con.print(t)
     if rev:
-        t = Table(title="Reverse stress: smallest adverse move to each threshold",
-                  title_justify="left")
+        t = Table(
+            title="Reverse stress: smallest adverse move to each threshold", title_justify="left"
+        )
         for col in ("driver", "threshold", "move", "unit", "status"):
             t.add_column(col)
         for r in rev:
-            mv = "-" if r.move is None else (f"{100 * r.move:.2f}%" if "fraction" in r.unit
-                                             else f"{r.move:.1f} bp")
-            t.add_row(r.driver, f"{r.threshold.ratio} {_pct(r.threshold.level)}", mv,
-                      r.unit, r.status)
+            mv = (
+                "-"
+                if r.move is None
+                else (f"{100 * r.move:.2f}%" if "fraction" in r.unit else f"{r.move:.1f} bp")
+            )
+            t.add_row(
+                r.driver, f"{r.threshold.ratio} {_pct(r.threshold.level)}", mv, r.unit, r.status
+            )
         con.print(t)
 
 
 def simulate(
     holdings: Path = typer.Argument(..., help="Holdings file (.csv, .xlsx, .parquet)."),
     company: Path = typer.Option(..., "--company", "-c", help="Company file (.toml)."),
-    assumptions: Path | None = typer.Option(None, "--assumptions", "-a", help="assumptions.csv "
-                                            "(expected_return, volatility per asset_class)."),
-    correlations: Path | None = typer.Option(None, "--correlations", help="Correlation matrix "
-                                             "(default: correlations.csv beside assumptions)."),
+    assumptions: Path | None = typer.Option(
+        None,
+        "--assumptions",
+        "-a",
+        help="assumptions.csv (expected_return, volatility per asset_class).",
+    ),
+    correlations: Path | None = typer.Option(
+        None,
+        "--correlations",
+        help="Correlation matrix (default: correlations.csv beside assumptions).",
+    ),
     regime: str = typer.Option("cross2-2025-12", "--regime", "-r", help="Regulatory regime."),
     n: int = typer.Option(100_000, "--scenarios", "-n", min=1, help="Number of scenarios."),
     seed: int = typer.Option(20240601, "--seed", min=0, help="Random seed."),
-    dof: float = typer.Option(5.0, "--dof", help="Student-t degrees of freedom (> 2); 0 for "
-                              "Gaussian returns."),
-    chunk_size: int = typer.Option(131_072, "--chunk-size", min=1, help="Scenarios per task "
-                                   "(does not change the result)."),
-    dask: bool = typer.Option(False, "--dask", help="Run on Dask (a local cluster unless "
-                              "--scheduler is given)."),
+    dof: float = typer.Option(
+        5.0, "--dof", help="Student-t degrees of freedom (> 2); 0 for Gaussian returns."
+    ),
+    chunk_size: int = typer.Option(
+        131_072, "--chunk-size", min=1, help="Scenarios per task (does not change the result)."
+    ),
+    dask: bool = typer.Option(
+        False, "--dask", help="Run on Dask (a local cluster unless --scheduler is given)."
+    ),
     workers: int = typer.Option(2, "--workers", min=1, help="Local Dask workers."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="Address of an existing "
-                                         "dask.distributed scheduler (implies --dask)."),
-    commitments: Path | None = typer.Option(None, "--commitments", help="VC commitment plan "
-                                            "(.csv: year, commitment in CNY) to project with "
-                                            "the Takahashi-Alexander model."),
-    horizon: int = typer.Option(15, "--horizon", min=1, help="Years of the commitment "
-                                "projection."),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Address of an existing dask.distributed scheduler (implies --dask).",
+    ),
+    commitments: Path | None = typer.Option(
+        None,
+        "--commitments",
+        help="VC commitment plan "
+        "(.csv: year, commitment in CNY) to project with "
+        "the Takahashi-Alexander model.",
+    ),
+    horizon: int = typer.Option(15, "--horizon", min=1, help="Years of the commitment projection."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -175,8 +240,12 @@ def simulate(
     from analyzer.stress.montecarlo import simulate as run
 
     if assumptions is None and commitments is None:
-        raise InputError.single("--assumptions", None, None, "give --assumptions (Monte Carlo) "
-                                "and/or --commitments (VC commitment projection)")
+        raise InputError.single(
+            "--assumptions",
+            None,
+            None,
+            "give --assumptions (Monte Carlo) and/or --commitments (VC commitment projection)",
+        )
     out: dict = {}
     con = None
     if format is Format.table:
@@ -192,9 +261,16 @@ def simulate(
         model = market_model(assumptions, correlations, classes, dof if dof else None)
         ctx = simulation_context(h, c, model, regime)
         with _progress(n, "simulate", quiet) as tick:
-            res = run(ctx, n, seed, chunk_size=chunk_size,
-                      backend="dask" if dask or scheduler else "local", scheduler=scheduler,
-                      n_workers=workers, progress=tick)
+            res = run(
+                ctx,
+                n,
+                seed,
+                chunk_size=chunk_size,
+                backend="dask" if dask or scheduler else "local",
+                scheduler=scheduler,
+                n_workers=workers,
+                progress=tick,
+            )
         out["simulation"] = res.to_dict()
         if con is not None:
             _print_simulation(con, c.name, res)
@@ -210,35 +286,45 @@ def simulate(
 def _print_simulation(con, name: str, res) -> None:
     from rich.table import Table
 
-    con.print(f"[bold]{name}[/]: {res.n_scenarios:,} one-year scenarios, seed {res.seed}, "
-              f"Student-t dof {res.dof or 'Gaussian'}, {res.backend}, {res.elapsed:.2f} s")
-    con.print(f"today: comprehensive {_pct(res.base['comprehensive'])}, core "
-              f"{_pct(res.base['core'])}")
+    con.print(
+        f"[bold]{name}[/]: {res.n_scenarios:,} one-year scenarios, seed {res.seed}, "
+        f"Student-t dof {res.dof or 'Gaussian'}, {res.backend}, {res.elapsed:.2f} s"
+    )
+    con.print(
+        f"today: comprehensive {_pct(res.base['comprehensive'])}, core {_pct(res.base['core'])}"
+    )
     t = Table(title="Ratio percentiles", title_justify="left")
     t.add_column("percentile", justify="right")
     t.add_column("comprehensive", justify="right")
     t.add_column("core", justify="right")
     for p in res.percentiles["comprehensive"]:
-        t.add_row(f"{p}%", _pct(res.percentiles["comprehensive"][p]),
-                  _pct(res.percentiles["core"][p]))
+        t.add_row(
+            f"{p}%", _pct(res.percentiles["comprehensive"][p]), _pct(res.percentiles["core"][p])
+        )
     con.print(t)
     t = Table(title="Probability after one year", title_justify="left")
     t.add_column("event")
     t.add_column("probability", justify="right")
     t.add_column("± s.e.", justify="right")
     tg = res.targets
-    labels = {"comprehensive_below_100": "comprehensive < 100%",
-              "comprehensive_below_120": "comprehensive < 120%",
-              "comprehensive_below_target": f"comprehensive < target {_pct(tg['comprehensive'])}",
-              "core_below_50": "core < 50%", "core_below_60": "core < 60%",
-              "core_below_target": f"core < target {_pct(tg['core'])}"}
+    labels = {
+        "comprehensive_below_100": "comprehensive < 100%",
+        "comprehensive_below_120": "comprehensive < 120%",
+        "comprehensive_below_target": f"comprehensive < target {_pct(tg['comprehensive'])}",
+        "core_below_50": "core < 50%",
+        "core_below_60": "core < 60%",
+        "core_below_target": f"core < target {_pct(tg['core'])}",
+    }
     for k, p in res.probabilities.items():
         t.add_row(labels[k], f"{100 * p:.2f}%", f"{100 * res.standard_errors[k]:.2f}%")
     con.print(t)
-    con.print(f"1-in-200 worst (0.5% quantile): comprehensive "
-              f"{_pct(res.worst_995['comprehensive'])}, core {_pct(res.worst_995['core'])}")
-    t = Table(title="Tail drivers (worst 0.5% of scenarios by comprehensive ratio)",
-              title_justify="left")
+    con.print(
+        f"1-in-200 worst (0.5% quantile): comprehensive "
+        f"{_pct(res.worst_995['comprehensive'])}, core {_pct(res.worst_995['core'])}"
+    )
+    t = Table(
+        title="Tail drivers (worst 0.5% of scenarios by comprehensive ratio)", title_justify="left"
+    )
     for col in ("asset class", "mean P&L (亿元)", "share of loss", "mean return"):
         t.add_column(col, justify="left" if col == "asset class" else "right")
     for d in res.tail[:10]:
@@ -255,8 +341,14 @@ def _project(path: Path, horizon: int):
     problems = []
     for col in ("year", "commitment"):
         if col not in frame.columns:
-            problems.append(InputProblem(label, 1, col, "required column is missing; the "
-                                         "header must name year, commitment"))
+            problems.append(
+                InputProblem(
+                    label,
+                    1,
+                    col,
+                    "required column is missing; the header must name year, commitment",
+                )
+            )
     if problems:
         raise InputError(problems)
     plan: dict[int, float] = {}
@@ -267,15 +359,22 @@ def _project(path: Path, horizon: int):
             if year < 1:
                 raise ValueError
         except ValueError:
-            problems.append(InputProblem(label, row, "year", "must be a whole year >= 1 "
-                                         "(1 = next year)"))
+            problems.append(
+                InputProblem(label, row, "year", "must be a whole year >= 1 (1 = next year)")
+            )
             continue
         raw = str(frame["commitment"].iloc[i]).strip().replace(",", "")
         try:
             amount = float(raw)
         except ValueError:
-            problems.append(InputProblem(label, row, "commitment", f"'{raw}' is not a number"
-                                         if raw else "a value is required"))
+            problems.append(
+                InputProblem(
+                    label,
+                    row,
+                    "commitment",
+                    f"'{raw}' is not a number" if raw else "a value is required",
+                )
+            )
             continue
         if amount < 0:
             problems.append(InputProblem(label, row, "commitment", "must be >= 0 (CNY)"))
@@ -290,15 +389,24 @@ def _print_commitments(con, proj) -> None:
     from rich.table import Table
 
     p = proj.params
-    t = Table(title=f"VC commitment programme, Takahashi-Alexander (L={p.lifetime}, "
-              f"B={p.bow}, G={_pct(p.growth)}), 亿元; capital at factor "
-              f"{proj.capital_factor}", title_justify="left")
+    t = Table(
+        title=f"VC commitment programme, Takahashi-Alexander (L={p.lifetime}, "
+        f"B={p.bow}, G={_pct(p.growth)}), 亿元; capital at factor "
+        f"{proj.capital_factor}",
+        title_justify="left",
+    )
     for col in ("year", "calls", "distributions", "net cash", "NAV", "unfunded", "capital"):
         t.add_column(col, justify="right")
     for r in proj.to_dict()["years"]:
-        t.add_row(str(r["year"]), _yi(r["calls"]), _yi(r["distributions"]),
-                  _yi(r["net_cash_flow"]), _yi(r["nav"]), _yi(r["unfunded"]),
-                  _yi(r["capital"]))
+        t.add_row(
+            str(r["year"]),
+            _yi(r["calls"]),
+            _yi(r["distributions"]),
+            _yi(r["net_cash_flow"]),
+            _yi(r["nav"]),
+            _yi(r["unfunded"]),
+            _yi(r["capital"]),
+        )
     con.print(t)
 
 

@@ -81,34 +81,49 @@ class Assumptions:
         idx = self.index()
         missing = [c for c in classes if c not in idx]
         if missing:
-            raise InputError([InputProblem(self.source, None, "asset_class",
-                                           f"no assumptions for asset class '{c}' (it is in "
-                                           "the holdings); add a row for it") for c in missing])
+            raise InputError(
+                [
+                    InputProblem(
+                        self.source,
+                        None,
+                        "asset_class",
+                        f"no assumptions for asset class '{c}' (it is in "
+                        "the holdings); add a row for it",
+                    )
+                    for c in missing
+                ]
+            )
         k = np.array([idx[c] for c in classes], dtype=int)
         return Assumptions(
-            classes=tuple(classes), expected_return=self.expected_return[k],
-            volatility=self.volatility[k], correlation=self.correlation[np.ix_(k, k)],
-            liquid=self.liquid[k], min_weight=self.min_weight[k], max_weight=self.max_weight[k],
-            idiosyncratic_volatility=self.idiosyncratic_volatility[k], source=self.source,
+            classes=tuple(classes),
+            expected_return=self.expected_return[k],
+            volatility=self.volatility[k],
+            correlation=self.correlation[np.ix_(k, k)],
+            liquid=self.liquid[k],
+            min_weight=self.min_weight[k],
+            max_weight=self.max_weight[k],
+            idiosyncratic_volatility=self.idiosyncratic_volatility[k],
+            source=self.source,
             repaired=self.repaired,
         )
 
 
-def _numbers(frame: pd.DataFrame, col: str, file: str, problems: list[InputProblem],
-             default: float) -> np.ndarray:
+def _numbers(
+    frame: pd.DataFrame, col: str, file: str, problems: list[InputProblem], default: float
+) -> np.ndarray:
     if col not in frame.columns:
         return np.full(len(frame), default)
     raw = frame[col].astype(str).str.strip()
     values = pd.to_numeric(raw.where(raw != "", None), errors="coerce").to_numpy(dtype=float)
     bad = (raw != "").to_numpy() & np.isnan(values)
     for i in np.flatnonzero(bad)[:20]:
-        problems.append(InputProblem(file, int(i) + 2, col,
-                                     f"'{frame[col].iloc[i]}' is not a number"))
+        problems.append(
+            InputProblem(file, int(i) + 2, col, f"'{frame[col].iloc[i]}' is not a number")
+        )
     return np.where(np.isnan(values) & ~bad, default, values)
 
 
-def nearest_correlation(matrix: np.ndarray, tol: float = 1e-10, max_iter: int = 500
-                        ) -> np.ndarray:
+def nearest_correlation(matrix: np.ndarray, tol: float = 1e-10, max_iter: int = 500) -> np.ndarray:
     """Nearest correlation matrix in the Frobenius norm (Higham 2002, alternating projections
     with Dykstra's correction).
 
@@ -145,8 +160,9 @@ def nearest_correlation(matrix: np.ndarray, tol: float = 1e-10, max_iter: int = 
     return (y + y.T) / 2
 
 
-def read_correlations(path: str | Path, classes: tuple[str, ...], repair: bool = False
-                      ) -> tuple[np.ndarray, bool]:
+def read_correlations(
+    path: str | Path, classes: tuple[str, ...], repair: bool = False
+) -> tuple[np.ndarray, bool]:
     """Read ``correlations.csv`` and return the matrix in the order of ``classes``.
 
     Raises
@@ -165,19 +181,28 @@ def read_correlations(path: str | Path, classes: tuple[str, ...], repair: bool =
     problems: list[InputProblem] = []
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
-        problems.append(InputProblem(label, names.index(dup) + 2, first,
-                                     f"asset class '{dup}' appears twice"))
+        problems.append(
+            InputProblem(label, names.index(dup) + 2, first, f"asset class '{dup}' appears twice")
+        )
     if sorted(names) != sorted(header):
-        problems.append(InputProblem(label, 1, None, "the header row and the first column must "
-                                     "name the same asset classes"))
+        problems.append(
+            InputProblem(
+                label,
+                1,
+                None,
+                "the header row and the first column must name the same asset classes",
+            )
+        )
     for c in classes:
         if c not in names or c not in header:
-            problems.append(InputProblem(label, None, c, f"asset class '{c}' is missing from "
-                                         "the correlation matrix"))
+            problems.append(
+                InputProblem(
+                    label, None, c, f"asset class '{c}' is missing from the correlation matrix"
+                )
+            )
     if problems:
         raise InputError(problems)
-    body = frame[header].apply(lambda s: pd.to_numeric(s.astype(str).str.strip(),
-                                                       errors="coerce"))
+    body = frame[header].apply(lambda s: pd.to_numeric(s.astype(str).str.strip(), errors="coerce"))
     values = body.to_numpy(dtype=float)
     for i, j in zip(*np.nonzero(np.isnan(values)), strict=True):
         problems.append(InputProblem(label, int(i) + 2, header[j], "not a number"))
@@ -191,17 +216,25 @@ def read_correlations(path: str | Path, classes: tuple[str, ...], repair: bool =
     full = values[:, [col_of[n] for n in names]]
     for i in range(len(names)):
         if abs(full[i, i] - 1.0) > 1e-8:
-            problems.append(InputProblem(label, i + 2, names[i],
-                                         f"diagonal must be 1, found {full[i, i]:g}"))
+            problems.append(
+                InputProblem(label, i + 2, names[i], f"diagonal must be 1, found {full[i, i]:g}")
+            )
     out_of_range = np.abs(full) > 1 + 1e-12
     for i, j in zip(*np.nonzero(out_of_range), strict=True):
-        problems.append(InputProblem(label, int(i) + 2, names[j],
-                                     f"correlation {full[i, j]:g} outside [-1, 1]"))
+        problems.append(
+            InputProblem(label, int(i) + 2, names[j], f"correlation {full[i, j]:g} outside [-1, 1]")
+        )
     asym = np.abs(full - full.T) > 1e-8
     for i, j in zip(*np.nonzero(np.triu(asym)), strict=True):
-        problems.append(InputProblem(label, int(i) + 2, names[j],
-                                     f"not symmetric: {names[i]}/{names[j]} = {full[i, j]:g} "
-                                     f"but {names[j]}/{names[i]} = {full[j, i]:g}"))
+        problems.append(
+            InputProblem(
+                label,
+                int(i) + 2,
+                names[j],
+                f"not symmetric: {names[i]}/{names[j]} = {full[i, j]:g} "
+                f"but {names[j]}/{names[i]} = {full[j, i]:g}",
+            )
+        )
     if problems:
         raise InputError(problems[:20])
     k = [row_of[c] for c in classes]
@@ -210,17 +243,24 @@ def read_correlations(path: str | Path, classes: tuple[str, ...], repair: bool =
     repaired = False
     if smallest < -PSD_TOLERANCE:
         if not repair:
-            raise InputError.single(label, None, None, (
-                f"the correlation matrix is not positive semi-definite (smallest eigenvalue "
-                f"{smallest:.3g}); fix it, or pass --repair-correlations to use the nearest "
-                "correlation matrix (Higham)"))
+            raise InputError.single(
+                label,
+                None,
+                None,
+                (
+                    f"the correlation matrix is not positive semi-definite (smallest eigenvalue "
+                    f"{smallest:.3g}); fix it, or pass --repair-correlations to use the nearest "
+                    "correlation matrix (Higham)"
+                ),
+            )
         matrix = nearest_correlation(matrix)
         repaired = True
     return matrix, repaired
 
 
-def read_assumptions(assumptions_csv: str | Path, correlations_csv: str | Path | None = None,
-                     repair: bool = False) -> Assumptions:
+def read_assumptions(
+    assumptions_csv: str | Path, correlations_csv: str | Path | None = None, repair: bool = False
+) -> Assumptions:
     """Read and validate the capital market assumptions.
 
     Parameters
@@ -245,8 +285,15 @@ def read_assumptions(assumptions_csv: str | Path, correlations_csv: str | Path |
     problems: list[InputProblem] = []
     for col in ("asset_class", "expected_return", "volatility"):
         if col not in frame.columns:
-            problems.append(InputProblem(label, 1, col, "required column is missing; the header "
-                                         "must name asset_class, expected_return, volatility"))
+            problems.append(
+                InputProblem(
+                    label,
+                    1,
+                    col,
+                    "required column is missing; the header "
+                    "must name asset_class, expected_return, volatility",
+                )
+            )
     if problems:
         raise InputError(problems)
     classes = [str(c).strip() for c in frame["asset_class"]]
@@ -255,8 +302,9 @@ def read_assumptions(assumptions_csv: str | Path, correlations_csv: str | Path |
         if not c:
             problems.append(InputProblem(label, i + 2, "asset_class", "must not be empty"))
         elif c in seen:
-            problems.append(InputProblem(label, i + 2, "asset_class",
-                                         f"'{c}' already given in row {seen[c]}"))
+            problems.append(
+                InputProblem(label, i + 2, "asset_class", f"'{c}' already given in row {seen[c]}")
+            )
         else:
             seen[c] = i + 2
     mu = _numbers(frame, "expected_return", label, problems, np.nan)
@@ -269,49 +317,77 @@ def read_assumptions(assumptions_csv: str | Path, correlations_csv: str | Path |
         for i in np.flatnonzero(blank)[:20]:
             problems.append(InputProblem(label, int(i) + 2, col, "required"))
     for i in np.flatnonzero(vol < 0)[:20]:
-        problems.append(InputProblem(label, int(i) + 2, "volatility",
-                                     f"must be >= 0, found {vol[i]:g}"))
+        problems.append(
+            InputProblem(label, int(i) + 2, "volatility", f"must be >= 0, found {vol[i]:g}")
+        )
     for i in np.flatnonzero(idio < 0)[:20]:
-        problems.append(InputProblem(label, int(i) + 2, "idiosyncratic_volatility",
-                                     f"must be >= 0, found {idio[i]:g}"))
+        problems.append(
+            InputProblem(
+                label, int(i) + 2, "idiosyncratic_volatility", f"must be >= 0, found {idio[i]:g}"
+            )
+        )
     for col, arr in (("min_weight", lo), ("max_weight", hi)):
         for i in np.flatnonzero((arr < 0) | (arr > 1))[:20]:
-            problems.append(InputProblem(label, int(i) + 2, col,
-                                         f"must be between 0 and 1, found {arr[i]:g}"))
+            problems.append(
+                InputProblem(label, int(i) + 2, col, f"must be between 0 and 1, found {arr[i]:g}")
+            )
     for i in np.flatnonzero(lo > hi)[:20]:
-        problems.append(InputProblem(label, int(i) + 2, "min_weight",
-                                     f"min_weight {lo[i]:g} exceeds max_weight {hi[i]:g}"))
+        problems.append(
+            InputProblem(
+                label,
+                int(i) + 2,
+                "min_weight",
+                f"min_weight {lo[i]:g} exceeds max_weight {hi[i]:g}",
+            )
+        )
     liquid = np.zeros(len(frame), dtype=bool)
     if "liquid" in frame.columns:
         for i, cell in enumerate(frame["liquid"].astype(str).str.strip().str.lower()):
             if cell in _TRUE:
                 liquid[i] = True
             elif cell not in _FALSE:
-                problems.append(InputProblem(label, i + 2, "liquid",
-                                             f"'{cell}' is not true/false"))
+                problems.append(InputProblem(label, i + 2, "liquid", f"'{cell}' is not true/false"))
     if not problems and lo.sum() > 1 + 1e-12:
-        problems.append(InputProblem(label, None, "min_weight",
-                                     f"the minimum weights add up to {lo.sum():.4g} > 1"))
+        problems.append(
+            InputProblem(
+                label, None, "min_weight", f"the minimum weights add up to {lo.sum():.4g} > 1"
+            )
+        )
     if not problems and hi.sum() < 1 - 1e-12:
-        problems.append(InputProblem(label, None, "max_weight",
-                                     f"the maximum weights add up to {hi.sum():.4g} < 1"))
+        problems.append(
+            InputProblem(
+                label, None, "max_weight", f"the maximum weights add up to {hi.sum():.4g} < 1"
+            )
+        )
     if problems:
         raise InputError(problems)
     corr_path = Path(correlations_csv) if correlations_csv else path.parent / "correlations.csv"
     if not corr_path.is_file():
-        raise InputError.single(str(corr_path), None, None,
-                                "correlation file not found (pass --correlations, or put "
-                                "correlations.csv beside the assumptions file)")
+        raise InputError.single(
+            str(corr_path),
+            None,
+            None,
+            "correlation file not found (pass --correlations, or put "
+            "correlations.csv beside the assumptions file)",
+        )
     corr, repaired = read_correlations(corr_path, tuple(classes), repair=repair)
     return Assumptions(
-        classes=tuple(classes), expected_return=mu, volatility=vol, correlation=corr,
-        liquid=liquid, min_weight=lo, max_weight=hi, idiosyncratic_volatility=idio,
-        source=label, repaired=repaired,
+        classes=tuple(classes),
+        expected_return=mu,
+        volatility=vol,
+        correlation=corr,
+        liquid=liquid,
+        min_weight=lo,
+        max_weight=hi,
+        idiosyncratic_volatility=idio,
+        source=label,
+        repaired=repaired,
     )
 
 
-def geltner_desmooth(returns: np.ndarray | pd.Series, rho: float | None = None
-                     ) -> np.ndarray | pd.Series:
+def geltner_desmooth(
+    returns: np.ndarray | pd.Series, rho: float | None = None
+) -> np.ndarray | pd.Series:
     """Geltner (1993) de-smoothing of an appraisal-based return series.
 
     ``r_true[t] = (r_obs[t] - rho * r_obs[t-1]) / (1 - rho)``, with ``rho`` the first-order
@@ -347,8 +423,9 @@ def geltner_desmooth(returns: np.ndarray | pd.Series, rho: float | None = None
     return out
 
 
-def desmoothed_volatility(returns: np.ndarray | pd.Series, periods_per_year: int = 4,
-                          rho: float | None = None) -> tuple[float, float]:
+def desmoothed_volatility(
+    returns: np.ndarray | pd.Series, periods_per_year: int = 4, rho: float | None = None
+) -> tuple[float, float]:
     """Annual (expected return, volatility) of an appraisal-based series after de-smoothing,
     ready for a row of ``assumptions.csv`` (CLI-free helper).
 
@@ -362,5 +439,11 @@ def desmoothed_volatility(returns: np.ndarray | pd.Series, periods_per_year: int
     return float(r.mean() * periods_per_year), float(r.std(ddof=1) * np.sqrt(periods_per_year))
 
 
-__all__ = ["Assumptions", "desmoothed_volatility", "geltner_desmooth", "nearest_correlation",
-           "read_assumptions", "read_correlations"]
+__all__ = [
+    "Assumptions",
+    "desmoothed_volatility",
+    "geltner_desmooth",
+    "nearest_correlation",
+    "read_assumptions",
+    "read_correlations",
+]

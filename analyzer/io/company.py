@@ -80,24 +80,35 @@ def _read_series(path: Path, label: str, key_col: str, value_col: str) -> np.nda
     frame = read_table(path, name=label)
     for col in (key_col, value_col):
         if col not in frame.columns:
-            raise InputError.single(label, 1, col, f"required column is missing; the header "
-                                    f"must name {key_col}, {value_col}")
+            raise InputError.single(
+                label,
+                1,
+                col,
+                f"required column is missing; the header must name {key_col}, {value_col}",
+            )
     problems = []
     keys = pd.to_numeric(frame[key_col], errors="coerce")
     values = pd.to_numeric(frame[value_col], errors="coerce")
     for i in np.flatnonzero(keys.isna().to_numpy())[:10]:
         problems.append(InputProblem(label, int(i) + 2, key_col, "must be a whole year >= 1"))
     for i in np.flatnonzero(values.isna().to_numpy())[:10]:
-        problems.append(InputProblem(label, int(i) + 2, value_col,
-                                     f"'{frame[value_col].iloc[i]}' is not a number"))
+        problems.append(
+            InputProblem(
+                label, int(i) + 2, value_col, f"'{frame[value_col].iloc[i]}' is not a number"
+            )
+        )
     if problems:
         raise InputError(problems)
     years = keys.to_numpy(dtype=float)
     expected = np.arange(1, len(years) + 1)
     if not np.array_equal(years, expected):
         bad = int(np.flatnonzero(years != expected)[0])
-        raise InputError.single(label, bad + 2, key_col,
-                                f"years must run 1, 2, 3, ... without gaps; found {years[bad]:g}")
+        raise InputError.single(
+            label,
+            bad + 2,
+            key_col,
+            f"years must run 1, 2, 3, ... without gaps; found {years[bad]:g}",
+        )
     return values.to_numpy(dtype=float)
 
 
@@ -116,13 +127,23 @@ def read_company(path: str | Path) -> Company:
     label = str(path)
     data = read_toml(path)
     if "capital" not in data:
-        raise InputError.single(label, None, "capital", "the [capital] table is required "
-                                "(core_tier1, core_tier2, supplementary_tier1, "
-                                "supplementary_tier2, CNY)")
+        raise InputError.single(
+            label,
+            None,
+            "capital",
+            "the [capital] table is required "
+            "(core_tier1, core_tier2, supplementary_tier1, "
+            "supplementary_tier2, CNY)",
+        )
     liab = data.pop("liabilities", None)
     if data.get("company_type") == "life" and not liab:
-        raise InputError.single(label, None, "liabilities", "a life insurer needs [liabilities] "
-                                "with cash_flows and spot_curve files (Rule 8 Art. 18-20)")
+        raise InputError.single(
+            label,
+            None,
+            "liabilities",
+            "a life insurer needs [liabilities] "
+            "with cash_flows and spot_curve files (Rule 8 Art. 18-20)",
+        )
     if liab:
         for key in ("cash_flows", "spot_curve"):
             if key not in liab:
@@ -134,8 +155,9 @@ def read_company(path: str | Path) -> Company:
             spot_curve=_read_series(sc_path, str(sc_path), "year", "rate"),
         )
         if len(data["liabilities"].spot_curve) < 20:
-            raise InputError.single(str(sc_path), None, "year",
-                                    "the spot curve must cover years 1..20 at least")
+            raise InputError.single(
+                str(sc_path), None, "year", "the spot curve must cover years 1..20 at least"
+            )
     return company_from_dict(data, label)
 
 
@@ -151,7 +173,10 @@ def company_from_dict(data: dict, label: str = "<memory>") -> Company:
         raise InputError(problems) from exc
     mc = company.minimum_capital
     if company.company_type == "pc" and mc.life_insurance > 0:
-        raise InputError.single(label, None, "minimum_capital.life_insurance",
-                                "a P&C insurer has no life insurance risk (Rule 2 Art. 16); "
-                                "must be 0")
+        raise InputError.single(
+            label,
+            None,
+            "minimum_capital.life_insurance",
+            "a P&C insurer has no life insurance risk (Rule 2 Art. 16); must be 0",
+        )
     return company

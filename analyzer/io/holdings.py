@@ -18,27 +18,72 @@ import pandas as pd
 from analyzer.errors import InputError, InputProblem
 
 ASSET_TYPES: tuple[str, ...] = (
-    "cash", "interbank", "deposit", "structured_deposit", "government_bond",
-    "local_government_bond", "policy_bank_bond", "agency_bond", "corporate_bond",
-    "financial_bond", "abs", "convertible_bond", "stock", "equity_fund", "mixed_fund",
-    "bond_fund", "money_market_fund", "unlisted_equity", "pe_vc_fund", "reit",
-    "insurance_abs_plan", "debt_investment_plan", "trust_plan", "investment_property",
-    "long_term_equity_investment", "policy_loan", "perpetual_bond", "preferred_share",
+    "cash",
+    "interbank",
+    "deposit",
+    "structured_deposit",
+    "government_bond",
+    "local_government_bond",
+    "policy_bank_bond",
+    "agency_bond",
+    "corporate_bond",
+    "financial_bond",
+    "abs",
+    "convertible_bond",
+    "stock",
+    "equity_fund",
+    "mixed_fund",
+    "bond_fund",
+    "money_market_fund",
+    "unlisted_equity",
+    "pe_vc_fund",
+    "reit",
+    "insurance_abs_plan",
+    "debt_investment_plan",
+    "trust_plan",
+    "investment_property",
+    "long_term_equity_investment",
+    "policy_loan",
+    "perpetual_bond",
+    "preferred_share",
 )
 RATINGS: tuple[str, ...] = (
-    "AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB+", "BBB", "BBB-", "unrated",
+    "AAA",
+    "AA+",
+    "AA",
+    "AA-",
+    "A+",
+    "A",
+    "A-",
+    "BBB+",
+    "BBB",
+    "BBB-",
+    "unrated",
 )
 BONDS: tuple[str, ...] = (
-    "government_bond", "local_government_bond", "policy_bank_bond", "agency_bond",
-    "corporate_bond", "financial_bond", "abs",
+    "government_bond",
+    "local_government_bond",
+    "policy_bank_bond",
+    "agency_bond",
+    "corporate_bond",
+    "financial_bond",
+    "abs",
 )
 #: asset types that must carry a rating (credit assets and debt-type non-base assets)
 RATED: tuple[str, ...] = (
-    "corporate_bond", "financial_bond", "abs", "insurance_abs_plan", "debt_investment_plan",
+    "corporate_bond",
+    "financial_bond",
+    "abs",
+    "insurance_abs_plan",
+    "debt_investment_plan",
     "trust_plan",
 )
 NON_BASE: tuple[str, ...] = (
-    "pe_vc_fund", "reit", "insurance_abs_plan", "debt_investment_plan", "trust_plan",
+    "pe_vc_fund",
+    "reit",
+    "insurance_abs_plan",
+    "debt_investment_plan",
+    "trust_plan",
 )
 BOARDS = ("main", "star", "chinext", "bse")
 BANK_TYPES = ("large_state", "policy", "joint_stock", "city", "rural", "other", "finance_company")
@@ -48,7 +93,13 @@ PROPERTY_TIERS = ("major", "other")
 LOAN_CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 INVESTEES = ("subsidiary", "insurance_subsidiary", "listed_associate", "unlisted_associate")
 ISSUER_TYPES = (
-    "policy_bank", "large_state", "joint_stock", "city", "other_bank", "amc", "insurer",
+    "policy_bank",
+    "large_state",
+    "joint_stock",
+    "city",
+    "other_bank",
+    "amc",
+    "insurer",
     "non_financial",
 )
 FUND_KINDS = ("vc", "pe")
@@ -161,8 +212,11 @@ class Holdings:
         """
         f = pd.Series(factors, dtype=float)
         codes, texts = self.codes("asset_class")
-        by_code = np.append(f.reindex(list(texts)).fillna(1.0).to_numpy(dtype=float), 1.0) \
-            if len(f) else np.ones(len(texts) + 1)
+        by_code = (
+            np.append(f.reindex(list(texts)).fillna(1.0).to_numpy(dtype=float), 1.0)
+            if len(f)
+            else np.ones(len(texts) + 1)
+        )
         mult = by_code[codes]
         frame = self.frame.copy()
         for col in ("market_value", "face_value", "purchase_cost", "book_value"):
@@ -171,17 +225,23 @@ class Holdings:
 
 
 def _problem_rows(
-    problems: list[InputProblem], file: str, mask: np.ndarray, column: str,
-    message: Callable[[int], str] | str, limit: int = 20,
+    problems: list[InputProblem],
+    file: str,
+    mask: np.ndarray,
+    column: str,
+    message: Callable[[int], str] | str,
+    limit: int = 20,
 ) -> None:
     rows = np.flatnonzero(mask)
     for i in rows[:limit]:
         text = message(int(i)) if callable(message) else message
         problems.append(InputProblem(file, int(i) + 2, column, text))
     if len(rows) > limit:
-        problems.append(InputProblem(
-            file, None, column, f"{len(rows) - limit} more row(s) with the same problem"
-        ))
+        problems.append(
+            InputProblem(
+                file, None, column, f"{len(rows) - limit} more row(s) with the same problem"
+            )
+        )
 
 
 def _text(raw: pd.Series) -> pd.Series:
@@ -216,9 +276,21 @@ def _categorical(codes: np.ndarray, values: np.ndarray, categories=None) -> pd.C
 
 
 #: text columns stored as pandas Categorical (fixed categories for choices, factorised text)
-CATEGORICAL = ("asset_type", "rating", "board", "bank_type", "region", "currency",
-               "property_tier", "loan_class", "investee", "issuer_type", "fund_kind",
-               "counterparty", "asset_class")
+CATEGORICAL = (
+    "asset_type",
+    "rating",
+    "board",
+    "bank_type",
+    "region",
+    "currency",
+    "property_tier",
+    "loan_class",
+    "investee",
+    "issuer_type",
+    "fund_kind",
+    "counterparty",
+    "asset_class",
+)
 
 
 def _parse_numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -252,10 +324,17 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
     problems: list[InputProblem] = []
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
-        raise InputError([
-            InputProblem(file, 1, c, "required column is missing; the header must name "
-                         + ", ".join(REQUIRED)) for c in missing
-        ])
+        raise InputError(
+            [
+                InputProblem(
+                    file,
+                    1,
+                    c,
+                    "required column is missing; the header must name " + ", ".join(REQUIRED),
+                )
+                for c in missing
+            ]
+        )
     dupes = [c for c in raw.columns if list(raw.columns).count(c) > 1]
     if dupes:
         raise InputError.single(file, 1, dupes[0], "column appears more than once")
@@ -268,18 +347,30 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
                 out[col.name] = np.full(n, col.default, dtype=float)
                 continue
             values, blank, bad = _parse_numbers(raw[col.name])
-            _problem_rows(problems, file, bad, col.name,
-                          lambda i, c=col.name: f"'{raw[c].iloc[i]}' is not a number")
+            _problem_rows(
+                problems,
+                file,
+                bad,
+                col.name,
+                lambda i, c=col.name: f"'{raw[c].iloc[i]}' is not a number",
+            )
             if col.name in REQUIRED:
                 _problem_rows(problems, file, blank, col.name, "a value is required")
             finite = ~np.isnan(values)
             if col.minimum is not None:
-                _problem_rows(problems, file, finite & (values < col.minimum), col.name,
-                              lambda i, v=values, m=col.minimum: f"{v[i]:g} is below the "
-                              f"allowed minimum {m:g}")
+                _problem_rows(
+                    problems,
+                    file,
+                    finite & (values < col.minimum),
+                    col.name,
+                    lambda i, v=values, m=col.minimum: (
+                        f"{v[i]:g} is below the allowed minimum {m:g}"
+                    ),
+                )
             if not np.all(np.isfinite(values[finite])):
-                _problem_rows(problems, file, finite & ~np.isfinite(values), col.name,
-                              "value must be finite")
+                _problem_rows(
+                    problems, file, finite & ~np.isfinite(values), col.name, "value must be finite"
+                )
             if col.kind == "int":
                 frac = finite & (np.abs(values - np.round(values)) > 1e-9)
                 _problem_rows(problems, file, frac, col.name, "must be a whole number")
@@ -297,8 +388,13 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
             lower = np.array([t.lower() for t in texts], dtype=object)
             is_true = np.isin(lower, list(_TRUE))[codes]
             is_false = np.isin(lower, list(_FALSE))[codes]
-            _problem_rows(problems, file, ~(is_true | is_false), col.name,
-                          lambda i, s=series: f"'{s.iloc[i]}' is not true/false")
+            _problem_rows(
+                problems,
+                file,
+                ~(is_true | is_false),
+                col.name,
+                lambda i, s=series: f"'{s.iloc[i]}' is not true/false",
+            )
             blank = (lower == "")[codes]
             out[col.name] = np.where(blank, bool(col.default), is_true)
         else:
@@ -308,32 +404,40 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
             if not present:
                 value = col.default if col.default is not None else ""
                 if col.name in CATEGORICAL:
-                    out[col.name] = _categorical(np.zeros(n, dtype=np.int64),
-                                                 np.array([value], dtype=object), categories)
+                    out[col.name] = _categorical(
+                        np.zeros(n, dtype=np.int64), np.array([value], dtype=object), categories
+                    )
                 else:
                     out[col.name] = np.full(n, value, dtype=object)
                 continue
             if col.name == "id":
                 text = _text(raw[col.name])
                 text = text.where(~text.str.lower().isin(["nan", "none"]), "")
-                _problem_rows(problems, file, (text == "").to_numpy(), col.name,
-                              "a value is required")
+                _problem_rows(
+                    problems, file, (text == "").to_numpy(), col.name, "a value is required"
+                )
                 out[col.name] = text.to_numpy(dtype=object)
                 continue
             codes, texts = _factorized_text(raw[col.name])
             if col.name in REQUIRED:
-                _problem_rows(problems, file, (texts == "")[codes], col.name,
-                              "a value is required")
+                _problem_rows(problems, file, (texts == "")[codes], col.name, "a value is required")
             if col.kind == "choice":
                 lookup = {c.lower(): c for c in col.choices}
                 canon = np.array([lookup.get(t.lower()) for t in texts], dtype=object)
                 bad_code = np.array([c is None for c in canon]) & (texts != "")
-                _problem_rows(problems, file, bad_code[codes], col.name,
-                              lambda i, c=codes, t=texts, ch=col.choices: f"'{t[c[i]]}' is not "
-                              f"allowed; allowed: {', '.join(ch)}")
+                _problem_rows(
+                    problems,
+                    file,
+                    bad_code[codes],
+                    col.name,
+                    lambda i, c=codes, t=texts, ch=col.choices: (
+                        f"'{t[c[i]]}' is not allowed; allowed: {', '.join(ch)}"
+                    ),
+                )
                 blank_default = col.default if col.default is not None else ""
-                texts = np.where(texts == "", blank_default,
-                                 np.where(bad_code, "", canon)).astype(object)
+                texts = np.where(texts == "", blank_default, np.where(bad_code, "", canon)).astype(
+                    object
+                )
             if col.name in CATEGORICAL:
                 out[col.name] = _categorical(codes, texts, categories)
             else:
@@ -341,14 +445,20 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
     # Free text stays numpy object arrays (pandas 3 would infer its Arrow string dtype, whose
     # every to_numpy() copies 100,000 strings); the choice columns and the grouping texts are
     # Categorical (equal to their text; the engine compares integer codes).
-    frame = pd.DataFrame({k: v if isinstance(v, pd.Categorical) else (
-        pd.Series(v, dtype=object) if np.asarray(v).dtype.kind == "O" else v)
-        for k, v in out.items()})
+    frame = pd.DataFrame(
+        {
+            k: v
+            if isinstance(v, pd.Categorical)
+            else (pd.Series(v, dtype=object) if np.asarray(v).dtype.kind == "O" else v)
+            for k, v in out.items()
+        }
+    )
     _check_cross_fields(frame, file, problems)
     if problems:
         raise InputError(problems)
-    frame["book_value"] = np.where(np.isnan(frame["book_value"]), frame["market_value"],
-                                   frame["book_value"])
+    frame["book_value"] = np.where(
+        np.isnan(frame["book_value"]), frame["market_value"], frame["book_value"]
+    )
     return Holdings(frame.reset_index(drop=True), file)
 
 
@@ -367,42 +477,86 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
     at = frame["asset_type"]
     ids = frame["id"]
     dup = ids.duplicated(keep=False).to_numpy()
-    _problem_rows(problems, file, dup, "id",
-                  lambda i: f"duplicate id '{ids.iloc[i]}'; every position needs its own id")
+    _problem_rows(
+        problems,
+        file,
+        dup,
+        "id",
+        lambda i: f"duplicate id '{ids.iloc[i]}'; every position needs its own id",
+    )
     domestic = _is(frame, "region", ("domestic",))
     rated = _is(frame, "asset_type", RATED) & domestic
-    _problem_rows(problems, file, rated & _is(frame, "rating", ("",)), "rating",
-                  lambda i: f"a rating is required for {at.iloc[i]}; allowed: "
-                  f"{', '.join(RATINGS)}")
+    _problem_rows(
+        problems,
+        file,
+        rated & _is(frame, "rating", ("",)),
+        "rating",
+        lambda i: f"a rating is required for {at.iloc[i]}; allowed: {', '.join(RATINGS)}",
+    )
     needs_duration = _is(frame, "asset_type", BONDS) & domestic
-    _problem_rows(problems, file, needs_duration & np.isnan(frame["modified_duration"].to_numpy()),
-                  "modified_duration",
-                  lambda i: f"modified duration (years) is required for {at.iloc[i]}")
+    _problem_rows(
+        problems,
+        file,
+        needs_duration & np.isnan(frame["modified_duration"].to_numpy()),
+        "modified_duration",
+        lambda i: f"modified duration (years) is required for {at.iloc[i]}",
+    )
     stock = _is(frame, "asset_type", ("stock",)) & domestic
-    _problem_rows(problems, file, stock & _is(frame, "board", ("",)), "board",
-                  f"a board is required for stocks; allowed: {', '.join(BOARDS)}")
-    _problem_rows(problems, file, stock & np.isnan(frame["purchase_cost"].to_numpy()),
-                  "purchase_cost", "purchase cost (CNY) is required for stocks (Rule 8 "
-                  "Art. 26 k1)")
+    _problem_rows(
+        problems,
+        file,
+        stock & _is(frame, "board", ("",)),
+        "board",
+        f"a board is required for stocks; allowed: {', '.join(BOARDS)}",
+    )
+    _problem_rows(
+        problems,
+        file,
+        stock & np.isnan(frame["purchase_cost"].to_numpy()),
+        "purchase_cost",
+        "purchase cost (CNY) is required for stocks (Rule 8 Art. 26 k1)",
+    )
     dep = _is(frame, "asset_type", ("deposit", "structured_deposit"))
-    _problem_rows(problems, file, dep & _is(frame, "bank_type", ("",)), "bank_type",
-                  f"a bank type is required for deposits; allowed: {', '.join(BANK_TYPES)}")
+    _problem_rows(
+        problems,
+        file,
+        dep & _is(frame, "bank_type", ("",)),
+        "bank_type",
+        f"a bank type is required for deposits; allowed: {', '.join(BANK_TYPES)}",
+    )
     pref = _is(frame, "asset_type", ("preferred_share", "perpetual_bond"))
-    _problem_rows(problems, file, pref & _is(frame, "issuer_type", ("",)),
-                  "issuer_type", f"an issuer type is required; allowed: "
-                  f"{', '.join(ISSUER_TYPES)}")
+    _problem_rows(
+        problems,
+        file,
+        pref & _is(frame, "issuer_type", ("",)),
+        "issuer_type",
+        f"an issuer type is required; allowed: {', '.join(ISSUER_TYPES)}",
+    )
     # a non-financial issuer's perpetual bond is not a Rule 8 Art. 36 capital instrument: it is
     # charged as a rated corporate bond (Rule 9 Art. 15), so it needs rating and duration
-    corp_perpetual = _is(frame, "asset_type", ("perpetual_bond",)) & domestic & _is(
-        frame, "issuer_type", ("non_financial",))
-    why = ("for a perpetual bond of a non-financial issuer (charged as a rated corporate bond, "
-           "Rule 9 Art. 15; Rule 8 Art. 36 covers financial institutions' perpetual bonds)")
-    _problem_rows(problems, file, corp_perpetual & _is(frame, "rating", ("",)), "rating",
-                  lambda i: f"row {i + 2}: a rating is required {why}; allowed: "
-                  f"{', '.join(RATINGS)}")
-    _problem_rows(problems, file, corp_perpetual & np.isnan(frame["modified_duration"].to_numpy()),
-                  "modified_duration",
-                  lambda i: f"row {i + 2}: modified duration (years) is required {why}")
+    corp_perpetual = (
+        _is(frame, "asset_type", ("perpetual_bond",))
+        & domestic
+        & _is(frame, "issuer_type", ("non_financial",))
+    )
+    why = (
+        "for a perpetual bond of a non-financial issuer (charged as a rated corporate bond, "
+        "Rule 9 Art. 15; Rule 8 Art. 36 covers financial institutions' perpetual bonds)"
+    )
+    _problem_rows(
+        problems,
+        file,
+        corp_perpetual & _is(frame, "rating", ("",)),
+        "rating",
+        lambda i: f"row {i + 2}: a rating is required {why}; allowed: {', '.join(RATINGS)}",
+    )
+    _problem_rows(
+        problems,
+        file,
+        corp_perpetual & np.isnan(frame["modified_duration"].to_numpy()),
+        "modified_duration",
+        lambda i: f"row {i + 2}: modified duration (years) is required {why}",
+    )
 
 
 def read_holdings(source: str | Path | bytes, name: str | None = None) -> Holdings:

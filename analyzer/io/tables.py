@@ -13,8 +13,9 @@ from analyzer.errors import InputError
 SUPPORTED = (".csv", ".xlsx", ".parquet")
 
 
-def read_table(source: str | Path | bytes, name: str | None = None,
-               numeric: Collection[str] = ()) -> pd.DataFrame:
+def read_table(
+    source: str | Path | bytes, name: str | None = None, numeric: Collection[str] = ()
+) -> pd.DataFrame:
     """Read a table as strings-preserving DataFrame.
 
     Parameters
@@ -44,8 +45,10 @@ def read_table(source: str | Path | bytes, name: str | None = None,
     suffix = Path(name or (source if not isinstance(source, bytes) else "")).suffix.lower()
     if suffix not in SUPPORTED:
         raise InputError.single(
-            label, None, None, f"unsupported file type '{suffix or '?'}'; allowed: "
-            + ", ".join(SUPPORTED)
+            label,
+            None,
+            None,
+            f"unsupported file type '{suffix or '?'}'; allowed: " + ", ".join(SUPPORTED),
         )
     try:
         handle = io.BytesIO(source) if isinstance(source, bytes) else source
@@ -57,8 +60,9 @@ def read_table(source: str | Path | bytes, name: str | None = None,
                 handle.seek(0)
             wanted = {c.lower() for c in numeric}
             text = {c: str for c in header if str(c).strip().lower() not in wanted}
-            frame = pd.read_csv(handle, dtype=text, keep_default_na=False, na_values=[""],
-                                encoding="utf-8-sig")
+            frame = pd.read_csv(
+                handle, dtype=text, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+            )
             for col in text:  # blanks of text columns stay "" (not NaN)
                 frame[col] = frame[col].fillna("")
         elif suffix == ".csv":

@@ -20,7 +20,16 @@ from analyzer.optimize.problem import (
 from analyzer.optimize.universe import Universe, build_universe, with_templates
 
 __all__ = [
-    "OBJECTIVES", "AllocationProblem", "AllocationResult", "BindingConstraint", "Frontier",
-    "FrontierPoint", "Limits", "Universe", "build_universe", "frontier", "make_objective",
+    "OBJECTIVES",
+    "AllocationProblem",
+    "AllocationResult",
+    "BindingConstraint",
+    "Frontier",
+    "FrontierPoint",
+    "Limits",
+    "Universe",
+    "build_universe",
+    "frontier",
+    "make_objective",
     "with_templates",
 ]

@@ -74,9 +74,14 @@ def scalars(ctx: Context) -> CapitalScalars:
     u = ctx.universe
     c = u.capmap.constants
     adm = u.capmap.admitted_capital()
-    return CapitalScalars(core=adm.core, actual=adm.actual,
-                          alpha=(1 + c.control_q) * (1 + c.size_coefficient),
-                          additional=c.additional, loss_absorption=c.loss_absorption, V=u.V)
+    return CapitalScalars(
+        core=adm.core,
+        actual=adm.actual,
+        alpha=(1 + c.control_q) * (1 + c.size_coefficient),
+        additional=c.additional,
+        loss_absorption=c.loss_absorption,
+        V=u.V,
+    )
 
 
 def capital_matrix(ctx: Context, equity_addon: bool = False) -> np.ndarray:
@@ -85,8 +90,9 @@ def capital_matrix(ctx: Context, equity_addon: bool = False) -> np.ndarray:
     return A + ctx.universe.equity_addon if equity_addon else A
 
 
-def state_capital(w: cp.Expression, ctx: Context, life_case: str | None = None,
-                  equity_addon: bool = False) -> cp.Variable:
+def state_capital(
+    w: cp.Expression, ctx: Context, life_case: str | None = None, equity_addon: bool = False
+) -> cp.Variable:
     """State the nested cones; return ``z`` (MC* / V epigraph) and set ``ctx.z``.
 
     Parameters
@@ -132,10 +138,15 @@ def state_capital(w: cp.Expression, ctx: Context, life_case: str | None = None,
     C[2] = A[SI["real_estate"]]
     C[5] = A[SI["fx"]]
     extra_cols = []
-    for row, dev, em, key in ((3, "overseas_fixed_income_developed",
-                               "overseas_fixed_income_emerging", "overseas_fixed_income"),
-                              (4, "overseas_equity_developed", "overseas_equity_emerging",
-                               "overseas_equity")):
+    for row, dev, em, key in (
+        (
+            3,
+            "overseas_fixed_income_developed",
+            "overseas_fixed_income_emerging",
+            "overseas_fixed_income",
+        ),
+        (4, "overseas_equity_developed", "overseas_equity_emerging", "overseas_equity"),
+    ):
         a_d, a_e = A[SI[dev]], A[SI[em]]
         if not a_d.any() or not a_e.any():
             C[row] = a_d + a_e  # one side is identically zero: the pair is linear
@@ -155,8 +166,9 @@ def state_capital(w: cp.Expression, ctx: Context, life_case: str | None = None,
         expr = expr + Lm[:, 0] * ctx.ir[0]
     t_m = cp.Variable(nonneg=True, name="t_market")
     cons.append(cp.norm(expr, 2) <= t_m)
-    G_credit = ctx.param("G_credit", roots["credit"].T @ np.vstack([A[SI["spread"]],
-                                                                    A[SI["default"]]]))
+    G_credit = ctx.param(
+        "G_credit", roots["credit"].T @ np.vstack([A[SI["spread"]], A[SI["default"]]])
+    )
     t_c = cp.Variable(nonneg=True, name="t_credit")
     cons.append(cp.norm(G_credit @ w, 2) <= t_c)
     LT = roots["top"].T
@@ -188,8 +200,10 @@ def mc_star_value(ctx: Context, w: np.ndarray, equity_addon: bool = False) -> fl
         from analyzer.solvency import life_interest_rate
 
         s = s.copy()
-        s[SI["interest_rate"]] += float(life_interest_rate.capital_for(
-            x @ cm.ir_asset_up, x @ cm.ir_asset_down, cm.ir_liability_up,
-            cm.ir_liability_down))
+        s[SI["interest_rate"]] += float(
+            life_interest_rate.capital_for(
+                x @ cm.ir_asset_up, x @ cm.ir_asset_down, cm.ir_liability_up, cm.ir_liability_down
+            )
+        )
     agg = aggregation.aggregate(s, cm.constants, cm.matrices)
     return float(agg.diversified) / u.V

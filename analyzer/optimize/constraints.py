@@ -50,26 +50,49 @@ class SolvencyFloor(Constraint):
             raise RuntimeError("state the capital cones before the solvency floor")
         k = len(ctx.limits)
         s = scalars(ctx)
-        for which, capital, floor in (("core", s.core, self.min_core),
-                                      ("comprehensive", s.actual, self.min_comprehensive)):
+        for which, capital, floor in (
+            ("core", s.core, self.min_core),
+            ("comprehensive", s.actual, self.min_comprehensive),
+        ):
             b = ctx.param(f"b_{which}", s.budget(capital, floor) * (1 - MARGIN), nonneg=True)
             d = s.d_budget_d_floor(capital, floor)
 
             def reach(slack: float, capital: float = capital, b: cp.Parameter = b) -> float:
                 return s.ratio(capital, (float(b.value) + slack) / (1 - MARGIN))
 
-            ctx.leq(ctx.z, b, f"min_{which}_ratio", floor, "pp of " + which + " ratio",
-                    -d * 0.01, reach=reach,
-                    describe=f"the {floor:.0%} {which} solvency-ratio floor")
+            ctx.leq(
+                ctx.z,
+                b,
+                f"min_{which}_ratio",
+                floor,
+                "pp of " + which + " ratio",
+                -d * 0.01,
+                reach=reach,
+                describe=f"the {floor:.0%} {which} solvency-ratio floor",
+            )
         return self._added(ctx, k)
 
 
-def _share_cap(ctx: Context, w: cp.Expression, share: np.ndarray, cap: float, name: str,
-               describe: str, margin: float = 0.0) -> None:
+def _share_cap(
+    ctx: Context,
+    w: cp.Expression,
+    share: np.ndarray,
+    cap: float,
+    name: str,
+    describe: str,
+    margin: float = 0.0,
+) -> None:
     u = ctx.universe
     per = u.total_assets / u.V * 0.01  # d rhs / d (1 pp of total assets)
-    ctx.leq(share @ w, cap * u.total_assets / u.V * (1 - margin), name, cap,
-            "pp of total assets", per, describe=describe)
+    ctx.leq(
+        share @ w,
+        cap * u.total_assets / u.V * (1 - margin),
+        name,
+        cap,
+        "pp of total assets",
+        per,
+        describe=describe,
+    )
 
 
 @dataclass
@@ -83,12 +106,21 @@ class RatioCaps(Constraint):
         k = len(ctx.limits)
         u = ctx.universe
         caps = u.regime.table("ratio_caps", "caps")
-        for group, label in (("real_estate", "不动产类 real estate"),
-                             ("other_financial", "其他金融资产 other financial assets"),
-                             ("overseas", "境外 overseas investment")):
+        for group, label in (
+            ("real_estate", "不动产类 real estate"),
+            ("other_financial", "其他金融资产 other financial assets"),
+            ("overseas", "境外 overseas investment"),
+        ):
             if u.group_share[group].any():
-                _share_cap(ctx, w, u.group_share[group], caps[group], f"{group}_cap",
-                           f"the {caps[group]:.0%} cap on {label}", MARGIN)
+                _share_cap(
+                    ctx,
+                    w,
+                    u.group_share[group],
+                    caps[group],
+                    f"{group}_cap",
+                    f"the {caps[group]:.0%} cap on {label}",
+                    MARGIN,
+                )
         return self._added(ctx, k)
 
 
@@ -104,9 +136,16 @@ class EquityCap(Constraint):
         k = len(ctx.limits)
         share = ctx.universe.group_share["equity"]
         if share.any():
-            _share_cap(ctx, w, share, self.cap, "equity_cap",
-                       f"the {self.cap:.0%} equity cap (tier of a {self.tier_ratio:.0%} "
-                       "comprehensive ratio)", MARGIN)
+            _share_cap(
+                ctx,
+                w,
+                share,
+                self.cap,
+                "equity_cap",
+                f"the {self.cap:.0%} equity cap (tier of a {self.tier_ratio:.0%} "
+                "comprehensive ratio)",
+                MARGIN,
+            )
         return self._added(ctx, k)
 
 
@@ -121,8 +160,15 @@ class VentureCapitalCap(Constraint):
         u = ctx.universe
         cap = float(u.regime.table("ratio_caps", "venture_capital")["cap"])
         if u.group_share["venture_capital"].any():
-            _share_cap(ctx, w, u.group_share["venture_capital"], cap, "venture_capital_cap",
-                       f"the {cap:.0%} cap on VC funds", MARGIN)
+            _share_cap(
+                ctx,
+                w,
+                u.group_share["venture_capital"],
+                cap,
+                "venture_capital_cap",
+                f"the {cap:.0%} cap on VC funds",
+                MARGIN,
+            )
         return self._added(ctx, k)
 
 
@@ -139,19 +185,32 @@ class CounterpartyLimit(Constraint):
         u = ctx.universe
         cap = float(u.regime.table("ratio_caps", "caps")["single_counterparty"])
         if len(u.counterparties):
-            ctx.leq(u.counterparty_share @ w,
-                    np.full(len(u.counterparties), cap * u.total_assets / u.V),
-                    "single_counterparty", cap, "pp of total assets",
-                    u.total_assets / u.V * 0.01, labels=u.counterparties,
-                    describe=f"the {cap:.0%} single-counterparty cap")
-        if self.concentration and len(u.concentration_names) and \
-                np.isfinite(u.concentration_threshold):
+            ctx.leq(
+                u.counterparty_share @ w,
+                np.full(len(u.counterparties), cap * u.total_assets / u.V),
+                "single_counterparty",
+                cap,
+                "pp of total assets",
+                u.total_assets / u.V * 0.01,
+                labels=u.counterparties,
+                describe=f"the {cap:.0%} single-counterparty cap",
+            )
+        if (
+            self.concentration
+            and len(u.concentration_names)
+            and np.isfinite(u.concentration_threshold)
+        ):
             thr = u.concentration_threshold
-            ctx.leq(u.concentration_share @ w,
-                    np.full(len(u.concentration_names), thr / u.V * (1 - MARGIN)),
-                    "counterparty_threshold", thr / 1e8, "亿元 of exposure", 1e8 / u.V,
-                    labels=u.concentration_names,
-                    describe=f"the {thr / 1e8:.1f} 亿元 counterparty concentration threshold")
+            ctx.leq(
+                u.concentration_share @ w,
+                np.full(len(u.concentration_names), thr / u.V * (1 - MARGIN)),
+                "counterparty_threshold",
+                thr / 1e8,
+                "亿元 of exposure",
+                1e8 / u.V,
+                labels=u.concentration_names,
+                describe=f"the {thr / 1e8:.1f} 亿元 counterparty concentration threshold",
+            )
         return self._added(ctx, k)
 
 
@@ -168,11 +227,16 @@ class SingleAssetLimit(Constraint):
         mask = u.largest_position_share > 0
         if mask.any():
             idx = np.flatnonzero(mask)
-            ctx.leq(cp.multiply(u.largest_position_share[idx], w[idx]),
-                    np.full(len(idx), cap * u.total_assets / u.V), "single_asset", cap,
-                    "pp of total assets", u.total_assets / u.V * 0.01,
-                    labels=[u.units[i] for i in idx],
-                    describe=f"the {cap:.0%} single-asset cap")
+            ctx.leq(
+                cp.multiply(u.largest_position_share[idx], w[idx]),
+                np.full(len(idx), cap * u.total_assets / u.V),
+                "single_asset",
+                cap,
+                "pp of total assets",
+                u.total_assets / u.V * 0.01,
+                labels=[u.units[i] for i in idx],
+                describe=f"the {cap:.0%} single-asset cap",
+            )
         return self._added(ctx, k)
 
 
@@ -185,11 +249,19 @@ class PropertyConcentration(Constraint):
     def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
         k = len(ctx.limits)
         u = ctx.universe
-        share = float(u.regime.table("concentration", "real_estate")
-                      ["threshold_share_of_total_assets"])
+        share = float(
+            u.regime.table("concentration", "real_estate")["threshold_share_of_total_assets"]
+        )
         if u.property_share.any() and not u.property_currently_over:
-            _share_cap(ctx, w, u.property_share, share, "property_concentration",
-                       f"the {share:.0%} real-estate concentration threshold", MARGIN)
+            _share_cap(
+                ctx,
+                w,
+                u.property_share,
+                share,
+                "property_concentration",
+                f"the {share:.0%} real-estate concentration threshold",
+                MARGIN,
+            )
         return self._added(ctx, k)
 
 
@@ -202,9 +274,16 @@ class SciTechMinimum(Constraint):
 
     def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
         k = len(ctx.limits)
-        ctx.leq(ctx.universe.sci_tech_share @ w, self.minimum, "min_sci_tech", self.minimum,
-                "pp of invested total", 0.01, lower=True,
-                describe=f"the {self.minimum:.1%} sci-tech minimum")
+        ctx.leq(
+            ctx.universe.sci_tech_share @ w,
+            self.minimum,
+            "min_sci_tech",
+            self.minimum,
+            "pp of invested total",
+            0.01,
+            lower=True,
+            describe=f"the {self.minimum:.1%} sci-tech minimum",
+        )
         return self._added(ctx, k)
 
 
@@ -217,9 +296,16 @@ class LiquidityFloor(Constraint):
 
     def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
         k = len(ctx.limits)
-        ctx.leq(ctx.universe.liquid @ w, self.minimum, "min_liquid", self.minimum,
-                "pp of invested total", 0.01, lower=True,
-                describe=f"the {self.minimum:.1%} liquidity floor")
+        ctx.leq(
+            ctx.universe.liquid @ w,
+            self.minimum,
+            "min_liquid",
+            self.minimum,
+            "pp of invested total",
+            0.01,
+            lower=True,
+            describe=f"the {self.minimum:.1%} liquidity floor",
+        )
         return self._added(ctx, k)
 
 
@@ -237,12 +323,28 @@ class ClassBounds(Constraint):
         lo = np.flatnonzero(self.lower > 0)
         hi = np.flatnonzero(self.upper < 1)
         if len(lo):
-            ctx.leq(w[lo], self.lower[lo], "min_weight", self.lower[lo], "pp of invested total",
-                    0.01, labels=[units[i] for i in lo], lower=True,
-                    describe="the minimum weight")
+            ctx.leq(
+                w[lo],
+                self.lower[lo],
+                "min_weight",
+                self.lower[lo],
+                "pp of invested total",
+                0.01,
+                labels=[units[i] for i in lo],
+                lower=True,
+                describe="the minimum weight",
+            )
         if len(hi):
-            ctx.leq(w[hi], self.upper[hi], "max_weight", self.upper[hi], "pp of invested total",
-                    0.01, labels=[units[i] for i in hi], describe="the maximum weight")
+            ctx.leq(
+                w[hi],
+                self.upper[hi],
+                "max_weight",
+                self.upper[hi],
+                "pp of invested total",
+                0.01,
+                labels=[units[i] for i in hi],
+                describe="the maximum weight",
+            )
         return self._added(ctx, k)
 
 
@@ -259,13 +361,26 @@ class GroupBounds(Constraint):
     def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
         k = len(ctx.limits)
         if self.lower > 0:
-            ctx.leq(self.members @ w, self.lower, f"group_min:{self.group}", self.lower,
-                    "pp of invested total", 0.01, lower=True,
-                    describe=f"the {self.lower:.1%} minimum on group {self.group}")
+            ctx.leq(
+                self.members @ w,
+                self.lower,
+                f"group_min:{self.group}",
+                self.lower,
+                "pp of invested total",
+                0.01,
+                lower=True,
+                describe=f"the {self.lower:.1%} minimum on group {self.group}",
+            )
         if self.upper < 1:
-            ctx.leq(self.members @ w, self.upper, f"group_max:{self.group}", self.upper,
-                    "pp of invested total", 0.01,
-                    describe=f"the {self.upper:.1%} maximum on group {self.group}")
+            ctx.leq(
+                self.members @ w,
+                self.upper,
+                f"group_max:{self.group}",
+                self.upper,
+                "pp of invested total",
+                0.01,
+                describe=f"the {self.upper:.1%} maximum on group {self.group}",
+            )
         return self._added(ctx, k)
 
 
@@ -281,11 +396,26 @@ class DurationBand(Constraint):
         k = len(ctx.limits)
         d = ctx.universe.duration
         if self.lower is not None:
-            ctx.leq(d @ w, self.lower, "min_duration", self.lower, "years", 1.0, lower=True,
-                    describe=f"the {self.lower:g}-year minimum duration")
+            ctx.leq(
+                d @ w,
+                self.lower,
+                "min_duration",
+                self.lower,
+                "years",
+                1.0,
+                lower=True,
+                describe=f"the {self.lower:g}-year minimum duration",
+            )
         if self.upper is not None:
-            ctx.leq(d @ w, self.upper, "max_duration", self.upper, "years", 1.0,
-                    describe=f"the {self.upper:g}-year maximum duration")
+            ctx.leq(
+                d @ w,
+                self.upper,
+                "max_duration",
+                self.upper,
+                "years",
+                1.0,
+                describe=f"the {self.upper:g}-year maximum duration",
+            )
         return self._added(ctx, k)
 
 
@@ -299,9 +429,15 @@ class Turnover(Constraint):
     def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
         k = len(ctx.limits)
         w0 = ctx.universe.w0
-        ctx.leq(0.5 * cp.norm(w - w0 * ctx.t, 1), self.maximum, "max_turnover", self.maximum,
-                "pp of invested total", 0.01,
-                describe=f"the {self.maximum:.1%} turnover limit")
+        ctx.leq(
+            0.5 * cp.norm(w - w0 * ctx.t, 1),
+            self.maximum,
+            "max_turnover",
+            self.maximum,
+            "pp of invested total",
+            0.01,
+            describe=f"the {self.maximum:.1%} turnover limit",
+        )
         return self._added(ctx, k)
 
 
@@ -317,8 +453,15 @@ class MaxVolatility(Constraint):
 
         k = len(ctx.limits)
         sigma = ctx.param("sigma_max", float(self.maximum), nonneg=True)
-        ctx.leq(cp.norm(risk_vector(w, ctx), 2), sigma, "max_volatility", self.maximum,
-                "pp of volatility", 0.01, describe=f"the {self.maximum:.1%} volatility limit")
+        ctx.leq(
+            cp.norm(risk_vector(w, ctx), 2),
+            sigma,
+            "max_volatility",
+            self.maximum,
+            "pp of volatility",
+            0.01,
+            describe=f"the {self.maximum:.1%} volatility limit",
+        )
         return self._added(ctx, k)
 
 
@@ -332,8 +475,16 @@ class MinReturn(Constraint):
     def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
         k = len(ctx.limits)
         r = ctx.param("target_return", float(self.minimum))
-        ctx.leq(ctx.universe.mu @ w, r, "min_return", self.minimum, "bp of expected return",
-                1e-4, lower=True, describe=f"the {self.minimum:.2%} target return")
+        ctx.leq(
+            ctx.universe.mu @ w,
+            r,
+            "min_return",
+            self.minimum,
+            "bp of expected return",
+            1e-4,
+            lower=True,
+            describe=f"the {self.minimum:.2%} target return",
+        )
         return self._added(ctx, k)
 
 

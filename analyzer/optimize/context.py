@@ -94,22 +94,43 @@ class Context:
             self.params[name].value = value
         return self.params[name]
 
-    def leq(self, expr: Any, rhs: Any, name: str, limit: Any, unit: str, per_unit: Any,
-            labels: Sequence[str] | None = None, lower: bool = False,
-            reach: Callable[[float], float] | None = None, describe: str = "") -> Limit:
+    def leq(
+        self,
+        expr: Any,
+        rhs: Any,
+        name: str,
+        limit: Any,
+        unit: str,
+        per_unit: Any,
+        labels: Sequence[str] | None = None,
+        lower: bool = False,
+        reach: Callable[[float], float] | None = None,
+        describe: str = "",
+    ) -> Limit:
         """State ``expr <= rhs * t`` (or ``expr >= rhs * t`` when ``lower``)."""
         rhs_t = rhs * self.t if not isinstance(self.t, float) else rhs
         size = int(np.prod(expr.shape)) if hasattr(expr, "shape") and expr.shape else 1
         slack = None
         if self.elastic:
-            slack = cp.Variable(expr.shape if size > 1 or expr.shape else (), nonneg=True,
-                                name=f"slack_{name}")
+            slack = cp.Variable(
+                expr.shape if size > 1 or expr.shape else (), nonneg=True, name=f"slack_{name}"
+            )
         if lower:
             con = expr >= rhs_t - (slack if slack is not None else 0)
         else:
             con = expr <= rhs_t + (slack if slack is not None else 0)
-        lim = Limit(name, con, limit, unit, per_unit, list(labels) if labels else None, slack,
-                    reach, lower, describe)
+        lim = Limit(
+            name,
+            con,
+            limit,
+            unit,
+            per_unit,
+            list(labels) if labels else None,
+            slack,
+            reach,
+            lower,
+            describe,
+        )
         self.limits.append(lim)
         return lim
 

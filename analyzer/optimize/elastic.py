@@ -56,8 +56,9 @@ def fmt(lim: Limit, value: float) -> str:
     return f"{value:.2f} {lim.unit}"
 
 
-def _solve_elastic(problem: AllocationProblem, keep: tuple[str, str] | None = None
-                   ) -> tuple[Built, float] | None:
+def _solve_elastic(
+    problem: AllocationProblem, keep: tuple[str, str] | None = None
+) -> tuple[Built, float] | None:
     from analyzer.optimize.problem import build_case, solve_built
 
     obj = problem.objective if not problem.objective.charnes_cooper else MaxReturn()
@@ -111,18 +112,24 @@ def explain_infeasible(problem: AllocationProblem) -> InfeasibleError:
     b, _ = first
     viol = _violations(b)
     if not viol:
-        return InfeasibleError("the plan is infeasible only within the solver's tolerance; "
-                               "relax any binding limit slightly", [])
+        return InfeasibleError(
+            "the plan is infeasible only within the solver's tolerance; "
+            "relax any binding limit slightly",
+            [],
+        )
     conflicts: list[dict[str, Any]] = []
     for lim, i, s in viol:
         reach = reachable(lim, s, i)
         limit = _limit_value(lim, i)
-        conflicts.append({
-            "constraint": lim.name + (f":{lim.labels[i]}" if lim.labels else ""),
-            "limit": limit, "reachable": reach,
-            "message": f"{_name(lim, i)}: best reachable {fmt(lim, reach)} "
-                       f"(asked {fmt(lim, limit)})",
-        })
+        conflicts.append(
+            {
+                "constraint": lim.name + (f":{lim.labels[i]}" if lim.labels else ""),
+                "limit": limit,
+                "reachable": reach,
+                "message": f"{_name(lim, i)}: best reachable {fmt(lim, reach)} "
+                f"(asked {fmt(lim, limit)})",
+            }
+        )
     names = [_name(lim, i) for lim, i, _ in viol]
     # alternatives: keep one violated limit exact, see how far the others must give
     alternatives = []
@@ -141,9 +148,11 @@ def explain_infeasible(problem: AllocationProblem) -> InfeasibleError:
     if len(viol) == 1:
         head = f"{names[0]} cannot hold with the other limits; the best reachable is {best}"
     else:
-        head = (" and ".join(names) + " cannot all hold together" if len(viol) > 2 else
-                " and ".join(names) + " cannot both hold") + \
-            f"; the best reachable is {best} (at the other limits)"
+        head = (
+            " and ".join(names) + " cannot all hold together"
+            if len(viol) > 2
+            else " and ".join(names) + " cannot both hold"
+        ) + f"; the best reachable is {best} (at the other limits)"
     message = head + ("; or " + "; or ".join(alternatives) if alternatives else "")
     for c in conflicts:
         c.setdefault("alternatives", alternatives)

@@ -65,8 +65,10 @@ class ConicCase:
         self.param.value = theta1
         data1, _, _ = prob.get_problem_data(cp.CLARABEL)
         self.param.value = theta0
-        if np.abs(data0["c"] - data1["c"]).max(initial=0.0) > 0 or \
-                abs(data0["A"] - data1["A"]).max() > 0:
+        if (
+            np.abs(data0["c"] - data1["c"]).max(initial=0.0) > 0
+            or abs(data0["A"] - data1["A"]).max() > 0
+        ):
             raise ValueError(f"Parameter {param} does not enter the conic data through b only")
         self.theta0 = theta0
         self.b0 = np.asarray(data0["b"], dtype=float)
@@ -103,7 +105,7 @@ class ConicCase:
         if status not in ("optimal", "optimal_inaccurate"):
             return status, None, None
         x = np.asarray(sol.x)
-        w = x[self.w_col:self.w_col + self.n]
+        w = x[self.w_col : self.w_col + self.n]
         t_ir = float(x[self.t_ir_col]) if self.t_ir_col is not None else None
         return status, w, t_ir
 
@@ -133,4 +135,4 @@ class ConicCase:
             return status, None, None, None
         x = np.asarray(sol.x)
         t_ir = float(x[self.t_ir_col]) if self.t_ir_col is not None else None
-        return status, float(x[-1]), x[self.w_col:self.w_col + self.n], t_ir
+        return status, float(x[-1]), x[self.w_col : self.w_col + self.n], t_ir

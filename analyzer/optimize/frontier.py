@@ -54,11 +54,21 @@ class FrontierPoint:
     weights: np.ndarray | None = None
 
     def to_dict(self, units: tuple[str, ...]) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in ("target", "status", "expected_return", "volatility",
-                                             "comprehensive_ratio", "core_ratio",
-                                             "minimum_capital")}
-        out["weights"] = None if self.weights is None else \
-            dict(zip(units, self.weights.tolist(), strict=True))
+        out = {
+            k: getattr(self, k)
+            for k in (
+                "target",
+                "status",
+                "expected_return",
+                "volatility",
+                "comprehensive_ratio",
+                "core_ratio",
+                "minimum_capital",
+            )
+        }
+        out["weights"] = (
+            None if self.weights is None else dict(zip(units, self.weights.tolist(), strict=True))
+        )
         return out
 
 
@@ -87,14 +97,21 @@ class Frontier:
         return tuple(p for p in self.points if p.status == "optimal_inaccurate")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"axis": self.axis, "points": [p.to_dict(self.units) for p in self.points],
-                "wall_time": self.wall_time, "solve_time": self.solve_time,
-                "is_dpp": self.is_dpp, "failed": len(self.failed),
-                "inaccurate": len(self.inaccurate), "fallbacks": self.fallbacks}
+        return {
+            "axis": self.axis,
+            "points": [p.to_dict(self.units) for p in self.points],
+            "wall_time": self.wall_time,
+            "solve_time": self.solve_time,
+            "is_dpp": self.is_dpp,
+            "failed": len(self.failed),
+            "inaccurate": len(self.inaccurate),
+            "fallbacks": self.fallbacks,
+        }
 
 
-def _end(universe: Universe, limits: Limits, objective: Any,
-         exhaustive: bool = False) -> tuple[np.ndarray, float]:
+def _end(
+    universe: Universe, limits: Limits, objective: Any, exhaustive: bool = False
+) -> tuple[np.ndarray, float]:
     p = AllocationProblem(universe, objective, limits, exhaustive=exhaustive)
     solved = p.solve_cases()
     best = p.pick(solved)
@@ -109,17 +126,22 @@ def _figures(universe: Universe, built: Built, w: np.ndarray) -> dict[str, float
     s = scalars(built.ctx)
     z = mc_star_value(built.ctx, w, built.case.equity_addon)
     mc = s.minimum_capital(z)
-    return {"expected_return": float(universe.mu @ w), "volatility": universe.volatility(w),
-            "comprehensive_ratio": s.actual / mc, "core_ratio": s.core / mc,
-            "minimum_capital": mc}
+    return {
+        "expected_return": float(universe.mu @ w),
+        "volatility": universe.volatility(w),
+        "comprehensive_ratio": s.actual / mc,
+        "core_ratio": s.core / mc,
+        "minimum_capital": mc,
+    }
 
 
 class _Group:
     """One equity case of the frontier: the relaxed (or only) case, solved directly by
     Clarabel, and the exact life cases compiled lazily when the relaxation is not exact."""
 
-    def __init__(self, universe: Universe, problem: AllocationProblem, cases: list[Case],
-                 param: str) -> None:
+    def __init__(
+        self, universe: Universe, problem: AllocationProblem, cases: list[Case], param: str
+    ) -> None:
         self.universe, self.problem, self.cases, self.param = universe, problem, cases, param
         life = universe.capmap.life
         first = replace(cases[0], life_case=RELAXED) if life else cases[0]
@@ -128,19 +150,18 @@ class _Group:
         self._lock = threading.Lock()
 
     def conic(self) -> list[ConicCase]:
-        return [self.main] + (self.exact if self.exact and self.exact[0] is not self.main
-                              else [])
+        return [self.main] + (self.exact if self.exact and self.exact[0] is not self.main else [])
 
     def exact_cases(self) -> list[ConicCase]:
         with self._lock:  # points run on threads: compile the exact cases once
             if self.exact is None:
-                self.exact = [ConicCase(self.problem.build(c), self.param)
-                              for c in self.cases]
+                self.exact = [ConicCase(self.problem.build(c), self.param) for c in self.cases]
         return self.exact
 
 
-def _relaxation_exact(universe: Universe, cc: ConicCase, w: np.ndarray, t_ir: float,
-                      budget: float) -> bool:
+def _relaxation_exact(
+    universe: Universe, cc: ConicCase, w: np.ndarray, t_ir: float, budget: float
+) -> bool:
     """:func:`analyzer.optimize.problem.relaxation_exact` on a direct Clarabel solution."""
     cm = universe.capmap
     up = cm.ir_liability_up / universe.V - float(cm.ir_asset_up @ w)
@@ -151,10 +172,16 @@ def _relaxation_exact(universe: Universe, cc: ConicCase, w: np.ndarray, t_ir: fl
     return z <= budget * (1 + 1e-9)
 
 
-def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
-             axis: str = "volatility", objective: str = "max_return",
-             exhaustive: bool = False, targets: Any = None,
-             threads: int | None = None) -> Frontier:
+def frontier(
+    universe: Universe,
+    limits: Limits | None = None,
+    points: int = 50,
+    axis: str = "volatility",
+    objective: str = "max_return",
+    exhaustive: bool = False,
+    targets: Any = None,
+    threads: int | None = None,
+) -> Frontier:
     """Trace a frontier (see module docstring).
 
     Parameters
@@ -189,7 +216,8 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         raise ParameterError(
             f"a frontier maximises expected return at each {axis} target; objective "
             f"'{objective}' is not supported (use 'analyzer optimize --objective {objective}' "
-            "for a single portfolio)")
+            "for a single portfolio)"
+        )
     limits = limits or Limits()
     start = time.perf_counter()
     solve_time = 0.0
@@ -212,8 +240,7 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         param = "sigma_max"
     else:
         lim = replace(limits, target_return=None)
-        p = AllocationProblem(universe, MinCapital(target_return=-1.0), lim,
-                              exhaustive=exhaustive)
+        p = AllocationProblem(universe, MinCapital(target_return=-1.0), lim, exhaustive=exhaustive)
         solved = p.solve_cases()
         solve_time += _solver_time(solved)
         best = p.pick(solved)
@@ -241,12 +268,21 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         out, built, t = _exhaustive(universe, problem, targets, param, theta)
         solve_time += t
         is_dpp = all(b.problem.is_dcp(dpp=True) for b in built)
-        return Frontier(axis, universe.units, tuple(out), time.perf_counter() - start,
-                        solve_time, is_dpp, len(built), solves=len(built) * len(targets))
+        return Frontier(
+            axis,
+            universe.units,
+            tuple(out),
+            time.perf_counter() - start,
+            solve_time,
+            is_dpp,
+            len(built),
+            solves=len(built) * len(targets),
+        )
     groups: dict[tuple, list[Case]] = {}
     for case in problem.cases:
-        groups.setdefault((case.equity_cap, case.tier_ratio, case.tier_floor,
-                           case.equity_addon), []).append(case)
+        groups.setdefault(
+            (case.equity_cap, case.tier_ratio, case.tier_floor, case.equity_addon), []
+        ).append(case)
     gs = [_Group(universe, problem, members, param) for members in groups.values()]
     is_dpp = all(g.main.built.problem.is_dcp(dpp=True) for g in gs)
     life = universe.capmap.life
@@ -256,11 +292,15 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         best_hi = -np.inf
         big = 10.0 * float(np.sqrt(np.max(np.diag(universe.covariance())))) + 1.0
         for g in gs:
-            budget = min(float(g.main.built.ctx.params[k].value)
-                         for k in ("b_core", "b_comprehensive"))
+            budget = min(
+                float(g.main.built.ctx.params[k].value) for k in ("b_core", "b_comprehensive")
+            )
             st, sigma, w, t_ir = g.main.minimise_parameter()
-            if st in OK_STATUSES and life and \
-                    not _relaxation_exact(universe, g.main, w, t_ir, budget):
+            if (
+                st in OK_STATUSES
+                and life
+                and not _relaxation_exact(universe, g.main, w, t_ir, budget)
+            ):
                 fallbacks += 1
                 for cc in g.exact_cases():
                     st_c, sigma_c, _, _ = cc.minimise_parameter()
@@ -270,8 +310,11 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
                 lo = min(lo, sigma)
             st, w, t_ir = g.main.solve(big)
             cands = [(st, w)]
-            if st in OK_STATUSES and life and \
-                    not _relaxation_exact(universe, g.main, w, t_ir, budget):
+            if (
+                st in OK_STATUSES
+                and life
+                and not _relaxation_exact(universe, g.main, w, t_ir, budget)
+            ):
                 fallbacks += 1
                 cands = [cc.solve(big)[:2] for cc in g.exact_cases()]
             for st_c, wc in cands:
@@ -281,11 +324,13 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
         if hi is None or not np.isfinite(lo):
             from analyzer.optimize.elastic import explain_infeasible
 
-            raise explain_infeasible(AllocationProblem(universe, "max_return",
-                                                       replace(lim, max_volatility=None)))
+            raise explain_infeasible(
+                AllocationProblem(universe, "max_return", replace(lim, max_volatility=None))
+            )
         targets = np.linspace(lo * (1 + 1e-6), max(hi, lo * (1 + 1e-6)), points)
     if user_targets is not None:
         targets = user_targets
+
     def point(target: float) -> tuple[FrontierPoint, int]:
         """Solve one frontier point (independent of the others: safe on a thread)."""
         used_fallback = 0
@@ -297,9 +342,10 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
             status, w, t_ir = g.main.solve(th)
             cands = [(status, w, b)]
             if life and status in OK_STATUSES:
-                budget = min(float(b.ctx.params["b_core"].value),
-                             th if axis == "solvency" else
-                             float(b.ctx.params["b_comprehensive"].value))
+                budget = min(
+                    float(b.ctx.params["b_core"].value),
+                    th if axis == "solvency" else float(b.ctx.params["b_comprehensive"].value),
+                )
                 if not _relaxation_exact(universe, g.main, w, t_ir, budget):
                     used_fallback += 1
                     cands = []
@@ -322,13 +368,13 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
             return FrontierPoint(float(target), worst), used_fallback
         w = np.clip(np.asarray(best_w, dtype=float), 0, None)
         w = w / w.sum()
-        return FrontierPoint(float(target), best_s, weights=w,
-                             **_figures(universe, best_b, w)), used_fallback
+        return FrontierPoint(
+            float(target), best_s, weights=w, **_figures(universe, best_b, w)
+        ), used_fallback
 
     # Points are independent and Clarabel releases the GIL while it solves, so the points run
     # on a small thread pool (one thread per core; results keep the order of the targets).
-    workers = max(1, min(threads if threads is not None else (os.cpu_count() or 1),
-                         len(targets)))
+    workers = max(1, min(threads if threads is not None else (os.cpu_count() or 1), len(targets)))
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(point, targets))
@@ -338,21 +384,36 @@ def frontier(universe: Universe, limits: Limits | None = None, points: int = 50,
     fallbacks += sum(r[1] for r in results)
     conic = [cc for g in gs for cc in g.conic()]
     solve_time += sum(cc.solve_time for cc in conic)
-    return Frontier(axis, universe.units, tuple(out), time.perf_counter() - start, solve_time,
-                    is_dpp, len(conic), fallbacks=fallbacks,
-                    solves=sum(cc.solves for cc in conic))
+    return Frontier(
+        axis,
+        universe.units,
+        tuple(out),
+        time.perf_counter() - start,
+        solve_time,
+        is_dpp,
+        len(conic),
+        fallbacks=fallbacks,
+        solves=sum(cc.solves for cc in conic),
+    )
 
 
 def _solver_time(solved: list[tuple[Built, str]]) -> float:
-    return float(sum((b.problem.solver_stats.solve_time or 0.0) for b, _ in solved
-                     if b.problem.solver_stats is not None))
+    return float(
+        sum(
+            (b.problem.solver_stats.solve_time or 0.0)
+            for b, _ in solved
+            if b.problem.solver_stats is not None
+        )
+    )
 
 
-def _exhaustive(universe: Universe, problem: AllocationProblem, targets: np.ndarray,
-                param: str, theta: Any) -> tuple[list[FrontierPoint], list[Built], float]:
+def _exhaustive(
+    universe: Universe, problem: AllocationProblem, targets: np.ndarray, param: str, theta: Any
+) -> tuple[list[FrontierPoint], list[Built], float]:
     """The reference method: every exact case at every point, through ``problem.solve``."""
-    built = [build_case(universe, problem.objective, problem.limits, case)
-             for case in problem.cases]
+    built = [
+        build_case(universe, problem.objective, problem.limits, case) for case in problem.cases
+    ]
     solve_time = 0.0
     out = []
     for target in targets:
@@ -372,8 +433,7 @@ def _exhaustive(universe: Universe, problem: AllocationProblem, targets: np.ndar
             continue
         w = np.clip(np.asarray(best_b.w.value, dtype=float), 0, None)
         w = w / w.sum()
-        out.append(FrontierPoint(float(target), best_s, weights=w,
-                                 **_figures(universe, best_b, w)))
+        out.append(FrontierPoint(float(target), best_s, weights=w, **_figures(universe, best_b, w)))
     return out, built, solve_time
 
 

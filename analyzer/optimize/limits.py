@@ -56,8 +56,14 @@ _SECTIONS = {
 }
 
 
-def _num(label: str, key: str, value: Any, lo: float | None = 0.0, hi: float | None = None,
-         problems: list[InputProblem] | None = None) -> float | None:
+def _num(
+    label: str,
+    key: str,
+    value: Any,
+    lo: float | None = 0.0,
+    hi: float | None = None,
+    problems: list[InputProblem] | None = None,
+) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(InputProblem(label, None, key, f"must be a number, found {value!r}"))
         return None
@@ -69,8 +75,9 @@ def _num(label: str, key: str, value: Any, lo: float | None = 0.0, hi: float | N
     return v
 
 
-def read_limits(path: str | Path, base: Limits | None = None,
-                classes: tuple[str, ...] = ()) -> tuple[Limits, dict[str, float]]:
+def read_limits(
+    path: str | Path, base: Limits | None = None, classes: tuple[str, ...] = ()
+) -> tuple[Limits, dict[str, float]]:
     """Read a limits file on top of ``base``.
 
     Returns
@@ -96,8 +103,11 @@ def read_limits(path: str | Path, base: Limits | None = None,
     kw: dict[str, Any] = {}
     for section, body in data.items():
         if section not in _SECTIONS:
-            p.append(InputProblem(label, None, section, "unknown section; allowed: "
-                                  + ", ".join(_SECTIONS)))
+            p.append(
+                InputProblem(
+                    label, None, section, "unknown section; allowed: " + ", ".join(_SECTIONS)
+                )
+            )
             continue
         if not isinstance(body, dict):
             p.append(InputProblem(label, None, section, "must be a table"))
@@ -106,8 +116,14 @@ def read_limits(path: str | Path, base: Limits | None = None,
         if allowed is not None:
             for key in body:
                 if key not in allowed:
-                    p.append(InputProblem(label, None, f"{section}.{key}",
-                                          "unknown key; allowed: " + ", ".join(sorted(allowed))))
+                    p.append(
+                        InputProblem(
+                            label,
+                            None,
+                            f"{section}.{key}",
+                            "unknown key; allowed: " + ", ".join(sorted(allowed)),
+                        )
+                    )
     if p:
         raise InputError(p)
     s = data.get("solvency", {})
@@ -125,8 +141,7 @@ def read_limits(path: str | Path, base: Limits | None = None,
                 kw[field] = v
     r = data.get("risk", {})
     if "max_volatility" in r:
-        kw["max_volatility"] = _num(label, "risk.max_volatility", r["max_volatility"], 0.0, None,
-                                    p)
+        kw["max_volatility"] = _num(label, "risk.max_volatility", r["max_volatility"], 0.0, None, p)
     if "target_return" in r:
         kw["target_return"] = _num(label, "risk.target_return", r["target_return"], None, None, p)
     d = data.get("duration", {})
@@ -134,16 +149,17 @@ def read_limits(path: str | Path, base: Limits | None = None,
         lo = _num(label, "duration.min", d["min"], 0.0, None, p) if "min" in d else None
         hi = _num(label, "duration.max", d["max"], 0.0, None, p) if "max" in d else None
         if lo is not None and hi is not None and lo > hi:
-            p.append(InputProblem(label, None, "duration.min",
-                                  f"min {lo:g} exceeds max {hi:g}"))
+            p.append(InputProblem(label, None, "duration.min", f"min {lo:g} exceeds max {hi:g}"))
         kw["duration"] = (lo, hi)
     tr = data.get("trading", {})
     default_cost = 0.0
     if "max_turnover" in tr:
         kw["max_turnover"] = _num(label, "trading.max_turnover", tr["max_turnover"], 0.0, 2.0, p)
     if "transaction_cost_bp" in tr:
-        default_cost = (_num(label, "trading.transaction_cost_bp", tr["transaction_cost_bp"],
-                             0.0, 1e4, p) or 0.0) / 1e4
+        default_cost = (
+            _num(label, "trading.transaction_cost_bp", tr["transaction_cost_bp"], 0.0, 1e4, p)
+            or 0.0
+        ) / 1e4
     costs: dict[str, float] = {}
     bounds: dict[str, tuple[float, float]] = dict(base.class_bounds)
     for name, body in data.get("classes", {}).items():
@@ -152,25 +168,27 @@ def read_limits(path: str | Path, base: Limits | None = None,
             p.append(InputProblem(label, None, key, "unknown asset class (not in the holdings)"))
             continue
         if not isinstance(body, dict) or set(body) - {"min", "max", "transaction_cost_bp"}:
-            p.append(InputProblem(label, None, key, "allowed keys: min, max, "
-                                  "transaction_cost_bp"))
+            p.append(InputProblem(label, None, key, "allowed keys: min, max, transaction_cost_bp"))
             continue
         lo = _num(label, key + ".min", body.get("min", 0.0), 0.0, 1.0, p)
         hi = _num(label, key + ".max", body.get("max", 1.0), 0.0, 1.0, p)
         if lo is not None and hi is not None:
             if lo > hi:
-                p.append(InputProblem(label, None, key + ".min",
-                                      f"min {lo:g} exceeds max {hi:g}"))
+                p.append(InputProblem(label, None, key + ".min", f"min {lo:g} exceeds max {hi:g}"))
             bounds[name] = (lo, hi)
         if "transaction_cost_bp" in body:
-            c = _num(label, key + ".transaction_cost_bp", body["transaction_cost_bp"], 0.0, 1e4,
-                     p)
+            c = _num(label, key + ".transaction_cost_bp", body["transaction_cost_bp"], 0.0, 1e4, p)
             if c is not None:
                 costs[name] = c / 1e4
     if sum(b[0] for b in bounds.values()) > 1 + 1e-12:
-        p.append(InputProblem(label, None, "classes",
-                              f"the minimum weights add up to "
-                              f"{sum(b[0] for b in bounds.values()):.4g} > 1"))
+        p.append(
+            InputProblem(
+                label,
+                None,
+                "classes",
+                f"the minimum weights add up to {sum(b[0] for b in bounds.values()):.4g} > 1",
+            )
+        )
     groups = dict(base.groups)
     for name, body in data.get("groups", {}).items():
         key = f"groups.{name}"
@@ -180,26 +198,28 @@ def read_limits(path: str | Path, base: Limits | None = None,
             continue
         for m in members:
             if classes and m not in classes:
-                p.append(InputProblem(label, None, key + ".classes",
-                                      f"unknown asset class '{m}'"))
+                p.append(InputProblem(label, None, key + ".classes", f"unknown asset class '{m}'"))
         lo = _num(label, key + ".min", body.get("min", 0.0), 0.0, 1.0, p)
         hi = _num(label, key + ".max", body.get("max", 1.0), 0.0, 1.0, p)
         if lo is not None and hi is not None:
             if lo > hi:
-                p.append(InputProblem(label, None, key + ".min",
-                                      f"min {lo:g} exceeds max {hi:g}"))
+                p.append(InputProblem(label, None, key + ".min", f"min {lo:g} exceeds max {hi:g}"))
             groups[name] = (tuple(members), lo, hi)
     o = data.get("options", {})
     if "equity_cap_basis" in o:
         if o["equity_cap_basis"] not in ("prior_quarter", "resulting"):
-            p.append(InputProblem(label, None, "options.equity_cap_basis",
-                                  "allowed: prior_quarter, resulting"))
+            p.append(
+                InputProblem(
+                    label, None, "options.equity_cap_basis", "allowed: prior_quarter, resulting"
+                )
+            )
         else:
             kw["equity_cap_basis"] = o["equity_cap_basis"]
     if "counterparty_concentration" in o:
         if not isinstance(o["counterparty_concentration"], bool):
-            p.append(InputProblem(label, None, "options.counterparty_concentration",
-                                  "true or false"))
+            p.append(
+                InputProblem(label, None, "options.counterparty_concentration", "true or false")
+            )
         else:
             kw["counterparty_concentration"] = o["counterparty_concentration"]
     if p:
@@ -212,8 +232,13 @@ def read_limits(path: str | Path, base: Limits | None = None,
     return limits, costs
 
 
-def cost_vector(units: tuple[str, ...], unit_class: tuple[str, ...], costs: dict[str, float],
-                default: float = 0.0) -> np.ndarray:
+def cost_vector(
+    units: tuple[str, ...],
+    unit_class: tuple[str, ...],
+    costs: dict[str, float],
+    default: float = 0.0,
+) -> np.ndarray:
     """Per-unit proportional cost (fractions) from per-class costs."""
-    return np.array([costs.get(u, costs.get(c, default))
-                     for u, c in zip(units, unit_class, strict=True)])
+    return np.array(
+        [costs.get(u, costs.get(c, default)) for u, c in zip(units, unit_class, strict=True)]
+    )

@@ -66,8 +66,11 @@ class MeanVariance(Objective):
 
     def build(self, w: cp.Expression, ctx: Context) -> Any:
         g = float(self.risk_aversion)
-        return cp.Maximize(ctx.universe.mu @ w - 0.5 * g * cp.sum_squares(risk_vector(w, ctx))
-                           - self.cost.expression(w, ctx))
+        return cp.Maximize(
+            ctx.universe.mu @ w
+            - 0.5 * g * cp.sum_squares(risk_vector(w, ctx))
+            - self.cost.expression(w, ctx)
+        )
 
 
 @dataclass
@@ -120,5 +123,6 @@ class MaxReturnOnCapital(Objective):
         s = scalars(ctx)
         beta = (s.additional - s.alpha * s.loss_absorption) / s.V
         ctx.extra.append(s.alpha * ctx.z + beta * ctx.t <= 1)
-        return cp.Maximize(ctx.universe.mu @ w - self.risk_free * ctx.t
-                           - self.cost.expression(w, ctx))
+        return cp.Maximize(
+            ctx.universe.mu @ w - self.risk_free * ctx.t - self.cost.expression(w, ctx)
+        )

@@ -42,8 +42,13 @@ from analyzer.solvency.engine import evaluate
 from analyzer.solvency.regime import legal_minimum
 from analyzer.solvency.result import SolvencyResult
 
-OBJECTIVES = ("max_return", "mean_variance", "min_volatility", "min_capital",
-              "max_return_on_capital")
+OBJECTIVES = (
+    "max_return",
+    "mean_variance",
+    "min_volatility",
+    "min_capital",
+    "max_return_on_capital",
+)
 SOLVER = "CLARABEL"
 BINDING_TOL = 1e-7
 #: a relaxed life interest-rate case is accepted when ``t_ir - max(up, down, 0)`` is at most
@@ -93,8 +98,13 @@ class Limits:
     use_assumption_bounds: bool = True
 
 
-def make_objective(name: str, risk_aversion: float = 1.0, target_return: float | None = None,
-                   risk_free: float = 0.0, transaction_cost: Any = 0.0) -> Objective:
+def make_objective(
+    name: str,
+    risk_aversion: float = 1.0,
+    target_return: float | None = None,
+    risk_free: float = 0.0,
+    transaction_cost: Any = 0.0,
+) -> Objective:
     """Objective by name (``OBJECTIVES``)."""
     cost = C.TransactionCost(transaction_cost)
     if name == "max_return":
@@ -169,8 +179,11 @@ def constraint_terms(universe: Universe, limits: Limits, case: Case) -> list[C.C
     u = universe
     terms: list[C.Constraint] = [
         C.SolvencyFloor(limits.min_core, max(limits.min_comprehensive, case.tier_floor)),
-        C.RatioCaps(), C.EquityCap(case.equity_cap, case.tier_ratio), C.VentureCapitalCap(),
-        C.CounterpartyLimit(limits.counterparty_concentration), C.SingleAssetLimit(),
+        C.RatioCaps(),
+        C.EquityCap(case.equity_cap, case.tier_ratio),
+        C.VentureCapitalCap(),
+        C.CounterpartyLimit(limits.counterparty_concentration),
+        C.SingleAssetLimit(),
         C.PropertyConcentration(),
     ]
     lo = u.min_weight.copy() if limits.use_assumption_bounds else np.zeros(u.n)
@@ -186,8 +199,10 @@ def constraint_terms(universe: Universe, limits: Limits, case: Case) -> list[C.C
             terms.append(C.GroupBounds(name, members, a, b))
     terms.append(C.ClassBounds(lo, hi))
     for name, (members, a, b) in limits.groups.items():
-        mask = np.array([(x in members) or (c in members)
-                         for x, c in zip(u.units, u.unit_class, strict=True)], dtype=float)
+        mask = np.array(
+            [(x in members) or (c in members) for x, c in zip(u.units, u.unit_class, strict=True)],
+            dtype=float,
+        )
         terms.append(C.GroupBounds(name, mask, a, b))
     if limits.min_sci_tech > 0:
         terms.append(C.SciTechMinimum(limits.min_sci_tech))
@@ -242,8 +257,14 @@ def relaxation_exact(b: Built, objective: Objective) -> bool:
     return z <= budget * (1 + 1e-9)
 
 
-def build_case(universe: Universe, objective: Objective, limits: Limits, case: Case,
-               elastic: bool = False, extra_terms: list[C.Constraint] | None = None) -> Built:
+def build_case(
+    universe: Universe,
+    objective: Objective,
+    limits: Limits,
+    case: Case,
+    elastic: bool = False,
+    extra_terms: list[C.Constraint] | None = None,
+) -> Built:
     """Build the cvxpy problem of one case (a fresh problem; Parameters in ``ctx.params``)."""
     n = universe.n
     w = cp.Variable(n, nonneg=True, name="w")
@@ -258,8 +279,9 @@ def build_case(universe: Universe, objective: Objective, limits: Limits, case: C
     if universe.stock_cost.any():
         # the stock-book ratio x may not exceed the x at which the map's k1 is evaluated, so
         # the map stays an upper bound of the engine's capital (k1 is non-decreasing in x)
-        cons.append(universe.stock_value @ w <= (1.0 + universe.stock_x + 1e-12)
-                    * (universe.stock_cost @ w))
+        cons.append(
+            universe.stock_value @ w <= (1.0 + universe.stock_x + 1e-12) * (universe.stock_cost @ w)
+        )
     obj = objective.build(w, ctx)
     cons += ctx.extra
     if elastic:
@@ -296,8 +318,13 @@ class BindingConstraint:
     shadow_price_per_yi: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"constraint": self.constraint, "subject": self.subject, "limit": self.limit,
-               "shadow_price": self.shadow_price, "unit": self.unit}
+        out = {
+            "constraint": self.constraint,
+            "subject": self.subject,
+            "limit": self.limit,
+            "shadow_price": self.shadow_price,
+            "unit": self.unit,
+        }
         if self.shadow_price_per_yi is not None:
             out["shadow_price_per_yi"] = self.shadow_price_per_yi
         return out
@@ -384,8 +411,9 @@ def _binding(b: Built, objective: Objective) -> list[BindingConstraint]:
         per = np.broadcast_to(np.asarray(lim.per_unit, dtype=float), dual.shape)
         limit = np.broadcast_to(np.asarray(lim.limit, dtype=float), dual.shape)
         lhs, rhs = lim.constraint.args
-        gap = np.abs(np.atleast_1d(np.asarray(lhs.value, dtype=float)
-                                   - np.asarray(rhs.value, dtype=float)))
+        gap = np.abs(
+            np.atleast_1d(np.asarray(lhs.value, dtype=float) - np.asarray(rhs.value, dtype=float))
+        )
         scale = 1.0 + np.abs(np.atleast_1d(np.asarray(rhs.value, dtype=float)))
         gap = np.broadcast_to(gap / np.broadcast_to(scale, gap.shape), dual.shape)
         for i in range(dual.size):
@@ -395,11 +423,18 @@ def _binding(b: Built, objective: Objective) -> list[BindingConstraint]:
             price = float(dual[i] * per[i] * objective.scale) * t
             per_yi = None
             if lim.name in ("min_core_ratio", "min_comprehensive_ratio"):
-                per_yi = float(dual[i] * 1e8 / (limit[i] * s.alpha * s.V)
-                               * objective.scale) * t
+                per_yi = float(dual[i] * 1e8 / (limit[i] * s.alpha * s.V) * objective.scale) * t
             subject = lim.labels[i] if lim.labels else ""
-            out.append(BindingConstraint(lim.name, subject, float(limit[i]), price,
-                                         f"{objective.unit} per {lim.unit}", per_yi))
+            out.append(
+                BindingConstraint(
+                    lim.name,
+                    subject,
+                    float(limit[i]),
+                    price,
+                    f"{objective.unit} per {lim.unit}",
+                    per_yi,
+                )
+            )
     return out
 
 
@@ -414,9 +449,15 @@ class AllocationProblem:
     risk_aversion, risk_free : for ``mean_variance`` / ``max_return_on_capital``
     """
 
-    def __init__(self, universe: Universe, objective: Objective | str = "max_return",
-                 limits: Limits | None = None, risk_aversion: float = 1.0,
-                 risk_free: float = 0.0, exhaustive: bool = False) -> None:
+    def __init__(
+        self,
+        universe: Universe,
+        objective: Objective | str = "max_return",
+        limits: Limits | None = None,
+        risk_aversion: float = 1.0,
+        risk_free: float = 0.0,
+        exhaustive: bool = False,
+    ) -> None:
         self.universe = universe
         #: solve every exact life case (True) instead of the relaxation first (False)
         self.exhaustive = exhaustive
@@ -424,11 +465,19 @@ class AllocationProblem:
         self.skipped: list[tuple[Case, str]] = []
         self.limits = limits or Limits()
         if isinstance(objective, str):
-            objective = make_objective(objective, risk_aversion, self.limits.target_return,
-                                       risk_free, self.limits.transaction_cost)
+            objective = make_objective(
+                objective,
+                risk_aversion,
+                self.limits.target_return,
+                risk_free,
+                self.limits.transaction_cost,
+            )
         if isinstance(objective, MinCapital):
-            tr = objective.target_return if objective.target_return is not None \
+            tr = (
+                objective.target_return
+                if objective.target_return is not None
                 else self.limits.target_return
+            )
             if tr is None:
                 from analyzer.errors import ParameterError
 
@@ -460,8 +509,9 @@ class AllocationProblem:
             return out
         groups: dict[tuple, list[Case]] = {}
         for case in self.cases:
-            groups.setdefault((case.equity_cap, case.tier_ratio, case.tier_floor,
-                               case.equity_addon), []).append(case)
+            groups.setdefault(
+                (case.equity_cap, case.tier_ratio, case.tier_floor, case.equity_addon), []
+            ).append(case)
         out = []
         for members in groups.values():
             b = self.build(replace(members[0], life_case=RELAXED))
@@ -473,8 +523,11 @@ class AllocationProblem:
             if status in OK_STATUSES and relaxation_exact(b, self.objective):
                 b.case = replace(members[0], life_case=relaxed_label(b))
                 out.append((b, status))
-                self.skipped += [(c, "skipped: relaxation exact") for c in members
-                                 if c.life_case != b.case.life_case]
+                self.skipped += [
+                    (c, "skipped: relaxation exact")
+                    for c in members
+                    if c.life_case != b.case.life_case
+                ]
                 continue
             self.fallbacks += 1
             for case in members:
@@ -515,9 +568,11 @@ class AllocationProblem:
             err = explain_infeasible(self)
             if isinstance(err, InfeasibleError) and err.conflicts:
                 raise err
-            raise SolverError("the solver failed on every case (the limits may be at the edge "
-                              "of what is reachable; relax one slightly): "
-                              + ", ".join(f"{b.case.label}: {s}" for b, s in solved))
+            raise SolverError(
+                "the solver failed on every case (the limits may be at the edge "
+                "of what is reachable; relax one slightly): "
+                + ", ".join(f"{b.case.label}: {s}" for b, s in solved)
+            )
         return self.result(best, solved)
 
     def _weights(self, b: Built) -> np.ndarray:
@@ -526,8 +581,9 @@ class AllocationProblem:
         w = np.where(w < 1e-8, 0.0, w)  # solver noise; the floors keep a 1e-6 margin
         return w / w.sum()
 
-    def tighten_stock_book(self, best: Built, solved: list[tuple[Built, str]],
-                           rounds: int = 4) -> tuple[Built, list[tuple[Built, str]]]:
+    def tighten_stock_book(
+        self, best: Built, solved: list[tuple[Built, str]], rounds: int = 4
+    ) -> tuple[Built, list[tuple[Built, str]]]:
         """Re-evaluate the stock charges' k1 at the optimum's own stock book and re-solve.
 
         The capital map starts at the largest stock-book ratio x (an upper bound of the
@@ -547,8 +603,10 @@ class AllocationProblem:
             t_solved = trial.solve_cases()
             self.fallbacks = trial.fallbacks
             t_best = trial.pick(t_solved)
-            if t_best is None or sign * float(t_best.problem.value) < \
-                    sign * float(best.problem.value) - 1e-12:
+            if (
+                t_best is None
+                or sign * float(t_best.problem.value) < sign * float(best.problem.value) - 1e-12
+            ):
                 break
             universe, best, solved = trial.universe, t_best, t_solved
             self.skipped = trial.skipped
@@ -562,30 +620,53 @@ class AllocationProblem:
         solvency = evaluate(u.scaled_holdings(w), u.company, u.regime, u.options)
         notes = list(u.notes)
         z_model = mc_star_value(best.ctx, w, best.case.equity_addon)
-        if best.ctx.z.value is not None and not isinstance(self.objective, MaxReturnOnCapital) \
-                and z_model > float(best.ctx.z.value) * (1 + 1e-5) + 1e-9:
-            notes.append("an overseas developed/emerging epigraph was not tight (negative "
-                         "market correlations); check the engine's ratios in 'solvency'")
+        if (
+            best.ctx.z.value is not None
+            and not isinstance(self.objective, MaxReturnOnCapital)
+            and z_model > float(best.ctx.z.value) * (1 + 1e-5) + 1e-9
+        ):
+            notes.append(
+                "an overseas developed/emerging epigraph was not tight (negative "
+                "market correlations); check the engine's ratios in 'solvency'"
+            )
         value = float(best.problem.value)
         if isinstance(self.objective, MaxReturnOnCapital):
             s = scalars(best.ctx)
-            value = (float(u.mu @ w) - self.objective.risk_free) / \
-                (s.minimum_capital(z_model) / u.V)
-        cases_out = [{"case": b.case.label, "status": s,
-                      "value": float(b.problem.value) if s in OK_STATUSES else None}
-                     for b, s in solved]
-        cases_out += [{"case": c.label, "status": why, "value": None}
-                      for c, why in self.skipped]
+            value = (float(u.mu @ w) - self.objective.risk_free) / (
+                s.minimum_capital(z_model) / u.V
+            )
+        cases_out = [
+            {
+                "case": b.case.label,
+                "status": s,
+                "value": float(b.problem.value) if s in OK_STATUSES else None,
+            }
+            for b, s in solved
+        ]
+        cases_out += [{"case": c.label, "status": why, "value": None} for c, why in self.skipped]
         status = dict((id(b), s) for b, s in solved).get(id(best), "optimal")
         return AllocationResult(
-            status=status, objective=self.objective.name, units=u.units, weights=w,
-            current_weights=u.w0.copy(), trades=(w - u.w0) * u.V,
-            expected_return=float(u.mu @ w), volatility=u.volatility(w), objective_value=value,
-            solvency=solvency, binding=tuple(_binding(best, self.objective)),
+            status=status,
+            objective=self.objective.name,
+            units=u.units,
+            weights=w,
+            current_weights=u.w0.copy(),
+            trades=(w - u.w0) * u.V,
+            expected_return=float(u.mu @ w),
+            volatility=u.volatility(w),
+            objective_value=value,
+            solvency=solvency,
+            binding=tuple(_binding(best, self.objective)),
             case=best.case.label,
             cases=tuple(cases_out),
-            solve_time=float(sum((b.problem.solver_stats.solve_time or 0.0)
-                                 for b, _ in solved if b.problem.solver_stats is not None)),
-            notes=tuple(notes), new_classes=u.new_classes,
+            solve_time=float(
+                sum(
+                    (b.problem.solver_stats.solve_time or 0.0)
+                    for b, _ in solved
+                    if b.problem.solver_stats is not None
+                )
+            ),
+            notes=tuple(notes),
+            new_classes=u.new_classes,
             not_buyable=MappingProxyType(dict(u.not_buyable)),
         )

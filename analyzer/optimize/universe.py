@@ -38,8 +38,10 @@ from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
 TEMPLATE_VALUE = 1.0
 #: prefix of the ids of template positions (they cannot clash with held ids)
 TEMPLATE_PREFIX = "template:"
-NO_MIX = ("no current holdings and no template position: nothing gives the class a capital "
-          "mix (add model positions with --templates)")
+NO_MIX = (
+    "no current holdings and no template position: nothing gives the class a capital "
+    "mix (add model positions with --templates)"
+)
 
 GROUPS = ("equity", "real_estate", "other_financial", "overseas", "venture_capital")
 
@@ -158,7 +160,7 @@ class Universe:
         """Dense covariance of the units (for checks; n x n)."""
         c = self.risk_factor.T @ self.risk_factor
         if self.risk_specific is not None:
-            c = c + np.diag(self.risk_specific ** 2)
+            c = c + np.diag(self.risk_specific**2)
         return c
 
     def stock_book_x(self, w: np.ndarray) -> float:
@@ -169,9 +171,16 @@ class Universe:
     def rebuilt(self, stock_x: float) -> Universe:
         """The same universe with the capital map evaluated at stock-book ratio ``stock_x``."""
         held = self.source_holdings if self.source_holdings is not None else self.holdings
-        return build_universe(held, self.company, self.assumptions, self.regime,
-                              self.options, self.level, stock_x=stock_x,
-                              templates=self.templates)
+        return build_universe(
+            held,
+            self.company,
+            self.assumptions,
+            self.regime,
+            self.options,
+            self.level,
+            stock_x=stock_x,
+            templates=self.templates,
+        )
 
     @property
     def buyable(self) -> np.ndarray:
@@ -189,8 +198,9 @@ class Universe:
         frame = self.holdings.frame
         by_id = Holdings(frame.assign(asset_class=frame["id"].astype(str)), self.holdings.source)
         out = by_id.scaled(dict(zip(self.units, mult, strict=True)))
-        return Holdings(out.frame.assign(asset_class=frame["asset_class"].to_numpy()),
-                        self.holdings.source)
+        return Holdings(
+            out.frame.assign(asset_class=frame["asset_class"].to_numpy()), self.holdings.source
+        )
 
 
 def _cholesky_root(F: np.ndarray) -> np.ndarray:
@@ -202,10 +212,16 @@ def _cholesky_root(F: np.ndarray) -> np.ndarray:
         return F
 
 
-def build_universe(holdings: Holdings, company: Company, assumptions: Assumptions,
-                   regime: str | Regime = DEFAULT_REGIME, options: EngineOptions | None = None,
-                   level: str = "class", stock_x: float | None = None,
-                   templates: Holdings | None = None) -> Universe:
+def build_universe(
+    holdings: Holdings,
+    company: Company,
+    assumptions: Assumptions,
+    regime: str | Regime = DEFAULT_REGIME,
+    options: EngineOptions | None = None,
+    level: str = "class",
+    stock_x: float | None = None,
+    templates: Holdings | None = None,
+) -> Universe:
     """Build the decision units from holdings, company and assumptions.
 
     Parameters
@@ -234,7 +250,8 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
         raise ValueError(f"level must be 'class' or 'position', got {level!r}")
     source_holdings = holdings
     holdings, new_classes, not_buyable, notes = with_templates(
-        holdings, templates, assumptions, company, regime, options)
+        holdings, templates, assumptions, company, regime, options
+    )
     n_held = len(source_holdings.frame)
     by = "asset_class" if level == "class" else "id"
     frame = holdings.frame
@@ -289,8 +306,9 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
         "real_estate": per_unit(mv * (rc == "real_estate")),
         "other_financial": per_unit(mv * (rc == "other_financial")),
         "overseas": per_unit(mv * (frame["region"].to_numpy() != "domestic")),
-        "venture_capital": per_unit(mv * ((at == "pe_vc_fund")
-                                          & (frame["fund_kind"].to_numpy() == "vc"))),
+        "venture_capital": per_unit(
+            mv * ((at == "pe_vc_fund") & (frame["fund_kind"].to_numpy() == "vc"))
+        ),
     }
     caps = regime.table("ratio_caps", "caps")
     cp = frame["counterparty"].astype(str).to_numpy()
@@ -309,8 +327,11 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     bv = frame["book_value"].to_numpy(dtype=float)
     cctx = ChargeContext(frame, regime, company, options)
     keep = conc.counterparty_counted(cctx, ct)  # Art. 64 exemptions, as the engine applies
-    threshold = conc.counterparty_threshold(TA, company.company_type, ct) \
-        if ct["exempt_below_total_assets"] <= TA else float("inf")
+    threshold = (
+        conc.counterparty_threshold(TA, company.company_type, ct)
+        if ct["exempt_below_total_assets"] <= TA
+        else float("inf")
+    )
     cnames = tuple(sorted(set(cp[keep])))
     cn_idx = {c: i for i, c in enumerate(cnames)}
     Q = np.zeros((len(cnames), n))
@@ -346,10 +367,13 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     ub = hi.copy()
     single_cap = caps["single_asset"] * TA / V
     ub = np.minimum(ub, np.where(largest > 0, single_cap / np.where(largest > 0, largest, 1), 1))
-    group_caps = {"real_estate": caps["real_estate"], "other_financial": caps["other_financial"],
-                  "overseas": caps["overseas"],
-                  "venture_capital": regime.table("ratio_caps", "venture_capital")["cap"],
-                  "equity": max(t[2] for t in compliance.equity_cap_tiers(regime))}
+    group_caps = {
+        "real_estate": caps["real_estate"],
+        "other_financial": caps["other_financial"],
+        "overseas": caps["overseas"],
+        "venture_capital": regime.table("ratio_caps", "venture_capital")["cap"],
+        "equity": max(t[2] for t in compliance.equity_cap_tiers(regime)),
+    }
     for g, cap in group_caps.items():
         sh = groups[g]
         ub = np.minimum(ub, np.where(sh > 0, cap * TA / V / np.where(sh > 0, sh, 1), 1))
@@ -360,26 +384,57 @@ def build_universe(holdings: Holdings, company: Company, assumptions: Assumption
     Q = Q[reach_q]
     cnames = tuple(x for x, r in zip(cnames, reach_q, strict=True) if r)
     return Universe(
-        level=level, units=units, unit_class=tuple(unit_class), V=V, total_assets=TA,
-        w0=current / V, mu=sub.expected_return[k], risk_factor=F, risk_specific=d,
-        capmap=cmap, group_share=groups, counterparty_share=P, counterparties=names,
-        concentration_share=Q, concentration_names=cnames, concentration_threshold=threshold,
-        largest_position_share=largest, property_share=prop, property_currently_over=prop_over,
-        sci_tech_share=cmap.sci_tech_share, liquid=sub.liquid[k].astype(float), duration=dur,
-        min_weight=lo, max_weight=hi,
+        level=level,
+        units=units,
+        unit_class=tuple(unit_class),
+        V=V,
+        total_assets=TA,
+        w0=current / V,
+        mu=sub.expected_return[k],
+        risk_factor=F,
+        risk_specific=d,
+        capmap=cmap,
+        group_share=groups,
+        counterparty_share=P,
+        counterparties=names,
+        concentration_share=Q,
+        concentration_names=cnames,
+        concentration_threshold=threshold,
+        largest_position_share=largest,
+        property_share=prop,
+        property_currently_over=prop_over,
+        sci_tech_share=cmap.sci_tech_share,
+        liquid=sub.liquid[k].astype(float),
+        duration=dur,
+        min_weight=lo,
+        max_weight=hi,
         equity_addon=_equity_addon(holdings, company, regime, options, members, n, safe, rc),
-        stock_value=s_val, stock_cost=s_cost, stock_x=float(stock_x),
-        holdings=holdings, company=company, regime=regime, options=options,
-        assumptions=assumptions, base_value=exposure.copy(), new_unit=new_unit,
-        new_classes=new_classes, not_buyable=not_buyable, notes=notes,
-        source_holdings=source_holdings, templates=templates,
+        stock_value=s_val,
+        stock_cost=s_cost,
+        stock_x=float(stock_x),
+        holdings=holdings,
+        company=company,
+        regime=regime,
+        options=options,
+        assumptions=assumptions,
+        base_value=exposure.copy(),
+        new_unit=new_unit,
+        new_classes=new_classes,
+        not_buyable=not_buyable,
+        notes=notes,
+        source_holdings=source_holdings,
+        templates=templates,
     )
 
 
-def with_templates(holdings: Holdings, templates: Holdings | None, assumptions: Assumptions,
-                   company: Company, regime: Regime, options: EngineOptions
-                   ) -> tuple[Holdings, tuple[str, ...], tuple[tuple[str, str], ...],
-                              tuple[str, ...]]:
+def with_templates(
+    holdings: Holdings,
+    templates: Holdings | None,
+    assumptions: Assumptions,
+    company: Company,
+    regime: Regime,
+    options: EngineOptions,
+) -> tuple[Holdings, tuple[str, ...], tuple[tuple[str, str], ...], tuple[str, ...]]:
     """Append the template positions of the classes not held, scaled to 1 CNY per class.
 
     Returns
@@ -396,13 +451,25 @@ def with_templates(holdings: Holdings, templates: Holdings | None, assumptions: 
         src = templates.source
         cls = tf["asset_class"].astype(str).to_numpy()
         idx = assumptions.index()
-        problems = [InputProblem(src, int(i) + 2, "asset_class",
-                                 "a template position needs the asset_class it models")
-                    for i in np.flatnonzero(cls == "")[:20]]
-        problems += [InputProblem(src, int(i) + 2, "asset_class",
-                                  f"no assumptions for asset class '{cls[i]}' (it is in the "
-                                  f"templates); add a row for it to {assumptions.source}")
-                     for i in np.flatnonzero((cls != "") & ~np.isin(cls, list(idx)))[:20]]
+        problems = [
+            InputProblem(
+                src,
+                int(i) + 2,
+                "asset_class",
+                "a template position needs the asset_class it models",
+            )
+            for i in np.flatnonzero(cls == "")[:20]
+        ]
+        problems += [
+            InputProblem(
+                src,
+                int(i) + 2,
+                "asset_class",
+                f"no assumptions for asset class '{cls[i]}' (it is in the "
+                f"templates); add a row for it to {assumptions.source}",
+            )
+            for i in np.flatnonzero((cls != "") & ~np.isin(cls, list(idx)))[:20]
+        ]
         if problems:
             raise InputError(problems)
         # the engine must be able to charge every template on its own (errors name the
@@ -413,9 +480,11 @@ def with_templates(holdings: Holdings, templates: Holdings | None, assumptions: 
         build_charge_arrays(ChargeContext(tf, regime, company, options), src)
         ignored = sorted(set(cls) & held)
         if ignored:
-            notes.append(f"templates ignored for {', '.join(ignored)}: "
-                         f"{'it is' if len(ignored) == 1 else 'they are'} held, and a held "
-                         "class is scaled in the mix of its current positions")
+            notes.append(
+                f"templates ignored for {', '.join(ignored)}: "
+                f"{'it is' if len(ignored) == 1 else 'they are'} held, and a held "
+                "class is scaled in the mix of its current positions"
+            )
         new = tuple(sorted(set(cls) - held))
         use = np.isin(cls, list(new))
         mv = tf["market_value"].to_numpy(dtype=float)
@@ -423,9 +492,13 @@ def with_templates(holdings: Holdings, templates: Holdings | None, assumptions: 
         for c, v in total.items():
             if not v > 0:
                 i = int(np.flatnonzero(cls == c)[0])
-                raise InputError.single(src, i + 2, "market_value",
-                                        f"the template positions of '{c}' add up to 0; their "
-                                        "market_value gives the mix inside the class")
+                raise InputError.single(
+                    src,
+                    i + 2,
+                    "market_value",
+                    f"the template positions of '{c}' add up to 0; their "
+                    "market_value gives the mix inside the class",
+                )
         part = tf[use].copy()
         mult = TEMPLATE_VALUE / total.reindex(cls[use]).to_numpy(dtype=float)
         for col in ("market_value", "face_value", "purchase_cost", "book_value"):
@@ -433,12 +506,15 @@ def with_templates(holdings: Holdings, templates: Holdings | None, assumptions: 
         part["id"] = [TEMPLATE_PREFIX + str(x) for x in part["id"]]
         clash = sorted(set(part["id"]) & set(holdings.frame["id"].astype(str)))
         if clash:
-            raise InputError.single(holdings.source, None, "id",
-                                    f"id '{clash[0]}' is reserved for template positions")
+            raise InputError.single(
+                holdings.source, None, "id", f"id '{clash[0]}' is reserved for template positions"
+            )
         if len(part):
             out = Holdings(_concat(holdings.frame, part), holdings.source)
-            notes.append(f"new classes from templates ({TEMPLATE_VALUE:g} CNY each in the "
-                         f"capital map, current weight 0): {', '.join(new)}")
+            notes.append(
+                f"new classes from templates ({TEMPLATE_VALUE:g} CNY each in the "
+                f"capital map, current weight 0): {', '.join(new)}"
+            )
     buyable = held | set(new)
     missing = tuple((c, NO_MIX) for c in assumptions.classes if c not in buyable)
     if missing:
@@ -452,8 +528,11 @@ def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     for col in a.columns:
         ca, cb = a[col].dtype, b[col].dtype
         if isinstance(ca, pd.CategoricalDtype) or isinstance(cb, pd.CategoricalDtype):
-            cats_a = list(ca.categories) if isinstance(ca, pd.CategoricalDtype) else \
-                list(pd.unique(a[col].astype(object)))
+            cats_a = (
+                list(ca.categories)
+                if isinstance(ca, pd.CategoricalDtype)
+                else list(pd.unique(a[col].astype(object)))
+            )
             extra = b[col].astype(object).unique()
             cats = cats_a + [c for c in extra if c not in set(cats_a)]
             a[col] = pd.Categorical(a[col].astype(object), categories=cats)
@@ -461,9 +540,16 @@ def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([a, b], ignore_index=True)
 
 
-def _equity_addon(holdings: Holdings, company: Company, regime: Regime,
-                  options: EngineOptions, members: np.ndarray, n: int, safe: np.ndarray,
-                  rc: np.ndarray) -> np.ndarray:
+def _equity_addon(
+    holdings: Holdings,
+    company: Company,
+    regime: Regime,
+    options: EngineOptions,
+    members: np.ndarray,
+    n: int,
+    safe: np.ndarray,
+    rc: np.ndarray,
+) -> np.ndarray:
     """Rule 8 Art. 66 add-on (k = 0.2 on domestic equity-class charges) per CNY of each unit,
     (10, n); applies when equity exceeds the prior-quarter cap (resulting-ratio tiers only)."""
     from analyzer.solvency.charges import ChargeContext

@@ -19,8 +19,13 @@ def _status(ratio: float, minimum: float, watch: float, target: float | None) ->
     return "ok"
 
 
-def render(result: SolvencyResult, console: Console, unit: str = "yi",
-           targets: tuple[float, float] | None = None, top: int = 10) -> None:
+def render(
+    result: SolvencyResult,
+    console: Console,
+    unit: str = "yi",
+    targets: tuple[float, float] | None = None,
+    top: int = 10,
+) -> None:
     """Print the report.
 
     Parameters
@@ -29,21 +34,33 @@ def render(result: SolvencyResult, console: Console, unit: str = "yi",
     """
     u = unit_label(unit)
     th = result.thresholds
-    console.print(f"[bold]{result.company}[/bold]  ({result.company_type})   regime "
-                  f"[bold]{result.regime}[/bold]   money in {u}")
+    console.print(
+        f"[bold]{result.company}[/bold]  ({result.company_type})   regime "
+        f"[bold]{result.regime}[/bold]   money in {u}"
+    )
 
     t = Table(title="Solvency ratios", title_justify="left")
     for col in ("ratio", "value", "legal minimum", "watch level", "company target", "status"):
         t.add_column(col, justify="right" if col not in ("ratio", "status") else "left")
     tc, tk = targets if targets else (None, None)
-    t.add_row("comprehensive (综合偿付能力充足率)", pct(result.comprehensive_ratio),
-              pct(th["comprehensive_minimum"], 0), pct(th["comprehensive_watch"], 0),
-              pct(tc, 0) if tc else "-",
-              _status(result.comprehensive_ratio, th["comprehensive_minimum"],
-                      th["comprehensive_watch"], tc))
-    t.add_row("core (核心偿付能力充足率)", pct(result.core_ratio), pct(th["core_minimum"], 0),
-              pct(th["core_watch"], 0), pct(tk, 0) if tk else "-",
-              _status(result.core_ratio, th["core_minimum"], th["core_watch"], tk))
+    t.add_row(
+        "comprehensive (综合偿付能力充足率)",
+        pct(result.comprehensive_ratio),
+        pct(th["comprehensive_minimum"], 0),
+        pct(th["comprehensive_watch"], 0),
+        pct(tc, 0) if tc else "-",
+        _status(
+            result.comprehensive_ratio, th["comprehensive_minimum"], th["comprehensive_watch"], tc
+        ),
+    )
+    t.add_row(
+        "core (核心偿付能力充足率)",
+        pct(result.core_ratio),
+        pct(th["core_minimum"], 0),
+        pct(th["core_watch"], 0),
+        pct(tk, 0) if tk else "-",
+        _status(result.core_ratio, th["core_minimum"], th["core_watch"], tk),
+    )
     console.print(t)
 
     t = Table(title=f"Capital ({u})", title_justify="left")
@@ -77,13 +94,22 @@ def render(result: SolvencyResult, console: Console, unit: str = "yi",
         ("non-life insurance risk 非寿险保险风险", result.insurance["nonlife"], "company file"),
         ("diversification 风险分散效应", -result.diversification, "Rule 2 Art. 15-18"),
         ("loss absorption 损失吸收效应", -result.loss_absorption, "Rule 2 Art. 19"),
-        (f"size coefficient {result.size_coefficient:+.2f}",
-         result.quantifiable - (result.quantifiable / (1 + result.size_coefficient)
-                                if result.size_coefficient != -1 else 0.0),
-         "金规〔2023〕5号 一"),
+        (
+            f"size coefficient {result.size_coefficient:+.2f}",
+            result.quantifiable
+            - (
+                result.quantifiable / (1 + result.size_coefficient)
+                if result.size_coefficient != -1
+                else 0.0
+            ),
+            "金规〔2023〕5号 一",
+        ),
         ("quantifiable risk 可资本化风险最低资本", result.quantifiable, "Rule 2 Art. 15"),
-        (f"control risk 控制风险 (Q = {result.control_q:+.3f})", result.control,
-         "Rule 12 Art. 120"),
+        (
+            f"control risk 控制风险 (Q = {result.control_q:+.3f})",
+            result.control,
+            "Rule 12 Art. 120",
+        ),
         ("additional capital 附加资本", result.additional, "Rule 2 Art. 21"),
         ("minimum capital 最低资本", result.minimum_capital, "Rule 2 Art. 5"),
     ]
@@ -92,29 +118,55 @@ def render(result: SolvencyResult, console: Console, unit: str = "yi",
     console.print(t)
     if result.life_interest_rate:
         li = result.life_interest_rate
-        console.print(f"Life interest rate (scenario method, binding: {li['binding']}): "
-                      f"liabilities PV {money(li['liability_pv_base'], unit)}, "
-                      f"net PV change up {money(li['net_delta_up'], unit)}, "
-                      f"down {money(li['net_delta_down'], unit)}")
+        console.print(
+            f"Life interest rate (scenario method, binding: {li['binding']}): "
+            f"liabilities PV {money(li['liability_pv_base'], unit)}, "
+            f"net PV change up {money(li['net_delta_up'], unit)}, "
+            f"down {money(li['net_delta_down'], unit)}"
+        )
 
-    t = Table(title="Investment-ratio compliance (shares of prior-quarter total assets)",
-              title_justify="left")
+    t = Table(
+        title="Investment-ratio compliance (shares of prior-quarter total assets)",
+        title_justify="left",
+    )
     for col in ("limit", "value", "share", "cap", f"headroom ({u})", "status", "largest"):
         t.add_column(col, justify="left" if col in ("limit", "status", "largest") else "right")
     for chk in result.compliance.checks:
-        t.add_row(chk.limit, money(chk.value, unit), pct(chk.share, 2), pct(chk.cap, 0),
-                  money(chk.headroom, unit), "BREACH" if chk.breached else "ok", chk.subject)
+        t.add_row(
+            chk.limit,
+            money(chk.value, unit),
+            pct(chk.share, 2),
+            pct(chk.cap, 0),
+            money(chk.headroom, unit),
+            "BREACH" if chk.breached else "ok",
+            chk.subject,
+        )
     console.print(t)
 
-    t = Table(title=f"Ten largest capital consumers (Euler contribution to minimum capital, {u})",
-              title_justify="left")
-    for col in ("id", "asset type", "class", "exposure", "stand-alone capital",
-                "contribution", "share"):
+    t = Table(
+        title=f"Ten largest capital consumers (Euler contribution to minimum capital, {u})",
+        title_justify="left",
+    )
+    for col in (
+        "id",
+        "asset type",
+        "class",
+        "exposure",
+        "stand-alone capital",
+        "contribution",
+        "share",
+    ):
         t.add_column(col, justify="left" if col in ("id", "asset type", "class") else "right")
     for row in result.top_consumers(top).itertuples():
-        t.add_row(str(row.id), row.asset_type, str(row.asset_class), money(row.exposure, unit),
-                  money(row.capital, unit), money(row.marginal_capital, unit),
-                  pct(row.marginal_capital / result.minimum_capital, 2))
+        t.add_row(
+            str(row.id),
+            row.asset_type,
+            str(row.asset_class),
+            money(row.exposure, unit),
+            money(row.capital, unit),
+            money(row.marginal_capital, unit),
+            pct(row.marginal_capital / result.minimum_capital, 2),
+        )
     console.print(t)
 
     if result.scitech:
@@ -125,15 +177,20 @@ def render(result: SolvencyResult, console: Console, unit: str = "yi",
         t.add_row("sci-tech assets", f"{money(s.value, unit)} ({pct(s.share, 2)} of invested)")
         if s.target:
             t.add_row("target share", pct(s.target, 1))
-        t.add_row(f"stand-alone capital of sci-tech assets, {result.regime}",
-                  money(s.capital, unit))
+        t.add_row(
+            f"stand-alone capital of sci-tech assets, {result.regime}", money(s.capital, unit)
+        )
         t.add_row(f"the same under {s.baseline_regime}", money(s.capital_baseline, unit))
-        t.add_row(f"minimum capital under {s.baseline_regime}",
-                  money(s.minimum_capital_baseline, unit))
+        t.add_row(
+            f"minimum capital under {s.baseline_regime}", money(s.minimum_capital_baseline, unit)
+        )
         t.add_row("capital relief of the newer rules", money(s.relief, unit))
-        t.add_row(f"comprehensive ratio under {s.baseline_regime}",
-                  pct(s.comprehensive_ratio_baseline))
+        t.add_row(
+            f"comprehensive ratio under {s.baseline_regime}", pct(s.comprehensive_ratio_baseline)
+        )
         console.print(t)
-    console.print(f"Diversification benefit: {money(result.diversification, unit)} {u}. "
-                  "Every number traces to its rule: --format xlsx writes the per-charge trace "
-                  "with articles.")
+    console.print(
+        f"Diversification benefit: {money(result.diversification, unit)} {u}. "
+        "Every number traces to its rule: --format xlsx writes the per-charge trace "
+        "with articles."
+    )

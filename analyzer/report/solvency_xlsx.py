@@ -13,13 +13,18 @@ from analyzer.solvency.result import SolvencyResult
 def summary_frame(result: SolvencyResult) -> pd.DataFrame:
     """Key figures as a two-column table (item, value)."""
     rows = [
-        ("company", result.company), ("company type", result.company_type),
-        ("regime", result.regime), ("comprehensive ratio", result.comprehensive_ratio),
-        ("core ratio", result.core_ratio), ("actual capital (CNY)", result.actual_capital),
+        ("company", result.company),
+        ("company type", result.company_type),
+        ("regime", result.regime),
+        ("comprehensive ratio", result.comprehensive_ratio),
+        ("core ratio", result.core_ratio),
+        ("actual capital (CNY)", result.actual_capital),
         ("core capital (CNY)", result.core_capital),
         ("minimum capital (CNY)", result.minimum_capital),
-        ("quantifiable (CNY)", result.quantifiable), ("control risk (CNY)", result.control),
-        ("control Q", result.control_q), ("size coefficient", result.size_coefficient),
+        ("quantifiable (CNY)", result.quantifiable),
+        ("control risk (CNY)", result.control),
+        ("control Q", result.control_q),
+        ("size coefficient", result.size_coefficient),
         ("additional (CNY)", result.additional),
         ("diversification (CNY)", result.diversification),
         ("loss absorption (CNY)", result.loss_absorption),
@@ -46,12 +51,14 @@ def write(result: SolvencyResult, path: str | Path) -> Path:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             summary_frame(result).to_excel(xl, sheet_name="Summary", index=False)
             result.holdings.drop(columns=["position"]).to_excel(
-                xl, sheet_name="Holdings", index=False)
+                xl, sheet_name="Holdings", index=False
+            )
             result.charges.drop(columns=["position"]).to_excel(
-                xl, sheet_name="Charges", index=False)
+                xl, sheet_name="Charges", index=False
+            )
             result.compliance.to_frame().to_excel(xl, sheet_name="Compliance", index=False)
-            pd.DataFrame({"submodule": list(result.submodules),
-                          "capital": list(result.submodules.values())}).to_excel(
-                xl, sheet_name="Submodules", index=False)
+            pd.DataFrame(
+                {"submodule": list(result.submodules), "capital": list(result.submodules.values())}
+            ).to_excel(xl, sheet_name="Submodules", index=False)
 
     return atomic_write(path, _write)

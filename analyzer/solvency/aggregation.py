@@ -23,8 +23,14 @@ import numpy as np
 from analyzer.solvency.charges import SUBMODULE_INDEX, SUBMODULES
 from analyzer.solvency.regime import Regime
 
-MARKET_ORDER = ("interest_rate", "equity", "real_estate", "overseas_fixed_income",
-                "overseas_equity", "fx")
+MARKET_ORDER = (
+    "interest_rate",
+    "equity",
+    "real_estate",
+    "overseas_fixed_income",
+    "overseas_equity",
+    "fx",
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,11 @@ def size_coefficient(total_assets: float, company_type: str, regime: Regime) -> 
     bands = regime.table("size", "size_coefficient")[company_type]
     k = 0.0
     for band in bands:
-        above = total_assets > band["from"] if band.get("exclusive", False) \
+        above = (
+            total_assets > band["from"]
+            if band.get("exclusive", False)
             else total_assets >= band["from"]
+        )
         if above:
             k = band["k"]
     return float(k)
@@ -114,8 +123,9 @@ class Aggregation:
         return self.undiversified - self.diversified
 
 
-def aggregate(submodules: np.ndarray, constants: Constants, mats: Matrices,
-              gradient: bool = False) -> Aggregation:
+def aggregate(
+    submodules: np.ndarray, constants: Constants, mats: Matrices, gradient: bool = False
+) -> Aggregation:
     """Aggregate sub-module capital (CNY, last axis = ``SUBMODULES``) into minimum capital.
 
     Parameters
@@ -127,12 +137,27 @@ def aggregate(submodules: np.ndarray, constants: Constants, mats: Matrices,
     """
     s = np.asarray(submodules, dtype=float)
     i = SUBMODULE_INDEX
-    os_fi = pair(s[..., i["overseas_fixed_income_developed"]],
-                 s[..., i["overseas_fixed_income_emerging"]], mats.rho_overseas_fi)
-    os_eq = pair(s[..., i["overseas_equity_developed"]],
-                 s[..., i["overseas_equity_emerging"]], mats.rho_overseas_eq)
-    v = np.stack([s[..., i["interest_rate"]], s[..., i["equity"]], s[..., i["real_estate"]],
-                  os_fi, os_eq, s[..., i["fx"]]], axis=-1)
+    os_fi = pair(
+        s[..., i["overseas_fixed_income_developed"]],
+        s[..., i["overseas_fixed_income_emerging"]],
+        mats.rho_overseas_fi,
+    )
+    os_eq = pair(
+        s[..., i["overseas_equity_developed"]],
+        s[..., i["overseas_equity_emerging"]],
+        mats.rho_overseas_eq,
+    )
+    v = np.stack(
+        [
+            s[..., i["interest_rate"]],
+            s[..., i["equity"]],
+            s[..., i["real_estate"]],
+            os_fi,
+            os_eq,
+            s[..., i["fx"]],
+        ],
+        axis=-1,
+    )
     market = quad(v, mats.market)
     credit = pair(s[..., i["spread"]], s[..., i["default"]], mats.rho_credit)
     life = np.broadcast_to(constants.life_insurance, market.shape)
@@ -147,10 +172,16 @@ def aggregate(submodules: np.ndarray, constants: Constants, mats: Matrices,
     if gradient:
         total_scale = scale * (1.0 + constants.control_q)
         with np.errstate(divide="ignore", invalid="ignore"):
-            d_u = np.where(diversified[..., None] > 0,
-                           np.einsum("ij,...j->...i", mats.top, u) / diversified[..., None], 0.0)
-            d_v = np.where(market[..., None] > 0,
-                           np.einsum("ij,...j->...i", mats.market, v) / market[..., None], 0.0)
+            d_u = np.where(
+                diversified[..., None] > 0,
+                np.einsum("ij,...j->...i", mats.top, u) / diversified[..., None],
+                0.0,
+            )
+            d_v = np.where(
+                market[..., None] > 0,
+                np.einsum("ij,...j->...i", mats.market, v) / market[..., None],
+                0.0,
+            )
             d_market = d_u[..., 2:3] * d_v  # (..., 6)
             d_credit = d_u[..., 3]
 
@@ -159,25 +190,50 @@ def aggregate(submodules: np.ndarray, constants: Constants, mats: Matrices,
                 db = np.where(total > 0, (b + rho * a) / total, 0.0)
                 return da, db
 
-            fi_d, fi_e = d_pair(s[..., i["overseas_fixed_income_developed"]],
-                                s[..., i["overseas_fixed_income_emerging"]],
-                                mats.rho_overseas_fi, os_fi)
-            eq_d, eq_e = d_pair(s[..., i["overseas_equity_developed"]],
-                                s[..., i["overseas_equity_emerging"]], mats.rho_overseas_eq,
-                                os_eq)
+            fi_d, fi_e = d_pair(
+                s[..., i["overseas_fixed_income_developed"]],
+                s[..., i["overseas_fixed_income_emerging"]],
+                mats.rho_overseas_fi,
+                os_fi,
+            )
+            eq_d, eq_e = d_pair(
+                s[..., i["overseas_equity_developed"]],
+                s[..., i["overseas_equity_emerging"]],
+                mats.rho_overseas_eq,
+                os_eq,
+            )
             sp, de = d_pair(s[..., i["spread"]], s[..., i["default"]], mats.rho_credit, credit)
-        grad = np.stack([
-            d_market[..., 0], d_market[..., 1], d_market[..., 2],
-            d_market[..., 3] * fi_d, d_market[..., 3] * fi_e,
-            d_market[..., 4] * eq_d, d_market[..., 4] * eq_e,
-            d_market[..., 5], d_credit * sp, d_credit * de,
-        ], axis=-1) * total_scale
+        grad = (
+            np.stack(
+                [
+                    d_market[..., 0],
+                    d_market[..., 1],
+                    d_market[..., 2],
+                    d_market[..., 3] * fi_d,
+                    d_market[..., 3] * fi_e,
+                    d_market[..., 4] * eq_d,
+                    d_market[..., 4] * eq_e,
+                    d_market[..., 5],
+                    d_credit * sp,
+                    d_credit * de,
+                ],
+                axis=-1,
+            )
+            * total_scale
+        )
         ins_grad = d_u[..., :2] * total_scale
     return Aggregation(
-        submodules=s, market_vector=v, market=market, credit=credit,
-        undiversified=life + nonlife + market + credit, diversified=diversified,
-        quantifiable=quantifiable, control=control, minimum_capital=minimum,
-        gradient=grad, insurance_gradient=ins_grad,
+        submodules=s,
+        market_vector=v,
+        market=market,
+        credit=credit,
+        undiversified=life + nonlife + market + credit,
+        diversified=diversified,
+        quantifiable=quantifiable,
+        control=control,
+        minimum_capital=minimum,
+        gradient=grad,
+        insurance_gradient=ins_grad,
     )
 
 
@@ -205,6 +261,14 @@ def correlation_factors(mats: Matrices) -> dict[str, np.ndarray]:
 
 
 __all__ = [
-    "MARKET_ORDER", "SUBMODULES", "Aggregation", "Constants", "Matrices", "aggregate",
-    "control_q", "correlation_factors", "matrices", "size_coefficient",
+    "MARKET_ORDER",
+    "SUBMODULES",
+    "Aggregation",
+    "Constants",
+    "Matrices",
+    "aggregate",
+    "control_q",
+    "correlation_factors",
+    "matrices",
+    "size_coefficient",
 ]

@@ -36,8 +36,9 @@ class AdmittedCapital:
         return self.core + self.supplementary_tier1 + self.supplementary_tier2
 
 
-def admitted_capital(capital: Capital, regime: Regime,
-                     core_tier1_change: float | np.ndarray = 0.0) -> AdmittedCapital:
+def admitted_capital(
+    capital: Capital, regime: Regime, core_tier1_change: float | np.ndarray = 0.0
+) -> AdmittedCapital:
     """Apply the Art. 41 limits, for one change to core tier 1 or a batch of them.
 
     Parameters
@@ -84,8 +85,9 @@ def admitted_capital(capital: Capital, regime: Regime,
         c2 = np.where(take, b, c2)
         done = done | take
     pos_core = np.maximum(core, 0.0)
-    s2 = np.minimum(capital.supplementary_tier2,
-                    t["supplementary_tier2_max_share_of_core"] * pos_core)
+    s2 = np.minimum(
+        capital.supplementary_tier2, t["supplementary_tier2_max_share_of_core"] * pos_core
+    )
     s1 = np.full(change.shape, float(capital.supplementary_tier1))
     cut = np.maximum(s1 + s2 - t["supplementary_max_share_of_core"] * pos_core, 0.0)
     cut_s2 = np.minimum(cut, s2)

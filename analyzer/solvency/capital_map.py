@@ -91,17 +91,21 @@ class CapitalMap:
         x = np.asarray(exposure, dtype=float)
         s = x @ self.A.T
         if self.life:
-            ir = life_interest_rate.capital_for(x @ self.ir_asset_up, x @ self.ir_asset_down,
-                                                self.ir_liability_up, self.ir_liability_down)
+            ir = life_interest_rate.capital_for(
+                x @ self.ir_asset_up,
+                x @ self.ir_asset_down,
+                self.ir_liability_up,
+                self.ir_liability_down,
+            )
             s = s.copy()
             s[..., SUBMODULE_INDEX["interest_rate"]] += ir
         return s
 
-    def aggregate(self, exposure: np.ndarray, gradient: bool = False
-                  ) -> aggregation.Aggregation:
+    def aggregate(self, exposure: np.ndarray, gradient: bool = False) -> aggregation.Aggregation:
         """The engine's aggregation of the exposures (batched over leading axes)."""
-        return aggregation.aggregate(self.submodule_capital(exposure), self.constants,
-                                     self.matrices, gradient=gradient)
+        return aggregation.aggregate(
+            self.submodule_capital(exposure), self.constants, self.matrices, gradient=gradient
+        )
 
     def minimum_capital(self, exposure: np.ndarray) -> np.ndarray:
         """Minimum capital (CNY) for exposures (..., n) in CNY."""
@@ -111,16 +115,18 @@ class CapitalMap:
         """Actual and core capital after a gain or loss to core tier 1 (CNY)."""
         return admitted_capital(self.company.capital, self.regime, core_tier1_change)
 
-    def minimum_capital_bound(self, core_capital: float, actual_capital: float,
-                              min_core: float, min_comprehensive: float) -> float:
+    def minimum_capital_bound(
+        self, core_capital: float, actual_capital: float, min_core: float, min_comprehensive: float
+    ) -> float:
         """Largest MC* (diversified, before loss absorption) that keeps both ratio floors.
 
         From ``MC = (1 + Q)(1 + k)(MC* - LA) + add <= capital / floor`` (optimizer notes §2).
         """
         c = self.constants
         limit = min(core_capital / min_core, actual_capital / min_comprehensive)
-        return (limit - c.additional) / ((1 + c.control_q) * (1 + c.size_coefficient)) \
-            + c.loss_absorption
+        return (limit - c.additional) / (
+            (1 + c.control_q) * (1 + c.size_coefficient)
+        ) + c.loss_absorption
 
 
 def build_capital_map(
@@ -149,8 +155,9 @@ def build_capital_map(
     keys = frame[by].astype(str).to_numpy()
     if (keys == "").any():
         i = int(np.flatnonzero(keys == "")[0])
-        raise InputError.single(holdings.source, i + 2, by,
-                                f"every position needs a {by} for optimisation")
+        raise InputError.single(
+            holdings.source, i + 2, by, f"every position needs a {by} for optimisation"
+        )
     classes, members = np.unique(keys, return_inverse=True)
     n = len(classes)
     mv = frame["market_value"].to_numpy()
@@ -161,8 +168,9 @@ def build_capital_map(
     keep = slice(None) if life is None else charges.submodule != SUBMODULE_INDEX["interest_rate"]
     sub = charges.submodule[keep].astype(np.int64)
     cls = members[charges.position[keep]]
-    A = np.bincount(sub * n + cls, weights=charges.capital[keep],
-                    minlength=len(SUBMODULES) * n).reshape(len(SUBMODULES), n)
+    A = np.bincount(
+        sub * n + cls, weights=charges.capital[keep], minlength=len(SUBMODULES) * n
+    ).reshape(len(SUBMODULES), n)
     A /= safe
     up = np.zeros(n)
     down = np.zeros(n)
@@ -174,12 +182,23 @@ def build_capital_map(
         up /= safe
         down /= safe
         lu, ld = float(r.liability_delta_up), float(r.liability_delta_down)
-    sci = np.bincount(members, weights=mv * frame["sci_tech"].to_numpy(dtype=float),
-                      minlength=n) / safe
+    sci = (
+        np.bincount(members, weights=mv * frame["sci_tech"].to_numpy(dtype=float), minlength=n)
+        / safe
+    )
     return CapitalMap(
-        classes=tuple(str(c) for c in classes), current_exposure=exposure, A=A,
-        ir_asset_up=up, ir_asset_down=down, ir_liability_up=lu, ir_liability_down=ld,
-        life=life is not None, constants=constants_for(company, regime),
-        matrices=aggregation.matrices(regime, company.company_type), company=company,
-        regime=regime, sci_tech_share=sci, members=pd.Series(members),
+        classes=tuple(str(c) for c in classes),
+        current_exposure=exposure,
+        A=A,
+        ir_asset_up=up,
+        ir_asset_down=down,
+        ir_liability_up=lu,
+        ir_liability_down=ld,
+        life=life is not None,
+        constants=constants_for(company, regime),
+        matrices=aggregation.matrices(regime, company.company_type),
+        company=company,
+        regime=regime,
+        sci_tech_share=sci,
+        members=pd.Series(members),
     )

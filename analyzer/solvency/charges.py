@@ -44,7 +44,15 @@ MODULE_OF = {
     "default": "default",
 }
 CHARGE_COLUMNS = (
-    "position", "submodule", "exposure", "rf0", "k", "factor", "capital", "rule", "article",
+    "position",
+    "submodule",
+    "exposure",
+    "rf0",
+    "k",
+    "factor",
+    "capital",
+    "rule",
+    "article",
 )
 
 
@@ -112,8 +120,9 @@ class ChargeContext:
         table[wanted] = True
         return table[codes]  # code -1 takes the last (False) entry
 
-    def lookup(self, column: str, table, mask: np.ndarray | None = None,
-               default: float = np.nan) -> np.ndarray:
+    def lookup(
+        self, column: str, table, mask: np.ndarray | None = None, default: float = np.nan
+    ) -> np.ndarray:
         """Map the text ``column`` (over ``mask``) through ``table`` (vectorised by code)."""
         codes, index = self.codes(column)
         mapped = np.full(len(index) + 1, default, dtype=float)
@@ -163,22 +172,36 @@ class ChargeBlock:
 
     def take(self, rows: np.ndarray) -> ChargeBlock:
         """The block restricted to ``rows`` (bool mask or indices)."""
-        return ChargeBlock(self.position[rows], self.submodule[rows], self.exposure[rows],
-                           self.rf0[rows], self.k[rows], self.factor[rows], self.capital[rows],
-                           self.rule, self.article)
+        return ChargeBlock(
+            self.position[rows],
+            self.submodule[rows],
+            self.exposure[rows],
+            self.rf0[rows],
+            self.k[rows],
+            self.factor[rows],
+            self.capital[rows],
+            self.rule,
+            self.article,
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The rows as a charge table (object text columns)."""
         n = len(self)
-        return pd.DataFrame({
-            "position": self.position,
-            "submodule": pd.Series(np.asarray(SUBMODULES, dtype=object)[self.submodule],
-                                   dtype=object),
-            "exposure": self.exposure, "rf0": self.rf0, "k": self.k, "factor": self.factor,
-            "capital": self.capital,
-            "rule": pd.Series(np.full(n, self.rule, dtype=object), dtype=object),
-            "article": pd.Series(np.full(n, self.article, dtype=object), dtype=object),
-        })
+        return pd.DataFrame(
+            {
+                "position": self.position,
+                "submodule": pd.Series(
+                    np.asarray(SUBMODULES, dtype=object)[self.submodule], dtype=object
+                ),
+                "exposure": self.exposure,
+                "rf0": self.rf0,
+                "k": self.k,
+                "factor": self.factor,
+                "capital": self.capital,
+                "rule": pd.Series(np.full(n, self.rule, dtype=object), dtype=object),
+                "article": pd.Series(np.full(n, self.article, dtype=object), dtype=object),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -208,8 +231,9 @@ class ChargeArrays:
         for b in blocks:
             n = len(b)
             rule_codes.append(np.full(n, texts.setdefault(b.rule, len(texts)), dtype=np.int32))
-            article_codes.append(np.full(n, texts.setdefault(b.article, len(texts)),
-                                         dtype=np.int32))
+            article_codes.append(
+                np.full(n, texts.setdefault(b.article, len(texts)), dtype=np.int32)
+            )
 
         def cat(name: str, dtype) -> np.ndarray:
             if not blocks:
@@ -217,9 +241,13 @@ class ChargeArrays:
             return np.concatenate([getattr(b, name) for b in blocks]).astype(dtype, copy=False)
 
         return cls(
-            position=cat("position", np.int64), submodule=cat("submodule", np.int8),
-            exposure=cat("exposure", float), rf0=cat("rf0", float), k=cat("k", float),
-            factor=cat("factor", float), capital=cat("capital", float),
+            position=cat("position", np.int64),
+            submodule=cat("submodule", np.int8),
+            exposure=cat("exposure", float),
+            rf0=cat("rf0", float),
+            k=cat("k", float),
+            factor=cat("factor", float),
+            capital=cat("capital", float),
             rule=np.concatenate(rule_codes) if blocks else np.zeros(0, dtype=np.int32),
             article=np.concatenate(article_codes) if blocks else np.zeros(0, dtype=np.int32),
             texts=tuple(texts),
@@ -229,16 +257,23 @@ class ChargeArrays:
         """One DataFrame: categorical ``submodule``, ``rule``, ``article`` (values as text),
         plus ``extra`` columns."""
         texts = pd.Index(list(self.texts), dtype=object)
-        return pd.DataFrame({
-            "position": self.position,
-            "submodule": pd.Categorical.from_codes(
-                self.submodule, categories=pd.Index(list(SUBMODULES), dtype=object)),
-            "exposure": self.exposure, "rf0": self.rf0, "k": self.k, "factor": self.factor,
-            "capital": self.capital,
-            "rule": _text_column(self.rule, texts),
-            "article": _text_column(self.article, texts),
-            **extra,
-        }, copy=False)  # fresh arrays: no copy into consolidated blocks
+        return pd.DataFrame(
+            {
+                "position": self.position,
+                "submodule": pd.Categorical.from_codes(
+                    self.submodule, categories=pd.Index(list(SUBMODULES), dtype=object)
+                ),
+                "exposure": self.exposure,
+                "rf0": self.rf0,
+                "k": self.k,
+                "factor": self.factor,
+                "capital": self.capital,
+                "rule": _text_column(self.rule, texts),
+                "article": _text_column(self.article, texts),
+                **extra,
+            },
+            copy=False,
+        )  # fresh arrays: no copy into consolidated blocks
 
 
 def _text_column(codes: np.ndarray, texts: pd.Index) -> pd.Categorical:
@@ -283,17 +318,26 @@ def block(
     if isinstance(submodule, str):
         sub = np.full(n, SUBMODULE_INDEX[submodule], dtype=np.int8)
     else:
-        sub = np.array([SUBMODULE_INDEX[s] for s in np.asarray(submodule, dtype=object)],
-                       dtype=np.int8).reshape(-1)
+        sub = np.array(
+            [SUBMODULE_INDEX[s] for s in np.asarray(submodule, dtype=object)], dtype=np.int8
+        ).reshape(-1)
         sub = np.broadcast_to(sub, (n,)) if sub.size == 1 else sub
-    return ChargeBlock(idx, sub, exposure, np.array(rf0), k_total + k_p, factor,
-                       exposure * factor, rule, article)
+    return ChargeBlock(
+        idx, sub, exposure, np.array(rf0), k_total + k_p, factor, exposure * factor, rule, article
+    )
 
 
-def make_charges(ctx: ChargeContext, mask: np.ndarray, submodule: str | np.ndarray,
-                 rf0: np.ndarray | float, k: np.ndarray | float = 0.0, rule: str = "",
-                 article: str = "", k_p: np.ndarray | float = 0.0,
-                 exposure: np.ndarray | None = None) -> pd.DataFrame:
+def make_charges(
+    ctx: ChargeContext,
+    mask: np.ndarray,
+    submodule: str | np.ndarray,
+    rf0: np.ndarray | float,
+    k: np.ndarray | float = 0.0,
+    rule: str = "",
+    article: str = "",
+    k_p: np.ndarray | float = 0.0,
+    exposure: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Charge rows for the positions in ``mask`` as a DataFrame (see :func:`block`)."""
     if not np.any(mask):
         return empty_charges()
@@ -307,8 +351,13 @@ def frames(blocks: list[ChargeBlock]) -> list[pd.DataFrame]:
 
 def empty_charges() -> pd.DataFrame:
     """A charge table with no rows and the right columns."""
-    return pd.DataFrame({c: pd.Series(dtype=float if c in (
-        "exposure", "rf0", "k", "factor", "capital") else object) for c in CHARGE_COLUMNS}
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                dtype=float if c in ("exposure", "rf0", "k", "factor", "capital") else object
+            )
+            for c in CHARGE_COLUMNS
+        }
     ).astype({"position": int})
 
 

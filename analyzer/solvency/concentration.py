@@ -30,8 +30,15 @@ from analyzer.solvency.charges import (
     frames,
 )
 
-RELATED = ("equity", "overseas_fixed_income_developed", "overseas_fixed_income_emerging",
-           "overseas_equity_developed", "overseas_equity_emerging", "spread", "default")
+RELATED = (
+    "equity",
+    "overseas_fixed_income_developed",
+    "overseas_fixed_income_emerging",
+    "overseas_equity_developed",
+    "overseas_equity_emerging",
+    "spread",
+    "default",
+)
 _RELATED_CODE = np.array([name in RELATED for name in SUBMODULES])
 
 
@@ -51,8 +58,12 @@ def _counterparty_totals(ctx: ChargeContext, t: dict) -> tuple[np.ndarray, np.nd
     """(codes of each position's counterparty, book value per code); blank counterparties
     and exempt assets (Art. 64) are left out."""
     codes, index = ctx.codes("counterparty")
-    key = ("counterparty_totals", tuple(t["exempt_types"]), tuple(t["exempt_bank_types"]),
-           tuple(t["exempt_issuer_types"]))
+    key = (
+        "counterparty_totals",
+        tuple(t["exempt_types"]),
+        tuple(t["exempt_bank_types"]),
+        tuple(t["exempt_issuer_types"]),
+    )
     if key not in ctx.cache:
         keep = counterparty_counted(ctx, t)
         kept = codes[keep]
@@ -90,12 +101,18 @@ def _exempt_all(ctx: ChargeContext, t: dict) -> np.ndarray:
     """Art. 64 exemptions of every position: exempt asset types, deposits with (bank type) and
     instruments issued by (issuer type: preferred shares, perpetual bonds) large state-owned
     and policy banks (Art. 64(二)(三))."""
-    key = ("exempt", tuple(t["exempt_types"]), tuple(t["exempt_bank_types"]),
-           tuple(t["exempt_issuer_types"]))
+    key = (
+        "exempt",
+        tuple(t["exempt_types"]),
+        tuple(t["exempt_bank_types"]),
+        tuple(t["exempt_issuer_types"]),
+    )
     if key not in ctx.cache:
-        ctx.cache[key] = (ctx.column_in("asset_type", t["exempt_types"])
-                          | ctx.column_in("bank_type", t["exempt_bank_types"])
-                          | ctx.column_in("issuer_type", t["exempt_issuer_types"]))
+        ctx.cache[key] = (
+            ctx.column_in("asset_type", t["exempt_types"])
+            | ctx.column_in("bank_type", t["exempt_bank_types"])
+            | ctx.column_in("issuer_type", t["exempt_issuer_types"])
+        )
     return ctx.cache[key]
 
 
@@ -104,13 +121,28 @@ def _exempt(ctx: ChargeContext, pos: np.ndarray, t: dict) -> np.ndarray:
     return _exempt_all(ctx, t)[pos]
 
 
-def _addon(base: ChargeArrays, rows: np.ndarray, k: float, scale: np.ndarray | float,
-           rule: str, article: str) -> ChargeBlock:
+def _addon(
+    base: ChargeArrays,
+    rows: np.ndarray,
+    k: float,
+    scale: np.ndarray | float,
+    rule: str,
+    article: str,
+) -> ChargeBlock:
     rf0 = base.rf0[rows]
     exposure = base.exposure[rows]
     factor = rf0 * k * scale
-    return ChargeBlock(base.position[rows], base.submodule[rows], exposure, rf0,
-                       np.full(len(rf0), float(k)), factor, exposure * factor, rule, article)
+    return ChargeBlock(
+        base.position[rows],
+        base.submodule[rows],
+        exposure,
+        rf0,
+        np.full(len(rf0), float(k)),
+        factor,
+        exposure * factor,
+        rule,
+        article,
+    )
 
 
 def charges(ctx: ChargeContext, base: pd.DataFrame) -> list[pd.DataFrame]:
@@ -118,17 +150,21 @@ def charges(ctx: ChargeContext, base: pd.DataFrame) -> list[pd.DataFrame]:
     if base.empty:
         return []
     sub = base["submodule"].map(SUBMODULE_INDEX).to_numpy(dtype=np.int8)
-    arrays = ChargeArrays(base["position"].to_numpy(dtype=np.int64), sub,
-                          *(base[c].to_numpy(dtype=float)
-                            for c in ("exposure", "rf0", "k", "factor", "capital")),
-                          *pd.factorize(pd.concat([base["rule"], base["article"]],
-                                                  ignore_index=True).to_numpy())[0]
-                          .reshape(2, -1), texts=())
+    arrays = ChargeArrays(
+        base["position"].to_numpy(dtype=np.int64),
+        sub,
+        *(base[c].to_numpy(dtype=float) for c in ("exposure", "rf0", "k", "factor", "capital")),
+        *pd.factorize(pd.concat([base["rule"], base["article"]], ignore_index=True).to_numpy())[
+            0
+        ].reshape(2, -1),
+        texts=(),
+    )
     return frames(blocks(ctx, arrays, base["rule"].to_numpy()))
 
 
-def blocks(ctx: ChargeContext, base: ChargeArrays, base_rules: np.ndarray | None = None
-           ) -> list[ChargeBlock]:
+def blocks(
+    ctx: ChargeContext, base: ChargeArrays, base_rules: np.ndarray | None = None
+) -> list[ChargeBlock]:
     """Add-on rows for the base charges ``base`` (all other modules' rows)."""
     if len(base) == 0:
         return []
@@ -162,15 +198,29 @@ def blocks(ctx: ChargeContext, base: ChargeArrays, base_rules: np.ndarray | None
                     scale = (total - threshold) / total
                 else:
                     scale = 1.0
-                out.append(_addon(base, rows, t["k"], scale,
-                                  "concentration: counterparty over threshold", t["article"]))
+                out.append(
+                    _addon(
+                        base,
+                        rows,
+                        t["k"],
+                        scale,
+                        "concentration: counterparty over threshold",
+                        t["article"],
+                    )
+                )
     if ctx.options.class_concentration:
         caps = ctx.regime.table("ratio_caps", "caps")
-        key = ("class_values", tuple(sorted(
-            (k, tuple(v)) for k, v in ctx.regime.table("ratio_caps", "classes").items())))
+        key = (
+            "class_values",
+            tuple(
+                sorted((k, tuple(v)) for k, v in ctx.regime.table("ratio_caps", "classes").items())
+            ),
+        )
         if key not in ctx.cache:
-            ctx.cache[key] = (compliance.ratio_class_codes(ctx.frame, ctx.regime),
-                              compliance.class_values(ctx.frame, ctx.regime))
+            ctx.cache[key] = (
+                compliance.ratio_class_codes(ctx.frame, ctx.regime),
+                compliance.class_values(ctx.frame, ctx.regime),
+            )
         cls, vals = ctx.cache[key]
         eq_cap = compliance.equity_cap(company.prior_comprehensive_ratio, ctx.regime)
         limits = {"equity": eq_cap, "other_financial": caps["other_financial"]}
@@ -180,23 +230,48 @@ def blocks(ctx: ChargeContext, base: ChargeArrays, base_rules: np.ndarray | None
             if vals[name] > cap * company.total_assets:
                 hit = (cls[pos] == compliance.CLASSES.index(name)) & ctx.domestic[pos]
                 if hit.any():
-                    out.append(_addon(base, related[hit], ct["k"], 1.0,
-                                      f"concentration: {name} above its ratio cap",
-                                      ct["article"]))
+                    out.append(
+                        _addon(
+                            base,
+                            related[hit],
+                            ct["k"],
+                            1.0,
+                            f"concentration: {name} above its ratio cap",
+                            ct["article"],
+                        )
+                    )
         if vals["overseas"] > caps["overseas"] * company.total_assets:
             hit = ~ctx.domestic[pos]
             if hit.any():
-                out.append(_addon(base, related[hit], ct["k"], 1.0,
-                                  "concentration: overseas above its ratio cap", ct["article"]))
+                out.append(
+                    _addon(
+                        base,
+                        related[hit],
+                        ct["k"],
+                        1.0,
+                        "concentration: overseas above its ratio cap",
+                        ct["article"],
+                    )
+                )
     rt = ctx.regime.table("concentration", "real_estate")
     # Art. 67: the 25% test counts the real estate the add-on hits: investment property
     # domestic and overseas, and looked-through REITs charged as real estate.
     re_rows = real_estate_rows(ctx, base)
     property_value = real_estate_value(ctx)
-    if len(re_rows) and property_value > rt["threshold_share_of_total_assets"] * \
-            company.total_assets:
-        out.append(_addon(base, re_rows, rt["k"], 1.0, "concentration: real estate above 25% of "
-                          "total assets", rt["article"]))
+    if (
+        len(re_rows)
+        and property_value > rt["threshold_share_of_total_assets"] * company.total_assets
+    ):
+        out.append(
+            _addon(
+                base,
+                re_rows,
+                rt["k"],
+                1.0,
+                "concentration: real estate above 25% of total assets",
+                rt["article"],
+            )
+        )
     return out
 
 
@@ -220,8 +295,8 @@ def real_estate_rows(ctx: ChargeContext, base: ChargeArrays) -> np.ndarray:
     property, REITs looked through to real estate) and overseas property's rows in the
     overseas equity sub-modules."""
     re_sub = base.submodule == SUBMODULE_INDEX["real_estate"]
-    overseas_eq = (base.submodule == SUBMODULE_INDEX["overseas_equity_developed"]) | \
-        (base.submodule == SUBMODULE_INDEX["overseas_equity_emerging"])
+    overseas_eq = (base.submodule == SUBMODULE_INDEX["overseas_equity_developed"]) | (
+        base.submodule == SUBMODULE_INDEX["overseas_equity_emerging"]
+    )
     prop = ctx.column_in("asset_type", ("investment_property",))
     return np.flatnonzero(re_sub | (overseas_eq & prop[base.position]))
-

@@ -13,8 +13,9 @@ import pandas as pd
 from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
-def deposit_factor(bank_type: np.ndarray, car: np.ndarray, structured: np.ndarray,
-                   table: dict) -> np.ndarray:
+def deposit_factor(
+    bank_type: np.ndarray, car: np.ndarray, structured: np.ndarray, table: dict
+) -> np.ndarray:
     """RF0 of Rule 9 Art. 21 by bank type and CAR (fraction).
 
     A missing CAR takes the highest factor of the bank type, as Art. 21 requires when no CAR
@@ -47,8 +48,9 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     for kind, key in (("cash", "cash"), ("interbank", "interbank")):
         mask = ctx.of_type(kind, domestic=None)
         if mask.any():
-            out.append(block(ctx, mask, "default", cash_t["rf0"][key], 0.0, kind,
-                             cash_t["article"]))
+            out.append(
+                block(ctx, mask, "default", cash_t["rf0"][key], 0.0, kind, cash_t["article"])
+            )
     dep = ctx.of_type("deposit", "structured_deposit", domestic=None)
     if dep.any():
         t = ctx.regime.table("default", "deposit")

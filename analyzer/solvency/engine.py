@@ -66,7 +66,8 @@ def life_scope(ctx: ChargeContext) -> np.ndarray:
     mask = ctx.of_type(*t["scope"]) | (ctx.domestic & equity.non_financial_perpetual(ctx))
     if t["non_base_scope"]:
         mask |= ctx.of_type(*t["non_base_scope"]) & (
-            ctx.values("layers") <= t["non_base_max_layers"])
+            ctx.values("layers") <= t["non_base_max_layers"]
+        )
     return mask
 
 
@@ -75,17 +76,27 @@ def _life_rate(ctx: ChargeContext, source: str) -> LifeRate | None:
     if company.company_type != "life":
         return None
     if company.liabilities is None:  # read_company refuses this; guard for in-memory use
-        raise InputError.single(company.source, None, "liabilities",
-                                "a life insurer needs liability cash flows and a spot curve")
+        raise InputError.single(
+            company.source,
+            None,
+            "liabilities",
+            "a life insurer needs liability cash flows and a spot curve",
+        )
     mask = life_scope(ctx)
     problems = []
     for col in ("coupon_rate", "maturity_years", "face_value"):
         bad = np.flatnonzero(mask & np.isnan(ctx.values(col)))
         for i in bad[:20]:
-            problems.append(InputProblem(source, int(i) + 2, col,
-                                         f"required for {ctx.frame['asset_type'].iloc[i]} of a "
-                                         "life insurer (interest-rate scenario method, Rule 8 "
-                                         "Art. 13)"))
+            problems.append(
+                InputProblem(
+                    source,
+                    int(i) + 2,
+                    col,
+                    f"required for {ctx.frame['asset_type'].iloc[i]} of a "
+                    "life insurer (interest-rate scenario method, Rule 8 "
+                    "Art. 13)",
+                )
+            )
         if col == "maturity_years":
             for i in np.flatnonzero(mask & (ctx.values(col) < 1))[:20]:
                 problems.append(InputProblem(source, int(i) + 2, col, "must be at least 1"))
@@ -99,13 +110,22 @@ def _life_rate(ctx: ChargeContext, source: str) -> LifeRate | None:
     curves = life_interest_rate.build_curves(company.liabilities.spot_curve, table, horizon)
     outflows = np.zeros(horizon)
     outflows[: len(liab)] = liab
-    return LifeRate(idx, _scenario_method(ctx.values("coupon_rate")[idx],
-                                          ctx.values("face_value")[idx], maturities, outflows,
-                                          curves), table["article"])
+    return LifeRate(
+        idx,
+        _scenario_method(
+            ctx.values("coupon_rate")[idx],
+            ctx.values("face_value")[idx],
+            maturities,
+            outflows,
+            curves,
+        ),
+        table["article"],
+    )
 
 
-def _scenario_method(coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray,
-                     outflows: np.ndarray, curves) -> life_interest_rate.LifeInterestRate:
+def _scenario_method(
+    coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray, outflows: np.ndarray, curves
+) -> life_interest_rate.LifeInterestRate:
     """:func:`life_interest_rate.evaluate` of the positions' cash flows without their
     (positions x years) matrix.
 
@@ -125,33 +145,38 @@ def _scenario_method(coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray,
     years = m.astype(np.int64)
     top = int(years.max())
     # validation as in asset_cash_flows: whole maturities >= 1, finite non-negative amounts
-    if np.any(m < 1) or np.any(m != years) or not (np.all(np.isfinite(cf))
-                                                   and np.all(np.isfinite(face))):
+    if (
+        np.any(m < 1)
+        or np.any(m != years)
+        or not (np.all(np.isfinite(cf)) and np.all(np.isfinite(face)))
+    ):
         life_interest_rate.asset_cash_flows(coupon, face, maturity, 1, len(outflows))
     cf_by_m = np.bincount(years - 1, weights=cf, minlength=top)
     face_by_m = np.bincount(years - 1, weights=face, minlength=top)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(face_by_m > 0, cf_by_m / face_by_m, 0.0)
     rows = np.flatnonzero(np.bincount(years - 1, minlength=top) > 0)
-    summed = life_interest_rate.asset_cash_flows(rate[rows], face_by_m[rows], rows + 1, 1,
-                                                 len(outflows))
+    summed = life_interest_rate.asset_cash_flows(
+        rate[rows], face_by_m[rows], rows + 1, 1, len(outflows)
+    )
     # where face sums to 0 the coupons cannot be carried by a rate: add them directly
     zero_face = face_by_m[rows] <= 0
     if zero_face.any():
         t = np.arange(1, len(outflows) + 1)
-        summed[zero_face] += cf_by_m[rows][zero_face][:, None] * (t[None, :] <= rows[zero_face,
-                                                                                   None] + 1)
+        summed[zero_face] += cf_by_m[rows][zero_face][:, None] * (
+            t[None, :] <= rows[zero_face, None] + 1
+        )
     total = life_interest_rate.evaluate(summed, outflows, curves)
-    base = curves.discount_base[: top]
+    base = curves.discount_base[:top]
 
     def per_position(d: np.ndarray) -> np.ndarray:
-        d = np.asarray(d[: top], dtype=float)
+        d = np.asarray(d[:top], dtype=float)
         annuity = np.cumsum(d)
         return cf * annuity[years - 1] + face * d[years - 1]
 
     pv = per_position(base)
-    up = per_position(curves.discount_up[: top] - base)
-    down = per_position(curves.discount_down[: top] - base)
+    up = per_position(curves.discount_up[:top] - base)
+    down = per_position(curves.discount_down[:top] - base)
     if total.binding == "up":
         contribution = -up
     elif total.binding == "down":
@@ -160,8 +185,13 @@ def _scenario_method(coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray,
         contribution = np.zeros_like(up)
     for arr in (pv, up, down, contribution):
         arr.setflags(write=False)
-    return replace(total, asset_pv_base=pv, asset_delta_up=up, asset_delta_down=down,
-                   asset_capital_contribution=contribution)
+    return replace(
+        total,
+        asset_pv_base=pv,
+        asset_delta_up=up,
+        asset_delta_down=down,
+        asset_capital_contribution=contribution,
+    )
 
 
 class _RecordingRegime:
@@ -218,28 +248,34 @@ def _rule_rows(ctx: ChargeContext, reuse: dict | None = None) -> dict:
     return out
 
 
-def build_charges(ctx: ChargeContext, source: str = "<memory>"
-                  ) -> tuple[pd.DataFrame, LifeRate | None]:
+def build_charges(
+    ctx: ChargeContext, source: str = "<memory>"
+) -> tuple[pd.DataFrame, LifeRate | None]:
     """The full charge table (base rows, life interest rate, concentration add-ons)."""
     charges, life, _ = _build_charges(ctx, source)
     return charges.to_frame(), life
 
 
-def build_charge_arrays(ctx: ChargeContext, source: str = "<memory>"
-                        ) -> tuple[ChargeArrays, LifeRate | None]:
+def build_charge_arrays(
+    ctx: ChargeContext, source: str = "<memory>"
+) -> tuple[ChargeArrays, LifeRate | None]:
     """:func:`build_charges` as numpy arrays (no DataFrame)."""
     charges, life, _ = _build_charges(ctx, source)
     return charges, life
 
 
-def _build_charges(ctx: ChargeContext, source: str = "<memory>", reuse: dict | None = None
-                   ) -> tuple[ChargeArrays, LifeRate | None, dict]:
+def _build_charges(
+    ctx: ChargeContext, source: str = "<memory>", reuse: dict | None = None
+) -> tuple[ChargeArrays, LifeRate | None, dict]:
     unsupported = overseas.unsupported_overseas(ctx)
     if unsupported.any():
         i = int(np.flatnonzero(unsupported)[0])
-        raise InputError.single(source, i + 2, "region",
-                                f"{ctx.frame['asset_type'].iloc[i]} has no overseas rule; "
-                                "use region 'domestic'")
+        raise InputError.single(
+            source,
+            i + 2,
+            "region",
+            f"{ctx.frame['asset_type'].iloc[i]} has no overseas rule; use region 'domestic'",
+        )
     _check_rated(ctx, source)
     by_module = _rule_rows(ctx, reuse)
     parts = [rows for m in RULE_MODULES for rows in by_module[m].rows]
@@ -252,10 +288,19 @@ def _build_charges(ctx: ChargeContext, source: str = "<memory>", reuse: dict | N
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(exposure > 0, capital / exposure, 0.0)
         n = len(life.positions)
-        parts.append(ChargeBlock(
-            life.positions, np.full(n, SUBMODULE_INDEX["interest_rate"], dtype=np.int8),
-            exposure, np.full(n, np.nan), np.zeros(n), factor, capital,
-            f"life scenario method (binding: {life.result.binding})", life.article))
+        parts.append(
+            ChargeBlock(
+                life.positions,
+                np.full(n, SUBMODULE_INDEX["interest_rate"], dtype=np.int8),
+                exposure,
+                np.full(n, np.nan),
+                np.zeros(n),
+                factor,
+                capital,
+                f"life scenario method (binding: {life.result.binding})",
+                life.article,
+            )
+        )
     return ChargeArrays.concat(parts), life, by_module
 
 
@@ -269,17 +314,31 @@ def _check_rated(ctx: ChargeContext, source: str) -> None:
     blank = need & ((codes < 0) | (codes == index.get("", -2)))
     no_duration = need & np.isnan(ctx.values("modified_duration"))
     problems = []
-    for col, bad, what in (("rating", blank, "a rating"),
-                           ("modified_duration", no_duration, "a modified duration (years)")):
+    for col, bad, what in (
+        ("rating", blank, "a rating"),
+        ("modified_duration", no_duration, "a modified duration (years)"),
+    ):
         for i in np.flatnonzero(bad)[:20]:
             at = ctx.frame["asset_type"].iloc[i]
-            why = ("a non-financial issuer's perpetual bond is a rated corporate bond (not a "
-                   "Rule 8 Art. 36 capital instrument)") if at == "perpetual_bond" else (
-                "option local_government_credit_exempt is False: local-government bonds take "
-                "the Rule 9 Art. 15 rated spread table")
-            problems.append(InputProblem(source, int(i) + 2, col,
-                                         f"{what} is required for {at} in row {int(i) + 2}: "
-                                         f"{why}"))
+            why = (
+                (
+                    "a non-financial issuer's perpetual bond is a rated corporate bond (not a "
+                    "Rule 8 Art. 36 capital instrument)"
+                )
+                if at == "perpetual_bond"
+                else (
+                    "option local_government_credit_exempt is False: local-government bonds take "
+                    "the Rule 9 Art. 15 rated spread table"
+                )
+            )
+            problems.append(
+                InputProblem(
+                    source,
+                    int(i) + 2,
+                    col,
+                    f"{what} is required for {at} in row {int(i) + 2}: {why}",
+                )
+            )
     if problems:
         raise InputError(problems)
 
@@ -291,15 +350,15 @@ def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
         life_insurance=mc.life_insurance,
         nonlife_insurance=mc.nonlife_insurance,
         loss_absorption=mc.loss_absorption,
-        size_coefficient=aggregation.size_coefficient(company.total_assets,
-                                                      company.company_type, regime),
+        size_coefficient=aggregation.size_coefficient(
+            company.total_assets, company.company_type, regime
+        ),
         control_q=aggregation.control_q(mc.sarmra_score, regime),
         additional=mc.additional,
     )
 
 
-def submodule_totals(charges: pd.DataFrame | ChargeArrays, life: LifeRate | None
-                     ) -> np.ndarray:
+def submodule_totals(charges: pd.DataFrame | ChargeArrays, life: LifeRate | None) -> np.ndarray:
     """Sub-module capital vector (CNY) in the order of ``SUBMODULES``."""
     if isinstance(charges, ChargeArrays):
         idx, capital = charges.submodule, charges.capital
@@ -353,7 +412,9 @@ def evaluate(
         "nonlife_insurance": float(consts.nonlife_insurance * agg.insurance_gradient[1]),
         "liability_interest_rate": float(
             life.result.liability_capital_contribution * grad[SUBMODULE_INDEX["interest_rate"]]
-        ) if life else 0.0,
+        )
+        if life
+        else 0.0,
         "loss_absorption": float(-consts.loss_absorption * scale),
         "additional": float(consts.additional),
     }
@@ -364,30 +425,51 @@ def evaluate(
     thresholds = dict(regime.table("capital", "thresholds"))
     thresholds.pop("article", None)
     comprehensive = tiers.actual / minimum if minimum > 0 else float("inf")
-    tier_ratio = company.prior_comprehensive_ratio \
-        if options.equity_cap_basis == "prior_quarter" else comprehensive
+    tier_ratio = (
+        company.prior_comprehensive_ratio
+        if options.equity_cap_basis == "prior_quarter"
+        else comprehensive
+    )
     comp = compliance.check(frame, company.total_assets, tier_ratio, regime)
     v = agg.market_vector
     market = {name: float(v[i]) for i, name in enumerate(aggregation.MARKET_ORDER)}
     market["total"] = float(agg.market)
     s = {name: float(totals[i]) for i, name in enumerate(SUBMODULES)}
     result = SolvencyResult(
-        regime=regime.name, company=company.name, company_type=company.company_type,
-        actual_capital=tiers.actual, core_capital=tiers.core, minimum_capital=minimum,
+        regime=regime.name,
+        company=company.name,
+        company_type=company.company_type,
+        actual_capital=tiers.actual,
+        core_capital=tiers.core,
+        minimum_capital=minimum,
         core_ratio=tiers.core / minimum if minimum > 0 else float("inf"),
-        comprehensive_ratio=comprehensive, quantifiable=float(agg.quantifiable),
-        control=float(agg.control), additional=consts.additional, market=market,
+        comprehensive_ratio=comprehensive,
+        quantifiable=float(agg.quantifiable),
+        control=float(agg.control),
+        additional=consts.additional,
+        market=market,
         credit={"spread": s["spread"], "default": s["default"], "total": float(agg.credit)},
         insurance={"life": consts.life_insurance, "nonlife": consts.nonlife_insurance},
-        diversification=float(agg.diversification), loss_absorption=consts.loss_absorption,
-        size_coefficient=consts.size_coefficient, control_q=consts.control_q, submodules=s,
-        capital_tiers={"core_tier1": tiers.core_tier1, "core_tier2": tiers.core_tier2,
-                       "supplementary_tier1": tiers.supplementary_tier1,
-                       "supplementary_tier2": tiers.supplementary_tier2,
-                       "excluded_by_limits": tiers.excluded},
-        euler=euler, life_interest_rate=_life_summary(life),
-        total_invested=holdings.total_market_value, compliance=comp, thresholds=thresholds,
-        holdings_table=holdings_table, charges_table=charges, options=options.model_dump(),
+        diversification=float(agg.diversification),
+        loss_absorption=consts.loss_absorption,
+        size_coefficient=consts.size_coefficient,
+        control_q=consts.control_q,
+        submodules=s,
+        capital_tiers={
+            "core_tier1": tiers.core_tier1,
+            "core_tier2": tiers.core_tier2,
+            "supplementary_tier1": tiers.supplementary_tier1,
+            "supplementary_tier2": tiers.supplementary_tier2,
+            "excluded_by_limits": tiers.excluded,
+        },
+        euler=euler,
+        life_interest_rate=_life_summary(life),
+        total_invested=holdings.total_market_value,
+        compliance=comp,
+        thresholds=thresholds,
+        holdings_table=holdings_table,
+        charges_table=charges,
+        options=options.model_dump(),
     )
     if scitech:
         result = _with_scitech(result, ctx, holdings, arrays, module_rows)
@@ -399,14 +481,16 @@ def _life_summary(life: LifeRate | None) -> dict | None:
         return None
     r = life.result
     return {
-        "capital": float(r.capital), "binding": r.binding,
+        "capital": float(r.capital),
+        "binding": r.binding,
         "liability_pv_base": float(r.liability_pv_base),
         "liability_delta_up": float(r.liability_delta_up),
         "liability_delta_down": float(r.liability_delta_down),
         "asset_pv_base": float(r.asset_pv_base.sum()),
         "asset_delta_up": float(r.asset_delta_up.sum()),
         "asset_delta_down": float(r.asset_delta_down.sum()),
-        "net_delta_up": float(r.net_delta_up), "net_delta_down": float(r.net_delta_down),
+        "net_delta_up": float(r.net_delta_up),
+        "net_delta_down": float(r.net_delta_down),
         "article": life.article,
     }
 
@@ -415,15 +499,16 @@ _MODULES = np.array(sorted(set(MODULE_OF.values())) + ["none"], dtype=object)
 _MODULE_CODE_OF_SUB = np.array([list(_MODULES).index(MODULE_OF[name]) for name in SUBMODULES])
 
 
-def _charges_table(arrays: ChargeArrays, marginal: np.ndarray, ids: np.ndarray
-                   ) -> pd.DataFrame:
+def _charges_table(arrays: ChargeArrays, marginal: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
     """The charge trace of a result (built on first use)."""
-    return arrays.to_frame(marginal_capital=marginal,
-                           id=pd.Series(ids[arrays.position], dtype=object))
+    return arrays.to_frame(
+        marginal_capital=marginal, id=pd.Series(ids[arrays.position], dtype=object)
+    )
 
 
-def _holdings_table(ctx: ChargeContext, charges: ChargeArrays, marginal: np.ndarray
-                    ) -> pd.DataFrame:
+def _holdings_table(
+    ctx: ChargeContext, charges: ChargeArrays, marginal: np.ndarray
+) -> pd.DataFrame:
     """One row per (position, module) with exposure, effective factor, capital, Euler."""
     frame = ctx.frame
     nm, n = len(_MODULES), len(frame)
@@ -461,13 +546,21 @@ def _holdings_table(ctx: ChargeContext, charges: ChargeArrays, marginal: np.ndar
             values[i] = value
         return pd.Series(values[codes[position]], dtype=object)
 
-    return pd.DataFrame({
-        "id": pd.Series(frame["id"].to_numpy()[position], dtype=object),
-        "asset_type": text("asset_type"), "asset_class": text("asset_class"),
-        "module": pd.Series(_MODULES[keys % nm], dtype=object),
-        "exposure": exp_max, "factor": factor, "capital": cap, "marginal_capital": marg,
-        "sci_tech": ctx.values("sci_tech")[position], "position": position,
-    }, copy=False)  # fresh arrays: no copy into consolidated blocks
+    return pd.DataFrame(
+        {
+            "id": pd.Series(frame["id"].to_numpy()[position], dtype=object),
+            "asset_type": text("asset_type"),
+            "asset_class": text("asset_class"),
+            "module": pd.Series(_MODULES[keys % nm], dtype=object),
+            "exposure": exp_max,
+            "factor": factor,
+            "capital": cap,
+            "marginal_capital": marg,
+            "sci_tech": ctx.values("sci_tech")[position],
+            "position": position,
+        },
+        copy=False,
+    )  # fresh arrays: no copy into consolidated blocks
 
 
 @dataclass(frozen=True)
@@ -488,25 +581,35 @@ def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None)
     company = ctx.company
     charges, life, _ = _build_charges(replace(ctx, regime=regime), holdings.source, reuse)
     consts = constants_for(company, regime)
-    agg = aggregation.aggregate(submodule_totals(charges, life), consts,
-                                aggregation.matrices(regime, company.company_type))
+    agg = aggregation.aggregate(
+        submodule_totals(charges, life), consts, aggregation.matrices(regime, company.company_type)
+    )
     tiers = admitted_capital(company.capital, regime)
     minimum = float(agg.minimum_capital)
-    return _Baseline(charges, minimum,
-                     tiers.core / minimum if minimum > 0 else float("inf"),
-                     tiers.actual / minimum if minimum > 0 else float("inf"))
+    return _Baseline(
+        charges,
+        minimum,
+        tiers.core / minimum if minimum > 0 else float("inf"),
+        tiers.actual / minimum if minimum > 0 else float("inf"),
+    )
 
 
-def _with_scitech(result: SolvencyResult, ctx: ChargeContext, holdings: Holdings,
-                  charges: ChargeArrays, module_rows: dict | None = None) -> SolvencyResult:
+def _with_scitech(
+    result: SolvencyResult,
+    ctx: ChargeContext,
+    holdings: Holdings,
+    charges: ChargeArrays,
+    module_rows: dict | None = None,
+) -> SolvencyResult:
     sci = ctx.values("sci_tech").astype(bool)
     total = holdings.total_market_value
     value = float(ctx.values("market_value")[sci].sum())
     if result.regime != BASELINE_REGIME:
         baseline = _baseline(ctx, holdings, module_rows)
     else:
-        baseline = _Baseline(charges, result.minimum_capital, result.core_ratio,
-                             result.comprehensive_ratio)
+        baseline = _Baseline(
+            charges, result.minimum_capital, result.core_ratio, result.comprehensive_ratio
+        )
     ir = SUBMODULE_INDEX["interest_rate"]
 
     def sci_capital(ch: ChargeArrays) -> float:
@@ -514,12 +617,15 @@ def _with_scitech(result: SolvencyResult, ctx: ChargeContext, holdings: Holdings
         return float(ch.capital[keep].sum())
 
     view = SciTechView(
-        share=value / total if total > 0 else 0.0, value=value,
-        target=ctx.company.targets.sci_tech_share, capital=sci_capital(charges),
+        share=value / total if total > 0 else 0.0,
+        value=value,
+        target=ctx.company.targets.sci_tech_share,
+        capital=sci_capital(charges),
         capital_baseline=sci_capital(baseline.charges),
         minimum_capital_baseline=baseline.minimum_capital,
         relief=baseline.minimum_capital - result.minimum_capital,
         comprehensive_ratio_baseline=baseline.comprehensive_ratio,
-        core_ratio_baseline=baseline.core_ratio, baseline_regime=BASELINE_REGIME,
+        core_ratio_baseline=baseline.core_ratio,
+        baseline_regime=BASELINE_REGIME,
     )
     return replace(result, scitech=view)

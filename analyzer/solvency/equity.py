@@ -74,8 +74,10 @@ def with_stock_book_ratio(holdings: Holdings, x: float) -> Holdings:
     frame = holdings.frame
     book, _ = stock_book(frame)
     factor = np.where(book > 0, (1.0 + now) / (1.0 + x), 1.0)
-    return Holdings(frame.assign(purchase_cost=frame["purchase_cost"].to_numpy(dtype=float)
-                                 * factor), holdings.source)
+    return Holdings(
+        frame.assign(purchase_cost=frame["purchase_cost"].to_numpy(dtype=float) * factor),
+        holdings.source,
+    )
 
 
 def stock_k2(ctx: ChargeContext, stocks: np.ndarray) -> np.ndarray:
@@ -98,8 +100,9 @@ def stock_k2(ctx: ChargeContext, stocks: np.ndarray) -> np.ndarray:
         return np.zeros(n)
 
     def lowest(rows: np.ndarray) -> np.ndarray:
-        return np.minimum(np.nan_to_num(np.min(np.where(np.isnan(rows), np.inf, rows), axis=0),
-                                        posinf=0.0), 0.0)
+        return np.minimum(
+            np.nan_to_num(np.min(np.where(np.isnan(rows), np.inf, rows), axis=0), posinf=0.0), 0.0
+        )
 
     if ctx.options.overlapping_k2 == "sum":
         # The holding-period bucket of a membership (CSI 300 held > 3 years) replaces that
@@ -138,8 +141,17 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     funds_t = ctx.regime.table("equity", "funds")
     funds = ctx.of_type(*funds_t["rf0"].keys())
     if funds.any():
-        out.append(block(ctx, funds, "equity", ctx.lookup("asset_type", funds_t["rf0"], funds),
-                         0.0, "securities fund", funds_t["article"]))
+        out.append(
+            block(
+                ctx,
+                funds,
+                "equity",
+                ctx.lookup("asset_type", funds_t["rf0"], funds),
+                0.0,
+                "securities fund",
+                funds_t["article"],
+            )
+        )
 
     conv = ctx.of_type("convertible_bond")
     if conv.any():
@@ -157,23 +169,42 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     if ltei.any():
         t = ctx.regime.table("equity", "long_term_equity_investment")
         rf0 = ctx.lookup("investee", t["rf0"], ltei)
-        out.append(block(ctx, ltei, "equity", rf0, 0.0, "long-term equity investment",
-                         t["article"]))
+        out.append(
+            block(ctx, ltei, "equity", rf0, 0.0, "long-term equity investment", t["article"])
+        )
 
-    pref = ctx.of_type("preferred_share") | (ctx.of_type("perpetual_bond")
-                                             & ~non_financial_perpetual(ctx))
+    pref = ctx.of_type("preferred_share") | (
+        ctx.of_type("perpetual_bond") & ~non_financial_perpetual(ctx)
+    )
     if pref.any():
         t = ctx.regime.table("equity", "preferred_and_perpetual")
         clause = ctx.values("conversion_clause")[pref].astype(bool)
         met = ctx.values("issuer_ratios_met")[pref].astype(bool)
         financial = ~ctx.column_in("issuer_type", ("non_financial",))[pref]
-        rf0 = np.where(clause, ctx.lookup("issuer_type", t["with_clause"], pref),
-                       ctx.lookup("issuer_type", t["no_clause"], pref))
+        rf0 = np.where(
+            clause,
+            ctx.lookup("issuer_type", t["with_clause"], pref),
+            ctx.lookup("issuer_type", t["no_clause"], pref),
+        )
         rf0 = np.where(financial & clause & ~met, t["not_met"], rf0)
-        rf0 = np.where(~financial, np.where(clause, t["non_financial_with_conversion"],
-                                            t["non_financial_without_conversion"]), rf0)
-        out.append(block(ctx, pref, "equity", rf0, 0.0,
-                         "preferred share / perpetual capital bond", t["article"]))
+        rf0 = np.where(
+            ~financial,
+            np.where(
+                clause, t["non_financial_with_conversion"], t["non_financial_without_conversion"]
+            ),
+            rf0,
+        )
+        out.append(
+            block(
+                ctx,
+                pref,
+                "equity",
+                rf0,
+                0.0,
+                "preferred share / perpetual capital bond",
+                t["article"],
+            )
+        )
     return out
 
 
@@ -181,5 +212,6 @@ def non_financial_perpetual(ctx: ChargeContext) -> np.ndarray:
     """Mask of perpetual bonds of non-financial issuers: not Rule 8 Art. 36 instruments
     (Art. 36 covers financial institutions' perpetual capital bonds; Rule 9 Art. 16 routes
     only those to equity), charged as rated corporate bonds (:mod:`spread`)."""
-    return ctx.column_in("asset_type", ("perpetual_bond",)) & \
-        ctx.column_in("issuer_type", ("non_financial",))
+    return ctx.column_in("asset_type", ("perpetual_bond",)) & ctx.column_in(
+        "issuer_type", ("non_financial",)
+    )

@@ -44,13 +44,31 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
             k_p = layers[m] * step
             if not ctx.options.strategic_emerging_layer_coefficient:
                 k_p = np.where(se, 0.0, k_p)
-            out.append(block(ctx, m, "equity", rf0, 0.0,
-                             "PE/VC fund, looked through to unlisted equity",
-                             f"Rule 7 Art. 14, 18; {t['article']}", k_p=k_p))
+            out.append(
+                block(
+                    ctx,
+                    m,
+                    "equity",
+                    rf0,
+                    0.0,
+                    "PE/VC fund, looked through to unlisted equity",
+                    f"Rule 7 Art. 14, 18; {t['article']}",
+                    k_p=k_p,
+                )
+            )
         m = fund & ~lt
         if m.any():
-            out.append(block(ctx, m, "equity", nlt["equity_rf0"]["pe_vc_fund"], 0.0,
-                             "PE/VC fund, not looked through", nlt["article"]))
+            out.append(
+                block(
+                    ctx,
+                    m,
+                    "equity",
+                    nlt["equity_rf0"]["pe_vc_fund"],
+                    0.0,
+                    "PE/VC fund, not looked through",
+                    nlt["article"],
+                )
+            )
 
     reit = ctx.of_type("reit")
     if reit.any():
@@ -60,39 +78,101 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
             if ctx.options.reit_underlying == "unlisted_equity":
                 rf0, sub = ctx.regime.table("equity", "unlisted_equity")["rf0"], "equity"
             else:
-                rf0, sub = ctx.regime.table("real_estate", "investment_property")["rf0"], \
-                    "real_estate"
-            out.append(block(ctx, m, sub, rf0, k1["k1"],
-                             f"REIT, looked through ({ctx.options.reit_underlying})",
-                             f"Rule 7 Art. 14, 18; {k1['article']}", k_p=layers[m] * step))
+                rf0, sub = (
+                    ctx.regime.table("real_estate", "investment_property")["rf0"],
+                    "real_estate",
+                )
+            out.append(
+                block(
+                    ctx,
+                    m,
+                    sub,
+                    rf0,
+                    k1["k1"],
+                    f"REIT, looked through ({ctx.options.reit_underlying})",
+                    f"Rule 7 Art. 14, 18; {k1['article']}",
+                    k_p=layers[m] * step,
+                )
+            )
         m = reit & ~lt
         if m.any():
-            out.append(block(ctx, m, "equity", nlt["equity_rf0"]["reit"], 0.0,
-                             "REIT, not looked through", nlt["article"]))
+            out.append(
+                block(
+                    ctx,
+                    m,
+                    "equity",
+                    nlt["equity_rf0"]["reit"],
+                    0.0,
+                    "REIT, not looked through",
+                    nlt["article"],
+                )
+            )
 
     debt = ctx.of_type(*structure["debt_types"])
     if debt.any():
         surface = ctx.regime.table("look_through", "surface_default")
         exempt_t = ctx.regime.table("look_through", "exempt_abs_plan")
         loan_t = ctx.regime.table("default", "loan")
-        exempt = debt & ctx.column_in("asset_type", ("insurance_abs_plan",)) \
+        exempt = (
+            debt
+            & ctx.column_in("asset_type", ("insurance_abs_plan",))
             & ctx.values("exempt").astype(bool)
+        )
         if exempt.any():
-            out.append(block(ctx, exempt, "default", ctx.lookup("rating", exempt_t["rf0"], exempt),
-                             0.0, "ABS plan, exempt from look-through", exempt_t["article"]))
+            out.append(
+                block(
+                    ctx,
+                    exempt,
+                    "default",
+                    ctx.lookup("rating", exempt_t["rf0"], exempt),
+                    0.0,
+                    "ABS plan, exempt from look-through",
+                    exempt_t["article"],
+                )
+            )
         m = debt & ~exempt & lt
         if m.any():
-            k_s = np.where(ctx.column_in("asset_type", ("debt_investment_plan",))[m],
-                           surface["k_debt_investment_plan"], 0.0)
-            out.append(block(ctx, m, "default", ctx.lookup("rating", surface["rf0"], m), k_s,
-                             SURFACE_RULE, surface["article"]))
-            out.append(block(ctx, m, "default", ctx.lookup("loan_class", loan_t["rf0"], m), 0.0,
-                             UNDERLYING_RULE, f"Rule 7 Art. 14, 18; {loan_t['article']}",
-                             k_p=(layers[m] - 1) * step))
+            k_s = np.where(
+                ctx.column_in("asset_type", ("debt_investment_plan",))[m],
+                surface["k_debt_investment_plan"],
+                0.0,
+            )
+            out.append(
+                block(
+                    ctx,
+                    m,
+                    "default",
+                    ctx.lookup("rating", surface["rf0"], m),
+                    k_s,
+                    SURFACE_RULE,
+                    surface["article"],
+                )
+            )
+            out.append(
+                block(
+                    ctx,
+                    m,
+                    "default",
+                    ctx.lookup("loan_class", loan_t["rf0"], m),
+                    0.0,
+                    UNDERLYING_RULE,
+                    f"Rule 7 Art. 14, 18; {loan_t['article']}",
+                    k_p=(layers[m] - 1) * step,
+                )
+            )
         m = debt & ~exempt & ~lt
         if m.any():
-            out.append(block(ctx, m, "default", ctx.lookup("asset_type", nlt["default_rf0"], m),
-                             0.0, "debt-type product, not looked through", nlt["article"]))
+            out.append(
+                block(
+                    ctx,
+                    m,
+                    "default",
+                    ctx.lookup("asset_type", nlt["default_rf0"], m),
+                    0.0,
+                    "debt-type product, not looked through",
+                    nlt["article"],
+                )
+            )
     return out
 
 

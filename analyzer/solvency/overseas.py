@@ -20,8 +20,9 @@ def currencies(ctx: ChargeContext) -> np.ndarray:
     cur = ctx.frame["currency"].to_numpy().astype(object)
     blank = cur == ""
     domestic = ctx.domestic
-    return np.where(blank & domestic, "CNY",
-                    np.where(blank, ctx.options.overseas_default_currency, cur))
+    return np.where(
+        blank & domestic, "CNY", np.where(blank, ctx.options.overseas_default_currency, cur)
+    )
 
 
 def _fx_rf0(ctx: ChargeContext, table: dict) -> np.ndarray:
@@ -62,8 +63,7 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     overseas = ~ctx.domestic
     if overseas.any():
         ltei_t = ctx.regime.table("equity", "long_term_equity_investment")
-        for kind, table in (("fixed_income", t["fixed_income_rf0"]),
-                            ("equity", t["equity_rf0"])):
+        for kind, table in (("fixed_income", t["fixed_income_rf0"]), ("equity", t["equity_rf0"])):
             in_table = ctx.column_in("asset_type", table.keys())
             for market in ("developed", "emerging"):
                 mask = overseas & ctx.column_in("region", (market,)) & in_table
@@ -77,26 +77,47 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
                     # to joint ventures and associates only.
                     ltei = ctx.column_in("asset_type", ("long_term_equity_investment",))[mask]
                     rf0 = np.where(ltei, ctx.lookup("investee", ltei_t["rf0"], mask), rf0)
-                    k1 = np.where(ltei & ~ctx.column_in("investee", t["ltei_k1_investees"])[mask],
-                                  0.0, k1)
+                    k1 = np.where(
+                        ltei & ~ctx.column_in("investee", t["ltei_k1_investees"])[mask], 0.0, k1
+                    )
                 # Art. 50-51 assign the emerging-market property k1 = 0.4 explicitly: a value
                 # the [-0.25, 0.25] clamp of Art. 6 would make meaningless, so it is the
                 # "另有规定" of Art. 6 and is not clamped (passed like K_p).
-                out.append(block(ctx, mask, f"overseas_{kind}_{market}", rf0,
-                                 np.where(prop, 0.0, k1),
-                                 f"overseas {kind.replace('_', ' ')} ({market})",
-                                 t["article"], k_p=np.where(prop, k1, 0.0)))
+                out.append(
+                    block(
+                        ctx,
+                        mask,
+                        f"overseas_{kind}_{market}",
+                        rf0,
+                        np.where(prop, 0.0, k1),
+                        f"overseas {kind.replace('_', ' ')} ({market})",
+                        t["article"],
+                        k_p=np.where(prop, k1, 0.0),
+                    )
+                )
     fx = ctx.regime.table("overseas", "fx")
     foreign = _foreign(ctx)
     if foreign.any():
-        out.append(block(ctx, foreign, "fx", _fx_rf0(ctx, fx["rf0"])[foreign], 0.0,
-                         "foreign-currency position", fx["article"]))
+        out.append(
+            block(
+                ctx,
+                foreign,
+                "fx",
+                _fx_rf0(ctx, fx["rf0"])[foreign],
+                0.0,
+                "foreign-currency position",
+                fx["article"],
+            )
+        )
     return out
 
 
 def unsupported_overseas(ctx: ChargeContext) -> np.ndarray:
     """Mask of overseas positions whose type has no overseas rule (an input error)."""
     t = ctx.regime.table("overseas", "overseas")
-    known = set(t["fixed_income_rf0"]) | set(t["equity_rf0"]) | {
-        "cash", "deposit", "structured_deposit"}
+    known = (
+        set(t["fixed_income_rf0"])
+        | set(t["equity_rf0"])
+        | {"cash", "deposit", "structured_deposit"}
+    )
     return ~ctx.domestic & ~ctx.column_in("asset_type", known)

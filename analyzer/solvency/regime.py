@@ -76,9 +76,7 @@ class Regime:
         try:
             return self.tables[area][name]
         except KeyError as exc:
-            raise ParameterError(
-                f"regime {self.name} has no table {area}.{name}"
-            ) from exc
+            raise ParameterError(f"regime {self.name} has no table {area}.{name}") from exc
 
     def lineage(self) -> tuple[str, ...]:
         """Names from the baseline to this regime."""
@@ -117,9 +115,7 @@ def load_regime(name: str = DEFAULT_REGIME) -> Regime:
         If no such regime is bundled.
     """
     if name not in available_regimes():
-        raise ParameterError(
-            f"unknown regime '{name}'; allowed: {', '.join(available_regimes())}"
-        )
+        raise ParameterError(f"unknown regime '{name}'; allowed: {', '.join(available_regimes())}")
     meta, tables = _raw_tables(name)
     base = meta.get("base") or None
     merged = _merge(_unfreeze(load_regime(base).tables), tables) if base else tables

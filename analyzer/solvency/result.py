@@ -117,9 +117,12 @@ class SolvencyResult:
     def top_consumers(self, n: int = 10) -> pd.DataFrame:
         """The n positions with the largest Euler contributions."""
         by_pos = self.holdings.groupby("id", sort=False).agg(
-            asset_type=("asset_type", "first"), asset_class=("asset_class", "first"),
-            exposure=("exposure", "max"), capital=("capital", "sum"),
-            marginal_capital=("marginal_capital", "sum"))
+            asset_type=("asset_type", "first"),
+            asset_class=("asset_class", "first"),
+            exposure=("exposure", "max"),
+            capital=("capital", "sum"),
+            marginal_capital=("marginal_capital", "sum"),
+        )
         return by_pos.sort_values("marginal_capital", ascending=False).head(n).reset_index()
 
     def to_dict(self, holdings: bool = True) -> dict[str, Any]:

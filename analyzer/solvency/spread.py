@@ -83,9 +83,17 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
         mask = ctx.of_type(f"{kind}_bond")
         if mask.any():
             t = ctx.regime.table("spread", kind)
-            out.append(block(ctx, mask, "spread", curve(dur[mask], t["short"], t["long"]),
-                             np.where(green[mask], green_k, 0.0),
-                             f"{kind.replace('_', ' ')} bond", t["article"]))
+            out.append(
+                block(
+                    ctx,
+                    mask,
+                    "spread",
+                    curve(dur[mask], t["short"], t["long"]),
+                    np.where(green[mask], green_k, 0.0),
+                    f"{kind.replace('_', ' ')} bond",
+                    t["article"],
+                )
+            )
     mask = rated_scope(ctx)
     if mask.any():
         t = ctx.regime.table("spread", "rated")

@@ -13,8 +13,9 @@ from analyzer.solvency.capital import admitted_capital
 from analyzer.solvency.regime import Regime
 
 
-def admitted_batch(capital: Capital, regime: Regime, core_tier1_change: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def admitted_batch(
+    capital: Capital, regime: Regime, core_tier1_change: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Actual and core capital (CNY) after each change to core tier 1 (CNY, array)."""
     a = admitted_capital(capital, regime, np.asarray(core_tier1_change, dtype=float))
     return np.asarray(a.actual), np.asarray(a.core)

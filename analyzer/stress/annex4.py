@@ -55,38 +55,67 @@ def scenarios(company_type: str, components: bool = True) -> list[Shock]:
         "annex4_macro",
         {"rates": RATES_UP_BP, "equity": EQUITY_FALL_SCENARIO, "default": DEFAULT_LOSS},
         description="Mandatory scenario 2 (macro): risk-free curve +50bp, equity -20% and "
-                    "fixed-income default loss 10%, simultaneously",
-        reference=f"Rule 10 Annex 4 {ch} 一(二)", kind="annex4")
+        "fixed-income default loss 10%, simultaneously",
+        reference=f"Rule 10 Annex 4 {ch} 一(二)",
+        kind="annex4",
+    )
     out = [macro]
     if components:
         out += [
-            Shock("annex4_macro_rates_up_50bp", {"rates": RATES_UP_BP},
-                  description="Component (1) of scenario 2: risk-free curve +50bp on "
-                              "fair-value fixed income",
-                  reference=f"Rule 10 Annex 4 {ch} 一(二)(1)", kind="component"),
-            Shock("annex4_macro_equity_down_20", {"equity": EQUITY_FALL_SCENARIO},
-                  description="Component (2) of scenario 2: equity admitted value -20%",
-                  reference=f"Rule 10 Annex 4 {ch} 一(二)(2)", kind="component"),
-            Shock("annex4_macro_default_10", {"default": DEFAULT_LOSS},
-                  description="Component (3) of scenario 2: default loss of 10% of the "
-                              "admitted value of credit-risk assets",
-                  reference=f"Rule 10 Annex 4 {ch} 一(二)(3)", kind="component"),
+            Shock(
+                "annex4_macro_rates_up_50bp",
+                {"rates": RATES_UP_BP},
+                description="Component (1) of scenario 2: risk-free curve +50bp on "
+                "fair-value fixed income",
+                reference=f"Rule 10 Annex 4 {ch} 一(二)(1)",
+                kind="component",
+            ),
+            Shock(
+                "annex4_macro_equity_down_20",
+                {"equity": EQUITY_FALL_SCENARIO},
+                description="Component (2) of scenario 2: equity admitted value -20%",
+                reference=f"Rule 10 Annex 4 {ch} 一(二)(2)",
+                kind="component",
+            ),
+            Shock(
+                "annex4_macro_default_10",
+                {"default": DEFAULT_LOSS},
+                description="Component (3) of scenario 2: default loss of 10% of the "
+                "admitted value of credit-risk assets",
+                reference=f"Rule 10 Annex 4 {ch} 一(二)(3)",
+                kind="component",
+            ),
         ]
     if life:
-        out.append(Shock(
-            "annex4_reserve_curve_down_50bp", {"liability_rates": RESERVE_CURVE_DOWN_BP},
-            description="Annual sensitivity factor 1: 750-day moving-average government "
-                        "curve -50bp (liabilities revalued; approximation on the company's "
-                        "spot curve, see docs/stress.md)",
-            reference="Rule 10 Annex 4 第二章 二(一)", kind="annex4"))
-    out.append(Shock(
-        "annex4_equity_down_30", {"equity": EQUITY_FALL_SENSITIVITY},
-        description="Sensitivity factor 2: equity admitted value -30% (annual and quarterly)",
-        reference=f"Rule 10 Annex 4 {ch} 二(二), 三(二)", kind="annex4"))
+        out.append(
+            Shock(
+                "annex4_reserve_curve_down_50bp",
+                {"liability_rates": RESERVE_CURVE_DOWN_BP},
+                description="Annual sensitivity factor 1: 750-day moving-average government "
+                "curve -50bp (liabilities revalued; approximation on the company's "
+                "spot curve, see docs/stress.md)",
+                reference="Rule 10 Annex 4 第二章 二(一)",
+                kind="annex4",
+            )
+        )
+    out.append(
+        Shock(
+            "annex4_equity_down_30",
+            {"equity": EQUITY_FALL_SENSITIVITY},
+            description="Sensitivity factor 2: equity admitted value -30% (annual and quarterly)",
+            reference=f"Rule 10 Annex 4 {ch} 二(二), 三(二)",
+            kind="annex4",
+        )
+    )
     if life:
-        out.append(Shock(
-            "annex4_quarterly_default_10", {"default": DEFAULT_LOSS},
-            description="Quarterly sensitivity factor 1: fixed-income default loss of 10% "
-                        "of admitted value",
-            reference="Rule 10 Annex 4 第二章 三(一)", kind="annex4"))
+        out.append(
+            Shock(
+                "annex4_quarterly_default_10",
+                {"default": DEFAULT_LOSS},
+                description="Quarterly sensitivity factor 1: fixed-income default loss of 10% "
+                "of admitted value",
+                reference="Rule 10 Annex 4 第二章 三(一)",
+                kind="annex4",
+            )
+        )
     return out

@@ -57,8 +57,7 @@ class TakahashiAlexander:
     def __post_init__(self) -> None:
         if self.lifetime < 1:
             raise ParameterError(f"fund lifetime must be >= 1 year, got {self.lifetime}")
-        if not self.contribution_rates or any(not 0 <= r <= 1
-                                              for r in self.contribution_rates):
+        if not self.contribution_rates or any(not 0 <= r <= 1 for r in self.contribution_rates):
             raise ParameterError("contribution rates must be fractions in [0, 1]")
         if self.growth <= -1:
             raise ParameterError("growth must be above -100%")
@@ -91,22 +90,47 @@ class CommitmentProjection:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON: one record per year plus the parameters."""
-        rows = [{"year": int(y), "calls": float(c), "distributions": float(d),
-                 "net_cash_flow": float(n), "nav": float(v), "unfunded": float(u),
-                 "paid_in": float(p), "capital": float(k)}
-                for y, c, d, n, v, u, p, k in zip(self.years, self.calls, self.distributions,
-                                                  self.net_cash_flow, self.nav, self.unfunded,
-                                                  self.paid_in, self.capital, strict=True)]
+        rows = [
+            {
+                "year": int(y),
+                "calls": float(c),
+                "distributions": float(d),
+                "net_cash_flow": float(n),
+                "nav": float(v),
+                "unfunded": float(u),
+                "paid_in": float(p),
+                "capital": float(k),
+            }
+            for y, c, d, n, v, u, p, k in zip(
+                self.years,
+                self.calls,
+                self.distributions,
+                self.net_cash_flow,
+                self.nav,
+                self.unfunded,
+                self.paid_in,
+                self.capital,
+                strict=True,
+            )
+        ]
         p = self.params
-        return {"model": "takahashi_alexander",
-                "params": {"contribution_rates": list(p.contribution_rates),
-                           "lifetime": p.lifetime, "bow": p.bow, "growth": p.growth,
-                           "yield": p.yield_},
-                "capital_factor": self.capital_factor, "years": rows}
+        return {
+            "model": "takahashi_alexander",
+            "params": {
+                "contribution_rates": list(p.contribution_rates),
+                "lifetime": p.lifetime,
+                "bow": p.bow,
+                "growth": p.growth,
+                "yield": p.yield_,
+            },
+            "capital_factor": self.capital_factor,
+            "years": rows,
+        }
 
 
-def fund_cash_flows(commitment: float, params: TakahashiAlexander, horizon: int
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fund_cash_flows(
+    commitment: float, params: TakahashiAlexander, horizon: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Calls, distributions and NAV of one fund by age ``1..horizon`` (CNY)."""
     calls = np.zeros(horizon)
     dist = np.zeros(horizon)
@@ -118,8 +142,9 @@ def fund_cash_flows(commitment: float, params: TakahashiAlexander, horizon: int
             break
         rc = rates[min(t, len(rates)) - 1]
         c = rc * (commitment - paid)
-        rd = 1.0 if t >= params.lifetime else max(params.yield_, (t / params.lifetime)
-                                                  ** params.bow)
+        rd = (
+            1.0 if t >= params.lifetime else max(params.yield_, (t / params.lifetime) ** params.bow)
+        )
         d = rd * prev * (1.0 + params.growth)
         value = prev * (1.0 + params.growth) + c - d
         paid += c
@@ -128,8 +153,9 @@ def fund_cash_flows(commitment: float, params: TakahashiAlexander, horizon: int
     return calls, dist, nav
 
 
-def vc_capital_factor(regime: str | None = None, strategic_emerging: bool = True,
-                      layers: int = 1) -> float:
+def vc_capital_factor(
+    regime: str | None = None, strategic_emerging: bool = True, layers: int = 1
+) -> float:
     """The engine's effective factor of a looked-through VC fund (capital per CNY of NAV).
 
     Computed by the look-through rule module itself on a one-position portfolio, so the factor
@@ -143,17 +169,31 @@ def vc_capital_factor(regime: str | None = None, strategic_emerging: bool = True
     from analyzer.solvency.options import EngineOptions
     from analyzer.solvency.regime import DEFAULT_REGIME, load_regime
 
-    frame = validate_holdings(pd.DataFrame([{
-        "id": "vc", "asset_type": "pe_vc_fund", "market_value": "1", "look_through": "true",
-        "layers": str(layers), "strategic_emerging": str(strategic_emerging).lower()}]),
-        "<vc>").frame
+    frame = validate_holdings(
+        pd.DataFrame(
+            [
+                {
+                    "id": "vc",
+                    "asset_type": "pe_vc_fund",
+                    "market_value": "1",
+                    "look_through": "true",
+                    "layers": str(layers),
+                    "strategic_emerging": str(strategic_emerging).lower(),
+                }
+            ]
+        ),
+        "<vc>",
+    ).frame
     ctx = ChargeContext(frame, load_regime(regime or DEFAULT_REGIME), None, EngineOptions())
     return float(sum(rows["capital"].sum() for rows in look_through.charges(ctx)))
 
 
-def project_commitments(commitments: Mapping[int, float], horizon: int = 15,
-                        params: TakahashiAlexander | None = None,
-                        capital_factor: float | None = None) -> CommitmentProjection:
+def project_commitments(
+    commitments: Mapping[int, float],
+    horizon: int = 15,
+    params: TakahashiAlexander | None = None,
+    capital_factor: float | None = None,
+) -> CommitmentProjection:
     """Project a commitment programme.
 
     Parameters
@@ -179,18 +219,27 @@ def project_commitments(commitments: Mapping[int, float], horizon: int = 15,
     committed = np.zeros(horizon)
     for year, amount in commitments.items():
         if year < 1 or amount < 0:
-            raise ParameterError(f"commitment year must be >= 1 and amount >= 0, got "
-                                 f"{year}: {amount}")
+            raise ParameterError(
+                f"commitment year must be >= 1 and amount >= 0, got {year}: {amount}"
+            )
         if year > horizon:
             continue
         span = horizon - year + 1
         c, d, v = fund_cash_flows(float(amount), params, span)
-        calls[year - 1:] += c
-        dist[year - 1:] += d
-        nav[year - 1:] += v
-        committed[year - 1:] += amount
+        calls[year - 1 :] += c
+        dist[year - 1 :] += d
+        nav[year - 1 :] += v
+        committed[year - 1 :] += amount
     paid = np.cumsum(calls)
     return CommitmentProjection(
-        years=np.arange(1, horizon + 1), calls=calls, distributions=dist,
-        net_cash_flow=dist - calls, nav=nav, unfunded=committed - paid, paid_in=paid,
-        capital=nav * capital_factor, params=params, capital_factor=capital_factor)
+        years=np.arange(1, horizon + 1),
+        calls=calls,
+        distributions=dist,
+        net_cash_flow=dist - calls,
+        nav=nav,
+        unfunded=committed - paid,
+        paid_in=paid,
+        capital=nav * capital_factor,
+        params=params,
+        capital_factor=capital_factor,
+    )

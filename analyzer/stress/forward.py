@@ -43,17 +43,23 @@ class Snapshot:
     submodules: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, result: SolvencyResult, actual: float | None = None,
-           core: float | None = None) -> Snapshot:
+    def of(
+        cls, result: SolvencyResult, actual: float | None = None, core: float | None = None
+    ) -> Snapshot:
         """Snapshot of an engine result, optionally with other capital figures."""
         a = result.actual_capital if actual is None else actual
         c = result.core_capital if core is None else core
         mc = result.minimum_capital
-        return cls(actual_capital=a, core_capital=c, minimum_capital=mc,
-                   core_ratio=c / mc if mc > 0 else float("inf"),
-                   comprehensive_ratio=a / mc if mc > 0 else float("inf"),
-                   market=float(result.market["total"]), credit=float(result.credit["total"]),
-                   submodules=dict(result.submodules))
+        return cls(
+            actual_capital=a,
+            core_capital=c,
+            minimum_capital=mc,
+            core_ratio=c / mc if mc > 0 else float("inf"),
+            comprehensive_ratio=a / mc if mc > 0 else float("inf"),
+            market=float(result.market["total"]),
+            credit=float(result.credit["total"]),
+            submodules=dict(result.submodules),
+        )
 
     def to_dict(self) -> dict:
         """Plain dict for JSON."""
@@ -118,9 +124,14 @@ class Stresser:
     params : revaluation assumptions (:class:`StressParameters`)
     """
 
-    def __init__(self, holdings: Holdings, company: Company,
-                 regime: str | Regime = DEFAULT_REGIME, options: EngineOptions | None = None,
-                 params: StressParameters | None = None):
+    def __init__(
+        self,
+        holdings: Holdings,
+        company: Company,
+        regime: str | Regime = DEFAULT_REGIME,
+        options: EngineOptions | None = None,
+        params: StressParameters | None = None,
+    ):
         from analyzer.solvency.engine import evaluate
 
         self.holdings = holdings
@@ -161,9 +172,16 @@ class Stresser:
         by_driver = dict(rv.by_driver)
         if dl:
             by_driver["liabilities"] = -dl
-        return StressResult(shock, dv, dl, self.base.actual_capital - tiers.actual,
-                            self.base.core_capital - tiers.core, self.base, stressed,
-                            by_driver)
+        return StressResult(
+            shock,
+            dv,
+            dl,
+            self.base.actual_capital - tiers.actual,
+            self.base.core_capital - tiers.core,
+            self.base,
+            stressed,
+            by_driver,
+        )
 
     def run_all(self, shocks: Iterable[Shock]) -> list[StressResult]:
         """Apply each shock in turn."""
@@ -184,8 +202,13 @@ def liability_pv_change(cash_flows: np.ndarray, spot: np.ndarray, move_bp: float
     return float(moved - base)
 
 
-def run_stress(holdings: Holdings, company: Company, shocks: Iterable[Shock],
-               regime: str | Regime = DEFAULT_REGIME, options: EngineOptions | None = None,
-               params: StressParameters | None = None) -> list[StressResult]:
+def run_stress(
+    holdings: Holdings,
+    company: Company,
+    shocks: Iterable[Shock],
+    regime: str | Regime = DEFAULT_REGIME,
+    options: EngineOptions | None = None,
+    params: StressParameters | None = None,
+) -> list[StressResult]:
     """Run deterministic stress scenarios on a portfolio (see :class:`Stresser`)."""
     return Stresser(holdings, company, regime, options, params).run_all(shocks)

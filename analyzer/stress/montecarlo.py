@@ -70,8 +70,9 @@ class MarketModel:
 
     def __post_init__(self) -> None:
         if self.dof is not None and not self.dof > 2:
-            raise ParameterError(f"degrees of freedom must be > 2 (finite variance), got "
-                                 f"{self.dof}")
+            raise ParameterError(
+                f"degrees of freedom must be > 2 (finite variance), got {self.dof}"
+            )
         r = np.asarray(self.correlation, dtype=float)
         w, v = np.linalg.eigh((r + r.T) / 2)
         # a PSD square root (Cholesky fails on singular matrices, e.g. identical classes)
@@ -84,8 +85,12 @@ class MarketModel:
         return len(self.classes)
 
 
-def market_model(assumptions_csv: str | Path, correlations_csv: str | Path | None,
-                 classes: Sequence[str], dof: float | None = 5.0) -> MarketModel:
+def market_model(
+    assumptions_csv: str | Path,
+    correlations_csv: str | Path | None,
+    classes: Sequence[str],
+    dof: float | None = 5.0,
+) -> MarketModel:
     """Read the capital market assumptions for the holdings' classes.
 
     Raises
@@ -96,13 +101,18 @@ def market_model(assumptions_csv: str | Path, correlations_csv: str | Path | Non
     from analyzer.io.assumptions import read_assumptions
 
     a = read_assumptions(assumptions_csv, correlations_csv).subset(list(classes))
-    return MarketModel(tuple(classes), np.asarray(a.expected_return, dtype=float),
-                       np.asarray(a.volatility, dtype=float), np.asarray(a.correlation),
-                       dof)
+    return MarketModel(
+        tuple(classes),
+        np.asarray(a.expected_return, dtype=float),
+        np.asarray(a.volatility, dtype=float),
+        np.asarray(a.correlation),
+        dof,
+    )
 
 
-def block_returns(model: MarketModel, seed: int, block: int,
-                  block_size: int = BLOCK_SIZE) -> np.ndarray:
+def block_returns(
+    model: MarketModel, seed: int, block: int, block_size: int = BLOCK_SIZE
+) -> np.ndarray:
     """Returns (block_size, n) of one block, from its own random stream."""
     normal_ss, chi_ss = np.random.SeedSequence(seed, spawn_key=(block,)).spawn(2)
     z = np.random.default_rng(normal_ss).standard_normal((block_size, model.n)) @ model.chol.T
@@ -114,8 +124,9 @@ def block_returns(model: MarketModel, seed: int, block: int,
     return np.maximum(r, -1.0, out=r)
 
 
-def simulate_returns(model: MarketModel, seed: int, n_scenarios: int,
-                     block_size: int = BLOCK_SIZE) -> np.ndarray:
+def simulate_returns(
+    model: MarketModel, seed: int, n_scenarios: int, block_size: int = BLOCK_SIZE
+) -> np.ndarray:
     """The first ``n_scenarios`` return vectors (n_scenarios, n) of a seed, fractions."""
     blocks = -(-n_scenarios // block_size)
     out = np.concatenate([block_returns(model, seed, b, block_size) for b in range(blocks)])
@@ -136,14 +147,20 @@ class SimulationContext:
         pnl = x0 * returns
         x = x0 + pnl
         change = pnl.sum(axis=1) * self.capital_share_of_loss
-        actual, core = admitted_batch(self.capital.company.capital, self.capital.regime,
-                                      change)
+        actual, core = admitted_batch(self.capital.company.capital, self.capital.regime, change)
         mc = self.capital.minimum_capital(x)
         return actual / mc, core / mc, pnl
 
 
-def _run_chunk(ctx: SimulationContext, seed: int, first_block: int, n_blocks: int,
-               n_total: int, k_tail: int, block_size: int) -> dict:
+def _run_chunk(
+    ctx: SimulationContext,
+    seed: int,
+    first_block: int,
+    n_blocks: int,
+    n_total: int,
+    k_tail: int,
+    block_size: int,
+) -> dict:
     """Evaluate blocks ``first_block .. first_block + n_blocks - 1`` (one task)."""
     comp_parts, core_parts = [], []
     tail_idx = np.empty(0, dtype=np.int64)
@@ -161,8 +178,13 @@ def _run_chunk(ctx: SimulationContext, seed: int, first_block: int, n_blocks: in
         pool = np.concatenate([tail_pnl, pnl])
         keep = np.lexsort((idx, ratio))[:k_tail]
         tail_idx, tail_ratio, tail_pnl = idx[keep], ratio[keep], pool[keep]
-    return {"comprehensive": np.concatenate(comp_parts), "core": np.concatenate(core_parts),
-            "tail_idx": tail_idx, "tail_ratio": tail_ratio, "tail_pnl": tail_pnl}
+    return {
+        "comprehensive": np.concatenate(comp_parts),
+        "core": np.concatenate(core_parts),
+        "tail_idx": tail_idx,
+        "tail_ratio": tail_ratio,
+        "tail_pnl": tail_pnl,
+    }
 
 
 @dataclass(frozen=True)
@@ -234,39 +256,71 @@ class SimulationResult:
     def to_dict(self) -> dict:
         """Plain dict for JSON (without the scenario arrays)."""
         return {
-            "n_scenarios": self.n_scenarios, "seed": self.seed, "dof": self.dof,
-            "block_size": self.block_size, "chunk_size": self.chunk_size,
-            "backend": self.backend, "elapsed_seconds": self.elapsed, "base": self.base,
-            "targets": self.targets, "percentiles": self.percentiles, "mean": self.mean,
-            "probabilities": self.probabilities, "standard_errors": self.standard_errors,
-            "worst_995": self.worst_995, "tail_level": TAIL_LEVEL,
+            "n_scenarios": self.n_scenarios,
+            "seed": self.seed,
+            "dof": self.dof,
+            "block_size": self.block_size,
+            "chunk_size": self.chunk_size,
+            "backend": self.backend,
+            "elapsed_seconds": self.elapsed,
+            "base": self.base,
+            "targets": self.targets,
+            "percentiles": self.percentiles,
+            "mean": self.mean,
+            "probabilities": self.probabilities,
+            "standard_errors": self.standard_errors,
+            "worst_995": self.worst_995,
+            "tail_level": TAIL_LEVEL,
             "tail_drivers": [t.to_dict() for t in self.tail],
         }
 
 
-def simulation_context(holdings: Holdings, company: Company, model: MarketModel,
-                       regime: str | Regime = DEFAULT_REGIME,
-                       options: EngineOptions | None = None,
-                       capital_share_of_loss: float = 1.0) -> SimulationContext:
+def simulation_context(
+    holdings: Holdings,
+    company: Company,
+    model: MarketModel,
+    regime: str | Regime = DEFAULT_REGIME,
+    options: EngineOptions | None = None,
+    capital_share_of_loss: float = 1.0,
+) -> SimulationContext:
     """Build the capital map of the holdings and check it against the market model."""
     regime = regime if isinstance(regime, Regime) else load_regime(regime)
     cmap = build_capital_map(holdings, company, regime, options)
     if tuple(cmap.classes) != tuple(model.classes):
         missing = sorted(set(cmap.classes) - set(model.classes))
-        raise InputError([InputProblem("<assumptions>", None, "asset_class",
-                                       f"no assumptions for asset class '{c}'")
-                          for c in missing] or [InputProblem(
-                              "<assumptions>", None, "asset_class",
-                              "the market model's classes must be the holdings' classes in "
-                              f"the order {', '.join(cmap.classes)}")])
+        raise InputError(
+            [
+                InputProblem(
+                    "<assumptions>", None, "asset_class", f"no assumptions for asset class '{c}'"
+                )
+                for c in missing
+            ]
+            or [
+                InputProblem(
+                    "<assumptions>",
+                    None,
+                    "asset_class",
+                    "the market model's classes must be the holdings' classes in "
+                    f"the order {', '.join(cmap.classes)}",
+                )
+            ]
+        )
     return SimulationContext(cmap, model, capital_share_of_loss)
 
 
-def simulate(ctx: SimulationContext, n_scenarios: int, seed: int, *,
-             chunk_size: int = DEFAULT_CHUNK_SIZE, block_size: int = BLOCK_SIZE,
-             backend: str = "local", scheduler: str | None = None, n_workers: int = 2,
-             client: object | None = None,
-             progress: Callable[[int], None] | None = None) -> SimulationResult:
+def simulate(
+    ctx: SimulationContext,
+    n_scenarios: int,
+    seed: int,
+    *,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    block_size: int = BLOCK_SIZE,
+    backend: str = "local",
+    scheduler: str | None = None,
+    n_workers: int = 2,
+    client: object | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SimulationResult:
     """Run the Monte Carlo and summarise both ratios.
 
     Parameters
@@ -297,8 +351,10 @@ def simulate(ctx: SimulationContext, n_scenarios: int, seed: int, *,
     n_blocks = -(-n_scenarios // block_size)
     per_chunk = max(1, -(-chunk_size // block_size))
     k_tail = max(1, math.ceil(TAIL_LEVEL * n_scenarios))
-    tasks = [(seed, b, min(per_chunk, n_blocks - b), n_scenarios, k_tail, block_size)
-             for b in range(0, n_blocks, per_chunk)]
+    tasks = [
+        (seed, b, min(per_chunk, n_blocks - b), n_scenarios, k_tail, block_size)
+        for b in range(0, n_blocks, per_chunk)
+    ]
 
     def done(task: tuple) -> int:
         return min(task[2] * block_size, n_scenarios - task[1] * block_size)
@@ -312,14 +368,20 @@ def simulate(ctx: SimulationContext, n_scenarios: int, seed: int, *,
     else:
         parts = _run_dask(ctx, tasks, scheduler, n_workers, client, progress, done)
     elapsed = time.perf_counter() - t0
-    return _summarise(ctx, parts, n_scenarios, seed, block_size, per_chunk * block_size,
-                      backend, elapsed, k_tail)
+    return _summarise(
+        ctx, parts, n_scenarios, seed, block_size, per_chunk * block_size, backend, elapsed, k_tail
+    )
 
 
-def _run_dask(ctx: SimulationContext, tasks: list[tuple], scheduler: str | None,
-              n_workers: int, client: object | None,
-              progress: Callable[[int], None] | None, done: Callable[[tuple], int]
-              ) -> list[dict]:
+def _run_dask(
+    ctx: SimulationContext,
+    tasks: list[tuple],
+    scheduler: str | None,
+    n_workers: int,
+    client: object | None,
+    progress: Callable[[int], None] | None,
+    done: Callable[[tuple], int],
+) -> list[dict]:
     from distributed import Client, LocalCluster, as_completed
 
     own_cluster = own_client = None
@@ -327,8 +389,9 @@ def _run_dask(ctx: SimulationContext, tasks: list[tuple], scheduler: str | None,
         if scheduler:
             client = own_client = Client(scheduler)
         else:
-            own_cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
-                                       processes=True, dashboard_address=None)
+            own_cluster = LocalCluster(
+                n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             client = own_client = Client(own_cluster)
     try:
         shared = client.scatter(ctx, broadcast=True)
@@ -345,9 +408,17 @@ def _run_dask(ctx: SimulationContext, tasks: list[tuple], scheduler: str | None,
             own_cluster.close()
 
 
-def _summarise(ctx: SimulationContext, parts: list[dict], n: int, seed: int,
-               block_size: int, chunk_size: int, backend: str, elapsed: float,
-               k_tail: int) -> SimulationResult:
+def _summarise(
+    ctx: SimulationContext,
+    parts: list[dict],
+    n: int,
+    seed: int,
+    block_size: int,
+    chunk_size: int,
+    backend: str,
+    elapsed: float,
+    k_tail: int,
+) -> SimulationResult:
     comp = np.concatenate([p["comprehensive"] for p in parts])
     core = np.concatenate([p["core"] for p in parts])
     idx = np.concatenate([p["tail_idx"] for p in parts])
@@ -362,10 +433,11 @@ def _summarise(ctx: SimulationContext, parts: list[dict], n: int, seed: int,
         share = tail_pnl / total if total != 0 else np.zeros_like(tail_pnl)
         ret = np.where(x0 > 0, tail_pnl / x0, 0.0)
     order = np.argsort(-share, kind="stable")
-    tail = tuple(TailDriver(ctx.model.classes[i], float(tail_pnl[i]), float(share[i]),
-                            float(ret[i])) for i in order)
-    targets = {"comprehensive": cm.company.targets.comprehensive,
-               "core": cm.company.targets.core}
+    tail = tuple(
+        TailDriver(ctx.model.classes[i], float(tail_pnl[i]), float(share[i]), float(ret[i]))
+        for i in order
+    )
+    targets = {"comprehensive": cm.company.targets.comprehensive, "core": cm.company.targets.core}
     mc0 = float(cm.minimum_capital(x0))
     base = cm.admitted_capital()
     base_actual, base_core = float(base.actual), float(base.core)
@@ -380,18 +452,29 @@ def _summarise(ctx: SimulationContext, parts: list[dict], n: int, seed: int,
     }
     probs = {k: float(v.mean()) for k, v in events.items()}
     return SimulationResult(
-        n_scenarios=n, seed=seed, dof=ctx.model.dof, block_size=block_size,
-        chunk_size=chunk_size, backend=backend, elapsed=elapsed,
+        n_scenarios=n,
+        seed=seed,
+        dof=ctx.model.dof,
+        block_size=block_size,
+        chunk_size=chunk_size,
+        backend=backend,
+        elapsed=elapsed,
         base={"comprehensive": base_actual / mc0, "core": base_core / mc0},
         targets=dict(targets),
-        percentiles={name: {f"{p:g}": float(v) for p, v in zip(PERCENTILES,
-                                                                np.quantile(arr, q),
-                                                                strict=True)}
-                     for name, arr in (("comprehensive", comp), ("core", core))},
+        percentiles={
+            name: {
+                f"{p:g}": float(v) for p, v in zip(PERCENTILES, np.quantile(arr, q), strict=True)
+            }
+            for name, arr in (("comprehensive", comp), ("core", core))
+        },
         mean={"comprehensive": float(comp.mean()), "core": float(core.mean())},
         probabilities=probs,
         standard_errors={k: math.sqrt(p * (1 - p) / n) for k, p in probs.items()},
-        worst_995={"comprehensive": float(np.quantile(comp, TAIL_LEVEL)),
-                   "core": float(np.quantile(core, TAIL_LEVEL))},
-        tail=tail, comprehensive=comp, core=core,
+        worst_995={
+            "comprehensive": float(np.quantile(comp, TAIL_LEVEL)),
+            "core": float(np.quantile(core, TAIL_LEVEL)),
+        },
+        tail=tail,
+        comprehensive=comp,
+        core=core,
     )

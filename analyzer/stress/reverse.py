@@ -23,12 +23,14 @@ from analyzer.stress.forward import Snapshot, Stresser
 from analyzer.stress.shocks import Shock
 
 #: driver -> (unit, sign of an adverse move, default largest move searched)
-REVERSE_DRIVERS: Mapping[str, tuple[str, float, float]] = MappingProxyType({
-    "equity": ("fall, fraction of value", -1.0, 1.0),
-    "rates": ("rise, basis points", 1.0, 1000.0),
-    "spread": ("widening, basis points", 1.0, 1000.0),
-    "vc": ("write-down, fraction of value", -1.0, 1.0),
-})
+REVERSE_DRIVERS: Mapping[str, tuple[str, float, float]] = MappingProxyType(
+    {
+        "equity": ("fall, fraction of value", -1.0, 1.0),
+        "rates": ("rise, basis points", 1.0, 1000.0),
+        "spread": ("widening, basis points", 1.0, 1000.0),
+        "vc": ("write-down, fraction of value", -1.0, 1.0),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -68,35 +70,53 @@ class ReverseResult:
     def shock(self) -> Shock:
         """The forward shock equal to this result (for checking and reporting)."""
         _, sign, _ = REVERSE_DRIVERS[self.driver]
-        return Shock(f"reverse_{self.driver}_{self.threshold.name}",
-                     {self.driver: sign * (self.move or 0.0)}, kind="reverse",
-                     description=f"reverse stress: {self.driver} to {self.threshold.name}")
+        return Shock(
+            f"reverse_{self.driver}_{self.threshold.name}",
+            {self.driver: sign * (self.move or 0.0)},
+            kind="reverse",
+            description=f"reverse stress: {self.driver} to {self.threshold.name}",
+        )
 
     def to_dict(self) -> dict:
         """Plain dict for JSON."""
-        return {"driver": self.driver, "threshold": self.threshold.name,
-                "ratio": self.threshold.ratio, "level": self.threshold.level,
-                "move": self.move, "unit": self.unit, "status": self.status,
-                "stressed": self.stressed.to_dict() if self.stressed else None}
+        return {
+            "driver": self.driver,
+            "threshold": self.threshold.name,
+            "ratio": self.threshold.ratio,
+            "level": self.threshold.level,
+            "move": self.move,
+            "unit": self.unit,
+            "status": self.status,
+            "stressed": self.stressed.to_dict() if self.stressed else None,
+        }
 
 
-def default_thresholds(target_comprehensive: float, target_core: float | None = None,
-                       regime: str | Regime = DEFAULT_REGIME) -> list[Threshold]:
+def default_thresholds(
+    target_comprehensive: float,
+    target_core: float | None = None,
+    regime: str | Regime = DEFAULT_REGIME,
+) -> list[Threshold]:
     """The legal comprehensive minimum (100%) and the company target, the legal core minimum
     (50%) (and the core target if given); the minimums from the regime's thresholds table."""
-    out = [Threshold("comprehensive_100", "comprehensive",
-                     legal_minimum("comprehensive", regime)),
-           Threshold("comprehensive_target", "comprehensive", float(target_comprehensive)),
-           Threshold("core_50", "core", legal_minimum("core", regime))]
+    out = [
+        Threshold("comprehensive_100", "comprehensive", legal_minimum("comprehensive", regime)),
+        Threshold("comprehensive_target", "comprehensive", float(target_comprehensive)),
+        Threshold("core_50", "core", legal_minimum("core", regime)),
+    ]
     if target_core is not None:
         out.append(Threshold("core_target", "core", float(target_core)))
     return out
 
 
-def reverse_stress(stresser: Stresser, drivers: Iterable[str] = tuple(REVERSE_DRIVERS),
-                   thresholds: Iterable[Threshold] | None = None, *, grid_points: int = 21,
-                   xtol: float = 1e-7, max_moves: Mapping[str, float] | None = None
-                   ) -> list[ReverseResult]:
+def reverse_stress(
+    stresser: Stresser,
+    drivers: Iterable[str] = tuple(REVERSE_DRIVERS),
+    thresholds: Iterable[Threshold] | None = None,
+    *,
+    grid_points: int = 21,
+    xtol: float = 1e-7,
+    max_moves: Mapping[str, float] | None = None,
+) -> list[ReverseResult]:
     """Reverse stress per driver and threshold.
 
     Parameters
@@ -113,19 +133,27 @@ def reverse_stress(stresser: Stresser, drivers: Iterable[str] = tuple(REVERSE_DR
     list of ReverseResult (driver-major order)
     """
     t = stresser.company.targets
-    thresholds = list(thresholds) if thresholds is not None else \
-        default_thresholds(t.comprehensive, regime=stresser.regime)
+    thresholds = (
+        list(thresholds)
+        if thresholds is not None
+        else default_thresholds(t.comprehensive, regime=stresser.regime)
+    )
     out = []
     for driver in drivers:
         if driver not in REVERSE_DRIVERS:
-            raise ValueError(f"unknown reverse-stress driver {driver!r}; allowed: "
-                             f"{', '.join(REVERSE_DRIVERS)}")
+            raise ValueError(
+                f"unknown reverse-stress driver {driver!r}; allowed: {', '.join(REVERSE_DRIVERS)}"
+            )
         unit, sign, default_max = REVERSE_DRIVERS[driver]
         top = float((max_moves or {}).get(driver, default_max))
         cache: dict[float, Snapshot] = {}
 
-        def at(move: float, driver: str = driver, sign: float = sign,
-               cache: dict[float, Snapshot] = cache) -> Snapshot:
+        def at(
+            move: float,
+            driver: str = driver,
+            sign: float = sign,
+            cache: dict[float, Snapshot] = cache,
+        ) -> Snapshot:
             if move not in cache:
                 shock = Shock("reverse", {driver: sign * move}, kind="reverse")
                 cache[move] = stresser.run(shock).stressed
@@ -147,8 +175,9 @@ def reverse_stress(stresser: Stresser, drivers: Iterable[str] = tuple(REVERSE_DR
             if values[j] == 0:
                 move = hi
             else:
-                move = float(brentq(lambda m, th=th: _ratio(at(m), th.ratio) - th.level,
-                                    lo, hi, xtol=xtol))
+                move = float(
+                    brentq(lambda m, th=th: _ratio(at(m), th.ratio) - th.level, lo, hi, xtol=xtol)
+                )
             out.append(ReverseResult(driver, th, move, unit, "found", at(move)))
     return out
 

@@ -31,8 +31,9 @@ from analyzer.stress.shocks import BP_DRIVERS, DRIVERS, Shock
 COLUMNS = ("scenario", "driver", "asset_class", "shock", "description", "source", "reference")
 
 
-def read_scenarios(path: str | Path, kind: str = "user",
-                   known_classes: Iterable[str] | None = None) -> list[Shock]:
+def read_scenarios(
+    path: str | Path, kind: str = "user", known_classes: Iterable[str] | None = None
+) -> list[Shock]:
     """Read and validate a scenario file.
 
     Parameters
@@ -59,12 +60,20 @@ def read_scenarios(path: str | Path, kind: str = "user",
     problems: list[InputProblem] = []
     for col in ("scenario", "shock"):
         if col not in frame.columns:
-            problems.append(InputProblem(label, 1, col, "required column is missing; the "
-                                         "header must name scenario, driver and/or "
-                                         "asset_class, shock"))
+            problems.append(
+                InputProblem(
+                    label,
+                    1,
+                    col,
+                    "required column is missing; the "
+                    "header must name scenario, driver and/or "
+                    "asset_class, shock",
+                )
+            )
     if "driver" not in frame.columns and "asset_class" not in frame.columns:
-        problems.append(InputProblem(label, 1, "driver", "the header needs a driver or an "
-                                     "asset_class column"))
+        problems.append(
+            InputProblem(label, 1, "driver", "the header needs a driver or an asset_class column")
+        )
     if problems:
         raise InputError(problems)
 
@@ -90,21 +99,41 @@ def read_scenarios(path: str | Path, kind: str = "user",
             problems.append(InputProblem(label, row, "scenario", "a scenario name is required"))
             continue
         if driver and cls:
-            problems.append(InputProblem(label, row, "driver", "give either a driver or an "
-                                         "asset_class, not both"))
+            problems.append(
+                InputProblem(
+                    label, row, "driver", "give either a driver or an asset_class, not both"
+                )
+            )
             continue
         if not driver and not cls:
-            problems.append(InputProblem(label, row, "driver", "a driver or an asset_class "
-                                         f"is required; drivers: {', '.join(DRIVERS)}"))
+            problems.append(
+                InputProblem(
+                    label,
+                    row,
+                    "driver",
+                    f"a driver or an asset_class is required; drivers: {', '.join(DRIVERS)}",
+                )
+            )
             continue
         if driver and driver not in DRIVERS:
-            problems.append(InputProblem(label, row, "driver", f"unknown driver '{driver}'; "
-                                         f"allowed: {', '.join(DRIVERS)}"))
+            problems.append(
+                InputProblem(
+                    label,
+                    row,
+                    "driver",
+                    f"unknown driver '{driver}'; allowed: {', '.join(DRIVERS)}",
+                )
+            )
             continue
         if cls and classes is not None and cls not in classes:
-            problems.append(InputProblem(label, row, "asset_class", f"unknown asset class "
-                                         f"'{cls}'; the holdings have: "
-                                         f"{', '.join(sorted(classes))}"))
+            problems.append(
+                InputProblem(
+                    label,
+                    row,
+                    "asset_class",
+                    f"unknown asset class '{cls}'; the holdings have: {', '.join(sorted(classes))}",
+                )
+            )
             continue
         if raw == "":
             problems.append(InputProblem(label, row, "shock", "a value is required"))
@@ -120,21 +149,38 @@ def read_scenarios(path: str | Path, kind: str = "user",
         key = driver or cls
         if driver == "default":
             if not 0.0 <= value <= 1.0:
-                problems.append(InputProblem(label, row, "shock", f"{value:g} is not a loss "
-                                             "fraction in [0, 1] (0.1 = 10% of admitted value)"))
+                problems.append(
+                    InputProblem(
+                        label,
+                        row,
+                        "shock",
+                        f"{value:g} is not a loss fraction in [0, 1] (0.1 = 10% of admitted value)",
+                    )
+                )
                 continue
         elif driver not in BP_DRIVERS and value < -1.0:
-            problems.append(InputProblem(label, row, "shock", f"{value:g} is a return below "
-                                         "-100% (returns are fractions: -0.3 = -30%)"))
+            problems.append(
+                InputProblem(
+                    label,
+                    row,
+                    "shock",
+                    f"{value:g} is a return below -100% (returns are fractions: -0.3 = -30%)",
+                )
+            )
             continue
         target = drivers if driver else class_returns
         if name not in rows:
             order.append(name)
             drivers[name], class_returns[name], info[name], rows[name] = {}, {}, {}, {}
         if key in target[name]:
-            problems.append(InputProblem(label, row, "driver" if driver else "asset_class",
-                                         f"'{key}' appears twice in scenario '{name}' (first "
-                                         f"on row {rows[name][key]})"))
+            problems.append(
+                InputProblem(
+                    label,
+                    row,
+                    "driver" if driver else "asset_class",
+                    f"'{key}' appears twice in scenario '{name}' (first on row {rows[name][key]})",
+                )
+            )
             continue
         target[name][key] = value
         rows[name][key] = row
@@ -143,17 +189,34 @@ def read_scenarios(path: str | Path, kind: str = "user",
                 info[name][col] = text(col, i)
     if problems:
         raise InputError(problems)
-    return [Shock(n, drivers[n], class_returns[n], description=info[n].get("description", ""),
-                  reference=info[n].get("reference", ""), source=info[n].get("source", ""),
-                  kind=kind, rows=rows[n]) for n in order]
+    return [
+        Shock(
+            n,
+            drivers[n],
+            class_returns[n],
+            description=info[n].get("description", ""),
+            reference=info[n].get("reference", ""),
+            source=info[n].get("source", ""),
+            kind=kind,
+            rows=rows[n],
+        )
+        for n in order
+    ]
 
 
 def check_classes(shocks: Iterable[Shock], classes: Iterable[str], file: str) -> None:
     """Raise :class:`InputError` for asset classes of the shocks not in ``classes``."""
     known = set(classes)
-    problems = [InputProblem(file, s.rows.get(c), "asset_class",
-                             f"unknown asset class '{c}'; the holdings have: "
-                             f"{', '.join(sorted(known))}")
-                for s in shocks for c in s.class_returns if c not in known]
+    problems = [
+        InputProblem(
+            file,
+            s.rows.get(c),
+            "asset_class",
+            f"unknown asset class '{c}'; the holdings have: {', '.join(sorted(known))}",
+        )
+        for s in shocks
+        for c in s.class_returns
+        if c not in known
+    ]
     if problems:
         raise InputError(problems)

@@ -24,21 +24,23 @@ from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import Regime
 
 #: the risk drivers a scenario may move, with their unit
-DRIVERS: Mapping[str, str] = MappingProxyType({
-    "equity": "return (fraction) of the assets charged for equity price risk, Rule 8 "
-              "(direct and looked-through equity; money-market funds excluded)",
-    "rates": "parallel move of the domestic risk-free curve, basis points; value change "
-             "-D x move on fixed income measured at fair value",
-    "spread": "widening of credit spreads, basis points; value change -D x move on the "
-              "bonds charged for spread risk, Rule 9",
-    "default": "default loss as a fraction (0..1) of the admitted value of the assets "
-               "charged for credit risk, Rule 9 (spread or default charge)",
-    "vc": "return (fraction) of PE/VC funds and unlisted equity (a write-down is negative)",
-    "property": "return (fraction) of investment property",
-    "overseas_equity": "return (fraction) of overseas equity and property",
-    "liability_rates": "parallel move (bp) of the curve that discounts the liabilities; a "
-                       "fall raises their value (life insurers with liability cash flows)",
-})
+DRIVERS: Mapping[str, str] = MappingProxyType(
+    {
+        "equity": "return (fraction) of the assets charged for equity price risk, Rule 8 "
+        "(direct and looked-through equity; money-market funds excluded)",
+        "rates": "parallel move of the domestic risk-free curve, basis points; value change "
+        "-D x move on fixed income measured at fair value",
+        "spread": "widening of credit spreads, basis points; value change -D x move on the "
+        "bonds charged for spread risk, Rule 9",
+        "default": "default loss as a fraction (0..1) of the admitted value of the assets "
+        "charged for credit risk, Rule 9 (spread or default charge)",
+        "vc": "return (fraction) of PE/VC funds and unlisted equity (a write-down is negative)",
+        "property": "return (fraction) of investment property",
+        "overseas_equity": "return (fraction) of overseas equity and property",
+        "liability_rates": "parallel move (bp) of the curve that discounts the liabilities; a "
+        "fall raises their value (life insurers with liability cash flows)",
+    }
+)
 BP_DRIVERS = frozenset({"rates", "spread", "liability_rates"})
 RETURN_DRIVERS = frozenset({"equity", "vc", "property", "overseas_equity"})
 #: asset types whose value moves with the domestic risk-free curve (when they carry a duration)
@@ -126,9 +128,15 @@ class Shock:
 
     def to_dict(self) -> dict:
         """Plain dict for JSON."""
-        return {"name": self.name, "kind": self.kind, "drivers": dict(self.drivers),
-                "class_returns": dict(self.class_returns), "description": self.description,
-                "reference": self.reference, "source": self.source}
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "drivers": dict(self.drivers),
+            "class_returns": dict(self.class_returns),
+            "description": self.description,
+            "reference": self.reference,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -145,8 +153,13 @@ class Scopes:
     duration: np.ndarray  # modified duration, years (0 where blank)
 
 
-def scopes(holdings: Holdings, company: Company, regime: Regime,
-           options: EngineOptions, params: StressParameters) -> Scopes:
+def scopes(
+    holdings: Holdings,
+    company: Company,
+    regime: Regime,
+    options: EngineOptions,
+    params: StressParameters,
+) -> Scopes:
     """Which positions each driver moves (Annex 4 scopes read off the charge table)."""
     from analyzer.solvency.engine import build_charges
 
@@ -173,14 +186,19 @@ def scopes(holdings: Holdings, company: Company, regime: Regime,
     if params.credit_scope == "charged":
         credit_rows &= cap > 0
     elif params.credit_scope != "any_row":
-        raise ValueError(f"credit_scope must be 'charged' or 'any_row', got "
-                         f"{params.credit_scope!r}")
+        raise ValueError(
+            f"credit_scope must be 'charged' or 'any_row', got {params.credit_scope!r}"
+        )
     dur = np.nan_to_num(f["modified_duration"].to_numpy(dtype=float), nan=0.0)
     rates = np.isin(at, RATE_TYPES) & domestic & (dur > 0)
     return Scopes(
-        equity=equity, rates=rates, spread=mask(sub == "spread") & (dur > 0),
-        default=mask(credit_rows), vc=np.isin(at, ["pe_vc_fund", "unlisted_equity"]),
-        property=(at == "investment_property") & domestic, overseas_equity=overseas_eq,
+        equity=equity,
+        rates=rates,
+        spread=mask(sub == "spread") & (dur > 0),
+        default=mask(credit_rows),
+        vc=np.isin(at, ["pe_vc_fund", "unlisted_equity"]),
+        property=(at == "investment_property") & domestic,
+        overseas_equity=overseas_eq,
         duration=dur,
     )
 
@@ -195,8 +213,7 @@ class Revaluation:
     by_driver: dict[str, float]  # first-order attribution of the value change, CNY
 
 
-def revalue(holdings: Holdings, shock: Shock, sc: Scopes, params: StressParameters
-            ) -> Revaluation:
+def revalue(holdings: Holdings, shock: Shock, sc: Scopes, params: StressParameters) -> Revaluation:
     """Value multipliers of every position under a shock.
 
     The drivers compose multiplicatively per position (a corporate bond in the combined Annex 4
@@ -239,8 +256,7 @@ def revalue(holdings: Holdings, shock: Shock, sc: Scopes, params: StressParamete
     return Revaluation(value, cash, x * (value - 1.0), by_driver)
 
 
-def shocked_holdings(holdings: Holdings, rv: Revaluation, params: StressParameters
-                     ) -> Holdings:
+def shocked_holdings(holdings: Holdings, rv: Revaluation, params: StressParameters) -> Holdings:
     """Holdings with the shocked values (market and book value), face values and costs."""
     frame = holdings.frame.copy()
     m = rv.value_multiplier

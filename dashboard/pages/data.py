@@ -74,7 +74,8 @@ i18n.register(
         ),
         "data.repaired": ("（相关系数矩阵已修正）", " (correlation matrix repaired)"),
         "data.assumptions_current": (
-            "资本市场假设：{source}", "Capital market assumptions: {source}"
+            "资本市场假设：{source}",
+            "Capital market assumptions: {source}",
         ),
         "data.no_table": (
             "需要一个含 asset_class、expected_return、volatility 列的假设表",
@@ -82,7 +83,8 @@ i18n.register(
             "required",
         ),
         "data.too_many": (
-            "最多两个文件：假设表和相关系数矩阵", "at most two files: the table and the matrix"
+            "最多两个文件：假设表和相关系数矩阵",
+            "at most two files: the table and the matrix",
         ),
         "data.repair_hint": (
             "相关系数矩阵不是半正定的：请修正文件，或勾选上方“修正为最近的相关系数矩阵”后重新读取。",
@@ -106,7 +108,8 @@ i18n.register(
         ),
         "data.scenario_source": ("情景：{name}", "scenario: {name}"),
         "data.scenario_modified": (
-            "情景：{name}（已修改：{changes}）", "scenario: {name} (modified: {changes})"
+            "情景：{name}（已修改：{changes}）",
+            "scenario: {name} (modified: {changes})",
         ),
         "data.changed.regime": ("监管规则", "regime"),
         "data.changed.inputs": ("数据", "inputs"),
@@ -239,8 +242,15 @@ def parse_assumptions_upload(
         except InputError as exc:  # name the uploaded files, not the temp folder
             labels = {str(table_path): t_name, str(corr_path): corr_label}
             raise InputError(
-                [InputProblem(labels.get(p.file, p.file.replace(str(folder) + "/", "")),
-                              p.row, p.column, p.message) for p in exc.problems]
+                [
+                    InputProblem(
+                        labels.get(p.file, p.file.replace(str(folder) + "/", "")),
+                        p.row,
+                        p.column,
+                        p.message,
+                    )
+                    for p in exc.problems
+                ]
             ) from None
     return replace(a, source=t_name), {"assumptions": t_name, "correlations": corr_label}
 
@@ -301,8 +311,12 @@ def apply_upload(
     if new_c is not None:
         src["company"] = _safe_name(next(n for n, _ in company or [] if n.endswith(".toml")))
     h_obj, c_obj = state.parsed(base) if base is not None else (None, None)
-    if new_h is None and new_c is None and base is not None and \
-            (new_a is not None or new_t is not None):
+    if (
+        new_h is None
+        and new_c is None
+        and base is not None
+        and (new_a is not None or new_t is not None)
+    ):
         # assumptions / templates only: the scenario keeps its rows (and its saved marks)
         inputs = dict(base)
         if new_a is not None:
@@ -344,8 +358,9 @@ def errors_table(rows: list[dict[str, Any]], lang: str) -> Any:
         return None
     hint = None
     if any("positive semi-definite" in str(r.get("message", "")) for r in rows):
-        hint = html.P(t("data.repair_hint", lang), className="notice notice-warning",
-                      id="data-repair-hint")
+        hint = html.P(
+            t("data.repair_hint", lang), className="notice notice-warning", id="data-repair-hint"
+        )
     return html.Div(
         [
             html.P(t("data.errors", lang, count=len(rows)), className="notice notice-error"),
@@ -381,9 +396,13 @@ def current_text(data: dict | None, env: AppEnv, lang: str) -> str:
         company=src.get("company", "?"),
     )
     sep = "；" if lang == "zh" else "; "
-    return text + sep + t("data.assumptions_current", lang,
-                          source=state.assumptions_source(inputs)) + sep + \
-        t("data.templates_current", lang, source=templates_label(inputs, lang))
+    return (
+        text
+        + sep
+        + t("data.assumptions_current", lang, source=state.assumptions_source(inputs))
+        + sep
+        + t("data.templates_current", lang, source=templates_label(inputs, lang))
+    )
 
 
 def templates_label(inputs: dict[str, Any], lang: str) -> str:
@@ -420,9 +439,14 @@ def source_label(inputs: dict[str, Any], lang: str) -> str:
     changes = modified_parts(inputs)
     if not changes:
         return t("data.scenario_source", lang, name=name)
-    return t("data.scenario_modified", lang, name=name,
-             changes="、".join(t(f"data.changed.{c}", lang) for c in changes) if lang == "zh"
-             else ", ".join(t(f"data.changed.{c}", lang) for c in changes))
+    return t(
+        "data.scenario_modified",
+        lang,
+        name=name,
+        changes="、".join(t(f"data.changed.{c}", lang) for c in changes)
+        if lang == "zh"
+        else ", ".join(t(f"data.changed.{c}", lang) for c in changes),
+    )
 
 
 def save_inputs(
@@ -581,22 +605,27 @@ def upload_assumptions(
         raise PreventUpdate
     contents_l = contents if isinstance(contents, list) else [contents]
     names_l = names if isinstance(names, list) else [names]
-    files = [(n or "assumptions.csv", decode_upload(c))
-             for n, c in zip(names_l, contents_l, strict=True)]
-    inputs, rows = apply_upload(current, _env(), assumptions=files,
-                                repair=bool(repair) and "repair" in repair)
+    files = [
+        (n or "assumptions.csv", decode_upload(c)) for n, c in zip(names_l, contents_l, strict=True)
+    ]
+    inputs, rows = apply_upload(
+        current, _env(), assumptions=files, repair=bool(repair) and "repair" in repair
+    )
     if rows:
         return no_update, errors_table(rows, lang)
     a = inputs["assumptions"]  # type: ignore[index]
     notices.notify(
-        "data.assumptions_loaded", "success", source=state.assumptions_source(inputs),
+        "data.assumptions_loaded",
+        "success",
+        source=state.assumptions_source(inputs),
         repaired="@data.repaired" if a.get("repaired") else "",
     )
     return inputs, None
 
 
-def upload_templates(contents: str | None, name: str | None, current: dict | None,
-                     lang: str | None) -> tuple:
+def upload_templates(
+    contents: str | None, name: str | None, current: dict | None, lang: str | None
+) -> tuple:
     """Template positions (holdings format) -> the current scenario, or the problems."""
     lang = normalize_lang(lang)
     if not contents:
@@ -606,8 +635,9 @@ def upload_templates(contents: str | None, name: str | None, current: dict | Non
     if rows:
         return no_update, errors_table(rows, lang)
     data = inputs["templates"]  # type: ignore[index]
-    notices.notify("data.templates_loaded", "success", source=data["source"],
-                   rows=len(data["rows"]))
+    notices.notify(
+        "data.templates_loaded", "success", source=data["source"], rows=len(data["rows"])
+    )
     return inputs, None
 
 

@@ -33,78 +33,96 @@ from dashboard.units import fmt_money, fmt_pct, normalize_unit, unit_label
 KEY = "lab"
 PATH = "/lab"
 
-register({
-    "lab.grid.asset_class": ("资产类别", "Asset class"),
-    "lab.grid.current": ("当前权重（%）", "Current (%)"),
-    "lab.grid.proposed": ("拟议权重（%）", "Proposed (%)"),
-    "lab.grid.min": ("下限（%）", "Min (%)"),
-    "lab.grid.max": ("上限（%）", "Max (%)"),
-    "lab.grid.expected_return": ("预期收益率（%）", "Expected return (%)"),
-    "lab.grid.total": ("合计", "Total"),
-    "lab.grid.help": ("直接修改“拟议权重”，下方偿付能力指标随即更新；上下限仅用于优化。",
-                      "Edit the proposed weights; the solvency figures below update at once. "
-                      "Min/max only bound the optimiser."),
-    "lab.grid.new": ("新增", "new"),
-    "lab.grid.new_help": (
-        "标“新增”的类别当前未持有，按模板持仓（{source}）的结构买入，当前权重为 0；"
-        "可直接输入权重，也可由优化买入。",
-        "Classes marked “new” are not held today; they are bought in the mix of the template "
-        "positions ({source}) from a current weight of 0. Type a weight or let the "
-        "optimiser buy them."),
-    "lab.templates.problem": ("模板持仓未使用：{problem}",
-                              "Template positions not used: {problem}"),
-    "lab.notes": ("优化说明", "Optimiser notes"),
-    "lab.result.new_classes": ("新增资产类别：{names}", "New asset classes: {names}"),
-    "lab.metric.sci_tech": ("科技投资占比", "Sci-tech share"),
-    "lab.metric.expected_return": ("预期收益率", "Expected return"),
-    "lab.metric.volatility": ("波动率", "Volatility"),
-    "lab.error.sum": ("权重合计为 {total}%，须为 100%。请调整后再看结果（不会自动归一）。",
-                      "The weights add up to {total}%, not 100%. Adjust them to see results "
-                      "(they are not rescaled automatically)."),
-    "lab.error.negative": ("“{name}”的权重为负数。", "The weight of “{name}” is negative."),
-    "lab.error.number": ("“{name}”的权重“{value}”不是数字。",
-                         "The weight of “{name}” (“{value}”) is not a number."),
-    "lab.error.unknown_class": ("未知资产类别：{name}", "Unknown asset class: {name}"),
-    "lab.error.no_data": ("没有可用的持仓数据。", "No holdings data available."),
-    "lab.reset": ("恢复当前配置", "Reset to current"),
-    "lab.apply": ("应用拟议配置", "Apply proposed allocation"),
-    "lab.applied": ("拟议配置已应用，可在总览与偿付能力页查看。",
-                    "Proposed allocation applied; see it on the Overview and Solvency pages."),
-    "lab.constraints": ("约束条件", "Constraints"),
-    "lab.min_comprehensive": ("综合偿付能力充足率下限（%）", "Min comprehensive ratio (%)"),
-    "lab.min_core": ("核心偿付能力充足率下限（%）", "Min core ratio (%)"),
-    "lab.min_scitech": ("科技投资占比下限（%）", "Min sci-tech share (%)"),
-    "lab.max_turnover": ("换手率上限（%，可空）", "Max turnover (%, optional)"),
-    "lab.objective": ("优化目标", "Objective"),
-    "lab.objective.max_return": ("最大化预期收益", "Maximise expected return"),
-    "lab.objective.mean_variance": ("均值—方差", "Mean-variance"),
-    "lab.objective.min_volatility": ("最小化波动率", "Minimise volatility"),
-    "lab.objective.max_return_on_capital": ("最大化资本回报", "Maximise return on capital"),
-    "lab.optimise": ("运行优化", "Optimise"),
-    "lab.cancel": ("取消", "Cancel"),
-    "lab.use_optimum": ("载入优化结果", "Load the optimum"),
-    "lab.result.none": ("尚未运行优化。", "No optimisation run yet."),
-    "lab.result.optimal": (
-        "优化完成：预期收益率 {er}，波动率 {vol}，综合偿付能力充足率 {comp}，核心 {core}。",
-        "Optimum: expected return {er}, volatility {vol}, comprehensive ratio {comp}, "
-        "core ratio {core}.",
-    ),
-    "lab.result.infeasible": ("约束无法同时满足：", "The limits cannot all hold:"),
-    "lab.shadow.title": ("起约束作用的限制及影子价格", "Binding limits and shadow prices"),
-    "lab.shadow.constraint": ("限制", "Limit"),
-    "lab.shadow.subject": ("对象", "Subject"),
-    "lab.shadow.limit": ("限值", "Value"),
-    "lab.shadow.price": ("影子价格", "Shadow price"),
-    "lab.shadow.unit": ("单位", "Unit"),
-    "lab.shadow.per_yi": ("每亿元资本", "Per 亿元 of capital"),
-    "lab.trades.title": ("拟议配置对应的交易", "Trades implied by the proposed allocation"),
-    "lab.trades.trade": ("交易（{unit}，买入为正）", "Trade ({unit}, buy +)"),
-    "lab.trades.current": ("当前（{unit}）", "Current ({unit})"),
-    "lab.trades.proposed": ("拟议（{unit}）", "Proposed ({unit})"),
-    "lab.trades.none": ("拟议配置与当前相同，无需交易。", "No trades: the proposal equals today."),
-    "lab.frontiers": ("有效前沿（点击点载入配置）",
-                      "Efficient frontiers (click a point to load it)"),
-})
+register(
+    {
+        "lab.grid.asset_class": ("资产类别", "Asset class"),
+        "lab.grid.current": ("当前权重（%）", "Current (%)"),
+        "lab.grid.proposed": ("拟议权重（%）", "Proposed (%)"),
+        "lab.grid.min": ("下限（%）", "Min (%)"),
+        "lab.grid.max": ("上限（%）", "Max (%)"),
+        "lab.grid.expected_return": ("预期收益率（%）", "Expected return (%)"),
+        "lab.grid.total": ("合计", "Total"),
+        "lab.grid.help": (
+            "直接修改“拟议权重”，下方偿付能力指标随即更新；上下限仅用于优化。",
+            "Edit the proposed weights; the solvency figures below update at once. "
+            "Min/max only bound the optimiser.",
+        ),
+        "lab.grid.new": ("新增", "new"),
+        "lab.grid.new_help": (
+            "标“新增”的类别当前未持有，按模板持仓（{source}）的结构买入，当前权重为 0；"
+            "可直接输入权重，也可由优化买入。",
+            "Classes marked “new” are not held today; they are bought in the mix of the template "
+            "positions ({source}) from a current weight of 0. Type a weight or let the "
+            "optimiser buy them.",
+        ),
+        "lab.templates.problem": (
+            "模板持仓未使用：{problem}",
+            "Template positions not used: {problem}",
+        ),
+        "lab.notes": ("优化说明", "Optimiser notes"),
+        "lab.result.new_classes": ("新增资产类别：{names}", "New asset classes: {names}"),
+        "lab.metric.sci_tech": ("科技投资占比", "Sci-tech share"),
+        "lab.metric.expected_return": ("预期收益率", "Expected return"),
+        "lab.metric.volatility": ("波动率", "Volatility"),
+        "lab.error.sum": (
+            "权重合计为 {total}%，须为 100%。请调整后再看结果（不会自动归一）。",
+            "The weights add up to {total}%, not 100%. Adjust them to see results "
+            "(they are not rescaled automatically).",
+        ),
+        "lab.error.negative": ("“{name}”的权重为负数。", "The weight of “{name}” is negative."),
+        "lab.error.number": (
+            "“{name}”的权重“{value}”不是数字。",
+            "The weight of “{name}” (“{value}”) is not a number.",
+        ),
+        "lab.error.unknown_class": ("未知资产类别：{name}", "Unknown asset class: {name}"),
+        "lab.error.no_data": ("没有可用的持仓数据。", "No holdings data available."),
+        "lab.reset": ("恢复当前配置", "Reset to current"),
+        "lab.apply": ("应用拟议配置", "Apply proposed allocation"),
+        "lab.applied": (
+            "拟议配置已应用，可在总览与偿付能力页查看。",
+            "Proposed allocation applied; see it on the Overview and Solvency pages.",
+        ),
+        "lab.constraints": ("约束条件", "Constraints"),
+        "lab.min_comprehensive": ("综合偿付能力充足率下限（%）", "Min comprehensive ratio (%)"),
+        "lab.min_core": ("核心偿付能力充足率下限（%）", "Min core ratio (%)"),
+        "lab.min_scitech": ("科技投资占比下限（%）", "Min sci-tech share (%)"),
+        "lab.max_turnover": ("换手率上限（%，可空）", "Max turnover (%, optional)"),
+        "lab.objective": ("优化目标", "Objective"),
+        "lab.objective.max_return": ("最大化预期收益", "Maximise expected return"),
+        "lab.objective.mean_variance": ("均值—方差", "Mean-variance"),
+        "lab.objective.min_volatility": ("最小化波动率", "Minimise volatility"),
+        "lab.objective.max_return_on_capital": ("最大化资本回报", "Maximise return on capital"),
+        "lab.optimise": ("运行优化", "Optimise"),
+        "lab.cancel": ("取消", "Cancel"),
+        "lab.use_optimum": ("载入优化结果", "Load the optimum"),
+        "lab.result.none": ("尚未运行优化。", "No optimisation run yet."),
+        "lab.result.optimal": (
+            "优化完成：预期收益率 {er}，波动率 {vol}，综合偿付能力充足率 {comp}，核心 {core}。",
+            "Optimum: expected return {er}, volatility {vol}, comprehensive ratio {comp}, "
+            "core ratio {core}.",
+        ),
+        "lab.result.infeasible": ("约束无法同时满足：", "The limits cannot all hold:"),
+        "lab.shadow.title": ("起约束作用的限制及影子价格", "Binding limits and shadow prices"),
+        "lab.shadow.constraint": ("限制", "Limit"),
+        "lab.shadow.subject": ("对象", "Subject"),
+        "lab.shadow.limit": ("限值", "Value"),
+        "lab.shadow.price": ("影子价格", "Shadow price"),
+        "lab.shadow.unit": ("单位", "Unit"),
+        "lab.shadow.per_yi": ("每亿元资本", "Per 亿元 of capital"),
+        "lab.trades.title": ("拟议配置对应的交易", "Trades implied by the proposed allocation"),
+        "lab.trades.trade": ("交易（{unit}，买入为正）", "Trade ({unit}, buy +)"),
+        "lab.trades.current": ("当前（{unit}）", "Current ({unit})"),
+        "lab.trades.proposed": ("拟议（{unit}）", "Proposed ({unit})"),
+        "lab.trades.none": (
+            "拟议配置与当前相同，无需交易。",
+            "No trades: the proposal equals today.",
+        ),
+        "lab.frontiers": (
+            "有效前沿（点击点载入配置）",
+            "Efficient frontiers (click a point to load it)",
+        ),
+    }
+)
 
 # -- portfolio sources: the browser only ever sees an opaque key -----------------------------
 _SOURCES: dict[str, tuple[Path, Path]] = {}
@@ -121,8 +139,7 @@ def scenario_key(scenario: dict[str, Any]) -> str:
     return "s-" + state.inputs_hash(scenario)[:24]
 
 
-def model_for(source: str | None, scenario: dict[str, Any] | None = None
-              ) -> lab_logic.LabModel:
+def model_for(source: str | None, scenario: dict[str, Any] | None = None) -> lab_logic.LabModel:
     """The lab model of a source key.
 
     Start-up files: the key registered by `register` (KeyError for unknown keys). An uploaded
@@ -140,10 +157,14 @@ def model_for(source: str | None, scenario: dict[str, Any] | None = None
         from dashboard import state
 
         h, c = state.parsed(scenario)
-        return lab_logic.model_from_parts(scenario_key(scenario), h, c,
-                                          state.normalize_regime(scenario.get("regime")),
-                                          state.assumptions_for(scenario),
-                                          state.templates_for(scenario))
+        return lab_logic.model_from_parts(
+            scenario_key(scenario),
+            h,
+            c,
+            state.normalize_regime(scenario.get("regime")),
+            state.assumptions_for(scenario),
+            state.templates_for(scenario),
+        )
     raise KeyError(f"unknown portfolio source {source!r}")
 
 
@@ -153,17 +174,29 @@ PCT_FORMAT = {"function": "params.value == null ? '' : d3.format(',.2f')(params.
 
 def column_defs(lang: str) -> list[dict[str, Any]]:
     num = {"type": "numericColumn", "valueFormatter": PCT_FORMAT, "width": 130}
-    edit = {"editable": True, "cellDataType": "number",
-            "cellStyle": {"backgroundColor": "#fffbe6"}}
+    edit = {"editable": True, "cellDataType": "number", "cellStyle": {"backgroundColor": "#fffbe6"}}
     return [
-        {"field": "asset_class", "headerName": t("lab.grid.asset_class", lang), "width": 230,
-         "pinned": "left", "refData": {**names.ref_data("asset_class", lang),
-                                         t("lab.grid.total", lang): t("lab.grid.total", lang)}},
+        {
+            "field": "asset_class",
+            "headerName": t("lab.grid.asset_class", lang),
+            "width": 230,
+            "pinned": "left",
+            "refData": {
+                **names.ref_data("asset_class", lang),
+                t("lab.grid.total", lang): t("lab.grid.total", lang),
+            },
+        },
         # cellDataType False: no boolean inference (a checkbox would replace the marker)
-        {"field": "new", "headerName": "", "width": 80, "cellClass": "lab-new",
-         "cellDataType": False,
-         "valueFormatter": {"function": "params.value ? " + repr(t("lab.grid.new", lang))
-                            + " : ''"}},
+        {
+            "field": "new",
+            "headerName": "",
+            "width": 80,
+            "cellClass": "lab-new",
+            "cellDataType": False,
+            "valueFormatter": {
+                "function": "params.value ? " + repr(t("lab.grid.new", lang)) + " : ''"
+            },
+        },
         {"field": "current", "headerName": t("lab.grid.current", lang), **num},
         {"field": "proposed", "headerName": t("lab.grid.proposed", lang), **num, **edit},
         {"field": "min", "headerName": t("lab.grid.min", lang), **num, **edit},
@@ -173,15 +206,21 @@ def column_defs(lang: str) -> list[dict[str, Any]]:
 
 
 def grid_options(total: dict[str, Any] | None) -> dict[str, Any]:
-    return {"pinnedBottomRowData": [total] if total else [], "stopEditingWhenCellsLoseFocus":
-            True, "singleClickEdit": True}
+    return {
+        "pinnedBottomRowData": [total] if total else [],
+        "stopEditingWhenCellsLoseFocus": True,
+        "singleClickEdit": True,
+    }
 
 
 def _number_input(id_: str, label: str, value: Any) -> html.Div:
-    return html.Div([
-        html.Label(label, htmlFor=id_),
-        dcc.Input(id=id_, type="number", value=value, min=0, step=1, debounce=True),
-    ], className="lab-field")
+    return html.Div(
+        [
+            html.Label(label, htmlFor=id_),
+            dcc.Input(id=id_, type="number", value=value, min=0, step=1, debounce=True),
+        ],
+        className="lab-field",
+    )
 
 
 def layout(ctx: PageContext) -> Any:
@@ -193,79 +232,140 @@ def layout(ctx: PageContext) -> Any:
     _SOURCES.setdefault(key, (env.holdings_path, env.company_path))
     model = model_for(key)
     rows = lab_logic.grid_rows(model)
-    objectives = [{"label": t(f"lab.objective.{o}", lang), "value": o}
-                  for o in lab_logic.OBJECTIVES]
-    body = html.Div([
-        dcc.Store(id=ids.LAB_SOURCE, data=key),
-        # working weights survive a language switch (the router re-renders the page)
-        dcc.Store(id=ids.LAB_WEIGHTS, storage_type="session"),
-        dcc.Store(id=ids.LAB_RESULT, data=None),
-        # shared with the Data / Solvency pages through the browser's session storage
-        dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
-        dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
-        html.Section([
-            html.P(t("lab.grid.help", lang), className="lab-help"),
-            template_help(model, lang),
-            dag.AgGrid(
-                id=ids.LAB_GRID, rowData=rows, columnDefs=column_defs(lang),
-                getRowId="params.data.asset_class", dashGridOptions=grid_options(None),
-                defaultColDef={"sortable": True, "resizable": True},
-                style={"height": "420px"}, className="ag-theme-alpine",
+    objectives = [
+        {"label": t(f"lab.objective.{o}", lang), "value": o} for o in lab_logic.OBJECTIVES
+    ]
+    body = html.Div(
+        [
+            dcc.Store(id=ids.LAB_SOURCE, data=key),
+            # working weights survive a language switch (the router re-renders the page)
+            dcc.Store(id=ids.LAB_WEIGHTS, storage_type="session"),
+            dcc.Store(id=ids.LAB_RESULT, data=None),
+            # shared with the Data / Solvency pages through the browser's session storage
+            dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
+            dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
+            html.Section(
+                [
+                    html.P(t("lab.grid.help", lang), className="lab-help"),
+                    template_help(model, lang),
+                    dag.AgGrid(
+                        id=ids.LAB_GRID,
+                        rowData=rows,
+                        columnDefs=column_defs(lang),
+                        getRowId="params.data.asset_class",
+                        dashGridOptions=grid_options(None),
+                        defaultColDef={"sortable": True, "resizable": True},
+                        style={"height": "420px"},
+                        className="ag-theme-alpine",
+                    ),
+                    html.Div(id=ids.LAB_ERROR, className="lab-error", role="status"),
+                    html.Div(id=ids.LAB_FIGURES, className="lab-figures"),
+                    html.Div(
+                        [
+                            html.Button(t("lab.reset", lang), id=ids.LAB_RESET, className="button"),
+                            html.Button(
+                                t("lab.apply", lang),
+                                id=ids.LAB_APPLY,
+                                className="button button-primary",
+                            ),
+                        ],
+                        className="lab-buttons",
+                    ),
+                ],
+                className="lab-grid-section",
             ),
-            html.Div(id=ids.LAB_ERROR, className="lab-error", role="status"),
-            html.Div(id=ids.LAB_FIGURES, className="lab-figures"),
-            html.Div([
-                html.Button(t("lab.reset", lang), id=ids.LAB_RESET, className="button"),
-                html.Button(t("lab.apply", lang), id=ids.LAB_APPLY,
-                            className="button button-primary"),
-            ], className="lab-buttons"),
-        ], className="lab-grid-section"),
-        html.Section([
-            html.H2(t("lab.constraints", lang)),
-            html.Div([
-                _number_input(ids.LAB_MIN_COMPREHENSIVE, t("lab.min_comprehensive", lang), 150),
-                _number_input(ids.LAB_MIN_CORE, t("lab.min_core", lang), 100),
-                _number_input(ids.LAB_MIN_SCITECH, t("lab.min_scitech", lang), 0),
-                _number_input(ids.LAB_MAX_TURNOVER, t("lab.max_turnover", lang), None),
-                html.Div([
-                    html.Label(t("lab.objective", lang), htmlFor=ids.LAB_OBJECTIVE),
-                    dcc.Dropdown(id=ids.LAB_OBJECTIVE, options=objectives, value="max_return",
-                                 clearable=False),
-                ], className="lab-field lab-objective"),
-            ], className="lab-constraints"),
-            html.Div([
-                html.Button(t("lab.optimise", lang), id=ids.LAB_OPTIMISE,
-                            className="button button-primary"),
-                html.Button(t("lab.cancel", lang), id=ids.LAB_CANCEL, className="button",
-                            disabled=True),
-                html.Progress(id=ids.LAB_PROGRESS, value="0", max="4"),
-            ], className="lab-buttons"),
-            html.Div(t("lab.result.none", lang), id=ids.LAB_RESULT_STATUS,
-                     className="lab-result"),
-            html.Button(t("lab.use_optimum", lang), id=ids.LAB_USE_OPTIMUM, className="button",
-                        disabled=True),
-            html.Div(id=ids.LAB_NOTES, className="lab-notes"),
-            html.Div(id=ids.LAB_SHADOW, className="lab-shadow"),
-        ], className="lab-optimiser"),
-        html.Section([
-            html.H2(t("lab.frontiers", lang)),
-            html.Div([
-                dcc.Graph(id=ids.LAB_FRONTIER_VOL, figure=empty_figure(lang, "volatility"),
-                          config={"displayModeBar": False}),
-                dcc.Graph(id=ids.LAB_FRONTIER_SOLV, figure=empty_figure(lang, "solvency"),
-                          config={"displayModeBar": False}),
-            ], className="lab-frontiers"),
-        ]),
-        html.Section([
-            html.H2(t("lab.trades.title", lang)),
-            html.Div(id=ids.LAB_TRADES),
-        ]),
-    ], id=ids.LAB_BODY)
+            html.Section(
+                [
+                    html.H2(t("lab.constraints", lang)),
+                    html.Div(
+                        [
+                            _number_input(
+                                ids.LAB_MIN_COMPREHENSIVE, t("lab.min_comprehensive", lang), 150
+                            ),
+                            _number_input(ids.LAB_MIN_CORE, t("lab.min_core", lang), 100),
+                            _number_input(ids.LAB_MIN_SCITECH, t("lab.min_scitech", lang), 0),
+                            _number_input(ids.LAB_MAX_TURNOVER, t("lab.max_turnover", lang), None),
+                            html.Div(
+                                [
+                                    html.Label(t("lab.objective", lang), htmlFor=ids.LAB_OBJECTIVE),
+                                    dcc.Dropdown(
+                                        id=ids.LAB_OBJECTIVE,
+                                        options=objectives,
+                                        value="max_return",
+                                        clearable=False,
+                                    ),
+                                ],
+                                className="lab-field lab-objective",
+                            ),
+                        ],
+                        className="lab-constraints",
+                    ),
+                    html.Div(
+                        [
+                            html.Button(
+                                t("lab.optimise", lang),
+                                id=ids.LAB_OPTIMISE,
+                                className="button button-primary",
+                            ),
+                            html.Button(
+                                t("lab.cancel", lang),
+                                id=ids.LAB_CANCEL,
+                                className="button",
+                                disabled=True,
+                            ),
+                            html.Progress(id=ids.LAB_PROGRESS, value="0", max="4"),
+                        ],
+                        className="lab-buttons",
+                    ),
+                    html.Div(
+                        t("lab.result.none", lang), id=ids.LAB_RESULT_STATUS, className="lab-result"
+                    ),
+                    html.Button(
+                        t("lab.use_optimum", lang),
+                        id=ids.LAB_USE_OPTIMUM,
+                        className="button",
+                        disabled=True,
+                    ),
+                    html.Div(id=ids.LAB_NOTES, className="lab-notes"),
+                    html.Div(id=ids.LAB_SHADOW, className="lab-shadow"),
+                ],
+                className="lab-optimiser",
+            ),
+            html.Section(
+                [
+                    html.H2(t("lab.frontiers", lang)),
+                    html.Div(
+                        [
+                            dcc.Graph(
+                                id=ids.LAB_FRONTIER_VOL,
+                                figure=empty_figure(lang, "volatility"),
+                                config={"displayModeBar": False},
+                            ),
+                            dcc.Graph(
+                                id=ids.LAB_FRONTIER_SOLV,
+                                figure=empty_figure(lang, "solvency"),
+                                config={"displayModeBar": False},
+                            ),
+                        ],
+                        className="lab-frontiers",
+                    ),
+                ]
+            ),
+            html.Section(
+                [
+                    html.H2(t("lab.trades.title", lang)),
+                    html.Div(id=ids.LAB_TRADES),
+                ]
+            ),
+        ],
+        id=ids.LAB_BODY,
+    )
     return page_frame(ctx, KEY, body)
 
 
-def template_help(model: lab_logic.LabModel, lang: str,
-                  scenario: dict[str, Any] | None = None) -> Any:
+def template_help(
+    model: lab_logic.LabModel, lang: str, scenario: dict[str, Any] | None = None
+) -> Any:
     """What the grid's "new" marker means, or why the templates were not used."""
     from dashboard import state
 
@@ -274,16 +374,28 @@ def template_help(model: lab_logic.LabModel, lang: str,
         source = state.templates_source(scenario) or state.BUNDLED_TEMPLATES_LABEL
         out.append(html.P(t("lab.grid.new_help", lang, source=source), className="lab-help"))
     if model.template_problem:
-        out.append(html.P(t("lab.templates.problem", lang, problem=model.template_problem),
-                          className="notice notice-warning"))
+        out.append(
+            html.P(
+                t("lab.templates.problem", lang, problem=model.template_problem),
+                className="notice notice-warning",
+            )
+        )
     return html.Div(out, id=ids.LAB_TEMPLATES)
 
 
 # -- callbacks (module-level bodies) ---------------------------------------------------------
-def on_grid_event(changes: Any, click_vol: Any, click_solv: Any, use_optimum: Any, reset: Any,
-                  scenario: dict[str, Any] | None, rows: list[dict[str, Any]] | None,
-                  result: dict[str, Any] | None, source: str | None,
-                  working: dict[str, Any] | None = None) -> tuple[Any, Any, Any]:
+def on_grid_event(
+    changes: Any,
+    click_vol: Any,
+    click_solv: Any,
+    use_optimum: Any,
+    reset: Any,
+    scenario: dict[str, Any] | None,
+    rows: list[dict[str, Any]] | None,
+    result: dict[str, Any] | None,
+    source: str | None,
+    working: dict[str, Any] | None = None,
+) -> tuple[Any, Any, Any]:
     """Grid edit -> working weights; frontier click / optimum / reset -> weights and rows;
     a scenario uploaded on the Data page -> that portfolio (new source key, rows, weights)."""
     trigger = ctx.triggered_id
@@ -319,8 +431,12 @@ def _matches(model: lab_logic.LabModel, weights: dict[str, Any] | None) -> bool:
     return bool(weights) and set(weights or {}) == set(model.classes)
 
 
-def restore_rows(weights: dict[str, Any] | None, rows: list[dict[str, Any]] | None,
-                 source: str | None, scenario: dict[str, Any] | None = None) -> Any:
+def restore_rows(
+    weights: dict[str, Any] | None,
+    rows: list[dict[str, Any]] | None,
+    source: str | None,
+    scenario: dict[str, Any] | None = None,
+) -> Any:
     """Working weights restored from the session (after a re-render) -> the grid."""
     try:
         model = model_for(source, scenario)
@@ -332,24 +448,35 @@ def restore_rows(weights: dict[str, Any] | None, rows: list[dict[str, Any]] | No
 
 
 def _card(label: str, value: str, id_suffix: str) -> html.Div:
-    return html.Div([html.Div(label, className="kpi-label"),
-                     html.Div(value, className="kpi-value", id=f"lab-kpi-{id_suffix}")],
-                    className="kpi")
+    return html.Div(
+        [
+            html.Div(label, className="kpi-label"),
+            html.Div(value, className="kpi-value", id=f"lab-kpi-{id_suffix}"),
+        ],
+        className="kpi",
+    )
 
 
-def show_live(weights: dict[str, Any] | None, unit: str | None, lang: str | None,
-              source: str | None, scenario: dict[str, Any] | None = None
-              ) -> tuple[Any, Any, Any, Any, Any]:
+def show_live(
+    weights: dict[str, Any] | None,
+    unit: str | None,
+    lang: str | None,
+    source: str | None,
+    scenario: dict[str, Any] | None = None,
+) -> tuple[Any, Any, Any, Any, Any]:
     """Figures cards, error text, totals row, trades table of the working weights and the
     line on new classes (templates)."""
     lang, unit = normalize_lang(lang), normalize_unit(unit)
     model = model_for(source, scenario)
-    return (*_live(model, weights, unit, lang),
-            template_help(model, lang, scenario=scenario).children)
+    return (
+        *_live(model, weights, unit, lang),
+        template_help(model, lang, scenario=scenario).children,
+    )
 
 
-def _live(model: lab_logic.LabModel, weights: dict[str, Any] | None, unit: str, lang: str
-          ) -> tuple[Any, Any, Any, Any]:
+def _live(
+    model: lab_logic.LabModel, weights: dict[str, Any] | None, unit: str, lang: str
+) -> tuple[Any, Any, Any, Any]:
     if not _matches(model, weights):
         weights = model.current_percent()
     figures = lab_logic.live_figures(model, weights)
@@ -358,56 +485,97 @@ def _live(model: lab_logic.LabModel, weights: dict[str, Any] | None, unit: str, 
         params = dict(figures.error.params)
         if "name" in params:
             params["name"] = names.asset_class(params["name"], lang)
-        error = html.Div(t(figures.error.key, lang, **params),
-                         className="notice notice-warning")
+        error = html.Div(t(figures.error.key, lang, **params), className="notice notice-warning")
         return None, error, grid_options(total), None
-    cards = html.Div([
-        _card(t("metric.comprehensive_ratio", lang), fmt_pct(figures.comprehensive_ratio),
-              "comprehensive"),
-        _card(t("metric.core_ratio", lang), fmt_pct(figures.core_ratio), "core"),
-        _card(t("metric.minimum_capital", lang), fmt_money(figures.minimum_capital, unit, lang),
-              "minimum-capital"),
-        _card(t("lab.metric.sci_tech", lang), fmt_pct(figures.sci_tech_share, 2), "scitech"),
-        _card(t("lab.metric.expected_return", lang), fmt_pct(figures.expected_return, 2),
-              "return"),
-    ], className="kpis")
+    cards = html.Div(
+        [
+            _card(
+                t("metric.comprehensive_ratio", lang),
+                fmt_pct(figures.comprehensive_ratio),
+                "comprehensive",
+            ),
+            _card(t("metric.core_ratio", lang), fmt_pct(figures.core_ratio), "core"),
+            _card(
+                t("metric.minimum_capital", lang),
+                fmt_money(figures.minimum_capital, unit, lang),
+                "minimum-capital",
+            ),
+            _card(t("lab.metric.sci_tech", lang), fmt_pct(figures.sci_tech_share, 2), "scitech"),
+            _card(
+                t("lab.metric.expected_return", lang), fmt_pct(figures.expected_return, 2), "return"
+            ),
+        ],
+        className="kpis",
+    )
     return cards, None, grid_options(total), trades_table(model, figures, unit, lang)
 
 
-def trades_table(model: lab_logic.LabModel, figures: lab_logic.LiveFigures, unit: str,
-                 lang: str) -> Any:
+def trades_table(
+    model: lab_logic.LabModel, figures: lab_logic.LiveFigures, unit: str, lang: str
+) -> Any:
     rows = lab_logic.trades_rows(model, figures)
     if not rows:
         return html.P(t("lab.trades.none", lang))
     u = unit_label(unit, lang)
-    head = html.Tr([html.Th(t("lab.grid.asset_class", lang)),
-                    html.Th(t("lab.trades.current", lang, unit=u)),
-                    html.Th(t("lab.trades.proposed", lang, unit=u)),
-                    html.Th(t("lab.trades.trade", lang, unit=u))])
-    body = [html.Tr([html.Td(names.asset_class(r["asset_class"], lang), title=r["asset_class"]),
-                     html.Td(fmt_money(r["current"], unit, lang, with_unit=False)),
-                     html.Td(fmt_money(r["proposed"], unit, lang, with_unit=False)),
-                     html.Td(fmt_money(r["trade"], unit, lang, with_unit=False),
-                             className="buy" if r["trade"] > 0 else "sell")])
-            for r in rows]
+    head = html.Tr(
+        [
+            html.Th(t("lab.grid.asset_class", lang)),
+            html.Th(t("lab.trades.current", lang, unit=u)),
+            html.Th(t("lab.trades.proposed", lang, unit=u)),
+            html.Th(t("lab.trades.trade", lang, unit=u)),
+        ]
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(names.asset_class(r["asset_class"], lang), title=r["asset_class"]),
+                html.Td(fmt_money(r["current"], unit, lang, with_unit=False)),
+                html.Td(fmt_money(r["proposed"], unit, lang, with_unit=False)),
+                html.Td(
+                    fmt_money(r["trade"], unit, lang, with_unit=False),
+                    className="buy" if r["trade"] > 0 else "sell",
+                ),
+            ]
+        )
+        for r in rows
+    ]
     return html.Table([html.Thead(head), html.Tbody(body)], className="table lab-trades")
 
 
-def _settings(min_comp: Any, min_core: Any, min_sci: Any, turnover: Any, objective: Any,
-              rows: list[dict[str, Any]] | None) -> dict[str, Any]:
-    return {"min_comprehensive": min_comp, "min_core": min_core, "min_sci_tech": min_sci,
-            "max_turnover": turnover, "objective": objective,
-            "bounds": lab_logic.bounds_from_rows(rows or [])}
+def _settings(
+    min_comp: Any,
+    min_core: Any,
+    min_sci: Any,
+    turnover: Any,
+    objective: Any,
+    rows: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    return {
+        "min_comprehensive": min_comp,
+        "min_core": min_core,
+        "min_sci_tech": min_sci,
+        "max_turnover": turnover,
+        "objective": objective,
+        "bounds": lab_logic.bounds_from_rows(rows or []),
+    }
 
 
-def run_optimise(set_progress: Any, n_clicks: Any, min_comp: Any, min_core: Any, min_sci: Any,
-                 turnover: Any, objective: Any, rows: list[dict[str, Any]] | None,
-                 source: str | None, scenario: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_optimise(
+    set_progress: Any,
+    n_clicks: Any,
+    min_comp: Any,
+    min_core: Any,
+    min_sci: Any,
+    turnover: Any,
+    objective: Any,
+    rows: list[dict[str, Any]] | None,
+    source: str | None,
+    scenario: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Background job: optimiser + both frontiers (progress in 4 steps)."""
     model = model_for(source, scenario)
     settings = _settings(min_comp, min_core, min_sci, turnover, objective, rows)
-    return lab_logic.optimise(model, settings,
-                              progress=lambda i, n: set_progress((str(i), str(n))))
+    return lab_logic.optimise(model, settings, progress=lambda i, n: set_progress((str(i), str(n))))
 
 
 def notes_block(result: dict[str, Any] | None, lang: str) -> Any:
@@ -418,51 +586,89 @@ def notes_block(result: dict[str, Any] | None, lang: str) -> Any:
     new = result.get("new_classes") or []
     if new:
         sep = "、" if lang == "zh" else ", "
-        items.append(html.Li(t("lab.result.new_classes", lang,
-                               names=sep.join(names.asset_class(c, lang) for c in new)),
-                             className="lab-new-classes"))
+        items.append(
+            html.Li(
+                t(
+                    "lab.result.new_classes",
+                    lang,
+                    names=sep.join(names.asset_class(c, lang) for c in new),
+                ),
+                className="lab-new-classes",
+            )
+        )
     items += [html.Li(n) for n in result.get("notes") or []]
     if not items:
         return None
     return html.Div([html.H3(t("lab.notes", lang)), html.Ul(items)])
 
 
-def show_result(result: dict[str, Any] | None, weights: dict[str, Any] | None,
-                lang: str | None, source: str | None, scenario: dict[str, Any] | None = None
-                ) -> tuple[Any, Any, Any, Any, bool, Any]:
+def show_result(
+    result: dict[str, Any] | None,
+    weights: dict[str, Any] | None,
+    lang: str | None,
+    source: str | None,
+    scenario: dict[str, Any] | None = None,
+) -> tuple[Any, Any, Any, Any, bool, Any]:
     """Result summary or infeasibility, shadow prices, both frontiers, 'use optimum', notes."""
     lang = normalize_lang(lang)
     notes = notes_block(result, lang)
     return (*_result(result, weights, lang, source, scenario), notes)
 
 
-def _result(result: dict[str, Any] | None, weights: dict[str, Any] | None, lang: str,
-            source: str | None, scenario: dict[str, Any] | None
-            ) -> tuple[Any, Any, Any, Any, bool]:
+def _result(
+    result: dict[str, Any] | None,
+    weights: dict[str, Any] | None,
+    lang: str,
+    source: str | None,
+    scenario: dict[str, Any] | None,
+) -> tuple[Any, Any, Any, Any, bool]:
     if not result:
-        return (t("lab.result.none", lang), None, empty_figure(lang, "volatility"),
-                empty_figure(lang, "solvency"), True)
+        return (
+            t("lab.result.none", lang),
+            None,
+            empty_figure(lang, "volatility"),
+            empty_figure(lang, "solvency"),
+            True,
+        )
     if result.get("status") != "optimal":
         conflicts = result.get("conflicts") or [result.get("message", "")]
-        status = html.Div([html.Strong(t("lab.result.infeasible", lang)),
-                           html.Ul([html.Li(c) for c in conflicts]),
-                           html.P(result.get("message", ""), className="lab-explain")],
-                          className="notice notice-warning")
-        return (status, None, empty_figure(lang, "volatility"), empty_figure(lang, "solvency"),
-                True)
-    status = t("lab.result.optimal", lang, er=fmt_pct(result["expected_return"], 2),
-               vol=fmt_pct(result["volatility"], 2), comp=fmt_pct(result["comprehensive_ratio"]),
-               core=fmt_pct(result["core_ratio"]))
+        status = html.Div(
+            [
+                html.Strong(t("lab.result.infeasible", lang)),
+                html.Ul([html.Li(c) for c in conflicts]),
+                html.P(result.get("message", ""), className="lab-explain"),
+            ],
+            className="notice notice-warning",
+        )
+        return (
+            status,
+            None,
+            empty_figure(lang, "volatility"),
+            empty_figure(lang, "solvency"),
+            True,
+        )
+    status = t(
+        "lab.result.optimal",
+        lang,
+        er=fmt_pct(result["expected_return"], 2),
+        vol=fmt_pct(result["volatility"], 2),
+        comp=fmt_pct(result["comprehensive_ratio"]),
+        core=fmt_pct(result["core_ratio"]),
+    )
     markers = _markers(result, weights, source, scenario)
     fronts = result.get("frontiers") or {}
-    figs = [frontier_figure(fronts.get(axis), axis, lang, markers.get(axis))
-            for axis in lab_logic.AXES]
+    figs = [
+        frontier_figure(fronts.get(axis), axis, lang, markers.get(axis)) for axis in lab_logic.AXES
+    ]
     return status, shadow_table(result.get("binding") or [], lang), figs[0], figs[1], False
 
 
-def _markers(result: dict[str, Any], weights: dict[str, Any] | None,
-             source: str | None, scenario: dict[str, Any] | None
-             ) -> dict[str, dict[str, Any]]:
+def _markers(
+    result: dict[str, Any],
+    weights: dict[str, Any] | None,
+    source: str | None,
+    scenario: dict[str, Any] | None,
+) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {
         "volatility": {"optimum": (result["volatility"], result["expected_return"])},
         "solvency": {"optimum": (result["comprehensive_ratio"], result["expected_return"])},
@@ -484,24 +690,41 @@ def _markers(result: dict[str, Any], weights: dict[str, Any] | None,
 def shadow_table(binding: list[dict[str, Any]], lang: str) -> Any:
     if not binding:
         return None
-    head = html.Tr([html.Th(t(f"lab.shadow.{k}", lang))
-                    for k in ("constraint", "subject", "limit", "price", "unit", "per_yi")])
+    head = html.Tr(
+        [
+            html.Th(t(f"lab.shadow.{k}", lang))
+            for k in ("constraint", "subject", "limit", "price", "unit", "per_yi")
+        ]
+    )
     body = []
     for b in binding:
         per_yi = b.get("shadow_price_per_yi")
-        body.append(html.Tr([
-            html.Td(names.binding(b["constraint"], lang), title=b["constraint"]),
-            html.Td(names.subject(b.get("subject", ""), lang), title=b.get("subject", "")),
-            html.Td(f"{b['limit']:.4g}"), html.Td(f"{b['shadow_price']:.3f}"),
-            html.Td(names.unit(b.get("unit", ""), lang), title=b.get("unit", "")),
-            html.Td("" if per_yi is None else f"{per_yi:.3f}"),
-        ]))
-    return html.Div([html.H3(t("lab.shadow.title", lang)),
-                     html.Table([html.Thead(head), html.Tbody(body)], className="table")])
+        body.append(
+            html.Tr(
+                [
+                    html.Td(names.binding(b["constraint"], lang), title=b["constraint"]),
+                    html.Td(names.subject(b.get("subject", ""), lang), title=b.get("subject", "")),
+                    html.Td(f"{b['limit']:.4g}"),
+                    html.Td(f"{b['shadow_price']:.3f}"),
+                    html.Td(names.unit(b.get("unit", ""), lang), title=b.get("unit", "")),
+                    html.Td("" if per_yi is None else f"{per_yi:.3f}"),
+                ]
+            )
+        )
+    return html.Div(
+        [
+            html.H3(t("lab.shadow.title", lang)),
+            html.Table([html.Thead(head), html.Tbody(body)], className="table"),
+        ]
+    )
 
 
-def apply_weights(n_clicks: Any, weights: dict[str, Any] | None,
-                  source: str | None, scenario: dict[str, Any] | None = None) -> Any:
+def apply_weights(
+    n_clicks: Any,
+    weights: dict[str, Any] | None,
+    source: str | None,
+    scenario: dict[str, Any] | None = None,
+) -> Any:
     """Write the proposed weights ({class: fraction}) for the other pages."""
     model = model_for(source, scenario)
     fractions = lab_logic.proposed_fractions(model, weights or {})
@@ -554,7 +777,8 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.CURRENT_SCENARIO, "data"),
     )(show_live)
     protected_callback(
-        app, "optimize",
+        app,
+        "optimize",
         Output(ids.LAB_RESULT, "data"),
         Input(ids.LAB_OPTIMISE, "n_clicks"),
         State(ids.LAB_MIN_COMPREHENSIVE, "value"),
@@ -566,8 +790,10 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.LAB_SOURCE, "data"),
         State(ids.CURRENT_SCENARIO, "data"),
         background=True,
-        running=[(Output(ids.LAB_OPTIMISE, "disabled"), True, False),
-                 (Output(ids.LAB_CANCEL, "disabled"), False, True)],
+        running=[
+            (Output(ids.LAB_OPTIMISE, "disabled"), True, False),
+            (Output(ids.LAB_CANCEL, "disabled"), False, True),
+        ],
         progress=[Output(ids.LAB_PROGRESS, "value"), Output(ids.LAB_PROGRESS, "max")],
         cancel=[Input(ids.LAB_CANCEL, "n_clicks")],
         prevent_initial_call=True,
@@ -587,7 +813,8 @@ def register(app: Any, env: AppEnv) -> None:
         prevent_initial_call=True,
     )(show_result)
     protected_callback(
-        app, "edit",
+        app,
+        "edit",
         Output(ids.PROPOSED_WEIGHTS, "data"),
         Input(ids.LAB_APPLY, "n_clicks"),
         State(ids.LAB_WEIGHTS, "data"),

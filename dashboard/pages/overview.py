@@ -115,8 +115,9 @@ def sync_regime(data: dict | None, regimes: list[str | None]) -> tuple[Any, Any]
 
 
 # -- pure content ----------------------------------------------------------------------------
-def expected_return(result: SolvencyResult, path: Path = ASSUMPTIONS_FILE,
-                    returns: dict[str, float] | None = None) -> float | None:
+def expected_return(
+    result: SolvencyResult, path: Path = ASSUMPTIONS_FILE, returns: dict[str, float] | None = None
+) -> float | None:
     """Weights (by asset class, of total invested) @ expected_return, or None without a file.
 
     ``returns``: {asset_class: expected return} of the scenario's assumptions (an upload);

@@ -67,8 +67,9 @@ def holdings_module(submodule: str | None) -> str | None:
     return submodule
 
 
-def positions_rows(result: SolvencyResult, module: str | None, unit: str,
-                   lang: str = "zh") -> list[dict]:
+def positions_rows(
+    result: SolvencyResult, module: str | None, unit: str, lang: str = "zh"
+) -> list[dict]:
     """Grid rows per (position, module), money in the display unit; filtered to ``module``.
 
     ``asset_type``, ``asset_class`` and ``module`` keep the keys; the grid shows the
@@ -106,12 +107,21 @@ def column_defs(unit: str, lang: str) -> list[dict]:
     }
     return [
         {"field": "id", "headerName": t("solvency.col.id", lang), "pinned": "left"},
-        {"field": "asset_type_name", "headerName": t("solvency.col.asset_type", lang),
-         "tooltipField": "asset_type"},
-        {"field": "asset_class_name", "headerName": t("solvency.col.asset_class", lang),
-         "tooltipField": "asset_class"},
-        {"field": "module_name", "headerName": t("solvency.col.module", lang),
-         "tooltipField": "module"},
+        {
+            "field": "asset_type_name",
+            "headerName": t("solvency.col.asset_type", lang),
+            "tooltipField": "asset_type",
+        },
+        {
+            "field": "asset_class_name",
+            "headerName": t("solvency.col.asset_class", lang),
+            "tooltipField": "asset_class",
+        },
+        {
+            "field": "module_name",
+            "headerName": t("solvency.col.module", lang),
+            "tooltipField": "module",
+        },
         {"field": "exposure", "headerName": t("solvency.col.exposure", lang, unit=u), **money},
         {
             "field": "factor",
@@ -211,8 +221,11 @@ def positions_content(
 ) -> tuple[list[dict], str]:
     lang = normalize_lang(lang)
     unit = normalize_unit(unit)
-    label = t("solvency.filter", lang,
-              module=names.module(module, lang) if module else t("solvency.all_modules", lang))
+    label = t(
+        "solvency.filter",
+        lang,
+        module=names.module(module, lang) if module else t("solvency.all_modules", lang),
+    )
     try:
         result = state.current_result(data, env)
     except (state.NoData, AnalyzerError):

@@ -70,7 +70,8 @@ i18n.register(
             "minimum capital {mc}",
         ),
         "stress.skipped": (
-            "未使用的情景文件 {file}：{reason}", "Scenario file {file} not used: {reason}"
+            "未使用的情景文件 {file}：{reason}",
+            "Scenario file {file} not used: {reason}",
         ),
         "stress.col.scenario": ("情景", "Scenario"),
         "stress.col.kind": ("类型", "Kind"),
@@ -133,7 +134,9 @@ i18n.register(
         "stress.event.comprehensive_below_100": ("综合 < 100%", "Comprehensive < 100%"),
         "stress.event.comprehensive_below_120": ("综合 < 120%", "Comprehensive < 120%"),
         "stress.event.comprehensive_below_target": (
-            "综合 < 目标 {value}", "Comprehensive < target {value}"),
+            "综合 < 目标 {value}",
+            "Comprehensive < target {value}",
+        ),
         "stress.event.core_below_50": ("核心 < 50%", "Core < 50%"),
         "stress.event.core_below_60": ("核心 < 60%", "Core < 60%"),
         "stress.event.core_below_target": ("核心 < 目标 {value}", "Core < target {value}"),
@@ -142,16 +145,22 @@ i18n.register(
         "stress.col.mean_pnl": ("平均损益（{unit}）", "Mean P&L ({unit})"),
         "stress.col.share": ("占尾部损失", "Share of tail loss"),
         "stress.col.mean_return": ("平均收益率", "Mean return"),
-        "stress.scn.annex4_macro": ("附件4 宏观情景：利率+50bp、权益-20%、违约10%",
-                                    "Annex 4 macro: rates +50bp, equity -20%, default 10%"),
+        "stress.scn.annex4_macro": (
+            "附件4 宏观情景：利率+50bp、权益-20%、违约10%",
+            "Annex 4 macro: rates +50bp, equity -20%, default 10%",
+        ),
         "stress.scn.annex4_macro_rates_up_50bp": ("其中：利率 +50bp", "of which: rates +50bp"),
         "stress.scn.annex4_macro_equity_down_20": ("其中：权益 -20%", "of which: equity -20%"),
         "stress.scn.annex4_macro_default_10": ("其中：违约损失 10%", "of which: default 10%"),
         "stress.scn.annex4_reserve_curve_down_50bp": (
-            "附件4 准备金曲线 -50bp", "Annex 4 reserve curve -50bp"),
+            "附件4 准备金曲线 -50bp",
+            "Annex 4 reserve curve -50bp",
+        ),
         "stress.scn.annex4_equity_down_30": ("附件4 权益 -30%", "Annex 4 equity -30%"),
         "stress.scn.annex4_quarterly_default_10": (
-            "附件4 季度违约损失 10%", "Annex 4 quarterly default 10%"),
+            "附件4 季度违约损失 10%",
+            "Annex 4 quarterly default 10%",
+        ),
     }
 )
 
@@ -259,9 +268,7 @@ def reverse_results(inputs: dict[str, Any]) -> list[Any]:
     )
 
 
-def simulation_for(
-    inputs: dict[str, Any], n: int, seed: int, progress: Any = None
-) -> Any:
+def simulation_for(inputs: dict[str, Any], n: int, seed: int, progress: Any = None) -> Any:
     """The Monte Carlo ``SimulationResult`` of the inputs (Student-t, bundled assumptions)."""
     from analyzer.solvency.capital_map import build_capital_map
     from analyzer.stress import simulate, simulation_context
@@ -316,8 +323,8 @@ def scenario_rows(results: list[Any], unit: str, lang: str) -> list[list[Any]]:
             [
                 html.Span(scenario_label(r.name, lang), title=r.shock.description or r.name),
                 t(kind, lang) if i18n.has(kind) else r.shock.kind,
-                r.shock.reference or (r.shock.source[:60] + ("…" if len(r.shock.source) > 60
-                                                            else "")),
+                r.shock.reference
+                or (r.shock.source[:60] + ("…" if len(r.shock.source) > 60 else "")),
                 fmt_money(r.asset_value_change, unit, lang),
                 fmt_money(r.loss_actual, unit, lang),
                 fmt_money(r.loss_core, unit, lang),
@@ -361,8 +368,10 @@ def reverse_rows(results: list[Any], lang: str) -> list[list[str]]:
     for driver in dict.fromkeys(r.driver for r in results):
         rows.append(
             [t(f"stress.driver.{driver}", lang)]
-            + [move_text(by[(driver, th)], lang) if (driver, th) in by else "—"
-               for th in THRESHOLDS]
+            + [
+                move_text(by[(driver, th)], lang) if (driver, th) in by else "—"
+                for th in THRESHOLDS
+            ]
         )
     return rows
 
@@ -387,19 +396,24 @@ def probability_rows(summary: dict[str, Any], lang: str) -> list[list[str]]:
     rows = []
     for event, p in summary["probabilities"].items():
         value = fmt_pct(tg["core" if event.startswith("core") else "comprehensive"], 0)
-        rows.append([
-            t(f"stress.event.{event}", lang, value=value),
-            fmt_pct(p, 2),
-            fmt_pct(summary["standard_errors"][event], 2),
-        ])
+        rows.append(
+            [
+                t(f"stress.event.{event}", lang, value=value),
+                fmt_pct(p, 2),
+                fmt_pct(summary["standard_errors"][event], 2),
+            ]
+        )
     return rows
 
 
 def tail_rows(summary: dict[str, Any], unit: str, lang: str, top: int = 10) -> list[list[str]]:
     return [
-        [names.asset_class(d["asset_class"], lang), fmt_money(d["mean_pnl"], unit, lang),
-         fmt_pct(d["share_of_loss"]),
-         fmt_pct(d["mean_return"])]
+        [
+            names.asset_class(d["asset_class"], lang),
+            fmt_money(d["mean_pnl"], unit, lang),
+            fmt_pct(d["share_of_loss"]),
+            fmt_pct(d["mean_return"]),
+        ]
         for d in summary["tail_drivers"][:top]
     ]
 
@@ -409,8 +423,12 @@ EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {}}
 
 
 def stress_content(
-    data: dict | None, proposed: dict | None, basis: str | None, unit: str | None,
-    lang: str | None, env: AppEnv,
+    data: dict | None,
+    proposed: dict | None,
+    basis: str | None,
+    unit: str | None,
+    lang: str | None,
+    env: AppEnv,
 ) -> tuple[Any, Any, Any]:
     """(note line, scenario table, ratio figure)."""
     lang = normalize_lang(lang)
@@ -423,21 +441,37 @@ def stress_content(
     b = stresser.base
     notes = [
         html.Div(
-            t("stress.base_line", lang, company=stresser.company.name,
-              regime=stresser.regime.name, comprehensive=fmt_pct(b.comprehensive_ratio),
-              core=fmt_pct(b.core_ratio), mc=fmt_money(b.minimum_capital, unit, lang)),
-            className="regime-line", id="stress-base-line",
+            t(
+                "stress.base_line",
+                lang,
+                company=stresser.company.name,
+                regime=stresser.regime.name,
+                comprehensive=fmt_pct(b.comprehensive_ratio),
+                core=fmt_pct(b.core_ratio),
+                mc=fmt_money(b.minimum_capital, unit, lang),
+            ),
+            className="regime-line",
+            id="stress-base-line",
         )
     ]
     if basis == "proposed" and not is_proposed:
         notes.append(html.Div(t("stress.no_proposed", lang), className="kpi-note"))
-    notes += [html.Div(t("stress.skipped", lang, file=f, reason=why), className="kpi-note")
-              for f, why in skipped]
-    tbl = table(scenario_headers(unit, lang), scenario_rows(results, unit, lang),
-                table_id="stress-scenarios-table")
-    fig = sf.ratio_bars(results, stresser.base_result.thresholds,
-                        stresser.company.targets.comprehensive, lang,
-                        labels=[scenario_label(r.name, lang) for r in results])
+    notes += [
+        html.Div(t("stress.skipped", lang, file=f, reason=why), className="kpi-note")
+        for f, why in skipped
+    ]
+    tbl = table(
+        scenario_headers(unit, lang),
+        scenario_rows(results, unit, lang),
+        table_id="stress-scenarios-table",
+    )
+    fig = sf.ratio_bars(
+        results,
+        stresser.base_result.thresholds,
+        stresser.company.targets.comprehensive,
+        lang,
+        labels=[scenario_label(r.name, lang) for r in results],
+    )
     return html.Div(notes), tbl, fig
 
 
@@ -451,11 +485,16 @@ def reverse_content(
         target = stresser_for(inputs).company.targets.comprehensive
     except (state.NoData, AnalyzerError) as exc:
         return no_data(lang, str(exc))
-    return html.Div([
-        html.P(t("stress.reverse_note", lang), className="kpi-note"),
-        table(reverse_headers(target, lang), reverse_rows(results, lang),
-              table_id="stress-reverse-table"),
-    ])
+    return html.Div(
+        [
+            html.P(t("stress.reverse_note", lang), className="kpi-note"),
+            table(
+                reverse_headers(target, lang),
+                reverse_rows(results, lang),
+                table_id="stress-reverse-table",
+            ),
+        ]
+    )
 
 
 def simulation_content(
@@ -467,41 +506,86 @@ def simulation_content(
     hidden = {"display": "none"}
     if not summary:
         return t("stress.sim_none", lang), EMPTY_FIGURE, hidden, None
-    status = [html.Span(t(
-        "stress.sim_done", lang, n=f"{summary['n_scenarios']:,}", seed=summary["seed"],
-        seconds=f"{summary['elapsed_seconds']:.2f}", base=fmt_pct(summary["base"]["comprehensive"]),
-        mean=fmt_pct(summary["mean"]["comprehensive"]),
-        worst=fmt_pct(summary["worst_995"]["comprehensive"]),
-    ), id="stress-sim-line")]
+    status = [
+        html.Span(
+            t(
+                "stress.sim_done",
+                lang,
+                n=f"{summary['n_scenarios']:,}",
+                seed=summary["seed"],
+                seconds=f"{summary['elapsed_seconds']:.2f}",
+                base=fmt_pct(summary["base"]["comprehensive"]),
+                mean=fmt_pct(summary["mean"]["comprehensive"]),
+                worst=fmt_pct(summary["worst_995"]["comprehensive"]),
+            ),
+            id="stress-sim-line",
+        )
+    ]
     if current_key and summary.get("key") and summary["key"] != current_key:
         status.append(html.Div(t("stress.sim_stale", lang), className="notice notice-warning"))
     u = i18n.t(f"unit.{unit}", lang)
-    tables = html.Div([
-        html.Div([
-            html.H3(t("stress.percentiles", lang)),
-            table([t("stress.col.percentile", lang), t("stress.col.comprehensive_ratio", lang),
-                   t("stress.col.core_ratio", lang)], percentile_rows(summary),
-                  table_id="stress-percentiles-table"),
-        ], className="half"),
-        html.Div([
-            html.H3(t("stress.probabilities", lang)),
-            table([t("stress.col.event", lang), t("stress.col.probability", lang),
-                   t("stress.col.se", lang)], probability_rows(summary, lang),
-                  table_id="stress-probabilities-table"),
-            html.H3(t("stress.tail", lang)),
-            table([t("stress.col.asset_class", lang), t("stress.col.mean_pnl", lang, unit=u),
-                   t("stress.col.share", lang), t("stress.col.mean_return", lang)],
-                  tail_rows(summary, unit, lang), table_id="stress-tail-table"),
-        ], className="half"),
-        dcc.Graph(figure=sf.tail_bars(summary, unit, lang), config={"displaylogo": False},
-                  id="stress-tail-chart"),
-    ], className="row")
+    tables = html.Div(
+        [
+            html.Div(
+                [
+                    html.H3(t("stress.percentiles", lang)),
+                    table(
+                        [
+                            t("stress.col.percentile", lang),
+                            t("stress.col.comprehensive_ratio", lang),
+                            t("stress.col.core_ratio", lang),
+                        ],
+                        percentile_rows(summary),
+                        table_id="stress-percentiles-table",
+                    ),
+                ],
+                className="half",
+            ),
+            html.Div(
+                [
+                    html.H3(t("stress.probabilities", lang)),
+                    table(
+                        [
+                            t("stress.col.event", lang),
+                            t("stress.col.probability", lang),
+                            t("stress.col.se", lang),
+                        ],
+                        probability_rows(summary, lang),
+                        table_id="stress-probabilities-table",
+                    ),
+                    html.H3(t("stress.tail", lang)),
+                    table(
+                        [
+                            t("stress.col.asset_class", lang),
+                            t("stress.col.mean_pnl", lang, unit=u),
+                            t("stress.col.share", lang),
+                            t("stress.col.mean_return", lang),
+                        ],
+                        tail_rows(summary, unit, lang),
+                        table_id="stress-tail-table",
+                    ),
+                ],
+                className="half",
+            ),
+            dcc.Graph(
+                figure=sf.tail_bars(summary, unit, lang),
+                config={"displaylogo": False},
+                id="stress-tail-chart",
+            ),
+        ],
+        className="row",
+    )
     return html.Div(status), sf.histogram(summary, lang), {}, tables
 
 
 def simulation_job(
-    data: dict | None, proposed: dict | None, basis: str | None, source: str | None,
-    n: Any, seed: Any, progress: Any = None,
+    data: dict | None,
+    proposed: dict | None,
+    basis: str | None,
+    source: str | None,
+    n: Any,
+    seed: Any,
+    progress: Any = None,
 ) -> dict[str, Any]:
     """Body of the background job: the summary stored for `simulation_view`."""
     env = _SOURCES.get(str(source)) if source else None
@@ -514,9 +598,22 @@ def simulation_job(
 
 # -- Dash ------------------------------------------------------------------------------------
 def _number(id_: str, label: str, value: int, lo: int, hi: int | None = None) -> html.Label:
-    return html.Label([label, dcc.Input(id=id_, type="number", value=value, min=lo, max=hi,
-                                        step=1, debounce=True, style={"width": "9rem"})],
-                      className="field")
+    return html.Label(
+        [
+            label,
+            dcc.Input(
+                id=id_,
+                type="number",
+                value=value,
+                min=lo,
+                max=hi,
+                step=1,
+                debounce=True,
+                style={"width": "9rem"},
+            ),
+        ],
+        className="field",
+    )
 
 
 def layout(ctx: PageContext) -> Any:
@@ -535,8 +632,10 @@ def layout(ctx: PageContext) -> Any:
                 html.Span(t("stress.portfolio", lang), className="switch-label"),
                 dcc.RadioItems(
                     id=ids.STRESS_PORTFOLIO,
-                    options=[{"label": t("stress.current", lang), "value": "current"},
-                             {"label": t("stress.proposed", lang), "value": "proposed"}],
+                    options=[
+                        {"label": t("stress.current", lang), "value": "current"},
+                        {"label": t("stress.proposed", lang), "value": "proposed"},
+                    ],
                     value="current",
                     inline=True,
                     persistence=True,
@@ -555,13 +654,17 @@ def layout(ctx: PageContext) -> Any:
                 html.H2(t("stress.simulation", lang)),
                 html.Div(
                     [
-                        _number(ids.STRESS_SIM_N, t("stress.sim_n", lang), DEFAULT_N, MIN_N,
-                                MAX_N),
+                        _number(ids.STRESS_SIM_N, t("stress.sim_n", lang), DEFAULT_N, MIN_N, MAX_N),
                         _number(ids.STRESS_SIM_SEED, t("stress.sim_seed", lang), DEFAULT_SEED, 0),
-                        html.Button(t("stress.simulate", lang), id=ids.STRESS_SIMULATE,
-                                    className="btn"),
-                        html.Button(t("stress.cancel", lang), id=ids.STRESS_CANCEL,
-                                    className="btn", disabled=True),
+                        html.Button(
+                            t("stress.simulate", lang), id=ids.STRESS_SIMULATE, className="btn"
+                        ),
+                        html.Button(
+                            t("stress.cancel", lang),
+                            id=ids.STRESS_CANCEL,
+                            className="btn",
+                            disabled=True,
+                        ),
                         html.Progress(id=ids.STRESS_PROGRESS, value="0", max="1"),
                     ],
                     className="toolbar",
@@ -575,24 +678,33 @@ def layout(ctx: PageContext) -> Any:
     )
 
 
-def stress_view(data: dict | None, proposed: dict | None, basis: str | None, unit: str | None,
-                lang: str | None) -> tuple:
+def stress_view(
+    data: dict | None, proposed: dict | None, basis: str | None, unit: str | None, lang: str | None
+) -> tuple:
     from dashboard.context import app_env
 
     notes, tbl, fig = stress_content(data, proposed, basis, unit, lang, app_env())
     return html.Div([notes, tbl]), fig
 
 
-def reverse_view(data: dict | None, proposed: dict | None, basis: str | None,
-                 lang: str | None) -> Any:
+def reverse_view(
+    data: dict | None, proposed: dict | None, basis: str | None, lang: str | None
+) -> Any:
     from dashboard.context import app_env
 
     return reverse_content(data, proposed, basis, lang, app_env())
 
 
-def run_simulation(set_progress: Any, _n_clicks: Any, n: Any, seed: Any, data: dict | None,
-                   proposed: dict | None, basis: str | None, source: str | None
-                   ) -> dict[str, Any]:
+def run_simulation(
+    set_progress: Any,
+    _n_clicks: Any,
+    n: Any,
+    seed: Any,
+    data: dict | None,
+    proposed: dict | None,
+    basis: str | None,
+    source: str | None,
+) -> dict[str, Any]:
     """Background job (permission ``view``, checked by the request gate before it starts)."""
     total = clamp_n(n)
     done = [0]
@@ -605,8 +717,14 @@ def run_simulation(set_progress: Any, _n_clicks: Any, n: Any, seed: Any, data: d
     return simulation_job(data, proposed, basis, source, n, seed, tick)
 
 
-def simulation_view(summary: dict | None, data: dict | None, proposed: dict | None,
-                    basis: str | None, unit: str | None, lang: str | None) -> tuple:
+def simulation_view(
+    summary: dict | None,
+    data: dict | None,
+    proposed: dict | None,
+    basis: str | None,
+    unit: str | None,
+    lang: str | None,
+) -> tuple:
     from dashboard.context import app_env
 
     key = None
@@ -648,8 +766,10 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.STRESS_PORTFOLIO, "value"),
         State(ids.STRESS_SOURCE, "data"),
         background=True,
-        running=[(Output(ids.STRESS_SIMULATE, "disabled"), True, False),
-                 (Output(ids.STRESS_CANCEL, "disabled"), False, True)],
+        running=[
+            (Output(ids.STRESS_SIMULATE, "disabled"), True, False),
+            (Output(ids.STRESS_CANCEL, "disabled"), False, True),
+        ],
         progress=[Output(ids.STRESS_PROGRESS, "value"), Output(ids.STRESS_PROGRESS, "max")],
         cancel=[Input(ids.STRESS_CANCEL, "n_clicks")],
         prevent_initial_call=True,

@@ -51,10 +51,19 @@ def company_dict(company_type: str = "pc", **overrides) -> dict:
         "company_type": company_type,
         "total_assets": 1.0e12,
         "prior_comprehensive_ratio": 2.0,
-        "capital": {"core_tier1": 1.0e10, "core_tier2": 0.0, "supplementary_tier1": 0.0,
-                    "supplementary_tier2": 0.0},
-        "minimum_capital": {"life_insurance": 0.0, "nonlife_insurance": 0.0,
-                            "loss_absorption": 0.0, "additional": 0.0, "sarmra_score": 80.0},
+        "capital": {
+            "core_tier1": 1.0e10,
+            "core_tier2": 0.0,
+            "supplementary_tier1": 0.0,
+            "supplementary_tier2": 0.0,
+        },
+        "minimum_capital": {
+            "life_insurance": 0.0,
+            "nonlife_insurance": 0.0,
+            "loss_absorption": 0.0,
+            "additional": 0.0,
+            "sarmra_score": 80.0,
+        },
     }
     if company_type == "life":
         data["liabilities"] = {"cash_flows": np.array([1.0e6]), "spot_curve": FLAT_SPOT.copy()}
@@ -71,12 +80,22 @@ def _make_company(company_type: str = "pc", **overrides) -> Company:
     return company_from_dict(copy.deepcopy(company_dict(company_type, **overrides)))
 
 
-def _run(rows: Iterable[dict], company_type: str = "pc", regime: str = "cross2-2025-12",
-         options: EngineOptions | dict | None = None, **company_overrides) -> SolvencyResult:
+def _run(
+    rows: Iterable[dict],
+    company_type: str = "pc",
+    regime: str = "cross2-2025-12",
+    options: EngineOptions | dict | None = None,
+    **company_overrides,
+) -> SolvencyResult:
     if isinstance(options, dict):
         options = EngineOptions(**options)
-    return evaluate(_make_holdings(rows), _make_company(company_type, **company_overrides),
-                    regime, options, scitech=False)
+    return evaluate(
+        _make_holdings(rows),
+        _make_company(company_type, **company_overrides),
+        regime,
+        options,
+        scitech=False,
+    )
 
 
 @pytest.fixture(scope="session")

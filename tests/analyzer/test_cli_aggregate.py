@@ -22,12 +22,39 @@ from analyzer.topdown import OUTPUT_COLUMNS, REQUIRED_COLUMNS
 HEADER = [*REQUIRED_COLUMNS, "total_assets", "size_coefficient"]
 # Golden rows of test_topdown (amounts in 万元, total assets in CNY).
 ROWS = [
-    ["甲人寿", "2025Q3", "life", "1000", "200", "800", "300", "100", "-20", "10", "2000", "2500",
-     "1e11", ""],
-    ["乙财险", "2025Q3", "pc", "0", "300", "400", "200", "0", "15", "0", "900", "1200", "",
-     "-0.1"],
-    ["丙再保", "2025Q3", "reinsurer", "100", "500", "300", "200", "50", "-5", "0", "800", "1000",
-     "3e11", ""],
+    [
+        "甲人寿",
+        "2025Q3",
+        "life",
+        "1000",
+        "200",
+        "800",
+        "300",
+        "100",
+        "-20",
+        "10",
+        "2000",
+        "2500",
+        "1e11",
+        "",
+    ],
+    ["乙财险", "2025Q3", "pc", "0", "300", "400", "200", "0", "15", "0", "900", "1200", "", "-0.1"],
+    [
+        "丙再保",
+        "2025Q3",
+        "reinsurer",
+        "100",
+        "500",
+        "300",
+        "200",
+        "50",
+        "-5",
+        "0",
+        "800",
+        "1000",
+        "3e11",
+        "",
+    ],
 ]
 MINIMUM = [1436.226784, 566.282142, 663.609769]
 
@@ -63,8 +90,19 @@ def test_json_to_file(tmp_path, capsys):
     src = write_csv(tmp_path / "modules.csv")
     dest = tmp_path / "out" / "result.json"
     dest.parent.mkdir()
-    code, out, err = run(["aggregate", str(src), "--format", "json", "--output", str(dest),
-                          "--regime", "cross2-2023-09"], capsys)
+    code, out, err = run(
+        [
+            "aggregate",
+            str(src),
+            "--format",
+            "json",
+            "--output",
+            str(dest),
+            "--regime",
+            "cross2-2023-09",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert out == ""
     records = json.loads(dest.read_text(encoding="utf-8"))
@@ -77,7 +115,8 @@ def test_json_to_file(tmp_path, capsys):
 def test_xlsx_input(tmp_path, capsys):
     src = tmp_path / "modules.xlsx"
     pd.read_csv(write_csv(tmp_path / "m.csv"), dtype=str, keep_default_na=False).to_excel(
-        src, index=False)
+        src, index=False
+    )
     code, out, err = run(["aggregate", str(src)], capsys)
     assert code == 0, err
     assert pd.read_csv(io.StringIO(out))["minimum_capital"].tolist() == pytest.approx(MINIMUM)
@@ -101,18 +140,31 @@ def bad(rows_edit=None, header=HEADER):
 
 CASES = {
     # name: (rows, header, expected fragments on stderr)
-    "missing column": (ROWS, [c if c != "credit" else "kredit" for c in HEADER],
-                       ["column 'credit'", "required column missing"]),
-    "non-numeric": (*bad(lambda r: r[1].__setitem__(5, "n/a")),
-                    ["row 3", "column 'market'", "not a number"]),
-    "negative": (*bad(lambda r: r[2].__setitem__(3, "-1")),
-                 ["row 4", "column 'life_insurance'", "negative"]),
-    "company type": (*bad(lambda r: r[0].__setitem__(2, "health")),
-                     ["row 2", "column 'company_type'", "allowed: life, pc, reinsurer"]),
-    "no size": (*bad(lambda r: r[2].__setitem__(12, "")),
-                ["row 4", "column 'size_coefficient'", "neither total_assets nor"]),
-    "size value": (*bad(lambda r: r[1].__setitem__(13, "-0.2")),
-                   ["row 3", "column 'size_coefficient'", "allowed: 0, -0.05, -0.1"]),
+    "missing column": (
+        ROWS,
+        [c if c != "credit" else "kredit" for c in HEADER],
+        ["column 'credit'", "required column missing"],
+    ),
+    "non-numeric": (
+        *bad(lambda r: r[1].__setitem__(5, "n/a")),
+        ["row 3", "column 'market'", "not a number"],
+    ),
+    "negative": (
+        *bad(lambda r: r[2].__setitem__(3, "-1")),
+        ["row 4", "column 'life_insurance'", "negative"],
+    ),
+    "company type": (
+        *bad(lambda r: r[0].__setitem__(2, "health")),
+        ["row 2", "column 'company_type'", "allowed: life, pc, reinsurer"],
+    ),
+    "no size": (
+        *bad(lambda r: r[2].__setitem__(12, "")),
+        ["row 4", "column 'size_coefficient'", "neither total_assets nor"],
+    ),
+    "size value": (
+        *bad(lambda r: r[1].__setitem__(13, "-0.2")),
+        ["row 3", "column 'size_coefficient'", "allowed: 0, -0.05, -0.1"],
+    ),
 }
 
 
@@ -152,9 +204,13 @@ def test_missing_file_and_unknown_regime(tmp_path, capsys):
 def test_subprocess(tmp_path):
     """The module entry point, as a risk officer's script would call it."""
     src = write_csv(tmp_path / "modules.csv")
-    done = subprocess.run([sys.executable, "-m", "analyzer.cli", "aggregate", str(src),
-                           "--format", "json"], capture_output=True, text=True, check=False,
-                          cwd=Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-m", "analyzer.cli", "aggregate", str(src), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 3
 

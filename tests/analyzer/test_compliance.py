@@ -13,13 +13,25 @@ R22, R25 = load_regime("cross2-2022"), load_regime("cross2-2025-12")
 TA = 1000.0
 
 
-@pytest.mark.parametrize(("ratio", "cap22", "cap25"), [
-    (0.5, 0.10, 0.10), (0.999, 0.10, 0.10),
-    (1.0, 0.20, 0.20), (1.499, 0.20, 0.20),
-    (1.5, 0.25, 0.30), (1.999, 0.25, 0.30), (2.0, 0.30, 0.30),
-    (2.499, 0.30, 0.30), (2.5, 0.35, 0.40), (2.999, 0.35, 0.40), (3.0, 0.40, 0.40),
-    (3.499, 0.40, 0.40), (3.5, 0.45, 0.50), (5.0, 0.45, 0.50),
-])
+@pytest.mark.parametrize(
+    ("ratio", "cap22", "cap25"),
+    [
+        (0.5, 0.10, 0.10),
+        (0.999, 0.10, 0.10),
+        (1.0, 0.20, 0.20),
+        (1.499, 0.20, 0.20),
+        (1.5, 0.25, 0.30),
+        (1.999, 0.25, 0.30),
+        (2.0, 0.30, 0.30),
+        (2.499, 0.30, 0.30),
+        (2.5, 0.35, 0.40),
+        (2.999, 0.35, 0.40),
+        (3.0, 0.40, 0.40),
+        (3.499, 0.40, 0.40),
+        (3.5, 0.45, 0.50),
+        (5.0, 0.45, 0.50),
+    ],
+)
 def test_equity_cap_tiers(ratio, cap22, cap25):
     """2020 notice (cross2-2022): <100% 10%, [100,150) 20%, [150,200) 25%, [200,250) 30%,
     [250,300) 35%, [300,350) 40%, >= 350% 45%. 2025-04 notice: <100% 10%, [100,150) 20%,
@@ -66,8 +78,10 @@ def test_equity_cap_uses_the_tier(make_holdings):
 def test_venture_capital_two_percent(make_holdings):
     """2014 VC notice: VC funds <= 2% of total assets; PE funds do not count. VC 21 -> breached;
     PE 500 not counted."""
-    rows = [{"asset_type": "pe_vc_fund", "market_value": 21, "fund_kind": "vc"},
-            {"asset_type": "pe_vc_fund", "market_value": 10, "fund_kind": "pe"}]
+    rows = [
+        {"asset_type": "pe_vc_fund", "market_value": 21, "fund_kind": "vc"},
+        {"asset_type": "pe_vc_fund", "market_value": 10, "fund_kind": "pe"},
+    ]
     c, _ = checks(make_holdings, rows)
     assert (c["venture_capital"].value, c["venture_capital"].breached) == (21, True)
     c, _ = checks(make_holdings, [{"asset_type": "pe_vc_fund", "market_value": 20}])
@@ -78,11 +92,18 @@ def test_single_asset_with_exemptions(make_holdings):
     """13号文: single asset <= 5%; government bonds, deposits, cash ... are exempt. A 60
     government bond and a 200 deposit are ignored; the largest other asset is the 51 corporate
     bond -> breached, subject its id."""
-    rows = [{"asset_type": "government_bond", "market_value": 60, "modified_duration": 3},
-            {"asset_type": "deposit", "market_value": 200, "bank_type": "large_state"},
-            {"asset_type": "corporate_bond", "market_value": 51, "rating": "AAA",
-             "modified_duration": 3, "id": "big"},
-            {"asset_type": "equity_fund", "market_value": 50}]
+    rows = [
+        {"asset_type": "government_bond", "market_value": 60, "modified_duration": 3},
+        {"asset_type": "deposit", "market_value": 200, "bank_type": "large_state"},
+        {
+            "asset_type": "corporate_bond",
+            "market_value": 51,
+            "rating": "AAA",
+            "modified_duration": 3,
+            "id": "big",
+        },
+        {"asset_type": "equity_fund", "market_value": 50},
+    ]
     c, _ = checks(make_holdings, rows)
     s = c["single_asset"]
     assert (s.value, s.subject, s.breached) == (51, "big", True)
@@ -91,12 +112,28 @@ def test_single_asset_with_exemptions(make_holdings):
 def test_single_counterparty(make_holdings):
     """13号文: one legal entity <= 20%: X holds 120 + 81 = 201 -> breached; the ministry of
     finance's 500 of government bonds is exempt."""
-    rows = [{"asset_type": "corporate_bond", "market_value": 120, "rating": "AAA",
-             "modified_duration": 2, "counterparty": "X"},
-            {"asset_type": "stock", "market_value": 81, "board": "main", "purchase_cost": 81,
-             "counterparty": "X"},
-            {"asset_type": "government_bond", "market_value": 500, "modified_duration": 2,
-             "counterparty": "MOF"}]
+    rows = [
+        {
+            "asset_type": "corporate_bond",
+            "market_value": 120,
+            "rating": "AAA",
+            "modified_duration": 2,
+            "counterparty": "X",
+        },
+        {
+            "asset_type": "stock",
+            "market_value": 81,
+            "board": "main",
+            "purchase_cost": 81,
+            "counterparty": "X",
+        },
+        {
+            "asset_type": "government_bond",
+            "market_value": 500,
+            "modified_duration": 2,
+            "counterparty": "MOF",
+        },
+    ]
     c, _ = checks(make_holdings, rows)
     s = c["single_counterparty"]
     assert (s.value, s.subject, s.breached) == (201, "X", True)

@@ -76,8 +76,9 @@ def test_lineage():
     assert load_regime("cross2-2022").lineage() == NAMES[:1]
 
 
-@pytest.mark.parametrize("name,rf0", [("cross2-2022", 0.6), ("cross2-2023-09", 0.5),
-                                      ("cross2-2025-12", 0.5)])
+@pytest.mark.parametrize(
+    "name,rf0", [("cross2-2022", 0.6), ("cross2-2023-09", 0.5), ("cross2-2025-12", 0.5)]
+)
 def test_reit_not_looked_through(name, rf0):
     """Rule 7: 0.6; 金规〔2023〕5号 三(七): 0.5, inherited by 2025-12. PE/VC stays 0.6."""
     table = load_regime(name).table("look_through", "not_looked_through")
@@ -85,8 +86,9 @@ def test_reit_not_looked_through(name, rf0):
     assert table["equity_rf0"]["pe_vc_fund"] == 0.6  # the delta merges key by key
 
 
-@pytest.mark.parametrize("name,k", [("cross2-2022", 0.0), ("cross2-2023-09", -0.05),
-                                    ("cross2-2025-12", -0.05)])
+@pytest.mark.parametrize(
+    "name,k", [("cross2-2022", 0.0), ("cross2-2023-09", -0.05), ("cross2-2025-12", -0.05)]
+)
 def test_size_coefficient_life_1000_yi(name, k):
     """A life insurer with 1000亿 of total assets: 0 before the notice, -0.05 after."""
     assert aggregation.size_coefficient(1.0e11, "life", load_regime(name)) == k
@@ -101,11 +103,19 @@ def test_size_bands_2023_09():
     """
     regime = load_regime("cross2-2023-09")
     k = aggregation.size_coefficient
-    assert [k(a, "life", regime) for a in (4.99e10, 5e10, 4.99e11, 5.01e11)] == \
-        [-0.10, -0.05, -0.05, 0.0]
+    assert [k(a, "life", regime) for a in (4.99e10, 5e10, 4.99e11, 5.01e11)] == [
+        -0.10,
+        -0.05,
+        -0.05,
+        0.0,
+    ]
     for ctype in ("pc", "reinsurer"):
-        assert [k(a, ctype, regime) for a in (9.9e9, 1e10, 1.99e11, 2.01e11)] == \
-            [-0.10, -0.05, -0.05, 0.0]
+        assert [k(a, ctype, regime) for a in (9.9e9, 1e10, 1.99e11, 2.01e11)] == [
+            -0.10,
+            -0.05,
+            -0.05,
+            0.0,
+        ]
 
 
 def test_star_over_two_years_only_in_2025_12():

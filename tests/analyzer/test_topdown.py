@@ -37,8 +37,9 @@ from analyzer.topdown import (
     top_level,
 )
 
-PUBLIC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / \
-    "public-solvency-reports.csv"
+PUBLIC = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "public-solvency-reports.csv"
+)
 SEGMENT_TYPE = {"property": "pc", "life": "life", "reins": "reinsurer"}
 K_CANDIDATES = np.array([0.0, -0.05, -0.10])
 # Rows the README names as inconsistent in the source itself.
@@ -65,7 +66,8 @@ def failing(data: pd.DataFrame, bad: np.ndarray, *cols: str) -> str:
 def public() -> pd.DataFrame:
     """Rows of the public summaries with a positive minimum capital."""
     assert PUBLIC.is_file(), (
-        f"public data missing: {PUBLIC} (the repository expects shared/ beside it)")
+        f"public data missing: {PUBLIC} (the repository expects shared/ beside it)"
+    )
     data = pd.read_csv(PUBLIC, encoding="utf-8")
     data = data[data["N"] > 0].reset_index(drop=True)
     assert len(data) > 2000
@@ -75,15 +77,23 @@ def public() -> pd.DataFrame:
 def module_frame(data: pd.DataFrame, k: np.ndarray) -> pd.DataFrame:
     """The README mapping: P, Q, R, S, U, V, additional, I, J + K (blank = 0)."""
     zero = data.fillna({c: 0.0 for c in ("P", "Q", "U", "V", "additional", "J", "K")})
-    return pd.DataFrame({
-        "company": data["company"], "period": data["period"],
-        "company_type": data["segment"].map(SEGMENT_TYPE),
-        "life_insurance": zero["P"], "nonlife_insurance": zero["Q"],
-        "market": data["R"].fillna(0.0), "credit": data["S"],
-        "loss_absorption": zero["U"], "control": zero["V"], "additional": zero["additional"],
-        "core_capital": zero["J"] + zero["K"], "actual_capital": data["I"],
-        "size_coefficient": k,
-    })
+    return pd.DataFrame(
+        {
+            "company": data["company"],
+            "period": data["period"],
+            "company_type": data["segment"].map(SEGMENT_TYPE),
+            "life_insurance": zero["P"],
+            "nonlife_insurance": zero["Q"],
+            "market": data["R"].fillna(0.0),
+            "credit": data["S"],
+            "loss_absorption": zero["U"],
+            "control": zero["V"],
+            "additional": zero["additional"],
+            "core_capital": zero["J"] + zero["K"],
+            "actual_capital": data["I"],
+            "size_coefficient": k,
+        }
+    )
 
 
 def infer_k(data: pd.DataFrame) -> np.ndarray:
@@ -113,15 +123,22 @@ def test_diversification_reproduces_rule2_art16_18(public, inferred):
     Reached: 2252 of 2257 rows (99.78%). Failing (inconsistent in the source): 融通财险 2023Q3,
     永诚保险 2022Q1, 小康人寿 2022Q1, 友邦人寿 2022Q1, 安盛环球再保险 2023Q3.
     """
-    mc_star = (public["P"].fillna(0) + public["Q"].fillna(0) + public["R"].fillna(0)
-               + public["S"] - public["T"]).to_numpy()
+    mc_star = (
+        public["P"].fillna(0)
+        + public["Q"].fillna(0)
+        + public["R"].fillna(0)
+        + public["S"]
+        - public["T"]
+    ).to_numpy()
     modules = ["life_insurance", "nonlife_insurance", "market", "credit"]
     undiversified = inferred[modules].sum(axis=1)
     ours = undiversified.to_numpy() - inferred["diversification"].to_numpy()
     bad = rel_err(ours, mc_star) > 1e-4
     share = 1 - bad.mean()
-    print(f"\ndiversification: {share:.4%} of {len(public)} rows; failing:"
-          + failing(public, bad, "T"))
+    print(
+        f"\ndiversification: {share:.4%} of {len(public)} rows; failing:"
+        + failing(public, bad, "T")
+    )
     assert share >= 0.995, failing(public, bad, "T")
 
 
@@ -133,13 +150,16 @@ def test_quantifiable_and_minimum_reproduce_with_inferred_k(public, inferred):
     """
     bad_o = rel_err(inferred["quantifiable"], public["O"]) > 1e-3
     bad_n = rel_err(inferred["minimum_capital"], public["N"]) > 1e-3
-    print(f"\nO: {1 - bad_o.mean():.4%}, N: {1 - bad_n.mean():.4%}; failing:"
-          + failing(public, bad_o | bad_n, "O", "N"))
+    print(
+        f"\nO: {1 - bad_o.mean():.4%}, N: {1 - bad_n.mean():.4%}; failing:"
+        + failing(public, bad_o | bad_n, "O", "N")
+    )
     assert 1 - bad_o.mean() >= 0.995, failing(public, bad_o, "O")
     assert 1 - bad_n.mean() >= 0.995, failing(public, bad_n, "N")
     # the check discriminates: the README's inconsistent rows are among the failures
-    flagged = set(zip(public.loc[bad_o | bad_n, "company"], public.loc[bad_o | bad_n, "period"],
-                      strict=True))
+    flagged = set(
+        zip(public.loc[bad_o | bad_n, "company"], public.loc[bad_o | bad_n, "period"], strict=True)
+    )
     assert {("永诚保险", "2022Q1"), ("小康人寿", "2022Q1")} <= flagged
 
 
@@ -151,8 +171,13 @@ def test_inferred_size_coefficient_follows_the_notice(public):
     """
     k = infer_k(public)
     early = (public["period"] < "2023Q3").to_numpy()
-    odd = set(zip(public.loc[early & (k != 0), "company"], public.loc[early & (k != 0), "period"],
-                  strict=True))
+    odd = set(
+        zip(
+            public.loc[early & (k != 0), "company"],
+            public.loc[early & (k != 0), "period"],
+            strict=True,
+        )
+    )
     assert odd <= {("友邦人寿", "2022Q1")}, odd
     assert (k[~early] != 0).mean() > 0.9
 
@@ -169,16 +194,19 @@ def test_size_coefficient_from_the_regime_in_force(public):
     early = (public["period"] < "2023Q3").to_numpy()
     frame = module_frame(public, np.full(len(public), np.nan)).drop(columns="size_coefficient")
     frame["total_assets"] = public["G"]
-    before = aggregate_modules(frame[early], load_regime("cross2-2022"), str(PUBLIC),
-                               assets_unit="wan")
+    before = aggregate_modules(
+        frame[early], load_regime("cross2-2022"), str(PUBLIC), assets_unit="wan"
+    )
     assert (before["size_coefficient"] == 0).all()
-    bad = (rel_err(before["quantifiable"], public.loc[early, "O"]) > 1e-3) | \
-          (rel_err(before["minimum_capital"], public.loc[early, "N"]) > 1e-3)
+    bad = (rel_err(before["quantifiable"], public.loc[early, "O"]) > 1e-3) | (
+        rel_err(before["minimum_capital"], public.loc[early, "N"]) > 1e-3
+    )
     print(f"\nbefore 2023Q3: {1 - bad.mean():.4%} of {early.sum()} rows")
     assert 1 - bad.mean() >= 0.995, failing(public[early].reset_index(drop=True), bad, "O")
 
-    after = aggregate_modules(frame[~early], load_regime("cross2-2023-09"), str(PUBLIC),
-                              assets_unit="wan")
+    after = aggregate_modules(
+        frame[~early], load_regime("cross2-2023-09"), str(PUBLIC), assets_unit="wan"
+    )
     ok = rel_err(after["quantifiable"], public.loc[~early, "O"]) <= 1e-3
     print(f"from 2023Q3 with G as total assets: {ok.mean():.4%} of {(~early).sum()} rows")
     assert ok.mean() >= 0.97
@@ -196,8 +224,10 @@ def test_ratios_reproduce(public, inferred):
     bad_d = np.abs(inferred["core_ratio"] - public["D"]).to_numpy() > tol
     # recomputed from the data's own N, so a failing N does not count twice
     data_c = (public["I"] / public["N"] - public["C"]).abs().to_numpy() > tol
-    print(f"\nC: {1 - bad_c.mean():.4%}, D: {1 - bad_d.mean():.4%}; from the data's N: "
-          f"{1 - data_c.mean():.4%}")
+    print(
+        f"\nC: {1 - bad_c.mean():.4%}, D: {1 - bad_d.mean():.4%}; from the data's N: "
+        f"{1 - data_c.mean():.4%}"
+    )
     assert 1 - bad_c.mean() >= 0.995, failing(public, bad_c, "C")
     assert 1 - bad_d.mean() >= 0.995, failing(public, bad_d, "D")
     assert 1 - data_c.mean() >= 0.995
@@ -215,8 +245,10 @@ def test_market_sub_items_rule8_art70(public):
     sub = public.loc[disclosed].reset_index(drop=True)
     market = aggregate_market(sub[cols], regime).to_numpy()
     bad = rel_err(market, sub["R"]) > 1e-4
-    print(f"\nmarket: {1 - bad.mean():.4%} of {disclosed.sum()} rows; failing:"
-          + failing(sub, bad, "R"))
+    print(
+        f"\nmarket: {1 - bad.mean():.4%} of {disclosed.sum()} rows; failing:"
+        + failing(sub, bad, "R")
+    )
     assert 1 - bad.mean() >= 0.99, failing(sub, bad, "R")
 
     some = public[cols].notna().any(axis=1).to_numpy()
@@ -233,8 +265,7 @@ def test_credit_sub_items_rule9_art43(public):
     sub = public[public[["spread", "default"]].notna().all(axis=1)].reset_index(drop=True)
     credit = aggregate_credit(sub[["spread", "default"]], load_regime()).to_numpy()
     bad = rel_err(credit, sub["S"]) > 1e-4
-    print(f"\ncredit: {1 - bad.mean():.4%} of {len(sub)} rows; failing:"
-          + failing(sub, bad, "S"))
+    print(f"\ncredit: {1 - bad.mean():.4%} of {len(sub)} rows; failing:" + failing(sub, bad, "S"))
     assert 1 - bad.mean() >= 0.99, failing(sub, bad, "S")
 
 
@@ -256,9 +287,15 @@ def test_market_and_credit_from_sub_items_in_aggregate_modules(public):
 
 
 def golden_frame(**row) -> pd.DataFrame:
-    base = {"company": "X", "period": "2025Q3", "life_insurance": 0.0,
-            "nonlife_insurance": 0.0, "loss_absorption": 0.0, "control": 0.0,
-            "additional": 0.0}
+    base = {
+        "company": "X",
+        "period": "2025Q3",
+        "life_insurance": 0.0,
+        "nonlife_insurance": 0.0,
+        "loss_absorption": 0.0,
+        "control": 0.0,
+        "additional": 0.0,
+    }
     base.update(row)
     return pd.DataFrame([base])
 
@@ -278,10 +315,19 @@ def test_golden_life():
       minimum = 1446.226784 + control (-20) + additional 10 = 1436.226784
       core ratio 2000 / 1436.226784 = 1.392538; comprehensive 2500 / 1436.226784 = 1.740672
     """
-    frame = golden_frame(company_type="life", life_insurance=1000, nonlife_insurance=200,
-                         market=800, credit=300, loss_absorption=100, control=-20,
-                         additional=10, core_capital=2000, actual_capital=2500,
-                         total_assets=1.0e11)
+    frame = golden_frame(
+        company_type="life",
+        life_insurance=1000,
+        nonlife_insurance=200,
+        market=800,
+        credit=300,
+        loss_absorption=100,
+        control=-20,
+        additional=10,
+        core_capital=2000,
+        actual_capital=2500,
+        total_assets=1.0e11,
+    )
     row = aggregate_modules(frame, load_regime("cross2-2025-12"), "golden.csv").iloc[0]
     assert row["size_coefficient"] == -0.05
     assert row["diversification"] == pytest.approx(677.656017, abs=1e-6)
@@ -308,9 +354,16 @@ def test_golden_pc():
       minimum = 551.282142 + control 15 + 0 = 566.282142
       core ratio 900 / 566.282142 = 1.589314; comprehensive 1200 / 566.282142 = 2.119085
     """
-    frame = golden_frame(company_type="pc", nonlife_insurance=300, market=400, credit=200,
-                         control=15, core_capital=900, actual_capital=1200,
-                         size_coefficient=-0.1)
+    frame = golden_frame(
+        company_type="pc",
+        nonlife_insurance=300,
+        market=400,
+        credit=200,
+        control=15,
+        core_capital=900,
+        actual_capital=1200,
+        size_coefficient=-0.1,
+    )
     row = aggregate_modules(frame, load_regime(), "golden.csv").iloc[0]
     assert row["diversification"] == pytest.approx(287.464287, abs=1e-6)
     assert row["quantifiable"] == pytest.approx(551.282142, abs=1e-6)
@@ -334,9 +387,18 @@ def test_golden_reinsurer():
       core ratio 800 / 663.609769 = 1.205528; comprehensive 1000 / 663.609769 = 1.506910
     Total assets given in 亿元 (3000, assets_unit="yi").
     """
-    frame = golden_frame(company_type="reinsurer", life_insurance=100, nonlife_insurance=500,
-                         market=300, credit=200, loss_absorption=50, control=-5,
-                         core_capital=800, actual_capital=1000, total_assets=3000)
+    frame = golden_frame(
+        company_type="reinsurer",
+        life_insurance=100,
+        nonlife_insurance=500,
+        market=300,
+        credit=200,
+        loss_absorption=50,
+        control=-5,
+        core_capital=800,
+        actual_capital=1000,
+        total_assets=3000,
+    )
     row = aggregate_modules(frame, load_regime(), "golden.csv", assets_unit="yi").iloc[0]
     assert row["size_coefficient"] == 0.0
     assert row["diversification"] == pytest.approx(381.390231, abs=1e-6)
@@ -352,8 +414,20 @@ def test_golden_market_and_credit():
     = 3,100 -> 55.677644.
     """
     regime = load_regime()
-    frame = pd.DataFrame([{"ir": 100, "eq": 200, "re": 0, "os_fi": 0, "os_eq": 0, "fx": 0,
-                           "spread": 30, "default": 40}])
+    frame = pd.DataFrame(
+        [
+            {
+                "ir": 100,
+                "eq": 200,
+                "re": 0,
+                "os_fi": 0,
+                "os_eq": 0,
+                "fx": 0,
+                "spread": 30,
+                "default": 40,
+            }
+        ]
+    )
     assert aggregate_market(frame, regime).iloc[0] == pytest.approx(math.sqrt(44_400))
     assert aggregate_credit(frame, regime).iloc[0] == pytest.approx(math.sqrt(3_100))
 
@@ -374,13 +448,31 @@ def test_top_level_uses_the_engine_matrices():
 
 def test_ratios_do_not_depend_on_the_unit():
     """Amounts in 万元 or in CNY give the same ratios (size coefficient given)."""
-    frame = golden_frame(company_type="life", life_insurance=1000, nonlife_insurance=200,
-                         market=800, credit=300, loss_absorption=100, control=-20,
-                         additional=10, core_capital=2000, actual_capital=2500,
-                         size_coefficient=-0.05)
+    frame = golden_frame(
+        company_type="life",
+        life_insurance=1000,
+        nonlife_insurance=200,
+        market=800,
+        credit=300,
+        loss_absorption=100,
+        control=-20,
+        additional=10,
+        core_capital=2000,
+        actual_capital=2500,
+        size_coefficient=-0.05,
+    )
     wan = aggregate_modules(frame, load_regime(), "wan.csv")
-    amounts = ["life_insurance", "nonlife_insurance", "market", "credit", "loss_absorption",
-               "control", "additional", "core_capital", "actual_capital"]
+    amounts = [
+        "life_insurance",
+        "nonlife_insurance",
+        "market",
+        "credit",
+        "loss_absorption",
+        "control",
+        "additional",
+        "core_capital",
+        "actual_capital",
+    ]
     yuan = frame.copy()
     yuan[amounts] = yuan[amounts] * 1e4
     yuan = aggregate_modules(yuan, load_regime(), "yuan.csv")
@@ -391,10 +483,19 @@ def test_ratios_do_not_depend_on_the_unit():
 
 def test_text_cells_as_read_from_csv():
     """Cells arrive as text from read_table; thousands separators are accepted."""
-    frame = golden_frame(company_type=" Life ", life_insurance="1,000", nonlife_insurance="200",
-                         market="800", credit="300", loss_absorption="100", control="-20",
-                         additional="10", core_capital="2000", actual_capital="2500",
-                         size_coefficient="-0.05")
+    frame = golden_frame(
+        company_type=" Life ",
+        life_insurance="1,000",
+        nonlife_insurance="200",
+        market="800",
+        credit="300",
+        loss_absorption="100",
+        control="-20",
+        additional="10",
+        core_capital="2000",
+        actual_capital="2500",
+        size_coefficient="-0.05",
+    )
     row = aggregate_modules(frame, load_regime(), "text.csv").iloc[0]
     assert row["company_type"] == "life"
     assert row["minimum_capital"] == pytest.approx(1436.226784, abs=1e-6)
@@ -405,22 +506,28 @@ def test_many_rows_mixed_types_match_row_by_row():
     rng = np.random.default_rng(7)
     n = 3000
     types = rng.choice([LIFE, PC, REINSURER], n)
-    frame = pd.DataFrame({
-        "company": [f"c{i}" for i in range(n)], "period": "2025Q3", "company_type": types,
-        "life_insurance": np.where(types == PC, 0.0, rng.uniform(0, 1e6, n)),
-        "nonlife_insurance": rng.uniform(0, 1e6, n), "market": rng.uniform(0, 1e6, n),
-        "credit": rng.uniform(0, 1e6, n), "loss_absorption": rng.uniform(0, 1e4, n),
-        "control": rng.uniform(-1e4, 1e4, n), "additional": 0.0,
-        "core_capital": rng.uniform(1e5, 1e7, n), "actual_capital": rng.uniform(1e6, 1e7, n),
-        "total_assets": rng.uniform(1e9, 1e12, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "company": [f"c{i}" for i in range(n)],
+            "period": "2025Q3",
+            "company_type": types,
+            "life_insurance": np.where(types == PC, 0.0, rng.uniform(0, 1e6, n)),
+            "nonlife_insurance": rng.uniform(0, 1e6, n),
+            "market": rng.uniform(0, 1e6, n),
+            "credit": rng.uniform(0, 1e6, n),
+            "loss_absorption": rng.uniform(0, 1e4, n),
+            "control": rng.uniform(-1e4, 1e4, n),
+            "additional": 0.0,
+            "core_capital": rng.uniform(1e5, 1e7, n),
+            "actual_capital": rng.uniform(1e6, 1e7, n),
+            "total_assets": rng.uniform(1e9, 1e12, n),
+        }
+    )
     out = aggregate_modules(frame, load_regime(), "many.csv")
     for i in rng.choice(n, 20, replace=False):
         one = aggregate_modules(frame.iloc[[i]], load_regime(), "one.csv").iloc[0]
-        assert out["minimum_capital"].iloc[i] == pytest.approx(one["minimum_capital"],
-                                                               rel=1e-12)
-        k = aggregation.size_coefficient(frame["total_assets"].iloc[i], types[i],
-                                         load_regime())
+        assert out["minimum_capital"].iloc[i] == pytest.approx(one["minimum_capital"], rel=1e-12)
+        k = aggregation.size_coefficient(frame["total_assets"].iloc[i], types[i], load_regime())
         assert out["size_coefficient"].iloc[i] == k
 
 
@@ -434,10 +541,20 @@ def test_allowed_size_coefficients_by_regime():
 
 
 def good_frame() -> pd.DataFrame:
-    return golden_frame(company_type="life", life_insurance="1000", nonlife_insurance="200",
-                        market="800", credit="300", loss_absorption="100", control="-20",
-                        additional="10", core_capital="2000", actual_capital="2500",
-                        size_coefficient="-0.05", total_assets="")
+    return golden_frame(
+        company_type="life",
+        life_insurance="1000",
+        nonlife_insurance="200",
+        market="800",
+        credit="300",
+        loss_absorption="100",
+        control="-20",
+        additional="10",
+        core_capital="2000",
+        actual_capital="2500",
+        size_coefficient="-0.05",
+        total_assets="",
+    )
 
 
 def problem(frame: pd.DataFrame, regime: str = "cross2-2025-12"):
@@ -452,15 +569,18 @@ def test_missing_column():
     assert "spread, default" in p.message
 
 
-@pytest.mark.parametrize("column,value,fragment", [
-    ("market", "abc", "not a number"),
-    ("credit", "-1", "negative"),
-    ("actual_capital", "", "blank"),
-    ("company_type", "health", "allowed: life, pc, reinsurer"),
-    ("size_coefficient", "-0.2", "allowed: 0, -0.05, -0.1"),
-    ("size_coefficient", "", "neither total_assets nor size_coefficient"),
-    ("total_assets", "-5", "negative"),
-])
+@pytest.mark.parametrize(
+    "column,value,fragment",
+    [
+        ("market", "abc", "not a number"),
+        ("credit", "-1", "negative"),
+        ("actual_capital", "", "blank"),
+        ("company_type", "health", "allowed: life, pc, reinsurer"),
+        ("size_coefficient", "-0.2", "allowed: 0, -0.05, -0.1"),
+        ("size_coefficient", "", "neither total_assets nor size_coefficient"),
+        ("total_assets", "-5", "negative"),
+    ],
+)
 def test_bad_cells_name_row_and_column(column, value, fragment):
     frame = pd.concat([good_frame(), good_frame().assign(period="2025Q2")], ignore_index=True)
     frame.loc[1, column] = value
@@ -499,11 +619,9 @@ def test_duplicate_company_period():
 
 
 def test_every_problem_is_collected():
-    frame = pd.concat([good_frame().assign(period=f"P{i}") for i in range(3)],
-                      ignore_index=True)
+    frame = pd.concat([good_frame().assign(period=f"P{i}") for i in range(3)], ignore_index=True)
     frame.loc[0, "market"] = "x"
     frame.loc[2, "company_type"] = "bank"
     with pytest.raises(InputError) as info:
         aggregate_modules(frame, load_regime(), "m.csv")
-    assert [(p.row, p.column) for p in info.value.problems] == [(2, "market"),
-                                                                (4, "company_type")]
+    assert [(p.row, p.column) for p in info.value.problems] == [(2, "market"), (4, "company_type")]

@@ -234,9 +234,11 @@ def call_callback(
         "state": [dict(d, value=v) for d, v in zip(spec["state"], state, strict=True)],
         "changedPropIds": [f"{d['id']}.{d['property']}" for d in spec["inputs"]],
     }
-    return _Readable(client.post(
-        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
-    ))
+    return _Readable(
+        client.post(
+            "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+        )
+    )
 
 
 class _Readable:

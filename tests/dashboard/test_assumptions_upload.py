@@ -36,8 +36,9 @@ def env(app: Any) -> Any:
     return app_env(app)
 
 
-def assumptions_csv(row: int | None = None, column: str = "volatility", value: str = "",
-                    drop: str | None = None) -> bytes:
+def assumptions_csv(
+    row: int | None = None, column: str = "volatility", value: str = "", drop: str | None = None
+) -> bytes:
     """The bundled assumptions with one cell changed at spreadsheet ``row`` (header = 1)."""
     lines = ASSUMPTIONS.read_text(encoding="utf-8").splitlines()
     if row is not None:
@@ -62,8 +63,11 @@ def higher_bond_return() -> bytes:
 
 def not_psd() -> bytes:
     corr = pd.read_csv(CORRELATIONS, index_col=0)
-    for a, b, v in (("cash", "government_bond", 0.99), ("cash", "stock_csi300", 0.99),
-                    ("government_bond", "stock_csi300", -0.99)):
+    for a, b, v in (
+        ("cash", "government_bond", 0.99),
+        ("cash", "stock_csi300", 0.99),
+        ("government_bond", "stock_csi300", -0.99),
+    ):
         corr.loc[a, b] = corr.loc[b, a] = v
     return corr.to_csv().encode("utf-8")
 
@@ -81,12 +85,20 @@ def callback_by_input(app: Any, input_id: str) -> str:
 
 # -- validation ------------------------------------------------------------------------------
 def test_negative_volatility_is_a_row_level_error(env: Any) -> None:
-    files = [("my_assumptions.csv", assumptions_csv(4, "volatility", "-0.05")),
-             ("my_correlations.csv", CORRELATIONS.read_bytes())]
+    files = [
+        ("my_assumptions.csv", assumptions_csv(4, "volatility", "-0.05")),
+        ("my_correlations.csv", CORRELATIONS.read_bytes()),
+    ]
     inputs, rows = data_page.apply_upload(None, env, assumptions=files)
     assert inputs is None
-    assert rows == [{"file": "my_assumptions.csv", "row": 4, "column": "volatility",
-                     "message": "must be >= 0, found -0.05"}]
+    assert rows == [
+        {
+            "file": "my_assumptions.csv",
+            "row": 4,
+            "column": "volatility",
+            "message": "must be >= 0, found -0.05",
+        }
+    ]
     html = repr(data_page.errors_table(rows, "en"))
     assert "my_assumptions.csv" in html and "volatility" in html
 
@@ -126,8 +138,10 @@ def test_xlsx_assumptions(env: Any, tmp_path: Path) -> None:
     table = pd.read_csv(io.BytesIO(higher_bond_return()), dtype=str, keep_default_na=False)
     table.to_excel(tmp_path / "a.xlsx", index=False)
     pd.read_csv(CORRELATIONS, dtype=str).to_excel(tmp_path / "c.xlsx", index=False)
-    files = [("a.xlsx", (tmp_path / "a.xlsx").read_bytes()),
-             ("c.xlsx", (tmp_path / "c.xlsx").read_bytes())]
+    files = [
+        ("a.xlsx", (tmp_path / "a.xlsx").read_bytes()),
+        ("c.xlsx", (tmp_path / "c.xlsx").read_bytes()),
+    ]
     inputs, rows = data_page.apply_upload(None, env, assumptions=files)
     assert rows == []
     a = state.assumptions_for(inputs)
@@ -169,13 +183,15 @@ def test_uploaded_assumptions_drive_lab_overview_and_stress(env: Any) -> None:
     w_gb = new.current_percent()["government_bond"] / 100
     assert er_new - er_old == pytest.approx(w_gb * (0.05 - old.mu[gb]), rel=1e-9)
     # the optimiser's universe uses them too
-    assert new.universe().mu[list(new.universe().units).index("government_bond")] == \
-        pytest.approx(0.05)
+    assert new.universe().mu[list(new.universe().units).index("government_bond")] == pytest.approx(
+        0.05
+    )
 
     # overview: expected return
     result = state.result_for(inputs)
-    assert overview.expected_return(result, returns=overview.scenario_returns(inputs)) == \
-        pytest.approx(er_new, rel=1e-9)
+    assert overview.expected_return(
+        result, returns=overview.scenario_returns(inputs)
+    ) == pytest.approx(er_new, rel=1e-9)
     *_, er_text = overview.overview_content(inputs, None, "yi", "en", env)
     assert f"{er_new * 100:.2f}%" in repr(er_text)
 
@@ -203,7 +219,8 @@ def test_saved_scenarios_keep_and_reload_the_assumptions(env: Any) -> None:
     assert "a.csv" in data_page.current_text(loaded, env, "en")
     # a scenario saved without an upload reloads with the bundled assumptions
     plain = data_page.scenario_inputs(
-        env.store, data_page.save_inputs(env.store, "plain", state.default_inputs(env), "t"))
+        env.store, data_page.save_inputs(env.store, "plain", state.default_inputs(env), "t")
+    )
     assert "assumptions" not in plain
     assert "data/assumptions.csv" in data_page.current_text(plain, env, "en")
 
@@ -222,12 +239,14 @@ def test_upload_callback_needs_the_upload_permission(
     client = app.server.test_client()
     log_in(client, "manager")
     text = dash_call(client, app, cid, [[bad], []], [["bad.csv"], None, "en", None]).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "volatility" in text and "bad.csv" in text
     good = data_url(higher_bond_return())
     body = dash_call(client, app, cid, [[good], []], [["good.csv"], None, "en", None]).get_json()
-    stored = next(v["data"] for k, v in body["response"].items()
-                  if k.startswith(ids.CURRENT_SCENARIO))
+    stored = next(
+        v["data"] for k, v in body["response"].items() if k.startswith(ids.CURRENT_SCENARIO)
+    )
     assert stored["assumptions"]["source"]["assumptions"] == "good.csv"
 
 
@@ -240,9 +259,11 @@ def test_ticking_repair_rereads_a_refused_upload(env: Any, app: Any) -> None:
     names = ["a.csv", "corr.csv"]
 
     def call(trigger: str, repair: list[str], shown: Any) -> Any:
-        with app.server.test_request_context(), \
-                mock.patch.object(data_page, "ctx", mock.Mock(triggered_id=trigger)), \
-                mock.patch.object(data_page.notices, "notify") as notify:
+        with (
+            app.server.test_request_context(),
+            mock.patch.object(data_page, "ctx", mock.Mock(triggered_id=trigger)),
+            mock.patch.object(data_page.notices, "notify") as notify,
+        ):
             out = data_page.upload_assumptions(contents, repair, names, None, "en", shown)
         return out, notify
 

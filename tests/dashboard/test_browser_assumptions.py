@@ -36,8 +36,9 @@ def wait_until(predicate: Any, timeout: float = 20.0) -> bool:
     return False
 
 
-def edited(tmp_path: Path, name: str, asset_class: str | None, row: int | None, column: str,
-           value: str) -> Path:
+def edited(
+    tmp_path: Path, name: str, asset_class: str | None, row: int | None, column: str, value: str
+) -> Path:
     lines = ASSUMPTIONS.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     if asset_class is not None:
@@ -78,17 +79,20 @@ def test_assumptions_upload_errors_then_lab_uses_them(
     upload.send_keys(str(bad))
     dash_duo.wait_for_element("#data-errors-table", timeout=20)
     rows = [r.text for r in dash_duo.find_elements("#data-errors-table tbody tr")]
-    assert any("bad_assumptions.csv" in r and r.split()[1] == "4" and "volatility" in r
-               for r in rows), rows
+    assert any(
+        "bad_assumptions.csv" in r and r.split()[1] == "4" and "volatility" in r for r in rows
+    ), rows
     assert "data/assumptions.csv" in dash_duo.find_element(f"#{ids.DATA_CURRENT}").text
 
-    good = edited(tmp_path, "good_assumptions.csv", "government_bond", None, "expected_return",
-                  "0.05")
+    good = edited(
+        tmp_path, "good_assumptions.csv", "government_bond", None, "expected_return", "0.05"
+    )
     # chromedriver appends to a `multiple` file input (a user's new choice replaces it):
     # start from a fresh page
     dash_duo.driver.refresh()
-    upload = dash_duo.wait_for_element(f"#{ids.DATA_ASSUMPTIONS_UPLOAD} input[type=file]",
-                                       timeout=15)
+    upload = dash_duo.wait_for_element(
+        f"#{ids.DATA_ASSUMPTIONS_UPLOAD} input[type=file]", timeout=15
+    )
     upload.send_keys(f"{good}\n{CORRELATIONS}")
     dash_duo.wait_for_contains_text(f"#{ids.NOTICE}", "已载入资本市场假设", timeout=20)
     dash_duo.wait_for_contains_text(f"#{ids.DATA_CURRENT}", "good_assumptions.csv", timeout=10)
@@ -96,7 +100,8 @@ def test_assumptions_upload_errors_then_lab_uses_them(
 
     open_lab(dash_duo)
     assert wait_until(
-        lambda: lab_cell(dash_duo, "government_bond", "expected_return").text == "5.00")
+        lambda: lab_cell(dash_duo, "government_bond", "expected_return").text == "5.00"
+    )
     assert wait_until(lambda: dash_duo.find_element(KPI_RETURN).text not in ("", before_kpi))
     assert severe(dash_duo) == []
 
@@ -110,7 +115,8 @@ def test_lab_grid_shows_chinese_and_english_names(
     dash_duo.find_element(f"#{ids.LANG} input[value='en']").click()
     dash_duo.wait_for_text_to_equal(f"#{ids.PAGE_TITLE}", "Allocation lab", timeout=15)
     assert wait_until(
-        lambda: lab_cell(dash_duo, "government_bond", "asset_class").text == "Government bonds")
+        lambda: lab_cell(dash_duo, "government_bond", "asset_class").text == "Government bonds"
+    )
     dash_duo.find_element(f"#{ids.LANG} input[value='zh']").click()
     dash_duo.wait_for_text_to_equal(f"#{ids.PAGE_TITLE}", "资产配置实验室", timeout=15)
     assert severe(dash_duo) == []

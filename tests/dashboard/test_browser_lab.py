@@ -95,8 +95,7 @@ def frontier_points(dash_duo: Any, graph: str) -> list[Any]:
     )
 
 
-def test_optimise_draws_frontiers_and_a_click_loads_a_point(dash_duo: Any, settings: Any
-                                                            ) -> None:
+def test_optimise_draws_frontiers_and_a_click_loads_a_point(dash_duo: Any, settings: Any) -> None:
     dash_duo.start_server(create_app(settings))
     open_lab(dash_duo)
     assert frontier_points(dash_duo, ids.LAB_FRONTIER_VOL) == []
@@ -124,8 +123,9 @@ def test_optimise_draws_frontiers_and_a_click_loads_a_point(dash_duo: Any, setti
     assert severe(dash_duo) == []
 
 
-def test_an_executive_is_refused_optimise(dash_duo: Any, login_settings: Any,
-                                          accounts: Any) -> None:
+def test_an_executive_is_refused_optimise(
+    dash_duo: Any, login_settings: Any, accounts: Any
+) -> None:
     dash_duo.start_server(create_app(login_settings), navigate=False)
     dash_duo.driver.get(dash_duo.server.url + "/login")
     dash_duo.wait_for_element(f"#{ids.LOGIN_USERNAME}", timeout=10)

@@ -55,9 +55,7 @@ def test_stress_page_shows_scenarios_chart_and_reverse(
     assert severe(dash_duo) == []
 
 
-def test_small_simulation_shows_the_histogram(
-    dash_duo: Any, settings: Any, free_port: int
-) -> None:
+def test_small_simulation_shows_the_histogram(dash_duo: Any, settings: Any, free_port: int) -> None:
     dash_duo.start_server(create_app(settings), port=free_port)
     go(dash_duo, "stress")
     dash_duo.wait_for_contains_text(f"#{ids.STRESS_SIM_STATUS}", "尚未运行", timeout=20)
@@ -118,7 +116,8 @@ def test_solvency_bar_click_drills_down(dash_duo: Any, settings: Any, free_port:
     modules = {
         cell.text
         for cell in dash_duo.find_elements(
-            f"#{ids.SOLVENCY_POSITIONS} .ag-row [col-id=module_name]")
+            f"#{ids.SOLVENCY_POSITIONS} .ag-row [col-id=module_name]"
+        )
     }
     assert modules == {"权益价格风险"}
     dash_duo.find_element(f"#{ids.SOLVENCY_MODULE_CLEAR}").click()
@@ -129,8 +128,11 @@ def test_solvency_bar_click_drills_down(dash_duo: Any, settings: Any, free_port:
 def key_pattern() -> re.Pattern[str]:
     all_keys = i18n.keys()
     prefixes = sorted({k.split(".")[0] for k in all_keys})
-    return re.compile(r"(?<![\w/.-])(?:" + "|".join(map(re.escape, prefixes))
-                      + r")\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\b")
+    return re.compile(
+        r"(?<![\w/.-])(?:"
+        + "|".join(map(re.escape, prefixes))
+        + r")\.[a-z0-9_]+(?:\.[a-z0-9_]+)*\b"
+    )
 
 
 def test_every_page_in_english_has_no_untranslated_keys(

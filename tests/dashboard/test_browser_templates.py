@@ -43,9 +43,14 @@ def cell_text(dash_duo: Any, row: str, col: str) -> str:
     dash_duo.driver.execute_script(
         "const api = dash_ag_grid.getApi(arguments[0]);"
         "api.ensureNodeVisible(api.getRowNode(arguments[1]), 'middle');",
-        ids.LAB_GRID, row)
-    return str(dash_duo.find_element(
-        f"#{ids.LAB_GRID} .ag-row[row-id='{row}'] .ag-cell[col-id='{col}']").text)
+        ids.LAB_GRID,
+        row,
+    )
+    return str(
+        dash_duo.find_element(
+            f"#{ids.LAB_GRID} .ag-row[row-id='{row}'] .ag-cell[col-id='{col}']"
+        ).text
+    )
 
 
 def test_lab_optimises_into_new_classes_with_templates(

@@ -90,8 +90,15 @@ def test_grid_rows_and_edits(model: lab_logic.LabModel) -> None:
     assert sum(r["proposed"] for r in rows) == pytest.approx(100.0, abs=1e-3)
     rows[0]["min"] = 1.0
     edited = dict(rows[1], proposed=rows[1]["proposed"] + 1)
-    change = [{"rowId": rows[1]["asset_class"], "colId": "proposed", "data": edited,
-               "oldValue": rows[1]["proposed"], "value": edited["proposed"]}]
+    change = [
+        {
+            "rowId": rows[1]["asset_class"],
+            "colId": "proposed",
+            "data": edited,
+            "oldValue": rows[1]["proposed"],
+            "value": edited["proposed"],
+        }
+    ]
     weights = lab_logic.weights_from_rows(rows, change)
     assert weights[rows[1]["asset_class"]] == pytest.approx(rows[1]["proposed"] + 1)
     assert lab_logic.bounds_from_rows(rows) == {rows[0]["asset_class"]: [1.0, None]}
@@ -115,9 +122,15 @@ def test_optimise_meets_the_floors(model: lab_logic.LabModel, optimum: dict[str,
 
 
 def test_limits_from_the_panel() -> None:
-    lim = lab_logic.limits_from({"min_comprehensive": 150, "min_core": "", "min_sci_tech": 5,
-                                 "max_turnover": None,
-                                 "bounds": {"cash": [1, None], "abs": [None, None]}})
+    lim = lab_logic.limits_from(
+        {
+            "min_comprehensive": 150,
+            "min_core": "",
+            "min_sci_tech": 5,
+            "max_turnover": None,
+            "bounds": {"cash": [1, None], "abs": [None, None]},
+        }
+    )
     assert lim.min_comprehensive == pytest.approx(1.5)
     assert lim.min_core == pytest.approx(0.5)
     assert lim.min_sci_tech == pytest.approx(0.05)
@@ -126,8 +139,11 @@ def test_limits_from_the_panel() -> None:
 
 
 def test_infeasible_settings_return_the_conflicts(model: lab_logic.LabModel) -> None:
-    out = lab_logic.optimise(model, {"min_comprehensive": 150, "min_sci_tech": 20,
-                                     "max_turnover": 0.1}, frontier_points=2)
+    out = lab_logic.optimise(
+        model,
+        {"min_comprehensive": 150, "min_sci_tech": 20, "max_turnover": 0.1},
+        frontier_points=2,
+    )
     assert out["status"] == "infeasible"
     assert out["conflicts"] and all(isinstance(c, str) and c for c in out["conflicts"])
     text = " ".join(out["conflicts"])
@@ -142,17 +158,21 @@ def test_frontier_click_loads_that_points_weights(optimum: dict[str, Any]) -> No
         click = {"points": [{"curveNumber": 0, "pointIndex": 0, "customdata": index}]}
         assert lab_logic.frontier_weights(optimum, axis, click) == points[index]["weights"]
     assert lab_logic.frontier_weights(optimum, "volatility", {"points": [{}]}) is None
-    assert lab_logic.frontier_weights(optimum, "volatility",
-                                      {"points": [{"customdata": 99}]}) is None
+    assert (
+        lab_logic.frontier_weights(optimum, "volatility", {"points": [{"customdata": 99}]}) is None
+    )
     assert lab_logic.frontier_weights(None, "volatility", {"points": [{"customdata": 0}]}) is None
 
 
 def test_frontier_figure_carries_point_indices(optimum: dict[str, Any]) -> None:
     from dashboard.lab_figures import frontier_figure
 
-    fig = frontier_figure(optimum["frontiers"]["solvency"], "solvency", "en",
-                          {"optimum": (optimum["comprehensive_ratio"],
-                                       optimum["expected_return"])})
+    fig = frontier_figure(
+        optimum["frontiers"]["solvency"],
+        "solvency",
+        "en",
+        {"optimum": (optimum["comprehensive_ratio"], optimum["expected_return"])},
+    )
     ok = [i for i, p in enumerate(optimum["frontiers"]["solvency"]) if p["status"] == "optimal"]
     assert list(fig.data[0].customdata) == ok
     assert fig.data[1].name == "Optimum"
@@ -164,8 +184,9 @@ def _ok(resp: Any) -> dict[str, Any]:
     return json.loads(resp.data)["response"]
 
 
-def test_live_callback_reports_ratio_and_error(settings: Any, dash_call: Any,
-                                               callback_id: Any, model: Any) -> None:
+def test_live_callback_reports_ratio_and_error(
+    settings: Any, dash_call: Any, callback_id: Any, model: Any
+) -> None:
     from dashboard.pages.lab import source_key
 
     app = create_app(settings)
@@ -184,8 +205,9 @@ def test_live_callback_reports_ratio_and_error(settings: Any, dash_call: Any,
     assert resp.status_code == 500
 
 
-def test_optimise_needs_the_optimize_permission(login_settings: Any, log_in: Any,
-                                                dash_call: Any, callback_id: Any) -> None:
+def test_optimise_needs_the_optimize_permission(
+    login_settings: Any, log_in: Any, dash_call: Any, callback_id: Any
+) -> None:
     app = create_app(login_settings)
     client = app.server.test_client()
     log_in(client, "exec")
@@ -196,8 +218,9 @@ def test_optimise_needs_the_optimize_permission(login_settings: Any, log_in: Any
     assert body["sideUpdate"][ids.NOTICE_STORE]["data"]["key"] == "notice.denied"
 
 
-def test_apply_writes_proposed_weights(login_settings: Any, log_in: Any, dash_call: Any,
-                                       callback_id: Any, model: Any) -> None:
+def test_apply_writes_proposed_weights(
+    login_settings: Any, log_in: Any, dash_call: Any, callback_id: Any, model: Any
+) -> None:
     from dashboard.pages.lab import source_key
 
     app = create_app(login_settings)
@@ -254,8 +277,13 @@ def test_lab_reads_the_engines_stock_book():
     h = read_holdings(data / "holdings.csv")
     f = h.frame
     stock = ((f["asset_type"] == "stock") & (f["region"] == "domestic")).to_numpy()
-    h = Holdings(f.assign(book_value=np.where(stock, f["market_value"].to_numpy() * 1.3,
-                                              f["book_value"].to_numpy())), h.source)
+    h = Holdings(
+        f.assign(
+            book_value=np.where(
+                stock, f["market_value"].to_numpy() * 1.3, f["book_value"].to_numpy()
+            )
+        ),
+        h.source,
+    )
     model = build_model(h, read_company(data / "company.toml"))
-    assert model.stock_x(model.base) == pytest.approx(equity.stock_book_ratio(h.frame),
-                                                      rel=1e-9)
+    assert model.stock_x(model.base) == pytest.approx(equity.stock_book_ratio(h.frame), rel=1e-9)

@@ -40,21 +40,47 @@ def test_every_asset_type_has_zh_and_en_names() -> None:
 
 def test_every_optimiser_limit_name_has_a_display_name() -> None:
     text = CONSTRAINTS.read_text(encoding="utf-8")
-    found = set(re.findall(r'"((?:min|max)_[a-z_]+|[a-z_]+_cap|single_[a-z]+|'
-                           r'counterparty_threshold|property_concentration)"', text))
-    found |= {"real_estate_cap", "other_financial_cap", "overseas_cap",
-              "min_core_ratio", "min_comprehensive_ratio"}
+    found = set(
+        re.findall(
+            r'"((?:min|max)_[a-z_]+|[a-z_]+_cap|single_[a-z]+|'
+            r'counterparty_threshold|property_concentration)"',
+            text,
+        )
+    )
+    found |= {
+        "real_estate_cap",
+        "other_financial_cap",
+        "overseas_cap",
+        "min_core_ratio",
+        "min_comprehensive_ratio",
+    }
     found -= {"min_which"}  # f-string fragments
     assert [n for n in sorted(found) if not _complete(names.BINDING, n)] == []
     assert names.binding("group_max:bonds", "en") == "Group maximum: bonds"
 
 
 def test_modules_and_compliance_limits() -> None:
-    for key in ("interest_rate", "equity", "overseas_equity", "overseas_fixed_income_emerging",
-                "fx", "spread", "default", "market", "credit"):
+    for key in (
+        "interest_rate",
+        "equity",
+        "overseas_equity",
+        "overseas_fixed_income_emerging",
+        "fx",
+        "spread",
+        "default",
+        "market",
+        "credit",
+    ):
         assert _complete(names.MODULES, key)
-    for key in ("equity", "real_estate", "other_financial", "overseas", "venture_capital",
-                "single_asset", "single_counterparty"):
+    for key in (
+        "equity",
+        "real_estate",
+        "other_financial",
+        "overseas",
+        "venture_capital",
+        "single_asset",
+        "single_counterparty",
+    ):
         assert _complete(names.LIMITS, key)
 
 
@@ -67,10 +93,14 @@ def test_unknown_names_fall_back_to_the_key(kind: str) -> None:
 
 
 def test_units_are_translated_piecewise() -> None:
-    assert names.unit("bp of expected return per pp of total assets", "en") == \
-        "bp of expected return per pp of total assets"
-    assert names.unit("bp of expected return per pp of total assets", "zh") == \
-        "预期收益率（基点） / 每 总资产（百分点）"
+    assert (
+        names.unit("bp of expected return per pp of total assets", "en")
+        == "bp of expected return per pp of total assets"
+    )
+    assert (
+        names.unit("bp of expected return per pp of total assets", "zh")
+        == "预期收益率（基点） / 每 总资产（百分点）"
+    )
     assert names.unit("furlongs per fortnight", "zh") == "furlongs / 每 fortnight"
     assert names.unit("", "zh") == ""
 

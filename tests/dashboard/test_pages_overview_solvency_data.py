@@ -101,8 +101,10 @@ def test_overview_compares_a_proposed_allocation(env: Any) -> None:
     f = holdings.frame
     mv = f["market_value"].to_numpy()
     csi = (f["asset_class"] == "stock_csi300").to_numpy()
-    proposed = evaluate(holdings.scaled({"stock_csi300": 0.01 * mv.sum() / mv[csi].sum()}),
-                        read_company(LIFE / "company.toml"))
+    proposed = evaluate(
+        holdings.scaled({"stock_csi300": 0.01 * mv.sum() / mv[csi].sum()}),
+        read_company(LIFE / "company.toml"),
+    )
     today = evaluate(holdings, read_company(LIFE / "company.toml"))
     assert proposed.comprehensive_ratio > today.comprehensive_ratio  # less equity risk
     assert f"{proposed.comprehensive_ratio * 100:,.1f}%" in text

@@ -66,15 +66,23 @@ def core_results(life: tuple[Any, Any], stresser: Stresser) -> list[Any]:
 
 @pytest.fixture(scope="module")
 def sim_result(life: tuple[Any, Any]) -> Any:
-    inputs = {"holdings": state.holdings_records(life[0]),
-              "company": state.company_dict(life[1]), "regime": DEFAULT_REGIME}
+    inputs = {
+        "holdings": state.holdings_records(life[0]),
+        "company": state.company_dict(life[1]),
+        "regime": DEFAULT_REGIME,
+    }
     return stress.simulation_for(inputs, 5_000, 7)
 
 
 def rows_of(table: Any) -> list[list[str]]:
     body = table.children[1]
-    return [[td.children if isinstance(td.children, str) else td.children.children
-             for td in tr.children] for tr in body.children]
+    return [
+        [
+            td.children if isinstance(td.children, str) else td.children.children
+            for td in tr.children
+        ]
+        for tr in body.children
+    ]
 
 
 def regime_callback(app: Any) -> str:
@@ -101,8 +109,9 @@ def post_regime(client: Any, app: Any, store: Any, regime: str | None, changed: 
         "state": [],
         "changedPropIds": [f"{sel_json}.value" if changed else f"{ids.CURRENT_SCENARIO}.data"],
     }
-    resp = client.post("/_dash-update-component", data=json.dumps(body),
-                       content_type="application/json")
+    resp = client.post(
+        "/_dash-update-component", data=json.dumps(body), content_type="application/json"
+    )
     assert resp.status_code in (200, 204), resp.get_data(as_text=True)
     return resp.get_json() if resp.status_code == 200 else None
 
@@ -111,15 +120,18 @@ def post_regime(client: Any, app: Any, store: Any, regime: str | None, changed: 
 def test_ratio_bars_show_the_results_ratios_and_the_minimum_lines(
     core_results: list[Any], stresser: Stresser
 ) -> None:
-    fig = sf.ratio_bars(core_results, stresser.base_result.thresholds,
-                        stresser.company.targets.comprehensive, "en")
+    fig = sf.ratio_bars(
+        core_results, stresser.base_result.thresholds, stresser.company.targets.comprehensive, "en"
+    )
     assert [tr.type for tr in fig.data] == ["bar"] * 4
     comp_after = fig.data[1]
     assert list(comp_after.x) == [r.name for r in core_results]
     assert list(comp_after.y) == pytest.approx(
-        [100 * r.stressed.comprehensive_ratio for r in core_results])
+        [100 * r.stressed.comprehensive_ratio for r in core_results]
+    )
     assert list(fig.data[0].y) == pytest.approx(
-        [100 * r.base.comprehensive_ratio for r in core_results])
+        [100 * r.base.comprehensive_ratio for r in core_results]
+    )
     assert list(fig.data[3].y) == pytest.approx([100 * r.stressed.core_ratio for r in core_results])
     lines = sorted(round(s.y0, 6) for s in fig.layout.shapes)
     assert lines == [50.0, 100.0, 150.0]  # core minimum, comprehensive minimum, target
@@ -153,15 +165,21 @@ def test_tail_bars_and_tables_equal_the_result(sim_result: Any) -> None:
     assert list(fig.data[0].y) == [names.asset_class(d.asset_class, "en") for d in reversed(top)]
     assert list(fig.data[0].x) == pytest.approx([to_unit(d.mean_pnl, "yi") for d in reversed(top)])
     rows = stress.percentile_rows(summary)
-    assert rows[0] == ["0.5%", fmt_pct(sim_result.percentiles["comprehensive"]["0.5"]),
-                       fmt_pct(sim_result.percentiles["core"]["0.5"])]
+    assert rows[0] == [
+        "0.5%",
+        fmt_pct(sim_result.percentiles["comprehensive"]["0.5"]),
+        fmt_pct(sim_result.percentiles["core"]["0.5"]),
+    ]
     probs = {r[0]: r[1] for r in stress.probability_rows(summary, "en")}
     assert probs["Comprehensive < 100%"] == fmt_pct(
-        sim_result.probabilities["comprehensive_below_100"], 2)
+        sim_result.probabilities["comprehensive_below_100"], 2
+    )
     assert "Comprehensive < target 150%" in probs
     tail = stress.tail_rows(summary, "yi", "en")
-    assert tail[0][:2] == [names.asset_class(top[0].asset_class, "en"),
-                           fmt_money(top[0].mean_pnl, "yi", "en")]
+    assert tail[0][:2] == [
+        names.asset_class(top[0].asset_class, "en"),
+        fmt_money(top[0].mean_pnl, "yi", "en"),
+    ]
 
 
 # -- page content ----------------------------------------------------------------------------
@@ -175,21 +193,28 @@ def test_scenario_table_has_every_scenario_with_the_cores_numbers(
         assert row[4] == fmt_money(r.loss_actual, "yi", "en")
         assert row[5] == fmt_money(r.loss_core, "yi", "en")
         assert row[6] == fmt_money(r.stressed.minimum_capital, "yi", "en")
-        assert row[7] == (f"{fmt_pct(r.base.comprehensive_ratio)} → "
-                          f"{fmt_pct(r.stressed.comprehensive_ratio)}")
+        assert row[7] == (
+            f"{fmt_pct(r.base.comprehensive_ratio)} → {fmt_pct(r.stressed.comprehensive_ratio)}"
+        )
     assert list(fig.data[1].y) == pytest.approx(
-        [100 * r.stressed.comprehensive_ratio for r in core_results])
+        [100 * r.stressed.comprehensive_ratio for r in core_results]
+    )
     assert "before stress" in repr(notes)
 
 
 def test_reverse_table_matches_the_core(env: Any, stresser: Stresser) -> None:
     out = stress.reverse_content(None, None, "current", "en", env)
     rows = rows_of(out.children[1])
-    assert [r[0] for r in rows] == ["Equity fall", "Rate rise", "Spread widening",
-                                    "VC / unlisted write-down"]
+    assert [r[0] for r in rows] == [
+        "Equity fall",
+        "Rate rise",
+        "Spread widening",
+        "VC / unlisted write-down",
+    ]
     core = {(r.driver, r.threshold.name): r for r in reverse_stress(stresser, ["equity"])}
-    mine = {(r.driver, r.threshold.name): r
-            for r in stress.reverse_results(state.default_inputs(env))}
+    mine = {
+        (r.driver, r.threshold.name): r for r in stress.reverse_results(state.default_inputs(env))
+    }
     for th in stress.THRESHOLDS:
         assert mine[("equity", th)].move == pytest.approx(core[("equity", th)].move, abs=1e-5)
     assert rows[0][1] == fmt_pct(core[("equity", "comprehensive_100")].move, 2)
@@ -204,7 +229,8 @@ def test_proposed_allocation_flows_through(env: Any) -> None:
     assert is_proposed
     expected = state.result_for(state.proposed_inputs(state.default_inputs(env), weights))
     assert stress.stresser_for(inputs).base.minimum_capital == pytest.approx(
-        expected.minimum_capital)
+        expected.minimum_capital
+    )
     notes, _tbl, _fig = stress.stress_content(None, None, "proposed", "yi", "en", env)
     assert "No proposed allocation" in repr(notes)
 
@@ -220,8 +246,9 @@ def test_uploaded_pc_scenario_runs_the_pc_annex4_set(env: Any) -> None:
 
 def test_simulation_job_reports_progress_and_a_summary(env: Any, sim_result: Any) -> None:
     calls: list[tuple[str, str]] = []
-    summary = stress.run_simulation(calls.append, 1, 5_000, 7, None, None, "current",
-                                    stress.source_key(env))
+    summary = stress.run_simulation(
+        calls.append, 1, 5_000, 7, None, None, "current", stress.source_key(env)
+    )
     assert calls[0] == ("0", "5000") and calls[-1] == ("5000", "5000")
     assert summary["percentiles"] == sim_result.percentiles  # same seed, same numbers
     assert summary["key"] == stress.portfolio_key(state.default_inputs(env))
@@ -293,8 +320,9 @@ def test_switching_to_2022_gives_the_engines_minimum_capital(
     assert fmt_money(expected.minimum_capital, "yi", "en") in repr(kpis)
     assert "cross2-2022" in repr(kpis)
     # the stress page follows the regime too
-    assert stress.stresser_for(state.current_inputs(store, env)).base.minimum_capital == \
-        pytest.approx(expected.minimum_capital)
+    assert stress.stresser_for(
+        state.current_inputs(store, env)
+    ).base.minimum_capital == pytest.approx(expected.minimum_capital)
 
 
 def test_sync_regime_body(app: Any) -> None:
@@ -302,9 +330,16 @@ def test_sync_regime_body(app: Any) -> None:
     from dash._utils import AttributeDict
 
     def call(trigger: str | None, data: Any, value: Any) -> Any:
-        token = context_value.set(AttributeDict(
-            triggered_inputs=[{"prop_id": f"{trigger}.value", "value": value}] if trigger
-            else [], inputs_list=[], states_list=[], outputs_list=[]))
+        token = context_value.set(
+            AttributeDict(
+                triggered_inputs=[{"prop_id": f"{trigger}.value", "value": value}]
+                if trigger
+                else [],
+                inputs_list=[],
+                states_list=[],
+                outputs_list=[],
+            )
+        )
         try:
             return overview.sync_regime(data, [value])
         finally:
@@ -314,8 +349,10 @@ def test_sync_regime_body(app: Any) -> None:
 
     sel = json.dumps(ids.REGIME_SELECT, sort_keys=True, separators=(",", ":"))
     assert call(None, None, DEFAULT_REGIME) == (no_update, [DEFAULT_REGIME])
-    assert call(None, {"regime": "cross2-2023-09"}, DEFAULT_REGIME) == (no_update,
-                                                                         ["cross2-2023-09"])
+    assert call(None, {"regime": "cross2-2023-09"}, DEFAULT_REGIME) == (
+        no_update,
+        ["cross2-2023-09"],
+    )
     assert call(sel, None, "cross2-2022") == ({"regime": "cross2-2022"}, [no_update])
     full = {"holdings": [{"id": "x"}], "company": {"name": "c"}, "regime": DEFAULT_REGIME}
     new, _ = call(sel, full, "cross2-2022")
@@ -329,22 +366,26 @@ def test_a_saved_scenario_keeps_its_regime(env: Any, life: tuple[Any, Any]) -> N
     assert env.store.get(sid).regime == "cross2-2022"
     reloaded = data_page.scenario_inputs(env.store, sid)
     assert state.current_regime(reloaded) == "cross2-2022"
-    assert state.result_for(reloaded).minimum_capital == \
-        evaluate(*life, "cross2-2022").minimum_capital
+    assert (
+        state.result_for(reloaded).minimum_capital == evaluate(*life, "cross2-2022").minimum_capital
+    )
     # an upload keeps the chosen regime
-    assert state.current_inputs(state.with_regime(reloaded, "cross2-2023-09"), env)[
-        "regime"] == "cross2-2023-09"
+    assert (
+        state.current_inputs(state.with_regime(reloaded, "cross2-2023-09"), env)["regime"]
+        == "cross2-2023-09"
+    )
 
 
 def test_solvency_page_uses_the_selected_regime(env: Any, life: tuple[Any, Any]) -> None:
     store = {"regime": "cross2-2022"}
     rows, _ = solvency.positions_content(store, None, "cny", "en", env)
     expected = evaluate(*life, "cross2-2022")
-    assert sum(r["marginal_capital"] for r in rows) == pytest.approx(
-        expected.investment_capital)
+    assert sum(r["marginal_capital"] for r in rows) == pytest.approx(expected.investment_capital)
     layout = solvency.layout(
         __import__("dashboard.context", fromlist=["PageContext"]).PageContext(
-            "en", "yi", auth.LOCAL_USER, env, "/solvency"))
+            "en", "yi", auth.LOCAL_USER, env, "/solvency"
+        )
+    )
     assert ids.REGIME_SELECT_TYPE in repr(layout)
 
 
@@ -354,9 +395,11 @@ def test_unknown_regime_falls_back_to_the_default(env: Any) -> None:
 
 
 def test_no_data_is_reported(make_settings: Any, tmp_path: Path) -> None:
-    app = create_app(make_settings(), holdings_path=tmp_path / "no.csv",
-                     company_path=tmp_path / "no.toml")
+    app = create_app(
+        make_settings(), holdings_path=tmp_path / "no.csv", company_path=tmp_path / "no.toml"
+    )
     notes, tbl, fig = stress.stress_content(None, None, "current", "yi", "en", app_env(app))
     assert "No data to show" in repr(notes) and tbl is None
-    assert "No data to show" in repr(stress.reverse_content(None, None, "current", "en",
-                                                            app_env(app)))
+    assert "No data to show" in repr(
+        stress.reverse_content(None, None, "current", "en", app_env(app))
+    )

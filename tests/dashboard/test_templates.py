@@ -61,9 +61,11 @@ def env(app: Any) -> Any:
 @pytest.fixture(scope="module")
 def scenario() -> dict[str, Any]:
     """The dropped P&C sample as an uploaded scenario (bundled templates apply)."""
-    return state.make_inputs(read_holdings(pc_dropped_csv(), name="pc_dropped.csv"),
-                             read_company(PC / "company.toml"),
-                             source={"holdings": "pc_dropped.csv", "company": "company.toml"})
+    return state.make_inputs(
+        read_holdings(pc_dropped_csv(), name="pc_dropped.csv"),
+        read_company(PC / "company.toml"),
+        source={"holdings": "pc_dropped.csv", "company": "company.toml"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -75,15 +77,18 @@ def model(scenario: dict[str, Any]) -> lab_logic.LabModel:
 def optimum(scenario: dict[str, Any]) -> dict[str, Any]:
     """The lab's optimise callback body: a 60% sci-tech floor needs the new classes."""
     steps: list[Any] = []
-    out = lab.run_optimise(steps.append, 1, 150, 100, 60, None, "max_return", [],
-                           lab.scenario_key(scenario), scenario)
+    out = lab.run_optimise(
+        steps.append, 1, 150, 100, 60, None, "max_return", [], lab.scenario_key(scenario), scenario
+    )
     assert steps[-1] == ("4", "4")
     return out
 
 
 def upload(app: Any, contents: str, name: str, current: Any = None, lang: str = "en") -> Any:
-    with app.server.test_request_context(), \
-            mock.patch.object(data_page.notices, "notify") as notify:
+    with (
+        app.server.test_request_context(),
+        mock.patch.object(data_page.notices, "notify") as notify,
+    ):
         out = data_page.upload_templates(contents, name, current, lang)
     return out, notify
 
@@ -94,8 +99,9 @@ def test_bundled_templates_apply_without_an_upload(env: Any) -> None:
     assert "templates" not in inputs
     assert state.templates_source(inputs) == "data/templates.csv"
     assert len(state.templates_for(inputs).frame) == len(pd.read_csv(TEMPLATES))
-    assert "template positions: data/templates.csv (bundled)" in \
-        data_page.current_text(None, env, "en")
+    assert "template positions: data/templates.csv (bundled)" in data_page.current_text(
+        None, env, "en"
+    )
     assert "模板持仓：data/templates.csv（内置）" in data_page.current_text(None, env, "zh")
 
 
@@ -115,10 +121,12 @@ def test_good_templates_upload_goes_into_the_scenario(app: Any, env: Any) -> Non
 
 
 def test_xlsx_templates(app: Any, tmp_path: Path) -> None:
-    pd.read_csv(TEMPLATES, dtype=str, keep_default_na=False).to_excel(tmp_path / "t.xlsx",
-                                                                      index=False)
+    pd.read_csv(TEMPLATES, dtype=str, keep_default_na=False).to_excel(
+        tmp_path / "t.xlsx", index=False
+    )
     contents = "data:application/octet-stream;base64," + base64.b64encode(
-        (tmp_path / "t.xlsx").read_bytes()).decode("ascii")
+        (tmp_path / "t.xlsx").read_bytes()
+    ).decode("ascii")
     (store, errors), _ = upload(app, contents, "t.xlsx")
     assert errors is None and store["templates"]["source"] == "t.xlsx"
 
@@ -127,21 +135,22 @@ def test_bad_templates_are_refused_row_by_row(app: Any) -> None:
     from dash import no_update
 
     # row 3 (T-ABS-1): an unknown asset_type -- the holdings reader's error
-    (store, errors), notify = upload(app, data_url(templates_csv(3, "asset_type", "bitcoin")),
-                                     "bad.csv")
+    (store, errors), notify = upload(
+        app, data_url(templates_csv(3, "asset_type", "bitcoin")), "bad.csv"
+    )
     assert store is no_update and not notify.called
     text = repr(errors)
     assert "bad.csv" in text and "asset_type" in text and "bitcoin" in text
     assert "data-errors-table" in text
-    rows = data_page.apply_upload(None, app_env(app),
-                                  templates=("bad.csv", templates_csv(3, "asset_type",
-                                                                      "bitcoin")))[1]
+    rows = data_page.apply_upload(
+        None, app_env(app), templates=("bad.csv", templates_csv(3, "asset_type", "bitcoin"))
+    )[1]
     assert rows[0]["file"] == "bad.csv" and rows[0]["row"] == 3
     assert rows[0]["column"] == "asset_type"
     # a class without capital market assumptions: checked against the scenario
-    rows = data_page.apply_upload(None, app_env(app),
-                                  templates=("t.csv", templates_csv(2, "asset_class",
-                                                                    "moon_fund")))[1]
+    rows = data_page.apply_upload(
+        None, app_env(app), templates=("t.csv", templates_csv(2, "asset_class", "moon_fund"))
+    )[1]
     assert rows[0]["file"] == "t.csv" and rows[0]["row"] == 2
     assert rows[0]["column"] == "asset_class" and "moon_fund" in rows[0]["message"]
     # not a spreadsheet
@@ -149,11 +158,15 @@ def test_bad_templates_are_refused_row_by_row(app: Any) -> None:
     assert rows and rows[0]["file"] == "t.txt"
 
 
-def test_templates_upload_needs_the_upload_permission(login_settings: Any, log_in: Any,
-                                                      dash_call: Any) -> None:
+def test_templates_upload_needs_the_upload_permission(
+    login_settings: Any, log_in: Any, dash_call: Any
+) -> None:
     app = create_app(login_settings)
-    cid = next(k for k, spec in app.callback_map.items()
-               if spec["inputs"] and spec["inputs"][0]["id"] == ids.DATA_TEMPLATES_UPLOAD)
+    cid = next(
+        k
+        for k, spec in app.callback_map.items()
+        if spec["inputs"] and spec["inputs"][0]["id"] == ids.DATA_TEMPLATES_UPLOAD
+    )
     good = data_url(templates_csv())
     client = app.server.test_client()
     log_in(client, "exec")
@@ -163,17 +176,16 @@ def test_templates_upload_needs_the_upload_permission(login_settings: Any, log_i
     client = app.server.test_client()
     log_in(client, "manager")
     body = dash_call(client, app, cid, [good], ["t.csv", None, "en"]).get_json()
-    stored = next(v["data"] for k, v in body["response"].items()
-                  if k.startswith(ids.CURRENT_SCENARIO))
+    stored = next(
+        v["data"] for k, v in body["response"].items() if k.startswith(ids.CURRENT_SCENARIO)
+    )
     assert stored["templates"]["source"] == "t.csv"
 
 
-def test_holdings_upload_keeps_the_templates_and_save_reload_keeps_them(app: Any,
-                                                                        env: Any) -> None:
+def test_holdings_upload_keeps_the_templates_and_save_reload_keeps_them(app: Any, env: Any) -> None:
     (store, _), _ = upload(app, data_url(templates_csv()), "my_templates.csv")
     company = [("company.toml", (PC / "company.toml").read_bytes())]
-    after, rows = data_page.apply_upload(store, env, ("pc_dropped.csv", pc_dropped_csv()),
-                                         company)
+    after, rows = data_page.apply_upload(store, env, ("pc_dropped.csv", pc_dropped_csv()), company)
     assert rows == [] and after["templates"] == store["templates"]
     sid = data_page.save_inputs(env.store, "with-templates", after, "tester")
     loaded = data_page.scenario_inputs(env.store, sid)
@@ -184,7 +196,8 @@ def test_holdings_upload_keeps_the_templates_and_save_reload_keeps_them(app: Any
     assert m.new_classes == NEW and m.templates.source == "my_templates.csv"
     # a scenario saved without an upload reloads with the bundled templates
     plain = data_page.scenario_inputs(
-        env.store, data_page.save_inputs(env.store, "plain", state.default_inputs(env), "t"))
+        env.store, data_page.save_inputs(env.store, "plain", state.default_inputs(env), "t")
+    )
     assert "templates" not in plain and state.templates_source(plain) == "data/templates.csv"
 
 
@@ -207,10 +220,17 @@ def test_new_classes_in_the_grid_with_weight_0(model: lab_logic.LabModel) -> Non
     assert "'new'" in lab.column_defs("en")[1]["valueFormatter"]["function"]
 
 
-@pytest.mark.parametrize("moves", [{"vc_fund": 1.0}, {"sci_tech_abs": 3.0},
-                                   {"vc_fund": 0.5, "sci_tech_abs": 2.0, "stock_star": 1.0}])
-def test_typed_weights_of_new_classes_are_exact(model: lab_logic.LabModel,
-                                                moves: dict[str, float]) -> None:
+@pytest.mark.parametrize(
+    "moves",
+    [
+        {"vc_fund": 1.0},
+        {"sci_tech_abs": 3.0},
+        {"vc_fund": 0.5, "sci_tech_abs": 2.0, "stock_star": 1.0},
+    ],
+)
+def test_typed_weights_of_new_classes_are_exact(
+    model: lab_logic.LabModel, moves: dict[str, float]
+) -> None:
     w = model.current_percent()
     w["government_bond"] -= sum(moves.values())
     for c, pp in moves.items():
@@ -234,12 +254,12 @@ def test_typed_weights_of_new_classes_are_exact(model: lab_logic.LabModel,
             assert part["market_value"].sum() == pytest.approx(f.exposure[i], rel=1e-12)
     # the lab's own scaled holdings are the universe's
     mine = lab_logic.scaled_holdings(model, w)
-    assert evaluate(mine, model.company).comprehensive_ratio == \
-        pytest.approx(r.comprehensive_ratio, abs=1e-12)
+    assert evaluate(mine, model.company).comprehensive_ratio == pytest.approx(
+        r.comprehensive_ratio, abs=1e-12
+    )
 
 
-def test_optimise_buys_the_new_classes(model: lab_logic.LabModel,
-                                       optimum: dict[str, Any]) -> None:
+def test_optimise_buys_the_new_classes(model: lab_logic.LabModel, optimum: dict[str, Any]) -> None:
     assert optimum["status"] == "optimal"
     assert optimum["new_classes"] == list(NEW)
     for c in NEW:
@@ -253,14 +273,16 @@ def test_optimise_buys_the_new_classes(model: lab_logic.LabModel,
     # without templates the same floor cannot hold (the classes are not buyable)
     bare = lab_logic.build_model(model.holdings, model.company, model.assumptions)
     assert bare.new_classes == ()
-    out = lab_logic.optimise(bare, {"min_comprehensive": 150, "min_core": 100,
-                                    "min_sci_tech": 60}, frontier_points=2)
+    out = lab_logic.optimise(
+        bare, {"min_comprehensive": 150, "min_core": 100, "min_sci_tech": 60}, frontier_points=2
+    )
     assert out["status"] == "infeasible"
     assert "sci_tech_abs" in out["not_buyable"] and "vc_fund" in out["not_buyable"]
 
 
-def test_result_shows_the_notes_and_new_classes(scenario: dict[str, Any],
-                                                optimum: dict[str, Any]) -> None:
+def test_result_shows_the_notes_and_new_classes(
+    scenario: dict[str, Any], optimum: dict[str, Any]
+) -> None:
     key = lab.scenario_key(scenario)
     *_, notes = lab.show_result(optimum, optimum["weights"], "zh", key, scenario)
     text = repr(notes)
@@ -270,19 +292,27 @@ def test_result_shows_the_notes_and_new_classes(scenario: dict[str, Any],
     assert notes is None
     # the grid: "load the optimum" puts the new classes' weights in
     with mock.patch.object(lab, "ctx", mock.Mock(triggered_id=ids.LAB_USE_OPTIMUM)):
-        weights, rows, _ = lab.on_grid_event(None, None, None, 1, None, scenario,
-                                             lab_logic.grid_rows(lab.model_for(key, scenario)),
-                                             optimum, key)
+        weights, rows, _ = lab.on_grid_event(
+            None,
+            None,
+            None,
+            1,
+            None,
+            scenario,
+            lab_logic.grid_rows(lab.model_for(key, scenario)),
+            optimum,
+            key,
+        )
     row = next(r for r in rows if r["asset_class"] == "vc_fund")
-    assert row["new"] and row["proposed"] == pytest.approx(optimum["weights"]["vc_fund"],
-                                                           abs=1e-6)
+    assert row["new"] and row["proposed"] == pytest.approx(optimum["weights"]["vc_fund"], abs=1e-6)
     # the live callback tells what "new" means
     *_, help_ = lab.show_live(weights, "yi", "en", key, scenario)
     assert "not held today" in repr(help_) and "data/templates.csv" in repr(help_)
 
 
 def test_applied_weights_buy_the_new_classes_on_the_other_pages(
-        scenario: dict[str, Any], model: lab_logic.LabModel, optimum: dict[str, Any]) -> None:
+    scenario: dict[str, Any], model: lab_logic.LabModel, optimum: dict[str, Any]
+) -> None:
     fractions = lab_logic.proposed_fractions(model, optimum["weights"])
     prop = state.proposed_inputs(scenario, fractions)
     r = state.result_for(prop)
@@ -296,10 +326,12 @@ def test_applied_weights_buy_the_new_classes_on_the_other_pages(
         rows = frame[frame["asset_class"] == c]
         assert len(rows) and rows["id"].astype(str).str.startswith(TEMPLATE_PREFIX).all()
         assert rows["market_value"].sum() == pytest.approx(
-            optimum["weights"][c] / 100 * model.total, rel=1e-9)
+            optimum["weights"][c] / 100 * model.total, rel=1e-9
+        )
     # a new class left at 0 adds no rows
-    zero = dict(fractions, vc_fund=0.0, government_bond=fractions["government_bond"]
-                + fractions["vc_fund"])
+    zero = dict(
+        fractions, vc_fund=0.0, government_bond=fractions["government_bond"] + fractions["vc_fund"]
+    )
     h0, _ = state.parsed(state.proposed_inputs(scenario, zero))
     assert "vc_fund" not in set(h0.frame["asset_class"].astype(str))
 
@@ -308,8 +340,9 @@ def test_unusable_templates_are_told_not_fatal(model: lab_logic.LabModel) -> Non
     from analyzer.io.holdings import Holdings
 
     bad = read_holdings(templates_csv(2, "asset_class", "moon_fund"), name="t.csv")
-    m = lab_logic.build_model(model.holdings, model.company, model.assumptions,
-                              templates=Holdings(bad.frame, "t.csv"))
+    m = lab_logic.build_model(
+        model.holdings, model.company, model.assumptions, templates=Holdings(bad.frame, "t.csv")
+    )
     assert m.new_classes == () and m.templates is None
     assert "moon_fund" in (m.template_problem or "")
     assert "Template positions not used" in repr(lab.template_help(m, "en"))

@@ -26,11 +26,14 @@ nonlife_insurance = 5.5e9
 sarmra_score = 82
 """
 
-LIFE = PC.replace('company_type = "pc"', 'company_type = "life"') + """
+LIFE = (
+    PC.replace('company_type = "pc"', 'company_type = "life"')
+    + """
 [liabilities]
 cash_flows = "cf.csv"
 spot_curve = "spot.csv"
 """
+)
 
 
 def write(tmp_path, text, name="company.toml"):
@@ -148,19 +151,22 @@ def test_unreadable_path_named_like_a_company_file(tmp_path):
 
 def test_not_utf8(tmp_path):
     path = tmp_path / "company.toml"
-    path.write_bytes(b"name = \"\xff\xfe\"\n")
+    path.write_bytes(b'name = "\xff\xfe"\n')
     with pytest.raises(InputError):
         read_company(path)
 
 
-@pytest.mark.parametrize(("patch", "column"), [
-    (('company_type = "pc"', 'company_type = "mutual"'), "company_type"),
-    (("total_assets = 6.0e10", "total_assets = -1"), "total_assets"),
-    (("core_tier2 = 5.0e8", "core_tier2 = -5"), "capital.core_tier2"),
-    (("sarmra_score = 82", "sarmra_score = 120"), "minimum_capital.sarmra_score"),
-    (("total_assets = 6.0e10", 'total_assets = "lots"'), "total_assets"),
-    (("core_tier1 = 1.4e10", "core_tier1 = 1.4e10\nbonus_tier = 1"), "capital.bonus_tier"),
-])
+@pytest.mark.parametrize(
+    ("patch", "column"),
+    [
+        (('company_type = "pc"', 'company_type = "mutual"'), "company_type"),
+        (("total_assets = 6.0e10", "total_assets = -1"), "total_assets"),
+        (("core_tier2 = 5.0e8", "core_tier2 = -5"), "capital.core_tier2"),
+        (("sarmra_score = 82", "sarmra_score = 120"), "minimum_capital.sarmra_score"),
+        (("total_assets = 6.0e10", 'total_assets = "lots"'), "total_assets"),
+        (("core_tier1 = 1.4e10", "core_tier1 = 1.4e10\nbonus_tier = 1"), "capital.bonus_tier"),
+    ],
+)
 def test_bad_values_name_the_key(tmp_path, patch, column):
     path = write(tmp_path, PC.replace(*patch))
     with pytest.raises(InputError) as err:
@@ -172,9 +178,16 @@ def test_bad_values_name_the_key(tmp_path, patch, column):
 def test_pc_with_life_insurance_risk_refused():
     """Rule 2 Art. 16: a P&C insurer's MC vector has no life insurance entry."""
     with pytest.raises(InputError) as err:
-        company_from_dict({"name": "x", "company_type": "pc", "total_assets": 1e10,
-                           "prior_comprehensive_ratio": 2.0, "capital": {"core_tier1": 1e9},
-                           "minimum_capital": {"life_insurance": 5.0}})
+        company_from_dict(
+            {
+                "name": "x",
+                "company_type": "pc",
+                "total_assets": 1e10,
+                "prior_comprehensive_ratio": 2.0,
+                "capital": {"core_tier1": 1e9},
+                "minimum_capital": {"life_insurance": 5.0},
+            }
+        )
     assert err.value.problems[0].column == "minimum_capital.life_insurance"
 
 

@@ -14,14 +14,38 @@ from analyzer.io.holdings import ASSET_TYPES, RATINGS, validate_holdings
 
 GOOD = [
     {"id": "a", "asset_type": "cash", "market_value": "100"},
-    {"id": "b", "asset_type": "corporate_bond", "market_value": "200", "rating": "AA+",
-     "modified_duration": "3.5", "green": "true", "counterparty": "X"},
-    {"id": "c", "asset_type": "stock", "market_value": "50", "board": "star",
-     "purchase_cost": "40", "csi300": "false", "holding_years": "2.5"},
-    {"id": "d", "asset_type": "deposit", "market_value": "70", "bank_type": "city",
-     "bank_car": "0.13"},
-    {"id": "e", "asset_type": "stock", "market_value": "30", "region": "developed",
-     "currency": "HKD"},
+    {
+        "id": "b",
+        "asset_type": "corporate_bond",
+        "market_value": "200",
+        "rating": "AA+",
+        "modified_duration": "3.5",
+        "green": "true",
+        "counterparty": "X",
+    },
+    {
+        "id": "c",
+        "asset_type": "stock",
+        "market_value": "50",
+        "board": "star",
+        "purchase_cost": "40",
+        "csi300": "false",
+        "holding_years": "2.5",
+    },
+    {
+        "id": "d",
+        "asset_type": "deposit",
+        "market_value": "70",
+        "bank_type": "city",
+        "bank_car": "0.13",
+    },
+    {
+        "id": "e",
+        "asset_type": "stock",
+        "market_value": "30",
+        "region": "developed",
+        "currency": "HKD",
+    },
 ]
 
 
@@ -64,8 +88,11 @@ def test_good_file_reads(tmp_path):
 
 def test_missing_required_column(tmp_path):
     """Header row (row 1) names the missing column and the required ones."""
-    p = bad(tmp_path, [{k: v for k, v in r.items() if k != "market_value"} for r in GOOD],
-            "market_value")
+    p = bad(
+        tmp_path,
+        [{k: v for k, v in r.items() if k != "market_value"} for r in GOOD],
+        "market_value",
+    )
     assert p.row == 1 and "id, asset_type, market_value" in p.message
 
 
@@ -144,13 +171,15 @@ def test_whole_number_columns(tmp_path):
 
 
 def test_all_problems_reported_at_once(tmp_path):
-    rows = [dict(GOOD[0], market_value="x"), dict(GOOD[1], rating="Z"),
-            dict(GOOD[2], green="?")]
+    rows = [dict(GOOD[0], market_value="x"), dict(GOOD[1], rating="Z"), dict(GOOD[2], green="?")]
     path = write_csv(tmp_path, raw(rows))
     with pytest.raises(InputError) as err:
         read_holdings(path)
     assert {(p.row, p.column) for p in err.value.problems} >= {
-        (2, "market_value"), (3, "rating"), (4, "green")}
+        (2, "market_value"),
+        (3, "rating"),
+        (4, "green"),
+    }
     assert str(path) in str(err.value)
 
 
@@ -212,8 +241,7 @@ def test_xlsx_and_parquet_read_the_same_as_csv(tmp_path, ext):
     nulls) gives the same validated frame."""
     csv_frame = read_holdings(write_csv(tmp_path, raw())).frame
     typed = pd.DataFrame(GOOD)  # NaN where a row has no value
-    for col in ("market_value", "modified_duration", "purchase_cost", "holding_years",
-                "bank_car"):
+    for col in ("market_value", "modified_duration", "purchase_cost", "holding_years", "bank_car"):
         typed[col] = pd.to_numeric(typed[col])
     typed["green"] = typed["green"].map({"true": True})
     path = tmp_path / f"holdings{ext}"
@@ -234,8 +262,18 @@ def test_bytes_upload_with_name():
 def test_validate_holdings_in_memory_with_nan_blanks():
     """An in-memory frame with NaN / None blanks (pandas 3 keeps NaN through astype(str)) reads
     like blank CSV cells."""
-    frame = pd.DataFrame([{"id": "a", "asset_type": "cash", "market_value": 1.0,
-                           "rating": np.nan, "green": None, "board": None}])
+    frame = pd.DataFrame(
+        [
+            {
+                "id": "a",
+                "asset_type": "cash",
+                "market_value": 1.0,
+                "rating": np.nan,
+                "green": None,
+                "board": None,
+            }
+        ]
+    )
     h = validate_holdings(frame)
     assert h.frame.loc[0, "rating"] == "" and not h.frame.loc[0, "green"]
 
@@ -258,8 +296,9 @@ def test_numeric_fast_path_equals_text_path(tmp_path):
         text = validate_holdings(read_table(path), str(path)).frame
         pd.testing.assert_frame_equal(fast, text)
     bad = tmp_path / "bad.csv"
-    bad.write_text("id,asset_type,market_value,holding_years\n"
-                   "a,cash,100,\nb,cash,abc,1\n", encoding="utf-8")
+    bad.write_text(
+        "id,asset_type,market_value,holding_years\na,cash,100,\nb,cash,abc,1\n", encoding="utf-8"
+    )
     with pytest.raises(InputError) as err:
         read_holdings(bad)
     assert "row 3" in str(err.value) and "market_value" in str(err.value)

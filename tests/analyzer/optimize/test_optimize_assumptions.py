@@ -18,13 +18,16 @@ from analyzer.io.assumptions import (
 def write(tmp_path, rows, corr, classes=("a", "b", "c")):
     pd.DataFrame(rows).to_csv(tmp_path / "assumptions.csv", index=False)
     pd.DataFrame(corr, index=list(classes), columns=list(classes)).rename_axis(
-        "asset_class").to_csv(tmp_path / "correlations.csv")
+        "asset_class"
+    ).to_csv(tmp_path / "correlations.csv")
     return tmp_path / "assumptions.csv"
 
 
-ROWS = [{"asset_class": "a", "expected_return": 0.02, "volatility": 0.03},
-        {"asset_class": "b", "expected_return": 0.05, "volatility": 0.2},
-        {"asset_class": "c", "expected_return": 0.03, "volatility": 0.1}]
+ROWS = [
+    {"asset_class": "a", "expected_return": 0.02, "volatility": 0.03},
+    {"asset_class": "b", "expected_return": 0.05, "volatility": 0.2},
+    {"asset_class": "c", "expected_return": 0.03, "volatility": 0.1},
+]
 GOOD = np.array([[1, 0.2, 0.1], [0.2, 1, 0.3], [0.1, 0.3, 1.0]])
 
 

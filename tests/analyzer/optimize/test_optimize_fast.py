@@ -51,8 +51,9 @@ def test_fast_end_points_bound_the_exhaustive_ones(samples, kind):
     fast = frontier(u, LIMITS, points=2)
     assert fast.points[0].target <= ref.points[0].target * (1 + 1e-6)
     assert fast.points[0].target == pytest.approx(ref.points[0].target, rel=1e-3)
-    assert fast.points[-1].expected_return == pytest.approx(ref.points[-1].expected_return,
-                                                            abs=2e-7)
+    assert fast.points[-1].expected_return == pytest.approx(
+        ref.points[-1].expected_return, abs=2e-7
+    )
 
 
 @pytest.mark.slow
@@ -61,8 +62,11 @@ def test_relaxed_life_case_equals_case_split(life_universe, objective):
     """One relaxed problem (or its fallback) gives the optimum of the three exact cases, and
     reports the exact case that binds."""
     for floor in (1.0, 1.5):
-        lim = Limits(min_comprehensive=floor, min_core=floor / 2,
-                     target_return=0.03 if objective == "min_capital" else None)
+        lim = Limits(
+            min_comprehensive=floor,
+            min_core=floor / 2,
+            target_return=0.03 if objective == "min_capital" else None,
+        )
         fast = AllocationProblem(life_universe, objective, lim).solve()
         ref = AllocationProblem(life_universe, objective, lim, exhaustive=True).solve()
         assert fast.objective_value == pytest.approx(ref.objective_value, rel=1e-6, abs=1e-8)
@@ -108,8 +112,14 @@ def test_inaccurate_points_are_reported_as_such(life_universe):
     last point of the life solvency axis sits at the highest reachable ratio)."""
     f = frontier(life_universe, LIMITS, points=50, axis="solvency")
     statuses = {p.status for p in f.points}
-    assert statuses <= {"optimal", "optimal_inaccurate", "infeasible", "user_limit",
-                        "solver_error", "infeasible_inaccurate"}
+    assert statuses <= {
+        "optimal",
+        "optimal_inaccurate",
+        "infeasible",
+        "user_limit",
+        "solver_error",
+        "infeasible_inaccurate",
+    }
     assert len(f.inaccurate) == sum(p.status == "optimal_inaccurate" for p in f.points)
     assert all(p.weights is not None for p in f.inaccurate)
     assert f.to_dict()["inaccurate"] == len(f.inaccurate)

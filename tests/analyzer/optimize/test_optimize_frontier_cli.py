@@ -25,15 +25,15 @@ def run(args, capsys):
     return exc.value.code, out.out, out.err
 
 
-@settings(max_examples=8, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(a=st.floats(1.0, 2.6), b=st.floats(1.0, 2.6))
 def test_property_tighter_floor_never_raises_optimum(pc_universe, a, b):
     lo, hi = sorted((a, b))
     r_lo = AllocationProblem(pc_universe, "mean_variance", Limits(min_comprehensive=lo)).solve()
     try:
-        r_hi = AllocationProblem(pc_universe, "mean_variance",
-                                 Limits(min_comprehensive=hi)).solve()
+        r_hi = AllocationProblem(pc_universe, "mean_variance", Limits(min_comprehensive=hi)).solve()
     except InfeasibleError:
         return
     assert r_hi.objective_value <= r_lo.objective_value + 1e-9
@@ -60,10 +60,21 @@ def test_frontier_50_points_dpp(life_universe, axis):
 
 
 def test_optimize_cli_json(capsys):
-    code, out, err = run(["optimize", str(DATA / "pc" / "holdings.csv"), "--company",
-                          str(DATA / "pc" / "company.toml"), "--assumptions",
-                          str(DATA / "assumptions.csv"), "--min-comprehensive", "1.5",
-                          "--format", "json"], capsys)
+    code, out, err = run(
+        [
+            "optimize",
+            str(DATA / "pc" / "holdings.csv"),
+            "--company",
+            str(DATA / "pc" / "company.toml"),
+            "--assumptions",
+            str(DATA / "assumptions.csv"),
+            "--min-comprehensive",
+            "1.5",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     d = json.loads(out)
     assert d["status"] == "optimal" and d["objective"] == "max_return"
@@ -73,18 +84,40 @@ def test_optimize_cli_json(capsys):
 
 
 def test_optimize_cli_table(capsys):
-    code, out, _ = run(["optimize", str(DATA / "life" / "holdings.csv"), "--company",
-                        str(DATA / "life" / "company.toml"), "--assumptions",
-                        str(DATA / "assumptions.csv"), "--objective", "min_volatility"],
-                       capsys)
+    code, out, _ = run(
+        [
+            "optimize",
+            str(DATA / "life" / "holdings.csv"),
+            "--company",
+            str(DATA / "life" / "company.toml"),
+            "--assumptions",
+            str(DATA / "assumptions.csv"),
+            "--objective",
+            "min_volatility",
+        ],
+        capsys,
+    )
     assert code == 0 and "allocation" in out and "comprehensive ratio" in out
 
 
 def test_optimize_cli_infeasible_exit_3(capsys):
-    code, out, err = run(["optimize", str(DATA / "life" / "holdings.csv"), "--company",
-                          str(DATA / "life" / "company.toml"), "--assumptions",
-                          str(DATA / "assumptions.csv"), "--min-comprehensive", "3.0",
-                          "--min-sci-tech", "0.9", "--format", "json"], capsys)
+    code, out, err = run(
+        [
+            "optimize",
+            str(DATA / "life" / "holdings.csv"),
+            "--company",
+            str(DATA / "life" / "company.toml"),
+            "--assumptions",
+            str(DATA / "assumptions.csv"),
+            "--min-comprehensive",
+            "3.0",
+            "--min-sci-tech",
+            "0.9",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert code == 3
     d = json.loads(out)
     assert d["status"] == "infeasible" and d["conflicts"]
@@ -94,39 +127,82 @@ def test_optimize_cli_infeasible_exit_3(capsys):
 def test_optimize_cli_bad_assumptions_exit_2(tmp_path, capsys):
     text = (DATA / "assumptions.csv").read_text().replace("0.0030,true", "-0.0030,true", 1)
     (tmp_path / "assumptions.csv").write_text(text)
-    code, _, err = run(["optimize", str(DATA / "pc" / "holdings.csv"), "--company",
-                        str(DATA / "pc" / "company.toml"), "--assumptions",
-                        str(tmp_path / "assumptions.csv"), "--correlations",
-                        str(DATA / "correlations.csv")], capsys)
+    code, _, err = run(
+        [
+            "optimize",
+            str(DATA / "pc" / "holdings.csv"),
+            "--company",
+            str(DATA / "pc" / "company.toml"),
+            "--assumptions",
+            str(tmp_path / "assumptions.csv"),
+            "--correlations",
+            str(DATA / "correlations.csv"),
+        ],
+        capsys,
+    )
     assert code == 2 and "volatility" in err and "row 2" in err
 
 
 def test_limits_file(tmp_path, capsys):
     (tmp_path / "limits.toml").write_text(
         "[solvency]\nmin_comprehensive = 1.6\n[classes.stock_csi300]\nmin = 0.02\nmax = 0.05\n"
-        "[trading]\nmax_turnover = 0.3\ntransaction_cost_bp = 5\n")
-    code, out, err = run(["optimize", str(DATA / "pc" / "holdings.csv"), "--company",
-                          str(DATA / "pc" / "company.toml"), "--assumptions",
-                          str(DATA / "assumptions.csv"), "--limits",
-                          str(tmp_path / "limits.toml"), "--format", "json"], capsys)
+        "[trading]\nmax_turnover = 0.3\ntransaction_cost_bp = 5\n"
+    )
+    code, out, err = run(
+        [
+            "optimize",
+            str(DATA / "pc" / "holdings.csv"),
+            "--company",
+            str(DATA / "pc" / "company.toml"),
+            "--assumptions",
+            str(DATA / "assumptions.csv"),
+            "--limits",
+            str(tmp_path / "limits.toml"),
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     d = json.loads(out)
     assert 0.02 - 1e-7 <= d["weights"]["stock_csi300"] <= 0.05 + 1e-7
     assert d["solvency"]["comprehensive_ratio"] >= 1.6 * (1 - 1e-7)
     (tmp_path / "bad.toml").write_text("[classes.stock_csi300]\nmin = 0.2\nmax = 0.1\n")
-    code, _, err = run(["optimize", str(DATA / "pc" / "holdings.csv"), "--company",
-                        str(DATA / "pc" / "company.toml"), "--assumptions",
-                        str(DATA / "assumptions.csv"), "--limits", str(tmp_path / "bad.toml")],
-                       capsys)
+    code, _, err = run(
+        [
+            "optimize",
+            str(DATA / "pc" / "holdings.csv"),
+            "--company",
+            str(DATA / "pc" / "company.toml"),
+            "--assumptions",
+            str(DATA / "assumptions.csv"),
+            "--limits",
+            str(tmp_path / "bad.toml"),
+        ],
+        capsys,
+    )
     assert code == 2 and "exceeds max" in err
 
 
 @pytest.mark.slow
 def test_frontier_cli_json(capsys):
-    code, out, err = run(["frontier", str(DATA / "pc" / "holdings.csv"), "--company",
-                          str(DATA / "pc" / "company.toml"), "--assumptions",
-                          str(DATA / "assumptions.csv"), "--points", "10", "--axis", "solvency",
-                          "--format", "json"], capsys)
+    code, out, err = run(
+        [
+            "frontier",
+            str(DATA / "pc" / "holdings.csv"),
+            "--company",
+            str(DATA / "pc" / "company.toml"),
+            "--assumptions",
+            str(DATA / "assumptions.csv"),
+            "--points",
+            "10",
+            "--axis",
+            "solvency",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     d = json.loads(out)
     assert d["axis"] == "solvency" and len(d["points"]) == 10 and d["is_dpp"]

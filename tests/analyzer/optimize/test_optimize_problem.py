@@ -19,9 +19,12 @@ TARGETS = {"min_capital": 0.03}
 
 
 def _solve(u, objective, **kw):
-    limits = Limits(min_comprehensive=kw.pop("min_comprehensive", 1.5),
-                    min_core=kw.pop("min_core", 0.75),
-                    target_return=TARGETS.get(objective), **kw)
+    limits = Limits(
+        min_comprehensive=kw.pop("min_comprehensive", 1.5),
+        min_core=kw.pop("min_core", 0.75),
+        target_return=TARGETS.get(objective),
+        **kw,
+    )
     return AllocationProblem(u, objective, limits).solve()
 
 
@@ -38,8 +41,15 @@ def test_engine_meets_floors_for_every_insurer_and_objective(samples, kind, obje
     assert r.solvency.comprehensive_ratio >= 1.5 * (1 - 1e-7)
     assert r.solvency.core_ratio >= 0.75 * (1 - 1e-7)
     caps = {c.limit: c for c in r.solvency.compliance.checks}
-    for name in ("equity", "real_estate", "other_financial", "overseas", "venture_capital",
-                 "single_asset", "single_counterparty"):
+    for name in (
+        "equity",
+        "real_estate",
+        "other_financial",
+        "overseas",
+        "venture_capital",
+        "single_asset",
+        "single_counterparty",
+    ):
         if name in caps:
             assert caps[name].share <= caps[name].cap + 1e-7, name
     if objective == "min_capital":
@@ -77,15 +87,22 @@ def test_cones_match_their_numpy_twin_and_bound_the_engine(samples, kind):
 
 
 def test_tighter_floor_never_raises_optimum(pc_universe):
-    values = [_solve(pc_universe, "max_return", min_comprehensive=f).expected_return
-              for f in (1.0, 1.5, 2.0, 2.5)]
+    values = [
+        _solve(pc_universe, "max_return", min_comprehensive=f).expected_return
+        for f in (1.0, 1.5, 2.0, 2.5)
+    ]
     assert all(a >= b - 1e-9 for a, b in zip(values, values[1:], strict=False))
 
 
 def test_dpp_every_objective(life_universe):
     for objective in OBJECTIVES:
-        limits = Limits(target_return=0.03, max_volatility=0.2, max_turnover=0.5,
-                        min_sci_tech=0.02, transaction_cost=0.001)
+        limits = Limits(
+            target_return=0.03,
+            max_volatility=0.2,
+            max_turnover=0.5,
+            min_sci_tech=0.02,
+            transaction_cost=0.001,
+        )
         p = AllocationProblem(life_universe, objective, limits)
         for case in p.cases:
             assert p.build(case).problem.is_dcp(dpp=True), (objective, case)
@@ -103,11 +120,12 @@ def test_life_cases_are_exact(life_universe):
 
 def test_resulting_equity_basis_tries_every_tier(pc_universe):
     prior = _solve(pc_universe, "max_return", min_comprehensive=1.0)
-    res = AllocationProblem(pc_universe, "max_return",
-                            Limits(equity_cap_basis="resulting")).solve()
+    res = AllocationProblem(pc_universe, "max_return", Limits(equity_cap_basis="resulting")).solve()
     assert len(res.cases) >= 5
-    assert res.expected_return >= prior.expected_return - 1e-9 or \
-        res.solvency.comprehensive_ratio >= 1.0
+    assert (
+        res.expected_return >= prior.expected_return - 1e-9
+        or res.solvency.comprehensive_ratio >= 1.0
+    )
 
 
 def test_shadow_price_units(life_universe):
@@ -116,8 +134,16 @@ def test_shadow_price_units(life_universe):
     assert floor.unit == "bp of expected return per pp of comprehensive ratio"
     assert floor.shadow_price > 0 and floor.shadow_price_per_yi > 0
     d = r.to_dict()
-    assert set(d) >= {"status", "objective", "weights", "current_weights", "expected_return",
-                      "volatility", "solvency", "binding"}
+    assert set(d) >= {
+        "status",
+        "objective",
+        "weights",
+        "current_weights",
+        "expected_return",
+        "volatility",
+        "solvency",
+        "binding",
+    }
     assert d["binding"][0]["constraint"]
 
 
@@ -143,22 +169,26 @@ def test_max_return_on_capital_is_exact(pc_universe):
 
 def test_infeasible_reports_what_to_relax(life_universe):
     with pytest.raises(InfeasibleError) as err:
-        AllocationProblem(life_universe, "max_return",
-                          Limits(min_comprehensive=3.0, min_sci_tech=0.9)).solve()
+        AllocationProblem(
+            life_universe, "max_return", Limits(min_comprehensive=3.0, min_sci_tech=0.9)
+        ).solve()
     e = err.value
     assert e.conflicts and "sci-tech" in str(e)
     c = next(x for x in e.conflicts if x["constraint"] == "min_sci_tech")
     assert c["limit"] == 0.9 and 0 < c["reachable"] < 0.9
     # the reachable value is indeed reachable
-    AllocationProblem(life_universe, "max_return",
-                      Limits(min_comprehensive=3.0, min_sci_tech=c["reachable"] - 1e-4)
-                      ).solve()
+    AllocationProblem(
+        life_universe,
+        "max_return",
+        Limits(min_comprehensive=3.0, min_sci_tech=c["reachable"] - 1e-4),
+    ).solve()
 
 
 def test_two_way_conflict_message(pc_universe):
     with pytest.raises(InfeasibleError) as err:
-        AllocationProblem(pc_universe, "max_return",
-                          Limits(min_comprehensive=4.0, min_sci_tech=0.5)).solve()
+        AllocationProblem(
+            pc_universe, "max_return", Limits(min_comprehensive=4.0, min_sci_tech=0.5)
+        ).solve()
     msg = str(err.value)
     assert "cannot" in msg and "reachable" in msg
 
@@ -174,9 +204,13 @@ def test_turnover_and_costs(pc_universe):
 
 def test_sci_tech_liquidity_duration_groups(pc_universe):
     u = pc_universe
-    lim = Limits(min_sci_tech=0.1, min_liquid=0.3, duration=(3.0, 6.0),
-                 groups={"bonds": (("government_bond", "policy_bank_bond"), 0.2, 0.5)},
-                 class_bounds={"stock_csi300": (0.01, 0.05)})
+    lim = Limits(
+        min_sci_tech=0.1,
+        min_liquid=0.3,
+        duration=(3.0, 6.0),
+        groups={"bonds": (("government_bond", "policy_bank_bond"), 0.2, 0.5)},
+        class_bounds={"stock_csi300": (0.01, 0.05)},
+    )
     r = AllocationProblem(u, "max_return", lim).solve()
     w = dict(zip(r.units, r.weights, strict=True))
     assert u.sci_tech_share @ r.weights >= 0.1 - 1e-7
@@ -200,8 +234,9 @@ def test_pypfopt_agreement_without_capital(pc_universe):
         ctx = Context(u)
         prob = cp.Problem(MeanVariance(delta).build(w, ctx), [cp.sum(w) == 1])
         prob.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
-        ef = pypfopt.EfficientFrontier(u.mu, u.covariance(), weight_bounds=(0, 1),
-                                       solver="CLARABEL")
+        ef = pypfopt.EfficientFrontier(
+            u.mu, u.covariance(), weight_bounds=(0, 1), solver="CLARABEL"
+        )
         ef.max_quadratic_utility(risk_aversion=delta)
         theirs = np.array([ef.weights[i] for i in range(u.n)])
         assert np.abs(np.asarray(w.value) - theirs).max() < 1e-6
@@ -222,7 +257,8 @@ def test_stock_book_tightening_keeps_map_an_upper_bound(life_universe):
     r = _solve(life_universe, "max_return", min_comprehensive=1.0)
     m = build_capital_map(life_universe.scaled_holdings(r.weights), life_universe.company)
     assert m.minimum_capital(m.current_exposure) == pytest.approx(
-        r.solvency.minimum_capital, rel=1e-9)
+        r.solvency.minimum_capital, rel=1e-9
+    )
     assert r.solvency.comprehensive_ratio >= 1.0 * (1 - 1e-7)
     assert replace(Limits(), min_core=0.6).min_core == 0.6
 

@@ -47,8 +47,13 @@ def setup(pc_dropped, assumptions):
     h = read_holdings(pc_dropped)
     c = read_company(DATA / "pc" / "company.toml")
     t = read_holdings(TEMPLATES)
-    return h, c, t, build_universe(h, c, assumptions), build_universe(h, c, assumptions,
-                                                                       templates=t)
+    return (
+        h,
+        c,
+        t,
+        build_universe(h, c, assumptions),
+        build_universe(h, c, assumptions, templates=t),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +102,8 @@ def test_new_classes_bought_and_counted_by_the_engine(setup, solved):
     amount = w["sci_tech_abs"] * u.V
     rows = tf[tf["asset_class"] == "sci_tech_abs"].reset_index(drop=True)
     alone = Holdings(rows, "alone").scaled(
-        {"sci_tech_abs": amount / float(rows["market_value"].sum())})
+        {"sci_tech_abs": amount / float(rows["market_value"].sum())}
+    )
     ref = _class_charges(evaluate(alone, c, u.regime).charges, rows["id"])
     got = _class_charges(s.charges, [TEMPLATE_PREFIX + x for x in rows["id"]])
     assert float(got["capital"].sum()) == pytest.approx(float(ref["capital"].sum()), rel=1e-9)
@@ -131,14 +137,22 @@ def test_one_cny_rows_do_not_distort_the_limits(setup):
     np.testing.assert_allclose(u1.capmap.A[:, idx], u0.capmap.A, rtol=1e-12, atol=1e-15)
     for g, share in u0.group_share.items():
         np.testing.assert_allclose(u1.group_share[g][idx], share, rtol=1e-12)
-    for a0, a1 in ((u0.largest_position_share, u1.largest_position_share),
-                   (u0.property_share, u1.property_share),
-                   (u0.sci_tech_share, u1.sci_tech_share), (u0.duration, u1.duration)):
+    for a0, a1 in (
+        (u0.largest_position_share, u1.largest_position_share),
+        (u0.property_share, u1.property_share),
+        (u0.sci_tech_share, u1.sci_tech_share),
+        (u0.duration, u1.duration),
+    ):
         np.testing.assert_allclose(a1[idx], a0, rtol=1e-12)
-    for names0, m0, names1, m1 in ((u0.counterparties, u0.counterparty_share,
-                                    u1.counterparties, u1.counterparty_share),
-                                   (u0.concentration_names, u0.concentration_share,
-                                    u1.concentration_names, u1.concentration_share)):
+    for names0, m0, names1, m1 in (
+        (u0.counterparties, u0.counterparty_share, u1.counterparties, u1.counterparty_share),
+        (
+            u0.concentration_names,
+            u0.concentration_share,
+            u1.concentration_names,
+            u1.concentration_share,
+        ),
+    ):
         assert set(names0) <= set(names1)
         for i, name in enumerate(names0):
             np.testing.assert_allclose(m1[names1.index(name)][idx], m0[i], rtol=1e-12)
@@ -150,8 +164,9 @@ def test_one_cny_rows_do_not_distort_the_limits(setup):
     c0, c1 = e0.compliance.to_dict(), e1.compliance.to_dict()
     assert len(c1) == len(c0)
     for a, b in zip(c0, c1, strict=True):
-        assert {k: v for k, v in a.items() if not isinstance(v, float)} == \
-            {k: v for k, v in b.items() if not isinstance(v, float)}
+        assert {k: v for k, v in a.items() if not isinstance(v, float)} == {
+            k: v for k, v in b.items() if not isinstance(v, float)
+        }
         for k, v in a.items():
             if isinstance(v, float):
                 assert b[k] == pytest.approx(v, rel=1e-9, abs=1e-6)
@@ -161,8 +176,9 @@ def test_one_cny_rows_do_not_distort_the_limits(setup):
     r1 = AllocationProblem(u1, "max_return", shut).solve()
     assert r1.expected_return == pytest.approx(r0.expected_return, abs=1e-9)
     np.testing.assert_allclose(r1.weights[idx], r0.weights, atol=1e-6)
-    assert r1.solvency.comprehensive_ratio == pytest.approx(r0.solvency.comprehensive_ratio,
-                                                            rel=1e-6)
+    assert r1.solvency.comprehensive_ratio == pytest.approx(
+        r0.solvency.comprehensive_ratio, rel=1e-6
+    )
 
 
 def test_template_for_a_held_class_is_ignored_with_a_note(samples, assumptions):
@@ -188,9 +204,19 @@ def test_template_errors_name_the_templates_file(tmp_path, pc_dropped, assumptio
         read_holdings(path)
     p = err.value.problems[0]
     assert (p.file, p.row, p.column) == (str(path), 3, "asset_type")
-    code, out, errout = run(["optimize", str(pc_dropped), "--company",
-                             str(DATA / "pc" / "company.toml"), "--assumptions",
-                             str(DATA / "assumptions.csv"), "--templates", str(path)], capsys)
+    code, out, errout = run(
+        [
+            "optimize",
+            str(pc_dropped),
+            "--company",
+            str(DATA / "pc" / "company.toml"),
+            "--assumptions",
+            str(DATA / "assumptions.csv"),
+            "--templates",
+            str(path),
+        ],
+        capsys,
+    )
     assert code == 2
     assert str(path) in errout and "row 3" in errout and "asset_type" in errout
     # a class without assumptions
@@ -198,8 +224,12 @@ def test_template_errors_name_the_templates_file(tmp_path, pc_dropped, assumptio
     bad.loc[0, "asset_class"] = "moon_fund"
     bad.to_csv(path, index=False)
     with pytest.raises(InputError) as err:
-        build_universe(read_holdings(pc_dropped), read_company(DATA / "pc" / "company.toml"),
-                       assumptions, templates=read_holdings(path))
+        build_universe(
+            read_holdings(pc_dropped),
+            read_company(DATA / "pc" / "company.toml"),
+            assumptions,
+            templates=read_holdings(path),
+        )
     p = err.value.problems[0]
     assert (p.file, p.row, p.column) == (str(path), 2, "asset_class")
 
@@ -220,8 +250,9 @@ def test_life_template_needs_cash_flows(tmp_path, samples, assumptions):
     # the sample templates carry the life fields: the life sample buys the class
     u = build_universe(held, c, assumptions, templates=read_holdings(TEMPLATES))
     assert u.new_classes == ("sci_tech_abs",)
-    r = AllocationProblem(u, "max_return", Limits(min_comprehensive=1.5, min_core=0.75,
-                                                  min_sci_tech=0.10)).solve()
+    r = AllocationProblem(
+        u, "max_return", Limits(min_comprehensive=1.5, min_core=0.75, min_sci_tech=0.10)
+    ).solve()
     assert r.solvency.comprehensive_ratio >= 1.5 * (1 - 1e-7)
     assert r.solvency.life_interest_rate is not None
 
@@ -247,9 +278,17 @@ def test_frontier_with_templates(setup):
 
 
 def test_cli_templates(pc_dropped, capsys):
-    base = [str(pc_dropped), "--company", str(DATA / "pc" / "company.toml"), "--assumptions",
-            str(DATA / "assumptions.csv"), "--templates", str(TEMPLATES),
-            "--min-sci-tech", str(SCI_TECH)]
+    base = [
+        str(pc_dropped),
+        "--company",
+        str(DATA / "pc" / "company.toml"),
+        "--assumptions",
+        str(DATA / "assumptions.csv"),
+        "--templates",
+        str(TEMPLATES),
+        "--min-sci-tech",
+        str(SCI_TECH),
+    ]
     code, out, _ = run(["optimize", *base, "--format", "json"], capsys)
     assert code == 0
     d = json.loads(out)
@@ -259,8 +298,9 @@ def test_cli_templates(pc_dropped, capsys):
         assert d["trades"][cls] > 0
     assert "policy_loan" in d["not_buyable"]
     assert any("templates ignored" in n for n in d["notes"])
-    code, out, _ = run(["optimize", *base[:-4], "--min-sci-tech", str(SCI_TECH), "--format",
-                        "json"], capsys)
+    code, out, _ = run(
+        ["optimize", *base[:-4], "--min-sci-tech", str(SCI_TECH), "--format", "json"], capsys
+    )
     assert code == 3  # without templates the two classes cannot be bought
     d = json.loads(out)
     assert d["status"] == "infeasible" and set(NEW) <= set(d["not_buyable"])

@@ -79,8 +79,10 @@ def test_future_surplus_and_core_tier2_both_binding():
 def test_engine_uses_the_limits(run):
     """evaluate(): ratios use the admitted capital: core 1e9 + C2 6e8 (cut to 3/7 x 1e9),
     s2 4e8 (cut to 0.25 x 1e9/0.7)."""
-    r = run([{"asset_type": "equity_fund", "market_value": 1e8}],
-            capital={"core_tier1": 1e9, "core_tier2": 6e8, "supplementary_tier2": 4e8})
+    r = run(
+        [{"asset_type": "equity_fund", "market_value": 1e8}],
+        capital={"core_tier1": 1e9, "core_tier2": 6e8, "supplementary_tier2": 4e8},
+    )
     core = 1e9 / 0.7
     assert r.core_capital == pytest.approx(core, rel=1e-12)
     assert r.actual_capital == pytest.approx(core * 1.25, rel=1e-12)

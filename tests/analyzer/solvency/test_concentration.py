@@ -27,27 +27,31 @@ def test_life_worked_example(table):
     assert counterparty_threshold(1200 * YI, "life", table) == pytest.approx(54 * YI, rel=1e-12)
 
 
-@pytest.mark.parametrize(("total", "expected"), [
-    (10, 0.8),                     # 10 x 8%
-    (20, 1.6),                     # 20 x 8%
-    (30, 2.1),                     # 1.6 + 10 x 5%
-    (50, 3.1),                     # 1.6 + 30 x 5%
-    (600, 24.1),                   # 1.6 + 1.5 + 450 x 4% + 100 x 3%
-])
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    [
+        (10, 0.8),  # 10 x 8%
+        (20, 1.6),  # 20 x 8%
+        (30, 2.1),  # 1.6 + 10 x 5%
+        (50, 3.1),  # 1.6 + 30 x 5%
+        (600, 24.1),  # 1.6 + 1.5 + 450 x 4% + 100 x 3%
+    ],
+)
 @pytest.mark.parametrize("company_type", ["pc", "reinsurer"])
 def test_pc_slices(table, total, expected, company_type):
     """Art. 65, P&C (reinsurer) column: 20亿 8%, 20-50亿 5%, 50-500亿 4%, above 3%."""
-    assert counterparty_threshold(total * YI, company_type, table) == \
-        pytest.approx(expected * YI, rel=1e-12)
+    assert counterparty_threshold(total * YI, company_type, table) == pytest.approx(
+        expected * YI, rel=1e-12
+    )
 
 
-@pytest.mark.parametrize(("total", "expected"), [(50, 4.0), (100, 8.0), (300, 18.0),
-                                                 (800, 40.0)])
+@pytest.mark.parametrize(("total", "expected"), [(50, 4.0), (100, 8.0), (300, 18.0), (800, 40.0)])
 def test_life_slices(table, total, expected):
     """Art. 65, life column: 100亿 8%, 100-500亿 5%, 500-1000亿 4%: 300亿 -> 8 + 10 = 18;
     800亿 -> 8 + 20 + 12 = 40."""
-    assert counterparty_threshold(total * YI, "life", table) == \
-        pytest.approx(expected * YI, rel=1e-12)
+    assert counterparty_threshold(total * YI, "life", table) == pytest.approx(
+        expected * YI, rel=1e-12
+    )
 
 
 # A P&C insurer with total assets 10亿: threshold 0.8亿. Counterparty X: corporate bond 0.5亿
@@ -55,12 +59,28 @@ def test_life_slices(table, total, expected):
 # 1.1亿 > 0.8亿.
 def concentrated_rows(**deposit):
     return [
-        {"asset_type": "corporate_bond", "market_value": 0.5 * YI, "rating": "AAA",
-         "modified_duration": 3.0, "counterparty": "X"},
-        {"asset_type": "stock", "market_value": 0.4 * YI, "board": "main",
-         "purchase_cost": 0.4 * YI, "counterparty": "X"},
-        {"asset_type": "deposit", "market_value": 0.2 * YI, "bank_type": "joint_stock",
-         "bank_car": 0.13, "counterparty": "X", **deposit},
+        {
+            "asset_type": "corporate_bond",
+            "market_value": 0.5 * YI,
+            "rating": "AAA",
+            "modified_duration": 3.0,
+            "counterparty": "X",
+        },
+        {
+            "asset_type": "stock",
+            "market_value": 0.4 * YI,
+            "board": "main",
+            "purchase_cost": 0.4 * YI,
+            "counterparty": "X",
+        },
+        {
+            "asset_type": "deposit",
+            "market_value": 0.2 * YI,
+            "bank_type": "joint_stock",
+            "bank_car": 0.13,
+            "counterparty": "X",
+            **deposit,
+        },
     ]
 
 
@@ -75,8 +95,9 @@ def test_counterparty_over_threshold_full_exposure(run):
     default 0.2亿 x 0.03 x 0.4 = 240,000."""
     r = run(concentrated_rows(), total_assets=10 * YI)
     add = addons(r).set_index("submodule")["capital"]
-    assert add.to_dict() == pytest.approx({"spread": 828_000.0, "equity": 5_600_000.0,
-                                           "default": 240_000.0}, rel=1e-12)
+    assert add.to_dict() == pytest.approx(
+        {"spread": 828_000.0, "equity": 5_600_000.0, "default": 240_000.0}, rel=1e-12
+    )
     assert "interest_rate" not in add.index
     assert r.submodules["spread"] == pytest.approx(0.5 * YI * 0.0414 * 1.4, rel=1e-12)
     assert r.submodules["equity"] == pytest.approx(0.4 * YI * 0.35 * 1.4, rel=1e-12)
@@ -86,12 +107,12 @@ def test_counterparty_over_threshold_full_exposure(run):
 
 def test_counterparty_excess_basis(run):
     """concentration_basis = 'excess': the add-ons scale by (1.1 - 0.8) / 1.1 = 3/11."""
-    r = run(concentrated_rows(), total_assets=10 * YI,
-            options={"concentration_basis": "excess"})
+    r = run(concentrated_rows(), total_assets=10 * YI, options={"concentration_basis": "excess"})
     add = addons(r).set_index("submodule")["capital"]
     s = 3 / 11
-    assert add.to_dict() == pytest.approx({"spread": 828_000.0 * s, "equity": 5_600_000.0 * s,
-                                           "default": 240_000.0 * s}, rel=1e-12)
+    assert add.to_dict() == pytest.approx(
+        {"spread": 828_000.0 * s, "equity": 5_600_000.0 * s, "default": 240_000.0 * s}, rel=1e-12
+    )
 
 
 def test_counterparty_at_threshold_is_not_over(run):
@@ -115,12 +136,26 @@ def test_book_value_decides(run):
 def test_large_state_bank_and_policy_bank_exempt(run):
     """Art. 64(二)(三): deposits with large state-owned banks and policy-bank bonds are exempt
     even when the counterparty's total is far above the threshold."""
-    rows = [{"asset_type": "deposit", "market_value": 5 * YI, "bank_type": "large_state",
-             "counterparty": "工商银行"},
-            {"asset_type": "policy_bank_bond", "market_value": 5 * YI, "modified_duration": 3.0,
-             "counterparty": "国家开发银行"},
-            {"asset_type": "government_bond", "market_value": 5 * YI, "modified_duration": 3.0,
-             "counterparty": "财政部"}]
+    rows = [
+        {
+            "asset_type": "deposit",
+            "market_value": 5 * YI,
+            "bank_type": "large_state",
+            "counterparty": "工商银行",
+        },
+        {
+            "asset_type": "policy_bank_bond",
+            "market_value": 5 * YI,
+            "modified_duration": 3.0,
+            "counterparty": "国家开发银行",
+        },
+        {
+            "asset_type": "government_bond",
+            "market_value": 5 * YI,
+            "modified_duration": 3.0,
+            "counterparty": "财政部",
+        },
+    ]
     assert addons(run(rows, total_assets=20 * YI)).empty
 
 
@@ -135,9 +170,10 @@ def test_real_estate_above_quarter(run):
     """Art. 67: property 2.6亿 of total assets 10亿 (26% > 25%): every real-estate charge gets
     EX x 0.15 x 0.5: (1.6亿 + 1.0亿) x 0.075 = 19,500,000 on top of
     1.6亿 x 0.15 + 1.0亿 x 0.18 = 42,000,000."""
-    rows = [{"asset_type": "investment_property", "market_value": 1.6 * YI},
-            {"asset_type": "investment_property", "market_value": 1.0 * YI,
-             "property_tier": "other"}]
+    rows = [
+        {"asset_type": "investment_property", "market_value": 1.6 * YI},
+        {"asset_type": "investment_property", "market_value": 1.0 * YI, "property_tier": "other"},
+    ]
     r = run(rows, total_assets=10 * YI)
     assert addons(r)["capital"].sum() == pytest.approx(19_500_000.0, rel=1e-12)
     assert r.submodules["real_estate"] == pytest.approx(61_500_000.0, rel=1e-12)
@@ -171,9 +207,10 @@ def test_real_estate_test_counts_reits_charged_as_real_estate(run):
     REIT 1.1亿 = 26% of 10亿 > 25%: the add-on EX x 0.15 x 0.5 hits both real-estate charges:
     (1.5 + 1.1)亿 x 0.075 = 19,500,000. With the REIT charged as unlisted equity it counts
     neither in the test (15%) nor in the add-on."""
-    rows = [{"asset_type": "investment_property", "market_value": 1.5 * YI},
-            {"asset_type": "reit", "market_value": 1.1 * YI, "look_through": True,
-             "layers": 1}]
+    rows = [
+        {"asset_type": "investment_property", "market_value": 1.5 * YI},
+        {"asset_type": "reit", "market_value": 1.1 * YI, "look_through": True, "layers": 1},
+    ]
     r = run(rows, total_assets=10 * YI, options={"reit_underlying": "real_estate"})
     add = addons(r)
     assert add["capital"].sum() == pytest.approx(19_500_000.0, rel=1e-12)
@@ -185,9 +222,15 @@ def test_real_estate_add_on_hits_overseas_property(run):
     """Art. 67: domestic property 2.0亿 + overseas (developed) property 0.6亿 = 26% of 10亿:
     the add-on applies to the overseas property's charge too, in the overseas equity
     sub-module: 2.0亿 x 0.15 x 0.5 + 0.6亿 x 0.15 x 0.5 = 19,500,000."""
-    rows = [{"asset_type": "investment_property", "market_value": 2.0 * YI},
-            {"asset_type": "investment_property", "market_value": 0.6 * YI,
-             "region": "developed", "currency": "USD"}]
+    rows = [
+        {"asset_type": "investment_property", "market_value": 2.0 * YI},
+        {
+            "asset_type": "investment_property",
+            "market_value": 0.6 * YI,
+            "region": "developed",
+            "currency": "USD",
+        },
+    ]
     r = run(rows, total_assets=10 * YI)
     add = addons(r)
     assert add["capital"].sum() == pytest.approx(19_500_000.0, rel=1e-12)
@@ -204,8 +247,17 @@ def test_debt_product_counterparty_add_on_on_underlying_loans(run):
     entity, so the Art. 65 add-on (k = 0.4) applies to the underlying-loan row (Rule 9 Art. 37
     normal loans RF0 0.085): 1.0亿 x 0.085 x 0.4 = 3,400,000, and not to the surface default
     row (the product's own default charge). P&C, total assets 10亿: threshold 0.8亿."""
-    rows = [{"asset_type": "debt_investment_plan", "market_value": 1.0 * YI, "rating": "AA",
-             "look_through": True, "layers": 1, "loan_class": "normal", "counterparty": "X"}]
+    rows = [
+        {
+            "asset_type": "debt_investment_plan",
+            "market_value": 1.0 * YI,
+            "rating": "AA",
+            "look_through": True,
+            "layers": 1,
+            "loan_class": "normal",
+            "counterparty": "X",
+        }
+    ]
     r = run(rows, total_assets=10 * YI)
     add = addons(r)
     assert len(add) == 1

@@ -14,12 +14,31 @@ from analyzer.solvency.engine import evaluate
 
 MIXED = [
     {"asset_type": "cash", "market_value": 1e6},
-    {"asset_type": "deposit", "market_value": 2e6, "bank_type": "city", "bank_car": 0.13,
-     "coupon_rate": 0.02, "maturity_years": 2, "face_value": 2e6},
-    {"asset_type": "corporate_bond", "market_value": 3e6, "rating": "AA+",
-     "modified_duration": 4.0, "coupon_rate": 0.03, "maturity_years": 5, "face_value": 3e6},
-    {"asset_type": "stock", "market_value": 1e6, "board": "star", "purchase_cost": 8e5,
-     "sci_tech": True},
+    {
+        "asset_type": "deposit",
+        "market_value": 2e6,
+        "bank_type": "city",
+        "bank_car": 0.13,
+        "coupon_rate": 0.02,
+        "maturity_years": 2,
+        "face_value": 2e6,
+    },
+    {
+        "asset_type": "corporate_bond",
+        "market_value": 3e6,
+        "rating": "AA+",
+        "modified_duration": 4.0,
+        "coupon_rate": 0.03,
+        "maturity_years": 5,
+        "face_value": 3e6,
+    },
+    {
+        "asset_type": "stock",
+        "market_value": 1e6,
+        "board": "star",
+        "purchase_cost": 8e5,
+        "sci_tech": True,
+    },
     {"asset_type": "investment_property", "market_value": 1e6},
     {"asset_type": "stock", "market_value": 5e5, "region": "emerging", "currency": "HKD"},
 ]
@@ -28,16 +47,43 @@ MIXED = [
 def test_to_dict_has_contract_keys(run):
     """Contract section 5: every key, market / credit sub-keys, holdings records; JSON-able."""
     d = run(MIXED).to_dict()
-    for key in ("regime", "company", "actual_capital", "core_capital", "minimum_capital",
-                "core_ratio", "comprehensive_ratio", "quantifiable", "control", "additional",
-                "market", "credit", "insurance", "diversification", "holdings"):
+    for key in (
+        "regime",
+        "company",
+        "actual_capital",
+        "core_capital",
+        "minimum_capital",
+        "core_ratio",
+        "comprehensive_ratio",
+        "quantifiable",
+        "control",
+        "additional",
+        "market",
+        "credit",
+        "insurance",
+        "diversification",
+        "holdings",
+    ):
         assert key in d
-    assert set(d["market"]) >= {"interest_rate", "equity", "real_estate",
-                                "overseas_fixed_income", "overseas_equity", "fx", "total"}
+    assert set(d["market"]) >= {
+        "interest_rate",
+        "equity",
+        "real_estate",
+        "overseas_fixed_income",
+        "overseas_equity",
+        "fx",
+        "total",
+    }
     assert set(d["credit"]) >= {"spread", "default", "total"}
     assert set(d["insurance"]) >= {"life", "nonlife"}
-    assert set(d["holdings"][0]) >= {"id", "module", "exposure", "factor", "capital",
-                                     "marginal_capital"}
+    assert set(d["holdings"][0]) >= {
+        "id",
+        "module",
+        "exposure",
+        "factor",
+        "capital",
+        "marginal_capital",
+    }
     json.dumps(d)
     assert d["regime"] == "cross2-2025-12"
 
@@ -51,8 +97,14 @@ def test_every_charge_has_an_article(run):
 @pytest.mark.parametrize("company_type", ["pc", "life", "reinsurer"])
 def test_euler_contributions_add_up(run, company_type):
     """Contract section 5: holdings' marginal_capital + non-holding Euler terms = minimum."""
-    over = {"minimum_capital": {"nonlife_insurance": 3e5, "loss_absorption": 1e4,
-                                "additional": 2e4, "sarmra_score": 65}}
+    over = {
+        "minimum_capital": {
+            "nonlife_insurance": 3e5,
+            "loss_absorption": 1e4,
+            "additional": 2e4,
+            "sarmra_score": 65,
+        }
+    }
     if company_type != "pc":
         over["minimum_capital"]["life_insurance"] = 4e5
     r = run(MIXED, company_type=company_type, **over)
@@ -83,8 +135,15 @@ def test_uncharged_position_listed_with_module_none(run):
 
 def test_regime_changes_result(run):
     """A CSI 300 stock: 0.3325 (2022) vs 0.30 (2025-12, held <= 3 years)."""
-    rows = [{"asset_type": "stock", "market_value": 1e6, "board": "main", "csi300": True,
-             "purchase_cost": 1e6}]
+    rows = [
+        {
+            "asset_type": "stock",
+            "market_value": 1e6,
+            "board": "main",
+            "csi300": True,
+            "purchase_cost": 1e6,
+        }
+    ]
     assert run(rows, regime="cross2-2022").submodules["equity"] == pytest.approx(332_500)
     assert run(rows).submodules["equity"] == pytest.approx(300_000)
 
@@ -111,8 +170,10 @@ def test_life_bond_without_cash_flow_fields_is_an_input_error(run):
     """A life insurer's bond needs coupon_rate, maturity_years and face_value (Rule 8
     Art. 13): an InputError naming row 2 and the column."""
     with pytest.raises(InputError) as err:
-        run([{"asset_type": "government_bond", "market_value": 1e6, "modified_duration": 3.0}],
-            company_type="life")
+        run(
+            [{"asset_type": "government_bond", "market_value": 1e6, "modified_duration": 3.0}],
+            company_type="life",
+        )
     cols = {p.column for p in err.value.problems}
     assert cols == {"coupon_rate", "maturity_years", "face_value"}
     assert {p.row for p in err.value.problems} == {2}

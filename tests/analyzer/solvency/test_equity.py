@@ -19,8 +19,13 @@ MV = 1_000_000.0
 
 
 def stock(board="main", mv=MV, cost=None, **kw) -> dict:
-    return {"asset_type": "stock", "market_value": mv, "board": board,
-            "purchase_cost": mv if cost is None else cost, **kw}
+    return {
+        "asset_type": "stock",
+        "market_value": mv,
+        "board": board,
+        "purchase_cost": mv if cost is None else cost,
+        **kw,
+    }
 
 
 def factor_of(result, pid="p0", submodule="equity") -> float:
@@ -37,8 +42,7 @@ def factor_of(result, pid="p0", submodule="equity") -> float:
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("board", "expected"), [("main", 0.35), ("star", 0.45),
-                                                   ("chinext", 0.45)])
+@pytest.mark.parametrize(("board", "expected"), [("main", 0.35), ("star", 0.45), ("chinext", 0.45)])
 def test_stock_rf0_by_board_2022(run, board, expected):
     """Rule 8 Art. 26: 沪深主板股 0.35, 创业板股、科创板股 0.45; x = 0 so k1 = 0, no k2."""
     r = run([stock(board)], regime=R22)
@@ -65,32 +69,38 @@ def test_bse_default_is_growth(run):
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("book", "cost", "k1"), [
-    (120.0, 100.0, 0.04),      # x = 0.2: k1 = x^2
-    (150.0, 100.0, 0.25),      # x = 0.5: 0.25
-    (199.0, 100.0, 0.99 ** 2),  # x = 0.99: x^2
-    (200.0, 100.0, 1.0),       # x = 1: k1 = 1
-    (350.0, 100.0, 1.0),       # x = 2.5 >= 1: 1
-    (100.0, 100.0, 0.0),       # x = 0: 0
-    (80.0, 100.0, -0.04),      # x = -0.2: -x^2
-    (40.0, 100.0, -0.36),      # x = -0.6: -0.36
-    (0.0, 100.0, -1.0),        # x = -1: -1
-])
+@pytest.mark.parametrize(
+    ("book", "cost", "k1"),
+    [
+        (120.0, 100.0, 0.04),  # x = 0.2: k1 = x^2
+        (150.0, 100.0, 0.25),  # x = 0.5: 0.25
+        (199.0, 100.0, 0.99**2),  # x = 0.99: x^2
+        (200.0, 100.0, 1.0),  # x = 1: k1 = 1
+        (350.0, 100.0, 1.0),  # x = 2.5 >= 1: 1
+        (100.0, 100.0, 0.0),  # x = 0: 0
+        (80.0, 100.0, -0.04),  # x = -0.2: -x^2
+        (40.0, 100.0, -0.36),  # x = -0.6: -0.36
+        (0.0, 100.0, -1.0),  # x = -1: -1
+    ],
+)
 def test_stock_k1_function(book, cost, k1):
     """Rule 8 Art. 26: k1 = 1 (x >= 1), x^2 (0 <= x < 1), -x^2 (-1 <= x < 0),
     x = (book - cost) / cost."""
     assert stock_k1(book, cost) == pytest.approx(k1, rel=1e-12, abs=1e-15)
 
 
-@pytest.mark.parametrize(("mv", "cost", "expected"), [
-    (120.0, 100.0, 0.35 * 1.04),   # x = 0.2, k1 = 0.04: 0.364
-    (140.0, 100.0, 0.35 * 1.16),   # x = 0.4, k1 = 0.16: 0.406
-    (150.0, 100.0, 0.35 * 1.25),   # x = 0.5, k1 = 0.25: 0.4375 (at the cap)
-    (200.0, 100.0, 0.35 * 1.25),   # x = 1, k1 = 1 -> K clamped to 0.25: 0.4375
-    (300.0, 100.0, 0.35 * 1.25),   # x = 2 -> k1 = 1 -> 0.4375
-    (80.0, 100.0, 0.35 * 0.96),    # x = -0.2, k1 = -0.04: 0.336
-    (40.0, 100.0, 0.35 * 0.75),    # x = -0.6, k1 = -0.36 -> clamped -0.25: 0.2625
-])
+@pytest.mark.parametrize(
+    ("mv", "cost", "expected"),
+    [
+        (120.0, 100.0, 0.35 * 1.04),  # x = 0.2, k1 = 0.04: 0.364
+        (140.0, 100.0, 0.35 * 1.16),  # x = 0.4, k1 = 0.16: 0.406
+        (150.0, 100.0, 0.35 * 1.25),  # x = 0.5, k1 = 0.25: 0.4375 (at the cap)
+        (200.0, 100.0, 0.35 * 1.25),  # x = 1, k1 = 1 -> K clamped to 0.25: 0.4375
+        (300.0, 100.0, 0.35 * 1.25),  # x = 2 -> k1 = 1 -> 0.4375
+        (80.0, 100.0, 0.35 * 0.96),  # x = -0.2, k1 = -0.04: 0.336
+        (40.0, 100.0, 0.35 * 0.75),  # x = -0.6, k1 = -0.36 -> clamped -0.25: 0.2625
+    ],
+)
 def test_stock_k1_in_charge_2022(run, mv, cost, expected):
     """Rule 8 Art. 26 k1 and Art. 6 clamp K to [-0.25, 0.25], main board, not CSI 300 (k2 = 0)."""
     r = run([stock(mv=mv, cost=cost)], regime=R22)
@@ -110,10 +120,20 @@ def test_k1_leaves_out_overseas_stocks_and_funds(run):
     """Art. 26: n counts the insurer's stocks, not underlyings of non-base assets; overseas
     stocks are overseas assets (Art. 48). Domestic stock 120 vs 100 -> x = 0.2 -> 0.364, even
     with an overseas stock at 300 vs 100 and an equity fund beside it."""
-    r = run([stock(mv=120.0, cost=100.0),
-             {"asset_type": "stock", "market_value": 300.0, "purchase_cost": 100.0,
-              "region": "developed", "currency": "HKD"},
-             {"asset_type": "equity_fund", "market_value": 100.0}], regime=R22)
+    r = run(
+        [
+            stock(mv=120.0, cost=100.0),
+            {
+                "asset_type": "stock",
+                "market_value": 300.0,
+                "purchase_cost": 100.0,
+                "region": "developed",
+                "currency": "HKD",
+            },
+            {"asset_type": "equity_fund", "market_value": 100.0},
+        ],
+        regime=R22,
+    )
     assert factor_of(r) == pytest.approx(0.364, rel=1e-12)
 
 
@@ -122,34 +142,44 @@ def test_k1_leaves_out_overseas_stocks_and_funds(run):
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("regime", "kw", "expected"), [
-    # 2022: Art. 26 k2 = -0.05 for CSI 300: 0.35 x 0.95 = 0.3325; not CSI 300: 0.35
-    (R22, {"csi300": True}, 0.3325),
-    (R22, {"csi300": True, "holding_years": 5.0}, 0.3325),
-    (R22, {"dividend_low_vol_100": True, "holding_years": 5.0}, 0.35),
-    # 2023-09 三(六): CSI 300 0.35 -> 0.30 whatever the holding period
-    (R23, {"csi300": True}, 0.30),
-    (R23, {"csi300": True, "holding_years": 5.0}, 0.30),
-    (R23, {"dividend_low_vol_100": True, "holding_years": 5.0}, 0.35),
-    # 2025-12 一: CSI 300 / dividend low-vol 100 held > 3 years 0.27; otherwise CSI 300 0.30
-    (R25, {"csi300": True, "holding_years": 2.0}, 0.30),
-    (R25, {"csi300": True, "holding_years": 3.0}, 0.30),   # "超过三年": 3 itself is not over
-    (R25, {"csi300": True, "holding_years": 3.01}, 0.27),
-    (R25, {"csi300": True, "holding_years": 6.0}, 0.27),
-    (R25, {"dividend_low_vol_100": True, "holding_years": 4.0}, 0.27),
-    (R25, {"dividend_low_vol_100": True, "holding_years": 2.0}, 0.35),  # Gap 2: stays 0.35
-])
+@pytest.mark.parametrize(
+    ("regime", "kw", "expected"),
+    [
+        # 2022: Art. 26 k2 = -0.05 for CSI 300: 0.35 x 0.95 = 0.3325; not CSI 300: 0.35
+        (R22, {"csi300": True}, 0.3325),
+        (R22, {"csi300": True, "holding_years": 5.0}, 0.3325),
+        (R22, {"dividend_low_vol_100": True, "holding_years": 5.0}, 0.35),
+        # 2023-09 三(六): CSI 300 0.35 -> 0.30 whatever the holding period
+        (R23, {"csi300": True}, 0.30),
+        (R23, {"csi300": True, "holding_years": 5.0}, 0.30),
+        (R23, {"dividend_low_vol_100": True, "holding_years": 5.0}, 0.35),
+        # 2025-12 一: CSI 300 / dividend low-vol 100 held > 3 years 0.27; otherwise CSI 300 0.30
+        (R25, {"csi300": True, "holding_years": 2.0}, 0.30),
+        (R25, {"csi300": True, "holding_years": 3.0}, 0.30),  # "超过三年": 3 itself is not over
+        (R25, {"csi300": True, "holding_years": 3.01}, 0.27),
+        (R25, {"csi300": True, "holding_years": 6.0}, 0.27),
+        (R25, {"dividend_low_vol_100": True, "holding_years": 4.0}, 0.27),
+        (R25, {"dividend_low_vol_100": True, "holding_years": 2.0}, 0.35),  # Gap 2: stays 0.35
+    ],
+)
 def test_main_board_k2_per_regime(run, regime, kw, expected):
     """Main-board stock, x = 0 (k1 = 0): RF = 0.35 (1 + k2)."""
     assert factor_of(run([stock(**kw)], regime=regime)) == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize(("regime", "held", "expected"), [
-    (R22, 0.0, 0.45), (R22, 3.0, 0.45),     # Art. 26: STAR 0.45, no k2
-    (R23, 0.5, 0.40), (R23, 3.0, 0.40),     # 2023-09 三(六): 0.45 -> 0.40
-    (R25, 1.0, 0.40), (R25, 2.0, 0.40),     # 2025-12 二: held > 2 years only
-    (R25, 2.5, 0.36), (R25, 4.0, 0.36),     # 0.40 -> 0.36
-])
+@pytest.mark.parametrize(
+    ("regime", "held", "expected"),
+    [
+        (R22, 0.0, 0.45),
+        (R22, 3.0, 0.45),  # Art. 26: STAR 0.45, no k2
+        (R23, 0.5, 0.40),
+        (R23, 3.0, 0.40),  # 2023-09 三(六): 0.45 -> 0.40
+        (R25, 1.0, 0.40),
+        (R25, 2.0, 0.40),  # 2025-12 二: held > 2 years only
+        (R25, 2.5, 0.36),
+        (R25, 4.0, 0.36),  # 0.40 -> 0.36
+    ],
+)
 def test_star_k2_per_regime(run, regime, held, expected):
     """STAR stock, not CSI 300, x = 0: RF = 0.45 (1 + k2)."""
     r = run([stock("star", holding_years=held)], regime=regime)
@@ -187,8 +217,9 @@ def test_k_clamp_at_plus_quarter_caps_rf_below_one(run):
     the clamp off K = 1, RF = 0.9 (< 1, Art. 6 cap not reached)."""
     rows = [stock("star", mv=400.0, cost=100.0)]
     assert factor_of(run(rows, regime=R22)) == pytest.approx(0.5625, rel=1e-12)
-    assert factor_of(run(rows, regime=R22, options={"clamp_k": False})) == \
-        pytest.approx(0.9, rel=1e-12)
+    assert factor_of(run(rows, regime=R22, options={"clamp_k": False})) == pytest.approx(
+        0.9, rel=1e-12
+    )
 
 
 # ------------------------------------------------------------------------------------------
@@ -207,10 +238,12 @@ def test_star_and_csi300_sum(run):
     """overlapping_k2 = 'sum': K = -1/7 - 1/9 = -0.253968 -> clamped -0.25: 0.3375; with the
     clamp off 0.45 (1 - 1/7 - 1/9) = 0.335714..."""
     rows = [stock("star", csi300=True, holding_years=1.0)]
-    assert factor_of(run(rows, options={"overlapping_k2": "sum"})) == \
-        pytest.approx(0.3375, rel=1e-12)
-    assert factor_of(run(rows, options={"overlapping_k2": "sum", "clamp_k": False})) == \
-        pytest.approx(0.45 * (1 - 1 / 7 - 1 / 9), rel=1e-12)
+    assert factor_of(run(rows, options={"overlapping_k2": "sum"})) == pytest.approx(
+        0.3375, rel=1e-12
+    )
+    assert factor_of(
+        run(rows, options={"overlapping_k2": "sum", "clamp_k": False})
+    ) == pytest.approx(0.45 * (1 - 1 / 7 - 1 / 9), rel=1e-12)
 
 
 def test_csi300_and_dividend_both_options(run):
@@ -218,8 +251,9 @@ def test_csi300_and_dividend_both_options(run):
     Sum: CSI 300 (-8/35) + dividend (-8/35) = -0.457 -> clamped -0.25 -> 0.2625."""
     rows = [stock(csi300=True, dividend_low_vol_100=True, holding_years=4.0)]
     assert factor_of(run(rows)) == pytest.approx(0.27, rel=1e-12)
-    assert factor_of(run(rows, options={"overlapping_k2": "sum"})) == \
-        pytest.approx(0.2625, rel=1e-12)
+    assert factor_of(run(rows, options={"overlapping_k2": "sum"})) == pytest.approx(
+        0.2625, rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("option", ["most_favourable", "sum"])
@@ -227,10 +261,12 @@ def test_holding_period_bucket_replaces_its_base_bucket(run, option):
     """A CSI 300 stock held 4 years is in ONE bucket of the 2025-12 notice (0.27): the notice
     lowers 0.30 to 0.27, it does not add the two reductions. Under either option: 0.27; a STAR
     stock held 3 years: 0.36 (not 0.45 (1 - 1/9 - 0.2) = 0.31)."""
-    assert factor_of(run([stock(csi300=True, holding_years=4.0)],
-                         options={"overlapping_k2": option})) == pytest.approx(0.27, rel=1e-12)
-    assert factor_of(run([stock("star", holding_years=3.0)],
-                         options={"overlapping_k2": option})) == pytest.approx(0.36, rel=1e-12)
+    assert factor_of(
+        run([stock(csi300=True, holding_years=4.0)], options={"overlapping_k2": option})
+    ) == pytest.approx(0.27, rel=1e-12)
+    assert factor_of(
+        run([stock("star", holding_years=3.0)], options={"overlapping_k2": option})
+    ) == pytest.approx(0.36, rel=1e-12)
 
 
 # ------------------------------------------------------------------------------------------
@@ -238,44 +274,65 @@ def test_holding_period_bucket_replaces_its_base_bucket(run, option):
 # ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("asset_type", "expected", "article"), [
-    ("bond_fund", 0.06, "Art. 30"), ("equity_fund", 0.28, "Art. 31"),
-    ("mixed_fund", 0.23, "Art. 32"), ("money_market_fund", 0.01, "Art. 33"),
-    ("convertible_bond", 0.23, "Art. 34"),
-])
+@pytest.mark.parametrize(
+    ("asset_type", "expected", "article"),
+    [
+        ("bond_fund", 0.06, "Art. 30"),
+        ("equity_fund", 0.28, "Art. 31"),
+        ("mixed_fund", 0.23, "Art. 32"),
+        ("money_market_fund", 0.01, "Art. 33"),
+        ("convertible_bond", 0.23, "Art. 34"),
+    ],
+)
 @pytest.mark.parametrize("regime", [R22, R25])
 def test_funds_and_convertibles(run, asset_type, expected, article, regime):
     """Rule 8 Art. 30-34: bond fund 0.06, equity fund 0.28, mixed 0.23, money market 0.01,
     convertible 0.23; no characteristic coefficient, unchanged by the notices."""
-    r = run([{"asset_type": asset_type, "market_value": MV, "rating": "AAA",
-              "modified_duration": 2.0}], regime=regime)
+    r = run(
+        [{"asset_type": asset_type, "market_value": MV, "rating": "AAA", "modified_duration": 2.0}],
+        regime=regime,
+    )
     assert factor_of(r) == pytest.approx(expected, rel=1e-12)
     assert r.submodules["equity"] == pytest.approx(expected * MV, rel=1e-12)
     assert r.submodules["interest_rate"] == 0.0  # Art. 11: convertibles are not in IR scope
     assert r.submodules["spread"] == 0.0  # Rule 9 Art. 12: convertibles are not in spread scope
 
 
-@pytest.mark.parametrize(("regime", "strategic", "expected"), [
-    (R22, False, 0.41), (R22, True, 0.41),   # Art. 27
-    (R23, False, 0.41), (R23, True, 0.40),   # 金规〔2023〕5号 三(八)
-    (R25, False, 0.41), (R25, True, 0.40),
-])
+@pytest.mark.parametrize(
+    ("regime", "strategic", "expected"),
+    [
+        (R22, False, 0.41),
+        (R22, True, 0.41),  # Art. 27
+        (R23, False, 0.41),
+        (R23, True, 0.40),  # 金规〔2023〕5号 三(八)
+        (R25, False, 0.41),
+        (R25, True, 0.40),
+    ],
+)
 def test_unlisted_equity(run, regime, strategic, expected):
     """Rule 8 Art. 27: unlisted equity 0.41; strategic emerging industries 0.4 from 2023-09."""
-    r = run([{"asset_type": "unlisted_equity", "market_value": MV,
-              "strategic_emerging": strategic}], regime=regime)
+    r = run(
+        [{"asset_type": "unlisted_equity", "market_value": MV, "strategic_emerging": strategic}],
+        regime=regime,
+    )
     assert factor_of(r) == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize(("investee", "expected"), [
-    ("subsidiary", 1.0), ("insurance_subsidiary", 0.35), ("listed_associate", 0.35),
-    ("unlisted_associate", 0.41),
-])
+@pytest.mark.parametrize(
+    ("investee", "expected"),
+    [
+        ("subsidiary", 1.0),
+        ("insurance_subsidiary", 0.35),
+        ("listed_associate", 0.35),
+        ("unlisted_associate", 0.41),
+    ],
+)
 def test_long_term_equity_investment(run, investee, expected):
     """Rule 8 Art. 28: LTEI RF0 1, except insurance(-business) subsidiaries 0.35, listed
     JVs/associates 0.35, unlisted JVs/associates 0.41."""
-    r = run([{"asset_type": "long_term_equity_investment", "market_value": MV,
-              "investee": investee}])
+    r = run(
+        [{"asset_type": "long_term_equity_investment", "market_value": MV, "investee": investee}]
+    )
     assert factor_of(r) == pytest.approx(expected, rel=1e-12)
 
 
@@ -287,33 +344,56 @@ def test_ltei_default_investee_is_subsidiary(run):
 
 ART36 = [
     # no conversion / write-down clause: banks, AMCs, insurers 0.15
-    ("large_state", False, True, 0.15), ("joint_stock", False, True, 0.15),
-    ("city", False, True, 0.15), ("other_bank", False, True, 0.15),
-    ("amc", False, True, 0.15), ("insurer", False, True, 0.15),
+    ("large_state", False, True, 0.15),
+    ("joint_stock", False, True, 0.15),
+    ("city", False, True, 0.15),
+    ("other_bank", False, True, 0.15),
+    ("amc", False, True, 0.15),
+    ("insurer", False, True, 0.15),
     # bank with clause, ratios met: policy / large 0.15, joint-stock 0.20, city 0.25, other 0.30
-    ("policy_bank", True, True, 0.15), ("large_state", True, True, 0.15),
-    ("joint_stock", True, True, 0.20), ("city", True, True, 0.25),
+    ("policy_bank", True, True, 0.15),
+    ("large_state", True, True, 0.15),
+    ("joint_stock", True, True, 0.20),
+    ("city", True, True, 0.25),
     ("other_bank", True, True, 0.30),
     # bank with clause, ratios not met: 0.45
-    ("joint_stock", True, False, 0.45), ("large_state", True, False, 0.45),
+    ("joint_stock", True, False, 0.45),
+    ("large_state", True, False, 0.45),
     # AMC with clause: 0.20 / 0.45; insurer with clause: 0.15 / 0.45
-    ("amc", True, True, 0.20), ("amc", True, False, 0.45),
-    ("insurer", True, True, 0.15), ("insurer", True, False, 0.45),
+    ("amc", True, True, 0.20),
+    ("amc", True, False, 0.45),
+    ("insurer", True, True, 0.15),
+    ("insurer", True, False, 0.45),
     # non-financial issuer preferred shares: without conversion 0.10, with 0.25
-    ("non_financial", False, True, 0.10), ("non_financial", True, True, 0.25),
+    ("non_financial", False, True, 0.10),
+    ("non_financial", True, True, 0.25),
 ]
 
 
-@pytest.mark.parametrize(("asset_type", "issuer", "clause", "met", "expected"), [
-    (asset_type, *row) for asset_type in ("preferred_share", "perpetual_bond") for row in ART36
-    # a non-financial issuer's perpetual bond is not an Art. 36 instrument (see
-    # test_non_financial_perpetual_is_a_corporate_bond)
-    if not (asset_type == "perpetual_bond" and row[0] == "non_financial")
-])
+@pytest.mark.parametrize(
+    ("asset_type", "issuer", "clause", "met", "expected"),
+    [
+        (asset_type, *row)
+        for asset_type in ("preferred_share", "perpetual_bond")
+        for row in ART36
+        # a non-financial issuer's perpetual bond is not an Art. 36 instrument (see
+        # test_non_financial_perpetual_is_a_corporate_bond)
+        if not (asset_type == "perpetual_bond" and row[0] == "non_financial")
+    ],
+)
 def test_preferred_and_perpetual(run, asset_type, issuer, clause, met, expected):
     """Rule 8 Art. 36 table (perpetual capital bonds routed here by Rule 9 Art. 16)."""
-    r = run([{"asset_type": asset_type, "market_value": MV, "issuer_type": issuer,
-              "conversion_clause": clause, "issuer_ratios_met": met}])
+    r = run(
+        [
+            {
+                "asset_type": asset_type,
+                "market_value": MV,
+                "issuer_type": issuer,
+                "conversion_clause": clause,
+                "issuer_ratios_met": met,
+            }
+        ]
+    )
     assert factor_of(r) == pytest.approx(expected, rel=1e-12)
     assert r.submodules["spread"] == 0.0
     assert "Art. 36" in r.charges["article"].iloc[0]
@@ -323,10 +403,18 @@ def test_equity_submodule_is_arithmetic_sum(run):
     """Rule 8 Art. 37: equity capital is the arithmetic sum of the items.
     2025-12: main stock x = 0: 0.35 x 100; equity fund 0.28 x 200; unlisted SE 0.40 x 300;
     LTEI insurance subsidiary 0.35 x 400 -> 35 + 56 + 120 + 140 = 351."""
-    r = run([stock(mv=100.0), {"asset_type": "equity_fund", "market_value": 200.0},
-             {"asset_type": "unlisted_equity", "market_value": 300.0, "strategic_emerging": True},
-             {"asset_type": "long_term_equity_investment", "market_value": 400.0,
-              "investee": "insurance_subsidiary"}])
+    r = run(
+        [
+            stock(mv=100.0),
+            {"asset_type": "equity_fund", "market_value": 200.0},
+            {"asset_type": "unlisted_equity", "market_value": 300.0, "strategic_emerging": True},
+            {
+                "asset_type": "long_term_equity_investment",
+                "market_value": 400.0,
+                "investee": "insurance_subsidiary",
+            },
+        ]
+    )
     assert r.submodules["equity"] == pytest.approx(351.0, rel=1e-12)
 
 
@@ -342,16 +430,25 @@ def test_non_financial_perpetual_is_a_corporate_bond(run, clause):
     corporate bond: spread by the Rule 9 Art. 15 table (rating AA, D = 3) and the P&C
     duration factor (Rule 8 Art. 14), exactly as a corporate bond of the same rating and
     duration, and no equity charge."""
-    perp = {"asset_type": "perpetual_bond", "market_value": MV, "issuer_type": "non_financial",
-            "conversion_clause": clause, "rating": "AA", "modified_duration": 3.0}
-    corp = {"asset_type": "corporate_bond", "market_value": MV, "rating": "AA",
-            "modified_duration": 3.0}
+    perp = {
+        "asset_type": "perpetual_bond",
+        "market_value": MV,
+        "issuer_type": "non_financial",
+        "conversion_clause": clause,
+        "rating": "AA",
+        "modified_duration": 3.0,
+    }
+    corp = {
+        "asset_type": "corporate_bond",
+        "market_value": MV,
+        "rating": "AA",
+        "modified_duration": 3.0,
+    }
     r, c = run([perp]), run([corp])
     assert r.submodules["equity"] == 0.0
     assert r.submodules["spread"] == pytest.approx(c.submodules["spread"], rel=1e-12)
     assert r.submodules["spread"] > 0
-    assert r.submodules["interest_rate"] == pytest.approx(c.submodules["interest_rate"],
-                                                          rel=1e-12)
+    assert r.submodules["interest_rate"] == pytest.approx(c.submodules["interest_rate"], rel=1e-12)
     assert "Art. 15" in r.charges.loc[r.charges["submodule"] == "spread", "article"].iloc[0]
 
 
@@ -363,9 +460,17 @@ def test_non_financial_perpetual_needs_rating_and_duration():
     from analyzer.errors import InputError
     from analyzer.io.holdings import validate_holdings
 
-    raw = pd.DataFrame([{"id": "a", "asset_type": "cash", "market_value": "1"},
-                        {"id": "b", "asset_type": "perpetual_bond", "market_value": "1",
-                         "issuer_type": "non_financial"}])
+    raw = pd.DataFrame(
+        [
+            {"id": "a", "asset_type": "cash", "market_value": "1"},
+            {
+                "id": "b",
+                "asset_type": "perpetual_bond",
+                "market_value": "1",
+                "issuer_type": "non_financial",
+            },
+        ]
+    )
     with pytest.raises(InputError) as err:
         validate_holdings(raw)
     cols = {p.column: p for p in err.value.problems}
@@ -380,15 +485,26 @@ def test_life_scope_includes_non_financial_perpetual(run):
     """As a corporate bond, the non-financial perpetual bond's cash flows enter the life
     scenario method (Rule 8 Art. 13), like the corporate bond's."""
     cf = {"coupon_rate": 0.04, "maturity_years": 7, "face_value": MV}
-    perp = {"asset_type": "perpetual_bond", "market_value": MV, "issuer_type": "non_financial",
-            "rating": "AA", "modified_duration": 5.5, **cf}
-    corp = {"asset_type": "corporate_bond", "market_value": MV, "rating": "AA",
-            "modified_duration": 5.5, **cf}
+    perp = {
+        "asset_type": "perpetual_bond",
+        "market_value": MV,
+        "issuer_type": "non_financial",
+        "rating": "AA",
+        "modified_duration": 5.5,
+        **cf,
+    }
+    corp = {
+        "asset_type": "corporate_bond",
+        "market_value": MV,
+        "rating": "AA",
+        "modified_duration": 5.5,
+        **cf,
+    }
     r, c = run([perp], company_type="life"), run([corp], company_type="life")
-    assert r.submodules["interest_rate"] == pytest.approx(c.submodules["interest_rate"],
-                                                          rel=1e-12)
+    assert r.submodules["interest_rate"] == pytest.approx(c.submodules["interest_rate"], rel=1e-12)
     assert r.life_interest_rate["asset_pv_base"] == pytest.approx(
-        c.life_interest_rate["asset_pv_base"], rel=1e-12)
+        c.life_interest_rate["asset_pv_base"], rel=1e-12
+    )
 
 
 def test_stock_k1_uses_book_value(run):

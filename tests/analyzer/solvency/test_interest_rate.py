@@ -32,15 +32,31 @@ def ir_factor(result, pid="p0") -> float:
     return float(rows["factor"].iloc[0])
 
 
-@pytest.mark.parametrize(("d", "expected"), [
-    (1.0, 0.0207), (3.0, 0.0561), (5.0, 0.0835), (7.0, 0.10206), (10.0, 0.114),
-    (12.0, 0.1368), (20.0, 0.228),
-])
+@pytest.mark.parametrize(
+    ("d", "expected"),
+    [
+        (1.0, 0.0207),
+        (3.0, 0.0561),
+        (5.0, 0.0835),
+        (7.0, 0.10206),
+        (10.0, 0.114),
+        (12.0, 0.1368),
+        (20.0, 0.228),
+    ],
+)
 def test_duration_factor_values(run, d, expected):
     """Worked: D=3: 3(-0.003 + 0.0217) = 0.0561; D=7: 7(-0.00742 + 0.022) = 0.10206;
     D=12: 12 x 0.0114 = 0.1368."""
-    r = run([{"asset_type": "corporate_bond", "market_value": MV, "rating": "AAA",
-              "modified_duration": d}])
+    r = run(
+        [
+            {
+                "asset_type": "corporate_bond",
+                "market_value": MV,
+                "rating": "AAA",
+                "modified_duration": d,
+            }
+        ]
+    )
     assert ir_factor(r) == pytest.approx(expected, rel=1e-12)
     assert art14(d) == pytest.approx(expected, rel=1e-12)
 
@@ -57,14 +73,23 @@ def test_continuity_at_band_edges(edge):
     assert above == pytest.approx(at, abs=1e-9)
 
 
-@pytest.mark.parametrize("asset_type", [
-    "government_bond", "local_government_bond", "policy_bank_bond", "agency_bond",
-    "corporate_bond", "financial_bond", "abs",
-])
+@pytest.mark.parametrize(
+    "asset_type",
+    [
+        "government_bond",
+        "local_government_bond",
+        "policy_bank_bond",
+        "agency_bond",
+        "corporate_bond",
+        "financial_bond",
+        "abs",
+    ],
+)
 def test_scope_is_domestic_bonds(run, asset_type):
     """Art. 11(一): every domestic bond type, D = 4: 4(-0.004 + 0.0217) = 0.0708."""
-    r = run([{"asset_type": asset_type, "market_value": MV, "rating": "AA",
-              "modified_duration": 4.0}])
+    r = run(
+        [{"asset_type": asset_type, "market_value": MV, "rating": "AA", "modified_duration": 4.0}]
+    )
     assert ir_factor(r) == pytest.approx(0.0708, rel=1e-12)
     assert r.submodules["interest_rate"] == pytest.approx(0.0708 * MV, rel=1e-12)
 
@@ -72,33 +97,58 @@ def test_scope_is_domestic_bonds(run, asset_type):
 def test_out_of_scope(run):
     """Art. 11: convertibles excluded; deposits, funds and overseas bonds are not domestic
     bonds: no interest-rate row."""
-    r = run([{"asset_type": "convertible_bond", "market_value": MV},
-             {"asset_type": "deposit", "market_value": MV, "bank_type": "large_state"},
-             {"asset_type": "bond_fund", "market_value": MV},
-             {"asset_type": "corporate_bond", "market_value": MV, "rating": "AAA",
-              "modified_duration": 3.0, "region": "developed"}])
+    r = run(
+        [
+            {"asset_type": "convertible_bond", "market_value": MV},
+            {"asset_type": "deposit", "market_value": MV, "bank_type": "large_state"},
+            {"asset_type": "bond_fund", "market_value": MV},
+            {
+                "asset_type": "corporate_bond",
+                "market_value": MV,
+                "rating": "AAA",
+                "modified_duration": 3.0,
+                "region": "developed",
+            },
+        ]
+    )
     assert r.submodules["interest_rate"] == 0.0
 
 
 def test_reinsurer_uses_duration_factor(run):
     """Art. 21: a P&C reinsurer uses the P&C method: D = 3 -> 0.0561."""
-    r = run([{"asset_type": "government_bond", "market_value": MV, "modified_duration": 3.0}],
-            company_type="reinsurer")
+    r = run(
+        [{"asset_type": "government_bond", "market_value": MV, "modified_duration": 3.0}],
+        company_type="reinsurer",
+    )
     assert ir_factor(r) == pytest.approx(0.0561, rel=1e-12)
 
 
 def test_life_insurer_has_no_duration_factor(run):
     """Art. 12, 18: life insurers use the scenario method; no duration-factor rows (the life
     rows carry the scenario-method rule)."""
-    r = run([{"asset_type": "government_bond", "market_value": MV, "modified_duration": 3.0,
-              "coupon_rate": 0.02, "maturity_years": 3, "face_value": MV}], company_type="life")
+    r = run(
+        [
+            {
+                "asset_type": "government_bond",
+                "market_value": MV,
+                "modified_duration": 3.0,
+                "coupon_rate": 0.02,
+                "maturity_years": 3,
+                "face_value": MV,
+            }
+        ],
+        company_type="life",
+    )
     ir = r.charges[r.charges["submodule"] == "interest_rate"]
     assert len(ir) == 1 and "scenario" in ir["rule"].iloc[0]
 
 
 def test_sum_over_assets(run):
     """Art. 17: arithmetic sum. 1e6 x 0.0561 + 2e6 x 0.114 = 284,100."""
-    r = run([{"asset_type": "government_bond", "market_value": MV, "modified_duration": 3.0},
-             {"asset_type": "policy_bank_bond", "market_value": 2 * MV,
-              "modified_duration": 10.0}])
+    r = run(
+        [
+            {"asset_type": "government_bond", "market_value": MV, "modified_duration": 3.0},
+            {"asset_type": "policy_bank_bond", "market_value": 2 * MV, "modified_duration": 10.0},
+        ]
+    )
     assert r.submodules["interest_rate"] == pytest.approx(284_100.0, rel=1e-12)

@@ -27,24 +27,27 @@ def only_price_charge(result):
     return ch.iloc[0]
 
 
-@pytest.mark.parametrize(("asset_type", "region", "sub", "expected"), [
-    ("corporate_bond", "developed", "overseas_fixed_income_developed", 0.08),
-    ("corporate_bond", "emerging", "overseas_fixed_income_emerging", 0.10),    # 0.08 x 1.25
-    ("government_bond", "developed", "overseas_fixed_income_developed", 0.08),
-    ("stock", "developed", "overseas_equity_developed", 0.39),
-    ("stock", "emerging", "overseas_equity_emerging", 0.4875),                 # 0.39 x 1.25
-    ("equity_fund", "developed", "overseas_equity_developed", 0.39),
-    ("mixed_fund", "emerging", "overseas_equity_emerging", 0.4875),
-    ("unlisted_equity", "developed", "overseas_equity_developed", 0.45),
-    ("unlisted_equity", "emerging", "overseas_equity_emerging", 0.5625),       # 0.45 x 1.25
-    ("money_market_fund", "developed", "overseas_equity_developed", 0.01),     # Art. 48
-    ("bond_fund", "developed", "overseas_equity_developed", 0.08),             # Art. 48
-    ("bond_fund", "emerging", "overseas_equity_emerging", 0.10),
-    ("investment_property", "developed", "overseas_equity_developed", 0.18),   # 0.15 x 1.2
-    ("investment_property", "emerging", "overseas_equity_emerging", 0.21),     # 0.15 x 1.4
-    ("reit", "developed", "overseas_equity_developed", 0.18),                  # Art. 51
-    ("reit", "emerging", "overseas_equity_emerging", 0.21),
-])
+@pytest.mark.parametrize(
+    ("asset_type", "region", "sub", "expected"),
+    [
+        ("corporate_bond", "developed", "overseas_fixed_income_developed", 0.08),
+        ("corporate_bond", "emerging", "overseas_fixed_income_emerging", 0.10),  # 0.08 x 1.25
+        ("government_bond", "developed", "overseas_fixed_income_developed", 0.08),
+        ("stock", "developed", "overseas_equity_developed", 0.39),
+        ("stock", "emerging", "overseas_equity_emerging", 0.4875),  # 0.39 x 1.25
+        ("equity_fund", "developed", "overseas_equity_developed", 0.39),
+        ("mixed_fund", "emerging", "overseas_equity_emerging", 0.4875),
+        ("unlisted_equity", "developed", "overseas_equity_developed", 0.45),
+        ("unlisted_equity", "emerging", "overseas_equity_emerging", 0.5625),  # 0.45 x 1.25
+        ("money_market_fund", "developed", "overseas_equity_developed", 0.01),  # Art. 48
+        ("bond_fund", "developed", "overseas_equity_developed", 0.08),  # Art. 48
+        ("bond_fund", "emerging", "overseas_equity_emerging", 0.10),
+        ("investment_property", "developed", "overseas_equity_developed", 0.18),  # 0.15 x 1.2
+        ("investment_property", "emerging", "overseas_equity_emerging", 0.21),  # 0.15 x 1.4
+        ("reit", "developed", "overseas_equity_developed", 0.18),  # Art. 51
+        ("reit", "emerging", "overseas_equity_emerging", 0.21),
+    ],
+)
 def test_overseas_price_factors(run, asset_type, region, sub, expected):
     """Rule 8 Art. 46, 48, 50, 51 with the market k1 (and property k1 0.2 / 0.4)."""
     r = run([row(asset_type, region, rating="AAA", modified_duration=3.0)])
@@ -57,14 +60,18 @@ def test_overseas_price_factors(run, asset_type, region, sub, expected):
         assert r.submodules[name] == 0.0
 
 
-@pytest.mark.parametrize(("investee", "region", "expected"), [
-    ("subsidiary", "developed", 1.0), ("subsidiary", "emerging", 1.0),     # k1 not for subs
-    ("insurance_subsidiary", "emerging", 0.35),
-    ("listed_associate", "developed", 0.35),
-    ("listed_associate", "emerging", 0.4375),      # 0.35 x 1.25
-    ("unlisted_associate", "developed", 0.41),
-    ("unlisted_associate", "emerging", 0.5125),    # 0.41 x 1.25
-])
+@pytest.mark.parametrize(
+    ("investee", "region", "expected"),
+    [
+        ("subsidiary", "developed", 1.0),
+        ("subsidiary", "emerging", 1.0),  # k1 not for subs
+        ("insurance_subsidiary", "emerging", 0.35),
+        ("listed_associate", "developed", 0.35),
+        ("listed_associate", "emerging", 0.4375),  # 0.35 x 1.25
+        ("unlisted_associate", "developed", 0.41),
+        ("unlisted_associate", "emerging", 0.5125),  # 0.41 x 1.25
+    ],
+)
 def test_overseas_ltei(run, investee, region, expected):
     """Rule 8 Art. 49: overseas LTEI takes the Art. 28 factors (1 / 0.35 / 0.35 / 0.41); the
     market k1 (0 developed, 0.25 emerging) is set for JVs and associates only."""
@@ -74,15 +81,31 @@ def test_overseas_ltei(run, investee, region, expected):
     assert c["factor"] == pytest.approx(expected, rel=1e-12)
 
 
-@pytest.mark.parametrize(("currency", "rf0"), [
-    ("USD", 0.05), ("HKD", 0.05), ("EUR", 0.08), ("GBP", 0.08), ("other", 0.15),
-])
+@pytest.mark.parametrize(
+    ("currency", "rf0"),
+    [
+        ("USD", 0.05),
+        ("HKD", 0.05),
+        ("EUR", 0.08),
+        ("GBP", 0.08),
+        ("other", 0.15),
+    ],
+)
 def test_fx_by_currency(run, currency, rf0):
     """Art. 57: EX = |net position per currency| (no foreign liabilities: the assets);
     USD and USD-pegged 0.05, EUR / GBP 0.08, other 0.15."""
-    r = run([row("stock", "developed", currency=currency),
-             row("corporate_bond", "developed", currency=currency, rating="AAA",
-                 modified_duration=2.0)])
+    r = run(
+        [
+            row("stock", "developed", currency=currency),
+            row(
+                "corporate_bond",
+                "developed",
+                currency=currency,
+                rating="AAA",
+                modified_duration=2.0,
+            ),
+        ]
+    )
     assert r.submodules["fx"] == pytest.approx(2 * MV * rf0, rel=1e-12)
     fx = r.charges[r.charges["submodule"] == "fx"]
     assert fx["factor"].tolist() == pytest.approx([rf0, rf0], rel=1e-12)
@@ -92,11 +115,14 @@ def test_fx_by_currency(run, currency, rf0):
 def test_fx_default_currency_option(run):
     """Blank currency on an overseas position: option overseas_default_currency (USD 0.05 by
     default; EUR -> 0.08). Domestic positions are CNY: no FX."""
-    rows = [{"asset_type": "stock", "market_value": MV, "region": "developed"},
-            {"asset_type": "cash", "market_value": MV}]
+    rows = [
+        {"asset_type": "stock", "market_value": MV, "region": "developed"},
+        {"asset_type": "cash", "market_value": MV},
+    ]
     assert run(rows).submodules["fx"] == pytest.approx(0.05 * MV, rel=1e-12)
-    assert run(rows, options={"overseas_default_currency": "EUR"}).submodules["fx"] == \
-        pytest.approx(0.08 * MV, rel=1e-12)
+    assert run(rows, options={"overseas_default_currency": "EUR"}).submodules[
+        "fx"
+    ] == pytest.approx(0.08 * MV, rel=1e-12)
 
 
 def test_domestic_foreign_currency_cash_has_fx(run):

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from analyzer.solvency.aggregation import MARKET_ORDER
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 RATINGS = ["AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB+", "BBB", "unrated"]
 mv = st.floats(1e4, 1e8)
 dur = st.floats(0.05, 15.0)
@@ -22,70 +24,138 @@ cp = st.sampled_from(["", "A", "B"])
 
 def with_cash_flows(kind: dict) -> st.SearchStrategy:
     """Every row carries the life cash-flow fields (harmless for other types)."""
-    return st.fixed_dictionaries({**kind, "coupon_rate": st.floats(0.0, 0.06),
-                                  "maturity_years": st.integers(1, 30), "face_value": mv})
+    return st.fixed_dictionaries(
+        {
+            **kind,
+            "coupon_rate": st.floats(0.0, 0.06),
+            "maturity_years": st.integers(1, 30),
+            "face_value": mv,
+        }
+    )
 
 
-STOCK = {"asset_type": st.just("stock"), "market_value": mv,
-         "board": st.sampled_from(["main", "star", "chinext", "bse"]),
-         "csi300": st.booleans(), "dividend_low_vol_100": st.booleans(),
-         "holding_years": st.floats(0, 6), "purchase_cost": mv, "counterparty": cp}
+STOCK = {
+    "asset_type": st.just("stock"),
+    "market_value": mv,
+    "board": st.sampled_from(["main", "star", "chinext", "bse"]),
+    "csi300": st.booleans(),
+    "dividend_low_vol_100": st.booleans(),
+    "holding_years": st.floats(0, 6),
+    "purchase_cost": mv,
+    "counterparty": cp,
+}
 EQUITY_KINDS = [
     STOCK,
-    {"asset_type": st.sampled_from(["equity_fund", "mixed_fund", "bond_fund",
-                                    "money_market_fund", "convertible_bond"]),
-     "market_value": mv, "counterparty": cp},
-    {"asset_type": st.just("unlisted_equity"), "market_value": mv,
-     "strategic_emerging": st.booleans(), "counterparty": cp},
-    {"asset_type": st.just("long_term_equity_investment"), "market_value": mv,
-     "investee": st.sampled_from(["subsidiary", "insurance_subsidiary", "listed_associate",
-                                  "unlisted_associate"])},
-    {"asset_type": st.sampled_from(["pe_vc_fund", "reit"]), "market_value": mv,
-     "look_through": st.booleans(), "layers": layers, "strategic_emerging": st.booleans()},
-    {"asset_type": st.sampled_from(["preferred_share", "perpetual_bond"]), "market_value": mv,
-     "issuer_type": st.sampled_from(["large_state", "joint_stock", "city", "other_bank", "amc",
-                                     "insurer", "non_financial"]),
-     "conversion_clause": st.booleans(), "issuer_ratios_met": st.booleans(),
-     "counterparty": cp,
-     # non-financial perpetual bonds are rated corporate bonds (Rule 9 Art. 15)
-     "rating": st.sampled_from(RATINGS), "modified_duration": dur},
+    {
+        "asset_type": st.sampled_from(
+            ["equity_fund", "mixed_fund", "bond_fund", "money_market_fund", "convertible_bond"]
+        ),
+        "market_value": mv,
+        "counterparty": cp,
+    },
+    {
+        "asset_type": st.just("unlisted_equity"),
+        "market_value": mv,
+        "strategic_emerging": st.booleans(),
+        "counterparty": cp,
+    },
+    {
+        "asset_type": st.just("long_term_equity_investment"),
+        "market_value": mv,
+        "investee": st.sampled_from(
+            ["subsidiary", "insurance_subsidiary", "listed_associate", "unlisted_associate"]
+        ),
+    },
+    {
+        "asset_type": st.sampled_from(["pe_vc_fund", "reit"]),
+        "market_value": mv,
+        "look_through": st.booleans(),
+        "layers": layers,
+        "strategic_emerging": st.booleans(),
+    },
+    {
+        "asset_type": st.sampled_from(["preferred_share", "perpetual_bond"]),
+        "market_value": mv,
+        "issuer_type": st.sampled_from(
+            ["large_state", "joint_stock", "city", "other_bank", "amc", "insurer", "non_financial"]
+        ),
+        "conversion_clause": st.booleans(),
+        "issuer_ratios_met": st.booleans(),
+        "counterparty": cp,
+        # non-financial perpetual bonds are rated corporate bonds (Rule 9 Art. 15)
+        "rating": st.sampled_from(RATINGS),
+        "modified_duration": dur,
+    },
 ]
 CREDIT_KINDS = [  # default-only credit assets (no interest-rate charge for a P&C insurer)
-    {"asset_type": st.sampled_from(["deposit", "structured_deposit"]), "market_value": mv,
-     "bank_type": st.sampled_from(["large_state", "joint_stock", "city", "rural", "other",
-                                   "finance_company"]),
-     "bank_car": st.one_of(st.none(), st.floats(0.08, 0.2)),
-     "principal_protected": st.booleans(), "counterparty": cp},
+    {
+        "asset_type": st.sampled_from(["deposit", "structured_deposit"]),
+        "market_value": mv,
+        "bank_type": st.sampled_from(
+            ["large_state", "joint_stock", "city", "rural", "other", "finance_company"]
+        ),
+        "bank_car": st.one_of(st.none(), st.floats(0.08, 0.2)),
+        "principal_protected": st.booleans(),
+        "counterparty": cp,
+    },
     {"asset_type": st.sampled_from(["cash", "interbank", "policy_loan"]), "market_value": mv},
-    {"asset_type": st.sampled_from(["debt_investment_plan", "trust_plan",
-                                    "insurance_abs_plan"]),
-     "market_value": mv, "rating": st.sampled_from(RATINGS), "look_through": st.booleans(),
-     "layers": layers, "exempt": st.booleans(),
-     "loan_class": st.sampled_from(["normal", "special_mention", "substandard", "doubtful",
-                                    "loss"]), "counterparty": cp},
+    {
+        "asset_type": st.sampled_from(["debt_investment_plan", "trust_plan", "insurance_abs_plan"]),
+        "market_value": mv,
+        "rating": st.sampled_from(RATINGS),
+        "look_through": st.booleans(),
+        "layers": layers,
+        "exempt": st.booleans(),
+        "loan_class": st.sampled_from(
+            ["normal", "special_mention", "substandard", "doubtful", "loss"]
+        ),
+        "counterparty": cp,
+    },
 ]
 OTHER_KINDS = [
-    {"asset_type": st.sampled_from(["corporate_bond", "financial_bond", "abs"]),
-     "market_value": mv, "rating": st.sampled_from(RATINGS), "modified_duration": dur,
-     "green": st.booleans(), "counterparty": cp},
-    {"asset_type": st.sampled_from(["government_bond", "local_government_bond",
-                                    "policy_bank_bond", "agency_bond"]),
-     "market_value": mv, "modified_duration": dur, "green": st.booleans()},
-    {"asset_type": st.just("investment_property"), "market_value": mv,
-     "property_tier": st.sampled_from(["major", "other"])},
-    {"asset_type": st.sampled_from(["stock", "equity_fund", "corporate_bond",
-                                    "investment_property", "unlisted_equity"]),
-     "market_value": mv, "region": st.sampled_from(["developed", "emerging"]),
-     "currency": st.sampled_from(["USD", "HKD", "EUR", "GBP", "other"])},
+    {
+        "asset_type": st.sampled_from(["corporate_bond", "financial_bond", "abs"]),
+        "market_value": mv,
+        "rating": st.sampled_from(RATINGS),
+        "modified_duration": dur,
+        "green": st.booleans(),
+        "counterparty": cp,
+    },
+    {
+        "asset_type": st.sampled_from(
+            ["government_bond", "local_government_bond", "policy_bank_bond", "agency_bond"]
+        ),
+        "market_value": mv,
+        "modified_duration": dur,
+        "green": st.booleans(),
+    },
+    {
+        "asset_type": st.just("investment_property"),
+        "market_value": mv,
+        "property_tier": st.sampled_from(["major", "other"]),
+    },
+    {
+        "asset_type": st.sampled_from(
+            ["stock", "equity_fund", "corporate_bond", "investment_property", "unlisted_equity"]
+        ),
+        "market_value": mv,
+        "region": st.sampled_from(["developed", "emerging"]),
+        "currency": st.sampled_from(["USD", "HKD", "EUR", "GBP", "other"]),
+    },
 ]
 position = st.one_of([with_cash_flows(k) for k in EQUITY_KINDS + CREDIT_KINDS + OTHER_KINDS])
 eq_credit_position = st.one_of([with_cash_flows(k) for k in EQUITY_KINDS + CREDIT_KINDS])
 portfolio = st.lists(position, min_size=1, max_size=8)
 company_type = st.sampled_from(["pc", "life"])
 total_assets = st.sampled_from([3e8, 4e9, 3e10, 2e11, 1e12])
-constants = st.fixed_dictionaries({
-    "nonlife_insurance": st.floats(0, 1e8), "loss_absorption": st.just(0.0),
-    "additional": st.floats(0, 1e6), "sarmra_score": st.floats(0, 100)})
+constants = st.fixed_dictionaries(
+    {
+        "nonlife_insurance": st.floats(0, 1e8),
+        "loss_absorption": st.just(0.0),
+        "additional": st.floats(0, 1e6),
+        "sarmra_score": st.floats(0, 100),
+    }
+)
 
 
 def non_ir(result) -> dict:
@@ -106,8 +176,13 @@ def test_capital_non_negative(run, rows, ctype, ta, mc):
 
 
 @SETTINGS
-@given(rows=portfolio, ctype=company_type, ta=total_assets, which=st.integers(0, 7),
-       bump=st.floats(1.01, 5.0))
+@given(
+    rows=portfolio,
+    ctype=company_type,
+    ta=total_assets,
+    which=st.integers(0, 7),
+    bump=st.floats(1.01, 5.0),
+)
 def test_capital_grows_with_exposure(run, rows, ctype, ta, which, bump):
     """Raising one position's market value never lowers any non-IR sub-module total: factors
     are non-negative, the stock k1 is non-decreasing in the book value, and the concentration
@@ -123,8 +198,13 @@ def test_capital_grows_with_exposure(run, rows, ctype, ta, which, bump):
 
 
 @SETTINGS
-@given(rows=st.lists(eq_credit_position, min_size=1, max_size=8), ta=total_assets,
-       which=st.integers(0, 7), bump=st.floats(1.01, 5.0), mc=constants)
+@given(
+    rows=st.lists(eq_credit_position, min_size=1, max_size=8),
+    ta=total_assets,
+    which=st.integers(0, 7),
+    bump=st.floats(1.01, 5.0),
+    mc=constants,
+)
 def test_pc_minimum_capital_monotone(run, rows, ta, which, bump, mc):
     """P&C, equity and default-only credit assets (no IR charge, so no negative market
     correlation can offset): minimum capital is non-decreasing in each position's value."""
@@ -154,15 +234,13 @@ def test_scaling(run, rows, c):
                 r[col] *= c
         scaled_rows.append(r)
     scaled = run(scaled_rows, total_assets=1e12 * c)
-    assert scaled.minimum_capital == pytest.approx(c * base.minimum_capital, rel=1e-9,
-                                                   abs=1e-6)
+    assert scaled.minimum_capital == pytest.approx(c * base.minimum_capital, rel=1e-9, abs=1e-6)
     for name, value in base.submodules.items():
         assert scaled.submodules[name] == pytest.approx(c * value, rel=1e-9, abs=1e-6)
 
 
 @SETTINGS
-@given(rows=portfolio, ctype=company_type, ta=total_assets, mc=constants,
-       life=st.floats(0, 1e8))
+@given(rows=portfolio, ctype=company_type, ta=total_assets, mc=constants, life=st.floats(0, 1e8))
 def test_diversified_capital_below_sums(run, rows, ctype, ta, mc, life):
     """MC* <= life + nonlife + market + credit (Rule 2 Art. 15-18, correlations <= 1);
     market <= sum of its six entries (Rule 8 Art. 69), each overseas entry <= developed +
@@ -172,20 +250,24 @@ def test_diversified_capital_below_sums(run, rows, ctype, ta, mc, life):
     s = r.submodules
     tol = 1e-9
     assert r.market["total"] <= sum(r.market[k] for k in MARKET_ORDER) * (1 + tol) + tol
-    assert r.market["overseas_fixed_income"] <= (s["overseas_fixed_income_developed"]
-                                                 + s["overseas_fixed_income_emerging"]) * \
-        (1 + tol) + tol
-    assert r.market["overseas_equity"] <= (s["overseas_equity_developed"]
-                                           + s["overseas_equity_emerging"]) * (1 + tol) + tol
+    assert (
+        r.market["overseas_fixed_income"]
+        <= (s["overseas_fixed_income_developed"] + s["overseas_fixed_income_emerging"]) * (1 + tol)
+        + tol
+    )
+    assert (
+        r.market["overseas_equity"]
+        <= (s["overseas_equity_developed"] + s["overseas_equity_emerging"]) * (1 + tol) + tol
+    )
     assert r.credit["total"] <= (s["spread"] + s["default"]) * (1 + tol) + tol
-    undiversified = r.insurance["life"] + r.insurance["nonlife"] + r.market["total"] + \
-        r.credit["total"]
+    undiversified = (
+        r.insurance["life"] + r.insurance["nonlife"] + r.market["total"] + r.credit["total"]
+    )
     assert r.diversification >= -tol * max(undiversified, 1.0)
 
 
 @SETTINGS
-@given(rows=portfolio, ctype=company_type, ta=total_assets, mc=constants,
-       la=st.floats(0, 1e5))
+@given(rows=portfolio, ctype=company_type, ta=total_assets, mc=constants, la=st.floats(0, 1e5))
 def test_euler_contributions_add_up(run, rows, ctype, ta, mc, la):
     """holdings.marginal_capital.sum() + sum(euler.values()) == minimum capital (1e-9 rel)."""
     mc = dict(mc, loss_absorption=la, life_insurance=5e6 if ctype == "life" else 0.0)

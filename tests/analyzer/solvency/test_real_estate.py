@@ -12,8 +12,10 @@ MV = 1_000_000.0
 @pytest.mark.parametrize("regime", ["cross2-2022", "cross2-2025-12"])
 def test_investment_property(run, tier, expected, regime):
     """Art. 40: 0.15 x (1 + 0) = 0.15; 0.15 x (1 + 0.2) = 0.18."""
-    r = run([{"asset_type": "investment_property", "market_value": MV,
-              "property_tier": tier}], regime=regime)
+    r = run(
+        [{"asset_type": "investment_property", "market_value": MV, "property_tier": tier}],
+        regime=regime,
+    )
     ch = r.charges
     assert len(ch) == 1 and ch["submodule"].iloc[0] == "real_estate"
     assert ch["factor"].iloc[0] == pytest.approx(expected, rel=1e-12)
@@ -29,8 +31,11 @@ def test_default_tier_is_major(run):
 
 def test_sum(run):
     """Art. 43: arithmetic sum: 0.15 x 1e6 + 0.18 x 2e6 = 510,000; no other sub-module."""
-    r = run([{"asset_type": "investment_property", "market_value": MV},
-             {"asset_type": "investment_property", "market_value": 2 * MV,
-              "property_tier": "other"}])
+    r = run(
+        [
+            {"asset_type": "investment_property", "market_value": MV},
+            {"asset_type": "investment_property", "market_value": 2 * MV, "property_tier": "other"},
+        ]
+    )
     assert r.submodules["real_estate"] == pytest.approx(510_000.0, rel=1e-12)
     assert sum(v for k, v in r.submodules.items() if k != "real_estate") == 0.0

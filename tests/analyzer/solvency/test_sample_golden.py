@@ -31,52 +31,102 @@ YI = 1e8
 # ---------------------------------------------------------------------------------------
 
 # Rule 9 Art. 15: rating -> (a, b, c): D (a D + b) for D <= 5, D c above
-ART15 = {"AAA": (0.0006, 0.012, 0.015), "AA+": (0.0007, 0.0165, 0.02),
-         "AA": (0.0009, 0.025, 0.0295), "AA-": (0.001, 0.033, 0.038), "A+": (0.002, 0.04, 0.05),
-         "A": (0.003, 0.045, 0.06), "A-": (0.004, 0.05, 0.07), "BBB+": (0.005, 0.05, 0.075),
-         "BBB": (0.01, 0.05, 0.1), "BBB-": (0.01, 0.05, 0.1), "unrated": (0.01, 0.05, 0.1)}
+ART15 = {
+    "AAA": (0.0006, 0.012, 0.015),
+    "AA+": (0.0007, 0.0165, 0.02),
+    "AA": (0.0009, 0.025, 0.0295),
+    "AA-": (0.001, 0.033, 0.038),
+    "A+": (0.002, 0.04, 0.05),
+    "A": (0.003, 0.045, 0.06),
+    "A-": (0.004, 0.05, 0.07),
+    "BBB+": (0.005, 0.05, 0.075),
+    "BBB": (0.01, 0.05, 0.1),
+    "BBB-": (0.01, 0.05, 0.1),
+    "unrated": (0.01, 0.05, 0.1),
+}
 # Rule 9 Art. 21: bank type -> [(CAR lower bound, time deposit, protected structured)]
-ART21 = {"large_state": [(0.0, 0.005, 0.055)], "policy": [(0.0, 0.005, 0.055)],
-         "joint_stock": [(0.12, 0.03, 0.08), (0.0, 0.05, 0.10)],
-         "city": [(0.135, 0.04, 0.10), (0.125, 0.08, 0.13), (0.12, 0.10, 0.15),
-                  (0.0, 0.15, 0.20)],
-         "rural": [(0.145, 0.08, 0.13), (0.135, 0.10, 0.15), (0.125, 0.15, 0.20),
-                   (0.0, 0.18, 0.23)],
-         "other": [(0.135, 0.10, 0.15), (0.0, 0.18, 0.23)],
-         "finance_company": [(0.0, 0.10, 0.10)]}
+ART21 = {
+    "large_state": [(0.0, 0.005, 0.055)],
+    "policy": [(0.0, 0.005, 0.055)],
+    "joint_stock": [(0.12, 0.03, 0.08), (0.0, 0.05, 0.10)],
+    "city": [(0.135, 0.04, 0.10), (0.125, 0.08, 0.13), (0.12, 0.10, 0.15), (0.0, 0.15, 0.20)],
+    "rural": [(0.145, 0.08, 0.13), (0.135, 0.10, 0.15), (0.125, 0.15, 0.20), (0.0, 0.18, 0.23)],
+    "other": [(0.135, 0.10, 0.15), (0.0, 0.18, 0.23)],
+    "finance_company": [(0.0, 0.10, 0.10)],
+}
 # Rule 7 Art. 23 surface RF0; Art. 28 exempt ABS plans
-ART23 = {"AAA": 0.01, "AA+": 0.015, "AA": 0.02, "AA-": 0.025, "A+": 0.075, "A": 0.075,
-         "A-": 0.075}
+ART23 = {"AAA": 0.01, "AA+": 0.015, "AA": 0.02, "AA-": 0.025, "A+": 0.075, "A": 0.075, "A-": 0.075}
 ART28 = {"AAA": 0.10, "AA+": 0.13, "AA": 0.18, "AA-": 0.23, "A+": 0.33, "A": 0.33, "A-": 0.33}
 # Rule 9 Art. 37 loans
-ART37 = {"normal": 0.085, "special_mention": 0.135, "substandard": 0.3, "doubtful": 0.5,
-         "loss": 1.0}
+ART37 = {
+    "normal": 0.085,
+    "special_mention": 0.135,
+    "substandard": 0.3,
+    "doubtful": 0.5,
+    "loss": 1.0,
+}
 # Rule 8 Art. 28 LTEI
-ART28_LTEI = {"subsidiary": 1.0, "insurance_subsidiary": 0.35, "listed_associate": 0.35,
-              "unlisted_associate": 0.41}
+ART28_LTEI = {
+    "subsidiary": 1.0,
+    "insurance_subsidiary": 0.35,
+    "listed_associate": 0.35,
+    "unlisted_associate": 0.41,
+}
 # Rule 8 Art. 36 with clause, ratios met
-ART36_CLAUSE = {"policy_bank": 0.15, "large_state": 0.15, "joint_stock": 0.20, "city": 0.25,
-                "other_bank": 0.30, "amc": 0.20, "insurer": 0.15}
+ART36_CLAUSE = {
+    "policy_bank": 0.15,
+    "large_state": 0.15,
+    "joint_stock": 0.20,
+    "city": 0.25,
+    "other_bank": 0.30,
+    "amc": 0.20,
+    "insurer": 0.15,
+}
 # Rule 8 Art. 57
 FX = {"USD": 0.05, "HKD": 0.05, "EUR": 0.08, "GBP": 0.08}
 
 # Rule 8 Art. 70 (IR, EQ, RE, OS_FI, OS_EQ, FX)
-MARKET = [[1, -0.14, -0.18, 0, -0.16, 0.07], [-0.14, 1, 0.22, 0.06, 0.50, 0.04],
-          [-0.18, 0.22, 1, 0.18, 0.19, -0.14], [0, 0.06, 0.18, 1, 0.04, -0.01],
-          [-0.16, 0.50, 0.19, 0.04, 1, -0.19], [0.07, 0.04, -0.14, -0.01, -0.19, 1]]
+MARKET = [
+    [1, -0.14, -0.18, 0, -0.16, 0.07],
+    [-0.14, 1, 0.22, 0.06, 0.50, 0.04],
+    [-0.18, 0.22, 1, 0.18, 0.19, -0.14],
+    [0, 0.06, 0.18, 1, 0.04, -0.01],
+    [-0.16, 0.50, 0.19, 0.04, 1, -0.19],
+    [0.07, 0.04, -0.14, -0.01, -0.19, 1],
+]
 # Rule 2 Art. 16 (nonlife, market, credit); Art. 17 (life, nonlife, market, credit)
 TOP_PC = [[1, 0.10, 0.15], [0.10, 1, 0.27], [0.15, 0.27, 1]]
-TOP_LIFE = [[1, 0.20, 0.30, 0.15], [0.20, 1, 0.10, 0.10], [0.30, 0.10, 1, 0.35],
-            [0.15, 0.10, 0.35, 1]]
+TOP_LIFE = [
+    [1, 0.20, 0.30, 0.15],
+    [0.20, 1, 0.10, 0.10],
+    [0.30, 0.10, 1, 0.35],
+    [0.15, 0.10, 0.35, 1],
+]
 
 RELATED = {"equity", "os_fi_dev", "os_fi_em", "os_eq_dev", "os_eq_em", "spread", "default"}
 # Rule 8 Art. 64 (as the contract reads it: MMFs with 货币市场类产品, policy loans have no
 # financing entity to concentrate on)
-EXEMPT_TYPES = {"cash", "government_bond", "local_government_bond", "policy_bank_bond",
-                "agency_bond", "money_market_fund", "investment_property", "policy_loan"}
+EXEMPT_TYPES = {
+    "cash",
+    "government_bond",
+    "local_government_bond",
+    "policy_bank_bond",
+    "agency_bond",
+    "money_market_fund",
+    "investment_property",
+    "policy_loan",
+}
 # 保监发〔2014〕13号 classes (for the Art. 66 check)
-EQUITY_CLASS = {"stock", "equity_fund", "mixed_fund", "unlisted_equity", "pe_vc_fund",
-                "long_term_equity_investment", "convertible_bond", "preferred_share"}
+EQUITY_CLASS = {
+    "stock",
+    "equity_fund",
+    "mixed_fund",
+    "unlisted_equity",
+    "pe_vc_fund",
+    "long_term_equity_investment",
+    "convertible_bond",
+    "preferred_share",
+}
 OTHER_FIN_CLASS = {"abs", "insurance_abs_plan", "trust_plan", "reit"}
 
 
@@ -112,9 +162,11 @@ def quad(v, m):
 
 
 def threshold(total, company_type):  # Rule 8 Art. 65
-    slices = ([(100 * YI, 0.08), (500 * YI, 0.05), (1000 * YI, 0.04), (math.inf, 0.03)]
-              if company_type == "life" else
-              [(20 * YI, 0.08), (50 * YI, 0.05), (500 * YI, 0.04), (math.inf, 0.03)])
+    slices = (
+        [(100 * YI, 0.08), (500 * YI, 0.05), (1000 * YI, 0.04), (math.inf, 0.03)]
+        if company_type == "life"
+        else [(20 * YI, 0.08), (50 * YI, 0.05), (500 * YI, 0.04), (math.inf, 0.03)]
+    )
     out, lower = 0.0, 0.0
     for upper, rate in slices:
         if total > lower:
@@ -166,9 +218,15 @@ def independent(company_dir: Path, life_ir_total: float | None) -> dict:
             else:
                 raise NotImplementedError(at)
             continue
-        if ctype != "life" and at in ("government_bond", "local_government_bond",
-                                      "policy_bank_bond", "agency_bond", "corporate_bond",
-                                      "financial_bond", "abs"):
+        if ctype != "life" and at in (
+            "government_bond",
+            "local_government_bond",
+            "policy_bank_bond",
+            "agency_bond",
+            "corporate_bond",
+            "financial_bond",
+            "abs",
+        ):
             charge(i, "interest_rate", mv, pc_duration(dur), pc_duration(dur))  # Art. 11, 14
         kg = -0.1 if green else 0.0  # Rule 9 Art. 16
         if at == "cash":
@@ -213,8 +271,12 @@ def independent(company_dir: Path, life_ir_total: float | None) -> dict:
                 k2s.append(0.36 / 0.45 - 1)
             charge(i, "equity", mv, f0, rf(f0, k1_stock + min(k2s)))
         elif at in ("equity_fund", "mixed_fund", "bond_fund", "money_market_fund"):
-            f0 = {"equity_fund": 0.28, "mixed_fund": 0.23, "bond_fund": 0.06,
-                  "money_market_fund": 0.01}[at]  # Rule 8 Art. 30-33
+            f0 = {
+                "equity_fund": 0.28,
+                "mixed_fund": 0.23,
+                "bond_fund": 0.06,
+                "money_market_fund": 0.01,
+            }[at]  # Rule 8 Art. 30-33
             charge(i, "equity", mv, f0, f0)
         elif at == "unlisted_equity":  # Art. 27; 金规〔2023〕5号 三(八)
             f0 = 0.40 if se else 0.41
@@ -236,8 +298,7 @@ def independent(company_dir: Path, life_ir_total: float | None) -> dict:
                 charge(i, "default", mv, f0, f0)
             elif lt:  # Rule 7 Art. 21-23 surface + Rule 9 Art. 37 loan, K_p = (n-1) 0.1
                 f0 = ART23.get(rating, 0.15)
-                charge(i, "default", mv, f0, rf(f0, -0.2 if at == "debt_investment_plan"
-                                                 else 0.0))
+                charge(i, "default", mv, f0, rf(f0, -0.2 if at == "debt_investment_plan" else 0.0))
                 lf = ART37[r["loan_class"] or "normal"]
                 charge(i, "default", mv, lf, rf(lf, 0.0, 0.1 * (n - 1)))
             else:  # Rule 7 Art. 32
@@ -266,8 +327,11 @@ def independent(company_dir: Path, life_ir_total: float | None) -> dict:
 
     # Concentration (Rule 8 Art. 64-67)
     def exempt(r):
-        return (r["asset_type"] in EXEMPT_TYPES or r["bank_type"] in ("large_state", "policy")
-                or r["issuer_type"] in ("large_state", "policy_bank"))
+        return (
+            r["asset_type"] in EXEMPT_TYPES
+            or r["bank_type"] in ("large_state", "policy")
+            or r["issuer_type"] in ("large_state", "policy_bank")
+        )
 
     per_cp = defaultdict(float)
     for r in rows:
@@ -284,15 +348,25 @@ def independent(company_dir: Path, life_ir_total: float | None) -> dict:
     # Art. 66 / 67 preconditions of these samples: no class above its cap, property <= 25%
     mv_of = [float(r["market_value"]) for r in rows]
     eq = sum(v for v, r in zip(mv_of, rows, strict=True) if r["asset_type"] in EQUITY_CLASS)
-    other = sum(v for v, r in zip(mv_of, rows, strict=True)
-                if r["asset_type"] in OTHER_FIN_CLASS)
-    abroad = sum(v for v, r in zip(mv_of, rows, strict=True)
-                 if (r["region"] or "domestic") != "domestic")
-    prop = sum(v for v, r in zip(mv_of, rows, strict=True)
-               if r["asset_type"] == "investment_property")
+    other = sum(v for v, r in zip(mv_of, rows, strict=True) if r["asset_type"] in OTHER_FIN_CLASS)
+    abroad = sum(
+        v for v, r in zip(mv_of, rows, strict=True) if (r["region"] or "domestic") != "domestic"
+    )
+    prop = sum(
+        v for v, r in zip(mv_of, rows, strict=True) if r["asset_type"] == "investment_property"
+    )
     ratio = company["prior_comprehensive_ratio"]
-    eq_cap = 0.10 if ratio < 1 else 0.20 if ratio < 1.5 else 0.30 if ratio < 2.5 else \
-        0.40 if ratio < 3.5 else 0.50  # 2025-04 equity-ratio notice
+    eq_cap = (
+        0.10
+        if ratio < 1
+        else 0.20
+        if ratio < 1.5
+        else 0.30
+        if ratio < 2.5
+        else 0.40
+        if ratio < 3.5
+        else 0.50
+    )  # 2025-04 equity-ratio notice
     assert eq <= eq_cap * ta and other <= 0.25 * ta and abroad <= 0.15 * ta
     assert prop <= 0.25 * ta
 
@@ -303,18 +377,25 @@ def independent(company_dir: Path, life_ir_total: float | None) -> dict:
         sub["interest_rate"] = life_ir_total
 
     # Aggregation
-    os_fi = math.sqrt(sub["os_fi_dev"] ** 2 + 2 * 0.1365 * sub["os_fi_dev"] * sub["os_fi_em"]
-                      + sub["os_fi_em"] ** 2)  # Rule 8 Art. 47
-    os_eq = math.sqrt(sub["os_eq_dev"] ** 2 + 2 * 0.375 * sub["os_eq_dev"] * sub["os_eq_em"]
-                      + sub["os_eq_em"] ** 2)  # Rule 8 Art. 53
-    market = quad([sub["interest_rate"], sub["equity"], sub["real_estate"], os_fi, os_eq,
-                   sub["fx"]], MARKET)  # Rule 8 Art. 69-70
-    credit = math.sqrt(sub["spread"] ** 2 + 2 * 0.25 * sub["spread"] * sub["default"]
-                       + sub["default"] ** 2)  # Rule 9 Art. 43
+    os_fi = math.sqrt(
+        sub["os_fi_dev"] ** 2
+        + 2 * 0.1365 * sub["os_fi_dev"] * sub["os_fi_em"]
+        + sub["os_fi_em"] ** 2
+    )  # Rule 8 Art. 47
+    os_eq = math.sqrt(
+        sub["os_eq_dev"] ** 2
+        + 2 * 0.375 * sub["os_eq_dev"] * sub["os_eq_em"]
+        + sub["os_eq_em"] ** 2
+    )  # Rule 8 Art. 53
+    market = quad(
+        [sub["interest_rate"], sub["equity"], sub["real_estate"], os_fi, os_eq, sub["fx"]], MARKET
+    )  # Rule 8 Art. 69-70
+    credit = math.sqrt(
+        sub["spread"] ** 2 + 2 * 0.25 * sub["spread"] * sub["default"] + sub["default"] ** 2
+    )  # Rule 9 Art. 43
     mc = company["minimum_capital"]
     if ctype == "life":
-        mc_star = quad([mc["life_insurance"], mc["nonlife_insurance"], market, credit],
-                       TOP_LIFE)
+        mc_star = quad([mc["life_insurance"], mc["nonlife_insurance"], market, credit], TOP_LIFE)
         k_size = -0.10 if ta < 500 * YI else -0.05 if ta <= 5000 * YI else 0.0
     else:
         mc_star = quad([mc["nonlife_insurance"], market, credit], TOP_PC)
@@ -331,17 +412,26 @@ def independent(company_dir: Path, life_ir_total: float | None) -> dict:
     assert cap["core_tier2"] <= 0.3 * core and cap["supplementary_tier2"] <= 0.25 * core
     assert supp <= core
     return {
-        "minimum_capital": minimum, "core_ratio": core / minimum,
-        "comprehensive_ratio": (core + supp) / minimum, "market": market, "credit": credit,
+        "minimum_capital": minimum,
+        "core_ratio": core / minimum,
+        "comprehensive_ratio": (core + supp) / minimum,
+        "market": market,
+        "credit": credit,
         "submodules": {
-            "interest_rate": sub["interest_rate"], "equity": sub["equity"],
+            "interest_rate": sub["interest_rate"],
+            "equity": sub["equity"],
             "real_estate": sub["real_estate"],
             "overseas_fixed_income_developed": sub["os_fi_dev"],
             "overseas_fixed_income_emerging": sub["os_fi_em"],
             "overseas_equity_developed": sub["os_eq_dev"],
-            "overseas_equity_emerging": sub["os_eq_em"], "fx": sub["fx"],
-            "spread": sub["spread"], "default": sub["default"]},
-        "concentrated": over, "k_size": k_size, "q": q,
+            "overseas_equity_emerging": sub["os_eq_em"],
+            "fx": sub["fx"],
+            "spread": sub["spread"],
+            "default": sub["default"],
+        },
+        "concentrated": over,
+        "k_size": k_size,
+        "q": q,
     }
 
 
@@ -350,8 +440,11 @@ def sample(request):
     folder = DATA / request.param
     if not (folder / "holdings.csv").is_file():
         pytest.skip(f"sample {request.param} not generated yet")
-    result = evaluate(read_holdings(folder / "holdings.csv"),
-                      read_company(folder / "company.toml"), "cross2-2025-12")
+    result = evaluate(
+        read_holdings(folder / "holdings.csv"),
+        read_company(folder / "company.toml"),
+        "cross2-2025-12",
+    )
     life_ir = result.submodules["interest_rate"] if request.param == "life" else None
     return request.param, result, independent(folder, life_ir)
 
@@ -366,15 +459,25 @@ def test_minimum_capital_and_ratios(sample):
     assert result.control_q == pytest.approx(exp["q"], abs=1e-12)
 
 
-@pytest.mark.parametrize("name", [
-    "interest_rate", "equity", "real_estate", "overseas_fixed_income_developed",
-    "overseas_fixed_income_emerging", "overseas_equity_developed", "overseas_equity_emerging",
-    "fx", "spread", "default"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "interest_rate",
+        "equity",
+        "real_estate",
+        "overseas_fixed_income_developed",
+        "overseas_fixed_income_emerging",
+        "overseas_equity_developed",
+        "overseas_equity_emerging",
+        "fx",
+        "spread",
+        "default",
+    ],
+)
 def test_submodule_totals(sample, name):
     """Each sub-module total (CNY) to 1e-9 relative."""
     _, result, exp = sample
-    assert result.submodules[name] == pytest.approx(exp["submodules"][name], rel=1e-9,
-                                                    abs=1e-6)
+    assert result.submodules[name] == pytest.approx(exp["submodules"][name], rel=1e-9, abs=1e-6)
 
 
 def test_market_and_credit_totals(sample):

@@ -26,8 +26,7 @@ def pc_revalued():
     f = h.frame
     stock = ((f["asset_type"] == "stock") & (f["region"] == "domestic")).to_numpy()
     book = np.where(stock, f["market_value"].to_numpy() * 1.3, f["book_value"].to_numpy())
-    return Holdings(f.assign(book_value=book), h.source), read_company(DATA / "pc" /
-                                                                       "company.toml")
+    return Holdings(f.assign(book_value=book), h.source), read_company(DATA / "pc" / "company.toml")
 
 
 def test_ratio_uses_book_value(pc_revalued):
@@ -35,8 +34,9 @@ def test_ratio_uses_book_value(pc_revalued):
     h, _ = pc_revalued
     f = h.frame
     stock = ((f["asset_type"] == "stock") & (f["region"] == "domestic")).to_numpy()
-    expected = f["book_value"].to_numpy()[stock].sum() / \
-        f["purchase_cost"].to_numpy()[stock].sum() - 1.0
+    expected = (
+        f["book_value"].to_numpy()[stock].sum() / f["purchase_cost"].to_numpy()[stock].sum() - 1.0
+    )
     assert equity.stock_book_ratio(f) == pytest.approx(expected, rel=1e-12)
 
 
@@ -47,8 +47,12 @@ def test_with_stock_book_ratio_sets_k1(pc_revalued):
     assert equity.stock_book_ratio(moved.frame) == pytest.approx(0.2, rel=1e-12)
     ch = evaluate(moved, c, "cross2-2022", scitech=False).charges
     rows = ch[(ch["rule"] == "listed stock")]
-    ids = set(moved.frame.loc[(moved.frame["region"] == "domestic").to_numpy()
-                              & (moved.frame["csi300"] == False).to_numpy(), "id"])  # noqa: E712
+    ids = set(
+        moved.frame.loc[
+            (moved.frame["region"] == "domestic").to_numpy() & (~moved.frame["csi300"]).to_numpy(),
+            "id",
+        ]
+    )  # noqa: E712
     k = rows[rows["id"].isin(ids)]["k"].to_numpy()
     assert len(k) and np.allclose(k, 0.04, atol=1e-12)  # no CSI 300 k2 on these
 
@@ -60,4 +64,3 @@ def test_optimiser_reads_the_same_book(pc_revalued):
     h, c = pc_revalued
     u = build_universe(h, c, read_assumptions(DATA / "assumptions.csv"))
     assert u.stock_book_x(u.w0) == pytest.approx(equity.stock_book_ratio(h.frame), rel=1e-9)
-

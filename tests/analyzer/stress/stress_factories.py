@@ -19,28 +19,45 @@ def make_holdings(rows: list[dict]) -> Holdings:
 def make_company(company_type: str = "pc", **overrides) -> Company:
     """A validated company; ``capital=`` merges into the capital table."""
     data: dict = {
-        "name": f"Test {company_type}", "company_type": company_type,
-        "total_assets": 1.0e12, "prior_comprehensive_ratio": 2.0,
+        "name": f"Test {company_type}",
+        "company_type": company_type,
+        "total_assets": 1.0e12,
+        "prior_comprehensive_ratio": 2.0,
         "capital": {"core_tier1": 1.0e10},
         "minimum_capital": {"sarmra_score": 80.0},
     }
     if company_type == "life":
-        data["liabilities"] = {"cash_flows": np.array([1.0e9]),
-                               "spot_curve": np.full(40, 0.02)}
+        data["liabilities"] = {"cash_flows": np.array([1.0e9]), "spot_curve": np.full(40, 0.02)}
     for key, value in overrides.items():
         data[key] = {**data[key], **value} if key == "capital" else value
     return company_from_dict(data)
 
+
 #: P&C portfolio for the Annex 4 golden tests (CNY)
 PC_ROWS = [
     {"id": "fund", "asset_type": "equity_fund", "market_value": 1.0e9, "asset_class": "equity"},
-    {"id": "mmf", "asset_type": "money_market_fund", "market_value": 5.0e8,
-     "asset_class": "cash"},
-    {"id": "cgb", "asset_type": "government_bond", "market_value": 2.0e9,
-     "modified_duration": 5.0, "asset_class": "govt"},
-    {"id": "corp", "asset_type": "corporate_bond", "market_value": 1.0e9, "rating": "AAA",
-     "modified_duration": 3.0, "asset_class": "credit"},
-    {"id": "dep", "asset_type": "deposit", "market_value": 1.0e9, "bank_type": "large_state",
-     "asset_class": "cash"},
+    {"id": "mmf", "asset_type": "money_market_fund", "market_value": 5.0e8, "asset_class": "cash"},
+    {
+        "id": "cgb",
+        "asset_type": "government_bond",
+        "market_value": 2.0e9,
+        "modified_duration": 5.0,
+        "asset_class": "govt",
+    },
+    {
+        "id": "corp",
+        "asset_type": "corporate_bond",
+        "market_value": 1.0e9,
+        "rating": "AAA",
+        "modified_duration": 3.0,
+        "asset_class": "credit",
+    },
+    {
+        "id": "dep",
+        "asset_type": "deposit",
+        "market_value": 1.0e9,
+        "bank_type": "large_state",
+        "asset_class": "cash",
+    },
     {"id": "cash", "asset_type": "cash", "market_value": 5.0e8, "asset_class": "cash"},
 ]

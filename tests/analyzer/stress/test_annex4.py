@@ -43,12 +43,20 @@ def pc_results(pc_holdings, pc):
 def test_pc_scenario_list():
     """P&C: macro scenario 2 (+ its 3 components) and the equity -30% factor (第一章)."""
     names = [s.name for s in annex4.scenarios("pc")]
-    assert names == ["annex4_macro", "annex4_macro_rates_up_50bp",
-                     "annex4_macro_equity_down_20", "annex4_macro_default_10",
-                     "annex4_equity_down_30"]
+    assert names == [
+        "annex4_macro",
+        "annex4_macro_rates_up_50bp",
+        "annex4_macro_equity_down_20",
+        "annex4_macro_default_10",
+        "annex4_equity_down_30",
+    ]
     life = [s.name for s in annex4.scenarios("life", components=False)]
-    assert life == ["annex4_macro", "annex4_reserve_curve_down_50bp", "annex4_equity_down_30",
-                    "annex4_quarterly_default_10"]
+    assert life == [
+        "annex4_macro",
+        "annex4_reserve_curve_down_50bp",
+        "annex4_equity_down_30",
+        "annex4_quarterly_default_10",
+    ]
 
 
 def test_rates_up_50bp(pc_results, pc):
@@ -75,8 +83,10 @@ def test_equity_down_20_and_30(pc_results, pc):
     After -20%: capital 9.8e9, fund 8e8; after -30%: capital 9.7e9, fund 7e8.
     """
     _, res = pc_results
-    for name, loss, fund in (("annex4_macro_equity_down_20", 2e8, 8e8),
-                             ("annex4_equity_down_30", 3e8, 7e8)):
+    for name, loss, fund in (
+        ("annex4_macro_equity_down_20", 2e8, 8e8),
+        ("annex4_equity_down_30", 3e8, 7e8),
+    ):
         r = res[name]
         assert r.asset_value_change == pytest.approx(-loss)
         mc = engine_minimum({"fund": fund}, pc)
@@ -139,8 +149,7 @@ def test_life_reserve_curve_down_50bp():
     One outflow of 1e9 at the end of year 1 on a flat 2% curve:
     1e9 / 1.015 - 1e9 / 1.02 = 985,221,675 - 980,392,157 = 4,829,518 CNY increase.
     """
-    assert liability_pv_change([1e9], [0.02] * 40, -50.0) == pytest.approx(
-        1e9 / 1.015 - 1e9 / 1.02)
+    assert liability_pv_change([1e9], [0.02] * 40, -50.0) == pytest.approx(1e9 / 1.015 - 1e9 / 1.02)
     life = make_company("life")
     rows = [{"asset_type": "equity_fund", "market_value": 1e9}]
     r = Stresser(make_holdings(rows), life).run(annex4.scenarios("life")[4])
@@ -153,10 +162,19 @@ def test_life_reserve_curve_down_50bp():
 def test_life_macro_rates_leave_cash_flows(life):
     """Life: +50bp lowers the bond's value, not its cash flows, so the life interest-rate
     capital of Annex 3 (cash-flow based) is unchanged; 1e9 x 4 x 0.005 = 2e7 loss."""
-    rows = [{"asset_type": "government_bond", "market_value": 1e9, "modified_duration": 4.0,
-             "coupon_rate": 0.03, "maturity_years": 5, "face_value": 1e9}]
+    rows = [
+        {
+            "asset_type": "government_bond",
+            "market_value": 1e9,
+            "modified_duration": 4.0,
+            "coupon_rate": 0.03,
+            "maturity_years": 5,
+            "face_value": 1e9,
+        }
+    ]
     s = Stresser(make_holdings(rows), life)
     r = s.run(Shock("r", {"rates": 50.0}))
     assert r.asset_value_change == pytest.approx(-2e7)
     assert r.stressed.submodules["interest_rate"] == pytest.approx(
-        r.base.submodules["interest_rate"])
+        r.base.submodules["interest_rate"]
+    )

@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[3]
 PC = ROOT / "data" / "pc"
 LIFE = ROOT / "data" / "life"
 
-pytestmark = pytest.mark.skipif(not (PC / "holdings.csv").exists(),
-                                reason="sample insurers not generated")
+pytestmark = pytest.mark.skipif(
+    not (PC / "holdings.csv").exists(), reason="sample insurers not generated"
+)
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
@@ -25,9 +26,18 @@ def run(capsys, *args) -> tuple[int, str, str]:
 
 
 def test_stress_json(capsys):
-    code, out, _ = run(capsys, "stress", PC / "holdings.csv", "--company", PC / "company.toml",
-                       "--no-reverse", "--format", "json", "-s",
-                       ROOT / "data" / "scenarios" / "historical.csv")
+    code, out, _ = run(
+        capsys,
+        "stress",
+        PC / "holdings.csv",
+        "--company",
+        PC / "company.toml",
+        "--no-reverse",
+        "--format",
+        "json",
+        "-s",
+        ROOT / "data" / "scenarios" / "historical.csv",
+    )
     assert code == 0
     data = json.loads(out)
     names = [s["scenario"]["name"] for s in data["scenarios"]]
@@ -38,16 +48,26 @@ def test_stress_json(capsys):
 
 
 def test_stress_table(capsys):
-    code, out, _ = run(capsys, "stress", PC / "holdings.csv", "-c", PC / "company.toml",
-                       "--no-reverse")
+    code, out, _ = run(
+        capsys, "stress", PC / "holdings.csv", "-c", PC / "company.toml", "--no-reverse"
+    )
     assert code == 0 and "annex4_equity_down_30" in out
 
 
 def test_bad_scenario_file_exit_2(capsys, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("scenario,driver,asset_class,shock\nx,equity,,-2\n", encoding="utf-8")
-    code, _, err = run(capsys, "stress", PC / "holdings.csv", "-c", PC / "company.toml",
-                       "--no-reverse", "--no-annex4", "-s", bad)
+    code, _, err = run(
+        capsys,
+        "stress",
+        PC / "holdings.csv",
+        "-c",
+        PC / "company.toml",
+        "--no-reverse",
+        "--no-annex4",
+        "-s",
+        bad,
+    )
     assert code == 2
     assert "row 2" in err and "'shock'" in err and "-100%" in err
 
@@ -55,9 +75,26 @@ def test_bad_scenario_file_exit_2(capsys, tmp_path):
 def test_simulate_json(capsys, tmp_path):
     plan = tmp_path / "plan.csv"
     plan.write_text("year,commitment\n1,1e9\n2,1e9\n", encoding="utf-8")
-    code, out, _ = run(capsys, "simulate", LIFE / "holdings.csv", "-c", LIFE / "company.toml",
-                       "-a", ROOT / "data" / "assumptions.csv", "-n", 20000, "--seed", 1,
-                       "--commitments", plan, "--horizon", 5, "--format", "json", "-q")
+    code, out, _ = run(
+        capsys,
+        "simulate",
+        LIFE / "holdings.csv",
+        "-c",
+        LIFE / "company.toml",
+        "-a",
+        ROOT / "data" / "assumptions.csv",
+        "-n",
+        20000,
+        "--seed",
+        1,
+        "--commitments",
+        plan,
+        "--horizon",
+        5,
+        "--format",
+        "json",
+        "-q",
+    )
     assert code == 0
     data = json.loads(out)
     assert data["simulation"]["n_scenarios"] == 20000

@@ -22,11 +22,20 @@ MU = np.array([0.035, 0.07, 0.025])
 SIGMA = np.array([0.03, 0.25, 0.04])
 CORR = np.array([[1.0, 0.2, 0.6], [0.2, 1.0, -0.1], [0.6, -0.1, 1.0]])
 ROWS = [
-    {"asset_type": "corporate_bond", "market_value": 4e9, "rating": "AA+",
-     "modified_duration": 3.0, "asset_class": "credit"},
+    {
+        "asset_type": "corporate_bond",
+        "market_value": 4e9,
+        "rating": "AA+",
+        "modified_duration": 3.0,
+        "asset_class": "credit",
+    },
     {"asset_type": "equity_fund", "market_value": 3e9, "asset_class": "equity"},
-    {"asset_type": "government_bond", "market_value": 5e9, "modified_duration": 6.0,
-     "asset_class": "govt"},
+    {
+        "asset_type": "government_bond",
+        "market_value": 5e9,
+        "modified_duration": 6.0,
+        "asset_class": "govt",
+    },
 ]
 
 
@@ -96,7 +105,8 @@ def test_summary_statistics(ctx):
     99.5% worst ratio; tail shares add up to 1."""
     r = simulate(ctx, 50_000, seed=9)
     assert r.probabilities["comprehensive_below_120"] == pytest.approx(
-        float((r.comprehensive < 1.2).mean()))
+        float((r.comprehensive < 1.2).mean())
+    )
     assert r.worst_995["comprehensive"] == pytest.approx(np.quantile(r.comprehensive, 0.005))
     assert sum(t.share_of_loss for t in r.tail) == pytest.approx(1.0)
     assert r.tail[0].asset_class == "equity"
@@ -111,10 +121,13 @@ def test_dask_one_and_two_workers_identical(ctx):
 
     local = simulate(ctx, 60_000, seed=21, chunk_size=16_384)
     for workers in (1, 2):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=False,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
-            res = simulate(ctx, 60_000, seed=21, chunk_size=32_768, backend="dask",
-                           client=client)
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            res = simulate(ctx, 60_000, seed=21, chunk_size=32_768, backend="dask", client=client)
         assert np.array_equal(res.comprehensive, local.comprehensive)
         assert np.array_equal(res.core, local.core)
         assert res.tail == local.tail
@@ -128,10 +141,17 @@ def test_dask_existing_scheduler_by_address(ctx):
     from distributed import LocalCluster
 
     local = simulate(ctx, 20_000, seed=9, chunk_size=8_192)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        res = simulate(ctx, 20_000, seed=9, chunk_size=8_192, backend="dask",
-                       scheduler=cluster.scheduler_address)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        res = simulate(
+            ctx,
+            20_000,
+            seed=9,
+            chunk_size=8_192,
+            backend="dask",
+            scheduler=cluster.scheduler_address,
+        )
     assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
     assert np.array_equal(res.comprehensive, local.comprehensive)
     assert np.array_equal(res.core, local.core)

@@ -11,18 +11,30 @@ from analyzer.stress.reverse import Threshold, default_thresholds, reverse_stres
 
 ROWS = [
     {"asset_type": "equity_fund", "market_value": 2.0e10},
-    {"asset_type": "corporate_bond", "market_value": 2.0e10, "rating": "AA",
-     "modified_duration": 4.0},
-    {"asset_type": "pe_vc_fund", "market_value": 5.0e9, "look_through": True, "layers": 1,
-     "strategic_emerging": True},
+    {
+        "asset_type": "corporate_bond",
+        "market_value": 2.0e10,
+        "rating": "AA",
+        "modified_duration": 4.0,
+    },
+    {
+        "asset_type": "pe_vc_fund",
+        "market_value": 5.0e9,
+        "look_through": True,
+        "layers": 1,
+        "strategic_emerging": True,
+    },
     {"asset_type": "government_bond", "market_value": 3.0e10, "modified_duration": 7.0},
 ]
 
 
 @pytest.fixture(scope="module")
 def stresser():
-    company = make_company("pc", capital={"core_tier1": 8.0e9, "supplementary_tier1": 2.0e9},
-                           minimum_capital={"nonlife_insurance": 2.0e9, "sarmra_score": 80.0})
+    company = make_company(
+        "pc",
+        capital={"core_tier1": 8.0e9, "supplementary_tier1": 2.0e9},
+        minimum_capital={"nonlife_insurance": 2.0e9, "sarmra_score": 80.0},
+    )
     return Stresser(make_holdings(ROWS), company)
 
 
@@ -47,8 +59,11 @@ def test_reverse_lands_on_threshold(stresser):
 def test_already_below_and_not_reached(stresser):
     """A threshold above today's ratio needs no move; an unreachable one reports None."""
     base = stresser.base.comprehensive_ratio
-    res = reverse_stress(stresser, ["vc"], [Threshold("high", "comprehensive", base + 1),
-                                            Threshold("low", "comprehensive", 0.01)],
-                         grid_points=5)
+    res = reverse_stress(
+        stresser,
+        ["vc"],
+        [Threshold("high", "comprehensive", base + 1), Threshold("low", "comprehensive", 0.01)],
+        grid_points=5,
+    )
     assert res[0].status == "already_below" and res[0].move == 0.0
     assert res[1].status == "not_reached" and res[1].move is None

@@ -27,17 +27,20 @@ def test_reads_drivers_and_classes(tmp_path):
     assert b.class_returns == {"stock": -0.5}
 
 
-@pytest.mark.parametrize("body, row, column, words", [
-    ("a,equity,,-1.5,\n", 2, "shock", "below -100%"),
-    ("a,equity,,-0.1,\na,,bonds,-0.1,\n", 3, "asset_class", "unknown asset class"),
-    ("a,magic,,0.1,\n", 2, "driver", "unknown driver"),
-    ("a,equity,,,\n", 2, "shock", "required"),
-    ("a,equity,,abc,\n", 2, "shock", "not a number"),
-    (",equity,,0.1,\n", 2, "scenario", "required"),
-    ("a,default,,1.2,\n", 2, "shock", "[0, 1]"),
-    ("a,equity,stock,0.1,\n", 2, "driver", "not both"),
-    ("a,equity,,0.1,\na,equity,,0.2,\n", 3, "driver", "twice"),
-])
+@pytest.mark.parametrize(
+    "body, row, column, words",
+    [
+        ("a,equity,,-1.5,\n", 2, "shock", "below -100%"),
+        ("a,equity,,-0.1,\na,,bonds,-0.1,\n", 3, "asset_class", "unknown asset class"),
+        ("a,magic,,0.1,\n", 2, "driver", "unknown driver"),
+        ("a,equity,,,\n", 2, "shock", "required"),
+        ("a,equity,,abc,\n", 2, "shock", "not a number"),
+        (",equity,,0.1,\n", 2, "scenario", "required"),
+        ("a,default,,1.2,\n", 2, "shock", "[0, 1]"),
+        ("a,equity,stock,0.1,\n", 2, "driver", "not both"),
+        ("a,equity,,0.1,\na,equity,,0.2,\n", 3, "driver", "twice"),
+    ],
+)
 def test_malformed(tmp_path, body, row, column, words):
     with pytest.raises(InputError) as err:
         read_scenarios(write(tmp_path, body), known_classes={"stock"})
@@ -57,7 +60,10 @@ def test_missing_column(tmp_path):
 
 def test_sample_files_read():
     hist = read_scenarios(DATA / "historical.csv", kind="historical")
-    assert [s.name for s in hist] == ["2015_a_share_crash", "2020_covid_q1",
-                                      "2022_bond_selloff_equity_fall"]
+    assert [s.name for s in hist] == [
+        "2015_a_share_crash",
+        "2020_covid_q1",
+        "2022_bond_selloff_equity_fall",
+    ]
     assert all(s.source for s in hist)
     assert read_scenarios(DATA / "user_example.csv")
