@@ -9,8 +9,10 @@ Exit codes (contract section 4): 0 success, 2 bad input, 3 infeasible plan, 1 in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+
+from analyzer.messages import Text, language, text
 
 
 class AnalyzerError(Exception):
@@ -32,22 +34,38 @@ class InputProblem:
         problem concerns the whole file or column.
     column : str or None
         The column, key or field.
-    message : str
-        What is wrong and what is allowed.
+    message : str or Text
+        What is wrong and what is allowed. A :class:`~analyzer.messages.Text` carries both
+        languages; it is stored as ``message`` (English) and ``message_zh`` (Chinese).
+    message_zh : str
+        The Chinese text (empty: the English one is shown in both languages).
     """
 
     file: str
     row: int | None
     column: str | None
     message: str
+    message_zh: str = ""
 
-    def __str__(self) -> str:
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Text):
+            object.__setattr__(self, "message_zh", self.message.zh)
+            object.__setattr__(self, "message", self.message.en)
+
+    def render(self, lang: str | None = None) -> str:
+        """One line: file, row, column and the message, in ``lang`` (default: the user's)."""
+        lang = lang or language()
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(text("where.row", row=self.row).render(lang))
         if self.column is not None:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
+            where.append(text("where.column", column=self.column).render(lang))
+        msg = self.message_zh if lang == "zh" and self.message_zh else self.message
+        sep = text("where.sep").render(lang)
+        return f"{sep.join(where)}{text('where.colon').render(lang)}{msg}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class InputError(AnalyzerError):
@@ -70,9 +88,120 @@ class InputError(AnalyzerError):
         super().__init__(first if not more else f"{first} (and {more} more problem(s))")
 
     @classmethod
-    def single(cls, file: str, row: int | None, column: str | None, message: str) -> InputError:
+    def single(
+        cls, file: str, row: int | None, column: str | None, message: str | Text
+    ) -> InputError:
         """Build an error with exactly one problem."""
         return cls(InputProblem(file, row, column, message))
+
+    def render(self, lang: str | None = None, limit: int = 10) -> list[str]:
+        """The problems as lines in ``lang``: at most ``limit``, then a count of the rest."""
+        lines = [p.render(lang) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(text("value.more_rows", count=len(self.problems) - limit).render(lang))
+        return lines
+
+
+@dataclass(frozen=True)
+class InputWarning:
+    """An input that may be real but is more often a mistake (a unit, a percentage, a sum
+    that does not match a total). A run stops on a warning until the user accepts its code.
+
+    Parameters
+    ----------
+    code : str
+        Stable id the user passes to ``--accept-warning`` (e.g.
+        ``holdings.sum_vs_total_assets``); every code is listed with its reason in
+        ``docs/formats.md``.
+    file : str
+        The file, as the user named it.
+    column : str or None
+        The column or key concerned.
+    rows : tuple of int
+        Spreadsheet rows concerned (header = row 1); empty for the whole file.
+    message : str or Text
+        What looks wrong, in both languages when a :class:`~analyzer.messages.Text`.
+    message_zh : str
+        Chinese text (filled from ``message`` when it is a Text).
+    """
+
+    code: str
+    file: str
+    column: str | None
+    rows: tuple[int, ...]
+    message: str
+    message_zh: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Text):
+            object.__setattr__(self, "message_zh", self.message.zh)
+            object.__setattr__(self, "message", self.message.en)
+        object.__setattr__(self, "rows", tuple(int(r) for r in self.rows))
+
+    def render(self, lang: str | None = None, max_rows: int = 10, with_file: bool = True) -> str:
+        """One line: ``[code] file, rows ..., column: message`` in ``lang``."""
+        lang = lang or language()
+        where = [self.file] if with_file else []
+        if self.rows:
+            shown = ", ".join(str(r) for r in self.rows[:max_rows])
+            more = f" (+{len(self.rows) - max_rows})" if len(self.rows) > max_rows else ""
+            where.append(text("where.row", row=shown + more).render(lang))
+        if self.column is not None:
+            where.append(text("where.column", column=self.column).render(lang))
+        msg = self.message_zh if lang == "zh" and self.message_zh else self.message
+        sep = text("where.sep").render(lang)
+        return f"[{self.code}] {sep.join(where)}{text('where.colon').render(lang)}{msg}"
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def to_dict(self) -> dict:
+        """JSON form (for provenance and the dashboard)."""
+        return {
+            "code": self.code,
+            "file": self.file,
+            "column": self.column,
+            "rows": list(self.rows),
+            "message": self.message,
+            "message_zh": self.message_zh,
+        }
+
+
+class UnacceptedWarningError(InputError):
+    """Warnings the user has not accepted: the run stops (exit 2) and lists them with their
+    codes; ``--accept-warning CODE`` (or the dashboard's accept box) lets it proceed."""
+
+    def __init__(self, warnings: Sequence[InputWarning]):
+        self.warnings: tuple[InputWarning, ...] = tuple(warnings)
+        codes = sorted({w.code for w in self.warnings})
+        head = text("warning.unaccepted", count=len(self.warnings), ids=" ".join(codes))
+        problems = [InputProblem("--accept-warning", None, None, head)] + [
+            InputProblem(
+                w.file,
+                None,
+                None,
+                Text(w.render("en", with_file=False), w.render("zh", with_file=False)),
+            )
+            for w in self.warnings
+        ]
+        super().__init__(problems)
+
+
+def enforce_warnings(
+    warnings: Sequence[InputWarning], accepted: Collection[str] = ()
+) -> tuple[InputWarning, ...]:
+    """Stop on every warning whose code is not in ``accepted``; return the accepted ones.
+
+    Raises
+    ------
+    UnacceptedWarningError
+        When any warning is not accepted (all of them are listed at once).
+    """
+    accepted = set(accepted)
+    pending = [w for w in warnings if w.code not in accepted]
+    if pending:
+        raise UnacceptedWarningError(pending)
+    return tuple(warnings)
 
 
 class ParameterError(AnalyzerError):
