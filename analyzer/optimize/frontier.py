@@ -431,6 +431,10 @@ def _exhaustive(
             worst = next((s for s in statuses if s not in ("infeasible",)), "infeasible")
             out.append(FrontierPoint(float(target), worst))
             continue
+        if any(s not in ("optimal", "infeasible") for s in statuses):
+            # a competing case that did not solve cleanly may hold the true optimum: the
+            # point is the best of the cases that did, not certainly the optimum
+            best_s = "optimal_inaccurate"
         w = np.clip(np.asarray(best_b.w.value, dtype=float), 0, None)
         w = w / w.sum()
         out.append(FrontierPoint(float(target), best_s, weights=w, **_figures(universe, best_b, w)))
