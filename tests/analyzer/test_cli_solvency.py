@@ -71,7 +71,7 @@ def test_json_follows_contract(sample: Path, capsys) -> None:
     assert set(data["insurance"]) == {"life", "nonlife"}
     row = data["holdings"][0]
     assert set(row) == {"id", "module", "exposure", "factor", "capital", "marginal_capital"}
-    # contract section 5: ratios are capital / minimum capital
+    # docs/formats.md §5: ratios are capital / minimum capital
     assert data["comprehensive_ratio"] == pytest.approx(
         data["actual_capital"] / data["minimum_capital"], rel=1e-12
     )

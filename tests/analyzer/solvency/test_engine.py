@@ -1,4 +1,4 @@
-"""The engine's contract: evaluate() result shape (contract section 5), the charge trace,
+"""The engine's contract: evaluate() result shape (docs/formats.md §5), the charge trace,
 the holdings table, Euler contributions, regimes and errors."""
 
 from __future__ import annotations

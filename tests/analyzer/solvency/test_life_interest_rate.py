@@ -217,7 +217,7 @@ def test_bad_curve_inputs(table):
 
 
 def test_asset_cash_flows_by_hand():
-    """Rule 8 Art. 18 (一): cash flows from face value and coupon; contract section 1: coupon
+    """Rule 8 Art. 18 (一): cash flows from face value and coupon; docs/formats.md §1: coupon
     * face at the end of years 1..maturity, face at maturity. 3% on 100 for 3 years:
     3, 3, 103, then 0. A semi-annual 4% on 50 for 2 years pays 1 + 1 = 2 a year: 2, 52."""
     cf = asset_cash_flows([0.03, 0.04, 0.0], [100.0, 50.0, 10.0], [3, 2, 1], [1, 2, 1], 4)
@@ -499,7 +499,7 @@ def _run(table, spot, coupons, faces, maturities, liabilities, scale=1.0) -> Lif
 @settings(max_examples=150, deadline=None)
 @given(book=_books(), c=st.floats(min_value=0.01, max_value=100.0))
 def test_properties_euler_floor_homogeneity(table, book, c):
-    """Rule 8 Art. 18 (max(., 0)) and contract section 7 point 4:
+    """Rule 8 Art. 18 (max(., 0)) and docs/formats.md §7.4:
 
     - capital >= 0 and equals max(net_delta_up, net_delta_down, 0);
     - Euler: asset and liability contributions add up to the capital (the binding scenario's
