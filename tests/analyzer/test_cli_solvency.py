@@ -1,4 +1,5 @@
-"""The `analyzer solvency` command: formats, contract keys, exit codes, no partial output."""
+"""The `analyzer solvency` command: formats, the keys of docs/formats.md §5, exit codes, no
+partial output."""
 
 from __future__ import annotations
 

@@ -170,7 +170,7 @@ def test_stressed_transition_flat_two_percent(flat_curves):
 
 
 def test_discount_factors(flat_curves):
-    """Contract section 7 point 4: a cash flow at the end of year t is discounted by
+    """docs/formats.md §7.4: a cash flow at the end of year t is discounted by
     (1 + rate + premium) ** -t. Year 10 base: (1 + 2% + 0.45%) ** -10 = 1.0245 ** -10."""
     assert at(flat_curves.discount_base, 10) == pytest.approx(1.0245**-10, rel=1e-14)
     assert at(flat_curves.discount_up, 10) == pytest.approx(1.0345**-10, rel=1e-14)
@@ -258,7 +258,7 @@ def test_asset_cash_flows_defaults_and_empty():
     ],
 )
 def test_asset_cash_flows_rejects(kwargs):
-    """Contract section 1: maturity_years are whole years; values are non-negative."""
+    """docs/formats.md §1: maturity_years are whole years; values are non-negative."""
     args = {
         "coupon_rate": [0.03],
         "face_value": [100.0],
@@ -340,7 +340,7 @@ def test_short_asset_against_long_liability_binds_down(flat_curves):
 
 
 def test_evaluate_rejects(flat_curves):
-    """Cash flows must fit the curves; the only combination rule is the contract's."""
+    """Cash flows must fit the curves; the only combination rule is docs/formats.md §7.4."""
     with pytest.raises(ValueError):
         evaluate(np.zeros((1, 61)), np.zeros(10), flat_curves)
     with pytest.raises(ValueError):
@@ -352,7 +352,7 @@ def test_evaluate_rejects(flat_curves):
 
 
 def test_capital_for_batched():
-    """Contract section 7 point 4: max(liab_up - asset_up, liab_down - asset_down, 0),
+    """docs/formats.md §7.4: max(liab_up - asset_up, liab_down - asset_down, 0),
     elementwise over a batch. Row 1: max(10 - 4, 3 - 1, 0) = 6; row 2: max(-5 - 0, 2 - (-1), 0)
     = 3; row 3: max(1 - 2, 1 - 5, 0) = 0."""
     out = capital_for(

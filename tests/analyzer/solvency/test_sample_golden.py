@@ -104,7 +104,7 @@ TOP_LIFE = [
 ]
 
 RELATED = {"equity", "os_fi_dev", "os_fi_em", "os_eq_dev", "os_eq_em", "spread", "default"}
-# Rule 8 Art. 64 (as the contract reads it: MMFs with 货币市场类产品, policy loans have no
+# Rule 8 Art. 64 (as docs/formats.md reads it: MMFs with 货币市场类产品, policy loans have no
 # financing entity to concentrate on)
 EXEMPT_TYPES = {
     "cash",
