@@ -117,6 +117,25 @@ def test_wheel_installs_and_runs_outside_the_checkout(venv: Path, tmp_path: Path
     assert Path(where[0]).resolve().is_relative_to(venv.resolve()), where[0]
     assert where[1] == "True"
 
+    # the dashboard starts on the bundled sample from a directory that has no data/
+    home = tmp_path / "home"
+    dash_env = _env(HOME=str(home), XDG_DATA_HOME=str(home / "d"), XDG_CACHE_HOME=str(home / "c"))
+    started = _run(
+        [
+            str(python),
+            "-c",
+            "from dashboard.app import ENV_EXTENSION, create_app\n"
+            "app = create_app()\n"
+            "env = app.server.extensions[ENV_EXTENSION]\n"
+            "assert not env.missing_data(), env.missing_data()\n"
+            "print(env.holdings_path, app.server.test_client().get('/').status_code)",
+        ],
+        cwd=tmp_path,
+        env=dash_env,
+    ).stdout.split()
+    assert Path(started[0]).resolve().is_relative_to(venv.resolve()), started
+    assert started[1] == "200"
+
     copy = tmp_path / "samples"
     _run([str(venv / "bin" / "analyzer"), "samples", str(copy)], cwd=tmp_path, env=_env())
     assert (copy / "life" / "holdings.csv").read_bytes() == (
