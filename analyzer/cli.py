@@ -2,7 +2,7 @@
 
 Each command lives in ``analyzer/commands/<name>.py`` and exposes ``register(app)``. Errors are
 mapped to messages and exit codes here, in one place: bad input 2, infeasible plan 3,
-internal failure 1 (contract section 4). Messages go to stderr; nothing is half-written.
+internal failure 1 (docs/formats.md §4). Messages go to stderr; nothing is half-written.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Every error a user can cause derives from :class:`AnalyzerError`. The command li
 (`analyzer.cli`) and the dashboard map these classes to messages and exit codes in one
 place each; core code raises them and never prints.
 
-Exit codes (contract section 4): 0 success, 2 bad input, 3 infeasible plan, 1 internal.
+Exit codes (docs/formats.md §4): 0 success, 2 bad input, 3 infeasible plan, 1 internal.
 """
 
 from __future__ import annotations

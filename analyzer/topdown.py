@@ -3,7 +3,7 @@
 For risk officers who already have the module capitals of their quarterly solvency report
 (偿付能力季度报告摘要) or from their actuaries: one row per company and period in, the same
 rows with the diversification effect, quantifiable-risk minimum capital, minimum capital and
-the two solvency ratios out (``analyzer aggregate``, contract section 4).
+the two solvency ratios out (``analyzer aggregate``, docs/formats.md §4).
 
 The formulas are those of the capital engine (:mod:`analyzer.solvency.aggregation`), with the
 market and credit totals given directly instead of built from holdings:

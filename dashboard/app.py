@@ -1,6 +1,6 @@
 """The Dash app factory: ``create_app(settings=None, holdings_path=None, company_path=None)``.
 
-Factory rules (see shared/docs/dashboard-and-style-notes.md 1.3): every callback is
+Factory rules (docs/architecture.md, "Dashboard"): every callback is
 registered on the app being built (``register(app, env)`` functions); nothing uses a
 module-level ``@dash.callback``, so several apps in one process (tests) each work.
 

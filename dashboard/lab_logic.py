@@ -37,6 +37,7 @@ import numpy as np
 from analyzer.io import read_company, read_holdings
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
+from analyzer.samples import sample_dir
 from analyzer.solvency.capital import AdmittedCapital
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.equity import stock_book, with_stock_book_ratio
@@ -46,7 +47,7 @@ SUM_TOLERANCE_PP = 0.01
 FRONTIER_POINTS = 12
 OBJECTIVES = ("max_return", "mean_variance", "min_volatility", "max_return_on_capital")
 AXES = ("volatility", "solvency")
-REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+REPO_DATA = sample_dir()
 
 
 # -- the model of one portfolio ------------------------------------------------------------

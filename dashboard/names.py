@@ -63,7 +63,7 @@ ASSET_CLASSES: dict[str, Pair] = {
     "preferred_share": ("优先股", "Preferred shares"),
 }
 
-#: asset types (``asset_type`` column, contract section 1)
+#: asset types (``asset_type`` column, docs/formats.md §1)
 ASSET_TYPES: dict[str, Pair] = {
     "cash": ("现金", "Cash"),
     "interbank": ("同业资产", "Interbank assets"),

@@ -36,11 +36,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzer.samples import sample_dir
+
 LANGUAGES = ("zh", "en")
 MONEY_UNITS = ("yi", "cny")
 
-#: Repository data folder holding the bundled sample insurers.
-REPO_DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+#: The bundled sample insurers (package data, found wherever the package is installed).
+REPO_DATA_DIR = sample_dir()
 DEFAULT_HOLDINGS = REPO_DATA_DIR / "life" / "holdings.csv"
 DEFAULT_COMPANY = REPO_DATA_DIR / "life" / "company.toml"
 

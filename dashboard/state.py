@@ -40,6 +40,7 @@ from analyzer.io import read_company, read_holdings
 from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company, Liabilities, company_from_dict
 from analyzer.io.holdings import Holdings, frame_from_records, validate_holdings
+from analyzer.samples import sample_dir
 from analyzer.solvency.engine import evaluate
 from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes
 from analyzer.solvency.result import SolvencyResult
@@ -108,7 +109,7 @@ def make_inputs(
 
 
 # -- capital market assumptions --------------------------------------------------------------
-BUNDLED_ASSUMPTIONS = Path(__file__).resolve().parents[1] / "data" / "assumptions.csv"
+BUNDLED_ASSUMPTIONS = sample_dir() / "assumptions.csv"
 _ASSUMPTION_FIELDS = (
     "expected_return",
     "volatility",

@@ -1,5 +1,5 @@
-"""``analyzer optimize`` and ``analyzer frontier``: solvency-constrained allocation (contract
-sections 4 and 6; docs/optimizer.md)."""
+"""``analyzer optimize`` and ``analyzer frontier``: solvency-constrained allocation
+(docs/formats.md §4 and §6; docs/optimizer.md)."""
 
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ def _emit(obj: dict) -> None:
 _H = {
     "holdings": "Holdings file (.csv, .xlsx or .parquet) with an asset_class column.",
     "company": "Company file (.toml).",
-    "assumptions": "Capital market assumptions (assumptions.csv, contract section 3).",
+    "assumptions": "Capital market assumptions (assumptions.csv, docs/formats.md §3).",
     "correlations": "Correlation matrix (default: correlations.csv beside the assumptions).",
     "templates": "Model positions (holdings format) for asset classes not held yet, so they "
     "can be bought (docs/optimizer.md, 'New asset classes').",

@@ -30,7 +30,7 @@ class Unit(str, Enum):
 def solvency(
     holdings: Path = typer.Argument(
         ...,
-        help="Holdings file (.csv, .xlsx, .parquet), one row per position (contract section 1).",
+        help="Holdings file (.csv, .xlsx, .parquet), one row per position (docs/formats.md §1).",
     ),
     company: Path = typer.Option(
         ...,

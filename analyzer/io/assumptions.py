@@ -1,4 +1,4 @@
-"""Capital market assumptions (contract section 3): expected returns, volatilities and the
+"""Capital market assumptions (docs/formats.md §3): expected returns, volatilities and the
 correlation matrix of the asset classes the optimiser moves.
 
 ``assumptions.csv``: one row per ``asset_class`` with ``expected_return`` and ``volatility``

@@ -1,4 +1,4 @@
-"""The company file (TOML, contract section 2): capital, non-investment capital, liabilities."""
+"""The company file (TOML, docs/formats.md §2): capital, non-investment capital, liabilities."""
 
 from __future__ import annotations
 

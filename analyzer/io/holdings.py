@@ -1,4 +1,4 @@
-"""The holdings file: one row per position (contract section 1, extensions in
+"""The holdings file: one row per position (docs/formats.md §1, extensions in
 docs/architecture.md).
 
 :func:`read_holdings` validates every column at once (vectorised, so 100,000 rows read in

@@ -1,4 +1,4 @@
-"""Solvency-constrained allocation (issue 3): the engine's capital model as second-order cones,
+"""Solvency-constrained allocation: the engine's capital model as second-order cones,
 composable objective and constraint terms, frontiers, and explained infeasibility.
 
 Typical use::

@@ -1,4 +1,4 @@
-"""The engine's capital model as nested second-order cones (optimizer notes §2-3).
+"""The engine's capital model as nested second-order cones (docs/optimizer.md §2-3).
 
 All amounts are per CNY of the invested total ``V`` (so capital is a fraction of ``V``, about
 0.1, which keeps the solver well scaled). With weights ``w``:

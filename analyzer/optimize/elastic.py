@@ -1,4 +1,4 @@
-"""Explaining an infeasible plan (optimizer notes §5).
+"""Explaining an infeasible plan (docs/optimizer.md §5).
 
 Every limit gets a non-negative slack in its own unit (pp of a ratio or share, years ...); the
 elastic problem minimises the sum of slacks over every convex case. The limits whose slack is

@@ -104,7 +104,7 @@ class MinCapital(Objective):
 @dataclass
 class MaxReturnOnCapital(Objective):
     """Maximise ``(mu' w - risk_free) / minimum_capital(w)`` exactly by Charnes-Cooper
-    (optimizer notes §4): ``y = t w``, every limit homogenised by ``t``, the capital perspective
+    (docs/optimizer.md §4): ``y = t w``, every limit homogenised by ``t``, the capital perspective
     ``MC(y, t) / V <= 1``, maximise ``mu' y - risk_free t``.
 
     The value is expected excess return (CNY a year) per CNY of minimum capital.

@@ -1,6 +1,6 @@
 """The allocation problem: objective + limits -> one convex problem per case -> the best.
 
-Cases make the non-convex parts exact (optimizer notes §3): a life insurer's interest-rate
+Cases make the non-convex parts exact (docs/optimizer.md §3): a life insurer's interest-rate
 capital ``max(up, down, 0)`` (three cases) and, on the ``resulting`` equity-cap basis, the
 equity tier (one case per tier, with ``ratio >= tier floor`` and ``equity <= tier cap``; tiers
 above the prior-quarter cap carry the Rule 8 Art. 66 add-on, and a companion case keeps equity
@@ -62,7 +62,7 @@ OK_STATUSES = ("optimal", "optimal_inaccurate")
 
 @dataclass(frozen=True)
 class Limits:
-    """The limits of a plan. Defaults are the legal ones only (contract section 4).
+    """The limits of a plan. Defaults are the legal ones only (docs/formats.md §4).
 
     Attributes
     ----------
@@ -379,7 +379,7 @@ class AllocationResult:
         return MappingProxyType(dict(zip(self.units, self.weights.tolist(), strict=True)))
 
     def to_dict(self, holdings: bool = False) -> dict[str, Any]:
-        """JSON of contract section 6."""
+        """JSON of docs/formats.md §6."""
         return {
             "status": self.status,
             "objective": self.objective,

@@ -120,7 +120,7 @@ class CapitalMap:
     ) -> float:
         """Largest MC* (diversified, before loss absorption) that keeps both ratio floors.
 
-        From ``MC = (1 + Q)(1 + k)(MC* - LA) + add <= capital / floor`` (optimizer notes §2).
+        From ``MC = (1 + Q)(1 + k)(MC* - LA) + add <= capital / floor`` (docs/optimizer.md §2).
         """
         c = self.constants
         limit = min(core_capital / min_core, actual_capital / min_comprehensive)

@@ -30,7 +30,7 @@ SUBMODULES: tuple[str, ...] = (
     "default",
 )
 SUBMODULE_INDEX = {name: i for i, name in enumerate(SUBMODULES)}
-#: the module name used in reports and JSON (contract section 5)
+#: the module name used in reports and JSON (docs/formats.md §5)
 MODULE_OF = {
     "interest_rate": "interest_rate",
     "equity": "equity",

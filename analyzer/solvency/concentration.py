@@ -9,8 +9,8 @@
 3. Real estate above 25% of total assets: k = 0.5 on every real-estate charge (Art. 67); the
    test counts what the add-on hits: investment property domestic and overseas (whose charge
    sits in the overseas equity sub-module) and REITs looked through to real estate.
-The add-on of a charge is ``EX x RF0 x k`` (contract 7.3), in the same sub-module, as its own
-row so that it can be traced; option ``concentration_basis = "excess"`` scales it by the
+The add-on of a charge is ``EX x RF0 x k`` (docs/formats.md §7.3), in the same sub-module, as its
+own row so that it can be traced; option ``concentration_basis = "excess"`` scales it by the
 share of the counterparty's exposure above the threshold.
 """
 

@@ -27,7 +27,7 @@ rate ``UFR (1 + Stress_40)``, and the same two-step transition run on the stress
 Comprehensive premium (Annex 3 三), identical in every scenario: 45bp for ``t <= 20``,
 ``45bp * (40 - t) / 20`` for ``20 < t <= 40``, 0 beyond. The spot discount rate is base rate plus
 premium, and a cash flow at the end of year ``t`` is discounted by ``(1 + rate + premium) ** -t``
-(contract section 7, point 4).
+(docs/formats.md §7.4).
 
 Interpretations (each a named parameter with its only allowed value as the default)
 -----------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ Interpretations (each a named parameter with its only allowed value as the defau
   years not given are filled flat from the last given year (so a 20-year curve is extended flat
   from ``r*_20``). Years of ``spot`` beyond 40 are not used.
 - ``combine="worse_of_up_down"`` (:func:`evaluate`, :func:`capital_for`): the capital is the worse
-  of the up and down scenarios, floored at 0 (contract section 7, point 4). Annex 3 gives both
+  of the up and down scenarios, floored at 0 (docs/formats.md §7.4). Annex 3 gives both
   scenarios but does not say how to combine them.
 - Asset cash flows fall at year ends; a coupon paid ``f`` times a year is summed at the end of
   its year (:func:`asset_cash_flows`).
@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 Combine = Literal["worse_of_up_down"]
-"""How the up and down scenarios combine into one capital (contract section 7, point 4)."""
+"""How the up and down scenarios combine into one capital (docs/formats.md §7.4)."""
 
 Beyond20 = Literal["given_or_flat"]
 """Where the government curve ``r*_t`` for ``20 < t <= 40`` comes from (see module docstring)."""
@@ -508,7 +508,7 @@ def evaluate(
     curves : ScenarioCurves
         Curves covering at least ``max(H_a, H_l)`` years (see :func:`scenario_horizon`).
     combine : {"worse_of_up_down"}
-        How the two scenarios combine (contract section 7, point 4).
+        How the two scenarios combine (docs/formats.md §7.4).
 
     Returns
     -------

@@ -1,7 +1,7 @@
 """Every interpretation the rule texts leave open, as a named option with a default.
 
-See ``../shared/docs/contract.md`` section 7 and the Gaps of ``regulatory-parameters.md``.
-Defaults are the contract's; changing one is a documented, visible choice.
+See docs/formats.md §7 (the default interpretations) and docs/solvency.md (the options).
+Changing a default is a documented, visible choice.
 """
 
 from __future__ import annotations
@@ -19,32 +19,33 @@ class EngineOptions(BaseModel):
     clamp_k: bool = Field(
         True,
         description="Clamp K = sum(k_i) to [-0.25, 0.25] (Rule 8 Art. 7) also when the "
-        "2023-09/2025-12 k2 and a negative k1 would go below (contract 7.1; Gap 3).",
+        "2023-09/2025-12 k2 and a negative k1 would go below (docs/formats.md §7.1).",
     )
     overlapping_k2: Literal["most_favourable", "sum"] = Field(
         "most_favourable",
         description="A stock in several k2 buckets (STAR and CSI 300, CSI 300 and dividend "
-        "low-vol): take the lowest k2, or add them (Gap 2).",
+        "low-vol): take the lowest k2, or add them (docs/formats.md §7.7).",
     )
     bse_board: Literal["growth", "main"] = Field(
         "growth",
         description="北交所 stocks are not named in Rule 8 Art. 26: 'growth' charges them like "
-        "ChiNext/STAR (0.45), 'main' like the main board (0.35) (Gap 2).",
+        "ChiNext/STAR (0.45), 'main' like the main board (0.35) (docs/formats.md §7.8).",
     )
     strategic_emerging_layer_coefficient: bool = Field(
         True,
         description="The 0.4 of 金规〔2023〕5号 (八) is an RF0 to which the look-through "
-        "K_p still applies (contract 7.5); False charges a flat 0.4.",
+        "K_p still applies (docs/formats.md §7.5); False charges a flat 0.4.",
     )
     reit_underlying: Literal["unlisted_equity", "real_estate"] = Field(
         "unlisted_equity",
-        description="RF0 of a looked-through public infrastructure REIT's underlying (Gap 5): "
-        "the project company's equity (0.41, equity risk) or real estate (0.15).",
+        description="RF0 of a looked-through public infrastructure REIT's underlying "
+        "(docs/formats.md §7.9): the project company's equity (0.41, equity risk) or real "
+        "estate (0.15).",
     )
     concentration_basis: Literal["full_exposure", "excess"] = Field(
         "full_exposure",
         description="Counterparty concentration add-on EX x RF0 x 0.4 on every related asset "
-        "(contract 7.3), or only on the share of the exposure above the threshold.",
+        "(docs/formats.md §7.3), or only on the share of the exposure above the threshold.",
     )
     class_concentration: bool = Field(
         True,
@@ -54,7 +55,7 @@ class EngineOptions(BaseModel):
     local_government_credit_exempt: bool = Field(
         True,
         description="Local-government bonds count as 政府债券 for Rule 9 Art. 10 (no credit "
-        "charge) (regulatory-parameters §3.1).",
+        "charge) (docs/formats.md §7.10).",
     )
     overseas_default_currency: Literal["USD", "HKD", "EUR", "GBP", "other"] = Field(
         "USD",

@@ -126,7 +126,7 @@ class SolvencyResult:
         return by_pos.sort_values("marginal_capital", ascending=False).head(n).reset_index()
 
     def to_dict(self, holdings: bool = True) -> dict[str, Any]:
-        """The JSON of contract section 5 (plus added keys)."""
+        """The JSON of docs/formats.md §5 (plus added keys)."""
         out: dict[str, Any] = {
             "regime": self.regime,
             "company": self.company,

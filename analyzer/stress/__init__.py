@@ -1,4 +1,4 @@
-"""Stress tests and the solvency-ratio distribution (issue 5).
+"""Stress tests and the solvency-ratio distribution.
 
 - :mod:`annex4`: the investment-related mandatory scenarios of Rule 10 Annex 4;
 - :mod:`shocks`: scenario definitions, driver scopes and the position-level revaluation;

@@ -1,7 +1,7 @@
 """The investment-related mandatory scenarios and sensitivity factors of Annex 4.
 
 Source: 《保险公司偿付能力监管规则第10号：压力测试》附件4 "保险公司压力测试必测压力情景和必测因素"
-(primary text: ``shared/regulation/annex4-mandatory-stress-scenarios.md``).
+(the primary text this module follows; docs/stress.md §2 lists how each scenario was read).
 
 P&C insurers (第一章)
     - 一(二) 必测压力情景二 (macro): at the end of the next accounting year, *simultaneously*

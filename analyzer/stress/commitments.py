@@ -15,7 +15,7 @@ At ``t = L`` everything left is distributed. A commitment programme is the sum o
 Capital: the stand-alone equity capital of the programme's NAV at ``capital_factor``, by
 default the engine's own factor for a looked-through, one-layer VC fund investing in strategic
 emerging industries under the default regime (:func:`vc_capital_factor`: 0.40 x (1 + 0.1) =
-0.44 from 2023-09; Rule 7 Art. 14, 18, 金规〔2023〕5号 (八), contract 7.5), before
+0.44 from 2023-09; Rule 7 Art. 14, 18, 金规〔2023〕5号 (八), docs/formats.md §7.5), before
 diversification.
 """
 

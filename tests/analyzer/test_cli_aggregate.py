@@ -1,4 +1,4 @@
-"""``analyzer aggregate`` on the command line (contract section 4): output, exit codes, errors.
+"""``analyzer aggregate`` on the command line (docs/formats.md §4): output, exit codes, errors.
 
 Bad input exits 2 with one line on stderr naming the file, row and column, and leaves no
 output file behind (written to a temporary file beside it, then renamed).

@@ -1,4 +1,5 @@
-"""The `analyzer solvency` command: formats, contract keys, exit codes, no partial output."""
+"""The `analyzer solvency` command: formats, the keys of docs/formats.md §5, exit codes, no
+partial output."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_json_follows_contract(sample: Path, capsys) -> None:
     assert set(data["insurance"]) == {"life", "nonlife"}
     row = data["holdings"][0]
     assert set(row) == {"id", "module", "exposure", "factor", "capital", "marginal_capital"}
-    # contract section 5: ratios are capital / minimum capital
+    # docs/formats.md §5: ratios are capital / minimum capital
     assert data["comprehensive_ratio"] == pytest.approx(
         data["actual_capital"] / data["minimum_capital"], rel=1e-12
     )

@@ -1,4 +1,4 @@
-"""The bundled regimes and ``analyzer regimes`` (contract section 4).
+"""The bundled regimes and ``analyzer regimes`` (docs/formats.md §4).
 
 Spot checks that each merged regime reflects its notice:
 

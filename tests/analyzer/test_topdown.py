@@ -13,8 +13,8 @@ The formulas under test:
 - minimum = quantifiable + control + additional; comprehensive ratio = actual capital /
   minimum, core ratio = (core tier 1 + core tier 2) / minimum.
 
-The public data: ``shared/data/public-solvency-reports.csv`` beside the repository (see its
-README). It must be present: a missing file fails these tests instead of skipping them.
+The public data: ``tests/data/public-solvency-reports.csv`` (see ``tests/data/README.md``). It
+must be present: a missing file fails these tests instead of skipping them.
 """
 
 from __future__ import annotations
@@ -37,9 +37,7 @@ from analyzer.topdown import (
     top_level,
 )
 
-PUBLIC = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "public-solvency-reports.csv"
-)
+PUBLIC = Path(__file__).resolve().parents[1] / "data" / "public-solvency-reports.csv"
 SEGMENT_TYPE = {"property": "pc", "life": "life", "reins": "reinsurer"}
 K_CANDIDATES = np.array([0.0, -0.05, -0.10])
 # Rows the README names as inconsistent in the source itself.
@@ -65,9 +63,7 @@ def failing(data: pd.DataFrame, bad: np.ndarray, *cols: str) -> str:
 @pytest.fixture(scope="module")
 def public() -> pd.DataFrame:
     """Rows of the public summaries with a positive minimum capital."""
-    assert PUBLIC.is_file(), (
-        f"public data missing: {PUBLIC} (the repository expects shared/ beside it)"
-    )
+    assert PUBLIC.is_file(), f"public data missing: {PUBLIC}"
     data = pd.read_csv(PUBLIC, encoding="utf-8")
     data = data[data["N"] > 0].reset_index(drop=True)
     assert len(data) > 2000
@@ -113,7 +109,7 @@ def inferred(public) -> pd.DataFrame:
 
 
 def test_public_file_is_present():
-    """The data must be there in CI (a copy of shared/ beside the clone): fail, never skip."""
+    """The data ships in tests/data/: a missing file fails, never skips."""
     assert PUBLIC.is_file(), f"missing {PUBLIC}"
 
 

@@ -94,8 +94,8 @@ def test_present_data_gives_no_banner(
 
 def test_default_data_files_are_the_bundled_life_sample(settings: Settings) -> None:
     env = create_app(settings).server.extensions["analyzer_env"]
-    assert env.holdings_path.parts[-3:] == ("data", "life", "holdings.csv")
-    assert env.company_path.parts[-3:] == ("data", "life", "company.toml")
+    assert env.holdings_path.parts[-3:] == ("samples", "life", "holdings.csv")
+    assert env.company_path.parts[-3:] == ("samples", "life", "company.toml")
     assert env.display_path(env.holdings_path) == "data/life/holdings.csv"
 
 

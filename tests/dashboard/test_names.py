@@ -1,5 +1,5 @@
-"""Display names (dashboard.names): complete for the bundled assumptions and the contract's
-asset types, raw-key fallback, optimiser limits and units."""
+"""Display names (dashboard.names): complete for the bundled assumptions and the
+asset types of docs/formats.md §1, raw-key fallback, optimiser limits and units."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def test_defaults_from_an_empty_environment(tmp_path: Path) -> None:
     assert s.secret_key is None
     assert (s.lang, s.unit, s.max_upload_mb) == ("zh", "yi", 10.0)
     assert (s.holdings_path, s.company_path) == (DEFAULT_HOLDINGS, DEFAULT_COMPANY)
-    assert DEFAULT_HOLDINGS.parts[-3:] == ("data", "life", "holdings.csv")
+    assert DEFAULT_HOLDINGS.parts[-3:] == ("samples", "life", "holdings.csv")
     # reading settings creates nothing
     assert not (tmp_path / ".local").exists() and not (tmp_path / ".cache").exists()
 

@@ -1,4 +1,4 @@
-"""The company reader (contract section 2): capital tables, life liabilities and every class
+"""The company reader (docs/formats.md §2): capital tables, life liabilities and every class
 of bad input as an InputError naming the file, the key (row for the CSVs) and what is allowed."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The holdings reader (contract section 1): every class of bad input is an InputError that
+"""The holdings reader (docs/formats.md §1): every class of bad input is an InputError that
 names the file, the spreadsheet row (header = row 1), the column and what is allowed; .xlsx and
 .parquet read the same as .csv."""
 

@@ -2,7 +2,8 @@
 
 Counterparty: book value per counterparty above the regressive threshold on total assets ->
 k = 0.4 on every related asset's equity / overseas / credit charge (Art. 65), as the add-on
-EX x RF0 x 0.4 (contract 7.3); exemptions of Art. 64; no charge for total assets of 5亿 or less.
+EX x RF0 x 0.4 (docs/formats.md §7.3); exemptions of Art. 64; no charge for total assets of
+5亿 or less.
 Real estate above 25% of total assets: k = 0.5 on every real-estate charge (Art. 67).
 """
 

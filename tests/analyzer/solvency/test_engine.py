@@ -1,4 +1,4 @@
-"""The engine's contract: evaluate() result shape (contract section 5), the charge trace,
+"""The engine's contract: evaluate() result shape (docs/formats.md §5), the charge trace,
 the holdings table, Euler contributions, regimes and errors."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ MIXED = [
 
 
 def test_to_dict_has_contract_keys(run):
-    """Contract section 5: every key, market / credit sub-keys, holdings records; JSON-able."""
+    """docs/formats.md §5: every key, market / credit sub-keys, holdings records; JSON-able."""
     d = run(MIXED).to_dict()
     for key in (
         "regime",
@@ -96,7 +96,7 @@ def test_every_charge_has_an_article(run):
 
 @pytest.mark.parametrize("company_type", ["pc", "life", "reinsurer"])
 def test_euler_contributions_add_up(run, company_type):
-    """Contract section 5: holdings' marginal_capital + non-holding Euler terms = minimum."""
+    """docs/formats.md §5: holdings' marginal_capital + non-holding Euler terms = minimum."""
     over = {
         "minimum_capital": {
             "nonlife_insurance": 3e5,

@@ -4,7 +4,7 @@
 Every expected factor is worked by hand in the docstring from the article, with
 RF = RF0 x (1 + K), K = sum(k_i) clamped to [-0.25, 0.25], RF <= 1 (Rule 8 Art. 6), and the
 2023-09 / 2025-12 factors entering through k2 so that RF0 (1 + k2) is the announced factor
-(contract section 7.2): k2 = 0.30/0.35 - 1 = -1/7, 0.27/0.35 - 1 = -8/35, 0.40/0.45 - 1 = -1/9,
+(docs/formats.md §7.2): k2 = 0.30/0.35 - 1 = -1/7, 0.27/0.35 - 1 = -8/35, 0.40/0.45 - 1 = -1/9,
 0.36/0.45 - 1 = -0.2.
 """
 
@@ -53,8 +53,8 @@ def test_stock_rf0_by_board_2022(run, board, expected):
 
 @pytest.mark.parametrize(("option", "expected"), [("growth", 0.45), ("main", 0.35)])
 def test_bse_board_option(run, option, expected):
-    """北交所 is not named in Art. 26 (Gap 2): option bse_board 'growth' charges it like
-    ChiNext/STAR (0.45), 'main' like the main board (0.35)."""
+    """北交所 is not named in Art. 26 (docs/formats.md §7.8): option bse_board 'growth' charges
+    it like ChiNext/STAR (0.45), 'main' like the main board (0.35)."""
     r = run([stock("bse")], regime=R22, options={"bse_board": option})
     assert factor_of(r) == pytest.approx(expected, rel=1e-12)
 
@@ -159,7 +159,7 @@ def test_k1_leaves_out_overseas_stocks_and_funds(run):
         (R25, {"csi300": True, "holding_years": 3.01}, 0.27),
         (R25, {"csi300": True, "holding_years": 6.0}, 0.27),
         (R25, {"dividend_low_vol_100": True, "holding_years": 4.0}, 0.27),
-        (R25, {"dividend_low_vol_100": True, "holding_years": 2.0}, 0.35),  # Gap 2: stays 0.35
+        (R25, {"dividend_low_vol_100": True, "holding_years": 2.0}, 0.35),  # formats.md §7.7
     ],
 )
 def test_main_board_k2_per_regime(run, regime, kw, expected):
@@ -194,7 +194,7 @@ def test_chinext_has_no_k2_from_the_notices(run):
 
 
 def test_k1_and_k2_add_digest_example(run):
-    """regulatory-parameters §2.3.3 worked example, CSI 300, x = +20% (k1 = 0.04):
+    """Rule 8 Art. 26 with docs/formats.md §7.2, by hand: CSI 300, x = +20% (k1 = 0.04):
     2022: 0.35 (1 + 0.04 - 0.05) = 0.3465; 2023-09: 0.35 (1 + 0.04 - 1/7) = 0.314;
     2025-12 held > 3 years: 0.35 (1 + 0.04 - 8/35) = 0.284."""
     rows = [stock(mv=120.0, cost=100.0, csi300=True, holding_years=4.0)]
@@ -223,7 +223,7 @@ def test_k_clamp_at_plus_quarter_caps_rf_below_one(run):
 
 
 # ------------------------------------------------------------------------------------------
-# Overlapping k2 buckets (Gap 2; option overlapping_k2)
+# Overlapping k2 buckets (docs/formats.md §7.7; option overlapping_k2)
 # ------------------------------------------------------------------------------------------
 
 

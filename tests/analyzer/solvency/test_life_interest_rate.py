@@ -170,7 +170,7 @@ def test_stressed_transition_flat_two_percent(flat_curves):
 
 
 def test_discount_factors(flat_curves):
-    """Contract section 7 point 4: a cash flow at the end of year t is discounted by
+    """docs/formats.md §7.4: a cash flow at the end of year t is discounted by
     (1 + rate + premium) ** -t. Year 10 base: (1 + 2% + 0.45%) ** -10 = 1.0245 ** -10."""
     assert at(flat_curves.discount_base, 10) == pytest.approx(1.0245**-10, rel=1e-14)
     assert at(flat_curves.discount_up, 10) == pytest.approx(1.0345**-10, rel=1e-14)
@@ -217,7 +217,7 @@ def test_bad_curve_inputs(table):
 
 
 def test_asset_cash_flows_by_hand():
-    """Rule 8 Art. 18 (一): cash flows from face value and coupon; contract section 1: coupon
+    """Rule 8 Art. 18 (一): cash flows from face value and coupon; docs/formats.md §1: coupon
     * face at the end of years 1..maturity, face at maturity. 3% on 100 for 3 years:
     3, 3, 103, then 0. A semi-annual 4% on 50 for 2 years pays 1 + 1 = 2 a year: 2, 52."""
     cf = asset_cash_flows([0.03, 0.04, 0.0], [100.0, 50.0, 10.0], [3, 2, 1], [1, 2, 1], 4)
@@ -258,7 +258,7 @@ def test_asset_cash_flows_defaults_and_empty():
     ],
 )
 def test_asset_cash_flows_rejects(kwargs):
-    """Contract section 1: maturity_years are whole years; values are non-negative."""
+    """docs/formats.md §1: maturity_years are whole years; values are non-negative."""
     args = {
         "coupon_rate": [0.03],
         "face_value": [100.0],
@@ -340,7 +340,7 @@ def test_short_asset_against_long_liability_binds_down(flat_curves):
 
 
 def test_evaluate_rejects(flat_curves):
-    """Cash flows must fit the curves; the only combination rule is the contract's."""
+    """Cash flows must fit the curves; the only combination rule is docs/formats.md §7.4."""
     with pytest.raises(ValueError):
         evaluate(np.zeros((1, 61)), np.zeros(10), flat_curves)
     with pytest.raises(ValueError):
@@ -352,7 +352,7 @@ def test_evaluate_rejects(flat_curves):
 
 
 def test_capital_for_batched():
-    """Contract section 7 point 4: max(liab_up - asset_up, liab_down - asset_down, 0),
+    """docs/formats.md §7.4: max(liab_up - asset_up, liab_down - asset_down, 0),
     elementwise over a batch. Row 1: max(10 - 4, 3 - 1, 0) = 6; row 2: max(-5 - 0, 2 - (-1), 0)
     = 3; row 3: max(1 - 2, 1 - 5, 0) = 0."""
     out = capital_for(
@@ -499,7 +499,7 @@ def _run(table, spot, coupons, faces, maturities, liabilities, scale=1.0) -> Lif
 @settings(max_examples=150, deadline=None)
 @given(book=_books(), c=st.floats(min_value=0.01, max_value=100.0))
 def test_properties_euler_floor_homogeneity(table, book, c):
-    """Rule 8 Art. 18 (max(., 0)) and contract section 7 point 4:
+    """Rule 8 Art. 18 (max(., 0)) and docs/formats.md §7.4:
 
     - capital >= 0 and equals max(net_delta_up, net_delta_down, 0);
     - Euler: asset and liability contributions add up to the capital (the binding scenario's

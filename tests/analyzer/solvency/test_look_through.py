@@ -35,7 +35,7 @@ def single(result, pid="p0"):
     [
         (R25, False, 1, 0.451),  # 0.41 x (1 + 0.1)
         (R25, False, 2, 0.492),  # 0.41 x (1 + 0.2)
-        (R25, True, 1, 0.44),  # 0.40 x (1 + 0.1)  (contract 7.5)
+        (R25, True, 1, 0.44),  # 0.40 x (1 + 0.1)  (docs/formats.md §7.5)
         (R25, True, 2, 0.48),  # 0.40 x (1 + 0.2)
         (R22, True, 1, 0.451),  # no 0.4 before 2023-09: 0.41 x 1.1
         (R23, True, 1, 0.44),
@@ -115,7 +115,7 @@ def test_pe_vc_not_looked_through(run, regime):
 )
 def test_reit_looked_through(run, option, layers, sub, expected):
     """Rule 7 Art. 19 (k1 = -0.2) and Art. 18 (K_p = n x 0.1); the underlying's RF0 is the
-    option reit_underlying (Gap 5): unlisted equity 0.41 or real estate 0.15."""
+    option reit_underlying (docs/formats.md §7.9): unlisted equity 0.41 or real estate 0.15."""
     r = run(
         [{"asset_type": "reit", "market_value": MV, "look_through": True, "layers": layers}],
         options={"reit_underlying": option},

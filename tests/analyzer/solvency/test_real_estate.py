@@ -24,7 +24,7 @@ def test_investment_property(run, tier, expected, regime):
 
 
 def test_default_tier_is_major(run):
-    """Contract: blank property_tier reads as 'major': 0.15."""
+    """Default: blank property_tier reads as 'major': 0.15."""
     r = run([{"asset_type": "investment_property", "market_value": MV}])
     assert r.submodules["real_estate"] == pytest.approx(0.15 * MV, rel=1e-12)
 

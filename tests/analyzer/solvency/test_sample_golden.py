@@ -5,7 +5,7 @@ the rule texts: a loop over the CSV rows with if/elif on asset_type, factors typ
 their articles, and the aggregation by explicit matrix multiplication. It shares nothing with
 the engine except, for the life insurer, the interest-rate scenario method total (Rule 8
 Art. 18, tested on its own in test_life_interest_rate.py). Regime cross2-2025-12 with the
-default interpretations of contract section 7 (K clamped; most favourable k2; 北交所 like
+default interpretations of docs/formats.md §7 (K clamped; most favourable k2; 北交所 like
 ChiNext/STAR; 0.4 strategic-emerging RF0 with K_p; REIT underlying = unlisted equity 0.41;
 concentration add-on EX x RF0 x 0.4 on the full exposure).
 """
@@ -104,7 +104,7 @@ TOP_LIFE = [
 ]
 
 RELATED = {"equity", "os_fi_dev", "os_fi_em", "os_eq_dev", "os_eq_em", "spread", "default"}
-# Rule 8 Art. 64 (as the contract reads it: MMFs with 货币市场类产品, policy loans have no
+# Rule 8 Art. 64 (as docs/formats.md reads it: MMFs with 货币市场类产品, policy loans have no
 # financing entity to concentrate on)
 EXEMPT_TYPES = {
     "cash",

@@ -112,7 +112,7 @@ def test_rated_table_values_at_five(run, rating, at5):
 
 
 def test_digest_sample_values(run):
-    """regulatory-parameters §3.2 samples: AAA D=3 0.0414, AAA D=7 0.105, AA+ D=3 0.0558."""
+    """Rule 9 Art. 15 by hand: AAA D=3 0.0414, AAA D=7 0.105, AA+ D=3 0.0558."""
     r = run(
         [
             bond("corporate_bond", 3.0, "AAA"),
@@ -149,7 +149,7 @@ def test_green_bond_k1(run, asset_type, rating, plain):
 
 def test_government_and_local_bonds_have_no_credit_charge(run):
     """Rule 9 Art. 10: government bonds carry no credit charge (local-government bonds read as
-    government bonds, regulatory-parameters §3.1). Only the P&C interest-rate rows remain."""
+    government bonds, docs/formats.md §7.10). Only the P&C interest-rate rows remain."""
     r = run([bond("government_bond", 3.0), bond("local_government_bond", 3.0)])
     assert r.submodules["spread"] == 0.0 and r.submodules["default"] == 0.0
     assert set(r.charges["submodule"]) == {"interest_rate"}

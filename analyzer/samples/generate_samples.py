@@ -18,7 +18,7 @@ How it works: each insurer is a table of *sleeves* (asset_class, asset_type, sha
 assets, number of positions, parameters). The loop in `draw_portfolio` splits each sleeve's
 budget over its positions (lognormal sizes) and fills the per-type columns with `build_row`.
 `check_*` then reloads the written files with pandas and asserts the rules the samples promise
-(contract section 1-3 and the investment-ratio caps of regulatory-parameters.md section 6).
+(docs/formats.md §1-3 and the investment-ratio caps of the 2025 equity-ratio notice).
 """
 
 from __future__ import annotations
