@@ -281,6 +281,18 @@ def needed_for() -> dict[str, tuple[str, str]]:
             ),
         }
     )
+    # the reader's own table of the columns an asset type needs, where it declares one
+    for column, types, domestic_only in getattr(H, "NEEDED_BY", ()):
+        if set(types) >= set(H.ASSET_TYPES):
+            en, zh = "every position", "所有持仓"
+        else:
+            en, zh = ", ".join(types), "、".join(types)
+        if domestic_only:
+            en, zh = f"domestic {en}", f"境内 {zh}"
+        if column == "rating":  # the engine's rule for non-financial perpetuals, not a column
+            en += "; perpetual_bond of a non_financial issuer"
+            zh += "；非金融企业发行的 perpetual_bond"
+        out[column] = (en, zh)
     return out
 
 

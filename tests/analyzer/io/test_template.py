@@ -153,3 +153,14 @@ def test_command_writes_workbook_and_refuses_other_suffixes(tmp_path: Path) -> N
     assert isinstance(result.exception, InputError)
     assert ".xlsx" in str(result.exception)
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_needed_for_follows_the_readers_table(workbook: Path) -> None:
+    """Where the reader declares which asset types need a column, the instructions say so."""
+    ws = openpyxl.load_workbook(workbook)[INSTRUCTIONS_SHEET]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0] in H.COLUMN_NAMES}
+    assert "stock" in rows["board"][10] and "stock" in rows["purchase_cost"][10]
+    assert all(t in rows["bank_type"][10] for t in ("deposit", "structured_deposit"))
+    for column, types, _ in getattr(H, "NEEDED_BY", ()):
+        needed_en = rows[column][10]
+        assert needed_en.endswith("every position") or all(t in needed_en for t in types), column
