@@ -175,10 +175,17 @@ def plain_string_messages(source: str, filename: str = "<source>") -> list[str]:
     seen: set[int] = set()
     for scope in scopes:
         assigned: dict[str, list[ast.AST]] = {}
+        # a parameter is the caller's message (checked where the caller builds it), even when
+        # the function wraps it
+        params = (
+            {a.arg for a in (*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs)}
+            if not isinstance(scope, ast.Module)
+            else set()
+        )
         for node in ast.walk(scope):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
-                    if isinstance(target, ast.Name):
+                    if isinstance(target, ast.Name) and target.id not in params:
                         assigned.setdefault(target.id, []).append(node.value)
         for node in ast.walk(scope):
             if not isinstance(node, ast.Call) or id(node) in seen:
@@ -242,6 +249,11 @@ def g(x, message):
 
 def h(x):
     problems.append(InputProblem("<assumptions>", None, "c", text("value.required")))
+
+def wraps(message):
+    if not isinstance(message, Text):
+        message = f"rows 1, 2: {message}"
+    return InputProblem("f", None, None, message)
 """
     assert [f.split(": ")[1] for f in plain_string_messages(bad)] == [
         "ParameterError",
