@@ -832,6 +832,9 @@ def write_template(
             )
         head.comment = Comment(note, "analyzer", width=320, height=140)
         data.column_dimensions[letter].width = max(12, min(28, len(column.name) + 4))
+        if column.kind in ("text", "choice", "bool"):
+            # typed as text: an id 0001 stays 0001, true stays true (Excel would convert them)
+            data.column_dimensions[letter].number_format = "@"
         for i, row in enumerate(rows, start=2):
             value = _cell_value(column, row.get(column.name))
             if value is not None:

@@ -164,3 +164,11 @@ def test_needed_for_follows_the_readers_table(workbook: Path) -> None:
     for column, types, _ in getattr(H, "NEEDED_BY", ()):
         needed_en = rows[column][10]
         assert needed_en.endswith("every position") or all(t in needed_en for t in types), column
+
+
+def test_text_columns_are_formatted_as_text(workbook: Path) -> None:
+    """Excel keeps what is typed in a text column (an id 0001 stays 0001, not the number 1)."""
+    ws = openpyxl.load_workbook(workbook)[DATA_SHEET]
+    for j, column in enumerate(H.COLUMNS, start=1):
+        fmt = ws.column_dimensions[openpyxl.utils.get_column_letter(j)].number_format
+        assert (fmt == "@") == (column.kind in ("text", "choice", "bool")), column.name
