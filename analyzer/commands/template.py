@@ -25,6 +25,9 @@ def template(
         help="Language shown first (notes, drop-down messages); default: the user's language "
         "(ANALYZER_LANG or the locale). The instructions sheet always has both.",
     ),
+    force: bool = typer.Option(
+        False, "--force", help="Replace the output file if it exists (it may hold your positions)."
+    ),
 ) -> None:
     """Write a holdings input workbook: every column, drop-downs, instructions, examples.
 
@@ -42,6 +45,8 @@ def template(
         raise InputError.single(
             str(output), None, None, text("template.not_xlsx", suffix=output.suffix or "?")
         )
+    if output.exists() and not force:
+        raise InputError.single(str(output), None, None, text("template.exists"))
     chosen = lang.value if lang is not None else language()
     write_template(output, lang=chosen)
     typer.echo(text("template.written", path=str(output)).render(chosen), err=True)

@@ -909,6 +909,11 @@ register(
             "the template is an Excel workbook: name the output file .xlsx (got '{suffix}')",
             "模板是 Excel 工作簿：输出文件请以 .xlsx 结尾（现为 '{suffix}'）",
         ),
+        "template.exists": (
+            "the file already exists and may hold your positions; choose another --output or "
+            "pass --force to replace it",
+            "文件已存在，可能保存着您的持仓；请换一个 --output，或加 --force 覆盖",
+        ),
         "template.written": (
             "wrote {path}: fill the 'holdings' sheet (one position a row), then run "
             "analyzer validate {path}",

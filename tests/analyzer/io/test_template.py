@@ -153,6 +153,13 @@ def test_command_writes_workbook_and_refuses_other_suffixes(tmp_path: Path) -> N
     assert isinstance(result.exception, InputError)
     assert ".xlsx" in str(result.exception)
     assert not (tmp_path / "x.csv").exists()
+    # an existing file (perhaps a filled-in book) is kept unless --force
+    out.write_bytes(b"my positions")
+    result = runner.invoke(app, ["template", "--output", str(out)])
+    assert isinstance(result.exception, InputError) and "--force" in str(result.exception)
+    assert out.read_bytes() == b"my positions"
+    result = runner.invoke(app, ["template", "--output", str(out), "--force"])
+    assert result.exit_code == 0 and len(read_holdings(out)) == len(EXAMPLES)
 
 
 def test_needed_for_follows_the_readers_table(workbook: Path) -> None:
