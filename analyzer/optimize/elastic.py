@@ -163,10 +163,10 @@ def explain_infeasible(problem: AllocationProblem) -> InfeasibleError:
         head = compose("optimize.cannot_hold_one", names=names[0], best=best)
     else:
         code = "optimize.cannot_hold_all" if len(viol) > 2 else "optimize.cannot_hold_two"
-        head = compose(code, names=join(names, "list.and"), best=best)
+        head = compose(code, names=join(names, "solvency.join.and"), best=best)
     message = head
     if alternatives:
-        message = join([head, *alternatives], "list.or")
+        message = join([head, *alternatives], "solvency.join.or")
     for c in conflicts:
         c.setdefault("alternatives", [a.en for a in alternatives])
         c.setdefault("alternatives_zh", [a.zh for a in alternatives])

@@ -19,7 +19,7 @@ def compose(code: str, **fields: object) -> Text:
     )
 
 
-def join(parts: Iterable[Text | str], sep: str = "list.sep") -> Text:
+def join(parts: Iterable[Text | str], sep: str = "solvency.join.list") -> Text:
     """Join texts with the catalogue separator ``sep`` of each language."""
     en_sep, zh_sep = CATALOGUE[sep]
     parts = [p if isinstance(p, Text) else Text(str(p), str(p)) for p in parts]
@@ -29,9 +29,9 @@ def join(parts: Iterable[Text | str], sep: str = "list.sep") -> Text:
 register(
     {
         # separators used by join()
-        "list.sep": (", ", "、"),
-        "list.and": (" and ", "与"),
-        "list.or": ("; or ", "；或者"),
+        "solvency.join.list": (", ", "、"),
+        "solvency.join.and": (" and ", "与"),
+        "solvency.join.or": ("; or ", "；或者"),
         # engine
         "solvency.life_needs_liabilities": (
             "a life insurer needs liability cash flows and a spot curve",
