@@ -13,9 +13,30 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analyzer.messages import CATALOGUE, language, register
 from analyzer.solvency.regime import Regime
 
 CLASSES = ("liquid", "fixed_income", "equity", "real_estate", "other_financial")
+
+#: the limits' names in both languages (catalogue ids ``compliance.limit.<name>``)
+register(
+    {
+        "compliance.limit.equity": ("equity", "权益类资产"),
+        "compliance.limit.real_estate": ("real_estate", "不动产类资产"),
+        "compliance.limit.other_financial": ("other_financial", "其他金融资产"),
+        "compliance.limit.overseas": ("overseas", "境外投资"),
+        "compliance.limit.venture_capital": ("venture_capital", "创业投资基金"),
+        "compliance.limit.single_asset": ("single_asset", "单一资产"),
+        "compliance.limit.single_counterparty": ("single_counterparty", "单一法人主体"),
+    }
+)
+
+
+def label(limit: str, lang: str | None = None) -> str:
+    """The name of a limit (``equity``, ``single_counterparty`` ...) in ``lang`` (default: the
+    user's language); a limit without a catalogue entry keeps its name."""
+    en, zh = CATALOGUE.get(f"compliance.limit.{limit}", (limit, limit))
+    return zh if (lang or language()) == "zh" else en
 
 
 def _class_map(regime: Regime) -> dict[str, str]:

@@ -12,13 +12,32 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from analyzer.messages import Text, language, text
+from analyzer.messages import Text, language, register, text
 
 
 class AnalyzerError(Exception):
-    """Base class of every error the analyzer raises on purpose."""
+    """Base class of every error the analyzer raises on purpose.
+
+    The message may be a :class:`~analyzer.messages.Text` (both languages): ``str(err)`` and
+    ``err.args[0]`` stay the English text, :meth:`localized` gives the user's language.
+    """
 
     exit_code: int = 1
+
+    def __init__(self, *args: object):
+        self.text: Text | None = args[0] if args and isinstance(args[0], Text) else None
+        if self.text is not None:
+            args = (self.text.en, *args[1:])
+        super().__init__(*args)
+
+    def localized(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (default: :func:`~analyzer.messages.language`); English when
+        the error was raised with a plain string."""
+        return self.text.render(lang) if self.text is not None else str(self)
+
+    def lines(self, lang: str | None = None) -> list[str]:
+        """What a front end shows, one entry per line, in ``lang``."""
+        return [self.localized(lang)]
 
 
 @dataclass(frozen=True)
@@ -100,6 +119,16 @@ class InputError(AnalyzerError):
         if len(self.problems) > limit:
             lines.append(text("value.more_rows", count=len(self.problems) - limit).render(lang))
         return lines
+
+    def localized(self, lang: str | None = None) -> str:
+        """The first problem on one line in ``lang``, plus a count of the others."""
+        first = self.problems[0].render(lang)
+        more = len(self.problems) - 1
+        return first if not more else first + text("error.more_problems", count=more).render(lang)
+
+    def lines(self, lang: str | None = None) -> list[str]:
+        """Every problem (at most 10, then a count of the rest), one a line, in ``lang``."""
+        return self.render(lang)
 
 
 @dataclass(frozen=True)
@@ -205,22 +234,64 @@ def enforce_warnings(
 
 
 class ParameterError(AnalyzerError):
-    """An option or regime parameter is invalid (unknown regime, bad option value)."""
+    """An option or regime parameter is invalid (unknown regime, bad option value).
+
+    Parameters
+    ----------
+    message : str or Text
+        What is wrong and what is allowed (a Text carries both languages).
+    """
 
     exit_code = 2
 
 
 class InfeasibleError(AnalyzerError):
-    """An allocation problem has no solution; ``conflicts`` says what to relax."""
+    """An allocation problem has no solution; ``conflicts`` says what to relax.
+
+    Parameters
+    ----------
+    message : str or Text
+        What has no solution (a Text carries both languages).
+    conflicts : sequence of dict
+        One dict per constraint to relax; ``message`` is English, ``message_zh`` (when present)
+        Chinese.
+    """
 
     exit_code = 3
 
-    def __init__(self, message: str, conflicts: Sequence[dict] = ()):
+    def __init__(self, message: str | Text, conflicts: Sequence[dict] = ()):
         super().__init__(message)
         self.conflicts = list(conflicts)
 
+    def lines(self, lang: str | None = None) -> list[str]:
+        """The message, then one line per conflict, in ``lang``."""
+        lang = lang or language()
+        out = [self.localized(lang)]
+        for conflict in self.conflicts:
+            msg = conflict.get("message", conflict)
+            if lang == "zh" and conflict.get("message_zh"):
+                msg = conflict["message_zh"]
+            out.append(f"  - {msg}")
+        return out
+
 
 class SolverError(AnalyzerError):
-    """The numerical solver failed for a reason other than infeasibility."""
+    """The numerical solver failed for a reason other than infeasibility.
+
+    Parameters
+    ----------
+    message : str or Text
+        What failed (a Text carries both languages).
+    """
 
     exit_code = 1
+
+
+register(
+    {
+        "error.more_problems": (
+            " (and {count} more problem(s))",
+            "（另有 {count} 个问题）",
+        ),
+    }
+)

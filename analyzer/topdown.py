@@ -35,10 +35,90 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, InputProblem
+from analyzer.messages import Text, register
 from analyzer.solvency import aggregation
+from analyzer.solvency.messages import compose
 from analyzer.solvency.regime import Regime
 
 COMPANY_TYPES = ("life", "pc", "reinsurer")
+
+register(
+    {
+        "topdown.kind.signed": ("a number (may be negative)", "数值（可为负）"),
+        "topdown.kind.nonneg": ("a number >= 0", "不小于 0 的数值"),
+        "topdown.blank_amount": (
+            "blank; allowed: {kind} (enter 0 if none)",
+            "为空；允许：{kind}（没有请填 0）",
+        ),
+        "topdown.not_number": (
+            "'{value}' is not a number; allowed: {kind}",
+            "'{value}' 不是数字；允许：{kind}",
+        ),
+        "topdown.negative": (
+            "{value:g} is negative; allowed: {kind}",
+            "{value:g} 为负；允许：{kind}",
+        ),
+        "topdown.market_items": (
+            " (or the market sub-items {items})",
+            "（或市场风险子项 {items}）",
+        ),
+        "topdown.credit_items": (
+            " (or the credit sub-items {items})",
+            "（或信用风险子项 {items}）",
+        ),
+        "topdown.column_missing": (
+            "required column missing{hint}; required: {required}, and total_assets or "
+            "size_coefficient",
+            "缺少必需的列{hint}；必需：{required}，以及 total_assets 或 size_coefficient",
+        ),
+        "topdown.items_missing": (
+            "required column missing; required: {required}",
+            "缺少必需的列；必需：{required}",
+        ),
+        "topdown.no_size_column": (
+            "neither total_assets nor size_coefficient is present; give one of them "
+            "(size_coefficient: 0, -0.05 or -0.1, 金规〔2023〕5号)",
+            "既没有 total_assets 列也没有 size_coefficient 列；请提供其中之一"
+            "（size_coefficient：0、-0.05 或 -0.1，金规〔2023〕5号）",
+        ),
+        "topdown.size_not_number": (
+            "'{value}' is not a number; allowed: 0, -0.05, -0.1 (金规〔2023〕5号)",
+            "'{value}' 不是数字；允许：0、-0.05、-0.1（金规〔2023〕5号）",
+        ),
+        "topdown.no_size_value": (
+            "neither total_assets nor size_coefficient is given for this row; give one "
+            "(size_coefficient: 0, -0.05 or -0.1, 金规〔2023〕5号)",
+            "该行既未填 total_assets 也未填 size_coefficient；请填写其中之一"
+            "（size_coefficient：0、-0.05 或 -0.1，金规〔2023〕5号）",
+        ),
+        "topdown.size_unknown": (
+            "{value:g} is not a size coefficient of {regime} for {company_type}; "
+            "allowed: {allowed} (金规〔2023〕5号)",
+            "{value:g} 不是 {regime} 下 {company_type} 的规模调整系数；"
+            "允许：{allowed}（金规〔2023〕5号）",
+        ),
+        "topdown.size_contradicts": (
+            "{value:g} contradicts total_assets ({assets:.6g} CNY gives {derived:g} under "
+            "{regime}); check the unit of total_assets or leave one of the two blank",
+            "{value:g} 与 total_assets 矛盾（{assets:.6g} 元在 {regime} 下对应 {derived:g}）；"
+            "请检查 total_assets 的单位，或将两者之一留空",
+        ),
+        "topdown.unknown_unit": (
+            "unknown unit '{unit}'; allowed: {allowed}",
+            "未知的单位 '{unit}'；允许：{allowed}",
+        ),
+        "topdown.blank_text": ("blank; allowed: any non-empty text", "为空；允许：任何非空文本"),
+        "topdown.company_type": (
+            "'{value}' is not a company type; allowed: {allowed}",
+            "'{value}' 不是公司类型；允许：{allowed}",
+        ),
+        "topdown.duplicate": (
+            "company '{company}' and period '{period}' repeat row {first}; allowed: one row per "
+            "company and period",
+            "公司 '{company}' 与期间 '{period}' 与第 {first} 行重复；每个公司每个期间只能有一行",
+        ),
+    }
+)
 
 AMOUNT_COLUMNS = (
     "life_insurance",
@@ -161,10 +241,10 @@ def _amounts(
     out: dict[str, np.ndarray] = {}
     for column in columns:
         values, blank, bad = _numbers(frame, column)
-        kind = "a number (may be negative)" if column in signed else "a number >= 0"
+        kind = compose("topdown.kind.signed" if column in signed else "topdown.kind.nonneg")
         for pos in np.flatnonzero(blank.to_numpy()):
             problems.append(
-                InputProblem(source, _row(pos), column, f"blank; allowed: {kind} (enter 0 if none)")
+                InputProblem(source, _row(pos), column, compose("topdown.blank_amount", kind=kind))
             )
         for pos in np.flatnonzero(bad.to_numpy()):
             problems.append(
@@ -172,7 +252,7 @@ def _amounts(
                     source,
                     _row(pos),
                     column,
-                    f"'{frame[column].iloc[pos]}' is not a number; allowed: {kind}",
+                    compose("topdown.not_number", value=frame[column].iloc[pos], kind=kind),
                 )
             )
         if column not in signed:
@@ -183,7 +263,7 @@ def _amounts(
                         source,
                         _row(pos),
                         column,
-                        f"{values.iloc[pos]:g} is negative; allowed: {kind}",
+                        compose("topdown.negative", value=values.iloc[pos], kind=kind),
                     )
                 )
         out[column] = values.fillna(0.0).to_numpy(dtype=float)
@@ -205,19 +285,17 @@ def _check_columns(frame: pd.DataFrame, source: str) -> tuple[bool, bool]:
     ]
     problems = []
     for column in _missing(frame, tuple(needed)):
-        hint = ""
+        hint = Text("", "")
         if column == "market":
-            hint = f" (or the market sub-items {', '.join(MARKET_ITEMS)})"
+            hint = compose("topdown.market_items", items=", ".join(MARKET_ITEMS))
         elif column == "credit":
-            hint = f" (or the credit sub-items {', '.join(CREDIT_ITEMS)})"
+            hint = compose("topdown.credit_items", items=", ".join(CREDIT_ITEMS))
         problems.append(
             InputProblem(
                 source,
                 None,
                 column,
-                f"required column missing{hint}; required: "
-                + ", ".join(REQUIRED_COLUMNS)
-                + ", and total_assets or size_coefficient",
+                compose("topdown.column_missing", hint=hint, required=", ".join(REQUIRED_COLUMNS)),
             )
         )
     if "total_assets" not in frame.columns and "size_coefficient" not in frame.columns:
@@ -226,8 +304,7 @@ def _check_columns(frame: pd.DataFrame, source: str) -> tuple[bool, bool]:
                 source,
                 None,
                 "total_assets",
-                "neither total_assets nor size_coefficient is present; give one of them "
-                "(size_coefficient: 0, -0.05 or -0.1, 金规〔2023〕5号)",
+                compose("topdown.no_size_column"),
             )
         )
     if problems:
@@ -256,8 +333,7 @@ def _size_coefficients(
                     source,
                     _row(pos),
                     "size_coefficient",
-                    f"'{frame['size_coefficient'].iloc[pos]}' is not a number; allowed: 0, -0.05, "
-                    "-0.1 (金规〔2023〕5号)",
+                    compose("topdown.size_not_number", value=frame["size_coefficient"].iloc[pos]),
                 )
             )
         given = np.array((~blank & ~bad).to_numpy(), dtype=bool)
@@ -274,7 +350,11 @@ def _size_coefficients(
                     source,
                     _row(pos),
                     "total_assets",
-                    f"'{frame['total_assets'].iloc[pos]}' is not a number; allowed: a number >= 0",
+                    compose(
+                        "topdown.not_number",
+                        value=frame["total_assets"].iloc[pos],
+                        kind=compose("topdown.kind.nonneg"),
+                    ),
                 )
             )
         for pos in np.flatnonzero(negative):
@@ -283,7 +363,11 @@ def _size_coefficients(
                     source,
                     _row(pos),
                     "total_assets",
-                    f"{values.iloc[pos]:g} is negative; allowed: a number >= 0",
+                    compose(
+                        "topdown.negative",
+                        value=values.iloc[pos],
+                        kind=compose("topdown.kind.nonneg"),
+                    ),
                 )
             )
         has_assets = np.array((~blank & ~bad).to_numpy() & ~negative, dtype=bool)
@@ -296,8 +380,7 @@ def _size_coefficients(
                 source,
                 _row(pos),
                 column,
-                "neither total_assets nor size_coefficient is given for this row; give one "
-                "(size_coefficient: 0, -0.05 or -0.1, 金规〔2023〕5号)",
+                compose("topdown.no_size_value"),
             )
         )
     for ctype in COMPANY_TYPES:
@@ -314,8 +397,13 @@ def _size_coefficients(
                     source,
                     _row(pos),
                     "size_coefficient",
-                    f"{k[pos]:g} is not a size coefficient of {regime.name} for {ctype}; "
-                    f"allowed: {text} (金规〔2023〕5号)",
+                    compose(
+                        "topdown.size_unknown",
+                        value=k[pos],
+                        regime=regime.name,
+                        company_type=ctype,
+                        allowed=text,
+                    ),
                 )
             )
             given[pos] = False
@@ -330,9 +418,13 @@ def _size_coefficients(
                         source,
                         _row(pos),
                         "size_coefficient",
-                        f"{k[pos]:g} contradicts total_assets ({assets[pos]:.6g} CNY gives "
-                        f"{derived:g} under {regime.name}); check the unit of total_assets or "
-                        "leave one of the two blank",
+                        compose(
+                            "topdown.size_contradicts",
+                            value=k[pos],
+                            assets=assets[pos],
+                            derived=derived,
+                            regime=regime.name,
+                        ),
                     )
                 )
     return np.nan_to_num(k, nan=0.0)
@@ -376,7 +468,10 @@ def _items_total(
         raise InputError(
             [
                 InputProblem(
-                    source, None, c, "required column missing; required: " + ", ".join(items)
+                    source,
+                    None,
+                    c,
+                    compose("topdown.items_missing", required=", ".join(items)),
                 )
                 for c in missing
             ]
@@ -442,7 +537,7 @@ def aggregate_modules(
             source,
             None,
             "total_assets",
-            f"unknown unit '{assets_unit}'; allowed: " + ", ".join(ASSETS_UNITS),
+            compose("topdown.unknown_unit", unit=assets_unit, allowed=", ".join(ASSETS_UNITS)),
         )
     frame = _normalise(frame)
     market_from_items, credit_from_items = _check_columns(frame, source)
@@ -450,9 +545,7 @@ def aggregate_modules(
 
     for column in ("company", "period"):
         for pos in np.flatnonzero(_blank(frame[column]).to_numpy()):
-            problems.append(
-                InputProblem(source, _row(pos), column, "blank; allowed: any non-empty text")
-            )
+            problems.append(InputProblem(source, _row(pos), column, compose("topdown.blank_text")))
     company_type = frame["company_type"].astype(str).str.strip().str.lower()
     for pos in np.flatnonzero(~company_type.isin(COMPANY_TYPES).to_numpy()):
         problems.append(
@@ -460,8 +553,11 @@ def aggregate_modules(
                 source,
                 _row(pos),
                 "company_type",
-                f"'{frame['company_type'].iloc[pos]}' is not a company type; allowed: "
-                + ", ".join(COMPANY_TYPES),
+                compose(
+                    "topdown.company_type",
+                    value=frame["company_type"].iloc[pos],
+                    allowed=", ".join(COMPANY_TYPES),
+                ),
             )
         )
     keys = (
@@ -476,8 +572,12 @@ def aggregate_modules(
                 source,
                 _row(pos),
                 "period",
-                f"company '{frame['company'].iloc[pos]}' and period '{frame['period'].iloc[pos]}' "
-                f"repeat row {_row(first)}; allowed: one row per company and period",
+                compose(
+                    "topdown.duplicate",
+                    company=frame["company"].iloc[pos],
+                    period=frame["period"].iloc[pos],
+                    first=_row(first),
+                ),
             )
         )
 

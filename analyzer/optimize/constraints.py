@@ -15,8 +15,10 @@ import cvxpy as cp
 import numpy as np
 
 from analyzer import compliance
+from analyzer.messages import Text
 from analyzer.optimize.capital import MARGIN, scalars
 from analyzer.optimize.context import Context
+from analyzer.optimize.messages import compose
 from analyzer.solvency.regime import legal_minimum
 
 
@@ -68,7 +70,7 @@ class SolvencyFloor(Constraint):
                 "pp of " + which + " ratio",
                 -d * 0.01,
                 reach=reach,
-                describe=f"the {floor:.0%} {which} solvency-ratio floor",
+                describe=compose(f"optimize.limit.min_{which}_ratio", floor=floor),
             )
         return self._added(ctx, k)
 
@@ -79,7 +81,7 @@ def _share_cap(
     share: np.ndarray,
     cap: float,
     name: str,
-    describe: str,
+    describe: Text,
     margin: float = 0.0,
 ) -> None:
     u = ctx.universe
@@ -106,11 +108,7 @@ class RatioCaps(Constraint):
         k = len(ctx.limits)
         u = ctx.universe
         caps = u.regime.table("ratio_caps", "caps")
-        for group, label in (
-            ("real_estate", "不动产类 real estate"),
-            ("other_financial", "其他金融资产 other financial assets"),
-            ("overseas", "境外 overseas investment"),
-        ):
+        for group in ("real_estate", "other_financial", "overseas"):
             if u.group_share[group].any():
                 _share_cap(
                     ctx,
@@ -118,7 +116,7 @@ class RatioCaps(Constraint):
                     u.group_share[group],
                     caps[group],
                     f"{group}_cap",
-                    f"the {caps[group]:.0%} cap on {label}",
+                    compose(f"optimize.limit.{group}_cap", cap=caps[group]),
                     MARGIN,
                 )
         return self._added(ctx, k)
@@ -142,8 +140,7 @@ class EquityCap(Constraint):
                 share,
                 self.cap,
                 "equity_cap",
-                f"the {self.cap:.0%} equity cap (tier of a {self.tier_ratio:.0%} "
-                "comprehensive ratio)",
+                compose("optimize.limit.equity_cap", cap=self.cap, tier=self.tier_ratio),
                 MARGIN,
             )
         return self._added(ctx, k)
@@ -166,7 +163,7 @@ class VentureCapitalCap(Constraint):
                 u.group_share["venture_capital"],
                 cap,
                 "venture_capital_cap",
-                f"the {cap:.0%} cap on VC funds",
+                compose("optimize.limit.venture_capital_cap", cap=cap),
                 MARGIN,
             )
         return self._added(ctx, k)
@@ -193,7 +190,7 @@ class CounterpartyLimit(Constraint):
                 "pp of total assets",
                 u.total_assets / u.V * 0.01,
                 labels=u.counterparties,
-                describe=f"the {cap:.0%} single-counterparty cap",
+                describe=compose("optimize.limit.single_counterparty", cap=cap),
             )
         if (
             self.concentration
@@ -209,7 +206,7 @@ class CounterpartyLimit(Constraint):
                 "亿元 of exposure",
                 1e8 / u.V,
                 labels=u.concentration_names,
-                describe=f"the {thr / 1e8:.1f} 亿元 counterparty concentration threshold",
+                describe=compose("optimize.limit.counterparty_threshold", threshold=thr / 1e8),
             )
         return self._added(ctx, k)
 
@@ -235,7 +232,7 @@ class SingleAssetLimit(Constraint):
                 "pp of total assets",
                 u.total_assets / u.V * 0.01,
                 labels=[u.units[i] for i in idx],
-                describe=f"the {cap:.0%} single-asset cap",
+                describe=compose("optimize.limit.single_asset", cap=cap),
             )
         return self._added(ctx, k)
 
@@ -259,7 +256,7 @@ class PropertyConcentration(Constraint):
                 u.property_share,
                 share,
                 "property_concentration",
-                f"the {share:.0%} real-estate concentration threshold",
+                compose("optimize.limit.property_concentration", share=share),
                 MARGIN,
             )
         return self._added(ctx, k)
@@ -282,7 +279,7 @@ class SciTechMinimum(Constraint):
             "pp of invested total",
             0.01,
             lower=True,
-            describe=f"the {self.minimum:.1%} sci-tech minimum",
+            describe=compose("optimize.limit.min_sci_tech", minimum=self.minimum),
         )
         return self._added(ctx, k)
 
@@ -304,7 +301,7 @@ class LiquidityFloor(Constraint):
             "pp of invested total",
             0.01,
             lower=True,
-            describe=f"the {self.minimum:.1%} liquidity floor",
+            describe=compose("optimize.limit.min_liquidity", minimum=self.minimum),
         )
         return self._added(ctx, k)
 
@@ -332,7 +329,7 @@ class ClassBounds(Constraint):
                 0.01,
                 labels=[units[i] for i in lo],
                 lower=True,
-                describe="the minimum weight",
+                describe=compose("optimize.limit.min_weight"),
             )
         if len(hi):
             ctx.leq(
@@ -343,7 +340,7 @@ class ClassBounds(Constraint):
                 "pp of invested total",
                 0.01,
                 labels=[units[i] for i in hi],
-                describe="the maximum weight",
+                describe=compose("optimize.limit.max_weight"),
             )
         return self._added(ctx, k)
 
@@ -369,7 +366,7 @@ class GroupBounds(Constraint):
                 "pp of invested total",
                 0.01,
                 lower=True,
-                describe=f"the {self.lower:.1%} minimum on group {self.group}",
+                describe=compose("optimize.limit.group_min", bound=self.lower, group=self.group),
             )
         if self.upper < 1:
             ctx.leq(
@@ -379,7 +376,7 @@ class GroupBounds(Constraint):
                 self.upper,
                 "pp of invested total",
                 0.01,
-                describe=f"the {self.upper:.1%} maximum on group {self.group}",
+                describe=compose("optimize.limit.group_max", bound=self.upper, group=self.group),
             )
         return self._added(ctx, k)
 
@@ -404,7 +401,7 @@ class DurationBand(Constraint):
                 "years",
                 1.0,
                 lower=True,
-                describe=f"the {self.lower:g}-year minimum duration",
+                describe=compose("optimize.limit.min_duration", years=self.lower),
             )
         if self.upper is not None:
             ctx.leq(
@@ -414,7 +411,7 @@ class DurationBand(Constraint):
                 self.upper,
                 "years",
                 1.0,
-                describe=f"the {self.upper:g}-year maximum duration",
+                describe=compose("optimize.limit.max_duration", years=self.upper),
             )
         return self._added(ctx, k)
 
@@ -436,7 +433,7 @@ class Turnover(Constraint):
             self.maximum,
             "pp of invested total",
             0.01,
-            describe=f"the {self.maximum:.1%} turnover limit",
+            describe=compose("optimize.limit.turnover", maximum=self.maximum),
         )
         return self._added(ctx, k)
 
@@ -460,7 +457,7 @@ class MaxVolatility(Constraint):
             self.maximum,
             "pp of volatility",
             0.01,
-            describe=f"the {self.maximum:.1%} volatility limit",
+            describe=compose("optimize.limit.volatility", maximum=self.maximum),
         )
         return self._added(ctx, k)
 
@@ -483,7 +480,7 @@ class MinReturn(Constraint):
             "bp of expected return",
             1e-4,
             lower=True,
-            describe=f"the {self.minimum:.2%} target return",
+            describe=compose("optimize.limit.target_return", minimum=self.minimum),
         )
         return self._added(ctx, k)
 

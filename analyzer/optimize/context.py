@@ -14,6 +14,7 @@ from typing import Any
 import cvxpy as cp
 import numpy as np
 
+from analyzer.messages import Text
 from analyzer.optimize.universe import Universe
 
 #: arrays with more entries than this become constants rather than Parameters
@@ -54,7 +55,7 @@ class Limit:
     slack: Any = None
     reach: Callable[[float], float] | None = None
     lower: bool = False
-    describe: str = ""
+    describe: str | Text = ""
 
 
 @dataclass
@@ -105,7 +106,7 @@ class Context:
         labels: Sequence[str] | None = None,
         lower: bool = False,
         reach: Callable[[float], float] | None = None,
-        describe: str = "",
+        describe: str | Text = "",
     ) -> Limit:
         """State ``expr <= rhs * t`` (or ``expr >= rhs * t`` when ``lower``)."""
         rhs_t = rhs * self.t if not isinstance(self.t, float) else rhs

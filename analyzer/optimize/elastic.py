@@ -16,7 +16,9 @@ import cvxpy as cp
 import numpy as np
 
 from analyzer.errors import InfeasibleError, SolverError
+from analyzer.messages import Text
 from analyzer.optimize.context import Limit
+from analyzer.optimize.messages import compose, join
 from analyzer.optimize.objectives import MaxReturn
 
 if TYPE_CHECKING:
@@ -47,13 +49,17 @@ def reachable(lim: Limit, slack: float, index: int = 0) -> float:
     return limit - step if lim.lower else limit + step
 
 
-def fmt(lim: Limit, value: float) -> str:
-    """A limit value in words (percentages for ratios and shares)."""
+def fmt(lim: Limit, value: float) -> Text:
+    """A limit value in words (percentages for ratios and shares), in both languages."""
     if lim.unit.startswith("pp") or lim.unit.startswith("bp"):
-        return f"{value:.1%}" if abs(value) < 0.995 or value == 0 else f"{value:.0%}"
-    if "亿元" in lim.unit:
-        return f"{value:.2f} 亿元"
-    return f"{value:.2f} {lim.unit}"
+        s = f"{value:.1%}" if abs(value) < 0.995 or value == 0 else f"{value:.0%}"
+    elif "亿元" in lim.unit:
+        s = f"{value:.2f} 亿元"
+    elif lim.unit == "years":
+        return compose("optimize.unit.years", value=value)
+    else:
+        s = f"{value:.2f} {lim.unit}"
+    return Text(s, s)
 
 
 def _solve_elastic(
@@ -96,8 +102,11 @@ def _violations(b: Built) -> list[tuple[Limit, int, float]]:
     return out
 
 
-def _name(lim: Limit, i: int) -> str:
-    return lim.describe + (f" ({lim.labels[i]})" if lim.labels else "")
+def _name(lim: Limit, i: int) -> Text:
+    name = lim.describe if isinstance(lim.describe, Text) else Text(lim.describe, lim.describe)
+    if lim.labels:
+        return compose("optimize.limit.labelled", name=name, label=lim.labels[i])
+    return name
 
 
 def _limit_value(lim: Limit, i: int) -> float:
@@ -108,26 +117,28 @@ def explain_infeasible(problem: AllocationProblem) -> InfeasibleError:
     """Build the :class:`InfeasibleError` of an infeasible problem (never just "infeasible")."""
     first = _solve_elastic(problem)
     if first is None:
-        return SolverError("the plan is infeasible and the elastic problem failed too")  # type: ignore[return-value]
+        return SolverError(compose("optimize.elastic_failed"))  # type: ignore[return-value]
     b, _ = first
     viol = _violations(b)
     if not viol:
-        return InfeasibleError(
-            "the plan is infeasible only within the solver's tolerance; "
-            "relax any binding limit slightly",
-            [],
-        )
+        return InfeasibleError(compose("optimize.infeasible_tolerance"), [])
     conflicts: list[dict[str, Any]] = []
     for lim, i, s in viol:
         reach = reachable(lim, s, i)
         limit = _limit_value(lim, i)
+        message = compose(
+            "optimize.conflict",
+            name=_name(lim, i),
+            reachable=fmt(lim, reach),
+            limit=fmt(lim, limit),
+        )
         conflicts.append(
             {
                 "constraint": lim.name + (f":{lim.labels[i]}" if lim.labels else ""),
                 "limit": limit,
                 "reachable": reach,
-                "message": f"{_name(lim, i)}: best reachable {fmt(lim, reach)} "
-                f"(asked {fmt(lim, limit)})",
+                "message": message.en,
+                "message_zh": message.zh,
             }
         )
     names = [_name(lim, i) for lim, i, _ in viol]
@@ -137,23 +148,26 @@ def explain_infeasible(problem: AllocationProblem) -> InfeasibleError:
         alt = _solve_elastic(problem, (lim.name, lim.labels[i] if lim.labels else ""))
         if alt is None:
             continue
-        parts = []
-        for l2, j, s2 in _violations(alt[0]):
-            parts.append(f"{fmt(l2, reachable(l2, s2, j))} instead of {_name(l2, j)}")
+        parts = [
+            compose("optimize.instead_of", value=fmt(l2, reachable(l2, s2, j)), name=_name(l2, j))
+            for l2, j, s2 in _violations(alt[0])
+        ]
         if parts:
-            alternatives.append(f"keeping {_name(lim, i)} needs " + ", ".join(parts))
+            alternatives.append(
+                compose("optimize.keeping_needs", name=_name(lim, i), parts=join(parts))
+            )
         else:
-            alternatives.append(f"keeping {_name(lim, i)} alone is feasible")
-    best = ", ".join(fmt(lim, reachable(lim, s, i)) for lim, i, s in viol)
+            alternatives.append(compose("optimize.keeping_alone", name=_name(lim, i)))
+    best = join(fmt(lim, reachable(lim, s, i)) for lim, i, s in viol)
     if len(viol) == 1:
-        head = f"{names[0]} cannot hold with the other limits; the best reachable is {best}"
+        head = compose("optimize.cannot_hold_one", names=names[0], best=best)
     else:
-        head = (
-            " and ".join(names) + " cannot all hold together"
-            if len(viol) > 2
-            else " and ".join(names) + " cannot both hold"
-        ) + f"; the best reachable is {best} (at the other limits)"
-    message = head + ("; or " + "; or ".join(alternatives) if alternatives else "")
+        code = "optimize.cannot_hold_all" if len(viol) > 2 else "optimize.cannot_hold_two"
+        head = compose(code, names=join(names, "solvency.join.and"), best=best)
+    message = head
+    if alternatives:
+        message = join([head, *alternatives], "solvency.join.or")
     for c in conflicts:
-        c.setdefault("alternatives", alternatives)
+        c.setdefault("alternatives", [a.en for a in alternatives])
+        c.setdefault("alternatives_zh", [a.zh for a in alternatives])
     return InfeasibleError(message, conflicts)

@@ -207,17 +207,14 @@ def frontier(
         When even the end points are infeasible (with the limits to relax).
     """
     from analyzer.errors import ParameterError
+    from analyzer.optimize.messages import compose
 
     if axis not in AXES:
-        raise ParameterError(f"axis must be one of {', '.join(AXES)}")
+        raise ParameterError(compose("optimize.bad_axis", allowed=", ".join(AXES)))
     if points < 2:
-        raise ParameterError("a frontier needs at least 2 points")
+        raise ParameterError(compose("optimize.frontier_points"))
     if objective != "max_return":
-        raise ParameterError(
-            f"a frontier maximises expected return at each {axis} target; objective "
-            f"'{objective}' is not supported (use 'analyzer optimize --objective {objective}' "
-            "for a single portfolio)"
-        )
+        raise ParameterError(compose("optimize.frontier_objective", axis=axis, objective=objective))
     limits = limits or Limits()
     start = time.perf_counter()
     solve_time = 0.0

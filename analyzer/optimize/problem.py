@@ -118,8 +118,11 @@ def make_objective(
     if name == "max_return_on_capital":
         return MaxReturnOnCapital(risk_free, cost)
     from analyzer.errors import ParameterError
+    from analyzer.optimize.messages import compose
 
-    raise ParameterError(f"unknown objective '{name}'; allowed: {', '.join(OBJECTIVES)}")
+    raise ParameterError(
+        compose("optimize.unknown_objective", name=name, allowed=", ".join(OBJECTIVES))
+    )
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,9 @@ def cases(universe: Universe, limits: Limits) -> list[Case]:
                 eq.append((cap, lo, lo, True))
     else:
         from analyzer.errors import ParameterError
+        from analyzer.optimize.messages import compose
 
-        raise ParameterError("equity_cap_basis must be 'prior_quarter' or 'resulting'")
+        raise ParameterError(compose("optimize.equity_cap_basis"))
     seen = set()
     out = []
     for lc in life:
@@ -480,8 +484,9 @@ class AllocationProblem:
             )
             if tr is None:
                 from analyzer.errors import ParameterError
+                from analyzer.optimize.messages import compose
 
-                raise ParameterError("min_capital needs a target return (--target-return)")
+                raise ParameterError(compose("optimize.min_capital_target"))
             self.limits = replace(self.limits, target_return=tr)
         self.objective = objective
         self.cases = cases(universe, self.limits)
@@ -568,10 +573,13 @@ class AllocationProblem:
             err = explain_infeasible(self)
             if isinstance(err, InfeasibleError) and err.conflicts:
                 raise err
+            from analyzer.optimize.messages import compose
+
             raise SolverError(
-                "the solver failed on every case (the limits may be at the edge "
-                "of what is reachable; relax one slightly): "
-                + ", ".join(f"{b.case.label}: {s}" for b, s in solved)
+                compose(
+                    "optimize.solver_failed",
+                    cases=", ".join(f"{b.case.label}: {s}" for b, s in solved),
+                )
             )
         return self.result(best, solved)
 

@@ -5,18 +5,131 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from analyzer.compliance import label as compliance_label
+from analyzer.messages import language, register
 from analyzer.report.units import money, pct, unit_label
+from analyzer.solvency.messages import compose
 from analyzer.solvency.result import SolvencyResult
 
+#: the report's labels: key -> (English, Chinese); catalogue ids ``report.solvency.<key>``
+LABELS: dict[str, tuple[str, str]] = {
+    "status.below_minimum": ("BELOW MINIMUM", "低于最低要求"),
+    "status.watch": ("watch (below the priority-review level)", "关注（低于重点核查水平）"),
+    "status.below_target": ("meets minimum, below company target", "达到最低要求，低于公司目标"),
+    "status.ok": ("ok", "正常"),
+    "header": (
+        "[bold]{company}[/bold]  ({company_type})   regime [bold]{regime}[/bold]   money in {unit}",
+        "[bold]{company}[/bold]  （{company_type}）   监管口径 [bold]{regime}[/bold]   "
+        "金额单位 {unit}",
+    ),
+    "ratios.title": ("Solvency ratios", "偿付能力充足率"),
+    "col.ratio": ("ratio", "指标"),
+    "col.value": ("value", "数值"),
+    "col.legal_minimum": ("legal minimum", "监管最低要求"),
+    "col.watch": ("watch level", "关注水平"),
+    "col.target": ("company target", "公司目标"),
+    "col.status": ("status", "状态"),
+    "ratio.comprehensive": ("comprehensive (综合偿付能力充足率)", "综合偿付能力充足率"),
+    "ratio.core": ("core (核心偿付能力充足率)", "核心偿付能力充足率"),
+    "capital.title": ("Capital ({unit})", "资本（{unit}）"),
+    "col.item": ("item", "项目"),
+    "col.amount": ("amount", "金额"),
+    "capital.actual": ("actual capital 实际资本", "实际资本"),
+    "capital.core": ("core capital 核心资本", "核心资本"),
+    "capital.minimum": ("minimum capital 最低资本", "最低资本"),
+    "modules.title": ("Minimum capital by module ({unit})", "各风险模块最低资本（{unit}）"),
+    "col.module": ("module", "风险模块"),
+    "col.capital": ("capital", "最低资本"),
+    "col.rule": ("rule", "规则"),
+    "m.interest_rate": ("  interest rate 利率风险", "  利率风险"),
+    "m.equity": ("  equity 权益价格风险", "  权益价格风险"),
+    "m.real_estate": ("  real estate 房地产价格风险", "  房地产价格风险"),
+    "m.overseas_fixed_income": (
+        "  overseas fixed income 境外固定收益",
+        "  境外固定收益类资产价格风险",
+    ),
+    "m.overseas_equity": ("  overseas equity 境外权益", "  境外权益类资产价格风险"),
+    "m.fx": ("  FX 汇率风险", "  汇率风险"),
+    "m.market": ("market risk 市场风险 (diversified)", "市场风险（分散后）"),
+    "m.spread": ("  spread 利差风险", "  利差风险"),
+    "m.default": ("  default 交易对手违约风险", "  交易对手违约风险"),
+    "m.credit": ("credit risk 信用风险 (diversified)", "信用风险（分散后）"),
+    "m.life": ("life insurance risk 寿险保险风险", "寿险业务保险风险"),
+    "m.nonlife": ("non-life insurance risk 非寿险保险风险", "非寿险业务保险风险"),
+    "m.diversification": ("diversification 风险分散效应", "风险分散效应"),
+    "m.loss_absorption": ("loss absorption 损失吸收效应", "损失吸收效应"),
+    "m.size": ("size coefficient {k:+.2f}", "规模调整系数 {k:+.2f}"),
+    "m.quantifiable": ("quantifiable risk 可资本化风险最低资本", "可资本化风险最低资本"),
+    "m.control": ("control risk 控制风险 (Q = {q:+.3f})", "控制风险（Q = {q:+.3f}）"),
+    "m.additional": ("additional capital 附加资本", "附加资本"),
+    "m.minimum": ("minimum capital 最低资本", "最低资本"),
+    "rule.company_file": ("company file", "公司文件"),
+    "life": (
+        "Life interest rate (scenario method, binding: {binding}): liabilities PV {pv}, "
+        "net PV change up {up}, down {down}",
+        "寿险利率风险（情景法，起作用的情景：{binding}）：负债现值 {pv}，"
+        "上升情景净现值变动 {up}，下降情景 {down}",
+    ),
+    "compliance.title": (
+        "Investment-ratio compliance (shares of prior-quarter total assets)",
+        "投资比例监管（占上季末总资产的比例）",
+    ),
+    "col.limit": ("limit", "比例限制"),
+    "col.share": ("share", "占比"),
+    "col.cap": ("cap", "上限"),
+    "col.headroom": ("headroom ({unit})", "剩余空间（{unit}）"),
+    "col.largest": ("largest", "最大者"),
+    "breach": ("BREACH", "超限"),
+    "top.title": (
+        "Ten largest capital consumers (Euler contribution to minimum capital, {unit})",
+        "占用资本最多的持仓（对最低资本的欧拉贡献，{unit}）",
+    ),
+    "col.id": ("id", "编号"),
+    "col.asset_type": ("asset type", "资产类型"),
+    "col.class": ("class", "配置大类"),
+    "col.exposure": ("exposure", "风险暴露"),
+    "col.standalone": ("stand-alone capital", "单独计量的最低资本"),
+    "col.contribution": ("contribution", "贡献"),
+    "scitech.title": ("Sci-tech view (measures 15-16)", "科技投资视图（第 15-16 条措施）"),
+    "scitech.assets": ("sci-tech assets", "科技投资资产"),
+    "scitech.assets_value": ("{value} ({share} of invested)", "{value}（占投资资产 {share}）"),
+    "scitech.target": ("target share", "目标占比"),
+    "scitech.capital": (
+        "stand-alone capital of sci-tech assets, {regime}",
+        "科技投资资产单独计量的最低资本，{regime}",
+    ),
+    "scitech.capital_baseline": ("the same under {regime}", "{regime} 下的同一数值"),
+    "scitech.minimum_baseline": ("minimum capital under {regime}", "{regime} 下的最低资本"),
+    "scitech.relief": ("capital relief of the newer rules", "新规则带来的资本节约"),
+    "scitech.ratio_baseline": (
+        "comprehensive ratio under {regime}",
+        "{regime} 下的综合偿付能力充足率",
+    ),
+    "footer": (
+        "Diversification benefit: {amount} {unit}. Every number traces to its rule: "
+        "--format xlsx writes the per-charge trace with articles.",
+        "风险分散效应：{amount} {unit}。每个数字都可追溯到规则条文："
+        "--format xlsx 会写出逐项计提明细及条款。",
+    ),
+}
+register({f"report.solvency.{k}": v for k, v in LABELS.items()})
 
-def _status(ratio: float, minimum: float, watch: float, target: float | None) -> str:
+
+def label(key: str, lang: str | None = None, **fields: object) -> str:
+    """A label of the report in ``lang`` (default: the user's language)."""
+    return compose(f"report.solvency.{key}", **fields).render(lang or language())
+
+
+def _status(
+    ratio: float, minimum: float, watch: float, target: float | None, lang: str | None = None
+) -> str:
     if ratio < minimum:
-        return "BELOW MINIMUM"
+        return label("status.below_minimum", lang)
     if ratio < watch:
-        return "watch (below the priority-review level)"
+        return label("status.watch", lang)
     if target is not None and ratio < target:
-        return "meets minimum, below company target"
-    return "ok"
+        return label("status.below_target", lang)
+    return label("status.ok", lang)
 
 
 def render(
@@ -25,77 +138,93 @@ def render(
     unit: str = "yi",
     targets: tuple[float, float] | None = None,
     top: int = 10,
+    lang: str | None = None,
 ) -> None:
     """Print the report.
 
     Parameters
     ----------
     targets : (comprehensive, core) company targets, fractions, or None
+    lang : "zh" or "en" (default: :func:`analyzer.messages.language`)
     """
+    lang = lang or language()
+
+    def L(key: str, **fields: object) -> str:  # noqa: N802 (reads as a label)
+        return label(key, lang, **fields)
+
     u = unit_label(unit)
     th = result.thresholds
     console.print(
-        f"[bold]{result.company}[/bold]  ({result.company_type})   regime "
-        f"[bold]{result.regime}[/bold]   money in {u}"
+        L(
+            "header",
+            company=result.company,
+            company_type=result.company_type,
+            regime=result.regime,
+            unit=u,
+        )
     )
 
-    t = Table(title="Solvency ratios", title_justify="left")
-    for col in ("ratio", "value", "legal minimum", "watch level", "company target", "status"):
-        t.add_column(col, justify="right" if col not in ("ratio", "status") else "left")
+    t = Table(title=L("ratios.title"), title_justify="left")
+    for key in ("ratio", "value", "legal_minimum", "watch", "target", "status"):
+        t.add_column(L(f"col.{key}"), justify="right" if key not in ("ratio", "status") else "left")
     tc, tk = targets if targets else (None, None)
     t.add_row(
-        "comprehensive (综合偿付能力充足率)",
+        L("ratio.comprehensive"),
         pct(result.comprehensive_ratio),
         pct(th["comprehensive_minimum"], 0),
         pct(th["comprehensive_watch"], 0),
         pct(tc, 0) if tc else "-",
         _status(
-            result.comprehensive_ratio, th["comprehensive_minimum"], th["comprehensive_watch"], tc
+            result.comprehensive_ratio,
+            th["comprehensive_minimum"],
+            th["comprehensive_watch"],
+            tc,
+            lang,
         ),
     )
     t.add_row(
-        "core (核心偿付能力充足率)",
+        L("ratio.core"),
         pct(result.core_ratio),
         pct(th["core_minimum"], 0),
         pct(th["core_watch"], 0),
         pct(tk, 0) if tk else "-",
-        _status(result.core_ratio, th["core_minimum"], th["core_watch"], tk),
+        _status(result.core_ratio, th["core_minimum"], th["core_watch"], tk, lang),
     )
     console.print(t)
 
-    t = Table(title=f"Capital ({u})", title_justify="left")
-    t.add_column("item")
-    t.add_column("amount", justify="right")
-    for label, value in (
-        ("actual capital 实际资本", result.actual_capital),
-        ("core capital 核心资本", result.core_capital),
-        ("minimum capital 最低资本", result.minimum_capital),
+    t = Table(title=L("capital.title", unit=u), title_justify="left")
+    t.add_column(L("col.item"))
+    t.add_column(L("col.amount"), justify="right")
+    for key, value in (
+        ("capital.actual", result.actual_capital),
+        ("capital.core", result.core_capital),
+        ("capital.minimum", result.minimum_capital),
     ):
-        t.add_row(label, money(value, unit))
+        t.add_row(L(key), money(value, unit))
     console.print(t)
 
-    t = Table(title=f"Minimum capital by module ({u})", title_justify="left")
-    t.add_column("module")
-    t.add_column("capital", justify="right")
-    t.add_column("rule")
+    t = Table(title=L("modules.title", unit=u), title_justify="left")
+    t.add_column(L("col.module"))
+    t.add_column(L("col.capital"), justify="right")
+    t.add_column(L("col.rule"))
     m, c = result.market, result.credit
     rows = [
-        ("  interest rate 利率风险", m["interest_rate"], "Rule 8 Art. 11-20"),
-        ("  equity 权益价格风险", m["equity"], "Rule 8 Art. 24-37; Rule 7"),
-        ("  real estate 房地产价格风险", m["real_estate"], "Rule 8 Art. 38-43"),
-        ("  overseas fixed income 境外固定收益", m["overseas_fixed_income"], "Rule 8 Art. 44-48"),
-        ("  overseas equity 境外权益", m["overseas_equity"], "Rule 8 Art. 49-54"),
-        ("  FX 汇率风险", m["fx"], "Rule 8 Art. 55-59"),
-        ("market risk 市场风险 (diversified)", m["total"], "Rule 8 Art. 69-70"),
-        ("  spread 利差风险", c["spread"], "Rule 9 Art. 11-17"),
-        ("  default 交易对手违约风险", c["default"], "Rule 9 Art. 18-39; Rule 7"),
-        ("credit risk 信用风险 (diversified)", c["total"], "Rule 9 Art. 43"),
-        ("life insurance risk 寿险保险风险", result.insurance["life"], "company file"),
-        ("non-life insurance risk 非寿险保险风险", result.insurance["nonlife"], "company file"),
-        ("diversification 风险分散效应", -result.diversification, "Rule 2 Art. 15-18"),
-        ("loss absorption 损失吸收效应", -result.loss_absorption, "Rule 2 Art. 19"),
+        (L("m.interest_rate"), m["interest_rate"], "Rule 8 Art. 11-20"),
+        (L("m.equity"), m["equity"], "Rule 8 Art. 24-37; Rule 7"),
+        (L("m.real_estate"), m["real_estate"], "Rule 8 Art. 38-43"),
+        (L("m.overseas_fixed_income"), m["overseas_fixed_income"], "Rule 8 Art. 44-48"),
+        (L("m.overseas_equity"), m["overseas_equity"], "Rule 8 Art. 49-54"),
+        (L("m.fx"), m["fx"], "Rule 8 Art. 55-59"),
+        (L("m.market"), m["total"], "Rule 8 Art. 69-70"),
+        (L("m.spread"), c["spread"], "Rule 9 Art. 11-17"),
+        (L("m.default"), c["default"], "Rule 9 Art. 18-39; Rule 7"),
+        (L("m.credit"), c["total"], "Rule 9 Art. 43"),
+        (L("m.life"), result.insurance["life"], L("rule.company_file")),
+        (L("m.nonlife"), result.insurance["nonlife"], L("rule.company_file")),
+        (L("m.diversification"), -result.diversification, "Rule 2 Art. 15-18"),
+        (L("m.loss_absorption"), -result.loss_absorption, "Rule 2 Art. 19"),
         (
-            f"size coefficient {result.size_coefficient:+.2f}",
+            L("m.size", k=result.size_coefficient),
             result.quantifiable
             - (
                 result.quantifiable / (1 + result.size_coefficient)
@@ -104,59 +233,59 @@ def render(
             ),
             "金规〔2023〕5号 一",
         ),
-        ("quantifiable risk 可资本化风险最低资本", result.quantifiable, "Rule 2 Art. 15"),
+        (L("m.quantifiable"), result.quantifiable, "Rule 2 Art. 15"),
         (
-            f"control risk 控制风险 (Q = {result.control_q:+.3f})",
+            L("m.control", q=result.control_q),
             result.control,
             "Rule 12 Art. 120",
         ),
-        ("additional capital 附加资本", result.additional, "Rule 2 Art. 21"),
-        ("minimum capital 最低资本", result.minimum_capital, "Rule 2 Art. 5"),
+        (L("m.additional"), result.additional, "Rule 2 Art. 21"),
+        (L("m.minimum"), result.minimum_capital, "Rule 2 Art. 5"),
     ]
-    for label, value, rule in rows:
-        t.add_row(label, money(value, unit), rule)
+    for name, value, rule in rows:
+        t.add_row(name, money(value, unit), rule)
     console.print(t)
     if result.life_interest_rate:
         li = result.life_interest_rate
         console.print(
-            f"Life interest rate (scenario method, binding: {li['binding']}): "
-            f"liabilities PV {money(li['liability_pv_base'], unit)}, "
-            f"net PV change up {money(li['net_delta_up'], unit)}, "
-            f"down {money(li['net_delta_down'], unit)}"
+            L(
+                "life",
+                binding=li["binding"],
+                pv=money(li["liability_pv_base"], unit),
+                up=money(li["net_delta_up"], unit),
+                down=money(li["net_delta_down"], unit),
+            )
         )
 
     t = Table(
-        title="Investment-ratio compliance (shares of prior-quarter total assets)",
+        title=L("compliance.title"),
         title_justify="left",
     )
-    for col in ("limit", "value", "share", "cap", f"headroom ({u})", "status", "largest"):
-        t.add_column(col, justify="left" if col in ("limit", "status", "largest") else "right")
+    for key in ("limit", "value", "share", "cap", "headroom", "status", "largest"):
+        t.add_column(
+            L(f"col.{key}", unit=u),
+            justify="left" if key in ("limit", "status", "largest") else "right",
+        )
     for chk in result.compliance.checks:
         t.add_row(
-            chk.limit,
+            chk.limit if lang == "en" else compliance_label(chk.limit),
             money(chk.value, unit),
             pct(chk.share, 2),
             pct(chk.cap, 0),
             money(chk.headroom, unit),
-            "BREACH" if chk.breached else "ok",
+            L("breach") if chk.breached else L("status.ok"),
             chk.subject,
         )
     console.print(t)
 
     t = Table(
-        title=f"Ten largest capital consumers (Euler contribution to minimum capital, {u})",
+        title=L("top.title", unit=u),
         title_justify="left",
     )
-    for col in (
-        "id",
-        "asset type",
-        "class",
-        "exposure",
-        "stand-alone capital",
-        "contribution",
-        "share",
-    ):
-        t.add_column(col, justify="left" if col in ("id", "asset type", "class") else "right")
+    for key in ("id", "asset_type", "class", "exposure", "standalone", "contribution", "share"):
+        t.add_column(
+            L(f"col.{key}"), justify="left" if key in ("id", "asset_type", "class") else "right"
+        )
     for row in result.top_consumers(top).itertuples():
         t.add_row(
             str(row.id),
@@ -171,26 +300,28 @@ def render(
 
     if result.scitech:
         s = result.scitech
-        t = Table(title="Sci-tech view (measures 15-16)", title_justify="left")
-        t.add_column("item")
-        t.add_column("value", justify="right")
-        t.add_row("sci-tech assets", f"{money(s.value, unit)} ({pct(s.share, 2)} of invested)")
+        t = Table(title=L("scitech.title"), title_justify="left")
+        t.add_column(L("col.item"))
+        t.add_column(L("col.value"), justify="right")
+        t.add_row(
+            L("scitech.assets"),
+            L("scitech.assets_value", value=money(s.value, unit), share=pct(s.share, 2)),
+        )
         if s.target:
-            t.add_row("target share", pct(s.target, 1))
+            t.add_row(L("scitech.target"), pct(s.target, 1))
+        t.add_row(L("scitech.capital", regime=result.regime), money(s.capital, unit))
         t.add_row(
-            f"stand-alone capital of sci-tech assets, {result.regime}", money(s.capital, unit)
+            L("scitech.capital_baseline", regime=s.baseline_regime),
+            money(s.capital_baseline, unit),
         )
-        t.add_row(f"the same under {s.baseline_regime}", money(s.capital_baseline, unit))
         t.add_row(
-            f"minimum capital under {s.baseline_regime}", money(s.minimum_capital_baseline, unit)
+            L("scitech.minimum_baseline", regime=s.baseline_regime),
+            money(s.minimum_capital_baseline, unit),
         )
-        t.add_row("capital relief of the newer rules", money(s.relief, unit))
+        t.add_row(L("scitech.relief"), money(s.relief, unit))
         t.add_row(
-            f"comprehensive ratio under {s.baseline_regime}", pct(s.comprehensive_ratio_baseline)
+            L("scitech.ratio_baseline", regime=s.baseline_regime),
+            pct(s.comprehensive_ratio_baseline),
         )
         console.print(t)
-    console.print(
-        f"Diversification benefit: {money(result.diversification, unit)} {u}. "
-        "Every number traces to its rule: --format xlsx writes the per-charge trace "
-        "with articles."
-    )
+    console.print(L("footer", amount=money(result.diversification, unit), unit=u))

@@ -30,6 +30,7 @@ from analyzer.io.holdings import Holdings
 from analyzer.solvency import aggregation, life_interest_rate
 from analyzer.solvency.capital import AdmittedCapital, admitted_capital
 from analyzer.solvency.charges import SUBMODULE_INDEX, SUBMODULES, ChargeContext
+from analyzer.solvency.messages import compose
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
 
@@ -156,7 +157,7 @@ def build_capital_map(
     if (keys == "").any():
         i = int(np.flatnonzero(keys == "")[0])
         raise InputError.single(
-            holdings.source, i + 2, by, f"every position needs a {by} for optimisation"
+            holdings.source, i + 2, by, compose("solvency.class_required", column=by)
         )
     classes, members = np.unique(keys, return_inverse=True)
     n = len(classes)

@@ -38,6 +38,7 @@ from analyzer.solvency.charges import (
     ChargeBlock,
     ChargeContext,
 )
+from analyzer.solvency.messages import compose
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import BASELINE_REGIME, DEFAULT_REGIME, Regime, load_regime
 from analyzer.solvency.result import SciTechView, SolvencyResult
@@ -80,7 +81,7 @@ def _life_rate(ctx: ChargeContext, source: str) -> LifeRate | None:
             company.source,
             None,
             "liabilities",
-            "a life insurer needs liability cash flows and a spot curve",
+            compose("solvency.life_needs_liabilities"),
         )
     mask = life_scope(ctx)
     problems = []
@@ -92,14 +93,17 @@ def _life_rate(ctx: ChargeContext, source: str) -> LifeRate | None:
                     source,
                     int(i) + 2,
                     col,
-                    f"required for {ctx.frame['asset_type'].iloc[i]} of a "
-                    "life insurer (interest-rate scenario method, Rule 8 "
-                    "Art. 13)",
+                    compose(
+                        "solvency.life_field_required",
+                        asset_type=ctx.frame["asset_type"].iloc[i],
+                    ),
                 )
             )
         if col == "maturity_years":
             for i in np.flatnonzero(mask & (ctx.values(col) < 1))[:20]:
-                problems.append(InputProblem(source, int(i) + 2, col, "must be at least 1"))
+                problems.append(
+                    InputProblem(source, int(i) + 2, col, compose("solvency.at_least_one"))
+                )
     if problems:
         raise InputError(problems)
     idx = np.flatnonzero(mask)
@@ -274,7 +278,7 @@ def _build_charges(
             source,
             i + 2,
             "region",
-            f"{ctx.frame['asset_type'].iloc[i]} has no overseas rule; use region 'domestic'",
+            compose("solvency.no_overseas_rule", asset_type=ctx.frame["asset_type"].iloc[i]),
         )
     _check_rated(ctx, source)
     by_module = _rule_rows(ctx, reuse)
@@ -315,28 +319,22 @@ def _check_rated(ctx: ChargeContext, source: str) -> None:
     no_duration = need & np.isnan(ctx.values("modified_duration"))
     problems = []
     for col, bad, what in (
-        ("rating", blank, "a rating"),
-        ("modified_duration", no_duration, "a modified duration (years)"),
+        ("rating", blank, compose("solvency.what.rating")),
+        ("modified_duration", no_duration, compose("solvency.what.duration")),
     ):
         for i in np.flatnonzero(bad)[:20]:
             at = ctx.frame["asset_type"].iloc[i]
             why = (
-                (
-                    "a non-financial issuer's perpetual bond is a rated corporate bond (not a "
-                    "Rule 8 Art. 36 capital instrument)"
-                )
+                "solvency.rated_perpetual"
                 if at == "perpetual_bond"
-                else (
-                    "option local_government_credit_exempt is False: local-government bonds take "
-                    "the Rule 9 Art. 15 rated spread table"
-                )
+                else "solvency.rated_local_government"
             )
             problems.append(
                 InputProblem(
                     source,
                     int(i) + 2,
                     col,
-                    f"{what} is required for {at} in row {int(i) + 2}: {why}",
+                    compose(why, what=what, asset_type=at, row=int(i) + 2),
                 )
             )
     if problems:

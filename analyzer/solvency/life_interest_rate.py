@@ -57,6 +57,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from analyzer.errors import ParameterError
+from analyzer.solvency.messages import compose
 
 __all__ = [
     "Beyond20",
@@ -82,7 +83,11 @@ _BEYOND_20_VALUES: tuple[str, ...] = ("given_or_flat",)
 
 def _check_option(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ParameterError(f"unknown value '{value}' for {name}; allowed: {', '.join(allowed)}")
+        raise ParameterError(
+            compose(
+                "solvency.unknown_option_value", value=value, name=name, allowed=", ".join(allowed)
+            )
+        )
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
@@ -163,21 +168,16 @@ def _table_params(table: Mapping[str, Any]) -> _TableParams:
         )
         years = np.asarray(table["years"], dtype=int)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ParameterError(f"life_interest_rate table is malformed: {exc}") from exc
+        raise ParameterError(compose("solvency.life_table_malformed", reason=exc)) from exc
     t1, t2 = params.t1, params.t2
     if not 0 < t1 < t2:
-        raise ParameterError(
-            f"life_interest_rate table: need 0 < last_liquid_year ({t1}) < ultimate_year ({t2})"
-        )
+        raise ParameterError(compose("solvency.life_table_years", t1=t1, t2=t2))
     if (
         not np.array_equal(years, np.arange(1, t1 + 1))
         or params.up.shape != years.shape
         or params.down.shape != years.shape
     ):
-        raise ParameterError(
-            "life_interest_rate table: 'years' must be 1..last_liquid_year with one 'up' and "
-            "one 'down' stress per year"
-        )
+        raise ParameterError(compose("solvency.life_table_stress"))
     return params
 
 

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from analyzer.errors import ParameterError
+from analyzer.solvency.messages import compose
 
 DEFAULT_REGIME = "cross2-2025-12"
 BASELINE_REGIME = "cross2-2022"
@@ -76,7 +77,9 @@ class Regime:
         try:
             return self.tables[area][name]
         except KeyError as exc:
-            raise ParameterError(f"regime {self.name} has no table {area}.{name}") from exc
+            raise ParameterError(
+                compose("solvency.regime_no_table", regime=self.name, table=f"{area}.{name}")
+            ) from exc
 
     def lineage(self) -> tuple[str, ...]:
         """Names from the baseline to this regime."""
@@ -115,7 +118,9 @@ def load_regime(name: str = DEFAULT_REGIME) -> Regime:
         If no such regime is bundled.
     """
     if name not in available_regimes():
-        raise ParameterError(f"unknown regime '{name}'; allowed: {', '.join(available_regimes())}")
+        raise ParameterError(
+            compose("solvency.unknown_regime", regime=name, allowed=", ".join(available_regimes()))
+        )
     meta, tables = _raw_tables(name)
     base = meta.get("base") or None
     merged = _merge(_unfreeze(load_regime(base).tables), tables) if base else tables

@@ -40,6 +40,7 @@ from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
 from analyzer.stress._capital import admitted_batch
+from analyzer.stress.messages import compose
 
 BLOCK_SIZE = 16_384
 DEFAULT_CHUNK_SIZE = 8 * BLOCK_SIZE
@@ -70,9 +71,7 @@ class MarketModel:
 
     def __post_init__(self) -> None:
         if self.dof is not None and not self.dof > 2:
-            raise ParameterError(
-                f"degrees of freedom must be > 2 (finite variance), got {self.dof}"
-            )
+            raise ParameterError(compose("stress.dof", dof=self.dof))
         r = np.asarray(self.correlation, dtype=float)
         w, v = np.linalg.eigh((r + r.T) / 2)
         # a PSD square root (Cholesky fails on singular matrices, e.g. identical classes)
@@ -291,7 +290,10 @@ def simulation_context(
         raise InputError(
             [
                 InputProblem(
-                    "<assumptions>", None, "asset_class", f"no assumptions for asset class '{c}'"
+                    "<assumptions>",
+                    None,
+                    "asset_class",
+                    compose("stress.no_assumptions", asset_class=c),
                 )
                 for c in missing
             ]
@@ -300,8 +302,7 @@ def simulation_context(
                     "<assumptions>",
                     None,
                     "asset_class",
-                    "the market model's classes must be the holdings' classes in "
-                    f"the order {', '.join(cmap.classes)}",
+                    compose("stress.class_order", classes=", ".join(cmap.classes)),
                 )
             ]
         )
@@ -342,11 +343,11 @@ def simulate(
     SimulationResult
     """
     if n_scenarios < 1:
-        raise ParameterError(f"the number of scenarios must be >= 1, got {n_scenarios}")
+        raise ParameterError(compose("stress.n_scenarios", n=n_scenarios))
     if seed < 0:
-        raise ParameterError(f"the seed must be >= 0, got {seed}")
+        raise ParameterError(compose("stress.seed", seed=seed))
     if backend not in ("local", "dask"):
-        raise ParameterError(f"backend must be 'local' or 'dask', got {backend!r}")
+        raise ParameterError(compose("stress.backend", backend=backend))
     t0 = time.perf_counter()
     n_blocks = -(-n_scenarios // block_size)
     per_chunk = max(1, -(-chunk_size // block_size))

@@ -18,8 +18,10 @@ from types import MappingProxyType
 import numpy as np
 from scipy.optimize import brentq
 
+from analyzer.errors import ParameterError
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, legal_minimum
 from analyzer.stress.forward import Snapshot, Stresser
+from analyzer.stress.messages import compose
 from analyzer.stress.shocks import Shock
 
 #: driver -> (unit, sign of an adverse move, default largest move searched)
@@ -141,8 +143,8 @@ def reverse_stress(
     out = []
     for driver in drivers:
         if driver not in REVERSE_DRIVERS:
-            raise ValueError(
-                f"unknown reverse-stress driver {driver!r}; allowed: {', '.join(REVERSE_DRIVERS)}"
+            raise ParameterError(
+                compose("stress.unknown_driver", driver=driver, allowed=", ".join(REVERSE_DRIVERS))
             )
         unit, sign, default_max = REVERSE_DRIVERS[driver]
         top = float((max_moves or {}).get(driver, default_max))

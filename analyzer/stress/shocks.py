@@ -17,11 +17,13 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from analyzer.errors import ParameterError
 from analyzer.io.company import Company
 from analyzer.io.holdings import BONDS, Holdings
 from analyzer.solvency.charges import ChargeContext
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import Regime
+from analyzer.stress.messages import compose
 
 #: the risk drivers a scenario may move, with their unit
 DRIVERS: Mapping[str, str] = MappingProxyType(
@@ -186,9 +188,7 @@ def scopes(
     if params.credit_scope == "charged":
         credit_rows &= cap > 0
     elif params.credit_scope != "any_row":
-        raise ValueError(
-            f"credit_scope must be 'charged' or 'any_row', got {params.credit_scope!r}"
-        )
+        raise ParameterError(compose("stress.credit_scope", scope=params.credit_scope))
     dur = np.nan_to_num(f["modified_duration"].to_numpy(dtype=float), nan=0.0)
     rates = np.isin(at, RATE_TYPES) & domestic & (dur > 0)
     return Scopes(

@@ -1,0 +1,42 @@
+"""Chinese and English texts of the stress tests' errors (ids ``stress.*``)."""
+
+from __future__ import annotations
+
+from analyzer.messages import register
+from analyzer.solvency.messages import compose, join
+
+__all__ = ["compose", "join"]
+
+register(
+    {
+        "stress.dof": (
+            "degrees of freedom must be > 2 (finite variance), got {dof}",
+            "自由度必须大于 2（方差有限），现为 {dof}",
+        ),
+        "stress.no_assumptions": (
+            "no assumptions for asset class '{asset_class}'",
+            "资产大类 '{asset_class}' 没有资本市场假设",
+        ),
+        "stress.class_order": (
+            "the market model's classes must be the holdings' classes in the order {classes}",
+            "市场模型的资产大类必须与持仓的资产大类一致，顺序为 {classes}",
+        ),
+        "stress.n_scenarios": (
+            "the number of scenarios must be >= 1, got {n}",
+            "情景数必须 >= 1，现为 {n}",
+        ),
+        "stress.seed": ("the seed must be >= 0, got {seed}", "随机种子必须 >= 0，现为 {seed}"),
+        "stress.backend": (
+            "backend must be 'local' or 'dask', got {backend!r}",
+            "backend 必须是 'local' 或 'dask'，现为 {backend!r}",
+        ),
+        "stress.unknown_driver": (
+            "unknown reverse-stress driver {driver!r}; allowed: {allowed}",
+            "未知的反向压力测试驱动因素 {driver!r}；允许的取值：{allowed}",
+        ),
+        "stress.credit_scope": (
+            "credit_scope must be 'charged' or 'any_row', got {scope!r}",
+            "credit_scope 必须是 'charged' 或 'any_row'，现为 {scope!r}",
+        ),
+    }
+)
