@@ -20,6 +20,8 @@ from analyzer.messages import Text
 
 ROOT = Path(__file__).resolve().parents[2]
 LIFE = ROOT / "data" / "life"
+# this checkout first, then whatever the tests run with (e.g. another typer beside it)
+PYTHONPATH = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
 
 
 def run(args: list[str], capsys) -> tuple[int, str, str]:
@@ -94,7 +96,7 @@ def test_command_help_still_works(capsys) -> None:
 
 
 def test_usage_error_as_a_process_has_no_traceback() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH}
     proc = subprocess.run(
         [sys.executable, "-m", "analyzer.cli", "solvency", "--format", "yaml"],
         capture_output=True,
@@ -142,7 +144,7 @@ def test_light_commands_import_nothing_heavy(args: list[str]) -> None:
         f"heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
         "print('HEAVY', heavy, rc, file=sys.stderr)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH}
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
