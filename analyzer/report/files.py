@@ -9,6 +9,7 @@ neither a Python object per value nor the whole text in memory.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -221,9 +222,15 @@ def write_json_file(
     neither a file nor partial output.
     """
     if path is None:
+        binary = getattr(sys.stdout, "buffer", None)
+        if binary is None:  # a text-only stdout (e.g. a notebook): through memory
+            memory = io.BytesIO()
+            write_json(data, memory, tables)
+            sys.stdout.write(memory.getvalue().decode("utf-8"))
+            return
         sys.stdout.flush()
-        write_json(data, sys.stdout.buffer, tables)
-        sys.stdout.buffer.flush()
+        write_json(data, binary, tables)
+        binary.flush()
         return
 
     def _write(tmp: Path) -> None:

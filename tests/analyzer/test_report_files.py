@@ -182,3 +182,10 @@ def test_parquet_writes_the_per_position_table(capsys, tmp_path) -> None:
     for col in ("exposure", "factor", "capital", "marginal_capital"):
         assert np.array_equal(got[col].to_numpy(), expected[col].to_numpy())
     assert got["marginal_capital"].sum() == pytest.approx(result.investment_capital, rel=1e-12)
+
+
+def test_stdout_without_a_binary_buffer(monkeypatch) -> None:
+    text = io.StringIO()
+    monkeypatch.setattr("sys.stdout", text)
+    files.write_json_file(None, {"a": 1}, {"rows": pd.DataFrame({"x": [0.5, -0.0]})})
+    assert exact(json.loads(text.getvalue())) == exact({"a": 1, "rows": [{"x": 0.5}, {"x": -0.0}]})
