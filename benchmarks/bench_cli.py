@@ -22,7 +22,8 @@ Measured (the targets in brackets):
 
 The positions are those of ``benchmarks/bench_engine.py`` (every asset type, ~5% overseas),
 held by a P&C company sized to them. The processes run with this interpreter and the current
-``PYTHONPATH``, so pointing ``PYTHONPATH`` at another checkout measures that one.
+``PYTHONPATH`` (else this checkout), in a neutral folder, so pointing ``PYTHONPATH`` at another
+checkout measures that one.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PY = sys.executable
+#: the code measured: PYTHONPATH as given, else this checkout; the processes run in a neutral
+#: folder so that ``python -m`` does not pick up the current directory instead
+ENV = {**os.environ, "PYTHONPATH": os.environ.get("PYTHONPATH") or str(Path(__file__).parents[1])}
+NEUTRAL = tempfile.gettempdir()
 COMPANY = """\
 name = "Benchmark P&C"
 company_type = "pc"
@@ -70,7 +75,9 @@ class Run:
 def run_once(cmd: list[str]) -> Run:
     """One process: wall time, CPU (user + sys) and peak RSS of that child alone."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=NEUTRAL, env=ENV
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     code = proc.returncode = os.waitstatus_to_exitcode(status)
@@ -149,7 +156,7 @@ def main() -> None:
     cli = [PY, "-m", "analyzer.cli"]
     typer_only = [PY, "-c", "import typer"]
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, PYTHONPATH=")
-    print(f"  {os.environ.get('PYTHONPATH', '')}; medians of {args.repeat} pairs")
+    print(f"  {ENV['PYTHONPATH']}; medians of {args.repeat} pairs")
 
     if "help" in args.only:
         report_pair("--help", *paired([*cli, "--help"], typer_only, args.repeat * 2), 2)
