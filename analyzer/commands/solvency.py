@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 
@@ -17,6 +16,7 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     xlsx = "xlsx"
+    parquet = "parquet"
 
 
 class Unit(str, Enum):
@@ -41,9 +41,23 @@ def solvency(
     regime: str = typer.Option(
         "cross2-2025-12", "--regime", "-r", help="Regulatory regime; see `analyzer regimes`."
     ),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or xlsx."),
+    format: Format = typer.Option(
+        Format.table,
+        "--format",
+        "-f",
+        help="table, json, xlsx, or parquet (the per-position table: one row per position "
+        "and module).",
+    ),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to this file (required for xlsx; optional for json)."
+        None,
+        "--output",
+        "-o",
+        help="Write to this file (required for xlsx and parquet; optional for json).",
+    ),
+    positions: bool = typer.Option(
+        True,
+        "--positions/--no-positions",
+        help="json: include the per-position rows (key holdings); --no-positions leaves them out.",
     ),
     unit: Unit = typer.Option(
         Unit.yi, "--unit", help="Money unit of the table: yi (亿元), wan (万元) or cny."
@@ -58,22 +72,24 @@ def solvency(
     against the 50% / 100% minimums and 60% / 120% watch levels.
     """
     from analyzer.io import read_company, read_holdings
-    from analyzer.report.files import atomic_write, to_json
+    from analyzer.report import files
     from analyzer.solvency.engine import evaluate
     from analyzer.solvency.regime import load_regime
 
-    if format is Format.xlsx and output is None:
-        raise InputError.single("--output", None, None, "--format xlsx needs --output FILE.xlsx")
+    if format in (Format.xlsx, Format.parquet) and output is None:
+        raise InputError.single(
+            "--output", None, None, f"--format {format.value} needs --output FILE.{format.value}"
+        )
     reg = load_regime(regime)
     h = read_holdings(holdings)
     c = read_company(company)
     result = evaluate(h, c, reg)
     if format is Format.json:
-        text = to_json(result.to_dict())
-        if output:
-            atomic_write(output, lambda p: p.write_text(text + "\n", encoding="utf-8"))
-        else:
-            sys.stdout.write(text + "\n")
+        tables = {"holdings": result.position_table()} if positions else {}
+        files.write_json_file(output, result.to_dict(holdings=False), tables)
+    elif format is Format.parquet:
+        files.write_parquet(output, result.holdings)
+        typer.echo(f"wrote {output}", err=True)
     elif format is Format.xlsx:
         from analyzer.report import solvency_xlsx
 

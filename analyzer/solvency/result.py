@@ -11,6 +11,9 @@ import pandas as pd
 
 from analyzer.compliance import ComplianceResult
 
+#: columns of the per-position rows in the solvency JSON (key ``holdings``)
+POSITION_COLUMNS = ("id", "module", "exposure", "factor", "capital", "marginal_capital")
+
 
 @dataclass(frozen=True)
 class SciTechView:
@@ -157,6 +160,11 @@ class SolvencyResult:
             "options": dict(self.options),
         }
         if holdings:
-            cols = ["id", "module", "exposure", "factor", "capital", "marginal_capital"]
-            out["holdings"] = self.holdings[cols].to_dict(orient="records")
+            out["holdings"] = self.position_table().to_dict(orient="records")
         return out
+
+    def position_table(self) -> pd.DataFrame:
+        """The per-position rows of the JSON's ``holdings`` key, as one table: one row per
+        (position, module) with ``id``, ``module``, ``exposure`` (CNY), ``factor``
+        (fraction), ``capital`` (stand-alone, CNY), ``marginal_capital`` (Euler, CNY)."""
+        return self.holdings[list(POSITION_COLUMNS)]
