@@ -7,8 +7,9 @@ and the light commands start without pandas, numpy or cvxpy.
 
 Errors are mapped to messages and exit codes here, in one place: 0 success, 2 bad input or a
 usage error (unknown command or option, a bad option value, a missing argument, no command at
-all), 3 infeasible plan, 1 internal failure (docs/formats.md §4). Messages go to stderr, in the language chosen with
-``--lang`` (default: ``ANALYZER_LANG``, else the locale); nothing is half-written.
+all), 3 infeasible plan, 1 internal failure (docs/formats.md §4). Messages go to stderr, in
+the language chosen with ``--lang`` (default: ``ANALYZER_LANG``, else the locale); nothing is
+half-written.
 
 ``analyzer`` without a command prints this help to stderr and exits 2 (like any other missing
 argument); ``analyzer --help`` prints it to stdout and exits 0.
@@ -30,7 +31,6 @@ import typer.main
 
 from analyzer import messages
 from analyzer.errors import AnalyzerError, InfeasibleError, InputError
-from analyzer.messages import Text
 
 PROG = "analyzer"
 

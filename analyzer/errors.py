@@ -268,8 +268,10 @@ class InfeasibleError(AnalyzerError):
         lang = lang or language()
         out = [self.localized(lang)]
         for conflict in self.conflicts:
-            msg = conflict.get("message", conflict)
-            if lang == "zh" and conflict.get("message_zh"):
+            msg = conflict.get("message", conflict) if isinstance(conflict, dict) else conflict
+            if isinstance(msg, Text):
+                msg = msg.render(lang)
+            elif lang == "zh" and isinstance(conflict, dict) and conflict.get("message_zh"):
                 msg = conflict["message_zh"]
             out.append(f"  - {msg}")
         return out
