@@ -67,6 +67,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
 }
 
+#: commands whose module offers ``run_light(args) -> int | None`` for their plain calls
+LIGHT = ("regimes",)
+
 messages.register(
     {
         "cli.error": ("error: {message}", "错误：{message}"),
@@ -248,6 +251,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line on ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     global _LANG_SET
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in LIGHT:  # quick commands that need no typer command built
+        module = importlib.import_module(f"analyzer.commands.{COMMANDS[args[0]][0]}")
+        rv = module.run_light(args[1:])
+        if rv is not None:
+            return rv
     command = typer.main.get_command(app)
     try:
         if not args:  # no command: the help, as a usage error (same on every click version)

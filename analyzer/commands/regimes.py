@@ -66,6 +66,27 @@ def regimes(
         typer.echo(render_table(records))
 
 
+def run_light(args: list[str]) -> int | None:
+    """Run ``analyzer regimes [--format table|json]`` without building the typer command.
+
+    typer (0.29 and later) converts a command's options through pydantic, which costs the
+    quickest command more than its work. The command line calls this first; any other
+    arguments (``--help``, a bad value) return ``None`` and go through the full command line,
+    which prints the same output and the usage errors.
+    """
+    formats = {f.value for f in RegimesFormat}
+    if not args:
+        fmt = RegimesFormat.table.value
+    elif len(args) == 2 and args[0] == "--format" and args[1] in formats:
+        fmt = args[1]
+    elif len(args) == 1 and args[0].partition("=")[::2] in {("--format", f) for f in formats}:
+        fmt = args[0].partition("=")[2]
+    else:
+        return None
+    regimes(RegimesFormat(fmt))
+    return 0
+
+
 def register(app: typer.Typer) -> None:
     """Add ``analyzer regimes`` to the application."""
     app.command(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from typer.testing import CliRunner
 
 from analyzer.cli import main
 from analyzer.solvency import aggregation
@@ -177,3 +178,18 @@ def test_legal_minimums_live_in_the_regime_data():
     assert (Limits().min_comprehensive, Limits().min_core) == (1.0, 0.5)
     levels = {t.name: t.level for t in default_thresholds(1.5)}
     assert levels["comprehensive_100"] == 1.0 and levels["core_50"] == 0.5
+
+
+@pytest.mark.parametrize("args", [[], ["--format", "json"], ["--format=table"]])
+def test_light_regimes_prints_what_the_full_command_prints(args, capsys):
+    """The quick path of ``analyzer regimes`` and the typer command give the same output."""
+    from analyzer import cli
+    from analyzer.commands import regimes as module
+
+    assert cli.run(["regimes", *args]) == 0
+    light = capsys.readouterr().out
+    runner = CliRunner()
+    full = runner.invoke(cli.app, ["regimes", *args])
+    assert full.exit_code == 0
+    assert light == full.output
+    assert module.run_light(["--format", "xml"]) is None  # left to the full command line
