@@ -18,9 +18,87 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyzer.errors import InputError, InputProblem
+from analyzer.errors import InputError, InputProblem, InputWarning
+from analyzer.io.inputs import suggest, unknown_name
+from analyzer.io.rules import rule
+from analyzer.messages import register, text
 
 PSD_TOLERANCE = 1e-8
+#: the columns of ``assumptions.csv``
+COLUMNS = (
+    "asset_class",
+    "expected_return",
+    "volatility",
+    "liquid",
+    "min_weight",
+    "max_weight",
+    "idiosyncratic_volatility",
+)
+#: annual expected return (fraction): refused above (in absolute value), warned above
+RETURN_REFUSE, RETURN_WARN = 1.0, 0.3
+#: annual volatility (fraction): refused above, warned above
+VOLATILITY_REFUSE, VOLATILITY_WARN = 1.5, 0.6
+
+register(
+    {
+        "assumptions.not_finite": (
+            "'{value}' is not a finite number; only finite numbers are allowed",
+            "'{value}' 不是有限数值；只允许有限数值",
+        ),
+        "assumptions.return_percent": (
+            "an expected return of {value:g} is {value:.0%} a year; returns are annual "
+            "fractions (0.045 = 4.5%), not percent",
+            "预期收益率 {value:g} 即每年 {value:.0%}；收益率以年化小数填写（0.045 = 4.5%），"
+            "不是百分数",
+        ),
+        "assumptions.return_high": (
+            "an expected return of {value:.1%} a year is beyond what any asset class earns "
+            "over the long run; check it is a fraction (0.045 = 4.5%)",
+            "年化预期收益率 {value:.1%} 超出任何资产类别的长期水平；"
+            "请确认以小数填写（0.045 = 4.5%）",
+        ),
+        "assumptions.volatility_percent": (
+            "a volatility of {value:g} is {value:.0%} a year; volatilities are annual "
+            "fractions (0.22 = 22%), not percent",
+            "波动率 {value:g} 即每年 {value:.0%}；波动率以年化小数填写（0.22 = 22%），不是百分数",
+        ),
+        "assumptions.volatility_high": (
+            "a volatility of {value:.0%} a year is above any listed asset class; check it is a "
+            "fraction (0.22 = 22%)",
+            "年化波动率 {value:.0%} 高于任何上市资产类别；请确认以小数填写（0.22 = 22%）",
+        ),
+    }
+)
+
+RETURN_PERCENT = rule(
+    "assumptions.return_percent",
+    "refuse",
+    "No asset class returns 100% a year or more on average; 5.56 is 5.56% written in percent, "
+    "and the optimiser would chase it into an 'optimal' portfolio that cannot exist.",
+    "没有资产类别的长期平均年收益率达到 100%；5.56 是把 5.56% 写成了百分数，"
+    "优化器会据此给出不存在的“最优”组合。",
+)
+RETURN_HIGH = rule(
+    "assumptions.return_high",
+    "warn",
+    "Long-run expected returns above 30% a year (or below -30%) are outside every "
+    "published capital market assumption, but a user may model a deliberate extreme view.",
+    "年化预期收益率高于 30%（或低于 -30%）超出所有公开的资本市场假设，但用户可能有意设定极端观点。",
+)
+VOLATILITY_PERCENT = rule(
+    "assumptions.volatility_percent",
+    "refuse",
+    "No asset class an insurer may hold has an annual volatility of 150% or more; 22 is 22% "
+    "written in percent.",
+    "保险资金可投资的资产类别年化波动率不会达到 150%；22 是把 22% 写成了百分数。",
+)
+VOLATILITY_HIGH = rule(
+    "assumptions.volatility_high",
+    "warn",
+    "Annual volatilities above 60% are above any listed market an insurer holds, though a "
+    "single venture fund can show it.",
+    "年化波动率高于 60% 超过保险公司持有的任何上市市场，但单只创投基金可能如此。",
+)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -48,6 +126,11 @@ class Assumptions:
         The assumptions file, for messages.
     repaired : bool
         Whether the correlation matrix was replaced by its nearest correlation matrix.
+    warnings : tuple of InputWarning
+        Plausibility warnings of the file (they stop a run until accepted).
+    ignored_columns : tuple of str
+        Columns of the file that are not assumption columns (and not near misses of one,
+        which are refused); listed to the user, never used.
     """
 
     classes: tuple[str, ...]
@@ -60,6 +143,8 @@ class Assumptions:
     idiosyncratic_volatility: np.ndarray = field(repr=False, default=None)
     source: str = "<memory>"
     repaired: bool = False
+    warnings: tuple[InputWarning, ...] = field(default=(), repr=False, compare=False)
+    ignored_columns: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def covariance(self) -> np.ndarray:
@@ -105,6 +190,8 @@ class Assumptions:
             idiosyncratic_volatility=self.idiosyncratic_volatility[k],
             source=self.source,
             repaired=self.repaired,
+            warnings=self.warnings,
+            ignored_columns=self.ignored_columns,
         )
 
 
@@ -118,9 +205,16 @@ def _numbers(
     bad = (raw != "").to_numpy() & np.isnan(values)
     for i in np.flatnonzero(bad)[:20]:
         problems.append(
-            InputProblem(file, int(i) + 2, col, f"'{frame[col].iloc[i]}' is not a number")
+            InputProblem(file, int(i) + 2, col, text("value.not_number", value=frame[col].iloc[i]))
         )
-    return np.where(np.isnan(values) & ~bad, default, values)
+    for i in np.flatnonzero(np.isinf(values))[:20]:
+        problems.append(
+            InputProblem(
+                file, int(i) + 2, col, text("assumptions.not_finite", value=frame[col].iloc[i])
+            )
+        )
+    out = np.where(np.isnan(values) & ~bad, default, values)
+    return np.where(np.isinf(out), np.nan, out)
 
 
 def nearest_correlation(matrix: np.ndarray, tol: float = 1e-10, max_iter: int = 500) -> np.ndarray:
@@ -204,8 +298,14 @@ def read_correlations(
         raise InputError(problems)
     body = frame[header].apply(lambda s: pd.to_numeric(s.astype(str).str.strip(), errors="coerce"))
     values = body.to_numpy(dtype=float)
-    for i, j in zip(*np.nonzero(np.isnan(values)), strict=True):
-        problems.append(InputProblem(label, int(i) + 2, header[j], "not a number"))
+    for i, j in zip(*np.nonzero(~np.isfinite(values)), strict=True):
+        cell = frame[header[j]].iloc[i]
+        msg = (
+            text("assumptions.not_finite", value=cell)
+            if np.isinf(values[i, j])
+            else text("value.not_number", value=cell)
+        )
+        problems.append(InputProblem(label, int(i) + 2, header[j], msg))
         if len(problems) >= 20:
             break
     if problems:
@@ -294,6 +394,14 @@ def read_assumptions(
                     "must name asset_class, expected_return, volatility",
                 )
             )
+    ignored: list[str] = []
+    for col in frame.columns:
+        if col in COLUMNS:
+            continue
+        if suggest(col, COLUMNS) is not None:
+            problems.append(unknown_name(label, col, col, COLUMNS, kind="column"))
+        else:
+            ignored.append(col)
     if problems:
         raise InputError(problems)
     classes = [str(c).strip() for c in frame["asset_class"]]
@@ -359,6 +467,48 @@ def read_assumptions(
                 label, None, "max_weight", f"the maximum weights add up to {hi.sum():.4g} < 1"
             )
         )
+    warnings: list[InputWarning] = []
+    for col, arr, refuse, warn, limit, cap in (
+        ("expected_return", np.abs(mu), RETURN_PERCENT, RETURN_HIGH, RETURN_REFUSE, RETURN_WARN),
+        (
+            "volatility",
+            vol,
+            VOLATILITY_PERCENT,
+            VOLATILITY_HIGH,
+            VOLATILITY_REFUSE,
+            VOLATILITY_WARN,
+        ),
+        (
+            "idiosyncratic_volatility",
+            idio,
+            VOLATILITY_PERCENT,
+            VOLATILITY_HIGH,
+            VOLATILITY_REFUSE,
+            VOLATILITY_WARN,
+        ),
+    ):
+        values = mu if col == "expected_return" else arr
+        kind = "return" if col == "expected_return" else "volatility"
+        over = np.flatnonzero(arr >= limit)
+        if len(over):
+            problems.append(
+                refuse.breach(
+                    label,
+                    col,
+                    [int(i) + 2 for i in over],
+                    text(f"assumptions.{kind}_percent", value=float(values[over[0]])),
+                )
+            )
+        high = np.flatnonzero((arr > cap) & (arr < limit))
+        if len(high):
+            warnings.append(
+                warn.breach(
+                    label,
+                    col,
+                    [int(i) + 2 for i in high],
+                    text(f"assumptions.{kind}_high", value=float(values[high[0]])),
+                )
+            )
     if problems:
         raise InputError(problems)
     corr_path = Path(correlations_csv) if correlations_csv else path.parent / "correlations.csv"
@@ -382,6 +532,8 @@ def read_assumptions(
         idiosyncratic_volatility=idio,
         source=label,
         repaired=repaired,
+        warnings=tuple(warnings),
+        ignored_columns=tuple(ignored),
     )
 
 
