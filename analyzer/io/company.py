@@ -185,10 +185,16 @@ register(
             "{value:g} 元过小，不可能是保险公司的真实金额；金额单位为元，"
             "不是亿元（330 亿元 = 3.3e10）",
         ),
-        "company.amount_scale": (
-            "{what} add up to {share:.3g} of total_assets ({value:,.0f} against "
+        "company.capital_scale": (
+            "the capital tiers add up to {share:.3g} of total_assets ({value:,.0f} against "
             "{assets:,.0f} CNY); are they in 万元 instead of CNY?",
-            "{what_zh}合计仅为总资产的 {share:.3g}（{value:,.0f} 元对 {assets:,.0f} 元）；"
+            "各级资本合计仅为总资产的 {share:.3g}（{value:,.0f} 元对 {assets:,.0f} 元）；"
+            "是否按万元填写了（应为元）？",
+        ),
+        "company.minimum_capital_scale": (
+            "the minimum capital items add up to {share:.3g} of total_assets ({value:,.0f} "
+            "against {assets:,.0f} CNY); are they in 万元 instead of CNY?",
+            "最低资本各项合计仅为总资产的 {share:.3g}（{value:,.0f} 元对 {assets:,.0f} 元）；"
             "是否按万元填写了（应为元）？",
         ),
         "company.capital_above_assets": (
@@ -670,15 +676,9 @@ def _plausibility(
                     text("company.capital_above_assets", value=positive, assets=assets),
                 )
             )
-        for what, what_zh, column, value, floor in (
-            ("the capital tiers", "各级资本", "capital", sum(abs(cap[k]) for k in tiers), 1e-3),
-            (
-                "the minimum capital items",
-                "最低资本各项",
-                "minimum_capital",
-                sum(mc_amounts.values()),
-                1e-4,
-            ),
+        for column, value, floor in (
+            ("capital", sum(abs(cap[k]) for k in tiers), 1e-3),
+            ("minimum_capital", sum(mc_amounts.values()), 1e-4),
         ):
             if 0 < value < floor * assets and not any(
                 0 < abs(v) < MIN_AMOUNT
@@ -690,9 +690,7 @@ def _plausibility(
                         column,
                         [],
                         text(
-                            "company.amount_scale",
-                            what=what,
-                            what_zh=what_zh,
+                            f"company.{column}_scale",
                             share=value / assets,
                             value=value,
                             assets=assets,

@@ -93,9 +93,10 @@ register(
 def suggest(name: str, known: Iterable[str]) -> str | None:
     """The known name ``name`` is most likely a misspelling of, or None.
 
-    A near miss is a close spelling (``difflib`` ratio >= 0.75), or the same name once case,
-    spaces, dashes and underscores are ignored (``sci-tech`` for ``sci_tech``, ``lookthrough``
-    for ``look_through``).
+    A near miss is the same name once case, spaces, dashes and underscores are ignored
+    (``sci-tech`` for ``sci_tech``, ``lookthrough`` for ``look_through``), a name contained in
+    exactly one known name or containing it (``sarmra`` for ``sarmra_score``), or a close
+    spelling (``difflib`` ratio >= 0.75).
     """
     known = list(known)
 
@@ -105,6 +106,14 @@ def suggest(name: str, known: Iterable[str]) -> str | None:
     for k in known:
         if squash(k) == squash(name):
             return k
+    within = [
+        k
+        for k in known
+        if min(len(squash(k)), len(squash(name))) >= 5
+        and (squash(name) in squash(k) or squash(k) in squash(name))
+    ]
+    if len(within) == 1:  # sarmra for sarmra_score, cashflows_file for cash_flows
+        return within[0]
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.75)
     return close[0] if close else None
 
