@@ -270,9 +270,7 @@ def test_a_subfolder_of_the_company_folder_is_allowed(life):
 
 
 def _attachments(folder: Path) -> dict[str, bytes]:
-    return {
-        n: (folder / n).read_bytes() for n in ("liability_cash_flows.csv", "spot_curve.csv")
-    }
+    return {n: (folder / n).read_bytes() for n in ("liability_cash_flows.csv", "spot_curve.csv")}
 
 
 def test_attachments_are_the_only_source(life, monkeypatch):
