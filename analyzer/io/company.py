@@ -352,36 +352,46 @@ CASH_FLOWS_SCALE = rule(
 # --------------------------------------------------------------------------------------------
 
 
-def _check_keys(data: Mapping[str, Any], label: str) -> list[InputProblem]:
+def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem], dict]:
     """Unknown keys (did you mean), tables that are not tables, numbers that are not finite
-    TOML numbers, text that is not text. Liability entries are checked where they are read."""
+    TOML numbers, text that is not text. Liability entries are checked where they are read.
+
+    Returns the problems and the data without the keys they concern (so that the rest of the
+    file is still checked and every problem is reported at once)."""
     problems: list[InputProblem] = []
+    clean: dict[str, Any] = {}
     for key, value in data.items():
-        if key == "source":  # a dict from Company.model_dump() carries it
-            continue
         if key not in _TOP:
             problems.append(unknown_name(label, key, key, [*_TOP, *_section_hint(key)]))
             continue
         kind = _TOP[key]
         if kind == "number":
-            number(value, label, key, problems)
-        elif kind == "text" and not isinstance(value, str):
-            problems.append(InputProblem(label, None, key, text("inputs.not_text", value=value)))
-        elif kind == "table":
-            if key == "liabilities" and isinstance(value, Liabilities):
-                continue
+            if number(value, label, key, problems) is not None:
+                clean[key] = value
+        elif kind == "text":
+            if isinstance(value, str):
+                clean[key] = value
+            else:
+                problems.append(
+                    InputProblem(label, None, key, text("inputs.not_text", value=value))
+                )
+        elif key == "liabilities" and isinstance(value, Liabilities):
+            clean[key] = value
+        else:
             if isinstance(value, BaseModel):
                 value = value.model_dump()
             if not isinstance(value, Mapping):
                 problems.append(InputProblem(label, None, key, text("inputs.not_table")))
                 continue
+            table: dict[str, Any] = {}
             for sub, v in value.items():
                 where = f"{key}.{sub}"
                 if sub not in SCHEMA[key]:
                     problems.append(unknown_name(label, where, sub, SCHEMA[key]))
-                elif key != "liabilities":
-                    number(v, label, where, problems)
-    return problems
+                elif key == "liabilities" or number(v, label, where, problems) is not None:
+                    table[sub] = v
+            clean[key] = table
+    return problems, clean
 
 
 def _section_hint(key: str) -> tuple[str, ...]:
@@ -577,9 +587,10 @@ def company_from_dict(
         Every problem found (keys, types, ranges, plausibility refusals) at once.
     """
     data = dict(data)
-    data.pop("source", None)
-    problems = _check_keys(data, label)
-    if "capital" not in data:
+    data.pop("source", None)  # a dict from Company.model_dump() carries it
+    missing_capital = "capital" not in data
+    problems, data = _check_keys(data, label)
+    if missing_capital:
         problems.insert(0, InputProblem(label, None, "capital", text("company.capital_required")))
     liab = data.pop("liabilities", None)
     rows: dict[str, tuple[str, list[int]]] = {}
