@@ -338,7 +338,7 @@ def test_company_from_dict_refuses_non_finite_series():
         "total_assets": 1e11,
         "prior_comprehensive_ratio": 2.0,
         "capital": {"core_tier1": 1e10},
-        "liabilities": {"cash_flows": [1e9, float("inf")], "spot_curve": [0.02] * 40},
+        "liabilities": {"cash_flows": np.array([1e9, np.inf]), "spot_curve": np.full(40, 0.02)},
     }
     with pytest.raises(InputError) as err:
         build(data)
