@@ -44,6 +44,44 @@ RETURN_REFUSE, RETURN_WARN = 5.0, 1.0
 
 register(
     {
+        "scenarios.column_missing": (
+            "required column is missing; the header must name scenario, driver and/or "
+            "asset_class, shock",
+            "缺少必需的列；表头须包含 scenario、driver 和/或 asset_class、shock",
+        ),
+        "scenarios.driver_column": (
+            "the header needs a driver or an asset_class column",
+            "表头须包含 driver 或 asset_class 列",
+        ),
+        "scenarios.name_required": ("a scenario name is required", "必须填写情景名称"),
+        "scenarios.both": (
+            "give either a driver or an asset_class, not both",
+            "driver 与 asset_class 只能填写其一，不能同时填写",
+        ),
+        "scenarios.neither": (
+            "a driver or an asset_class is required; drivers: {allowed}",
+            "必须填写 driver 或 asset_class；可用的 driver：{allowed}",
+        ),
+        "scenarios.unknown_driver": (
+            "unknown driver '{value}'; allowed: {allowed}",
+            "未知的 driver '{value}'；允许：{allowed}",
+        ),
+        "scenarios.unknown_class": (
+            "unknown asset class '{value}'; the holdings have: {allowed}",
+            "未知的资产类别 '{value}'；持仓中的类别：{allowed}",
+        ),
+        "scenarios.default_range": (
+            "{value:g} is not a loss fraction in [0, 1] (0.1 = 10% of admitted value)",
+            "{value:g} 不是 [0, 1] 内的损失比例（0.1 = 认可价值的 10%）",
+        ),
+        "scenarios.below_minus_100": (
+            "{value:g} is a return below -100% (returns are fractions: -0.3 = -30%)",
+            "{value:g} 是低于 -100% 的收益率（收益率以小数填写：-0.3 = -30%）",
+        ),
+        "scenarios.twice": (
+            "'{value}' appears twice in scenario '{scenario}' (first on row {row})",
+            "'{value}' 在情景 '{scenario}' 中出现了两次（首次在第 {row} 行）",
+        ),
         "scenarios.not_number": (
             "'{value}' is not a number (write a decimal point, no thousands separators: -0.3, 25)",
             "'{value}' 不是数字（使用小数点，不用千位分隔符：-0.3、25）",
@@ -133,15 +171,11 @@ def read_scenarios(
                     label,
                     1,
                     col,
-                    "required column is missing; the "
-                    "header must name scenario, driver and/or "
-                    "asset_class, shock",
+                    msg("scenarios.column_missing"),
                 )
             )
     if "driver" not in frame.columns and "asset_class" not in frame.columns:
-        problems.append(
-            InputProblem(label, 1, "driver", "the header needs a driver or an asset_class column")
-        )
+        problems.append(InputProblem(label, 1, "driver", msg("scenarios.driver_column")))
     for col in frame.columns:
         if col not in COLUMNS:
             problems.append(unknown_name(label, col, col, COLUMNS, kind="column"))
@@ -168,14 +202,10 @@ def read_scenarios(
         cls = text("asset_class", i)
         raw = text("shock", i)
         if not name:
-            problems.append(InputProblem(label, row, "scenario", "a scenario name is required"))
+            problems.append(InputProblem(label, row, "scenario", msg("scenarios.name_required")))
             continue
         if driver and cls:
-            problems.append(
-                InputProblem(
-                    label, row, "driver", "give either a driver or an asset_class, not both"
-                )
-            )
+            problems.append(InputProblem(label, row, "driver", msg("scenarios.both")))
             continue
         if not driver and not cls:
             problems.append(
@@ -183,7 +213,7 @@ def read_scenarios(
                     label,
                     row,
                     "driver",
-                    f"a driver or an asset_class is required; drivers: {', '.join(DRIVERS)}",
+                    msg("scenarios.neither", allowed=", ".join(DRIVERS)),
                 )
             )
             continue
@@ -193,7 +223,7 @@ def read_scenarios(
                     label,
                     row,
                     "driver",
-                    f"unknown driver '{driver}'; allowed: {', '.join(DRIVERS)}",
+                    msg("scenarios.unknown_driver", value=driver, allowed=", ".join(DRIVERS)),
                 )
             )
             continue
@@ -203,12 +233,12 @@ def read_scenarios(
                     label,
                     row,
                     "asset_class",
-                    f"unknown asset class '{cls}'; the holdings have: {', '.join(sorted(classes))}",
+                    msg("scenarios.unknown_class", value=cls, allowed=", ".join(sorted(classes))),
                 )
             )
             continue
         if raw == "":
-            problems.append(InputProblem(label, row, "shock", "a value is required"))
+            problems.append(InputProblem(label, row, "shock", msg("value.required")))
             continue
         try:
             value = float(raw)
@@ -240,7 +270,7 @@ def read_scenarios(
                         label,
                         row,
                         "shock",
-                        f"{value:g} is not a loss fraction in [0, 1] (0.1 = 10% of admitted value)",
+                        msg("scenarios.default_range", value=value),
                     )
                 )
                 continue
@@ -250,7 +280,7 @@ def read_scenarios(
                     label,
                     row,
                     "shock",
-                    f"{value:g} is a return below -100% (returns are fractions: -0.3 = -30%)",
+                    msg("scenarios.below_minus_100", value=value),
                 )
             )
             continue
@@ -264,7 +294,7 @@ def read_scenarios(
                     label,
                     row,
                     "driver" if driver else "asset_class",
-                    f"'{key}' appears twice in scenario '{name}' (first on row {rows[name][key]})",
+                    msg("scenarios.twice", value=key, scenario=name, row=rows[name][key]),
                 )
             )
             continue
@@ -321,7 +351,7 @@ def check_classes(shocks: Iterable[Shock], classes: Iterable[str], file: str) ->
             file,
             s.rows.get(c),
             "asset_class",
-            f"unknown asset class '{c}'; the holdings have: {', '.join(sorted(known))}",
+            msg("scenarios.unknown_class", value=c, allowed=", ".join(sorted(known))),
         )
         for s in shocks
         for c in s.class_returns
