@@ -52,6 +52,20 @@ from analyzer.optimize.problem import Limits
 
 register(
     {
+        "limits.positive": ("must be > 0", "必须 > 0"),
+        "limits.min_above_max": ("min {lo:g} exceeds max {hi:g}", "min {lo:g} 大于 max {hi:g}"),
+        "limits.unknown_class": (
+            "unknown asset class '{value}' (not in the holdings)",
+            "未知的资产类别 '{value}'（持仓中没有）",
+        ),
+        "limits.min_sum": (
+            "the minimum weights add up to {value:.4g} > 1",
+            "最低权重合计 {value:.4g} > 1",
+        ),
+        "limits.group_classes": (
+            "a non-empty list of asset classes is required",
+            "须为非空的资产类别列表",
+        ),
         "limits.not_number": ("must be a number, found {value}", "必须为数值，实际为 {value}"),
         "limits.not_finite": (
             "'{value}' is not a finite number; only finite numbers are allowed",
@@ -182,7 +196,7 @@ def read_limits(
             p.append(unknown_name(label, section, section, _SECTIONS))
             continue
         if not isinstance(body, dict):
-            p.append(InputProblem(label, None, section, "must be a table"))
+            p.append(InputProblem(label, None, section, text("inputs.not_table")))
             continue
         allowed = _SECTIONS[section]
         if allowed is not None:
@@ -196,7 +210,7 @@ def read_limits(
         if key in s:
             v = _num(label, f"solvency.{key}", s[key], 0.0, None, p)
             if v is not None and v <= 0:
-                p.append(InputProblem(label, None, f"solvency.{key}", "must be > 0"))
+                p.append(InputProblem(label, None, f"solvency.{key}", text("limits.positive")))
             elif v is not None and v > MAX_RATIO:
                 p.append(
                     RATIO_PERCENT.breach(
@@ -244,7 +258,11 @@ def read_limits(
             bounds_[key] = v
         lo, hi = bounds_["min"], bounds_["max"]
         if lo is not None and hi is not None and lo > hi:
-            p.append(InputProblem(label, None, "duration.min", f"min {lo:g} exceeds max {hi:g}"))
+            p.append(
+                InputProblem(
+                    label, None, "duration.min", text("limits.min_above_max", lo=lo, hi=hi)
+                )
+            )
         kw["duration"] = (lo, hi)
     tr = data.get("trading", {})
     default_cost = 0.0
@@ -260,11 +278,11 @@ def read_limits(
     for name, body in data.get("classes", {}).items():
         key = f"classes.{name}"
         if classes and name not in classes:
-            p.append(InputProblem(label, None, key, "unknown asset class (not in the holdings)"))
+            p.append(InputProblem(label, None, key, text("limits.unknown_class", value=name)))
             continue
         allowed_keys = ("min", "max", "transaction_cost_bp")
         if not isinstance(body, dict):
-            p.append(InputProblem(label, None, key, "allowed keys: min, max, transaction_cost_bp"))
+            p.append(InputProblem(label, None, key, text("inputs.not_table")))
             continue
         extra = [k for k in body if k not in allowed_keys]
         for k in extra:
@@ -275,7 +293,11 @@ def read_limits(
         hi = _num(label, key + ".max", body.get("max", 1.0), 0.0, 1.0, p, share=True)
         if lo is not None and hi is not None:
             if lo > hi:
-                p.append(InputProblem(label, None, key + ".min", f"min {lo:g} exceeds max {hi:g}"))
+                p.append(
+                    InputProblem(
+                        label, None, key + ".min", text("limits.min_above_max", lo=lo, hi=hi)
+                    )
+                )
             bounds[name] = (lo, hi)
         if "transaction_cost_bp" in body:
             c = _num(label, key + ".transaction_cost_bp", body["transaction_cost_bp"], 0.0, 1e4, p)
@@ -287,7 +309,7 @@ def read_limits(
                 label,
                 None,
                 "classes",
-                f"the minimum weights add up to {sum(b[0] for b in bounds.values()):.4g} > 1",
+                text("limits.min_sum", value=sum(b[0] for b in bounds.values())),
             )
         )
     groups = dict(base.groups)
@@ -299,23 +321,38 @@ def read_limits(
                 if k not in ("classes", "min", "max"):
                     p.append(unknown_name(label, f"{key}.{k}", k, ("classes", "min", "max")))
         if not isinstance(members, list) or not members:
-            p.append(InputProblem(label, None, key + ".classes", "a non-empty list of classes"))
+            p.append(InputProblem(label, None, key + ".classes", text("limits.group_classes")))
             continue
         for m in members:
             if classes and m not in classes:
-                p.append(InputProblem(label, None, key + ".classes", f"unknown asset class '{m}'"))
+                p.append(
+                    InputProblem(
+                        label, None, key + ".classes", text("limits.unknown_class", value=m)
+                    )
+                )
         lo = _num(label, key + ".min", body.get("min", 0.0), 0.0, 1.0, p, share=True)
         hi = _num(label, key + ".max", body.get("max", 1.0), 0.0, 1.0, p, share=True)
         if lo is not None and hi is not None:
             if lo > hi:
-                p.append(InputProblem(label, None, key + ".min", f"min {lo:g} exceeds max {hi:g}"))
+                p.append(
+                    InputProblem(
+                        label, None, key + ".min", text("limits.min_above_max", lo=lo, hi=hi)
+                    )
+                )
             groups[name] = (tuple(members), lo, hi)
     o = data.get("options", {})
     if "equity_cap_basis" in o:
         if o["equity_cap_basis"] not in ("prior_quarter", "resulting"):
             p.append(
                 InputProblem(
-                    label, None, "options.equity_cap_basis", "allowed: prior_quarter, resulting"
+                    label,
+                    None,
+                    "options.equity_cap_basis",
+                    text(
+                        "value.not_allowed",
+                        value=o["equity_cap_basis"],
+                        allowed="prior_quarter, resulting",
+                    ),
                 )
             )
         else:
@@ -323,7 +360,12 @@ def read_limits(
     if "counterparty_concentration" in o:
         if not isinstance(o["counterparty_concentration"], bool):
             p.append(
-                InputProblem(label, None, "options.counterparty_concentration", "true or false")
+                InputProblem(
+                    label,
+                    None,
+                    "options.counterparty_concentration",
+                    text("value.not_bool", value=o["counterparty_concentration"]),
+                )
             )
         else:
             kw["counterparty_concentration"] = o["counterparty_concentration"]
