@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from analyzer.errors import InputError, InputProblem, InputWarning
 from analyzer.io.inputs import number, parse_toml, read_bytes, suggest, unknown_name
 from analyzer.io.rules import rule
-from analyzer.messages import register, text
+from analyzer.messages import Text, register, text
 
 
 class _Frozen(BaseModel):
@@ -143,6 +143,10 @@ register(
             "(Rule 8 Art. 18-20)",
             "人身险公司须提供 [liabilities]，"
             "包含 cash_flows 与 spot_curve 文件（规则第8号第18-20条）",
+        ),
+        "company.bound": (
+            "must be {op} {bound}, found {value}",
+            "必须 {op} {bound}，实际为 {value}",
         ),
         "company.file_required": ("a file name is required", "必须填写文件名"),
         "company.file_name": (
@@ -629,7 +633,7 @@ def company_from_dict(
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
             if loc not in seen and err["type"] != "extra_forbidden":
-                problems.append(InputProblem(label, None, loc, err["msg"]))
+                problems.append(InputProblem(label, None, loc, _pydantic_message(err)))
     except TypeError as exc:  # a table that is not a table, already reported
         if not problems:
             problems.append(InputProblem(label, None, None, str(exc)))
@@ -646,6 +650,24 @@ def company_from_dict(
         raise InputError(problems)
     company._warnings = tuple(w for w in found if isinstance(w, InputWarning))
     return company
+
+
+def _pydantic_message(err: Mapping[str, Any]) -> Text | str:
+    """The catalogue message for a pydantic error (its English text when there is none)."""
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "missing":
+        return text("value.required")
+    if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
+        bound = ctx.get("gt", ctx.get("ge", ctx.get("le", ctx.get("lt"))))
+        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than_equal": "<="}
+        return text("company.bound", op=op.get(kind, "<"), bound=bound, value=value)
+    if kind == "literal_error":
+        return text("value.not_allowed", value=value, allowed=ctx.get("expected", ""))
+    if kind == "value_error" and isinstance(value, str) and not value.strip():
+        return text("value.required")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return text("inputs.not_table")
+    return str(err["msg"])
 
 
 def _plausibility(
