@@ -290,10 +290,12 @@ RATIO_PERCENT = rule(
     "company.ratio_percent",
     "refuse",
     "A solvent insurer's ratio written in percent is at least 100, and as a fraction no real "
-    "quarter reaches 100 (10000%); the value picks the equity-cap tier, so a percent read as "
-    "a fraction would silently raise the cap.",
-    "偿付能力充足的公司以百分数填写的充足率至少为 100，而以小数计真实季度不会达到 100（10000%）；"
-    "该值决定权益投资上限档位，误把百分数当小数会悄悄提高上限。",
+    "quarter exceeds 100 (10000%; enter 100 for a higher one, it gives the same equity cap); "
+    "the value picks the equity-cap tier, so a percent read as a fraction would silently "
+    "raise the cap.",
+    "偿付能力充足的公司以百分数填写的充足率至少为 100，而以小数计真实季度不会超过 100"
+    "（10000%；更高时填 100，权益上限相同）；该值决定权益投资上限档位，"
+    "误把百分数当小数会悄悄提高上限。",
 )
 RATIO_HIGH = rule(
     "company.ratio_high",
@@ -731,13 +733,13 @@ def _plausibility(
                     )
                 )
     ratio = company.prior_comprehensive_ratio
-    if ratio >= 100:
+    if ratio > 100:
         out.append(
             RATIO_PERCENT.breach(
                 label, "prior_comprehensive_ratio", [], text("company.ratio_percent", value=ratio)
             )
         )
-    elif ratio > 10:
+    elif ratio > 10:  # 100 itself warns: the value to enter for a real ratio above 10000%
         out.append(
             RATIO_HIGH.breach(
                 label, "prior_comprehensive_ratio", [], text("company.ratio_high", value=ratio)

@@ -343,3 +343,14 @@ def test_company_from_dict_refuses_non_finite_series():
     with pytest.raises(InputError) as err:
         build(data)
     assert err.value.problems[0].column == "liabilities.cash_flows"
+
+
+def test_ratio_of_exactly_100_warns_and_above_is_refused(life):
+    """100 (10000%) is what a user enters for a real ratio above it (the equity cap is the
+    same from the top tier up), so it warns; anything above is a percent and refused."""
+    c = read_company(
+        replace(life, "prior_comprehensive_ratio = 2.1", "prior_comprehensive_ratio = 100")
+    )
+    assert [w.code for w in c.warnings] == ["company.ratio_high"]
+    replace(life, "prior_comprehensive_ratio = 100", "prior_comprehensive_ratio = 100.5")
+    assert "prior_comprehensive_ratio" in columns(refused(life))
