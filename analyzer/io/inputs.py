@@ -316,6 +316,12 @@ class Inputs:
         Every warning raised by the files (all accepted when ``load_inputs`` returned).
     provenance : Provenance
         Input digests, mapping, accepted warnings.
+    scenarios : tuple of Shock
+        The stress scenarios of the scenario files, in file order.
+    commitments : dict or None
+        The commitment plan (projection year -> CNY).
+    limits : tuple (Limits, dict) or None
+        The limits file read on top of the default limits, with the per-class costs.
     """
 
     holdings: Any = None
@@ -324,6 +330,9 @@ class Inputs:
     templates: Any = None
     warnings: tuple[InputWarning, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
+    scenarios: tuple = ()
+    commitments: dict | None = None
+    limits: Any = None
 
 
 @dataclass
@@ -361,6 +370,11 @@ def load_inputs(
     accept: Collection[str] = (),
     repair: bool = False,
     collect: bool = False,
+    *,
+    scenarios: Collection[str | Path] = (),
+    commitments: str | Path | None = None,
+    horizon: int | None = None,
+    limits: str | Path | None = None,
 ) -> Inputs:
     """Read, validate and cross-check the input files of a run.
 
@@ -377,6 +391,14 @@ def load_inputs(
         correlation matrix.
     collect : bool
         Read every file and report every problem at once (``analyzer validate``).
+    scenarios : paths, optional
+        Stress scenario files (their asset classes are checked against the holdings').
+    commitments : path, optional
+        A commitment plan; ``horizon`` (years) refuses a year beyond it.
+    limits : path, optional
+        A limits file, read on top of the default limits (its classes are checked against
+        the holdings'); a command that builds its limits from options reads the file again
+        on top of them.
 
     Raises
     ------
@@ -402,6 +424,25 @@ def load_inputs(
     t = c.read("templates", templates, lambda: read_holdings(templates))
     if mapping is not None and Path(mapping).is_file():
         c.files.append(InputFile("mapping", str(mapping), file_digest(mapping)))
+    held = None
+    if h is not None and "asset_class" in getattr(h, "frame", {}):
+        held = tuple(sorted({str(c) for c in h.frame["asset_class"] if str(c)}))
+    shocks: list = []
+    for path in scenarios:
+        from analyzer.stress.scenario_file import read_scenarios
+
+        got = c.read("scenarios", path, lambda p=path: read_scenarios(p, known_classes=held))
+        shocks.extend(got or ())
+    plan = None
+    if commitments is not None:
+        from analyzer.stress.commitments import read_commitments
+
+        plan = c.read("commitments", commitments, lambda: read_commitments(commitments, horizon))
+    lim = None
+    if limits is not None:
+        from analyzer.optimize.limits import read_limits
+
+        lim = c.read("limits", limits, lambda: read_limits(limits, classes=held or ()))
     if h is not None and co is not None:
         for found in cross_check(h, co, str(holdings)):
             if isinstance(found, InputWarning):
@@ -423,4 +464,7 @@ def load_inputs(
         templates=t,
         warnings=accepted,
         provenance=Provenance(inputs=tuple(c.files), accepted_warnings=accepted),
+        scenarios=tuple(shocks),
+        commitments=plan,
+        limits=lim,
     )

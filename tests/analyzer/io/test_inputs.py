@@ -198,3 +198,55 @@ def test_every_message_has_the_same_fields_in_both_languages():
     assert len(mine) > 40
     for key, (en, zh) in mine.items():
         assert fields(en) == fields(zh), key
+
+
+def test_scenarios_commitments_and_limits_in_one_call(tmp_path):
+    plan = tmp_path / "plan.csv"
+    plan.write_text("year,commitment\n1,1e9\n3,5e8\n", encoding="utf-8")
+    limits = tmp_path / "limits.toml"
+    limits.write_text("[classes.stock_csi300]\nmax = 0.1\n", encoding="utf-8")
+    i = load_inputs(
+        holdings=DATA / "life" / "holdings.csv",
+        company=DATA / "life" / "company.toml",
+        scenarios=[DATA / "scenarios" / "historical.csv", DATA / "scenarios" / "user_example.csv"],
+        commitments=plan,
+        horizon=10,
+        limits=limits,
+    )
+    assert [s.name for s in i.scenarios][:2] == ["2015_a_share_crash", "2020_covid_q1"]
+    assert i.commitments == {1: 1e9, 3: 5e8}
+    assert i.limits[0].class_bounds["stock_csi300"] == (0.0, 0.1)
+    roles = [f.role for f in i.provenance.inputs]
+    assert roles.count("scenarios") == 2 and "commitments" in roles and "limits" in roles
+
+
+def test_collect_reports_scenarios_commitments_and_limits_together(tmp_path):
+    plan = tmp_path / "plan.csv"
+    plan.write_text("year,commitment\n2026,1e9\n", encoding="utf-8")
+    limits = tmp_path / "limits.toml"
+    limits.write_text("[solvency]\nmin_comprehensive = 150\n", encoding="utf-8")
+    scen = tmp_path / "s.csv"
+    scen.write_text("scenario,driver,asset_class,shock\na,,no_such_class,-0.1\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_inputs(
+            holdings=DATA / "pc" / "holdings.csv",
+            company=DATA / "pc" / "company.toml",
+            scenarios=[scen],
+            commitments=plan,
+            limits=limits,
+            collect=True,
+        )
+    found = {(Path(p.file).name, p.column) for p in err.value.problems}
+    assert {
+        ("s.csv", "asset_class"),
+        ("plan.csv", "year"),
+        ("limits.toml", "solvency.min_comprehensive"),
+    } <= found
+
+
+def test_scenario_warnings_stop_the_run_until_accepted(tmp_path):
+    scen = tmp_path / "s.csv"
+    scen.write_text("scenario,driver,asset_class,shock\nup,equity,,1.5\n", encoding="utf-8")
+    with pytest.raises(UnacceptedWarningError):
+        load_inputs(scenarios=[scen])
+    assert load_inputs(scenarios=[scen], accept=["scenarios.return_high"]).scenarios
