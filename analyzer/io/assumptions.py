@@ -18,9 +18,153 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyzer.errors import InputError, InputProblem
+from analyzer.errors import InputError, InputProblem, InputWarning
+from analyzer.io.inputs import suggest, unknown_name
+from analyzer.io.rules import rule
+from analyzer.messages import register, text
 
 PSD_TOLERANCE = 1e-8
+#: the columns of ``assumptions.csv``
+COLUMNS = (
+    "asset_class",
+    "expected_return",
+    "volatility",
+    "liquid",
+    "min_weight",
+    "max_weight",
+    "idiosyncratic_volatility",
+)
+#: annual expected return (fraction): refused above (in absolute value), warned above
+RETURN_REFUSE, RETURN_WARN = 1.0, 0.3
+#: annual volatility (fraction): refused above, warned above
+VOLATILITY_REFUSE, VOLATILITY_WARN = 1.5, 0.6
+
+register(
+    {
+        "assumptions.class_missing": (
+            "no assumptions for asset class '{value}' (it is in the holdings); add a row for it",
+            "缺少资产类别 '{value}' 的假设（持仓中有该类别）；请为其添加一行",
+        ),
+        "assumptions.corr_twice": (
+            "asset class '{value}' appears twice",
+            "资产类别 '{value}' 出现了两次",
+        ),
+        "assumptions.corr_names": (
+            "the header row and the first column must name the same asset classes",
+            "表头行与第一列须列出相同的资产类别",
+        ),
+        "assumptions.corr_missing": (
+            "asset class '{value}' is missing from the correlation matrix",
+            "相关系数矩阵中缺少资产类别 '{value}'",
+        ),
+        "assumptions.corr_diagonal": (
+            "diagonal must be 1, found {value:g}",
+            "对角线须为 1，实际为 {value:g}",
+        ),
+        "assumptions.corr_range": (
+            "correlation {value:g} outside [-1, 1]",
+            "相关系数 {value:g} 超出 [-1, 1]",
+        ),
+        "assumptions.corr_asymmetric": (
+            "not symmetric: {a}/{b} = {ab:g} but {b}/{a} = {ba:g}",
+            "矩阵不对称：{a}/{b} = {ab:g}，而 {b}/{a} = {ba:g}",
+        ),
+        "assumptions.corr_not_found": (
+            "correlation file not found (pass --correlations, or put correlations.csv beside "
+            "the assumptions file)",
+            "找不到相关系数文件（请用 --correlations 指定，或将 correlations.csv 放在假设文件旁）",
+        ),
+        "assumptions.corr_not_psd": (
+            "the correlation matrix is not positive semi-definite (smallest eigenvalue "
+            "{value:.3g}); fix it, or pass --repair-correlations to use the nearest correlation "
+            "matrix (Higham)",
+            "相关系数矩阵不是半正定矩阵（最小特征值 {value:.3g}）；请修正，"
+            "或使用 --repair-correlations 以最近的相关系数矩阵（Higham 方法）代替",
+        ),
+        "assumptions.column_missing": (
+            "required column is missing; the header must name asset_class, expected_return, "
+            "volatility",
+            "缺少必需的列；表头须包含 asset_class、expected_return、volatility",
+        ),
+        "assumptions.twice": (
+            "'{value}' already given in row {row}",
+            "'{value}' 已在第 {row} 行给出",
+        ),
+        "assumptions.negative": ("must be >= 0, found {value:g}", "必须 >= 0，实际为 {value:g}"),
+        "assumptions.weight_range": (
+            "must be a fraction between 0 and 1 (0.05 = 5%), found {value:g}",
+            "必须为 0 至 1 之间的小数（0.05 = 5%），实际为 {value:g}",
+        ),
+        "assumptions.min_above_max": (
+            "min_weight {lo:g} exceeds max_weight {hi:g}",
+            "min_weight {lo:g} 大于 max_weight {hi:g}",
+        ),
+        "assumptions.min_sum": (
+            "the minimum weights add up to {value:.4g} > 1",
+            "最低权重合计 {value:.4g} > 1",
+        ),
+        "assumptions.max_sum": (
+            "the maximum weights add up to {value:.4g} < 1",
+            "最高权重合计 {value:.4g} < 1",
+        ),
+        "assumptions.not_finite": (
+            "'{value}' is not a finite number; only finite numbers are allowed",
+            "'{value}' 不是有限数值；只允许有限数值",
+        ),
+        "assumptions.return_percent": (
+            "an expected return of {value:g} is {value:.0%} a year; returns are annual "
+            "fractions (0.045 = 4.5%), not percent",
+            "预期收益率 {value:g} 即每年 {value:.0%}；收益率以年化小数填写（0.045 = 4.5%），"
+            "不是百分数",
+        ),
+        "assumptions.return_high": (
+            "an expected return of {value:.1%} a year is beyond what any asset class earns "
+            "over the long run; check it is a fraction (0.045 = 4.5%)",
+            "年化预期收益率 {value:.1%} 超出任何资产类别的长期水平；"
+            "请确认以小数填写（0.045 = 4.5%）",
+        ),
+        "assumptions.volatility_percent": (
+            "a volatility of {value:g} is {value:.0%} a year; volatilities are annual "
+            "fractions (0.22 = 22%), not percent",
+            "波动率 {value:g} 即每年 {value:.0%}；波动率以年化小数填写（0.22 = 22%），不是百分数",
+        ),
+        "assumptions.volatility_high": (
+            "a volatility of {value:.0%} a year is above any listed asset class; check it is a "
+            "fraction (0.22 = 22%)",
+            "年化波动率 {value:.0%} 高于任何上市资产类别；请确认以小数填写（0.22 = 22%）",
+        ),
+    }
+)
+
+RETURN_PERCENT = rule(
+    "assumptions.return_percent",
+    "refuse",
+    "No asset class returns 100% a year or more on average; 5.56 is 5.56% written in percent, "
+    "and the optimiser would chase it into an 'optimal' portfolio that cannot exist.",
+    "没有资产类别的长期平均年收益率达到 100%；5.56 是把 5.56% 写成了百分数，"
+    "优化器会据此给出不存在的“最优”组合。",
+)
+RETURN_HIGH = rule(
+    "assumptions.return_high",
+    "warn",
+    "Long-run expected returns above 30% a year (or below -30%) are outside every "
+    "published capital market assumption, but a user may model a deliberate extreme view.",
+    "年化预期收益率高于 30%（或低于 -30%）超出所有公开的资本市场假设，但用户可能有意设定极端观点。",
+)
+VOLATILITY_PERCENT = rule(
+    "assumptions.volatility_percent",
+    "refuse",
+    "No asset class an insurer may hold has an annual volatility of 150% or more; 22 is 22% "
+    "written in percent.",
+    "保险资金可投资的资产类别年化波动率不会达到 150%；22 是把 22% 写成了百分数。",
+)
+VOLATILITY_HIGH = rule(
+    "assumptions.volatility_high",
+    "warn",
+    "Annual volatilities above 60% are above any listed market an insurer holds, though a "
+    "single venture fund can show it.",
+    "年化波动率高于 60% 超过保险公司持有的任何上市市场，但单只创投基金可能如此。",
+)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -48,6 +192,11 @@ class Assumptions:
         The assumptions file, for messages.
     repaired : bool
         Whether the correlation matrix was replaced by its nearest correlation matrix.
+    warnings : tuple of InputWarning
+        Plausibility warnings of the file (they stop a run until accepted).
+    ignored_columns : tuple of str
+        Columns of the file that are not assumption columns (and not near misses of one,
+        which are refused); listed to the user, never used.
     """
 
     classes: tuple[str, ...]
@@ -60,6 +209,8 @@ class Assumptions:
     idiosyncratic_volatility: np.ndarray = field(repr=False, default=None)
     source: str = "<memory>"
     repaired: bool = False
+    warnings: tuple[InputWarning, ...] = field(default=(), repr=False, compare=False)
+    ignored_columns: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def covariance(self) -> np.ndarray:
@@ -87,8 +238,7 @@ class Assumptions:
                         self.source,
                         None,
                         "asset_class",
-                        f"no assumptions for asset class '{c}' (it is in "
-                        "the holdings); add a row for it",
+                        text("assumptions.class_missing", value=c),
                     )
                     for c in missing
                 ]
@@ -105,6 +255,8 @@ class Assumptions:
             idiosyncratic_volatility=self.idiosyncratic_volatility[k],
             source=self.source,
             repaired=self.repaired,
+            warnings=self.warnings,
+            ignored_columns=self.ignored_columns,
         )
 
 
@@ -118,9 +270,16 @@ def _numbers(
     bad = (raw != "").to_numpy() & np.isnan(values)
     for i in np.flatnonzero(bad)[:20]:
         problems.append(
-            InputProblem(file, int(i) + 2, col, f"'{frame[col].iloc[i]}' is not a number")
+            InputProblem(file, int(i) + 2, col, text("value.not_number", value=frame[col].iloc[i]))
         )
-    return np.where(np.isnan(values) & ~bad, default, values)
+    for i in np.flatnonzero(np.isinf(values))[:20]:
+        problems.append(
+            InputProblem(
+                file, int(i) + 2, col, text("assumptions.not_finite", value=frame[col].iloc[i])
+            )
+        )
+    out = np.where(np.isnan(values) & ~bad, default, values)
+    return np.where(np.isinf(out), np.nan, out)
 
 
 def nearest_correlation(matrix: np.ndarray, tol: float = 1e-10, max_iter: int = 500) -> np.ndarray:
@@ -182,7 +341,9 @@ def read_correlations(
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         problems.append(
-            InputProblem(label, names.index(dup) + 2, first, f"asset class '{dup}' appears twice")
+            InputProblem(
+                label, names.index(dup) + 2, first, text("assumptions.corr_twice", value=dup)
+            )
         )
     if sorted(names) != sorted(header):
         problems.append(
@@ -190,22 +351,24 @@ def read_correlations(
                 label,
                 1,
                 None,
-                "the header row and the first column must name the same asset classes",
+                text("assumptions.corr_names"),
             )
         )
     for c in classes:
         if c not in names or c not in header:
-            problems.append(
-                InputProblem(
-                    label, None, c, f"asset class '{c}' is missing from the correlation matrix"
-                )
-            )
+            problems.append(InputProblem(label, None, c, text("assumptions.corr_missing", value=c)))
     if problems:
         raise InputError(problems)
     body = frame[header].apply(lambda s: pd.to_numeric(s.astype(str).str.strip(), errors="coerce"))
     values = body.to_numpy(dtype=float)
-    for i, j in zip(*np.nonzero(np.isnan(values)), strict=True):
-        problems.append(InputProblem(label, int(i) + 2, header[j], "not a number"))
+    for i, j in zip(*np.nonzero(~np.isfinite(values)), strict=True):
+        cell = frame[header[j]].iloc[i]
+        msg = (
+            text("assumptions.not_finite", value=cell)
+            if np.isinf(values[i, j])
+            else text("value.not_number", value=cell)
+        )
+        problems.append(InputProblem(label, int(i) + 2, header[j], msg))
         if len(problems) >= 20:
             break
     if problems:
@@ -217,12 +380,16 @@ def read_correlations(
     for i in range(len(names)):
         if abs(full[i, i] - 1.0) > 1e-8:
             problems.append(
-                InputProblem(label, i + 2, names[i], f"diagonal must be 1, found {full[i, i]:g}")
+                InputProblem(
+                    label, i + 2, names[i], text("assumptions.corr_diagonal", value=full[i, i])
+                )
             )
     out_of_range = np.abs(full) > 1 + 1e-12
     for i, j in zip(*np.nonzero(out_of_range), strict=True):
         problems.append(
-            InputProblem(label, int(i) + 2, names[j], f"correlation {full[i, j]:g} outside [-1, 1]")
+            InputProblem(
+                label, int(i) + 2, names[j], text("assumptions.corr_range", value=full[i, j])
+            )
         )
     asym = np.abs(full - full.T) > 1e-8
     for i, j in zip(*np.nonzero(np.triu(asym)), strict=True):
@@ -231,8 +398,13 @@ def read_correlations(
                 label,
                 int(i) + 2,
                 names[j],
-                f"not symmetric: {names[i]}/{names[j]} = {full[i, j]:g} "
-                f"but {names[j]}/{names[i]} = {full[j, i]:g}",
+                text(
+                    "assumptions.corr_asymmetric",
+                    a=names[i],
+                    b=names[j],
+                    ab=full[i, j],
+                    ba=full[j, i],
+                ),
             )
         )
     if problems:
@@ -247,11 +419,7 @@ def read_correlations(
                 label,
                 None,
                 None,
-                (
-                    f"the correlation matrix is not positive semi-definite (smallest eigenvalue "
-                    f"{smallest:.3g}); fix it, or pass --repair-correlations to use the nearest "
-                    "correlation matrix (Higham)"
-                ),
+                text("assumptions.corr_not_psd", value=smallest),
             )
         matrix = nearest_correlation(matrix)
         repaired = True
@@ -290,20 +458,29 @@ def read_assumptions(
                     label,
                     1,
                     col,
-                    "required column is missing; the header "
-                    "must name asset_class, expected_return, volatility",
+                    text("assumptions.column_missing"),
                 )
             )
+    ignored: list[str] = []
+    for col in frame.columns:
+        if col in COLUMNS:
+            continue
+        if suggest(col, COLUMNS) is not None:
+            problems.append(unknown_name(label, col, col, COLUMNS, kind="column"))
+        else:
+            ignored.append(col)
     if problems:
         raise InputError(problems)
     classes = [str(c).strip() for c in frame["asset_class"]]
     seen: dict[str, int] = {}
     for i, c in enumerate(classes):
         if not c:
-            problems.append(InputProblem(label, i + 2, "asset_class", "must not be empty"))
+            problems.append(InputProblem(label, i + 2, "asset_class", text("value.required")))
         elif c in seen:
             problems.append(
-                InputProblem(label, i + 2, "asset_class", f"'{c}' already given in row {seen[c]}")
+                InputProblem(
+                    label, i + 2, "asset_class", text("assumptions.twice", value=c, row=seen[c])
+                )
             )
         else:
             seen[c] = i + 2
@@ -315,21 +492,26 @@ def read_assumptions(
     for col, arr in (("expected_return", mu), ("volatility", vol)):
         blank = np.isnan(arr) & (frame[col].astype(str).str.strip() == "").to_numpy()
         for i in np.flatnonzero(blank)[:20]:
-            problems.append(InputProblem(label, int(i) + 2, col, "required"))
+            problems.append(InputProblem(label, int(i) + 2, col, text("value.required")))
     for i in np.flatnonzero(vol < 0)[:20]:
         problems.append(
-            InputProblem(label, int(i) + 2, "volatility", f"must be >= 0, found {vol[i]:g}")
+            InputProblem(
+                label, int(i) + 2, "volatility", text("assumptions.negative", value=vol[i])
+            )
         )
     for i in np.flatnonzero(idio < 0)[:20]:
         problems.append(
             InputProblem(
-                label, int(i) + 2, "idiosyncratic_volatility", f"must be >= 0, found {idio[i]:g}"
+                label,
+                int(i) + 2,
+                "idiosyncratic_volatility",
+                text("assumptions.negative", value=idio[i]),
             )
         )
     for col, arr in (("min_weight", lo), ("max_weight", hi)):
         for i in np.flatnonzero((arr < 0) | (arr > 1))[:20]:
             problems.append(
-                InputProblem(label, int(i) + 2, col, f"must be between 0 and 1, found {arr[i]:g}")
+                InputProblem(label, int(i) + 2, col, text("assumptions.weight_range", value=arr[i]))
             )
     for i in np.flatnonzero(lo > hi)[:20]:
         problems.append(
@@ -337,7 +519,7 @@ def read_assumptions(
                 label,
                 int(i) + 2,
                 "min_weight",
-                f"min_weight {lo[i]:g} exceeds max_weight {hi[i]:g}",
+                text("assumptions.min_above_max", lo=lo[i], hi=hi[i]),
             )
         )
     liquid = np.zeros(len(frame), dtype=bool)
@@ -346,19 +528,59 @@ def read_assumptions(
             if cell in _TRUE:
                 liquid[i] = True
             elif cell not in _FALSE:
-                problems.append(InputProblem(label, i + 2, "liquid", f"'{cell}' is not true/false"))
+                problems.append(
+                    InputProblem(label, i + 2, "liquid", text("value.not_bool", value=cell))
+                )
     if not problems and lo.sum() > 1 + 1e-12:
         problems.append(
-            InputProblem(
-                label, None, "min_weight", f"the minimum weights add up to {lo.sum():.4g} > 1"
-            )
+            InputProblem(label, None, "min_weight", text("assumptions.min_sum", value=lo.sum()))
         )
     if not problems and hi.sum() < 1 - 1e-12:
         problems.append(
-            InputProblem(
-                label, None, "max_weight", f"the maximum weights add up to {hi.sum():.4g} < 1"
-            )
+            InputProblem(label, None, "max_weight", text("assumptions.max_sum", value=hi.sum()))
         )
+    warnings: list[InputWarning] = []
+    for col, arr, refuse, warn, limit, cap in (
+        ("expected_return", np.abs(mu), RETURN_PERCENT, RETURN_HIGH, RETURN_REFUSE, RETURN_WARN),
+        (
+            "volatility",
+            vol,
+            VOLATILITY_PERCENT,
+            VOLATILITY_HIGH,
+            VOLATILITY_REFUSE,
+            VOLATILITY_WARN,
+        ),
+        (
+            "idiosyncratic_volatility",
+            idio,
+            VOLATILITY_PERCENT,
+            VOLATILITY_HIGH,
+            VOLATILITY_REFUSE,
+            VOLATILITY_WARN,
+        ),
+    ):
+        values = mu if col == "expected_return" else arr
+        kind = "return" if col == "expected_return" else "volatility"
+        over = np.flatnonzero(arr >= limit)
+        if len(over):
+            problems.append(
+                refuse.breach(
+                    label,
+                    col,
+                    [int(i) + 2 for i in over],
+                    text(f"assumptions.{kind}_percent", value=float(values[over[0]])),
+                )
+            )
+        high = np.flatnonzero((arr > cap) & (arr < limit))
+        if len(high):
+            warnings.append(
+                warn.breach(
+                    label,
+                    col,
+                    [int(i) + 2 for i in high],
+                    text(f"assumptions.{kind}_high", value=float(values[high[0]])),
+                )
+            )
     if problems:
         raise InputError(problems)
     corr_path = Path(correlations_csv) if correlations_csv else path.parent / "correlations.csv"
@@ -367,8 +589,7 @@ def read_assumptions(
             str(corr_path),
             None,
             None,
-            "correlation file not found (pass --correlations, or put "
-            "correlations.csv beside the assumptions file)",
+            text("assumptions.corr_not_found"),
         )
     corr, repaired = read_correlations(corr_path, tuple(classes), repair=repair)
     return Assumptions(
@@ -382,6 +603,8 @@ def read_assumptions(
         idiosyncratic_volatility=idio,
         source=label,
         repaired=repaired,
+        warnings=tuple(warnings),
+        ignored_columns=tuple(ignored),
     )
 
 

@@ -1,25 +1,42 @@
-"""The company file (TOML, docs/formats.md §2): capital, non-investment capital, liabilities."""
+"""The company file (TOML, docs/formats.md §2): capital, non-investment capital,
+targets and, for a life insurer, the liability cash flows and spot curve it names.
+
+Every key is known (a misspelt key is refused with "did you mean"), every amount is a finite
+TOML number in CNY (``true``, text, ``nan`` and ``inf`` are refused), and the plausibility rules
+below refuse what no real insurer can show (total assets below the legal minimum registered
+capital, a SARMRA score below 1, a spot curve in percent) and warn where a real insurer can,
+but a mistake is more likely (a previous-quarter ratio above 1000%).
+
+The liability files are read only from the company file's own folder (relative names, no
+``..``), or, for an upload, only from the bytes uploaded with it (``attachments``).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Literal
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from analyzer.errors import InputError, InputProblem
+from analyzer.errors import InputError, InputProblem, InputWarning
+from analyzer.io.inputs import number, parse_toml, read_bytes, suggest, unknown_name
+from analyzer.io.rules import rule
+from analyzer.messages import Text, register, text
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", arbitrary_types_allowed=True, allow_inf_nan=False
+    )
 
 
 class Capital(_Frozen):
     """Capital by tier (CNY), before the tier limits of Rule 1 Art. 41."""
 
-    core_tier1: float = Field(description="核心一级资本, CNY")
+    core_tier1: float = Field(description="核心一级资本, CNY (negative for a distressed insurer)")
     core_tier2: float = Field(0.0, ge=0, description="核心二级资本, CNY")
     supplementary_tier1: float = Field(0.0, ge=0, description="附属一级资本, CNY")
     supplementary_tier2: float = Field(0.0, ge=0, description="附属二级资本, CNY")
@@ -54,7 +71,11 @@ class Liabilities(_Frozen):
 
 
 class Company(_Frozen):
-    """A validated company file."""
+    """A validated company file.
+
+    ``warnings`` (not a field) holds the plausibility warnings the file raised; they stop a
+    run until accepted (:func:`analyzer.io.inputs.load_inputs`).
+    """
 
     name: str
     company_type: Literal["life", "pc", "reinsurer"]
@@ -65,6 +86,12 @@ class Company(_Frozen):
     targets: Targets = Targets()
     liabilities: Liabilities | None = None
     source: str = "<memory>"
+    _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
+
+    @property
+    def warnings(self) -> tuple[InputWarning, ...]:
+        """Plausibility warnings raised by the file (see ``docs/formats.md`` section 9)."""
+        return self._warnings
 
     @field_validator("name")
     @classmethod
@@ -74,28 +101,400 @@ class Company(_Frozen):
         return v
 
 
-def _read_series(path: Path, label: str, key_col: str, value_col: str) -> np.ndarray:
+# --------------------------------------------------------------------------------------------
+# Keys of the file
+# --------------------------------------------------------------------------------------------
+
+_TOP: dict[str, str] = {
+    "name": "text",
+    "company_type": "text",
+    "total_assets": "number",
+    "prior_comprehensive_ratio": "number",
+    "capital": "table",
+    "minimum_capital": "table",
+    "targets": "table",
+    "liabilities": "table",
+}
+SCHEMA: dict[str, tuple[str, ...]] = {
+    "capital": tuple(Capital.model_fields),
+    "minimum_capital": tuple(NonInvestmentCapital.model_fields),
+    "targets": tuple(Targets.model_fields),
+    "liabilities": ("cash_flows", "spot_curve"),
+}
+"""Keys of each table of the company file (the top level: :data:`_TOP`)."""
+
+#: the least registered capital of an insurer: 2亿元 (Insurance Law Art. 69), CNY
+MIN_REGISTERED_CAPITAL = 2e8
+#: a nonzero capital or minimum-capital amount below this (CNY) is an amount in 亿元
+MIN_AMOUNT = 1e4
+#: spot rates allowed (fractions): above is a percent, below is no real government curve
+SPOT_MAX, SPOT_MIN = 0.25, -0.05
+
+register(
+    {
+        "company.capital_required": (
+            "the [capital] table is required (core_tier1, core_tier2, supplementary_tier1, "
+            "supplementary_tier2, CNY)",
+            "必须提供 [capital] 表（core_tier1、core_tier2、supplementary_tier1、"
+            "supplementary_tier2，单位：元）",
+        ),
+        "company.liabilities_required": (
+            "a life insurer needs [liabilities] with cash_flows and spot_curve files "
+            "(Rule 8 Art. 18-20)",
+            "人身险公司须提供 [liabilities]，"
+            "包含 cash_flows 与 spot_curve 文件（规则第8号第18-20条）",
+        ),
+        "company.bound": (
+            "must be {op} {bound}, found {value}",
+            "必须 {op} {bound}，实际为 {value}",
+        ),
+        "company.file_required": ("a file name is required", "必须填写文件名"),
+        "company.file_name": (
+            "'{value}' is not allowed: name a file in the company file's own folder "
+            "(a relative name such as \"spot_curve.csv\"; no absolute path, no '..')",
+            "不允许 '{value}'：只能填写公司文件所在文件夹中的文件（相对文件名，如 "
+            "\"spot_curve.csv\"；不得使用绝对路径或 '..'）",
+        ),
+        "company.file_not_uploaded": (
+            "'{value}' was not uploaded with the company file; upload it together with the "
+            "company file (uploaded: {uploaded})",
+            "'{value}' 未与公司文件一同上传；请与公司文件一起上传（已上传：{uploaded}）",
+        ),
+        "company.series_column_missing": (
+            "required column is missing; the header must name {columns}",
+            "缺少必需的列；表头须包含 {columns}",
+        ),
+        "company.series_year": ("must be a whole year >= 1", "必须为 >= 1 的整年"),
+        "company.series_gap": (
+            "years must run 1, 2, 3, ... without gaps; found {value:g}",
+            "年份须为 1, 2, 3, … 且连续；实际为 {value:g}",
+        ),
+        "company.spot_short": (
+            "the spot curve must cover years 1..20 at least",
+            "即期收益率曲线至少须覆盖第 1 至 20 年",
+        ),
+        "company.pc_life": (
+            "a P&C insurer has no life insurance risk (Rule 2 Art. 16); must be 0",
+            "财产险公司没有寿险业务保险风险（规则第2号第16条）；必须为 0",
+        ),
+        "company.total_assets_unit": (
+            "total_assets {value:g} CNY is below 2亿元, the least registered capital of an "
+            "insurer; amounts are in CNY (yuan), not 亿元 or 万元 (3000亿元 = 3.0e11)",
+            "总资产 {value:g} 元低于保险公司最低注册资本 2 亿元；金额单位为元，不是亿元或万元"
+            "（3000 亿元 = 3.0e11）",
+        ),
+        "company.amount_unit": (
+            "{value:g} CNY is too small to be a real amount of an insurer; amounts are in CNY "
+            "(yuan), not 亿元 (330亿元 = 3.3e10)",
+            "{value:g} 元过小，不可能是保险公司的真实金额；金额单位为元，"
+            "不是亿元（330 亿元 = 3.3e10）",
+        ),
+        "company.capital_scale": (
+            "the capital tiers add up to {share:.3g} of total_assets ({value:,.0f} against "
+            "{assets:,.0f} CNY); are they in 万元 instead of CNY?",
+            "各级资本合计仅为总资产的 {share:.3g}（{value:,.0f} 元对 {assets:,.0f} 元）；"
+            "是否按万元填写了（应为元）？",
+        ),
+        "company.minimum_capital_scale": (
+            "the minimum capital items add up to {share:.3g} of total_assets ({value:,.0f} "
+            "against {assets:,.0f} CNY); are they in 万元 instead of CNY?",
+            "最低资本各项合计仅为总资产的 {share:.3g}（{value:,.0f} 元对 {assets:,.0f} 元）；"
+            "是否按万元填写了（应为元）？",
+        ),
+        "company.capital_above_assets": (
+            "the capital tiers add up to {value:,.0f} CNY, more than total_assets "
+            "{assets:,.0f} CNY",
+            "各级资本合计 {value:,.0f} 元，超过总资产 {assets:,.0f} 元",
+        ),
+        "company.ratio_percent": (
+            "{value:g} reads as {value:.0%}; ratios are fractions (2.1 = 210%); a percent "
+            "such as 210 is not allowed (a ratio above 10000% cannot come from a real "
+            "quarter: enter 100 if it truly is that high, every value from the top equity-cap "
+            "tier up gives the same cap)",
+            "{value:g} 即 {value:.0%}；充足率以小数填写（2.1 = 210%），不能填写百分数如 210"
+            "（真实季度不会超过 10000%；如确实如此请填 100，超过最高权益上限档的取值效果相同）",
+        ),
+        "company.ratio_high": (
+            "{value:g} is a ratio of {value:.0%}; ratios are fractions (2.1 = 210%); only a "
+            "newly licensed insurer reports above 1000%",
+            "{value:g} 即 {value:.0%}；充足率以小数填写（2.1 = 210%）；只有新设公司才会超过 1000%",
+        ),
+        "company.target_percent": (
+            "{value:g} reads as a target of {value:.0%}; targets are fractions (1.5 = 150%)",
+            "{value:g} 即目标 {value:.0%}；目标以小数填写（1.5 = 150%）",
+        ),
+        "company.sarmra_fraction": (
+            "{value:g} is not a SARMRA score; scores run 0 to 100 (78, not 0.78)",
+            "{value:g} 不是 SARMRA 评分；评分为 0 至 100 分（填 78，而非 0.78）",
+        ),
+        "company.spot_percent": (
+            "spot rates are fractions (0.025 = 2.5%); {value:g} would be {value:.0%}",
+            "即期收益率以小数填写（0.025 = 2.5%）；{value:g} 即 {value:.0%}",
+        ),
+        "company.spot_negative": (
+            "a spot rate of {value:.1%} is below -5%, lower than any government curve has "
+            "been; spot rates are fractions (0.025 = 2.5%)",
+            "即期收益率 {value:.1%} 低于 -5%，低于任何国债曲线的历史水平；"
+            "即期收益率以小数填写（0.025 = 2.5%）",
+        ),
+        "company.cash_flows_unit": (
+            "the liability cash flows add up to {share:.3g} times total_assets "
+            "({value:,.0f} against {assets:,.0f} CNY): they are not in the balance sheet's "
+            "unit (CNY); 亿元 or 万元?",
+            "负债现金流绝对值合计为总资产的 {share:.3g} 倍（{value:,.0f} 元对 {assets:,.0f} 元）："
+            "与资产负债表的单位（元）不一致，是否按亿元或万元填写了？",
+        ),
+        "company.cash_flows_scale": (
+            "the liability cash flows add up to {share:.3g} times total_assets "
+            "({value:,.0f} against {assets:,.0f} CNY; usual: 0.01 to 20 times); check their "
+            "unit (CNY)",
+            "负债现金流绝对值合计为总资产的 {share:.3g} 倍（{value:,.0f} 元对 {assets:,.0f} 元；"
+            "通常为 0.01 至 20 倍）；请核对单位（元）",
+        ),
+    }
+)
+
+TOTAL_ASSETS_UNIT = rule(
+    "company.total_assets_unit",
+    "refuse",
+    "An insurer's registered capital is at least 2亿元 (Insurance Law Art. 69), so its total "
+    "assets cannot be less; a smaller number is total assets in 亿元 or 万元.",
+    "保险公司注册资本最低为 2 亿元（《保险法》第六十九条），总资产不可能更少；"
+    "更小的数字是按亿元或万元填写的总资产。",
+)
+AMOUNT_UNIT = rule(
+    "company.amount_unit",
+    "refuse",
+    "No capital tier or minimum-capital item of a real insurer is a nonzero amount below "
+    "1万元; such a number (330, 120) is an amount in 亿元.",
+    "真实保险公司的各级资本或最低资本项目不会是不足 1 万元的非零金额；330、"
+    "120 这样的数字是按亿元填写的金额。",
+)
+AMOUNT_SCALE = rule(
+    "company.amount_scale",
+    "warn",
+    "Capital is usually 3% to 20% of total assets and minimum capital a few percent; capital "
+    "below 0.1% (minimum capital below 0.01%) of total assets is most often an amount in 万元, "
+    "though a distressed insurer can show capital near zero.",
+    "资本通常为总资产的 3% 至 20%，最低资本为百分之几；资本低于总资产的 0.1%（最低资本低于 0.01%）"
+    "多半是按万元填写，但陷入困境的公司资本也可能接近零。",
+)
+CAPITAL_ABOVE_ASSETS = rule(
+    "company.capital_above_total_assets",
+    "refuse",
+    "Capital is admitted assets less admitted liabilities, so it cannot exceed total "
+    "assets; one of the two is in the wrong unit.",
+    "资本等于认可资产减认可负债，不可能超过总资产；两者之一单位有误。",
+)
+RATIO_PERCENT = rule(
+    "company.ratio_percent",
+    "refuse",
+    "A solvent insurer's ratio written in percent is at least 100, and as a fraction no real "
+    "quarter exceeds 100 (10000%; enter 100 for a higher one, it gives the same equity cap); "
+    "the value picks the equity-cap tier, so a percent read as a fraction would silently "
+    "raise the cap.",
+    "偿付能力充足的公司以百分数填写的充足率至少为 100，而以小数计真实季度不会超过 100"
+    "（10000%；更高时填 100，权益上限相同）；该值决定权益投资上限档位，"
+    "误把百分数当小数会悄悄提高上限。",
+)
+RATIO_HIGH = rule(
+    "company.ratio_high",
+    "warn",
+    "A ratio above 1000% is rare but real: a newly licensed insurer with its full "
+    "registered capital and little business can report it.",
+    "充足率超过 1000% 罕见但可能：新设公司注册资本到位而业务尚少时会出现。",
+)
+TARGET_PERCENT = rule(
+    "company.target_percent",
+    "refuse",
+    "No insurer sets its own solvency target above 1000%; a value such as 150 is a percent "
+    "and would make every projection miss the target.",
+    "没有公司会把自身偿付能力目标设在 1000% 以上；150 这样的值是百分数，会使所有预测都达不到目标。",
+)
+SARMRA_FRACTION = rule(
+    "company.sarmra_fraction",
+    "refuse",
+    "SARMRA scores run 0 to 100 and no assessed insurer scores below 1; 0.78 is a score of "
+    "78 written as a fraction, and it would raise the control-risk capital.",
+    "SARMRA 评分为 0 至 100 分，接受评估的公司不会低于 1 分；0.78 是把 78 分写成了小数，"
+    "会抬高控制风险最低资本。",
+)
+SPOT_PERCENT = rule(
+    "company.spot_rate_percent",
+    "refuse",
+    "No government spot rate is above 25%; 2.5 is a rate in percent and would discount the "
+    "liabilities to almost nothing.",
+    "国债即期收益率不会超过 25%；2.5 是百分数，会把负债折现到几乎为零。",
+)
+SPOT_NEGATIVE = rule(
+    "company.spot_rate_negative",
+    "refuse",
+    "No government curve has been below -5%; -0.5 (-50%) or -1.0 is a typing or unit error "
+    "and makes the discount factors meaningless.",
+    "国债收益率从未低于 -5%；-0.5（-50%）或 -1.0 是录入或单位错误，会使折现因子失去意义。",
+)
+CASH_FLOWS_UNIT = rule(
+    "company.cash_flows_unit",
+    "refuse",
+    "A life insurer's liability cash flows add up to about its balance sheet (0.5 to 5 times "
+    "total assets); below a millionth or above 1000 times they are in another unit than "
+    "total_assets (亿元 against CNY).",
+    "寿险公司负债现金流合计约与资产负债表相当（总资产的 0.5 至 5 倍）；"
+    "低于百万分之一或高于 1000 倍，"
+    "说明其单位与总资产不同（亿元与元混用）。",
+)
+CASH_FLOWS_SCALE = rule(
+    "company.cash_flows_scale",
+    "warn",
+    "Liability cash flows below 1% or above 20 times total assets are unusual (万元 against "
+    "CNY is the usual cause), though a newly licensed life insurer has few liabilities.",
+    "负债现金流低于总资产的 1% 或高于 20 倍并不常见（常见原因是万元与元混用），"
+    "但新设寿险公司负债确实很少。",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem], dict]:
+    """Unknown keys (did you mean), tables that are not tables, numbers that are not finite
+    TOML numbers, text that is not text. Liability entries are checked where they are read.
+
+    Returns the problems and the data without the keys they concern (so that the rest of the
+    file is still checked and every problem is reported at once)."""
+    problems: list[InputProblem] = []
+    clean: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _TOP:
+            problems.append(unknown_name(label, key, key, [*_TOP, *_section_hint(key)]))
+            continue
+        kind = _TOP[key]
+        if kind == "number":
+            if number(value, label, key, problems) is not None:
+                clean[key] = value
+        elif kind == "text":
+            if isinstance(value, str):
+                clean[key] = value
+            else:
+                problems.append(
+                    InputProblem(label, None, key, text("inputs.not_text", value=value))
+                )
+        elif key == "liabilities" and isinstance(value, Liabilities):
+            clean[key] = value
+        else:
+            if isinstance(value, BaseModel):
+                value = value.model_dump()
+            if not isinstance(value, Mapping):
+                problems.append(InputProblem(label, None, key, text("inputs.not_table")))
+                continue
+            table: dict[str, Any] = {}
+            for sub, v in value.items():
+                where = f"{key}.{sub}"
+                if sub not in SCHEMA[key]:
+                    problems.append(unknown_name(label, where, sub, SCHEMA[key]))
+                elif key == "liabilities" or number(v, label, where, problems) is not None:
+                    table[sub] = v
+            clean[key] = table
+    return problems, clean
+
+
+def _section_hint(key: str) -> tuple[str, ...]:
+    """A top-level key that belongs in a table (``core_tier1`` outside ``[capital]``) is
+    suggested with its table."""
+    for section, keys in SCHEMA.items():
+        near = suggest(key, keys)
+        if near is not None:
+            return (f"{section}.{near}",)
+    return ()
+
+
+def _file_name(value: Any) -> str | None:
+    """The normalised relative name of a liability file, or None when not allowed (absolute,
+    a drive, ``..``, empty)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    raw = value.strip().replace("\\", "/")
+    if raw.startswith("/") or (len(raw) > 1 and raw[1] == ":") or "\x00" in raw:
+        return None
+    parts = [p for p in PurePosixPath(raw).parts if p not in ("", ".")]
+    if not parts or any(p == ".." for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def _liability_source(
+    value: Any,
+    where: str,
+    label: str,
+    attachments: Mapping[str, bytes] | None,
+    base: Path | None,
+) -> tuple[bytes | Path, str]:
+    """Where a liability file named in the company file comes from, and its label.
+
+    With ``attachments`` only those bytes are used and the disk is never looked at (the
+    message is the same whether a file of that name exists on the server or not).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputError.single(label, None, where, text("company.file_required"))
+    name = _file_name(value)
+    if name is None:
+        raise InputError.single(label, None, where, text("company.file_name", value=value))
+    if attachments is not None or base is None:
+        uploaded = {_file_name(k): k for k in (attachments or {})}
+        if name not in uploaded:
+            shown = ", ".join(sorted(str(k) for k in (attachments or {}))) or "-"
+            raise InputError.single(
+                label, None, where, text("company.file_not_uploaded", value=value, uploaded=shown)
+            )
+        return bytes(attachments[uploaded[name]]), uploaded[name]
+    path = base / name
+    root = base.resolve()
+    try:
+        inside = path.resolve().is_relative_to(root)
+    except OSError:
+        inside = False
+    if not inside:  # a link out of the folder
+        raise InputError.single(label, None, where, text("company.file_name", value=value))
+    return path, str(path)
+
+
+def _read_series(
+    source: bytes | Path, label: str, key_col: str, value_col: str
+) -> tuple[np.ndarray, list[int]]:
+    """The values of a ``year, value`` file (years 1, 2, ...) and their spreadsheet rows."""
     from analyzer.io.tables import read_table
 
-    frame = read_table(path, name=label)
+    frame = read_table(source, name=label)
+    problems: list[InputProblem] = []
     for col in (key_col, value_col):
         if col not in frame.columns:
-            raise InputError.single(
-                label,
-                1,
-                col,
-                f"required column is missing; the header must name {key_col}, {value_col}",
+            problems.append(
+                InputProblem(
+                    label,
+                    1,
+                    col,
+                    text("company.series_column_missing", columns=f"{key_col}, {value_col}"),
+                )
             )
-    problems = []
-    keys = pd.to_numeric(frame[key_col], errors="coerce")
-    values = pd.to_numeric(frame[value_col], errors="coerce")
+    for col in frame.columns:
+        if col not in (key_col, value_col):
+            problems.append(unknown_name(label, col, col, (key_col, value_col), kind="column"))
+    if problems:
+        raise InputError(problems)
+    keys = pd.to_numeric(frame[key_col].astype(str).str.strip(), errors="coerce")
+    values = pd.to_numeric(frame[value_col].astype(str).str.strip(), errors="coerce")
     for i in np.flatnonzero(keys.isna().to_numpy())[:10]:
-        problems.append(InputProblem(label, int(i) + 2, key_col, "must be a whole year >= 1"))
+        problems.append(InputProblem(label, int(i) + 2, key_col, text("company.series_year")))
     for i in np.flatnonzero(values.isna().to_numpy())[:10]:
+        raw = str(frame[value_col].iloc[i]).strip()
+        msg = text("value.required") if raw in ("", "nan") else text("value.not_number", value=raw)
+        problems.append(InputProblem(label, int(i) + 2, value_col, msg))
+    v = values.to_numpy(dtype=float)
+    for i in np.flatnonzero(np.isinf(v))[:10]:
         problems.append(
-            InputProblem(
-                label, int(i) + 2, value_col, f"'{frame[value_col].iloc[i]}' is not a number"
-            )
+            InputProblem(label, int(i) + 2, value_col, text("value.not_finite", value=v[i]))
         )
     if problems:
         raise InputError(problems)
@@ -104,79 +503,304 @@ def _read_series(path: Path, label: str, key_col: str, value_col: str) -> np.nda
     if not np.array_equal(years, expected):
         bad = int(np.flatnonzero(years != expected)[0])
         raise InputError.single(
-            label,
-            bad + 2,
-            key_col,
-            f"years must run 1, 2, 3, ... without gaps; found {years[bad]:g}",
+            label, bad + 2, key_col, text("company.series_gap", value=float(years[bad]))
         )
-    return values.to_numpy(dtype=float)
+    return v, [int(r) for r in expected + 1]
 
 
-def read_company(path: str | Path) -> Company:
+def _array(value: Any, label: str, where: str) -> np.ndarray:
+    """A liability series given as numbers (a dict from memory): finite floats."""
+    try:
+        arr = np.asarray(value, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        raise InputError.single(
+            label, None, where, text("inputs.not_number", value=repr(value)[:60])
+        ) from None
+    bad = np.flatnonzero(~np.isfinite(arr))
+    if len(bad):
+        raise InputError.single(
+            label, int(bad[0]) + 1, where, text("value.not_finite", value=arr[bad[0]])
+        )
+    return arr
+
+
+def read_company(
+    path: str | Path | bytes,
+    attachments: Mapping[str, bytes] | None = None,
+    name: str | None = None,
+) -> Company:
     """Read and validate a company TOML file; load the liability files it names.
+
+    Parameters
+    ----------
+    path : path or bytes
+        The company file, or its bytes (an upload; then ``name`` labels it in messages).
+    attachments : mapping of file name -> bytes, optional
+        The files uploaded with the company file. When given (always for an upload, and
+        implied when ``path`` is bytes), the liability files come only from these bytes: no
+        file on disk is ever read, and the message for a missing one does not depend on
+        what the disk holds. Otherwise they are read from the company file's folder.
+    name : str, optional
+        The label of ``path`` when it is bytes.
+
+    Returns
+    -------
+    Company
+        With ``warnings`` holding the plausibility warnings (accepted or not by the caller).
 
     Raises
     ------
     InputError
-        Unreadable file, missing ``[capital]``, a value of the wrong type or range, a life
-        insurer without liabilities, or a bad cash-flow / spot-curve file.
+        Unreadable or non-UTF-8 file, unknown key, a value of the wrong type or range, a value
+        no real insurer can show, a life insurer without liabilities, a liability file outside
+        the company file's folder or not uploaded, or a bad cash-flow / spot-curve file.
     """
-    from analyzer.io.tables import read_toml
+    if isinstance(path, (bytes, bytearray)):
+        label = name or "<upload>"
+        data = parse_toml(bytes(path), label)
+        base = None
+        attachments = attachments if attachments is not None else {}
+    else:
+        path = Path(path)
+        label = name or str(path)
+        data = parse_toml(read_bytes(path, label), label)
+        base = path.parent
+    return company_from_dict(data, label, attachments=attachments, base=base, plausibility=True)
 
-    path = Path(path)
-    label = str(path)
-    data = read_toml(path)
-    if "capital" not in data:
-        raise InputError.single(
-            label,
-            None,
-            "capital",
-            "the [capital] table is required "
-            "(core_tier1, core_tier2, supplementary_tier1, "
-            "supplementary_tier2, CNY)",
-        )
+
+def company_from_dict(
+    data: Mapping[str, Any],
+    label: str = "<memory>",
+    attachments: Mapping[str, bytes] | None = None,
+    base: str | Path | None = None,
+    plausibility: bool = False,
+) -> Company:
+    """Validate a company given as a dict (the TOML's structure).
+
+    ``liabilities`` holds either the file names of the TOML (read from ``attachments`` only,
+    when given, else from the folder ``base``; with neither they are refused) or the series
+    themselves (``cash_flows``, ``spot_curve`` as numbers, or a :class:`Liabilities`).
+
+    Keys, types and finiteness are always checked. ``plausibility`` also applies the
+    declared plausibility rules (units, percentages, amounts against ``total_assets``;
+    ``docs/formats.md`` section 9), as :func:`read_company` always does: pass it for anything
+    a user sent (an upload, a stored scenario); leave it off only for companies built in code
+    (tests, benchmarks) whose small round numbers no real insurer shows.
+
+    Raises
+    ------
+    InputError
+        Every problem found (keys, types, ranges, plausibility refusals) at once.
+    """
+    data = dict(data)
+    data.pop("source", None)  # a dict from Company.model_dump() carries it
+    missing_capital = "capital" not in data
+    problems, data = _check_keys(data, label)
+    if missing_capital:
+        problems.insert(0, InputProblem(label, None, "capital", text("company.capital_required")))
     liab = data.pop("liabilities", None)
+    rows: dict[str, tuple[str, list[int]]] = {}
     if data.get("company_type") == "life" and not liab:
-        raise InputError.single(
-            label,
-            None,
-            "liabilities",
-            "a life insurer needs [liabilities] "
-            "with cash_flows and spot_curve files (Rule 8 Art. 18-20)",
+        problems.append(
+            InputProblem(label, None, "liabilities", text("company.liabilities_required"))
         )
-    if liab:
-        for key in ("cash_flows", "spot_curve"):
-            if key not in liab:
-                raise InputError.single(label, None, f"liabilities.{key}", "required file name")
-        cf_path = path.parent / liab["cash_flows"]
-        sc_path = path.parent / liab["spot_curve"]
-        data["liabilities"] = Liabilities(
-            cash_flows=_read_series(cf_path, str(cf_path), "year", "net_outflow"),
-            spot_curve=_read_series(sc_path, str(sc_path), "year", "rate"),
-        )
-        if len(data["liabilities"].spot_curve) < 20:
-            raise InputError.single(
-                str(sc_path), None, "year", "the spot curve must cover years 1..20 at least"
-            )
-    return company_from_dict(data, label)
-
-
-def company_from_dict(data: dict, label: str = "<memory>") -> Company:
-    """Validate a company given as a dict (the TOML's structure)."""
+    if isinstance(liab, Liabilities):
+        liab = {"cash_flows": liab.cash_flows, "spot_curve": liab.spot_curve}
+    if isinstance(liab, Mapping) and liab:
+        series: dict[str, np.ndarray] = {}
+        folder = Path(base) if base is not None else None
+        for key, col in (("cash_flows", "net_outflow"), ("spot_curve", "rate")):
+            where = f"liabilities.{key}"
+            value = liab.get(key)
+            try:
+                if isinstance(value, str) or value is None:
+                    source, flabel = _liability_source(value, where, label, attachments, folder)
+                    series[key], r = _read_series(source, flabel, "year", col)
+                    rows[key] = (flabel, r)
+                else:
+                    series[key] = _array(value, label, where)
+                    rows[key] = (label, [])
+            except InputError as err:
+                problems.extend(err.problems)
+        if len(series) == 2:
+            if len(series["spot_curve"]) < 20:
+                f = rows["spot_curve"][0]
+                problems.append(InputProblem(f, None, "year", text("company.spot_short")))
+            data["liabilities"] = Liabilities(**series)
+    company: Company | None = None
     try:
         company = Company(**data, source=label)
     except ValidationError as exc:
-        problems = []
+        seen = {p.column for p in problems}
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
-            problems.append(InputProblem(label, None, loc, err["msg"]))
-        raise InputError(problems) from exc
-    mc = company.minimum_capital
-    if company.company_type == "pc" and mc.life_insurance > 0:
-        raise InputError.single(
-            label,
-            None,
-            "minimum_capital.life_insurance",
-            "a P&C insurer has no life insurance risk (Rule 2 Art. 16); must be 0",
+            if loc not in seen and err["type"] != "extra_forbidden":
+                problems.append(InputProblem(label, None, loc, _pydantic_message(err)))
+    except TypeError as exc:  # a table that is not a table, already reported
+        if not problems:
+            problems.append(InputProblem(label, None, None, str(exc)))
+    if company is None:
+        raise InputError(problems or [InputProblem(label, None, None, "invalid company")])
+    found = _plausibility(company, label, rows) if plausibility else []
+    pc_life = company.company_type == "pc" and company.minimum_capital.life_insurance > 0
+    if not plausibility and pc_life:
+        found.append(
+            InputProblem(label, None, "minimum_capital.life_insurance", text("company.pc_life"))
         )
+    problems += [p for p in found if isinstance(p, InputProblem)]
+    if problems:
+        raise InputError(problems)
+    company._warnings = tuple(w for w in found if isinstance(w, InputWarning))
     return company
+
+
+def _pydantic_message(err: Mapping[str, Any]) -> Text | str:
+    """The catalogue message for a pydantic error (its English text when there is none)."""
+    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
+    if kind == "missing":
+        return text("value.required")
+    if kind in ("greater_than", "greater_than_equal", "less_than_equal", "less_than"):
+        bound = ctx.get("gt", ctx.get("ge", ctx.get("le", ctx.get("lt"))))
+        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than_equal": "<="}
+        return text("company.bound", op=op.get(kind, "<"), bound=bound, value=value)
+    if kind == "literal_error":
+        return text("value.not_allowed", value=value, allowed=ctx.get("expected", ""))
+    if kind == "value_error" and isinstance(value, str) and not value.strip():
+        return text("value.required")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return text("inputs.not_table")
+    return str(err["msg"])
+
+
+def _plausibility(
+    company: Company, label: str, rows: dict[str, tuple[str, list[int]]]
+) -> list[InputProblem | InputWarning]:
+    """The declared plausibility rules of the company file."""
+    out: list[InputProblem | InputWarning] = []
+    assets = company.total_assets
+    if assets < MIN_REGISTERED_CAPITAL:
+        out.append(
+            TOTAL_ASSETS_UNIT.breach(
+                label, "total_assets", [], text("company.total_assets_unit", value=assets)
+            )
+        )
+    cap = company.capital.model_dump()
+    mc = company.minimum_capital.model_dump()
+    mc_amounts = {k: v for k, v in mc.items() if k != "sarmra_score"}
+    for section, values in (("capital", cap), ("minimum_capital", mc_amounts)):
+        for key, v in values.items():
+            if v != 0 and abs(v) < MIN_AMOUNT:
+                out.append(
+                    AMOUNT_UNIT.breach(
+                        label, f"{section}.{key}", [], text("company.amount_unit", value=v)
+                    )
+                )
+    if company.company_type == "pc" and company.minimum_capital.life_insurance > 0:
+        out.append(
+            InputProblem(label, None, "minimum_capital.life_insurance", text("company.pc_life"))
+        )
+    tiers = ("core_tier1", "core_tier2", "supplementary_tier1", "supplementary_tier2")
+    if assets >= MIN_REGISTERED_CAPITAL:
+        positive = sum(max(cap[k], 0.0) for k in tiers)
+        if positive > assets:
+            out.append(
+                CAPITAL_ABOVE_ASSETS.breach(
+                    label,
+                    "capital",
+                    [],
+                    text("company.capital_above_assets", value=positive, assets=assets),
+                )
+            )
+        for column, value, floor in (
+            ("capital", sum(abs(cap[k]) for k in tiers), 1e-3),
+            ("minimum_capital", sum(mc_amounts.values()), 1e-4),
+        ):
+            if 0 < value < floor * assets and not any(
+                0 < abs(v) < MIN_AMOUNT
+                for v in (cap if column == "capital" else mc_amounts).values()
+            ):
+                out.append(
+                    AMOUNT_SCALE.breach(
+                        label,
+                        column,
+                        [],
+                        text(
+                            f"company.{column}_scale",
+                            share=value / assets,
+                            value=value,
+                            assets=assets,
+                        ),
+                    )
+                )
+    ratio = company.prior_comprehensive_ratio
+    if ratio > 100:
+        out.append(
+            RATIO_PERCENT.breach(
+                label, "prior_comprehensive_ratio", [], text("company.ratio_percent", value=ratio)
+            )
+        )
+    elif ratio > 10:  # 100 itself warns: the value to enter for a real ratio above 10000%
+        out.append(
+            RATIO_HIGH.breach(
+                label, "prior_comprehensive_ratio", [], text("company.ratio_high", value=ratio)
+            )
+        )
+    for key in ("comprehensive", "core"):
+        v = getattr(company.targets, key)
+        if v > 10:
+            out.append(
+                TARGET_PERCENT.breach(
+                    label, f"targets.{key}", [], text("company.target_percent", value=v)
+                )
+            )
+    score = company.minimum_capital.sarmra_score
+    if score < 1:
+        out.append(
+            SARMRA_FRACTION.breach(
+                label,
+                "minimum_capital.sarmra_score",
+                [],
+                text("company.sarmra_fraction", value=score),
+            )
+        )
+    liab = company.liabilities
+    if liab is not None:
+        f, r = rows.get("spot_curve", (label, []))
+        column = "rate" if r else "liabilities.spot_curve"
+        spot = liab.spot_curve
+        for mask, the_rule, msg in (
+            (spot > SPOT_MAX, SPOT_PERCENT, "company.spot_percent"),
+            (spot < SPOT_MIN, SPOT_NEGATIVE, "company.spot_negative"),
+        ):
+            idx = np.flatnonzero(mask)
+            if len(idx):
+                where = [r[i] for i in idx] if r else [int(i) + 1 for i in idx]
+                out.append(the_rule.breach(f, column, where, text(msg, value=float(spot[idx[0]]))))
+        f, r = rows.get("cash_flows", (label, []))
+        column = "net_outflow" if r else "liabilities.cash_flows"
+        total = float(np.abs(liab.cash_flows).sum())
+        if assets >= MIN_REGISTERED_CAPITAL and np.isfinite(total):
+            share = total / assets
+            fields = {"share": share, "value": total, "assets": assets}
+            if share < 1e-6 or share > 1000:
+                out.append(
+                    CASH_FLOWS_UNIT.breach(f, column, [], text("company.cash_flows_unit", **fields))
+                )
+            elif share < 1e-2 or share > 20:
+                out.append(
+                    CASH_FLOWS_SCALE.breach(
+                        f, column, [], text("company.cash_flows_scale", **fields)
+                    )
+                )
+    return out
+
+
+__all__ = [
+    "Capital",
+    "Company",
+    "Liabilities",
+    "NonInvestmentCapital",
+    "Targets",
+    "company_from_dict",
+    "read_company",
+]

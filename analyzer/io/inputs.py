@@ -14,13 +14,291 @@ failed, and all problems and warnings come back at once instead of stopping at t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import codecs
+import difflib
+import math
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analyzer.errors import InputError, InputProblem, InputWarning, enforce_warnings
+import numpy as np
+
+from analyzer.errors import (
+    InputError,
+    InputProblem,
+    InputWarning,
+    UnacceptedWarningError,
+    enforce_warnings,
+)
 from analyzer.io.provenance import InputFile, Provenance, file_digest
+from analyzer.io.rules import rule
+from analyzer.messages import register, text
+
+# --------------------------------------------------------------------------------------------
+# Helpers shared by the readers of the product's own files (company, assumptions, limits,
+# scenarios, commitments): one wording for unknown keys, numbers and encodings.
+# --------------------------------------------------------------------------------------------
+
+register(
+    {
+        "inputs.unknown_key_near": (
+            "unknown key '{key}'; did you mean '{suggestion}'?",
+            "未知的键 '{key}'；是否应为 '{suggestion}'？",
+        ),
+        "inputs.unknown_key": (
+            "unknown key '{key}'; allowed: {allowed}",
+            "未知的键 '{key}'；允许的键：{allowed}",
+        ),
+        "inputs.unknown_column_near": (
+            "unknown column '{key}'; did you mean '{suggestion}'?",
+            "未知的列 '{key}'；是否应为 '{suggestion}'？",
+        ),
+        "inputs.unknown_column": (
+            "unknown column '{key}'; allowed: {allowed}",
+            "未知的列 '{key}'；允许的列：{allowed}",
+        ),
+        "inputs.not_number": (
+            "must be a number, found {value}",
+            "必须为数值，实际为 {value}",
+        ),
+        "inputs.not_table": ("must be a table", "必须是一个表（[节]）"),
+        "inputs.not_text": (
+            "must be text in quotes, found {value}",
+            "必须是带引号的文本，实际为 {value}",
+        ),
+        "inputs.sum_below_assets": (
+            "the positions add up to {total:,.0f} CNY, {share:.3g} of total_assets "
+            "{assets:,.0f} CNY in the company file; a balance sheet cannot be that small "
+            "against its investments: are market values in 亿元 or 万元 instead of CNY?",
+            "持仓合计 {total:,.0f} 元，仅为公司文件中总资产 {assets:,.0f} 元的 {share:.3g}；"
+            "是否把市值按亿元或万元填写了（应为元）？",
+        ),
+        "inputs.sum_vs_assets": (
+            "the positions add up to {total:,.0f} CNY, {share:.1%} of total_assets "
+            "{assets:,.0f} CNY in the company file (usual: {low:.0%} to {high:.0%}); check "
+            "the units of market_value and of total_assets",
+            "持仓合计 {total:,.0f} 元，为公司文件中总资产 {assets:,.0f} 元的 {share:.1%}"
+            "（通常在 {low:.0%} 至 {high:.0%} 之间）；请核对 market_value 与 total_assets 的单位",
+        ),
+        "inputs.position_above_assets": (
+            "a single position of {value:,.0f} CNY is larger than total_assets "
+            "{assets:,.0f} CNY of the company file",
+            "单个持仓 {value:,.0f} 元大于公司文件中的总资产 {assets:,.0f} 元",
+        ),
+    }
+)
+
+
+def suggest(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` is most likely a misspelling of, or None.
+
+    A near miss is the same name once case, spaces, dashes and underscores are ignored
+    (``sci-tech`` for ``sci_tech``, ``lookthrough`` for ``look_through``), a name contained in
+    exactly one known name or containing it (``sarmra`` for ``sarmra_score``), or a close
+    spelling (``difflib`` ratio >= 0.75).
+    """
+    known = list(known)
+
+    def squash(s: str) -> str:
+        return "".join(ch for ch in s.lower() if ch.isalnum())
+
+    for k in known:
+        if squash(k) == squash(name):
+            return k
+    within = [
+        k
+        for k in known
+        if min(len(squash(k)), len(squash(name))) >= 5
+        and (squash(name) in squash(k) or squash(k) in squash(name))
+    ]
+    if len(within) == 1:  # sarmra for sarmra_score, cashflows_file for cash_flows
+        return within[0]
+    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def unknown_name(
+    file: str, column: str, key: str, known: Iterable[str], kind: str = "key"
+) -> InputProblem:
+    """The problem for an unknown key (``kind="key"``) or column (``kind="column"``):
+    "did you mean" for a near miss, otherwise the list of allowed names."""
+    known = sorted(known)
+    near = suggest(key, known)
+    if near is not None:
+        return InputProblem(
+            file, None, column, text(f"inputs.unknown_{kind}_near", key=key, suggestion=near)
+        )
+    return InputProblem(
+        file, None, column, text(f"inputs.unknown_{kind}", key=key, allowed=", ".join(known))
+    )
+
+
+def decode_utf8(raw: bytes, file: str) -> str:
+    """The text of a file that must be UTF-8 (a leading byte-order mark is accepted).
+
+    Raises
+    ------
+    InputError
+        ``file.encoding`` ("save it as UTF-8") for UTF-16, GBK / GB18030 or anything else
+        that is not UTF-8.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:4096]:
+        raise InputError.single(file, None, None, text("file.encoding", encoding="UTF-16"))
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("gb18030")
+        encoding = "GBK / GB18030"
+    except UnicodeDecodeError:
+        encoding = "an unknown encoding"
+    raise InputError.single(file, None, None, text("file.encoding", encoding=encoding))
+
+
+def parse_toml(raw: bytes, file: str) -> dict:
+    """A TOML document from its bytes (UTF-8, BOM accepted) as a dict.
+
+    Raises
+    ------
+    InputError
+        Not UTF-8 (``file.encoding``) or not valid TOML (``file.not_toml``).
+    """
+    import tomllib
+
+    content = decode_utf8(raw, file)
+    try:
+        return tomllib.loads(content)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError.single(file, None, None, text("file.not_toml", reason=str(exc))) from exc
+
+
+def read_bytes(path: str | Path, file: str | None = None) -> bytes:
+    """The bytes of a file; missing or unreadable is an :class:`InputError`."""
+    path = Path(path)
+    label = file or str(path)
+    if not path.is_file():
+        raise InputError.single(label, None, None, text("file.not_found"))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError.single(
+            label, None, None, text("file.unreadable", reason=exc.strerror or str(exc))
+        ) from exc
+
+
+def number(
+    value: object, file: str, column: str, problems: list[InputProblem], row: int | None = None
+) -> float | None:
+    """``value`` as a finite float when it is a TOML / JSON number (not a boolean, not text),
+    else None with the problem appended."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        problems.append(
+            InputProblem(file, row, column, text("inputs.not_number", value=repr(value)))
+        )
+        return None
+    v = float(value)
+    if not math.isfinite(v):
+        problems.append(InputProblem(file, row, column, text("value.not_finite", value=value)))
+        return None
+    return v
+
+
+# --------------------------------------------------------------------------------------------
+# Checks across files
+# --------------------------------------------------------------------------------------------
+
+#: positions' sum / total_assets below which (or above which) the units cannot agree
+SUM_REFUSE_BELOW, SUM_REFUSE_ABOVE = 1e-3, 10.0
+#: positions' sum / total_assets outside which a real book is unusual
+SUM_WARN_BELOW, SUM_WARN_ABOVE = 0.3, 1.2
+
+SUM_UNIT = rule(
+    "inputs.sum_vs_total_assets_unit",
+    "refuse",
+    "An insurer holds most of its balance sheet as investments; positions adding up to less "
+    "than 0.1% (or more than 10 times) of total assets mean the two files are in different "
+    "units (亿元 or 万元 against CNY): every ratio computed from them would be wrong.",
+    "保险公司的资产主要是投资资产；持仓合计不到总资产的 0.1%（或超过总资产的 10 倍），"
+    "说明两个文件的金额单位不一致（亿元或万元与元混用），据此算出的所有比例都是错的。",
+)
+SUM_UNUSUAL = rule(
+    "inputs.sum_vs_total_assets",
+    "warn",
+    "Investments are usually 30% to 120% of total assets (market against book values, cash "
+    "held outside the portfolio); outside that range the holdings file may be incomplete or a "
+    "total may be stale, but a real book (a new insurer, a partial upload) can show it.",
+    "投资资产通常为总资产的 30% 至 120%（市值与账面价值差异、组合外现金）；超出该范围可能是持仓"
+    "不全或总资产过期，但真实账簿（新设公司、部分上传）也可能如此。",
+)
+POSITION_ABOVE = rule(
+    "inputs.position_above_total_assets",
+    "refuse",
+    "A single position cannot be worth more than the insurer's whole balance sheet; the "
+    "position or total_assets is in the wrong unit.",
+    "单个持仓不可能大于公司全部资产；持仓或总资产的单位有误。",
+)
+
+
+def cross_check(
+    holdings: Any, company: Any, holdings_file: str
+) -> list[InputProblem | InputWarning]:
+    """Checks of the holdings against the company file: the positions' sum against
+    ``total_assets`` and single positions larger than ``total_assets``.
+
+    Returns
+    -------
+    list of InputProblem (refusals) and InputWarning (warnings)
+    """
+    out: list[InputProblem | InputWarning] = []
+    frame = getattr(holdings, "frame", None)
+    assets = float(getattr(company, "total_assets", 0.0) or 0.0)
+    if frame is None or "market_value" not in frame or not assets > 0 or len(frame) == 0:
+        return out
+    mv = np.asarray(frame["market_value"], dtype=float)
+    rows = getattr(holdings, "rows", None)
+    rows = np.arange(len(mv)) + 2 if rows is None else np.asarray(rows)
+    big = np.flatnonzero(mv > assets)
+    if len(big):
+        out.append(
+            POSITION_ABOVE.breach(
+                holdings_file,
+                "market_value",
+                [int(rows[i]) for i in big],
+                text("inputs.position_above_assets", value=float(mv[big[0]]), assets=assets),
+            )
+        )
+    total = float(mv.sum())
+    share = total / assets
+    if share < SUM_REFUSE_BELOW or share > SUM_REFUSE_ABOVE:
+        out.append(
+            SUM_UNIT.breach(
+                holdings_file,
+                "market_value",
+                [],
+                text("inputs.sum_below_assets", total=total, share=share, assets=assets),
+            )
+        )
+    elif share < SUM_WARN_BELOW or share > SUM_WARN_ABOVE:
+        out.append(
+            SUM_UNUSUAL.breach(
+                holdings_file,
+                "market_value",
+                [],
+                text(
+                    "inputs.sum_vs_assets",
+                    total=total,
+                    share=share,
+                    assets=assets,
+                    low=SUM_WARN_BELOW,
+                    high=SUM_WARN_ABOVE,
+                ),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -38,6 +316,12 @@ class Inputs:
         Every warning raised by the files (all accepted when ``load_inputs`` returned).
     provenance : Provenance
         Input digests, mapping, accepted warnings.
+    scenarios : tuple of Shock
+        The stress scenarios of the scenario files, in file order.
+    commitments : dict or None
+        The commitment plan (projection year -> CNY).
+    limits : tuple (Limits, dict) or None
+        The limits file read on top of the default limits, with the per-class costs.
     """
 
     holdings: Any = None
@@ -46,6 +330,9 @@ class Inputs:
     templates: Any = None
     warnings: tuple[InputWarning, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
+    scenarios: tuple = ()
+    commitments: dict | None = None
+    limits: Any = None
 
 
 @dataclass
@@ -83,6 +370,11 @@ def load_inputs(
     accept: Collection[str] = (),
     repair: bool = False,
     collect: bool = False,
+    *,
+    scenarios: Collection[str | Path] = (),
+    commitments: str | Path | None = None,
+    horizon: int | None = None,
+    limits: str | Path | None = None,
 ) -> Inputs:
     """Read, validate and cross-check the input files of a run.
 
@@ -99,6 +391,14 @@ def load_inputs(
         correlation matrix.
     collect : bool
         Read every file and report every problem at once (``analyzer validate``).
+    scenarios : paths, optional
+        Stress scenario files (their asset classes are checked against the holdings').
+    commitments : path, optional
+        A commitment plan; ``horizon`` (years) refuses a year beyond it.
+    limits : path, optional
+        A limits file, read on top of the default limits (its classes are checked against
+        the holdings'); a command that builds its limits from options reads the file again
+        on top of them.
 
     Raises
     ------
@@ -124,7 +424,37 @@ def load_inputs(
     t = c.read("templates", templates, lambda: read_holdings(templates))
     if mapping is not None and Path(mapping).is_file():
         c.files.append(InputFile("mapping", str(mapping), file_digest(mapping)))
+    held = None
+    if h is not None and "asset_class" in getattr(h, "frame", {}):
+        held = tuple(sorted({str(c) for c in h.frame["asset_class"] if str(c)}))
+    shocks: list = []
+    for path in scenarios:
+        from analyzer.stress.scenario_file import read_scenarios
+
+        got = c.read("scenarios", path, lambda p=path: read_scenarios(p, known_classes=held))
+        shocks.extend(got or ())
+    plan = None
+    if commitments is not None:
+        from analyzer.stress.commitments import read_commitments
+
+        plan = c.read("commitments", commitments, lambda: read_commitments(commitments, horizon))
+    lim = None
+    if limits is not None:
+        from analyzer.optimize.limits import read_limits
+
+        lim = c.read("limits", limits, lambda: read_limits(limits, classes=held or ()))
+    if h is not None and co is not None:
+        for found in cross_check(h, co, str(holdings)):
+            if isinstance(found, InputWarning):
+                c.warnings.append(found)
+            else:
+                c.problems.append(found)
+        if c.problems and not collect:
+            raise InputError(c.problems)
     if c.problems:
+        pending = [w for w in c.warnings if w.code not in set(accept)]
+        if pending:  # every problem and every open warning at once
+            c.problems.extend(UnacceptedWarningError(pending).problems)
         raise InputError(c.problems)
     accepted = enforce_warnings(c.warnings, accept)
     return Inputs(
@@ -134,4 +464,7 @@ def load_inputs(
         templates=t,
         warnings=accepted,
         provenance=Provenance(inputs=tuple(c.files), accepted_warnings=accepted),
+        scenarios=tuple(shocks),
+        commitments=plan,
+        limits=lim,
     )

@@ -29,11 +29,15 @@ max = 0.9
 equity_cap_basis = "resulting"      # or "prior_quarter"
 counterparty_concentration = true   # keep counterparties below the Art. 65 threshold
 ```
+
+Every key is known (a misspelt one is refused with "did you mean"), every number finite, and
+ratios and shares are fractions: a floor of 150 (for 150%) or a volatility cap of 8 (for 8%) is
+refused.
 """
 
 from __future__ import annotations
 
-import tomllib
+import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,7 +45,87 @@ from typing import Any
 import numpy as np
 
 from analyzer.errors import InputError, InputProblem
+from analyzer.io.inputs import parse_toml, read_bytes, unknown_name
+from analyzer.io.rules import rule
+from analyzer.messages import register, text
 from analyzer.optimize.problem import Limits
+
+register(
+    {
+        "limits.positive": ("must be > 0", "必须 > 0"),
+        "limits.min_above_max": ("min {lo:g} exceeds max {hi:g}", "min {lo:g} 大于 max {hi:g}"),
+        "limits.unknown_class": (
+            "unknown asset class '{value}' (not in the holdings)",
+            "未知的资产类别 '{value}'（持仓中没有）",
+        ),
+        "limits.min_sum": (
+            "the minimum weights add up to {value:.4g} > 1",
+            "最低权重合计 {value:.4g} > 1",
+        ),
+        "limits.group_classes": (
+            "a non-empty list of asset classes is required",
+            "须为非空的资产类别列表",
+        ),
+        "limits.not_number": ("must be a number, found {value}", "必须为数值，实际为 {value}"),
+        "limits.not_finite": (
+            "'{value}' is not a finite number; only finite numbers are allowed",
+            "'{value}' 不是有限数值；只允许有限数值",
+        ),
+        "limits.range": (
+            "must be between {lo:g} and {hi:g}, found {value:g}",
+            "必须在 {lo:g} 与 {hi:g} 之间，实际为 {value:g}",
+        ),
+        "limits.at_least": (
+            "must be >= {lo:g}, found {value:g}",
+            "必须 >= {lo:g}，实际为 {value:g}",
+        ),
+        "limits.share_range": (
+            "must be a fraction between {lo:g} and {hi:g} (0.08 = 8%), found {value:g}",
+            "必须为 {lo:g} 至 {hi:g} 之间的小数（0.08 = 8%），实际为 {value:g}",
+        ),
+        "limits.ratio_percent": (
+            "{value:g} reads as a ratio of {value:.0%}; ratio floors are fractions (1.5 = 150%)",
+            "{value:g} 即充足率 {value:.0%}；充足率下限以小数填写（1.5 = 150%）",
+        ),
+        "limits.rate_percent": (
+            "{value:g} reads as {value:.0%} a year; volatilities and returns are annual "
+            "fractions (0.08 = 8%)",
+            "{value:g} 即每年 {value:.0%}；波动率与收益率以年化小数填写（0.08 = 8%）",
+        ),
+        "limits.duration_range": (
+            "{value:g} years is beyond any bond an insurer holds; modified duration is in "
+            "years (not months), between 0 and {hi:g}",
+            "{value:g} 年超出保险公司所持任何债券的期限；修正久期以年（不是月）为单位，"
+            "介于 0 与 {hi:g} 之间",
+        ),
+    }
+)
+
+RATIO_PERCENT = rule(
+    "limits.ratio_percent",
+    "refuse",
+    "A solvency-ratio floor above 10 (1000%) is a percent written for a fraction (150 for "
+    "150%); no plan can meet it, and the optimiser would report infeasible for the wrong "
+    "reason.",
+    "充足率下限高于 10（1000%）是把百分数当成了小数（150 表示 150%）；任何方案都无法满足，"
+    "优化器会因错误的原因报告无解。",
+)
+RATE_PERCENT = rule(
+    "limits.rate_percent",
+    "refuse",
+    "A volatility cap of 150% or more, or a return target of 100% a year or more, is a "
+    "percent written for a fraction (8 for 8%).",
+    "波动率上限达到 150% 或收益率目标达到每年 100%，是把百分数当成了小数（8 表示 8%）。",
+)
+DURATION_RANGE = rule(
+    "limits.duration_range",
+    "refuse",
+    "No bond portfolio has a modified duration above 50 years; a larger number is a "
+    "duration in months.",
+    "债券组合的修正久期不会超过 50 年；更大的数字是以月为单位的久期。",
+)
+#: refused above: a ratio floor, a volatility cap, |target return|, a duration bound (years)
+MAX_RATIO, MAX_VOLATILITY, MAX_RETURN, MAX_DURATION = 10.0, 1.5, 1.0, 50.0
 
 _SECTIONS = {
     "solvency": {"min_comprehensive", "min_core"},
@@ -63,14 +147,25 @@ def _num(
     lo: float | None = 0.0,
     hi: float | None = None,
     problems: list[InputProblem] | None = None,
+    share: bool = False,
 ) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        problems.append(InputProblem(label, None, key, f"must be a number, found {value!r}"))
+        problems.append(
+            InputProblem(label, None, key, text("limits.not_number", value=repr(value)))
+        )
         return None
     v = float(value)
+    if not math.isfinite(v):
+        problems.append(InputProblem(label, None, key, text("limits.not_finite", value=value)))
+        return None
     if (lo is not None and v < lo) or (hi is not None and v > hi):
-        rng = f"between {lo:g} and {hi:g}" if hi is not None else f">= {lo:g}"
-        problems.append(InputProblem(label, None, key, f"must be {rng}, found {v:g}"))
+        if hi is None:
+            msg = text("limits.at_least", lo=lo, value=v)
+        elif share:
+            msg = text("limits.share_range", lo=lo, hi=hi, value=v)
+        else:
+            msg = text("limits.range", lo=lo if lo is not None else -math.inf, hi=hi, value=v)
+        problems.append(InputProblem(label, None, key, msg))
         return None
     return v
 
@@ -92,38 +187,22 @@ def read_limits(
     """
     path = Path(path)
     label = str(path)
-    if not path.is_file():
-        raise InputError.single(label, None, None, "file not found")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError.single(label, None, None, f"not valid TOML: {exc}") from exc
+    data = parse_toml(read_bytes(path, label), label)
     base = base or Limits()
     p: list[InputProblem] = []
     kw: dict[str, Any] = {}
     for section, body in data.items():
         if section not in _SECTIONS:
-            p.append(
-                InputProblem(
-                    label, None, section, "unknown section; allowed: " + ", ".join(_SECTIONS)
-                )
-            )
+            p.append(unknown_name(label, section, section, _SECTIONS))
             continue
         if not isinstance(body, dict):
-            p.append(InputProblem(label, None, section, "must be a table"))
+            p.append(InputProblem(label, None, section, text("inputs.not_table")))
             continue
         allowed = _SECTIONS[section]
         if allowed is not None:
             for key in body:
                 if key not in allowed:
-                    p.append(
-                        InputProblem(
-                            label,
-                            None,
-                            f"{section}.{key}",
-                            "unknown key; allowed: " + ", ".join(sorted(allowed)),
-                        )
-                    )
+                    p.append(unknown_name(label, f"{section}.{key}", key, allowed))
     if p:
         raise InputError(p)
     s = data.get("solvency", {})
@@ -131,25 +210,59 @@ def read_limits(
         if key in s:
             v = _num(label, f"solvency.{key}", s[key], 0.0, None, p)
             if v is not None and v <= 0:
-                p.append(InputProblem(label, None, f"solvency.{key}", "must be > 0"))
+                p.append(InputProblem(label, None, f"solvency.{key}", text("limits.positive")))
+            elif v is not None and v > MAX_RATIO:
+                p.append(
+                    RATIO_PERCENT.breach(
+                        label, f"solvency.{key}", [], text("limits.ratio_percent", value=v)
+                    )
+                )
             elif v is not None:
                 kw[key] = v
     for section, field in (("sci_tech", "min_sci_tech"), ("liquidity", "min_liquid")):
         if "min_share" in data.get(section, {}):
-            v = _num(label, f"{section}.min_share", data[section]["min_share"], 0.0, 1.0, p)
+            v = _num(
+                label, f"{section}.min_share", data[section]["min_share"], 0.0, 1.0, p, share=True
+            )
             if v is not None:
                 kw[field] = v
     r = data.get("risk", {})
-    if "max_volatility" in r:
-        kw["max_volatility"] = _num(label, "risk.max_volatility", r["max_volatility"], 0.0, None, p)
-    if "target_return" in r:
-        kw["target_return"] = _num(label, "risk.target_return", r["target_return"], None, None, p)
+    for key, cap in (("max_volatility", MAX_VOLATILITY), ("target_return", MAX_RETURN)):
+        if key in r:
+            v = _num(
+                label, f"risk.{key}", r[key], 0.0 if key == "max_volatility" else None, None, p
+            )
+            if v is not None and abs(v) >= cap:
+                p.append(
+                    RATE_PERCENT.breach(
+                        label, f"risk.{key}", [], text("limits.rate_percent", value=v)
+                    )
+                )
+            else:
+                kw[key] = v
     d = data.get("duration", {})
     if d:
-        lo = _num(label, "duration.min", d["min"], 0.0, None, p) if "min" in d else None
-        hi = _num(label, "duration.max", d["max"], 0.0, None, p) if "max" in d else None
+        bounds_ = {}
+        for key in ("min", "max"):
+            v = _num(label, f"duration.{key}", d[key], 0.0, None, p) if key in d else None
+            if v is not None and v > MAX_DURATION:
+                p.append(
+                    DURATION_RANGE.breach(
+                        label,
+                        f"duration.{key}",
+                        [],
+                        text("limits.duration_range", value=v, hi=MAX_DURATION),
+                    )
+                )
+                v = None
+            bounds_[key] = v
+        lo, hi = bounds_["min"], bounds_["max"]
         if lo is not None and hi is not None and lo > hi:
-            p.append(InputProblem(label, None, "duration.min", f"min {lo:g} exceeds max {hi:g}"))
+            p.append(
+                InputProblem(
+                    label, None, "duration.min", text("limits.min_above_max", lo=lo, hi=hi)
+                )
+            )
         kw["duration"] = (lo, hi)
     tr = data.get("trading", {})
     default_cost = 0.0
@@ -165,16 +278,26 @@ def read_limits(
     for name, body in data.get("classes", {}).items():
         key = f"classes.{name}"
         if classes and name not in classes:
-            p.append(InputProblem(label, None, key, "unknown asset class (not in the holdings)"))
+            p.append(InputProblem(label, None, key, text("limits.unknown_class", value=name)))
             continue
-        if not isinstance(body, dict) or set(body) - {"min", "max", "transaction_cost_bp"}:
-            p.append(InputProblem(label, None, key, "allowed keys: min, max, transaction_cost_bp"))
+        allowed_keys = ("min", "max", "transaction_cost_bp")
+        if not isinstance(body, dict):
+            p.append(InputProblem(label, None, key, text("inputs.not_table")))
             continue
-        lo = _num(label, key + ".min", body.get("min", 0.0), 0.0, 1.0, p)
-        hi = _num(label, key + ".max", body.get("max", 1.0), 0.0, 1.0, p)
+        extra = [k for k in body if k not in allowed_keys]
+        for k in extra:
+            p.append(unknown_name(label, f"{key}.{k}", k, allowed_keys))
+        if extra:
+            continue
+        lo = _num(label, key + ".min", body.get("min", 0.0), 0.0, 1.0, p, share=True)
+        hi = _num(label, key + ".max", body.get("max", 1.0), 0.0, 1.0, p, share=True)
         if lo is not None and hi is not None:
             if lo > hi:
-                p.append(InputProblem(label, None, key + ".min", f"min {lo:g} exceeds max {hi:g}"))
+                p.append(
+                    InputProblem(
+                        label, None, key + ".min", text("limits.min_above_max", lo=lo, hi=hi)
+                    )
+                )
             bounds[name] = (lo, hi)
         if "transaction_cost_bp" in body:
             c = _num(label, key + ".transaction_cost_bp", body["transaction_cost_bp"], 0.0, 1e4, p)
@@ -186,31 +309,50 @@ def read_limits(
                 label,
                 None,
                 "classes",
-                f"the minimum weights add up to {sum(b[0] for b in bounds.values()):.4g} > 1",
+                text("limits.min_sum", value=sum(b[0] for b in bounds.values())),
             )
         )
     groups = dict(base.groups)
     for name, body in data.get("groups", {}).items():
         key = f"groups.{name}"
         members = body.get("classes") if isinstance(body, dict) else None
+        if isinstance(body, dict):
+            for k in body:
+                if k not in ("classes", "min", "max"):
+                    p.append(unknown_name(label, f"{key}.{k}", k, ("classes", "min", "max")))
         if not isinstance(members, list) or not members:
-            p.append(InputProblem(label, None, key + ".classes", "a non-empty list of classes"))
+            p.append(InputProblem(label, None, key + ".classes", text("limits.group_classes")))
             continue
         for m in members:
             if classes and m not in classes:
-                p.append(InputProblem(label, None, key + ".classes", f"unknown asset class '{m}'"))
-        lo = _num(label, key + ".min", body.get("min", 0.0), 0.0, 1.0, p)
-        hi = _num(label, key + ".max", body.get("max", 1.0), 0.0, 1.0, p)
+                p.append(
+                    InputProblem(
+                        label, None, key + ".classes", text("limits.unknown_class", value=m)
+                    )
+                )
+        lo = _num(label, key + ".min", body.get("min", 0.0), 0.0, 1.0, p, share=True)
+        hi = _num(label, key + ".max", body.get("max", 1.0), 0.0, 1.0, p, share=True)
         if lo is not None and hi is not None:
             if lo > hi:
-                p.append(InputProblem(label, None, key + ".min", f"min {lo:g} exceeds max {hi:g}"))
+                p.append(
+                    InputProblem(
+                        label, None, key + ".min", text("limits.min_above_max", lo=lo, hi=hi)
+                    )
+                )
             groups[name] = (tuple(members), lo, hi)
     o = data.get("options", {})
     if "equity_cap_basis" in o:
         if o["equity_cap_basis"] not in ("prior_quarter", "resulting"):
             p.append(
                 InputProblem(
-                    label, None, "options.equity_cap_basis", "allowed: prior_quarter, resulting"
+                    label,
+                    None,
+                    "options.equity_cap_basis",
+                    text(
+                        "value.not_allowed",
+                        value=o["equity_cap_basis"],
+                        allowed="prior_quarter, resulting",
+                    ),
                 )
             )
         else:
@@ -218,7 +360,12 @@ def read_limits(
     if "counterparty_concentration" in o:
         if not isinstance(o["counterparty_concentration"], bool):
             p.append(
-                InputProblem(label, None, "options.counterparty_concentration", "true or false")
+                InputProblem(
+                    label,
+                    None,
+                    "options.counterparty_concentration",
+                    text("value.not_bool", value=o["counterparty_concentration"]),
+                )
             )
         else:
             kw["counterparty_concentration"] = o["counterparty_concentration"]

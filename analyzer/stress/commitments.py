@@ -23,10 +23,82 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from analyzer.errors import ParameterError
+from analyzer.errors import InputError, InputProblem, ParameterError
+from analyzer.io.inputs import unknown_name
+from analyzer.io.rules import rule
+from analyzer.messages import register, text
+
+__all__ = [
+    "CommitmentProjection",
+    "TakahashiAlexander",
+    "fund_cash_flows",
+    "project_commitments",
+    "read_commitments",
+    "vc_capital_factor",
+]
+
+#: columns of a commitment plan file
+COLUMNS = ("year", "commitment")
+#: a year from this value up is a calendar year, not a projection year
+CALENDAR_YEAR_FROM = 1900
+#: a nonzero commitment below this (CNY) is an amount in 亿元 or 万元
+MIN_COMMITMENT = 1e4
+
+register(
+    {
+        "commitments.column_missing": (
+            "required column is missing; the header must name year, commitment",
+            "缺少必需的列；表头须包含 year、commitment",
+        ),
+        "commitments.year": (
+            "'{value}' is not a projection year; write a whole number >= 1 (1 = next year)",
+            "'{value}' 不是预测年度；请填写 >= 1 的整数（1 = 下一年）",
+        ),
+        "commitments.calendar_year": (
+            "{value} is a calendar year; years count from 1 (1 = next year, the first "
+            "projection year): write next year as 1, the year after as 2, ...",
+            "{value} 是日历年；年度从 1 开始计（1 = 下一年，即预测第一年）："
+            "下一年填 1，再下一年填 2，依此类推",
+        ),
+        "commitments.beyond_horizon": (
+            "year {value} is beyond the projection horizon of {horizon} years, so the "
+            "commitment would not appear in the projection; raise --horizon or correct the year",
+            "第 {value} 年超出 {horizon} 年的预测期，该承诺不会出现在预测中；"
+            "请提高 --horizon 或更正年度",
+        ),
+        "commitments.amount": (
+            "'{value}' is not an amount in CNY (write digits with a decimal point, no thousands "
+            "separators: 200000000)",
+            "'{value}' 不是以元计的金额（只写数字和小数点，不用千位分隔符：200000000）",
+        ),
+        "commitments.negative": ("must be >= 0 (CNY)", "必须 >= 0（元）"),
+        "commitments.amount_unit": (
+            "{value:g} CNY is too small to be a fund commitment; amounts are in CNY (yuan), "
+            "not 亿元 or 万元 (2亿元 = 200000000)",
+            "{value:g} 元过小，不可能是基金认缴承诺；金额单位为元，"
+            "不是亿元或万元（2 亿元 = 200000000）",
+        ),
+    }
+)
+
+CALENDAR_YEAR = rule(
+    "commitments.calendar_year",
+    "refuse",
+    "Plan years count from 1 (next year); a calendar year such as 2026 lies two thousand "
+    "years beyond any horizon, and was silently left out of the projection (an all-zero table).",
+    "计划年度从 1（下一年）开始计；2026 这样的日历年超出任何预测期两千年，"
+    "此前会被悄悄排除在预测之外（全零的表）。",
+)
+AMOUNT_UNIT = rule(
+    "commitments.amount_unit",
+    "refuse",
+    "No insurer commits less than 1万元 to a VC fund; 2 is 2亿元 written in 亿元.",
+    "保险公司对创投基金的认缴不会少于 1 万元；2 是以亿元填写的 2 亿元。",
+)
 
 
 @dataclass(frozen=True)
@@ -199,7 +271,8 @@ def project_commitments(
     Parameters
     ----------
     commitments : mapping first-call year (1 = next year) -> amount committed, CNY
-    horizon : years projected
+    horizon : years projected; a commitment year beyond it (a calendar year such as 2026
+        included) is refused, not dropped
     params : model parameters (defaults of :class:`TakahashiAlexander`)
     capital_factor : capital per CNY of NAV (effective equity factor); default
         :func:`vc_capital_factor` of the default regime
@@ -218,12 +291,20 @@ def project_commitments(
     nav = np.zeros(horizon)
     committed = np.zeros(horizon)
     for year, amount in commitments.items():
-        if year < 1 or amount < 0:
+        if year < 1 or not np.isfinite(amount) or amount < 0:
             raise ParameterError(
-                f"commitment year must be >= 1 and amount >= 0, got {year}: {amount}"
+                f"commitment year must be >= 1 and amount a finite number >= 0, got {year}: "
+                f"{amount}"
             )
-        if year > horizon:
-            continue
+        if year > horizon:  # never dropped silently
+            message = text(
+                "commitments.calendar_year"
+                if year >= CALENDAR_YEAR_FROM
+                else "commitments.beyond_horizon",
+                value=year,
+                horizon=horizon,
+            )
+            raise ParameterError(str(message))
         span = horizon - year + 1
         c, d, v = fund_cash_flows(float(amount), params, span)
         calls[year - 1 :] += c
@@ -243,3 +324,95 @@ def project_commitments(
         params=params,
         capital_factor=capital_factor,
     )
+
+
+def read_commitments(path: str | Path, horizon: int | None = None) -> dict[int, float]:
+    """Read a commitment plan (``.csv`` / ``.xlsx``: columns ``year``, ``commitment``).
+
+    ``year`` counts from 1 (next year, the first projection year); ``commitment`` is the
+    amount committed in that year, CNY. Rows of the same year add up.
+
+    Parameters
+    ----------
+    path : the file
+    horizon : years projected; when given, a year beyond it is refused with its row
+
+    Returns
+    -------
+    dict
+        year -> amount committed, CNY (for :func:`project_commitments`).
+
+    Raises
+    ------
+    InputError
+        An unknown or missing column, a year that is not a whole number >= 1, a calendar year
+        (2026), a year beyond ``horizon``, an amount that is not a finite number >= 0 written
+        with a decimal point, or an amount too small to be in CNY.
+    """
+    from analyzer.io.tables import read_table
+
+    label = str(path)
+    frame = read_table(path, name=label)
+    problems: list[InputProblem] = []
+    for col in COLUMNS:
+        if col not in frame.columns:
+            problems.append(InputProblem(label, 1, col, text("commitments.column_missing")))
+    for col in frame.columns:
+        if col not in COLUMNS:
+            problems.append(unknown_name(label, col, col, COLUMNS, kind="column"))
+    if problems:
+        raise InputError(problems)
+    plan: dict[int, float] = {}
+    for i in range(len(frame)):
+        row = i + 2
+        raw_year = str(frame["year"].iloc[i]).strip()
+        try:
+            number = float(raw_year)
+            if not np.isfinite(number) or number != int(number) or number < 1:
+                raise ValueError
+            year = int(number)
+        except ValueError:
+            problems.append(
+                InputProblem(label, row, "year", text("commitments.year", value=raw_year))
+            )
+            continue
+        if year >= CALENDAR_YEAR_FROM:
+            problems.append(
+                CALENDAR_YEAR.breach(
+                    label, "year", [row], text("commitments.calendar_year", value=year)
+                )
+            )
+            continue
+        if horizon is not None and year > horizon:
+            problems.append(
+                InputProblem(
+                    label,
+                    row,
+                    "year",
+                    text("commitments.beyond_horizon", value=year, horizon=horizon),
+                )
+            )
+            continue
+        raw = str(frame["commitment"].iloc[i]).strip()
+        try:
+            amount = float(raw)
+            if not np.isfinite(amount):
+                raise ValueError
+        except ValueError:
+            message = text("commitments.amount", value=raw) if raw else text("value.required")
+            problems.append(InputProblem(label, row, "commitment", message))
+            continue
+        if amount < 0:
+            problems.append(InputProblem(label, row, "commitment", text("commitments.negative")))
+            continue
+        if 0 < amount < MIN_COMMITMENT:
+            problems.append(
+                AMOUNT_UNIT.breach(
+                    label, "commitment", [row], text("commitments.amount_unit", value=amount)
+                )
+            )
+            continue
+        plan[year] = plan.get(year, 0.0) + amount
+    if problems:
+        raise InputError(problems)
+    return plan

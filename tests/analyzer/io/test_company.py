@@ -42,7 +42,7 @@ def write(tmp_path, text, name="company.toml"):
     return path
 
 
-def write_life(tmp_path, cf="year,net_outflow\n1,100\n2,200\n3,300\n", spot=None):
+def write_life(tmp_path, cf="year,net_outflow\n1,1.0e10\n2,2.0e10\n3,3.0e10\n", spot=None):
     if spot is None:
         spot = "year,rate\n" + "".join(f"{t},0.02\n" for t in range(1, 41))
     (tmp_path / "cf.csv").write_text(cf)
@@ -58,7 +58,7 @@ def test_pc_reads(tmp_path):
 
 def test_life_reads_liabilities(tmp_path):
     c = read_company(write_life(tmp_path))
-    assert np.array_equal(c.liabilities.cash_flows, [100, 200, 300])
+    assert np.array_equal(c.liabilities.cash_flows, [1e10, 2e10, 3e10])
     assert len(c.liabilities.spot_curve) == 40
 
 
@@ -199,7 +199,7 @@ def test_os_error_is_an_input_error(tmp_path, monkeypatch):
     def deny(self, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(type(path), "read_text", deny)
+    monkeypatch.setattr(type(path), "read_bytes", deny)
     with pytest.raises(InputError) as err:
         read_company(path)
     assert "cannot read" in err.value.problems[0].message

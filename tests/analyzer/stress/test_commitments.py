@@ -50,3 +50,82 @@ def test_vc_capital_factor_comes_from_the_engine():
     assert vc_capital_factor("cross2-2025-12") == pytest.approx(0.44, rel=1e-12)
     assert vc_capital_factor("cross2-2022") == pytest.approx(0.451, rel=1e-12)
     assert vc_capital_factor("cross2-2025-12", layers=2) == pytest.approx(0.48, rel=1e-12)
+
+
+# ----------------------------------------------------------------------------------------------
+# The plan file and the calendar-year bug: a plan written in calendar years (2026, ...) used to
+# give an all-zero table, since every year lay beyond the horizon and was skipped in silence.
+# ----------------------------------------------------------------------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[3]
+
+
+def test_calendar_years_are_refused_not_dropped():
+    with pytest.raises(ParameterError, match="calendar year"):
+        project_commitments({2026: 1e9, 2027: 1e9}, horizon=15, capital_factor=0.44)
+
+
+def test_year_beyond_the_horizon_is_refused_not_dropped():
+    with pytest.raises(ParameterError, match="beyond the projection horizon"):
+        project_commitments({3: 1e9, 20: 1e9}, horizon=15, capital_factor=0.44)
+
+
+def _plan(tmp_path, body):
+    path = tmp_path / "plan.csv"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_read_commitments_adds_rows_of_a_year(tmp_path):
+    from analyzer.stress.commitments import read_commitments
+
+    plan = read_commitments(_plan(tmp_path, "year,commitment\n1,1e9\n2,5e8\n1,2.5e8\n"))
+    assert plan == {1: 1.25e9, 2: 5e8}
+
+
+@pytest.mark.parametrize(
+    ("body", "row", "column", "words"),
+    [
+        ("year,commitment\n1,1e9\n2026,1e9\n", 3, "year", "calendar year"),
+        ("year,commitment\n1.5,1e9\n", 2, "year", "whole number"),
+        ("year,commitment\n0,1e9\n", 2, "year", "whole number"),
+        ("year,commitment\n1,inf\n", 2, "commitment", "not an amount"),
+        ('year,commitment\n1,"1,000"\n', 2, "commitment", "thousands"),
+        ("year,commitment\n1,-5\n", 2, "commitment", ">= 0"),
+        ("year,commitment\n1,2\n", 2, "commitment", "亿元"),
+        ("year,commitment\n16,1e9\n", 2, "year", "beyond the projection horizon"),
+        ("year,commitments\n1,1e9\n", None, "commitments", "did you mean 'commitment'"),
+    ],
+)
+def test_read_commitments_refuses_with_row(tmp_path, body, row, column, words):
+    from analyzer.errors import InputError
+    from analyzer.stress.commitments import read_commitments
+
+    with pytest.raises(InputError) as err:
+        read_commitments(_plan(tmp_path, body), horizon=15)
+    p = next(p for p in err.value.problems if p.column == column)
+    assert p.row == row and words in p.message and p.message_zh
+
+
+def test_simulate_with_calendar_years_exits_2(tmp_path, capsys):
+    """``analyzer simulate --commitments`` printed an all-zero table for calendar years."""
+    from analyzer.cli import main
+
+    plan = _plan(tmp_path, "year,commitment\n2026,1e9\n2027,1e9\n")
+    with pytest.raises(SystemExit) as exc:
+        main(
+            [
+                "simulate",
+                str(ROOT / "data" / "life" / "holdings.csv"),
+                "-c",
+                str(ROOT / "data" / "life" / "company.toml"),
+                "--commitments",
+                str(plan),
+                "--horizon",
+                "5",
+                "--format",
+                "json",
+            ]
+        )
+    assert exc.value.code == 2
+    assert "calendar year" in capsys.readouterr().err

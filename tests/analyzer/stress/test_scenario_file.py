@@ -67,3 +67,54 @@ def test_sample_files_read():
     ]
     assert all(s.source for s in hist)
     assert read_scenarios(DATA / "user_example.csv")
+
+
+# ----------------------------------------------------------------------------------------------
+# Silent accepts: a decimal comma read as thousands, a return in percent, bp as a fraction,
+# misspelt columns.
+# ----------------------------------------------------------------------------------------------
+
+
+def test_decimal_comma_is_refused_not_read_as_thousands(tmp_path):
+    with pytest.raises(InputError) as err:
+        read_scenarios(write(tmp_path, 'a,rates,,"4,17",\n'))
+    p = err.value.problems[0]
+    assert (p.row, p.column) == (2, "shock") and "decimal point" in p.message
+
+
+def test_return_in_percent_is_refused(tmp_path):
+    with pytest.raises(InputError) as err:
+        read_scenarios(write(tmp_path, "a,equity,,-0.3,\nb,equity,,30,\n"))
+    p = err.value.problems[0]
+    assert (p.row, p.column) == (3, "shock") and "3000%" in p.message
+
+
+def test_large_rise_is_a_warning(tmp_path):
+    shocks = read_scenarios(write(tmp_path, "a,equity,,1.5,\na,vc,,0.2,\n"))
+    assert [(w.code, w.rows) for w in shocks.warnings] == [("scenarios.return_high", (2,))]
+
+
+def test_basis_points_as_a_fraction_are_a_warning(tmp_path):
+    shocks = read_scenarios(write(tmp_path, "a,rates,,0.0025,\na,spread,,50,\n"))
+    assert [(w.code, w.rows) for w in shocks.warnings] == [("scenarios.bp_fraction", (2,))]
+    assert shocks[0].drivers == {"rates": 0.0025, "spread": 50.0}
+
+
+@pytest.mark.parametrize(("wrong", "right"), [("shocks", "shock"), ("asset-class", "asset_class")])
+def test_misspelt_column_is_refused(tmp_path, wrong, right):
+    p = tmp_path / "s.csv"
+    header = "scenario,driver,asset_class,shock".replace(right, wrong)
+    if right == "shock":
+        header += ",shock"
+        p.write_text(header + "\na,equity,,-0.3,-0.3\n", encoding="utf-8")
+    else:
+        p.write_text(header + "\na,equity,,-0.3\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_scenarios(p)
+    problem = next(x for x in err.value.problems if x.column == wrong)
+    assert f"did you mean '{right}'" in problem.message
+
+
+def test_sample_files_have_no_warning():
+    for name in ("historical.csv", "user_example.csv"):
+        assert read_scenarios(DATA / name).warnings == ()
