@@ -19,13 +19,13 @@ from urllib.parse import parse_qsl
 import diskcache
 from dash import DiskcacheManager, Input, Output, State, dcc, html, set_props
 
-from dashboard import auth, ids, notices, pages
+from dashboard import auth, ids, notices, pages, trust
 from dashboard.components import not_found
 from dashboard.context import EXTENSION as ENV_EXTENSION
 from dashboard.context import AppEnv, PageContext
 from dashboard.i18n import normalize_lang, t
 from dashboard.settings import Settings, load_or_create_secret
-from dashboard.store import ScenarioNameTaken, StoreError
+from dashboard.store import NAME_MAX, InvalidScenarioName, ScenarioNameTaken, StoreError
 from dashboard.units import normalize_unit, unit_label
 
 HERE = Path(__file__).resolve().parent
@@ -177,6 +177,9 @@ def handle_callback_error(err: Exception) -> None:
     if isinstance(err, auth.PermissionDenied):
         set_props(ids.NOTICE_STORE, {"data": err.notice()})
         return None
+    if isinstance(err, InvalidScenarioName):
+        notices.notify(f"notice.bad_name.{err.reason}", "warning", char=err.char, limit=NAME_MAX)
+        return None
     if isinstance(err, ScenarioNameTaken):
         notices.notify("notice.name_taken", "warning", name=err.name)
         return None
@@ -187,6 +190,18 @@ def handle_callback_error(err: Exception) -> None:
         from analyzer.errors import AnalyzerError
     except ImportError:  # pragma: no cover - the core is always installed with us
         AnalyzerError = ()  # type: ignore[assignment,misc]
+    from analyzer.errors import InputError
+
+    if isinstance(err, InputError):  # both languages: the notice is rendered in the user's
+        notices.notify(
+            "notice.input_error",
+            "error",
+            message={
+                "zh": "；".join(err.render("zh", limit=3)),
+                "en": "; ".join(err.render("en", limit=3)),
+            },
+        )
+        return None
     if AnalyzerError and isinstance(err, AnalyzerError):
         notices.notify("notice.error", "error", message=str(err))
         return None
@@ -268,6 +283,7 @@ def create_app(
     )
     server.extensions[ENV_EXTENSION] = env
     auth.install(app, users, settings.lang)
+    trust.install(app)
 
     app.layout = shell_layout(env)
     register_shell(app)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +76,38 @@ class ScenarioNameTaken(StoreError, ValueError):
 
 class InvalidScenario(StoreError, ValueError):
     """The scenario's fields cannot be stored (empty name, non-JSON value, ...)."""
+
+
+class InvalidScenarioName(InvalidScenario):
+    """A scenario name that is empty, too long, or holds a control or bidi character."""
+
+    def __init__(self, reason: str, char: str = "") -> None:
+        self.reason = reason  # "empty" | "too_long" | "char"
+        self.char = char
+        detail = {"empty": "must not be empty", "too_long": f"is longer than {NAME_MAX} characters"}
+        super().__init__(
+            f"scenario name {detail.get(reason, f'may not contain the character {char}')}"
+        )
+
+
+#: Characters refused in scenario names: control characters (NUL, newlines, tabs ...) and the
+#: bidirectional marks / overrides / isolates that can make a name read as another one.
+FORBIDDEN_NAME_CHARS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+def check_scenario_name(name: str | None) -> str:
+    """The name without surrounding spaces; raises `InvalidScenarioName`."""
+    value = (name or "").strip()
+    if not value:
+        raise InvalidScenarioName("empty")
+    if len(value) > NAME_MAX:
+        raise InvalidScenarioName("too_long")
+    bad = FORBIDDEN_NAME_CHARS.search(value)
+    if bad:
+        raise InvalidScenarioName("char", f"U+{ord(bad.group()):04X}")
+    return value
 
 
 class _Base(DeclarativeBase):
@@ -320,7 +353,7 @@ class ScenarioStore:
         Raises `ScenarioNameTaken` when the company already has a scenario of that name,
         `InvalidScenario` for an empty name/company/regime/author or non-JSON inputs.
         """
-        name = _required("scenario name", name)
+        name = check_scenario_name(name)
         company_name = _required("company name", company_name)
         regime = _required("regime", regime, 64)
         author = _required("author", author, 100)

@@ -36,7 +36,7 @@ from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import table
-from dashboard.store import ScenarioStore
+from dashboard.store import ScenarioStore, check_scenario_name
 from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "data"
@@ -578,12 +578,13 @@ def upload_files(
     env = _env()
     inputs, rows = apply_upload(current, env, holdings, company)
     if rows:
-        return no_update, errors_table(rows, lang)
+        return no_update, errors_table(rows, lang), no_update
     src = inputs["source"]  # type: ignore[index]
     notices.notify(
         "data.loaded", "success", holdings=src.get("holdings", ""), company=src.get("company", "")
     )
-    return inputs, None
+    # new holdings or company: a proposal made for the old ones no longer applies
+    return inputs, None, None
 
 
 def upload_assumptions(
@@ -644,7 +645,7 @@ def upload_templates(
 def reset_scenario(_n: int | None) -> Any:
     if not _n:
         raise PreventUpdate
-    return None
+    return None, None
 
 
 def show_current(data: dict | None, lang: str | None) -> str:
@@ -666,8 +667,11 @@ def save_scenario(
         raise PreventUpdate
     user = auth.require("save")
     env = _env()
-    inputs = state.current_inputs(data, env)
-    save_inputs(env.store, name or "", inputs, user.name, weights=weights)
+    clean_name = check_scenario_name(name)
+    # what reaches the shared store is validated again by the core (never the browser's rows)
+    inputs = state.validated_inputs(state.current_inputs(data, env))
+    clean_weights = state.validated_weights(weights, inputs)
+    save_inputs(env.store, clean_name, inputs, user.name, weights=clean_weights)
     notices.notify("notice.saved", "success", name=(name or "").strip())
     return (counter or 0) + 1
 
@@ -678,7 +682,7 @@ def load_scenario(_n: int | None, scenario_id: int | None) -> tuple:
         raise PreventUpdate
     store = _env().store
     inputs = scenario_inputs(store, scenario_id)
-    weights = store.get(int(scenario_id)).weights or None
+    weights = state.validated_weights(store.get(int(scenario_id)).weights or None, inputs)
     notices.notify("data.loaded_scenario", "success", name=inputs["scenario_name"])
     return inputs, weights
 
@@ -824,6 +828,7 @@ def register(app: Any, env: AppEnv) -> None:
         "upload",
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
         Output(ids.DATA_ERRORS, "children"),
+        Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
         Input(ids.DATA_HOLDINGS_UPLOAD, "contents"),
         State(ids.DATA_HOLDINGS_UPLOAD, "filename"),
         Input(ids.DATA_COMPANY_UPLOAD, "contents"),
@@ -858,6 +863,7 @@ def register(app: Any, env: AppEnv) -> None:
     )(upload_templates)
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
         Input(ids.DATA_RESET, "n_clicks"),
         prevent_initial_call=True,
     )(reset_scenario)

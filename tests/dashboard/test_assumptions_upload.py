@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from tokens import open_token
 
 from dashboard import ids, lab_logic, state
 from dashboard.app import create_app
@@ -244,9 +245,10 @@ def test_upload_callback_needs_the_upload_permission(
     assert "volatility" in text and "bad.csv" in text
     good = data_url(higher_bond_return())
     body = dash_call(client, app, cid, [[good], []], [["good.csv"], None, "en", None]).get_json()
-    stored = next(
+    token = next(
         v["data"] for k, v in body["response"].items() if k.startswith(ids.CURRENT_SCENARIO)
     )
+    stored = open_token(app, ids.CURRENT_SCENARIO, token, "manager")
     assert stored["assumptions"]["source"]["assumptions"] == "good.csv"
 
 
