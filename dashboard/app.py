@@ -12,6 +12,7 @@ registry shared between apps.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,7 +20,7 @@ from urllib.parse import parse_qsl
 import diskcache
 from dash import DiskcacheManager, Input, Output, State, dcc, html, set_props
 
-from dashboard import auth, ids, notices, pages, trust
+from dashboard import auth, ids, notices, pages, security, trust
 from dashboard.components import not_found
 from dashboard.context import EXTENSION as ENV_EXTENSION
 from dashboard.context import AppEnv, PageContext
@@ -282,8 +283,11 @@ def create_app(
         company_path=Path(company_path) if company_path else settings.company_path,
     )
     server.extensions[ENV_EXTENSION] = env
-    auth.install(app, users, settings.lang)
+    security.install_proxy_fix(app, settings.proxies)
+    auth.install(app, users, settings.lang, env.store)
     trust.install(app)
+    security.install_headers(app)
+    security.install_remote_warning(app, settings.login_required)
 
     app.layout = shell_layout(env)
     register_shell(app)
@@ -300,5 +304,12 @@ def run(
     company_path: str | Path | None = None,
     settings: Settings | None = None,
 ) -> None:
-    """Start the development server (what ``analyzer dashboard`` calls)."""
+    """Start the development server (what ``analyzer dashboard`` calls).
+
+    Without a users file (local mode: every client is a risk officer) binding to an address
+    other than the loopback prints a warning in both languages."""
+    settings = settings or Settings.from_env()
+    warning = security.exposed_warning(host, settings.login_required)
+    if warning:
+        print(warning, file=sys.stderr)
     create_app(settings, holdings_path, company_path).run(host=host, port=port, debug=debug)

@@ -98,6 +98,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "login.submit": ("登录", "Log in"),
     "login.failed": ("用户名或密码错误。", "Wrong user name or password."),
     "login.switch": ("English", "中文"),
+    "login.locked": (
+        "登录失败次数过多，请 {minutes} 分钟后再试。",
+        "Too many failed logins; try again in {minutes} minute(s).",
+    ),
     # money units
     "unit.yi": ("亿元", "CNY 100m"),
     "unit.cny": ("元", "CNY"),
