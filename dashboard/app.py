@@ -52,6 +52,10 @@ def shell_layout(env: AppEnv) -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.NOTICE_STORE, storage_type="memory"),
+            # read by assets/upload_errors.js for the "file too large" notice
+            html.Div(
+                id=ids.UPLOAD_LIMIT, hidden=True, **{"data-mb": f"{settings.max_upload_mb:g}"}
+            ),
             html.Header(
                 [
                     html.Div(t("app.title", settings.lang), id=ids.BRAND, className="brand"),

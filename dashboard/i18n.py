@@ -88,8 +88,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "again or role changed); it is back to the start-up data.",
     ),
     "notice.upload_too_large": (
-        "文件过大（上限 {limit} MB）。",
-        "The file is too large (limit {limit} MB).",
+        "文件过大（上限 {limit} MB），未载入。",
+        "The file is too large (limit {limit} MB); nothing was loaded.",
+    ),
+    "notice.request_refused": (
+        "服务器无法读取该请求（HTTP {status}），未载入任何内容。",
+        "The server could not read the request (HTTP {status}); nothing was loaded.",
     ),
     # login page
     "login.title": ("登录", "Log in"),
