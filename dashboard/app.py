@@ -12,13 +12,14 @@ registry shared between apps.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 import diskcache
-from dash import DiskcacheManager, Input, Output, State, dcc, html, set_props
+from dash import Dash, DiskcacheManager, Input, Output, State, dcc, html, set_props
 
 from dashboard import auth, ids, notices, pages, security, trust
 from dashboard.components import not_found
@@ -241,6 +242,23 @@ def register_shell(app: Any) -> None:
 
 
 # -- factory -------------------------------------------------------------------------------
+class AnalyzerDash(Dash):  # type: ignore[misc]
+    """Dash whose development server warns (in both languages) when local mode -- every
+    client a risk officer -- listens on an address other than the loopback (this covers
+    `run` below and ``analyzer dashboard``)."""
+
+    def __init__(self, *args: Any, login_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._login_required = login_required
+
+    def run(self, host: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        host = host if host is not None else os.getenv("HOST", "127.0.0.1")
+        warning = security.exposed_warning(host, self._login_required)
+        if warning:
+            print(warning, file=sys.stderr)
+        return super().run(host, *args, **kwargs)
+
+
 def create_app(
     settings: Settings | None = None,
     holdings_path: str | Path | None = None,
@@ -257,15 +275,15 @@ def create_app(
         (the bundled sample life insurer under ``data/life/``). Missing files do not stop
         the app: a banner says which are missing.
     """
-    from dash import Dash
 
     settings = settings or Settings.from_env()
     users = auth.load_users(settings.users_file) if settings.users_file else None
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
     manager = DiskcacheManager(diskcache.Cache(str(settings.cache_dir)))
 
-    app = Dash(
+    app = AnalyzerDash(
         __name__,
+        login_required=settings.login_required,
         assets_folder=str(HERE / "assets"),
         background_callback_manager=manager,
         suppress_callback_exceptions=True,  # page components are not in the initial layout
@@ -312,8 +330,4 @@ def run(
 
     Without a users file (local mode: every client is a risk officer) binding to an address
     other than the loopback prints a warning in both languages."""
-    settings = settings or Settings.from_env()
-    warning = security.exposed_warning(host, settings.login_required)
-    if warning:
-        print(warning, file=sys.stderr)
     create_app(settings, holdings_path, company_path).run(host=host, port=port, debug=debug)

@@ -92,7 +92,7 @@ def test_negative_volatility_is_a_row_level_error(env: Any) -> None:
     ]
     inputs, rows = data_page.apply_upload(None, env, assumptions=files)
     assert inputs is None
-    assert rows == [
+    assert [{k: r[k] for k in ("file", "row", "column", "message")} for r in rows] == [
         {
             "file": "my_assumptions.csv",
             "row": 4,

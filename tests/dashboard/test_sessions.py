@@ -171,12 +171,15 @@ def test_run_prints_the_warning(settings: Any, capsys: Any, monkeypatch: Any) ->
     from dashboard import app as app_module
 
     started: list[str] = []
-    monkeypatch.setattr("dash.Dash.run", lambda self, host, port, debug: started.append(host))
+    monkeypatch.setattr("dash.Dash.run", lambda self, host, *a, **k: started.append(host))
     app_module.run(host="0.0.0.0", settings=settings)
     assert started == ["0.0.0.0"]
     assert "ANALYZER_USERS_FILE" in capsys.readouterr().err
     app_module.run(host="127.0.0.1", settings=settings)
     assert capsys.readouterr().err == ""
+    # what `analyzer dashboard --host` does: the app's own run warns too
+    create_app(settings).run(host="192.168.1.20", port=8050, debug=False)
+    assert "192.168.1.20" in capsys.readouterr().err
 
 
 def test_local_mode_logs_a_remote_client(settings: Any, caplog: Any) -> None:
