@@ -470,6 +470,12 @@ class ScenarioStore:
         sid = secrets.token_urlsafe(32)
         now = dt.datetime.now(dt.UTC)
         with self._session() as session:
+            # forget logins that ended more than a day ago (the table stays small)
+            session.execute(
+                delete(_LoginSessionRow).where(
+                    _LoginSessionRow.expires_at < now - dt.timedelta(days=1)
+                )
+            )
             session.add(
                 _LoginSessionRow(
                     id=sid, user_name=user_name, created_at=now, expires_at=now + lifetime

@@ -190,3 +190,17 @@ def test_local_mode_logs_a_remote_client(settings: Any, caplog: Any) -> None:
         assert "ANALYZER_USERS_FILE" not in caplog.text
         client.get("/health", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert "ANALYZER_USERS_FILE" in caplog.text and "203.0.113.9" in caplog.text
+
+
+def test_logins_ended_long_ago_are_forgotten(settings: Any) -> None:
+    from sqlalchemy import func, select
+
+    from dashboard.store import _LoginSessionRow
+
+    store = app_env(create_app(settings)).store
+    old = store.open_session("a", dt.timedelta(days=-2))
+    live = store.open_session("b", dt.timedelta(hours=1))
+    with store._session() as session:
+        count = session.scalar(select(func.count()).select_from(_LoginSessionRow))
+    assert count == 1  # the login that ended two days ago was removed
+    assert store.session_user(old) is None and store.session_user(live) == "b"
