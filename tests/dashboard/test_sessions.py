@@ -204,3 +204,23 @@ def test_logins_ended_long_ago_are_forgotten(settings: Any) -> None:
         count = session.scalar(select(func.count()).select_from(_LoginSessionRow))
     assert count == 1  # the login that ended two days ago was removed
     assert store.session_user(old) is None and store.session_user(live) == "b"
+
+
+def test_logins_and_lockouts_on_each_database(db_url: str) -> None:
+    """The same session and lockout records on SQLite and PostgreSQL."""
+    from dashboard.store import ScenarioStore
+
+    store = ScenarioStore(db_url)
+    sid = store.open_session("wang", dt.timedelta(hours=1))
+    assert ScenarioStore(db_url).session_user(sid) == "wang"  # another worker sees it
+    store.revoke_session(sid)
+    assert ScenarioStore(db_url).session_user(sid) is None
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    kw = {"limit": 2, "window": dt.timedelta(minutes=15), "lockout": dt.timedelta(minutes=15)}
+    assert store.record_failure("user:wang", now=now, **kw) is None
+    until = ScenarioStore(db_url).record_failure("user:wang", now=now, **kw)
+    assert until == now + dt.timedelta(minutes=15)
+    assert store.locked_until("user:wang", now=now) == until
+    store.clear_failures("user:wang")
+    assert store.locked_until("user:wang", now=now) is None
+    store.dispose()
