@@ -1,4 +1,5 @@
-"""The current scenario: inputs (JSON, kept in a per-session ``dcc.Store``) -> SolvencyResult.
+"""The current scenario: inputs (JSON, kept in a per-session ``dcc.Store`` as a token signed
+by the server, see `dashboard.trust`) -> SolvencyResult.
 
 Inputs are small JSON::
 
