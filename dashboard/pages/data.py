@@ -44,9 +44,11 @@ from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "data"
 PATH = "/data"
-#: xlsx uploads: most uncompressed bytes (all parts together) and rows of a sheet
-UPLOAD_MAX_XLSX_BYTES = 128 * 1024 * 1024
-UPLOAD_MAX_ROWS = 200_000
+#: xlsx uploads: most uncompressed bytes (all parts together) and rows of a sheet. openpyxl
+#: parses about 2 MB of sheet XML a second (21,000 positions, 11 MB of XML: 6 s), so 48 MiB
+#: bounds an upload to about half a minute of one worker; larger books: upload CSV.
+UPLOAD_MAX_XLSX_BYTES = 48 * 1024 * 1024
+UPLOAD_MAX_ROWS = 100_000
 HOLDINGS_SUFFIXES = (".csv", ".xlsx")
 ASSUMPTIONS_SUFFIXES = (".csv", ".xlsx")
 BUNDLED_CORRELATIONS = state.BUNDLED_ASSUMPTIONS.parent / "correlations.csv"
