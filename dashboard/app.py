@@ -12,20 +12,22 @@ registry shared between apps.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 import diskcache
-from dash import DiskcacheManager, Input, Output, State, dcc, html, set_props
+from dash import Dash, DiskcacheManager, Input, Output, State, dcc, html, set_props
 
-from dashboard import auth, ids, notices, pages
+from dashboard import auth, ids, notices, pages, security, trust
 from dashboard.components import not_found
 from dashboard.context import EXTENSION as ENV_EXTENSION
 from dashboard.context import AppEnv, PageContext
 from dashboard.i18n import normalize_lang, t
 from dashboard.settings import Settings, load_or_create_secret
-from dashboard.store import ScenarioNameTaken, StoreError
+from dashboard.store import NAME_MAX, InvalidScenarioName, ScenarioNameTaken, StoreError
 from dashboard.units import normalize_unit, unit_label
 
 HERE = Path(__file__).resolve().parent
@@ -51,6 +53,10 @@ def shell_layout(env: AppEnv) -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.NOTICE_STORE, storage_type="memory"),
+            # read by assets/upload_errors.js for the "file too large" notice
+            html.Div(
+                id=ids.UPLOAD_LIMIT, hidden=True, **{"data-mb": f"{settings.max_upload_mb:g}"}
+            ),
             html.Header(
                 [
                     html.Div(t("app.title", settings.lang), id=ids.BRAND, className="brand"),
@@ -177,6 +183,9 @@ def handle_callback_error(err: Exception) -> None:
     if isinstance(err, auth.PermissionDenied):
         set_props(ids.NOTICE_STORE, {"data": err.notice()})
         return None
+    if isinstance(err, InvalidScenarioName):
+        notices.notify(f"notice.bad_name.{err.reason}", "warning", char=err.char, limit=NAME_MAX)
+        return None
     if isinstance(err, ScenarioNameTaken):
         notices.notify("notice.name_taken", "warning", name=err.name)
         return None
@@ -187,6 +196,18 @@ def handle_callback_error(err: Exception) -> None:
         from analyzer.errors import AnalyzerError
     except ImportError:  # pragma: no cover - the core is always installed with us
         AnalyzerError = ()  # type: ignore[assignment,misc]
+    from analyzer.errors import InputError
+
+    if isinstance(err, InputError):  # both languages: the notice is rendered in the user's
+        notices.notify(
+            "notice.input_error",
+            "error",
+            message={
+                "zh": "；".join(err.render("zh", limit=3)),
+                "en": "; ".join(err.render("en", limit=3)),
+            },
+        )
+        return None
     if AnalyzerError and isinstance(err, AnalyzerError):
         notices.notify("notice.error", "error", message=str(err))
         return None
@@ -221,6 +242,23 @@ def register_shell(app: Any) -> None:
 
 
 # -- factory -------------------------------------------------------------------------------
+class AnalyzerDash(Dash):  # type: ignore[misc]
+    """Dash whose development server warns (in both languages) when local mode -- every
+    client a risk officer -- listens on an address other than the loopback (this covers
+    `run` below and ``analyzer dashboard``)."""
+
+    def __init__(self, *args: Any, login_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._login_required = login_required
+
+    def run(self, host: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        host = host if host is not None else os.getenv("HOST", "127.0.0.1")
+        warning = security.exposed_warning(host, self._login_required)
+        if warning:
+            print(warning, file=sys.stderr)
+        return super().run(host, *args, **kwargs)
+
+
 def create_app(
     settings: Settings | None = None,
     holdings_path: str | Path | None = None,
@@ -237,15 +275,15 @@ def create_app(
         (the bundled sample life insurer under ``data/life/``). Missing files do not stop
         the app: a banner says which are missing.
     """
-    from dash import Dash
 
     settings = settings or Settings.from_env()
     users = auth.load_users(settings.users_file) if settings.users_file else None
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
     manager = DiskcacheManager(diskcache.Cache(str(settings.cache_dir)))
 
-    app = Dash(
+    app = AnalyzerDash(
         __name__,
+        login_required=settings.login_required,
         assets_folder=str(HERE / "assets"),
         background_callback_manager=manager,
         suppress_callback_exceptions=True,  # page components are not in the initial layout
@@ -267,7 +305,11 @@ def create_app(
         company_path=Path(company_path) if company_path else settings.company_path,
     )
     server.extensions[ENV_EXTENSION] = env
-    auth.install(app, users, settings.lang)
+    security.install_proxy_fix(app, settings.proxies)
+    auth.install(app, users, settings.lang, env.store)
+    trust.install(app)
+    security.install_headers(app)
+    security.install_remote_warning(app, settings.login_required)
 
     app.layout = shell_layout(env)
     register_shell(app)
@@ -284,5 +326,8 @@ def run(
     company_path: str | Path | None = None,
     settings: Settings | None = None,
 ) -> None:
-    """Start the development server (what ``analyzer dashboard`` calls)."""
+    """Start the development server (what ``analyzer dashboard`` calls).
+
+    Without a users file (local mode: every client is a risk officer) binding to an address
+    other than the loopback prints a warning in both languages."""
     create_app(settings, holdings_path, company_path).run(host=host, port=port, debug=debug)

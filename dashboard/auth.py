@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import flask
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard import ids
@@ -66,7 +67,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 LOCAL_USER_NAME = "local"
 EXTENSION = "analyzer_auth"
 SESSION_KEY = "analyzer_user"
+SESSION_ID_KEY = "analyzer_sid"
 SESSION_LIFETIME = dt.timedelta(hours=12)
+
+#: Login throttling: this many failures of one user name within the window lock that name
+#: for the lockout time; ``IP_FAILURE_LIMIT`` failures from one address lock the address.
+USER_FAILURE_LIMIT = 5
+IP_FAILURE_LIMIT = 20
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+LOCKOUT = dt.timedelta(minutes=15)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -283,9 +292,14 @@ def verify_password(users: Mapping[str, UserRecord], name: str, password: str) -
 class AuthState:
     """What one app knows about its users and protected callbacks."""
 
-    def __init__(self, users: Mapping[str, UserRecord] | None, default_lang: str) -> None:
+    def __init__(
+        self, users: Mapping[str, UserRecord] | None, default_lang: str, store: Any = None
+    ) -> None:
         self.users = dict(users) if users is not None else None
         self.default_lang = default_lang
+        #: server-side record of logins and failed logins (`dashboard.store.ScenarioStore`);
+        #: None: the signed cookie alone (tests of this module only)
+        self.store = store
         #: Dash callback id (``callback_map`` key) -> permission
         self.protected: dict[str, str] = {}
 
@@ -296,9 +310,18 @@ class AuthState:
     def user_from_session(self) -> User | None:
         if self.users is None:
             return LOCAL_USER
+        if "analyzer_user" in flask.g:
+            return flask.g.analyzer_user  # type: ignore[no-any-return]
         name = flask.session.get(SESSION_KEY)
         record = self.users.get(name) if isinstance(name, str) else None
-        return record.user() if record else None
+        if record is not None and self.store is not None:
+            sid = flask.session.get(SESSION_ID_KEY)
+            # a revoked (logged out) or expired login no longer works, whatever the cookie
+            if not isinstance(sid, str) or self.store.session_user(sid) != record.name:
+                record = None
+        user = record.user() if record else None
+        flask.g.analyzer_user = user
+        return user
 
 
 def state(app_or_server: Any) -> AuthState:
@@ -425,9 +448,19 @@ button {{ margin-top: 1.2rem; width: 100%; padding: .6rem; font-size: 1rem; back
 
 
 def login_page(
-    lang: str, next_url: str, action: str, error: bool = False, username: str = ""
+    lang: str,
+    next_url: str,
+    action: str,
+    error: bool = False,
+    username: str = "",
+    locked_minutes: int | None = None,
 ) -> str:
     other = "zh" if lang == "en" else "en"
+    message = None
+    if locked_minutes is not None:
+        message = t("login.locked", lang, minutes=locked_minutes)
+    elif error:
+        message = t("login.failed", lang)
     return _LOGIN_PAGE.format(
         html_lang="en" if lang == "en" else "zh-CN",
         title=escape(t("login.title", lang)),
@@ -435,9 +468,8 @@ def login_page(
         switch=escape(t("login.switch", lang)),
         switch_href=escape(f"{action}?lang={other}&next={quote(next_url)}"),
         error=(
-            f'<p id="{ids.LOGIN_ERROR}" class="error" role="alert">'
-            f"{escape(t('login.failed', lang))}</p>"
-            if error
+            f'<p id="{ids.LOGIN_ERROR}" class="error" role="alert">{escape(message)}</p>'
+            if message
             else ""
         ),
         form_id=ids.LOGIN_FORM,
@@ -454,19 +486,48 @@ def login_page(
     )
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, marked ``Secure`` whenever the request came over HTTPS
+    (directly, or through a proxy trusted with ``ANALYZER_PROXIES``)."""
+
+    def get_cookie_secure(self, app: flask.Flask) -> bool:
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        return bool(flask.has_request_context() and flask.request.is_secure)
+
+
+def _client_address() -> str:
+    return flask.request.remote_addr or "?"
+
+
+def _locked_page(
+    lang: str, next_url: str, action: str, name: str, until: dt.datetime
+) -> tuple[str, int]:
+    minutes = max(1, int((until - dt.datetime.now(dt.UTC)).total_seconds() // 60) + 1)
+    page = login_page(lang, next_url, action, username=name, locked_minutes=minutes)
+    return page, 429
+
+
 def install(
-    app: Any, users: Mapping[str, UserRecord] | None, default_lang: str = "zh"
+    app: Any,
+    users: Mapping[str, UserRecord] | None,
+    default_lang: str = "zh",
+    store: Any = None,
 ) -> AuthState:
     """Attach auth to a Dash app: state, login/logout routes, the request gate.
 
-    ``users=None`` is local mode. Call before registering callbacks.
+    ``users=None`` is local mode. ``store`` (a `dashboard.store.ScenarioStore`) keeps the
+    logins, so that logout revokes a session in every worker, and the failed logins for the
+    lockout. Call before registering callbacks.
     """
     server: flask.Flask = app.server
-    auth = AuthState(users, default_lang)
+    auth = AuthState(users, default_lang, store)
     server.extensions[EXTENSION] = auth
-    server.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    server.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # assigned, not setdefault: Flask defines these keys (SameSite None by default)
+    server.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    server.config["SESSION_COOKIE_HTTPONLY"] = True
     server.config["PERMANENT_SESSION_LIFETIME"] = SESSION_LIFETIME
+    server.session_interface = _SessionInterface()
     prefix: str = app.config.routes_pathname_prefix or "/"
 
     def relative(path: str) -> str:
@@ -508,15 +569,36 @@ def install(
         name = flask.request.form.get("username", "").strip()
         password = flask.request.form.get("password", "")
         assert auth.users is not None
+        keys = [f"user:{name[:100]}", f"ip:{_client_address()}"]
+        if auth.store is not None:
+            locked = [u for u in (auth.store.locked_until(k) for k in keys) if u is not None]
+            if locked:  # refused without looking at the password
+                return _locked_page(lang, next_url, action, name, max(locked))
         user = verify_password(auth.users, name, password)
         if user is None:
+            if auth.store is not None:
+                ends = [
+                    auth.store.record_failure(
+                        key, limit=limit, window=FAILURE_WINDOW, lockout=LOCKOUT
+                    )
+                    for key, limit in zip(keys, (USER_FAILURE_LIMIT, IP_FAILURE_LIMIT), strict=True)
+                ]
+                locked = [u for u in ends if u is not None]
+                if locked:
+                    return _locked_page(lang, next_url, action, name, max(locked))
             return login_page(lang, next_url, action, error=True, username=name), 401
         flask.session.clear()
         flask.session[SESSION_KEY] = user.name
+        if auth.store is not None:
+            auth.store.clear_failures(keys[0])
+            flask.session[SESSION_ID_KEY] = auth.store.open_session(user.name, SESSION_LIFETIME)
         flask.session.permanent = True
         return flask.redirect(next_url)
 
     def logout() -> Any:
+        sid = flask.session.get(SESSION_ID_KEY)
+        if auth.store is not None and isinstance(sid, str):
+            auth.store.revoke_session(sid)  # the cookie is dead even if the browser keeps it
         flask.session.clear()
         return flask.redirect(f"{prefix}login" if auth.login_required else prefix)
 

@@ -72,9 +72,28 @@ _LABELS: dict[str, tuple[str, str]] = {
         "A scenario named “{name}” already exists for this company; choose another name.",
     ),
     "notice.reviewed": ("情景“{name}”已标记为已复核。", "Scenario “{name}” marked reviewed."),
+    "notice.bad_name.empty": ("请填写情景名称。", "Enter a scenario name."),
+    "notice.bad_name.too_long": (
+        "情景名称最多 {limit} 个字符。",
+        "A scenario name has at most {limit} characters.",
+    ),
+    "notice.bad_name.char": (
+        "情景名称不能包含控制字符或文字方向控制字符（{char}）。",
+        "A scenario name may not contain control or text-direction characters ({char}).",
+    ),
+    "notice.input_error": ("出错了：{message}", "Error: {message}"),
+    "notice.untrusted": (
+        "本页保存的情景无法验证（可能已在别处更改、已重新登录或角色已变更），已恢复为启动数据。",
+        "The scenario held by this page could not be verified (changed elsewhere, signed in "
+        "again or role changed); it is back to the start-up data.",
+    ),
     "notice.upload_too_large": (
-        "文件过大（上限 {limit} MB）。",
-        "The file is too large (limit {limit} MB).",
+        "文件过大（上限 {limit} MB），未载入。",
+        "The file is too large (limit {limit} MB); nothing was loaded.",
+    ),
+    "notice.request_refused": (
+        "服务器无法读取该请求（HTTP {status}），未载入任何内容。",
+        "The server could not read the request (HTTP {status}); nothing was loaded.",
     ),
     # login page
     "login.title": ("登录", "Log in"),
@@ -83,6 +102,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "login.submit": ("登录", "Log in"),
     "login.failed": ("用户名或密码错误。", "Wrong user name or password."),
     "login.switch": ("English", "中文"),
+    "login.locked": (
+        "登录失败次数过多，请 {minutes} 分钟后再试。",
+        "Too many failed logins; try again in {minutes} minute(s).",
+    ),
     # money units
     "unit.yi": ("亿元", "CNY 100m"),
     "unit.cny": ("元", "CNY"),

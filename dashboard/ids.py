@@ -18,6 +18,7 @@ LANG_LABEL = "app-lang-label"
 UNIT_LABEL = "app-unit-label"
 USER = "app-user"  # user name and role
 LOGOUT = "app-logout"  # a plain link to the Flask /logout route
+UPLOAD_LIMIT = "upload-limit"  # hidden div: data-mb = the upload limit (assets/upload_errors.js)
 NOTICE_STORE = "app-notice-store"  # {"key", "level", "params", "at"}: see dashboard.notices
 NOTICE = "app-notice"  # where the current notice is shown
 DATA_STATUS = "app-data-status"  # banner when the sample data files are missing

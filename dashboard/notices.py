@@ -37,5 +37,9 @@ def render(data: dict[str, Any] | None, lang: str | None) -> Any:
     if not data or not data.get("key"):
         return None
     level = data.get("level", "info")
-    text = t(data["key"], lang, **(data.get("params") or {}))
+    params = {
+        k: (v.get(lang) or v.get("en", "")) if isinstance(v, dict) else v
+        for k, v in (data.get("params") or {}).items()
+    }  # a parameter {"zh": ..., "en": ...} is a message in both languages
+    text = t(data["key"], lang, **params)
     return html.Div(text, className=f"notice notice-{level}", role="alert")

@@ -24,6 +24,10 @@ Environment variables (all optional):
 ``ANALYZER_MAX_UPLOAD_MB``  largest accepted upload in MiB (default 10).
 ``ANALYZER_HOLDINGS_FILE``  holdings CSV shown at start (default: bundled sample).
 ``ANALYZER_COMPANY_FILE``   company TOML shown at start (default: bundled sample).
+``ANALYZER_PROXIES``        number of reverse proxies in front of the app whose
+                            ``X-Forwarded-For`` / ``X-Forwarded-Proto`` headers are
+                            trusted (default 0): the client address for the login lockout
+                            and HTTPS for the ``Secure`` cookie flag.
 =========================== ============================================================
 """
 
@@ -88,8 +92,13 @@ class Settings:
     max_upload_mb: float = 10.0
     holdings_path: Path = field(default=DEFAULT_HOLDINGS)
     company_path: Path = field(default=DEFAULT_COMPANY)
+    proxies: int = 0
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.proxies, int) and 0 <= self.proxies <= 10):
+            raise SettingsError(
+                f"ANALYZER_PROXIES must be a whole number from 0 to 10, got {self.proxies!r}"
+            )
         if self.lang not in LANGUAGES:
             raise SettingsError(
                 f"ANALYZER_LANG must be one of {', '.join(LANGUAGES)}, got {self.lang!r}"
@@ -138,6 +147,13 @@ class Settings:
             raise SettingsError(
                 f"ANALYZER_MAX_UPLOAD_MB must be a number of MiB, got {raw_mb!r}"
             ) from None
+        raw_proxies = get("ANALYZER_PROXIES") or "0"
+        try:
+            proxies = int(raw_proxies)
+        except ValueError:
+            raise SettingsError(
+                f"ANALYZER_PROXIES must be a whole number, got {raw_proxies!r}"
+            ) from None
         holdings = get("ANALYZER_HOLDINGS_FILE")
         company = get("ANALYZER_COMPANY_FILE")
         cache = get("ANALYZER_CACHE_DIR")
@@ -152,6 +168,7 @@ class Settings:
             max_upload_mb=max_mb,
             holdings_path=Path(holdings).expanduser() if holdings else DEFAULT_HOLDINGS,
             company_path=Path(company).expanduser() if company else DEFAULT_COMPANY,
+            proxies=proxies,
         )
 
 

@@ -1,4 +1,5 @@
-"""The current scenario: inputs (JSON, kept in a per-session ``dcc.Store``) -> SolvencyResult.
+"""The current scenario: inputs (JSON, kept in a per-session ``dcc.Store`` as a token signed
+by the server, see `dashboard.trust`) -> SolvencyResult.
 
 Inputs are small JSON::
 
@@ -481,6 +482,77 @@ def _with_new_classes(
         )
     except InputError:
         return holdings
+    return out
+
+
+def validated_inputs(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs rebuilt from what the core's validation layer accepts: holdings through
+    `validate_holdings`, the company through `company_from_dict`, uploaded assumptions through
+    `read_assumptions`, uploaded templates through the holdings reader. Raises the core's
+    `InputError` (row by row) for anything else. What is saved goes through here."""
+    holdings, company = parsed(inputs)
+    out = make_inputs(
+        holdings,
+        company,
+        regime=normalize_regime(inputs.get("regime")),
+        source=dict(inputs.get("source") or {}),
+    )
+    if inputs.get("assumptions"):
+        src = inputs["assumptions"].get("source") or {}
+        out["assumptions"] = assumptions_dict(assumptions_for(inputs), src)  # type: ignore[arg-type]
+    if inputs.get("templates"):
+        t = templates_for(inputs)
+        out["templates"] = templates_dict(t, str(inputs["templates"].get("source") or "templates"))  # type: ignore[arg-type]
+    return out
+
+
+#: Tolerance of a proposal's sum of weights (fractions): the lab's 0.01 percentage point.
+WEIGHT_SUM_TOLERANCE = 1e-4 + 1e-12
+
+
+def validated_weights(
+    weights: dict[str, Any] | None, inputs: dict[str, Any]
+) -> dict[str, float] | None:
+    """A proposal {asset_class: fraction} checked against the inputs, as the lab writes it:
+    a weight for every held class, every class held or offered by a template, every weight a
+    finite number in [0, 1], the sum 1. None stays None; anything else raises `InputError`
+    naming the class."""
+    if not weights:
+        return None
+    if not isinstance(weights, dict):
+        raise InputError.single("<proposal>", None, None, "a proposal is {asset_class: weight}")
+    holdings, _ = parsed(inputs)
+    known = set(class_values(holdings))
+    templates = templates_for(inputs)
+    if templates is not None:
+        known |= {str(c) for c in templates.frame["asset_class"]}
+    out: dict[str, float] = {}
+    problems = []
+    for cls, w in weights.items():
+        if cls not in known:
+            problems.append(InputProblem("<proposal>", None, str(cls), "unknown asset class"))
+            continue
+        ok = isinstance(w, int | float) and not isinstance(w, bool) and np.isfinite(w)
+        if not ok or not 0.0 <= float(w) <= 1.0:
+            problems.append(
+                InputProblem("<proposal>", None, str(cls), f"weight {w!r} is not in [0, 1]")
+            )
+            continue
+        out[str(cls)] = float(w)
+    missing = sorted(c for c, v in class_values(holdings).items() if v > 0 and c not in out)
+    problems.extend(
+        InputProblem("<proposal>", None, c, "the proposal has no weight for this held class")
+        for c in missing
+        if c not in weights
+    )
+    if not problems and abs(sum(out.values()) - 1.0) > WEIGHT_SUM_TOLERANCE:
+        problems.append(
+            InputProblem(
+                "<proposal>", None, None, f"weights add up to {sum(out.values()):.6f}, not 1"
+            )
+        )
+    if problems:
+        raise InputError(problems)
     return out
 
 

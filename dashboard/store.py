@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,6 +78,38 @@ class InvalidScenario(StoreError, ValueError):
     """The scenario's fields cannot be stored (empty name, non-JSON value, ...)."""
 
 
+class InvalidScenarioName(InvalidScenario):
+    """A scenario name that is empty, too long, or holds a control or bidi character."""
+
+    def __init__(self, reason: str, char: str = "") -> None:
+        self.reason = reason  # "empty" | "too_long" | "char"
+        self.char = char
+        detail = {"empty": "must not be empty", "too_long": f"is longer than {NAME_MAX} characters"}
+        super().__init__(
+            f"scenario name {detail.get(reason, f'may not contain the character {char}')}"
+        )
+
+
+#: Characters refused in scenario names: control characters (NUL, newlines, tabs ...) and the
+#: bidirectional marks / overrides / isolates that can make a name read as another one.
+FORBIDDEN_NAME_CHARS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+def check_scenario_name(name: str | None) -> str:
+    """The name without surrounding spaces; raises `InvalidScenarioName`."""
+    value = (name or "").strip()
+    if not value:
+        raise InvalidScenarioName("empty")
+    if len(value) > NAME_MAX:
+        raise InvalidScenarioName("too_long")
+    bad = FORBIDDEN_NAME_CHARS.search(value)
+    if bad:
+        raise InvalidScenarioName("char", f"U+{ord(bad.group()):04X}")
+    return value
+
+
 class _Base(DeclarativeBase):
     pass
 
@@ -95,6 +128,29 @@ class _ScenarioRow(_Base):
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     inputs: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class _LoginSessionRow(_Base):
+    """A login: the cookie carries ``id`` (random); logout revokes it here, for every worker."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class _LoginFailureRow(_Base):
+    """Failed logins per key (``user:NAME``, ``ip:ADDRESS``) for throttling and lockout."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -320,7 +376,7 @@ class ScenarioStore:
         Raises `ScenarioNameTaken` when the company already has a scenario of that name,
         `InvalidScenario` for an empty name/company/regime/author or non-JSON inputs.
         """
-        name = _required("scenario name", name)
+        name = check_scenario_name(name)
         company_name = _required("company name", company_name)
         regime = _required("regime", regime, 64)
         author = _required("author", author, 100)
@@ -405,3 +461,106 @@ class ScenarioStore:
             session.commit()
             if not result.rowcount:  # type: ignore[attr-defined]
                 raise ScenarioNotFound(scenario_id)
+
+    # -- login sessions and failed logins (used by dashboard.auth) -----------------------
+    def open_session(self, user_name: str, lifetime: dt.timedelta) -> str:
+        """Record a new login and return its random id (for the session cookie)."""
+        import secrets
+
+        sid = secrets.token_urlsafe(32)
+        now = dt.datetime.now(dt.UTC)
+        with self._session() as session:
+            # forget logins that ended more than a day ago (the table stays small)
+            session.execute(
+                delete(_LoginSessionRow).where(
+                    _LoginSessionRow.expires_at < now - dt.timedelta(days=1)
+                )
+            )
+            session.add(
+                _LoginSessionRow(
+                    id=sid, user_name=user_name, created_at=now, expires_at=now + lifetime
+                )
+            )
+            session.commit()
+        return sid
+
+    def session_user(self, sid: str) -> str | None:
+        """The user of a live (not revoked, not expired) login, else None."""
+        with self._session() as session:
+            row = session.get(_LoginSessionRow, sid)
+            if row is None or row.revoked_at is not None:
+                return None
+            expires = _utc(row.expires_at)
+            if expires is None or expires <= dt.datetime.now(dt.UTC):
+                return None
+            return row.user_name
+
+    def revoke_session(self, sid: str) -> None:
+        """End a login (logout): its cookie no longer works, in any worker."""
+        with self._session() as session:
+            row = session.get(_LoginSessionRow, sid)
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = dt.datetime.now(dt.UTC)
+                session.commit()
+
+    def revoke_user_sessions(self, user_name: str) -> int:
+        """End every login of a user; returns how many were live."""
+        now = dt.datetime.now(dt.UTC)
+        with self._session() as session:
+            rows = session.scalars(
+                select(_LoginSessionRow).where(
+                    _LoginSessionRow.user_name == user_name, _LoginSessionRow.revoked_at.is_(None)
+                )
+            ).all()
+            for row in rows:
+                row.revoked_at = now
+            session.commit()
+            return len(rows)
+
+    def locked_until(self, key: str, now: dt.datetime | None = None) -> dt.datetime | None:
+        """When the lockout of ``key`` ends (None: not locked)."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self._session() as session:
+            row = session.get(_LoginFailureRow, key)
+            until = _utc(row.locked_until) if row is not None else None
+            return until if until is not None and until > now else None
+
+    def record_failure(
+        self,
+        key: str,
+        *,
+        limit: int,
+        window: dt.timedelta,
+        lockout: dt.timedelta,
+        now: dt.datetime | None = None,
+    ) -> dt.datetime | None:
+        """Count a failed login of ``key``; the ``limit``-th failure within ``window`` locks
+        it for ``lockout``. Returns the end of the lockout (None: not locked)."""
+        now = now or dt.datetime.now(dt.UTC)
+        with self._session() as session:
+            row = session.get(_LoginFailureRow, key)
+            if row is None:
+                row = _LoginFailureRow(key=key, failures=0, first_at=now)
+                session.add(row)
+            first = _utc(row.first_at)
+            if first is None or now - first > window:
+                row.failures, row.first_at, row.locked_until = 0, now, None
+            row.failures += 1
+            if row.failures >= limit:
+                row.locked_until = now + lockout
+                row.failures, row.first_at = 0, now
+            until = _utc(row.locked_until)
+            try:
+                session.commit()
+            except IntegrityError:  # another worker created the row at the same moment
+                session.rollback()
+                return self.record_failure(
+                    key, limit=limit, window=window, lockout=lockout, now=now
+                )
+            return until if until is not None and until > now else None
+
+    def clear_failures(self, key: str) -> None:
+        """Forget the failed logins of ``key`` (after a successful login)."""
+        with self._session() as session:
+            session.execute(delete(_LoginFailureRow).where(_LoginFailureRow.key == key))
+            session.commit()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.report.files import atomic_write
+from analyzer.report.xlsx import write_workbook
 from analyzer.solvency.result import SolvencyResult
 
 
@@ -45,20 +46,15 @@ def summary_frame(result: SolvencyResult) -> pd.DataFrame:
 
 
 def write(result: SolvencyResult, path: str | Path) -> Path:
-    """Write the workbook atomically: Summary, Holdings, Charges (trace), Compliance."""
-
-    def _write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            summary_frame(result).to_excel(xl, sheet_name="Summary", index=False)
-            result.holdings.drop(columns=["position"]).to_excel(
-                xl, sheet_name="Holdings", index=False
-            )
-            result.charges.drop(columns=["position"]).to_excel(
-                xl, sheet_name="Charges", index=False
-            )
-            result.compliance.to_frame().to_excel(xl, sheet_name="Compliance", index=False)
-            pd.DataFrame(
-                {"submodule": list(result.submodules), "capital": list(result.submodules.values())}
-            ).to_excel(xl, sheet_name="Submodules", index=False)
-
-    return atomic_write(path, _write)
+    """Write the workbook atomically: Summary, Holdings, Charges (trace), Compliance,
+    Submodules. Text cells are never formulas (`analyzer.report.xlsx`)."""
+    sheets = {
+        "Summary": summary_frame(result),
+        "Holdings": result.holdings.drop(columns=["position"]),
+        "Charges": result.charges.drop(columns=["position"]),
+        "Compliance": result.compliance.to_frame(),
+        "Submodules": pd.DataFrame(
+            {"submodule": list(result.submodules), "capital": list(result.submodules.values())}
+        ),
+    }
+    return atomic_write(path, lambda tmp: write_workbook(tmp, sheets))

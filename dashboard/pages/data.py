@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -31,16 +32,23 @@ from dash.exceptions import PreventUpdate
 
 from analyzer.errors import InputError, InputProblem
 from analyzer.io import read_company, read_holdings
+from analyzer.io.xlsx_guard import check_xlsx
+from analyzer.messages import Text
 from dashboard import auth, i18n, ids, notices, reports, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import table
-from dashboard.store import ScenarioStore
+from dashboard.store import ScenarioStore, check_scenario_name
 from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "data"
 PATH = "/data"
+#: xlsx uploads: most uncompressed bytes (all parts together) and rows of a sheet. openpyxl
+#: parses about 2 MB of sheet XML a second (21,000 positions, 11 MB of XML: 6 s), so 48 MiB
+#: bounds an upload to about half a minute of one worker; larger books: upload CSV.
+UPLOAD_MAX_XLSX_BYTES = 48 * 1024 * 1024
+UPLOAD_MAX_ROWS = 100_000
 HOLDINGS_SUFFIXES = (".csv", ".xlsx")
 ASSUMPTIONS_SUFFIXES = (".csv", ".xlsx")
 BUNDLED_CORRELATIONS = state.BUNDLED_ASSUMPTIONS.parent / "correlations.csv"
@@ -131,6 +139,13 @@ i18n.register(
         "data.loaded_scenario": ("已载入情景“{name}”。", "Scenario “{name}” loaded."),
         "data.not_reviewed": ("未复核", "not reviewed"),
         "data.no_toml": ("需要一个 .toml 公司文件", "a .toml company file is required"),
+        "data.same_name": ("两个文件同名", "two files have the same name"),
+        "data.not_uploaded": (
+            "“{value}”不是与公司文件一起上传的文件；公司文件只能引用同时上传的文件"
+            "（只写文件名，不含目录）。已上传：{names}",
+            "'{value}' is not a file uploaded with the company file; it may only name files "
+            "uploaded together with it (a bare file name, no folder). Uploaded: {names}",
+        ),
         "data.bad_type": ("不支持的文件类型 {suffix}", "unsupported file type {suffix}"),
     }
 )
@@ -146,16 +161,85 @@ def decode_upload(contents: str) -> bytes:
         raise InputError.single("<upload>", None, None, f"unreadable upload: {exc}") from exc
 
 
+def _msg(key: str, **params: Any) -> Text:
+    """A dashboard label as a message in both languages (for `InputProblem`)."""
+    return Text(t(key, "en", **params), t(key, "zh", **params))
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _safe_name(name: str) -> str:
-    return Path(name or "upload").name or "upload"
+    """The file name the browser sent, without any folder part or control character (never
+    ``.`` or ``..``): what is written into the upload's own temporary folder."""
+    base = Path(_UNSAFE_NAME.sub("", str(name or "")).replace("\\", "/")).name
+    return base if base not in ("", ".", "..") else "upload"
+
+
+def guard_upload(name: str, raw: bytes) -> None:
+    """Refuse an xlsx upload that would exhaust the worker (zip bomb, too many rows) before
+    anything parses it (`analyzer.io.xlsx_guard.check_xlsx` with the dashboard's limits)."""
+    if Path(name).suffix.lower() == ".xlsx":
+        check_xlsx(raw, name, max_uncompressed=UPLOAD_MAX_XLSX_BYTES, max_rows=UPLOAD_MAX_ROWS)
 
 
 def parse_holdings_upload(name: str, raw: bytes) -> Any:
     name = _safe_name(name)
     suffix = Path(name).suffix.lower()
     if suffix not in HOLDINGS_SUFFIXES:
-        raise InputError.single(name, None, None, t("data.bad_type", "en", suffix=suffix))
+        raise InputError.single(name, None, None, _msg("data.bad_type", suffix=suffix))
+    guard_upload(name, raw)
     return read_holdings(raw, name=name)
+
+
+#: keys of the company file that name another file (read from the files uploaded with it)
+COMPANY_FILE_KEYS = ("liabilities",)
+_FILE_SUFFIXES = (".csv", ".xlsx", ".parquet", ".toml", ".txt", ".json")
+
+
+def _referenced_files(doc: Any, path: str = "") -> list[tuple[str, str]]:
+    """(key, value) of every string of the company TOML that names a file: all strings under
+    ``[liabilities]`` and any string elsewhere that ends in a file suffix or holds a path."""
+    out: list[tuple[str, str]] = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            out.extend(_referenced_files(v, f"{path}.{k}" if path else str(k)))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc):
+            out.extend(_referenced_files(v, f"{path}[{i}]"))
+    elif isinstance(doc, str):
+        top = path.split(".", 1)[0].split("[", 1)[0]
+        looks_like_file = doc.lower().endswith(_FILE_SUFFIXES) or "/" in doc or "\\" in doc
+        if top in COMPANY_FILE_KEYS or (looks_like_file and top != "name"):
+            out.append((path, doc))
+    return out
+
+
+def check_company_references(toml_name: str, raw: bytes, uploaded: list[str]) -> None:
+    """Refuse a company file that names a file not uploaded with it (an absolute path, a
+    ``../`` path, any folder, or a name not among ``uploaded``), before the core reads
+    anything: the server's own files are never opened, and the message is the same whether
+    such a file exists on the server or not."""
+    import tomllib
+
+    try:
+        doc = tomllib.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return  # the core reader reports the malformed file (it reads no other file then)
+    problems = []
+    for key, value in _referenced_files(doc):
+        if value in uploaded and value == _safe_name(value) and value != toml_name:
+            continue
+        problems.append(
+            InputProblem(
+                toml_name,
+                None,
+                key,
+                _msg("data.not_uploaded", value=value, names=", ".join(uploaded) or "-"),
+            )
+        )
+    if problems:
+        raise InputError(problems)
 
 
 def parse_company_upload(files: list[tuple[str, bytes]]) -> Any:
@@ -163,10 +247,18 @@ def parse_company_upload(files: list[tuple[str, bytes]]) -> Any:
     names = [_safe_name(n) for n, _ in files]
     tomls = [n for n in names if n.lower().endswith(".toml")]
     if len(tomls) != 1:
-        raise InputError.single(", ".join(names) or "<upload>", None, None, t("data.no_toml", "en"))
+        raise InputError.single(", ".join(names) or "<upload>", None, None, _msg("data.no_toml"))
+    if len(set(names)) != len(names):
+        raise InputError.single(", ".join(names), None, None, _msg("data.same_name"))
     for n in names:
         if Path(n).suffix.lower() not in COMPANY_SUFFIXES:
-            raise InputError.single(n, None, None, t("data.bad_type", "en", suffix=Path(n).suffix))
+            raise InputError.single(n, None, None, _msg("data.bad_type", suffix=Path(n).suffix))
+    for n, (_, raw) in zip(names, files, strict=True):
+        guard_upload(n, raw)
+    toml_raw = files[names.index(tomls[0])][1]
+    check_company_references(tomls[0], toml_raw, [n for n in names if n != tomls[0]])
+    # a fresh folder holding only these uploads: whatever the company file names, nothing
+    # outside it can be read
     with tempfile.TemporaryDirectory(prefix="analyzer-upload-") as tmp:
         folder = Path(tmp)
         for n, (_, raw) in zip(names, files, strict=True):
@@ -208,19 +300,23 @@ def parse_assumptions_upload(
     files = [(_safe_name(n), raw) for n, raw in files]
     names = [n for n, _ in files]
     if not files:
-        raise InputError.single("<upload>", None, None, t("data.no_table", "en"))
+        raise InputError.single("<upload>", None, None, _msg("data.no_table"))
     if len(files) > 2:
-        raise InputError.single(", ".join(names), None, None, t("data.too_many", "en"))
+        raise InputError.single(", ".join(names), None, None, _msg("data.too_many"))
+    if len(set(names)) != len(names):
+        raise InputError.single(", ".join(names), None, None, _msg("data.same_name"))
     for n in names:
         if Path(n).suffix.lower() not in ASSUMPTIONS_SUFFIXES:
-            raise InputError.single(n, None, None, t("data.bad_type", "en", suffix=Path(n).suffix))
+            raise InputError.single(n, None, None, _msg("data.bad_type", suffix=Path(n).suffix))
+    for n, raw in files:
+        guard_upload(n, raw)
     kinds = [_is_table(n, raw) for n, raw in files]
     if len(files) == 2 and kinds[0] == kinds[1]:  # both or neither look like the table
         kinds = ["corr" not in n.lower() for n in names]
     tables = [f for f, k in zip(files, kinds, strict=True) if k]
     matrices = [f for f, k in zip(files, kinds, strict=True) if not k]
     if len(tables) != 1 or len(matrices) > 1:
-        raise InputError.single(", ".join(names), None, None, t("data.no_table", "en"))
+        raise InputError.single(", ".join(names), None, None, _msg("data.no_table"))
     (t_name, t_raw), matrix = tables[0], (matrices[0] if matrices else None)
     with tempfile.TemporaryDirectory(prefix="analyzer-upload-") as tmp:
         folder = Path(tmp)
@@ -349,7 +445,14 @@ def apply_upload(
 
 def problem_rows(problems: Any) -> list[dict[str, Any]]:
     return [
-        {"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems
+        {
+            "file": p.file,
+            "row": p.row,
+            "column": p.column,
+            "message": p.message,
+            "message_zh": getattr(p, "message_zh", "") or p.message,
+        }
+        for p in problems
     ]
 
 
@@ -372,7 +475,7 @@ def errors_table(rows: list[dict[str, Any]], lang: str) -> Any:
                         r["file"],
                         "" if r["row"] is None else r["row"],
                         r["column"] or "",
-                        r["message"],
+                        r.get("message_zh") or r["message"] if lang == "zh" else r["message"],
                     ]
                     for r in rows
                 ],
@@ -578,12 +681,13 @@ def upload_files(
     env = _env()
     inputs, rows = apply_upload(current, env, holdings, company)
     if rows:
-        return no_update, errors_table(rows, lang)
+        return no_update, errors_table(rows, lang), no_update
     src = inputs["source"]  # type: ignore[index]
     notices.notify(
         "data.loaded", "success", holdings=src.get("holdings", ""), company=src.get("company", "")
     )
-    return inputs, None
+    # new holdings or company: a proposal made for the old ones no longer applies
+    return inputs, None, None
 
 
 def upload_assumptions(
@@ -644,7 +748,7 @@ def upload_templates(
 def reset_scenario(_n: int | None) -> Any:
     if not _n:
         raise PreventUpdate
-    return None
+    return None, None
 
 
 def show_current(data: dict | None, lang: str | None) -> str:
@@ -666,8 +770,11 @@ def save_scenario(
         raise PreventUpdate
     user = auth.require("save")
     env = _env()
-    inputs = state.current_inputs(data, env)
-    save_inputs(env.store, name or "", inputs, user.name, weights=weights)
+    clean_name = check_scenario_name(name)
+    # what reaches the shared store is validated again by the core (never the browser's rows)
+    inputs = state.validated_inputs(state.current_inputs(data, env))
+    clean_weights = state.validated_weights(weights, inputs)
+    save_inputs(env.store, clean_name, inputs, user.name, weights=clean_weights)
     notices.notify("notice.saved", "success", name=(name or "").strip())
     return (counter or 0) + 1
 
@@ -678,7 +785,7 @@ def load_scenario(_n: int | None, scenario_id: int | None) -> tuple:
         raise PreventUpdate
     store = _env().store
     inputs = scenario_inputs(store, scenario_id)
-    weights = store.get(int(scenario_id)).weights or None
+    weights = state.validated_weights(store.get(int(scenario_id)).weights or None, inputs)
     notices.notify("data.loaded_scenario", "success", name=inputs["scenario_name"])
     return inputs, weights
 
@@ -824,6 +931,7 @@ def register(app: Any, env: AppEnv) -> None:
         "upload",
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
         Output(ids.DATA_ERRORS, "children"),
+        Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
         Input(ids.DATA_HOLDINGS_UPLOAD, "contents"),
         State(ids.DATA_HOLDINGS_UPLOAD, "filename"),
         Input(ids.DATA_COMPANY_UPLOAD, "contents"),
@@ -858,6 +966,7 @@ def register(app: Any, env: AppEnv) -> None:
     )(upload_templates)
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
         Input(ids.DATA_RESET, "n_clicks"),
         prevent_initial_call=True,
     )(reset_scenario)

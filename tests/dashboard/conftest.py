@@ -279,3 +279,20 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# -- signed client state (helpers in tokens.py) ---------------------------------------------
+@pytest.fixture
+def opened() -> Callable[..., Any]:
+    """``opened(app, store_id, token, user="local")``: see `tokens.open_token`."""
+    from tokens import open_token
+
+    return open_token
+
+
+@pytest.fixture
+def sealed() -> Callable[..., Any]:
+    """``sealed(app, store_id, value, user="local", scenario=None)``: see `tokens.seal_value`."""
+    from tokens import seal_value
+
+    return seal_value

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from tokens import open_token
 
 from dashboard import ids, lab_logic, state
 from dashboard.app import create_app
@@ -91,7 +92,7 @@ def test_negative_volatility_is_a_row_level_error(env: Any) -> None:
     ]
     inputs, rows = data_page.apply_upload(None, env, assumptions=files)
     assert inputs is None
-    assert rows == [
+    assert [{k: r[k] for k in ("file", "row", "column", "message")} for r in rows] == [
         {
             "file": "my_assumptions.csv",
             "row": 4,
@@ -244,9 +245,10 @@ def test_upload_callback_needs_the_upload_permission(
     assert "volatility" in text and "bad.csv" in text
     good = data_url(higher_bond_return())
     body = dash_call(client, app, cid, [[good], []], [["good.csv"], None, "en", None]).get_json()
-    stored = next(
+    token = next(
         v["data"] for k, v in body["response"].items() if k.startswith(ids.CURRENT_SCENARIO)
     )
+    stored = open_token(app, ids.CURRENT_SCENARIO, token, "manager")
     assert stored["assumptions"]["source"]["assumptions"] == "good.csv"
 
 

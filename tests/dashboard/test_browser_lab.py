@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from tokens import open_token
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -54,7 +55,8 @@ def severe(dash_duo: Any) -> list[Any]:
 
 
 def test_editing_a_weight_updates_the_ratio(dash_duo: Any, settings: Any) -> None:
-    dash_duo.start_server(create_app(settings))
+    app = create_app(settings)
+    dash_duo.start_server(app)
     open_lab(dash_duo)
     before = dash_duo.find_element(KPI_COMP).text
     cash = float(cell(dash_duo, "cash").text)
@@ -71,9 +73,11 @@ def test_editing_a_weight_updates_the_ratio(dash_duo: Any, settings: Any) -> Non
     # apply: the proposal goes to the session store the other pages read
     dash_duo.find_element(f"#{ids.LAB_APPLY}").click()
     dash_duo.wait_for_contains_text(f"#{ids.NOTICE}", "拟议配置已应用", timeout=10)
-    stored = dash_duo.driver.execute_script(
+    token = dash_duo.driver.execute_script(
         "return JSON.parse(window.sessionStorage.getItem(arguments[0]));", ids.PROPOSED_WEIGHTS
     )
+    assert isinstance(token, str)  # the browser holds a signed token, not the weights
+    stored = open_token(app, ids.PROPOSED_WEIGHTS, token)
     assert stored["equity_fund"] == pytest.approx((fund + 0.5) / 100, abs=1e-6)
     assert sum(stored.values()) == pytest.approx(1.0, abs=1e-6)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tokens import open_token
 
 from analyzer.solvency.engine import evaluate
 from dashboard import ids, lab_logic
@@ -234,7 +235,7 @@ def test_apply_writes_proposed_weights(
     client = app.server.test_client()
     log_in(client, "manager")
     out = _ok(dash_call(client, app, cid, [1], [weights, key, None]))
-    written = out[ids.PROPOSED_WEIGHTS]["data"]
+    written = open_token(app, ids.PROPOSED_WEIGHTS, out[ids.PROPOSED_WEIGHTS]["data"], "manager")
     assert sum(written.values()) == pytest.approx(1.0)
     assert written["equity_fund"] == pytest.approx(weights["equity_fund"] / 100)
     weights["cash"] += 1  # 101%: refused with a notice, store unchanged

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tokens import open_token
 
 from analyzer.io import read_company, read_holdings
 from analyzer.solvency.engine import evaluate
@@ -324,10 +325,12 @@ def test_load_scenario_callback_restores_inputs_and_weights(settings: Any, dash_
     app = create_app(settings)
     env = app_env(app)
     inputs = state.default_inputs(env)
-    sid = data_page.save_inputs(env.store, "w", inputs, "local", weights={"cash": 0.02})
+    values = state.class_values(state.parsed(inputs)[0])
+    weights = {c: v / sum(values.values()) for c, v in values.items()}
+    sid = data_page.save_inputs(env.store, "w", inputs, "local", weights=weights)
     load = callback_by_input(app, ids.DATA_SCENARIO_LOAD)
     resp = dash_call(app.server.test_client(), app, load, [1], [sid])
     body = resp.get_json()["response"]
-    loaded = body[ids.CURRENT_SCENARIO]["data"]
-    assert body[ids.PROPOSED_WEIGHTS]["data"] == {"cash": 0.02}
+    loaded = open_token(app, ids.CURRENT_SCENARIO, body[ids.CURRENT_SCENARIO]["data"])
+    assert open_token(app, ids.PROPOSED_WEIGHTS, body[ids.PROPOSED_WEIGHTS]["data"]) == weights
     assert state.result_for(loaded).minimum_capital == state.result_for(inputs).minimum_capital

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tokens import open_token
 
 from analyzer.io import read_company, read_holdings
 from analyzer.solvency.engine import evaluate
@@ -309,7 +310,7 @@ def test_switching_to_2022_gives_the_engines_minimum_capital(
     assert ids.CURRENT_SCENARIO not in first["response"]
     # the user picks cross2-2022: the store gets it (the dropdown is left alone)
     second = post_regime(client, app, None, "cross2-2022", changed=True)
-    store = second["response"][ids.CURRENT_SCENARIO]["data"]
+    store = open_token(app, ids.CURRENT_SCENARIO, second["response"][ids.CURRENT_SCENARIO]["data"])
     assert second["response"].get(sel_json, {}).get("value") is None  # left alone
     assert state.current_regime(store) == "cross2-2022"
 

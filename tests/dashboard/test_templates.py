@@ -12,6 +12,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
+from tokens import open_token
 
 from analyzer.io import read_company, read_holdings
 from analyzer.optimize.universe import TEMPLATE_PREFIX
@@ -176,9 +177,10 @@ def test_templates_upload_needs_the_upload_permission(
     client = app.server.test_client()
     log_in(client, "manager")
     body = dash_call(client, app, cid, [good], ["t.csv", None, "en"]).get_json()
-    stored = next(
+    token = next(
         v["data"] for k, v in body["response"].items() if k.startswith(ids.CURRENT_SCENARIO)
     )
+    stored = open_token(app, ids.CURRENT_SCENARIO, token, "manager")
     assert stored["templates"]["source"] == "t.csv"
 
 
