@@ -85,7 +85,7 @@ def company_from_json(data: dict[str, Any], source: str = "<scenario>") -> Compa
             cash_flows=np.asarray(liab["cash_flows"], dtype=float),
             spot_curve=np.asarray(liab["spot_curve"], dtype=float),
         )
-    return company_from_dict(data, source)
+    return company_from_dict(data, source, plausibility=True)  # sent by a browser: every rule
 
 
 def make_inputs(
