@@ -14,7 +14,7 @@ failed, and all problems and warnings come back at once instead of stopping at t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,9 @@ class Inputs:
         Every warning raised by the files (all accepted when ``load_inputs`` returned).
     provenance : Provenance
         Input digests, mapping, accepted warnings.
+    extra : tuple
+        What the readers of ``load_inputs(extra=...)`` returned, in the same order (None for a
+        file that failed under ``collect``).
     """
 
     holdings: Any = None
@@ -46,6 +49,7 @@ class Inputs:
     templates: Any = None
     warnings: tuple[InputWarning, ...] = ()
     provenance: Provenance = field(default_factory=Provenance)
+    extra: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -83,6 +87,7 @@ def load_inputs(
     accept: Collection[str] = (),
     repair: bool = False,
     collect: bool = False,
+    extra: Sequence[tuple[str, str | Path, Callable[[dict], Any]]] = (),
 ) -> Inputs:
     """Read, validate and cross-check the input files of a run.
 
@@ -99,11 +104,17 @@ def load_inputs(
         correlation matrix.
     collect : bool
         Read every file and report every problem at once (``analyzer validate``).
+    extra : sequence of (role, path, reader)
+        Further files of a command (limits, scenarios, commitments): ``reader(read)`` is
+        called after the files above, with ``read`` the dict of what they gave (``holdings``,
+        ``company``, ``assumptions``, ``templates``; None when absent or failed); its problems,
+        warnings and digest join the others.
 
     Raises
     ------
     InputError
-        Any file or cross-file problem (all of them when ``collect``).
+        Any file or cross-file problem (all of them when ``collect``; the error then also
+        carries ``warnings``, the warnings not accepted, so that nothing found is lost).
     UnacceptedWarningError
         Warnings not in ``accept``.
     """
@@ -112,7 +123,13 @@ def load_inputs(
     from analyzer.io.holdings import read_holdings
 
     c = _Collector(collect)
-    h = c.read("holdings", holdings, lambda: read_holdings(holdings))
+    h = c.read(
+        "holdings",
+        holdings,
+        lambda: (
+            read_holdings(holdings) if mapping is None else read_holdings(holdings, mapping=mapping)
+        ),
+    )
     co = c.read("company", company, lambda: read_company(company))
     a = c.read(
         "assumptions",
@@ -124,8 +141,14 @@ def load_inputs(
     t = c.read("templates", templates, lambda: read_holdings(templates))
     if mapping is not None and Path(mapping).is_file():
         c.files.append(InputFile("mapping", str(mapping), file_digest(mapping)))
+    read = {"holdings": h, "company": co, "assumptions": a, "templates": t}
+    more = tuple(
+        c.read(role, path, lambda reader=reader: reader(read)) for role, path, reader in extra
+    )
     if c.problems:
-        raise InputError(c.problems)
+        err = InputError(c.problems)
+        err.warnings = tuple(w for w in c.warnings if w.code not in set(accept))
+        raise err
     accepted = enforce_warnings(c.warnings, accept)
     return Inputs(
         holdings=h,
@@ -134,4 +157,5 @@ def load_inputs(
         templates=t,
         warnings=accepted,
         provenance=Provenance(inputs=tuple(c.files), accepted_warnings=accepted),
+        extra=more,
     )
