@@ -24,7 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_COMMANDS = ("solvency", "aggregate", "regimes", "optimize", "stress", "dashboard")
+_COMMANDS = ("solvency", "aggregate", "regimes", "optimize", "stress", "dashboard", "validate")
 
 
 def _register() -> None:
