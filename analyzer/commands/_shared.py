@@ -319,8 +319,11 @@ def footer_lines(prov: Provenance, lang: str | None = None) -> list[str]:
     if prov.accepted_warnings:
         codes = ", ".join(sorted({w.code for w in prov.accepted_warnings}))
         lines.append(text("cli.accepted_footer", codes=codes).render(lang))
-    regime = prov.options.get("regime", "-")
-    lines.append(text("cli.version_footer", version=prov.version, regime=regime).render(lang))
+    regime = prov.options.get("regime")
+    if regime is None:
+        lines.append(f"analyzer {prov.version}")
+    else:
+        lines.append(text("cli.version_footer", version=prov.version, regime=regime).render(lang))
     return lines
 
 
