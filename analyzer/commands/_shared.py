@@ -36,7 +36,7 @@ RATIO_WARN_ABOVE = 10.0
 
 register(
     {
-        "result.ratio_above_10": (
+        "cli.ratio_above_10": (
             "the {ratio} ratio is {value}, above {limit}: a newly licensed insurer can report "
             "this, but it is more often an amount in the wrong unit (亿元 or 万元 read as CNY) "
             "or a company file that does not match the holdings",
@@ -224,7 +224,7 @@ def check_ratios(
                     f"{name}_ratio",
                     (),
                     text(
-                        "result.ratio_above_10",
+                        "cli.ratio_above_10",
                         ratio=name,
                         value=f"{float(value):.1%}",
                         limit=f"{RATIO_WARN_ABOVE:.0%}",

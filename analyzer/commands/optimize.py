@@ -141,7 +141,7 @@ def _setup(
     return u, limits, inputs
 
 
-def _current_ratios(u, accept, inputs):
+def _current_ratios(u, accept, inputs, where: str):
     """Provenance of the run, after the plausibility check of today's ratios (the engine on
     the current holdings, as the universe maps them)."""
     from analyzer.commands import _shared
@@ -153,7 +153,7 @@ def _current_ratios(u, accept, inputs):
     accepted = _shared.check_ratios(
         {"comprehensive": base.comprehensive_ratio, "core": base.core_ratio},
         accept,
-        u.company.name,
+        where,
     )
     return _shared.with_warnings(_shared.provenance(inputs, regime=u.regime.name), accepted)
 
@@ -312,7 +312,7 @@ def optimize(
         mapping,
         accept_warning,
     )
-    prov = _current_ratios(u, accept_warning, inputs)
+    prov = _current_ratios(u, accept_warning, inputs, str(company))
     problem = AllocationProblem(
         u, objective.value, lim, risk_aversion=risk_aversion, risk_free=risk_free
     )
@@ -395,7 +395,7 @@ def frontier_cmd(
         mapping,
         accept_warning,
     )
-    prov = _current_ratios(u, accept_warning, inputs)
+    prov = _current_ratios(u, accept_warning, inputs, str(company))
     try:
         f = frontier(u, lim, points=points, axis=axis.value, objective=objective.value)
     except InfeasibleError as err:

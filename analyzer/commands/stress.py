@@ -13,6 +13,40 @@ import typer
 
 from analyzer.commands._shared import accept_option, mapping_option
 from analyzer.errors import InputError, InputProblem
+from analyzer.messages import register, text
+
+register(
+    {
+        "cli.commitments.missing_column": (
+            "required column is missing; the header must name year, commitment",
+            "缺少必需的列；表头须包含 year、commitment",
+        ),
+        "cli.commitments.year": (
+            "must be a whole year >= 1 (1 = next year)",
+            "须为不小于 1 的整数年份（1 = 下一年）",
+        ),
+        "cli.commitments.calendar_year": (
+            "{year} looks like a calendar year; years count from 1 (next year) to the "
+            "{horizon} years projected (--horizon)",
+            "{year} 看起来是日历年份；年份从 1（下一年）数起，至多为预测的 {horizon} 年"
+            "（--horizon）",
+        ),
+        "cli.commitments.beyond_horizon": (
+            "year {year} is beyond the {horizon} years projected (--horizon); its commitment "
+            "would not show",
+            "第 {year} 年超出预测的 {horizon} 年（--horizon）；其承诺出资不会显示",
+        ),
+        "cli.commitments.not_number": (
+            "'{value}' is not a number (CNY, >= 0)",
+            "'{value}' 不是数字（元，>= 0）",
+        ),
+        "cli.commitments.not_finite": (
+            "'{value}' is not a finite number (CNY, >= 0)",
+            "'{value}' 不是有限数值（元，>= 0）",
+        ),
+        "cli.commitments.negative": ("must be >= 0 (CNY)", "须不小于 0（元）"),
+    }
+)
 
 
 class Format(str, Enum):
@@ -410,70 +444,49 @@ def _read_plan(path: Path, horizon: int) -> dict[int, float]:
 
     label = str(path)
     frame = read_table(path, name=label)
-    problems = []
-    for col in ("year", "commitment"):
-        if col not in frame.columns:
-            problems.append(
-                InputProblem(
-                    label,
-                    1,
-                    col,
-                    "required column is missing; the header must name year, commitment",
-                )
-            )
+    problems = [
+        InputProblem(label, 1, col, text("cli.commitments.missing_column"))
+        for col in ("year", "commitment")
+        if col not in frame.columns
+    ]
     if problems:
         raise InputError(problems)
     plan: dict[int, float] = {}
     for i in range(len(frame)):
         row = i + 2
-        raw_year = str(frame["year"].iloc[i]).strip()
         try:
-            year = int(raw_year)
+            year = int(str(frame["year"].iloc[i]).strip())
             if year < 1:
                 raise ValueError
         except ValueError:
-            problems.append(
-                InputProblem(label, row, "year", "must be a whole year >= 1 (1 = next year)")
-            )
+            problems.append(InputProblem(label, row, "year", text("cli.commitments.year")))
             continue
         if year > horizon:
-            hint = (
-                f"{year} looks like a calendar year; years count from 1 (next year), "
+            key = (
+                "cli.commitments.calendar_year"
                 if year >= 1900
-                else ""
+                else "cli.commitments.beyond_horizon"
             )
-            problems.append(
-                InputProblem(
-                    label,
-                    row,
-                    "year",
-                    f"{hint}year {year} is beyond the {horizon} years projected (--horizon); "
-                    "its commitment would not show",
-                )
-            )
+            problems.append(InputProblem(label, row, "year", text(key, year=year, horizon=horizon)))
             continue
         raw = str(frame["commitment"].iloc[i]).strip().replace(",", "")
         try:
             amount = float(raw)
         except ValueError:
-            problems.append(
-                InputProblem(
-                    label,
-                    row,
-                    "commitment",
-                    f"'{raw}' is not a number" if raw else "a value is required",
-                )
-            )
+            msg = text("cli.commitments.not_number", value=raw) if raw else text("value.required")
+            problems.append(InputProblem(label, row, "commitment", msg))
             continue
         if not math.isfinite(amount):
             problems.append(
                 InputProblem(
-                    label, row, "commitment", f"'{raw}' is not a finite number (CNY, >= 0)"
+                    label, row, "commitment", text("cli.commitments.not_finite", value=raw)
                 )
             )
             continue
         if amount < 0:
-            problems.append(InputProblem(label, row, "commitment", "must be >= 0 (CNY)"))
+            problems.append(
+                InputProblem(label, row, "commitment", text("cli.commitments.negative"))
+            )
             continue
         plan[year] = plan.get(year, 0.0) + amount
     if problems:
