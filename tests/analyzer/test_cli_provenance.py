@@ -313,3 +313,22 @@ def test_commitment_amounts_must_be_finite(tmp_path, capsys) -> None:
     )
     assert code == 2
     assert "row 2" in err and "row 3" in err and "commitment" in err
+
+
+@pytest.mark.parametrize(
+    "command", ["solvency", "optimize", "frontier", "stress", "simulate", "validate"]
+)
+def test_every_reading_command_takes_accept_warning_and_mapping(command: str) -> None:
+    import importlib
+
+    import typer
+
+    app = typer.Typer()
+    module = {"frontier": "optimize", "simulate": "stress"}.get(command, command)
+    importlib.import_module(f"analyzer.commands.{module}").register(app)
+    cmd = typer.main.get_command(app)
+    sub = cmd.commands[command] if hasattr(cmd, "commands") else cmd
+    options = {o for p in sub.params for o in getattr(p, "opts", [])}
+    assert {"--accept-warning", "--mapping"} <= options
+    accept = next(p for p in sub.params if "--accept-warning" in p.opts)
+    assert accept.multiple
