@@ -76,6 +76,10 @@ class Workspace:
     def commitments(self) -> Path:
         return self.dir / "commitments.csv"
 
+    @property
+    def limits(self) -> Path:
+        return self.dir / "limits.toml"
+
 
 def make_workspace(folder: Path) -> Workspace:
     """Copy the intact sample files into ``folder``."""
@@ -88,7 +92,18 @@ def make_workspace(folder: Path) -> Workspace:
     (folder / "commitments.csv").write_text(
         "year,commitment\n1,500000000\n2,300000000\n3,200000000\n", encoding="utf-8"
     )
+    (folder / "limits.toml").write_text(LIMITS, encoding="utf-8")
     return Workspace(folder)
+
+
+#: the intact limits file of the optimiser runs
+LIMITS = """[solvency]
+min_comprehensive = 1.5
+[sci_tech]
+min_share = 0.05
+[classes.stock_csi300]
+max = 0.10
+"""
 
 
 # ---------------------------------------------------------------- the commands that read them
@@ -142,12 +157,41 @@ def commitments_args(ws: Workspace) -> list[str]:
     ]
 
 
+def optimize_args(ws: Workspace) -> list[str]:
+    return [
+        "optimize",
+        str(ws.holdings),
+        "--company",
+        str(ws.company),
+        "--assumptions",
+        str(ws.assumptions),
+        "--limits",
+        str(ws.limits),
+        "--format",
+        "json",
+    ]
+
+
 COMMANDS: dict[str, Callable[[Workspace], list[str]]] = {
     "solvency": solvency_args,
     "validate": validate_args,
     "stress": stress_args,
     "simulate": commitments_args,
+    "optimize": optimize_args,
 }
+
+
+def limits_replace(old: str, new: str):
+    """Replace the line of the limits file that starts with ``old`` by ``new``."""
+
+    def build(ws: Workspace) -> None:
+        lines = ws.limits.read_text(encoding="utf-8").splitlines()
+        hits = [i for i, line in enumerate(lines) if line.startswith(old)]
+        assert hits, old
+        lines[hits[0]] = new
+        ws.limits.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    return build
 
 
 # ---------------------------------------------------------------- CSV editing
@@ -926,6 +970,39 @@ def catalogue() -> list[Mutation]:
         m.append(
             Mutation(f"commitments.{id}", kind, "commitments.csv", R, fields, "simulate", build)
         )
+    for id, kind, fields, build in (
+        (
+            "min_comprehensive.percent",
+            "percent",
+            ("min_comprehensive",),
+            limits_replace("min_comprehensive", "min_comprehensive = 150"),
+        ),
+        (
+            "min_share.percent",
+            "percent",
+            ("min_share",),
+            limits_replace("min_share", "min_share = 5"),
+        ),
+        (
+            "min_share.nan",
+            "non_finite",
+            ("min_share",),
+            limits_replace("min_share", "min_share = nan"),
+        ),
+        (
+            "unknown_key.near_miss",
+            "unknown_key",
+            ("min_comprehensiv",),
+            limits_replace("min_comprehensive", "min_comprehensiv = 1.5"),
+        ),
+        (
+            "unknown_class",
+            "unknown_key",
+            ("stock_csi3000",),
+            limits_replace("[classes.stock_csi300]", "[classes.stock_csi3000]"),
+        ),
+    ):
+        m.append(Mutation(f"limits.{id}", kind, "limits.toml", R, fields, "optimize", build))
     # every column of the holdings contract dropped, one at a time
     for col in _holdings_columns():
         if col == "id":

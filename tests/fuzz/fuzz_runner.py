@@ -163,6 +163,12 @@ def numbers(command: str, data: dict) -> Any:
             (_scenario_name(s["scenario"]), s["stressed"]["comprehensive_ratio"])
             for s in data["scenarios"]
         )
+    if command == "optimize":
+        return (
+            data["expected_return"],
+            data["volatility"],
+            data["solvency"]["comprehensive_ratio"],
+        )
     if command == "simulate":
         return tuple(tuple(sorted(y.items())) for y in data["commitments"]["years"])
     raise ValueError(command)
@@ -198,7 +204,8 @@ def violations(
     if "Traceback (most recent call last)" in run.err:
         return ["traceback on stderr: " + run.err.strip().splitlines()[-1]]
     if run.code not in (0, 2):
-        return [f"exit {run.code} (internal error): {run.err.strip()[:300]}"]
+        what = {1: "internal error", 3: "infeasible: the input was not refused"}
+        return [f"exit {run.code} ({what.get(run.code, '?')}): {run.err.strip()[:300]}"]
     problems: list[str] = []
     if run.code == 2:
         if expect == "same":

@@ -25,6 +25,8 @@ KNOWN_OPEN: frozenset[str] = frozenset(
         "cells.company",
         "cells.assumptions",
         # mutations
+        "limits.min_comprehensive.percent",
+        "limits.min_share.nan",
         "holdings.market_value.wan",
         "holdings.market_value.yi",
         "holdings.market_value.x1e4",
@@ -158,6 +160,7 @@ def test_catalogue_covers_every_class_of_mistake() -> None:
         "correlations.csv",
         "scenarios.csv",
         "commitments.csv",
+        "limits.toml",
     }
     cells = {"cells.holdings", "cells.company", "cells.assumptions"}
     assert {m.id for m in MUTATIONS} | cells >= KNOWN_OPEN, "KNOWN_OPEN names unknown ids"
