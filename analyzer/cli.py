@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "dashboard",
         "Run the dashboard (development server; see docs/dashboard.md for production).",
     ),
+    "validate": ("validate", "Check input files: every problem and warning at once."),
     "samples": ("samples", "Copy the bundled sample data into a folder."),
     "template": (
         "template",

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from analyzer.commands._shared import accept_option, mapping_option
 from analyzer.errors import InfeasibleError, ParameterError
 from analyzer.solvency.regime import DEFAULT_REGIME
 
@@ -63,28 +64,56 @@ def _setup(
     level,
     repair,
     templates=None,
+    mapping=None,
+    accept=(),
 ):
-    from analyzer.io.assumptions import read_assumptions
-    from analyzer.io.company import read_company
-    from analyzer.io.holdings import read_holdings
+    """Read every input through the validation layer and build the universe and limits.
+
+    Returns
+    -------
+    (universe, limits, inputs) where ``inputs`` is what :func:`load_inputs` returned
+    """
+    from analyzer.commands import _shared
+    from analyzer.io.inputs import load_inputs
     from analyzer.optimize import Limits, build_universe
     from analyzer.optimize.limits import cost_vector, read_limits
     from analyzer.solvency.options import EngineOptions
     from analyzer.solvency.regime import load_regime
 
-    h = read_holdings(holdings)
-    c = read_company(company)
-    a = read_assumptions(assumptions, correlations, repair=repair)
-    t = read_holdings(templates) if templates is not None else None
+    accept = _shared.check_accepted(accept)
     reg = load_regime(regime)
+    correlations = _shared.correlations_path(assumptions, correlations)
+
+    def _classes(read: dict) -> tuple[str, ...]:
+        names = set()
+        if read["holdings"] is not None:
+            names |= set(read["holdings"].frame["asset_class"].astype(str))
+        t, a = read["templates"], read["assumptions"]
+        if t is not None and a is not None:  # classes bought from templates may be bounded
+            names |= set(t.frame["asset_class"].astype(str)) & set(a.classes)
+        return tuple(sorted(names))
+
+    extra = []
+    if limits_file is not None:
+        extra.append(
+            ("limits", limits_file, lambda read: read_limits(limits_file, Limits(), _classes(read)))
+        )
+    inputs = load_inputs(
+        holdings=holdings,
+        company=company,
+        assumptions=assumptions,
+        correlations=correlations,
+        templates=templates,
+        mapping=mapping,
+        accept=accept,
+        repair=repair,
+        extra=extra,
+    )
+    h, c, a, t = inputs.holdings, inputs.company, inputs.assumptions, inputs.templates
     limits = Limits()
     costs: dict[str, float] = {}
-    names = set(h.frame["asset_class"].astype(str))
-    if t is not None:  # classes bought from templates may be bounded in the limits file
-        names |= set(t.frame["asset_class"].astype(str)) & set(a.classes)
-    classes = tuple(sorted(names))
     if limits_file is not None:
-        limits, costs = read_limits(limits_file, limits, classes)
+        limits, costs = inputs.extra[0]
     kw = {}
     for key, value in (
         ("min_comprehensive", min_comprehensive),
@@ -109,14 +138,31 @@ def _setup(
         limits = replace(
             limits, transaction_cost=cost_vector(u.units, u.unit_class, costs, default_cost)
         )
-    return u, limits
+    return u, limits, inputs
+
+
+def _current_ratios(u, accept, inputs, where: str):
+    """Provenance of the run, after the plausibility check of today's ratios (the engine on
+    the current holdings, as the universe maps them)."""
+    from analyzer.commands import _shared
+    from analyzer.solvency.engine import evaluate
+
+    held = u.source_holdings if u.source_holdings is not None else u.holdings
+    base = evaluate(held, u.company, u.regime, u.options, scitech=False)
+    _shared.check_solvency(base)
+    accepted = _shared.check_ratios(
+        {"comprehensive": base.comprehensive_ratio, "core": base.core_ratio},
+        accept,
+        where,
+    )
+    return _shared.with_warnings(_shared.provenance(inputs, regime=u.regime.name), accepted)
 
 
 def _pct(x: float | None) -> str:
     return "-" if x is None else f"{x:8.2%}"
 
 
-def _print_result(r, u) -> None:
+def _print_result(r, u, prov=None) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -155,6 +201,10 @@ def _print_result(r, u) -> None:
             )
         con.print(b)
     _print_notes(con, r.notes)
+    if prov is not None:
+        from analyzer.commands._shared import print_footer
+
+        print_footer(prov, con)
 
 
 def _print_notes(con, notes) -> None:
@@ -170,7 +220,12 @@ def _json_default(o):
     return str(o)
 
 
-def _emit(obj: dict) -> None:
+def _emit(obj: dict, prov=None) -> None:
+    from analyzer.commands._shared import check_finite
+
+    if prov is not None:
+        obj = {**obj, "provenance": prov.to_dict()}
+    check_finite(obj)
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
     sys.stdout.flush()
 
@@ -230,10 +285,12 @@ def optimize(
         False, "--repair-correlations", help="Use the nearest correlation matrix."
     ),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    mapping: Path | None = mapping_option(),
+    accept_warning: list[str] = accept_option(),
 ) -> None:
     from analyzer.optimize import AllocationProblem
 
-    u, lim = _setup(
+    u, lim, inputs = _setup(
         holdings,
         company,
         assumptions,
@@ -252,7 +309,10 @@ def optimize(
         level,
         repair_correlations,
         templates,
+        mapping,
+        accept_warning,
     )
+    prov = _current_ratios(u, accept_warning, inputs, str(company))
     problem = AllocationProblem(
         u, objective.value, lim, risk_aversion=risk_aversion, risk_free=risk_free
     )
@@ -268,13 +328,17 @@ def optimize(
                     "conflicts": err.conflicts,
                     "notes": list(u.notes),
                     "not_buyable": dict(u.not_buyable),
-                }
+                },
+                prov,
             )
         raise
     if fmt is Fmt.json:
-        _emit(result.to_dict())
+        _emit(result.to_dict(), prov)
     else:
-        _print_result(result, u)
+        from analyzer.commands._shared import check_finite
+
+        check_finite(result.to_dict())
+        _print_result(result, u, prov)
 
 
 def frontier_cmd(
@@ -304,10 +368,12 @@ def frontier_cmd(
     points: int = typer.Option(50, "--points", help="Number of points."),
     axis: Axis = typer.Option(Axis.volatility, "--axis"),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    mapping: Path | None = mapping_option(),
+    accept_warning: list[str] = accept_option(),
 ) -> None:
     from analyzer.optimize import frontier
 
-    u, lim = _setup(
+    u, lim, inputs = _setup(
         holdings,
         company,
         assumptions,
@@ -326,7 +392,10 @@ def frontier_cmd(
         level,
         repair_correlations,
         templates,
+        mapping,
+        accept_warning,
     )
+    prov = _current_ratios(u, accept_warning, inputs, str(company))
     try:
         f = frontier(u, lim, points=points, axis=axis.value, objective=objective.value)
     except InfeasibleError as err:
@@ -338,7 +407,8 @@ def frontier_cmd(
                     "conflicts": err.conflicts,
                     "notes": list(u.notes),
                     "not_buyable": dict(u.not_buyable),
-                }
+                },
+                prov,
             )
         raise
     if fmt is Fmt.json:
@@ -349,7 +419,8 @@ def frontier_cmd(
                 "notes": list(u.notes),
                 "new_classes": list(u.new_classes),
                 "not_buyable": dict(u.not_buyable),
-            }
+            },
+            prov,
         )
         return
     from rich.console import Console
@@ -371,9 +442,13 @@ def frontier_cmd(
             _pct(p.core_ratio),
             "-" if p.minimum_capital is None else f"{p.minimum_capital / 1e8:,.1f}",
         )
+    from analyzer.commands._shared import check_finite, print_footer
+
+    check_finite(f.to_dict())
     con = Console(width=160)
     con.print(t)
     _print_notes(con, u.notes)
+    print_footer(prov, con)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from analyzer.commands._shared import accept_option, mapping_option
 from analyzer.errors import InputError
 
 
@@ -63,6 +64,8 @@ def solvency(
         Unit.yi, "--unit", help="Money unit of the table: yi (亿元), wan (万元) or cny."
     ),
     top: int = typer.Option(10, "--top", help="How many largest capital consumers to list."),
+    mapping: Path | None = mapping_option(),
+    accept_warning: list[str] = accept_option(),
 ) -> None:
     """Solvency of a portfolio: ratios, capital by module, compliance, top consumers, sci-tech.
 
@@ -71,7 +74,8 @@ def solvency(
     with the company's insurance risks (Rule 2), and reports the core and comprehensive ratios
     against the 50% / 100% minimums and 60% / 120% watch levels.
     """
-    from analyzer.io import read_company, read_holdings
+    from analyzer.commands import _shared
+    from analyzer.io.inputs import load_inputs
     from analyzer.report import files
     from analyzer.solvency.engine import evaluate
     from analyzer.solvency.regime import load_regime
@@ -80,20 +84,36 @@ def solvency(
         raise InputError.single(
             "--output", None, None, f"--format {format.value} needs --output FILE.{format.value}"
         )
+    accept = _shared.check_accepted(accept_warning)
     reg = load_regime(regime)
-    h = read_holdings(holdings)
-    c = read_company(company)
-    result = evaluate(h, c, reg)
+    inputs = load_inputs(holdings=holdings, company=company, mapping=mapping, accept=accept)
+    c = inputs.company
+    result = evaluate(inputs.holdings, c, reg)
+    _shared.check_solvency(result)
+    ratio_warnings = _shared.check_ratios(
+        {"comprehensive": result.comprehensive_ratio, "core": result.core_ratio},
+        accept,
+        str(company),
+    )
+    prov = _shared.with_warnings(_shared.provenance(inputs, regime=reg.name), ratio_warnings)
     if format is Format.json:
+        data = result.to_dict(holdings=False)
+        data["provenance"] = prov.to_dict()
+        _shared.check_finite(data)
         tables = {"holdings": result.position_table()} if positions else {}
-        files.write_json_file(output, result.to_dict(holdings=False), tables)
+        files.write_json_file(output, data, tables)
     elif format is Format.parquet:
-        files.write_parquet(output, result.holdings)
+        files.write_parquet(output, result.holdings, metadata={"provenance": prov.to_dict()})
         typer.echo(f"wrote {output}", err=True)
     elif format is Format.xlsx:
+        from analyzer.report import provenance as prov_sheet
         from analyzer.report import solvency_xlsx
 
-        solvency_xlsx.write(result, output)
+        def _write(tmp: Path) -> None:
+            solvency_xlsx.write(result, tmp)
+            prov_sheet.append_sheet(tmp, prov)
+
+        files.atomic_write(output, _write)
         typer.echo(f"wrote {output}", err=True)
     else:
         from rich.console import Console
@@ -108,6 +128,7 @@ def solvency(
             targets=(c.targets.comprehensive, c.targets.core),
             top=top,
         )
+        _shared.print_footer(prov, console)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,42 @@ from pathlib import Path
 
 import typer
 
+from analyzer.commands._shared import accept_option, mapping_option
 from analyzer.errors import InputError, InputProblem
+from analyzer.messages import register, text
+
+register(
+    {
+        "cli.commitments.missing_column": (
+            "required column is missing; the header must name year, commitment",
+            "缺少必需的列；表头须包含 year、commitment",
+        ),
+        "cli.commitments.year": (
+            "must be a whole year >= 1 (1 = next year)",
+            "须为不小于 1 的整数年份（1 = 下一年）",
+        ),
+        "cli.commitments.calendar_year": (
+            "{year} looks like a calendar year; years count from 1 (next year) to the "
+            "{horizon} years projected (--horizon)",
+            "{year} 看起来是日历年份；年份从 1（下一年）数起，至多为预测的 {horizon} 年"
+            "（--horizon）",
+        ),
+        "cli.commitments.beyond_horizon": (
+            "year {year} is beyond the {horizon} years projected (--horizon); its commitment "
+            "would not show",
+            "第 {year} 年超出预测的 {horizon} 年（--horizon）；其承诺出资不会显示",
+        ),
+        "cli.commitments.not_number": (
+            "'{value}' is not a number (CNY, >= 0)",
+            "'{value}' 不是数字（元，>= 0）",
+        ),
+        "cli.commitments.not_finite": (
+            "'{value}' is not a finite number (CNY, >= 0)",
+            "'{value}' 不是有限数值（元，>= 0）",
+        ),
+        "cli.commitments.negative": ("must be >= 0 (CNY)", "须不小于 0（元）"),
+    }
+)
 
 
 class Format(str, Enum):
@@ -54,10 +89,12 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], N
         yield lambda n: bar.advance(task, n)
 
 
-def _write(data: dict) -> None:
-    from analyzer.report.files import to_json
+def _write(data: dict, prov=None) -> None:
+    from analyzer.commands._shared import emit_json
 
-    sys.stdout.write(to_json(data) + "\n")
+    if prov is not None:
+        data = {**data, "provenance": prov.to_dict()}
+    emit_json(data)
 
 
 def stress(
@@ -91,27 +128,52 @@ def stress(
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    mapping: Path | None = mapping_option(),
+    accept_warning: list[str] = accept_option(),
 ) -> None:
     """Stress tests: Annex 4 scenarios, historical and user scenarios, reverse stress.
 
     Each scenario shows the loss to actual and core capital, the minimum capital recomputed on
     the shocked positions by the full engine, and the ratios after the shock (Rule 10).
     """
-    from analyzer.io import read_company, read_holdings
+    from analyzer.commands import _shared
+    from analyzer.io.inputs import load_inputs
     from analyzer.stress import annex4 as a4
     from analyzer.stress.forward import Stresser
     from analyzer.stress.reverse import reverse_stress
     from analyzer.stress.scenario_file import read_scenarios
     from analyzer.stress.shocks import StressParameters
 
-    h = read_holdings(holdings)
-    c = read_company(company)
-    classes = set(h.frame["asset_class"].astype(str)) - {""}
-    shocks = a4.scenarios(c.company_type) if annex4 else []
-    for path in scenarios:
+    accept = _shared.check_accepted(accept_warning)
+
+    def _scenario_reader(path: Path):
         kind = "historical" if "historical" in path.name else "user"
-        shocks += read_scenarios(path, kind=kind, known_classes=classes)
+
+        def read(done: dict):
+            h = done["holdings"]
+            classes = None if h is None else set(h.frame["asset_class"].astype(str)) - {""}
+            return read_scenarios(path, kind=kind, known_classes=classes)
+
+        return read
+
+    inputs = load_inputs(
+        holdings=holdings,
+        company=company,
+        mapping=mapping,
+        accept=accept,
+        extra=[("scenarios", p, _scenario_reader(p)) for p in scenarios],
+    )
+    h, c = inputs.holdings, inputs.company
+    shocks = a4.scenarios(c.company_type) if annex4 else []
+    for more in inputs.extra:
+        shocks += list(more)
     stresser = Stresser(h, c, regime, params=StressParameters(fair_value_share=fair_value_share))
+    base = stresser.base
+    _shared.check_finite(base.to_dict(), "base")
+    accepted = _shared.check_ratios(
+        {"comprehensive": base.comprehensive_ratio, "core": base.core_ratio}, accept, str(company)
+    )
+    prov = _shared.with_warnings(_shared.provenance(inputs, regime=stresser.regime.name), accepted)
     results = []
     with _progress(len(shocks) + (4 if reverse else 0), "stress", quiet) as tick:
         for s in shocks:
@@ -133,9 +195,12 @@ def stress(
                 "parameters": stresser.params.to_dict(),
                 "scenarios": [r.to_dict() for r in results],
                 "reverse": [r.to_dict() for r in rev],
-            }
+            },
+            prov,
         )
         return
+    _shared.check_finite([r.to_dict() for r in results], "scenarios")
+    _shared.check_finite([r.to_dict() for r in rev], "reverse")
     from rich.console import Console
     from rich.table import Table
 
@@ -188,6 +253,7 @@ def stress(
                 r.driver, f"{r.threshold.ratio} {_pct(r.threshold.level)}", mv, r.unit, r.status
             )
         con.print(t)
+    _shared.print_footer(prov, con)
 
 
 def simulate(
@@ -232,10 +298,13 @@ def simulate(
     horizon: int = typer.Option(15, "--horizon", min=1, help="Years of the commitment projection."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    mapping: Path | None = mapping_option(),
+    accept_warning: list[str] = accept_option(),
 ) -> None:
     """Distribution of the solvency ratios after one year (Monte Carlo, Student-t), and the
     yearly calls, distributions, NAV and capital of a VC commitment programme."""
-    from analyzer.io import read_company, read_holdings
+    from analyzer.commands import _shared
+    from analyzer.io.inputs import load_inputs
     from analyzer.stress.montecarlo import market_model, simulation_context
     from analyzer.stress.montecarlo import simulate as run
 
@@ -246,15 +315,30 @@ def simulate(
             None,
             "give --assumptions (Monte Carlo) and/or --commitments (VC commitment projection)",
         )
+    accept = _shared.check_accepted(accept_warning)
+    correlations = _shared.correlations_path(assumptions, correlations)
+    extra = []
+    if commitments is not None:
+        extra.append(("commitments", commitments, lambda _read: _read_plan(commitments, horizon)))
+    monte_carlo = assumptions is not None
+    inputs = load_inputs(
+        holdings=holdings if monte_carlo else None,
+        company=company if monte_carlo else None,
+        assumptions=assumptions,
+        correlations=correlations,
+        mapping=mapping if monte_carlo else None,
+        accept=accept,
+        extra=extra,
+    )
+    prov = _shared.provenance(inputs, regime=regime)
     out: dict = {}
     con = None
     if format is Format.table:
         from rich.console import Console
 
         con = Console(width=140, soft_wrap=False)
-    if assumptions is not None:
-        h = read_holdings(holdings)
-        c = read_company(company)
+    if monte_carlo:
+        h, c = inputs.holdings, inputs.company
         from analyzer.solvency.capital_map import build_capital_map
 
         classes = build_capital_map(h, c, regime).classes
@@ -272,15 +356,27 @@ def simulate(
                 progress=tick,
             )
         out["simulation"] = res.to_dict()
+        _shared.check_finite(out["simulation"], "simulation")
+        accepted = _shared.check_ratios(
+            {"comprehensive": res.base["comprehensive"], "core": res.base["core"]},
+            accept,
+            str(company),
+        )
+        prov = _shared.with_warnings(prov, accepted)
         if con is not None:
             _print_simulation(con, c.name, res)
     if commitments is not None:
-        proj = _project(commitments, horizon)
+        from analyzer.stress.commitments import project_commitments
+
+        proj = project_commitments(inputs.extra[0], horizon)
         out["commitments"] = proj.to_dict()
+        _shared.check_finite(out["commitments"], "commitments")
         if con is not None:
             _print_commitments(con, proj)
     if format is Format.json:
-        _write(out)
+        _write(out, prov)
+    elif con is not None:
+        _shared.print_footer(prov, con)
 
 
 def _print_simulation(con, name: str, res) -> None:
@@ -332,23 +428,27 @@ def _print_simulation(con, name: str, res) -> None:
     con.print(t)
 
 
-def _project(path: Path, horizon: int):
+def _read_plan(path: Path, horizon: int) -> dict[int, float]:
+    """Read a commitment plan (``year``, ``commitment`` in CNY): first-call year counted from
+    1 (next year) -> amount.
+
+    Raises
+    ------
+    InputError
+        A missing column, a year that is not a whole number from 1 to ``horizon`` (a calendar
+        year such as 2026 is named as such), a commitment that is not a finite number >= 0.
+    """
+    import math
+
     from analyzer.io.tables import read_table
-    from analyzer.stress.commitments import project_commitments
 
     label = str(path)
     frame = read_table(path, name=label)
-    problems = []
-    for col in ("year", "commitment"):
-        if col not in frame.columns:
-            problems.append(
-                InputProblem(
-                    label,
-                    1,
-                    col,
-                    "required column is missing; the header must name year, commitment",
-                )
-            )
+    problems = [
+        InputProblem(label, 1, col, text("cli.commitments.missing_column"))
+        for col in ("year", "commitment")
+        if col not in frame.columns
+    ]
     if problems:
         raise InputError(problems)
     plan: dict[int, float] = {}
@@ -359,30 +459,39 @@ def _project(path: Path, horizon: int):
             if year < 1:
                 raise ValueError
         except ValueError:
-            problems.append(
-                InputProblem(label, row, "year", "must be a whole year >= 1 (1 = next year)")
+            problems.append(InputProblem(label, row, "year", text("cli.commitments.year")))
+            continue
+        if year > horizon:
+            key = (
+                "cli.commitments.calendar_year"
+                if year >= 1900
+                else "cli.commitments.beyond_horizon"
             )
+            problems.append(InputProblem(label, row, "year", text(key, year=year, horizon=horizon)))
             continue
         raw = str(frame["commitment"].iloc[i]).strip().replace(",", "")
         try:
             amount = float(raw)
         except ValueError:
+            msg = text("cli.commitments.not_number", value=raw) if raw else text("value.required")
+            problems.append(InputProblem(label, row, "commitment", msg))
+            continue
+        if not math.isfinite(amount):
             problems.append(
                 InputProblem(
-                    label,
-                    row,
-                    "commitment",
-                    f"'{raw}' is not a number" if raw else "a value is required",
+                    label, row, "commitment", text("cli.commitments.not_finite", value=raw)
                 )
             )
             continue
         if amount < 0:
-            problems.append(InputProblem(label, row, "commitment", "must be >= 0 (CNY)"))
+            problems.append(
+                InputProblem(label, row, "commitment", text("cli.commitments.negative"))
+            )
             continue
         plan[year] = plan.get(year, 0.0) + amount
     if problems:
         raise InputError(problems)
-    return project_commitments(plan, horizon)
+    return plan
 
 
 def _print_commitments(con, proj) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import math
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -322,6 +322,9 @@ class Inputs:
         The commitment plan (projection year -> CNY).
     limits : tuple (Limits, dict) or None
         The limits file read on top of the default limits, with the per-class costs.
+    extra : tuple
+        What the readers of ``load_inputs(extra=...)`` returned, in the same order (None for a
+        file that failed under ``collect``).
     """
 
     holdings: Any = None
@@ -333,6 +336,7 @@ class Inputs:
     scenarios: tuple = ()
     commitments: dict | None = None
     limits: Any = None
+    extra: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -375,6 +379,7 @@ def load_inputs(
     commitments: str | Path | None = None,
     horizon: int | None = None,
     limits: str | Path | None = None,
+    extra: Sequence[tuple[str, str | Path, Callable[[dict], Any]]] = (),
 ) -> Inputs:
     """Read, validate and cross-check the input files of a run.
 
@@ -399,11 +404,17 @@ def load_inputs(
         A limits file, read on top of the default limits (its classes are checked against
         the holdings'); a command that builds its limits from options reads the file again
         on top of them.
+    extra : sequence of (role, path, reader)
+        Further files of a command (limits, scenarios, commitments): ``reader(read)`` is
+        called after the files above, with ``read`` the dict of what they gave (``holdings``,
+        ``company``, ``assumptions``, ``templates``; None when absent or failed); its problems,
+        warnings and digest join the others.
 
     Raises
     ------
     InputError
-        Any file or cross-file problem (all of them when ``collect``).
+        Any file or cross-file problem (all of them when ``collect``; the error then also
+        carries ``warnings``, the warnings not accepted, so that nothing found is lost).
     UnacceptedWarningError
         Warnings not in ``accept``.
     """
@@ -412,7 +423,13 @@ def load_inputs(
     from analyzer.io.holdings import read_holdings
 
     c = _Collector(collect)
-    h = c.read("holdings", holdings, lambda: read_holdings(holdings))
+    h = c.read(
+        "holdings",
+        holdings,
+        lambda: (
+            read_holdings(holdings) if mapping is None else read_holdings(holdings, mapping=mapping)
+        ),
+    )
     co = c.read("company", company, lambda: read_company(company))
     a = c.read(
         "assumptions",
@@ -451,11 +468,17 @@ def load_inputs(
                 c.problems.append(found)
         if c.problems and not collect:
             raise InputError(c.problems)
+    read = {"holdings": h, "company": co, "assumptions": a, "templates": t}
+    more = tuple(
+        c.read(role, path, lambda reader=reader: reader(read)) for role, path, reader in extra
+    )
     if c.problems:
         pending = [w for w in c.warnings if w.code not in set(accept)]
         if pending:  # every problem and every open warning at once
             c.problems.extend(UnacceptedWarningError(pending).problems)
-        raise InputError(c.problems)
+        err = InputError(c.problems)
+        err.warnings = tuple(pending)
+        raise err
     accepted = enforce_warnings(c.warnings, accept)
     return Inputs(
         holdings=h,
@@ -467,4 +490,5 @@ def load_inputs(
         scenarios=tuple(shocks),
         commitments=plan,
         limits=lim,
+        extra=more,
     )

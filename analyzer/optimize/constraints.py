@@ -308,20 +308,37 @@ class LiquidityFloor(Constraint):
 
 @dataclass
 class ClassBounds(Constraint):
-    """Per-unit bounds (fractions of the invested total); units at 0/1 bounds are skipped."""
+    """Per-unit bounds (fractions of the invested total); units at 0/1 bounds are skipped.
+
+    With ``members`` (classes x units, 0/1) the bounds hold for each class's sum of units
+    (the assumptions' class bounds at the position level), labelled by ``names``.
+    """
 
     lower: np.ndarray = field(default_factory=lambda: np.zeros(0))
     upper: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    members: np.ndarray | None = None
+    names: tuple[str, ...] = ()
     name = "class_bounds"
 
     def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
         k = len(ctx.limits)
-        units = ctx.universe.units
+        if self.members is None:
+            units = ctx.universe.units
+
+            def part(idx):
+                return w[idx]
+        else:
+            units = self.names
+            members = self.members
+
+            def part(idx):
+                return members[idx] @ w
+
         lo = np.flatnonzero(self.lower > 0)
         hi = np.flatnonzero(self.upper < 1)
         if len(lo):
             ctx.leq(
-                w[lo],
+                part(lo),
                 self.lower[lo],
                 "min_weight",
                 self.lower[lo],
@@ -333,7 +350,7 @@ class ClassBounds(Constraint):
             )
         if len(hi):
             ctx.leq(
-                w[hi],
+                part(hi),
                 self.upper[hi],
                 "max_weight",
                 self.upper[hi],

@@ -202,6 +202,10 @@ def constraint_terms(universe: Universe, limits: Limits, case: Case) -> list[C.C
             members = np.array([c == name for c in u.unit_class], dtype=float)
             terms.append(C.GroupBounds(name, members, a, b))
     terms.append(C.ClassBounds(lo, hi))
+    if limits.use_assumption_bounds and u.class_members is not None:  # position level
+        terms.append(
+            C.ClassBounds(u.class_min_weight, u.class_max_weight, u.class_members, u.class_units)
+        )
     for name, (members, a, b) in limits.groups.items():
         mask = np.array(
             [(x in members) or (c in members) for x, c in zip(u.units, u.unit_class, strict=True)],

@@ -90,6 +90,15 @@ class Universe:
         Share in investment property (Rule 8 Art. 67, 25% of total assets).
     sci_tech_share, liquid, duration : ndarray (n,)
     min_weight, max_weight : ndarray (n,)
+        Bounds of each unit (fractions of V): the assumptions' ``min_weight`` /
+        ``max_weight`` at the class level; 0 and 1 at the position level, where the class
+        bounds apply to the sum of each class's positions (``class_members``).
+    class_units : tuple of str
+        Position level: the asset classes of the units (empty at the class level).
+    class_members : ndarray (c, n) or None
+        Position level: 1 where unit j belongs to class i.
+    class_min_weight, class_max_weight : ndarray (c,) or None
+        Position level: the assumptions' bounds of each class, on the sum of its positions.
     base_value : ndarray (n,)
         CNY of each unit in ``holdings`` (what pro-rata scaling multiplies): the current value,
         or :data:`TEMPLATE_VALUE` for a unit built from templates.
@@ -143,6 +152,10 @@ class Universe:
     notes: tuple[str, ...] = ()
     source_holdings: Holdings | None = field(default=None, repr=False)
     templates: Holdings | None = field(default=None, repr=False)
+    class_units: tuple[str, ...] = ()
+    class_members: np.ndarray | None = field(default=None, repr=False)
+    class_min_weight: np.ndarray | None = field(default=None, repr=False)
+    class_max_weight: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -354,6 +367,8 @@ def build_universe(
     # risk model
     cov_c = sub.covariance
     Lc = _root(cov_c)  # (K, K): Lc' Lc = cov
+    class_units: tuple[str, ...] = ()
+    class_members = class_lo = class_hi = None
     if level == "class":
         F = _cholesky_root(Lc[:, k])
         d = None
@@ -362,6 +377,14 @@ def build_universe(
         F = Lc[:, k]  # each position loads 1 on its class factor
         d = sub.idiosyncratic_volatility[k]
         lo, hi = np.zeros(n), np.ones(n)
+        # the class bounds of the assumptions hold for the sum of the class's positions
+        class_units = tuple(sorted(set(unit_class)))
+        kc = np.array([cidx[c] for c in class_units], dtype=int)
+        class_lo, class_hi = sub.min_weight[kc], sub.max_weight[kc]
+        class_members = (
+            np.asarray(unit_class, dtype=object)[None, :]
+            == np.asarray(class_units, dtype=object)[:, None]
+        ).astype(float)
     hi = np.where(exposure > 0, hi, 0.0)  # an empty unit cannot be scaled up
     # drop counterparty rows that no allocation within the simple caps can reach
     ub = hi.copy()
@@ -424,6 +447,10 @@ def build_universe(
         notes=notes,
         source_holdings=source_holdings,
         templates=templates,
+        class_units=class_units,
+        class_members=class_members,
+        class_min_weight=class_lo,
+        class_max_weight=class_hi,
     )
 
 

@@ -240,7 +240,20 @@ def write_json_file(
     atomic_write(path, _write)
 
 
-def write_parquet(path: str | Path, table: pd.DataFrame) -> Path:
-    """Write ``table`` to a Parquet file atomically (no index; non-finite numbers refused)."""
+def write_parquet(path: str | Path, table: pd.DataFrame, metadata: dict | None = None) -> Path:
+    """Write ``table`` to a Parquet file atomically (no index; non-finite numbers refused).
+
+    ``metadata`` (JSON-able, e.g. the provenance record) is stored in the file's key-value
+    metadata, each key prefixed ``analyzer.`` (``pyarrow.parquet.read_schema(path).metadata``).
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     _check_tables({"table": table})
-    return atomic_write(path, lambda tmp: table.to_parquet(tmp, index=False))
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    if metadata:
+        extra = {f"analyzer.{k}".encode(): json.dumps(v).encode() for k, v in metadata.items()}
+        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **extra})
+    return atomic_write(path, lambda tmp: pq.write_table(arrow, tmp))
