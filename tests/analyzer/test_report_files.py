@@ -159,6 +159,10 @@ def test_no_positions_leaves_out_only_the_holdings(capsys) -> None:
     full_data, short_data = json.loads(full), json.loads(short)
     assert "holdings" in full_data and "holdings" not in short_data
     full_data.pop("holdings")
+    # the provenance records the option itself; everything else is the same
+    full_opts = full_data["provenance"]["options"]
+    short_opts = short_data["provenance"]["options"]
+    assert full_opts.pop("positions") is True and short_opts.pop("positions") is False
     assert exact(full_data) == exact(short_data)
 
 
