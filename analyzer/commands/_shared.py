@@ -36,6 +36,18 @@ RATIO_WARN_ABOVE = 10.0
 
 register(
     {
+        "cli.output_needed": (
+            "--format {format} needs --output FILE.{format}",
+            "--format {format} 需要 --output FILE.{format}",
+        ),
+        "cli.floors_positive": (
+            "--min-core and --min-comprehensive must be > 0",
+            "--min-core 和 --min-comprehensive 必须大于 0",
+        ),
+        "cli.simulate_needs_input": (
+            "give --assumptions (Monte Carlo) and/or --commitments (VC commitment projection)",
+            "请给出 --assumptions（蒙特卡洛模拟）和/或 --commitments（创投基金承诺出资预测）",
+        ),
         "cli.ratio_above_10": (
             "the {ratio} ratio is {value}, above {limit}: a newly licensed insurer can report "
             "this, but it is more often an amount in the wrong unit (亿元 or 万元 read as CNY) "

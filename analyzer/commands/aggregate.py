@@ -13,10 +13,20 @@ from pathlib import Path
 import pandas as pd
 import typer
 
+from analyzer import messages
 from analyzer.errors import InputError
 from analyzer.io.tables import read_table
 from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes, load_regime
 from analyzer.topdown import aggregate_modules
+
+messages.register(
+    {
+        "aggregate.cannot_write": (
+            "cannot write the output here: {reason}",
+            "无法在此处写入输出：{reason}",
+        ),
+    }
+)
 
 
 class OutputFormat(StrEnum):
@@ -78,7 +88,7 @@ def write_atomically(path: Path, text: str) -> None:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise InputError.single(
-            str(path), None, None, f"cannot write the output here: {exc.strerror}"
+            str(path), None, None, messages.text("aggregate.cannot_write", reason=exc.strerror)
         ) from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:

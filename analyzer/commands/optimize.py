@@ -14,6 +14,7 @@ import typer
 
 from analyzer.commands._shared import accept_option, mapping_option
 from analyzer.errors import InfeasibleError, ParameterError
+from analyzer.messages import text
 from analyzer.solvency.regime import DEFAULT_REGIME
 
 
@@ -130,7 +131,7 @@ def _setup(
         kw["equity_cap_basis"] = equity_cap_basis.value
     limits = replace(limits, **kw)
     if limits.min_core <= 0 or limits.min_comprehensive <= 0:
-        raise ParameterError("--min-core and --min-comprehensive must be > 0")
+        raise ParameterError(text("cli.floors_positive"))
     options = EngineOptions(equity_cap_basis=limits.equity_cap_basis)
     u = build_universe(h, c, a, reg, options, level=level.value, templates=t)
     default_cost = (transaction_cost_bp or 0.0) / 1e4

@@ -9,6 +9,7 @@ import typer
 
 from analyzer.commands._shared import accept_option, mapping_option
 from analyzer.errors import InputError
+from analyzer.messages import text
 
 
 class Format(str, Enum):
@@ -82,7 +83,7 @@ def solvency(
 
     if format in (Format.xlsx, Format.parquet) and output is None:
         raise InputError.single(
-            "--output", None, None, f"--format {format.value} needs --output FILE.{format.value}"
+            "--output", None, None, text("cli.output_needed", format=format.value)
         )
     accept = _shared.check_accepted(accept_warning)
     reg = load_regime(regime)

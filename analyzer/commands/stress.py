@@ -313,7 +313,7 @@ def simulate(
             "--assumptions",
             None,
             None,
-            "give --assumptions (Monte Carlo) and/or --commitments (VC commitment projection)",
+            text("cli.simulate_needs_input"),
         )
     accept = _shared.check_accepted(accept_warning)
     correlations = _shared.correlations_path(assumptions, correlations)

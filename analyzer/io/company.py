@@ -132,6 +132,7 @@ SPOT_MAX, SPOT_MIN = 0.25, -0.05
 
 register(
     {
+        "company.invalid": ("invalid company file", "公司文件无效"),
         "company.capital_required": (
             "the [capital] table is required (core_tier1, core_tier2, supplementary_tier1, "
             "supplementary_tier2, CNY)",
@@ -640,7 +641,7 @@ def company_from_dict(
         if not problems:
             problems.append(InputProblem(label, None, None, str(exc)))
     if company is None:
-        raise InputError(problems or [InputProblem(label, None, None, "invalid company")])
+        raise InputError(problems or [InputProblem(label, None, None, text("company.invalid"))])
     found = _plausibility(company, label, rows) if plausibility else []
     pc_life = company.company_type == "pc" and company.minimum_capital.life_insurance > 0
     if not plausibility and pc_life:

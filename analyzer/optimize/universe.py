@@ -27,11 +27,36 @@ from analyzer.errors import InputError, InputProblem
 from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
+from analyzer.messages import register, text
 from analyzer.solvency import equity
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.charges import SUBMODULE_INDEX, ChargeContext
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
+
+register(
+    {
+        "universe.template_class_missing": (
+            "a template position needs the asset_class it models",
+            "模板持仓必须填写其代表的 asset_class",
+        ),
+        "universe.template_no_assumptions": (
+            "no assumptions for asset class '{cls}' (it is in the templates); add a row for it "
+            "to {file}",
+            "资产类别 '{cls}' 没有资本市场假设（它出现在模板中）；请在 {file} 中为其增加一行",
+        ),
+        "universe.template_zero": (
+            "the template positions of '{cls}' add up to 0; their market_value gives the mix "
+            "inside the class",
+            "'{cls}' 的模板持仓合计为 0；其 market_value 决定类别内部的构成",
+        ),
+        "universe.template_id": (
+            "id '{id}' is reserved for template positions",
+            "id '{id}' 保留给模板持仓使用",
+        ),
+    }
+)
+
 
 #: CNY a template class is scaled to in the capital map's holdings (negligible against any real
 #: portfolio; every share the universe derives from it is per CNY, so the amount cancels)
@@ -483,7 +508,7 @@ def with_templates(
                 src,
                 int(i) + 2,
                 "asset_class",
-                "a template position needs the asset_class it models",
+                text("universe.template_class_missing"),
             )
             for i in np.flatnonzero(cls == "")[:20]
         ]
@@ -492,8 +517,7 @@ def with_templates(
                 src,
                 int(i) + 2,
                 "asset_class",
-                f"no assumptions for asset class '{cls[i]}' (it is in the "
-                f"templates); add a row for it to {assumptions.source}",
+                text("universe.template_no_assumptions", cls=cls[i], file=assumptions.source),
             )
             for i in np.flatnonzero((cls != "") & ~np.isin(cls, list(idx)))[:20]
         ]
@@ -523,8 +547,7 @@ def with_templates(
                     src,
                     i + 2,
                     "market_value",
-                    f"the template positions of '{c}' add up to 0; their "
-                    "market_value gives the mix inside the class",
+                    text("universe.template_zero", cls=c),
                 )
         part = tf[use].copy()
         mult = TEMPLATE_VALUE / total.reindex(cls[use]).to_numpy(dtype=float)
@@ -534,7 +557,7 @@ def with_templates(
         clash = sorted(set(part["id"]) & set(holdings.frame["id"].astype(str)))
         if clash:
             raise InputError.single(
-                holdings.source, None, "id", f"id '{clash[0]}' is reserved for template positions"
+                holdings.source, None, "id", text("universe.template_id", id=clash[0])
             )
         if len(part):
             out = Holdings(_concat(holdings.frame, part), holdings.source)

@@ -50,6 +50,23 @@ MIN_COMMITMENT = 1e4
 
 register(
     {
+        "commitments.lifetime": (
+            "fund lifetime must be >= 1 year, got {value}",
+            "基金存续期必须至少 1 年，实际为 {value}",
+        ),
+        "commitments.rates": (
+            "contribution rates must be fractions in [0, 1]",
+            "出资比例必须是 [0, 1] 之间的小数",
+        ),
+        "commitments.growth": ("growth must be above -100%", "增长率必须高于 -100%"),
+        "commitments.horizon": (
+            "horizon must be >= 1 year, got {value}",
+            "预测期必须至少 1 年，实际为 {value}",
+        ),
+        "commitments.entry": (
+            "commitment year must be >= 1 and amount a finite number >= 0, got {year}: {amount}",
+            "承诺出资年份必须 >= 1，金额必须是 >= 0 的有限数值，实际为 {year}：{amount}",
+        ),
         "commitments.column_missing": (
             "required column is missing; the header must name year, commitment",
             "缺少必需的列；表头须包含 year、commitment",
@@ -128,11 +145,11 @@ class TakahashiAlexander:
 
     def __post_init__(self) -> None:
         if self.lifetime < 1:
-            raise ParameterError(f"fund lifetime must be >= 1 year, got {self.lifetime}")
+            raise ParameterError(text("commitments.lifetime", value=self.lifetime))
         if not self.contribution_rates or any(not 0 <= r <= 1 for r in self.contribution_rates):
-            raise ParameterError("contribution rates must be fractions in [0, 1]")
+            raise ParameterError(text("commitments.rates"))
         if self.growth <= -1:
-            raise ParameterError("growth must be above -100%")
+            raise ParameterError(text("commitments.growth"))
 
 
 @dataclass(frozen=True)
@@ -285,17 +302,14 @@ def project_commitments(
         capital_factor = vc_capital_factor()
     params = params or TakahashiAlexander()
     if horizon < 1:
-        raise ParameterError(f"horizon must be >= 1 year, got {horizon}")
+        raise ParameterError(text("commitments.horizon", value=horizon))
     calls = np.zeros(horizon)
     dist = np.zeros(horizon)
     nav = np.zeros(horizon)
     committed = np.zeros(horizon)
     for year, amount in commitments.items():
         if year < 1 or not np.isfinite(amount) or amount < 0:
-            raise ParameterError(
-                f"commitment year must be >= 1 and amount a finite number >= 0, got {year}: "
-                f"{amount}"
-            )
+            raise ParameterError(text("commitments.entry", year=year, amount=amount))
         if year > horizon:  # never dropped silently
             message = text(
                 "commitments.calendar_year"

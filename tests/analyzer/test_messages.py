@@ -101,14 +101,7 @@ def test_field_check_can_fail() -> None:
 
 #: Files converted by other engineers at the same time (their own areas); the coordinator
 #: empties this list once their branches are merged, and the scan then covers them too.
-PENDING: tuple[str, ...] = (
-    "analyzer/io/*.py",
-    "analyzer/commands/*.py",
-    "analyzer/optimize/universe.py",
-    "analyzer/optimize/limits.py",
-    "analyzer/stress/scenario_file.py",
-    "analyzer/stress/commitments.py",
-)
+PENDING: tuple[str, ...] = ("analyzer/io/holdings.py", "analyzer/io/tables.py")
 #: Every other module of the package is scanned; these are the ones converted with this test.
 CONVERTED: tuple[str, ...] = (
     "analyzer/solvency/*.py",
