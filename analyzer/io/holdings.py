@@ -1061,6 +1061,8 @@ def validate_holdings(
         from analyzer.io.tables import check_header
 
         check_header(list(raw.columns), file)
+    header_problems, ignored = check_columns(list(raw.columns), file, ignore)
+    problems.extend(header_problems)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
         raise InputError(
@@ -1070,9 +1072,8 @@ def validate_holdings(
                 )
                 for c in missing
             ]
+            + problems
         )
-    header_problems, ignored = check_columns(list(raw.columns), file, ignore)
-    problems.extend(header_problems)
     unnamed = [c for c in raw.columns if re.fullmatch(r"unnamed: ?\d+", c)]
     for c in unnamed:  # a column without a header: ignored if it holds anything, else dropped
         if (_text(raw[c]) != "").any():

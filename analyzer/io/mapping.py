@@ -63,9 +63,9 @@ register(
             "只能为选择型、布尔型列和 asset_class 映射代码，不能为 '{column}'",
         ),
         "holdings.mapping_bad_value": (
-            "code '{code}' maps to '{value}', which is not allowed for '{column}'; allowed: "
+            "code '{source}' maps to '{value}', which is not allowed for '{column}'; allowed: "
             "{allowed}",
-            "代码 '{code}' 映射为 '{value}'，而 '{column}' 不允许该值；允许的取值：{allowed}",
+            "代码 '{source}' 映射为 '{value}'，而 '{column}' 不允许该值；允许的取值：{allowed}",
         ),
         "holdings.mapping_bad_unit": (
             "'{value}' is not a unit; allowed: 元, 万元, 亿元 (or cny, wan, yi)",
@@ -248,7 +248,7 @@ def load_mapping(source: str | Path | dict, name: str | None = None) -> Mapping:
                     key,
                     text(
                         "holdings.mapping_bad_value",
-                        code=code,
+                        source=code,
                         value=value,
                         column=column,
                         allowed=", ".join(allowed) if allowed else "any text",

@@ -98,6 +98,8 @@ def utf8_bytes(data: bytes, label: str, check: bool = True) -> bytes:
             return data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
             raise _encoding_error(label, data) from exc
+    if b"\x00" in data[:65536]:  # UTF-16 without a byte-order mark (NUL is valid UTF-8)
+        raise _encoding_error(label, data)
     if check:
         try:
             data.decode("utf-8")
