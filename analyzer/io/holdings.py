@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, InputProblem, InputWarning
-from analyzer.messages import Text, register, text
 from analyzer.io.rules import Rule, rule
+from analyzer.messages import Text, register, text
 
 if TYPE_CHECKING:
     from analyzer.io.mapping import Mapping
@@ -426,7 +426,8 @@ R_COST_WARN = rule(
     "warn",
     "market value below 2% or above 50 times the purchase cost is rare; check the cost is the "
     "position's total in CNY, not per share",
-    "市值低于购买成本的 2% 或高于其 50 倍很少见；请确认购买成本为该持仓的总成本（元），而非每股成本",
+    "市值低于购买成本的 2% 或高于其 50 倍很少见；"
+    "请确认购买成本为该持仓的总成本（元），而非每股成本",
 )
 R_BOOK_WARN = rule(
     "holdings.book_value_ratio",
@@ -645,9 +646,7 @@ def _text(raw: pd.Series) -> pd.Series:
         raw = raw.astype(object).where(~missing, "")
     if raw.dtype == object:
         # a whole number typed into a text cell of a spreadsheet arrives as 101.0
-        raw = raw.map(
-            lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v
-        )
+        raw = raw.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
     return raw.astype(str).str.strip()
 
 
@@ -716,9 +715,7 @@ def _parse_numbers(raw: pd.Series) -> _Numbers:
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         values = raw.to_numpy(dtype=float, na_value=np.nan)
         blank = np.isnan(values)
-        return _Numbers(
-            values, blank, none, np.isinf(values), none, none, lambda i: str(values[i])
-        )
+        return _Numbers(values, blank, none, np.isinf(values), none, none, lambda i: str(values[i]))
     codes, texts = _factorized_text(raw, blank_words=False)
     t = pd.Series(texts, dtype=object)
     blank_t = (t == "").to_numpy()
@@ -1000,9 +997,7 @@ def _plausibility(
         layers,
     )
     freq = frame["coupon_frequency"].to_numpy(dtype=float)
-    _breach(
-        found, R_FREQUENCY, file, "coupon_frequency", ~np.isin(freq, COUPON_FREQUENCIES), freq
-    )
+    _breach(found, R_FREQUENCY, file, "coupon_frequency", ~np.isin(freq, COUPON_FREQUENCIES), freq)
     for item in found:
         (warnings if isinstance(item, InputWarning) else problems).append(item)
 

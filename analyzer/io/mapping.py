@@ -47,8 +47,8 @@ register(
             "'{key}' 不是映射文件的键；允许：{allowed}",
         ),
         "holdings.mapping_not_table": (
-            "'{key}' must be a table of \"text\" = \"text\" entries",
-            "'{key}' 必须是由 \"文本\" = \"文本\" 组成的表",
+            '\'{key}\' must be a table of "text" = "text" entries',
+            '\'{key}\' 必须是由 "文本" = "文本" 组成的表',
         ),
         "holdings.mapping_not_column": (
             "'{value}' is not a holdings column{hint}; allowed: see docs/formats.md section 1",
@@ -91,10 +91,10 @@ register(
             "'{value}' 不在映射文件 [values.{column}] 所列的代码中；已列出：{allowed}",
         ),
         "holdings.mapping_unit_missing": (
-            "the unit of '{column}' is not declared; add {column} = \"元\" (or \"万元\", "
-            "\"亿元\") under [units] of the mapping file: the analyzer never guesses a unit",
+            'the unit of \'{column}\' is not declared; add {column} = "元" (or "万元", '
+            '"亿元") under [units] of the mapping file: the analyzer never guesses a unit',
             "未声明 '{column}' 的单位；请在映射文件的 [units] 中添加 {column} = \"元\"（或"
-            "\"万元\"、\"亿元\"）：本工具从不猜测单位",
+            '"万元"、"亿元"）：本工具从不猜测单位',
         ),
     }
 )
@@ -341,7 +341,10 @@ def apply_mapping(
         if column not in frame.columns:
             problems.append(
                 InputProblem(
-                    mapping.source, None, column, text("holdings.mapping_values_absent", column=column)
+                    mapping.source,
+                    None,
+                    column,
+                    text("holdings.mapping_values_absent", column=column),
                 )
             )
             continue

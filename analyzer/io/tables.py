@@ -263,7 +263,9 @@ def _first_sheet(zf: zipfile.ZipFile) -> tuple[str, str]:
         raise KeyError("no sheet")
     rid = sheet.get(f"{{{_NS['r']}}}id")
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    target = next(r.get("Target") for r in rels.findall("rel:Relationship", _NS) if r.get("Id") == rid)
+    target = next(
+        r.get("Target") for r in rels.findall("rel:Relationship", _NS) if r.get("Id") == rid
+    )
     target = target.lstrip("/")
     part = target if target.startswith("xl/") else "xl/" + target
     return sheet.get("name") or "Sheet1", part

@@ -187,7 +187,9 @@ def test_short_row_in_the_middle_is_refused(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     err = refused(path)
     assert [p.row for p in err.problems] == [10]
-    assert "30 cell(s)" in err.problems[0].message and "有 30 个单元格" in err.problems[0].message_zh
+    assert (
+        "30 cell(s)" in err.problems[0].message and "有 30 个单元格" in err.problems[0].message_zh
+    )
 
 
 def test_row_with_extra_cells_is_refused(tmp_path):
@@ -388,10 +390,18 @@ REFUSALS = [
     # (code, column, value, where)
     ("holdings.amount_too_large", "market_value", "1e20", {"asset_type": "cash"}),
     ("holdings.amount_too_large", "market_value", "1e308", {"asset_type": "cash"}),
-    ("holdings.coupon_percent", "coupon_rate", lambda v: str(float(v) * 100),
-     {"asset_type": "government_bond"}),
-    ("holdings.duration_above_maturity", "modified_duration", lambda v: str(float(v) * 12),
-     {"id": "L0055"}),
+    (
+        "holdings.coupon_percent",
+        "coupon_rate",
+        lambda v: str(float(v) * 100),
+        {"asset_type": "government_bond"},
+    ),
+    (
+        "holdings.duration_above_maturity",
+        "modified_duration",
+        lambda v: str(float(v) * 12),
+        {"id": "L0055"},
+    ),
     ("holdings.duration_absurd", "modified_duration", "500", {"asset_type": "corporate_bond"}),
     ("holdings.duration_absurd", "modified_duration", "1e6", {"asset_type": "corporate_bond"}),
     ("holdings.maturity_absurd", "maturity_years", "1e8", {"asset_type": "government_bond"}),
@@ -399,13 +409,25 @@ REFUSALS = [
     ("holdings.holding_absurd", "holding_years", "45000", {"asset_type": "stock"}),
     ("holdings.holding_before_board", "holding_years", "30", {"board": "star"}),
     ("holdings.holding_before_board", "holding_years", "20", {"board": "chinext"}),
-    ("holdings.bank_car_percent", "bank_car", lambda v: str(float(v) * 100),
-     {"asset_type": "deposit"}),
-    ("holdings.amount_unit_mismatch", "face_value", lambda v: str(float(v) / 1e8),
-     {"asset_type": "government_bond"}),
+    (
+        "holdings.bank_car_percent",
+        "bank_car",
+        lambda v: str(float(v) * 100),
+        {"asset_type": "deposit"},
+    ),
+    (
+        "holdings.amount_unit_mismatch",
+        "face_value",
+        lambda v: str(float(v) / 1e8),
+        {"asset_type": "government_bond"},
+    ),
     ("holdings.amount_unit_mismatch", "purchase_cost", "12.5", {"asset_type": "stock"}),
-    ("holdings.amount_unit_mismatch", "book_value", lambda v: str(float(v) * 1e4),
-     {"asset_type": "corporate_bond"}),
+    (
+        "holdings.amount_unit_mismatch",
+        "book_value",
+        lambda v: str(float(v) * 1e4),
+        {"asset_type": "corporate_bond"},
+    ),
     ("holdings.layers_absurd", "layers", "1000000000", {"asset_type": "trust_plan"}),
     ("holdings.coupon_frequency", "coupon_frequency", "3", {"asset_type": "government_bond"}),
 ]
@@ -428,12 +450,24 @@ WARNINGS = [
     ("holdings.holding_long", "holding_years", "18", {"board": "main"}),
     ("holdings.bank_car_high", "bank_car", "0.62", {"asset_type": "deposit"}),
     ("holdings.layers_deep", "layers", "7", {"asset_type": "trust_plan"}),
-    ("holdings.face_value_ratio", "face_value", lambda v: str(float(v) * 10),
-     {"asset_type": "government_bond"}),
-    ("holdings.purchase_cost_ratio", "purchase_cost", lambda v: str(float(v) / 100),
-     {"asset_type": "stock"}),
-    ("holdings.book_value_ratio", "book_value", lambda v: str(float(v) * 20),
-     {"asset_type": "corporate_bond"}),
+    (
+        "holdings.face_value_ratio",
+        "face_value",
+        lambda v: str(float(v) * 10),
+        {"asset_type": "government_bond"},
+    ),
+    (
+        "holdings.purchase_cost_ratio",
+        "purchase_cost",
+        lambda v: str(float(v) / 100),
+        {"asset_type": "stock"},
+    ),
+    (
+        "holdings.book_value_ratio",
+        "book_value",
+        lambda v: str(float(v) * 20),
+        {"asset_type": "corporate_bond"},
+    ),
 ]
 
 
