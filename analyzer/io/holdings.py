@@ -644,7 +644,7 @@ def _text(raw: pd.Series) -> pd.Series:
     missing = raw.isna()
     if missing.any():
         raw = raw.astype(object).where(~missing, "")
-    if raw.dtype == object:
+    if raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) != "string":
         # a whole number typed into a text cell of a spreadsheet arrives as 101.0
         raw = raw.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
     return raw.astype(str).str.strip()

@@ -196,7 +196,8 @@ def _read_csv(data: bytes, label: str, numeric: Collection[str]) -> pd.DataFrame
     raw_header = _first_record(data, label)
     names = _names(raw_header)
     check_header(names, label)
-    if not names or data.find(b"\n") < 0 or not data[data.find(b"\n") + 1 :].strip():
+    end = data.find(b"\n")
+    if not names or end < 0 or re.compile(rb"\S").search(data, end + 1) is None:
         raise InputError.single(label, None, None, text("file.no_rows"))
     wanted = {c.lower() for c in numeric}
     invalid: list[object] = []
