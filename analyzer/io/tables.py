@@ -297,8 +297,9 @@ def formula_cells_without_value(data: bytes) -> tuple[str, list[str]]:
 
 def _guard_xlsx(data: bytes, label: str) -> None:
     """The size / zip-bomb guard of an .xlsx, before anything is parsed."""
-    # XLSX-GUARD: the next line is enabled when analyzer/io/xlsx_guard.py is on main
-    # from analyzer.io.xlsx_guard import check_xlsx; check_xlsx(data, label)
+    # XLSX-GUARD: enable the two lines below once analyzer/io/xlsx_guard.py is merged
+    # from analyzer.io.xlsx_guard import check_xlsx
+    # check_xlsx(data, label)
 
 
 def _read_xlsx(data: bytes, label: str) -> pd.DataFrame:
