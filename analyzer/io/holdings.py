@@ -805,8 +805,9 @@ def suggest_column(name: str) -> str | None:
 
 def check_columns(
     columns: list[str], file: str, ignore: tuple[str, ...] = ()
-) -> tuple[list[InputProblem], list[str]]:
-    """Problems of a header (near misses, renamed duplicates) and the columns it ignores.
+) -> tuple[list[InputProblem], list[str], set[str]]:
+    """Problems of a header (near misses, renamed duplicates), the columns it ignores and the
+    holdings columns its near misses point to.
 
     Parameters
     ----------
@@ -815,6 +816,7 @@ def check_columns(
     """
     problems: list[InputProblem] = []
     ignored: list[str] = []
+    meant: set[str] = set()
     present = set(columns)
     for name in columns:
         if name in COLUMN_NAMES:
@@ -832,6 +834,7 @@ def check_columns(
         if name not in ignore:
             guess = suggest_column(name)
             if guess is not None and guess not in present:
+                meant.add(guess)
                 problems.append(
                     InputProblem(
                         file, 1, name, text("holdings.did_you_mean", found=name, column=guess)
@@ -839,13 +842,14 @@ def check_columns(
                 )
                 continue
         ignored.append(name)
-    return problems, ignored
+    return problems, ignored, meant
 
 
 def _needed_columns(
     present: set[str], out: dict[str, object], file: str, problems: list[InputProblem]
 ) -> None:
-    """A column the engine reads for an asset type the file holds must be in the header."""
+    """A column the engine reads for an asset type the file holds must be in the header
+    (``present`` includes the columns a near miss already points to: one message each)."""
     at = out["asset_type"]
     codes = np.asarray(at.codes)
     cats = list(at.categories)
@@ -1056,7 +1060,7 @@ def validate_holdings(
         from analyzer.io.tables import check_header
 
         check_header(list(raw.columns), file)
-    header_problems, ignored = check_columns(list(raw.columns), file, ignore)
+    header_problems, ignored, meant = check_columns(list(raw.columns), file, ignore)
     problems.extend(header_problems)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
@@ -1206,7 +1210,7 @@ def validate_holdings(
                 out[col.name] = _categorical(codes, texts, categories)
             else:
                 out[col.name] = texts[codes]
-    _needed_columns(present, out, file, problems)
+    _needed_columns(present | meant, out, file, problems)
     # Free text stays numpy object arrays (pandas 3 would infer its Arrow string dtype, whose
     # every to_numpy() copies 100,000 strings); the choice columns and the grouping texts are
     # Categorical (equal to their text; the engine compares integer codes).
