@@ -128,6 +128,8 @@ def synthetic(n: int, seed: int = 7) -> pd.DataFrame:
             "fund_kind": rng.choice(["vc", "pe"], n),
         }
     )
+    # a modified duration is at most the time to maturity (the reader refuses more)
+    frame["modified_duration"] = np.minimum(frame["modified_duration"], frame["maturity_years"])
     return frame
 
 

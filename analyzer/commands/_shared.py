@@ -36,6 +36,7 @@ RATIO_WARN_ABOVE = 10.0
 
 register(
     {
+        "cli.note": ("note: {file}: {message}", "提示：{file}：{message}"),
         "cli.output_needed": (
             "--format {format} needs --output FILE.{format}",
             "--format {format} 需要 --output FILE.{format}",
@@ -198,6 +199,14 @@ def provenance(inputs, regime: str | None = None, **options: Any) -> Provenance:
     opts.update({k: _plain(v) for k, v in options.items()})
     prov = inputs.provenance if inputs is not None else Provenance()
     return replace(prov, options={**dict(prov.options), **opts})
+
+
+def show_notes(inputs: Any) -> None:
+    """Print the readers' notices (ignored columns, units converted) to stderr, once each,
+    in the user's language: nothing a reader decided goes unsaid."""
+    for file, note in getattr(inputs, "notes", ()):
+        shown = note.render() if isinstance(note, Text) else str(note)
+        typer.echo(text("cli.note", file=file, message=shown).render(), err=True)
 
 
 def with_warnings(prov: Provenance, accepted: Iterable[InputWarning]) -> Provenance:

@@ -110,6 +110,7 @@ def _setup(
         repair=repair,
         extra=extra,
     )
+    _shared.show_notes(inputs)
     h, c, a, t = inputs.holdings, inputs.company, inputs.assumptions, inputs.templates
     limits = Limits()
     costs: dict[str, float] = {}

@@ -88,6 +88,7 @@ def solvency(
     accept = _shared.check_accepted(accept_warning)
     reg = load_regime(regime)
     inputs = load_inputs(holdings=holdings, company=company, mapping=mapping, accept=accept)
+    _shared.show_notes(inputs)
     c = inputs.company
     result = evaluate(inputs.holdings, c, reg)
     _shared.check_solvency(result)

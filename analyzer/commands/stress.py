@@ -163,6 +163,7 @@ def stress(
         accept=accept,
         extra=[("scenarios", p, _scenario_reader(p)) for p in scenarios],
     )
+    _shared.show_notes(inputs)
     h, c = inputs.holdings, inputs.company
     shocks = a4.scenarios(c.company_type) if annex4 else []
     for more in inputs.extra:
@@ -330,6 +331,7 @@ def simulate(
         accept=accept,
         extra=extra,
     )
+    _shared.show_notes(inputs)
     prov = _shared.provenance(inputs, regime=regime)
     out: dict = {}
     con = None

@@ -91,6 +91,7 @@ def validate(
         )
         accepted = tuple(inputs.warnings)
         prov = _shared.provenance(inputs)
+        _shared.show_notes(inputs)
     except UnacceptedWarningError as err:
         pending = err.warnings
     except InputError as err:

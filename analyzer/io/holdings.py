@@ -1,21 +1,40 @@
-"""The holdings file: one row per position (docs/formats.md §1, extensions in
-docs/architecture.md).
+"""The holdings file: one row per position (docs/formats.md §1).
 
-:func:`read_holdings` validates every column at once (vectorised, so 100,000 rows read in
-well under a second) and reports every problem with its file, row, column and what is
-allowed. Rows are spreadsheet rows: the header is row 1, the first position row 2.
+:func:`read_holdings` validates every column at once (vectorised: a million rows read in a few
+seconds) and reports every problem with its file, row, column and what is allowed, in Chinese
+and English. Rows are spreadsheet rows: the header is row 1, the first position row 2.
+
+What is checked, once, at this boundary (the dashboard's in-memory grid goes through
+:func:`validate_holdings`, the same checks):
+
+- the header: a column named twice, a near miss or synonym of a holdings column ("did you
+  mean"), a column the engine needs for an asset type present in the file; other columns are
+  ignored and listed once (``Holdings.ignored_columns`` and ``Holdings.notes``);
+- every cell: allowed values, finite numbers written with a decimal point (``4,17`` is
+  refused as a decimal comma), whole numbers, required values;
+- plausibility rules (:mod:`analyzer.io.rules`, codes ``holdings.*``): amounts, rates and
+  durations given in another unit than the file's, each refused or warned with the reason a
+  risk officer would give. Warnings go to ``Holdings.warnings`` and stop a run until accepted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from analyzer.errors import InputError, InputProblem
+from analyzer.errors import InputError, InputProblem, InputWarning
+from analyzer.io.rules import Rule, rule
+from analyzer.messages import Text, register, text
+
+if TYPE_CHECKING:
+    from analyzer.io.mapping import Mapping
 
 ASSET_TYPES: tuple[str, ...] = (
     "cash",
@@ -160,6 +179,370 @@ COLUMNS: tuple[Column, ...] = (
 REQUIRED = ("id", "asset_type", "market_value")
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 
+register(
+    {
+        "holdings.required_column": (
+            "required column is missing; the header must name {columns}",
+            "缺少必需的列；表头必须包含 {columns}",
+        ),
+        "holdings.did_you_mean": (
+            "'{found}' is not a holdings column; did you mean '{column}'? Rename the column (or "
+            "name it in a mapping file): a column that is not recognised is ignored, and its "
+            "values would silently be replaced by defaults",
+            "'{found}' 不是持仓文件的列；是否应为 '{column}'？请修改列名（或在映射文件中声明）："
+            "无法识别的列会被忽略，其数值将被默认值替代",
+        ),
+        "holdings.duplicate_suffix": (
+            "'{found}' is a second '{column}' column (renamed by the program that wrote the "
+            "table); every column must appear once",
+            "'{found}' 是第二个 '{column}' 列（被生成该表的程序改名）；每一列只能出现一次",
+        ),
+        "holdings.column_needed": (
+            "column '{column}' is missing; the analyzer needs it for {types} ({count} row(s), "
+            "first at row {row}); add the column (a blank cell takes its documented default)",
+            "缺少列 '{column}'；计算 {types} 需要该列（共 {count} 行，首次出现在第 {row} 行）；"
+            "请添加该列（空白单元格取文档规定的默认值）",
+        ),
+        "holdings.every_type": ("every asset type", "所有资产类型"),
+        "holdings.ignored_columns": (
+            "{count} column(s) not used by the analyzer were ignored: {columns}",
+            "以下 {count} 列未被使用，已忽略：{columns}",
+        ),
+        "holdings.converted_unit": (
+            "'{column}' converted from {unit} to CNY (x {factor}) as the mapping file declares",
+            "'{column}' 已按映射文件的声明从{unit}换算为元（x {factor}）",
+        ),
+        "holdings.decimal_comma": (
+            "'{value}' looks like a decimal comma; write numbers with a decimal point (4.17) "
+            "and thousands separators, if any, in groups of three (1,234,567.89)",
+            "'{value}' 看起来使用了逗号作小数点；请用小数点书写数字（4.17），"
+            "千位分隔符（如有）须每三位一组（1,234,567.89）",
+        ),
+        "holdings.bad_grouping": (
+            "'{value}' is not a number: a comma may only separate groups of three digits "
+            "(1,234,567.89)",
+            "'{value}' 不是数字：逗号只能用作每三位一组的千位分隔符（1,234,567.89）",
+        ),
+        "holdings.duplicate_id": (
+            "duplicate id '{value}'; every position needs its own id",
+            "id '{value}' 重复；每个持仓必须有唯一的 id",
+        ),
+        "holdings.rating_required": (
+            "a rating is required for {asset_type}; allowed: {allowed}",
+            "{asset_type} 必须填写评级；允许的取值：{allowed}",
+        ),
+        "holdings.duration_required": (
+            "modified duration (years) is required for {asset_type}",
+            "{asset_type} 必须填写修正久期（年）",
+        ),
+        "holdings.board_required": (
+            "a board is required for stocks; allowed: {allowed}",
+            "股票必须填写板块；允许的取值：{allowed}",
+        ),
+        "holdings.cost_required": (
+            "purchase cost (CNY) is required for stocks (Rule 8 Art. 26 k1)",
+            "股票必须填写购买成本（元）（规则第8号第26条 k1）",
+        ),
+        "holdings.bank_type_required": (
+            "a bank type is required for deposits; allowed: {allowed}",
+            "存款必须填写银行类型；允许的取值：{allowed}",
+        ),
+        "holdings.issuer_type_required": (
+            "an issuer type is required; allowed: {allowed}",
+            "必须填写发行人类型；允许的取值：{allowed}",
+        ),
+        "holdings.perpetual_rating_required": (
+            "row {row}: a rating is required for a perpetual bond of a non-financial issuer "
+            "(charged as a rated corporate bond, Rule 9 Art. 15; Rule 8 Art. 36 covers financial "
+            "institutions' perpetual bonds); allowed: {allowed}",
+            "第 {row} 行：非金融企业发行的永续债必须填写评级（按有评级的企业债计量，规则第9号"
+            "第15条；规则第8号第36条仅适用于金融机构的永续债）；允许的取值：{allowed}",
+        ),
+        "holdings.perpetual_duration_required": (
+            "row {row}: modified duration (years) is required for a perpetual bond of a "
+            "non-financial issuer (charged as a rated corporate bond, Rule 9 Art. 15)",
+            "第 {row} 行：非金融企业发行的永续债必须填写修正久期（年）（按有评级的企业债计量，"
+            "规则第9号第15条）",
+        ),
+        "holdings.breach": ("{column} = {value}: {reason}", "{column} = {value}：{reason}"),
+    }
+)
+
+#: the days each A-share board opened (a stock cannot have been held on it for longer);
+#: ``bse``: the NEEQ select tier (精选层), whose companies moved to the Beijing Stock Exchange
+#: when it opened on 2021-11-15 with their holding periods
+BOARD_OPENED: dict[str, dt.date] = {
+    "main": dt.date(1990, 12, 19),
+    "star": dt.date(2019, 7, 22),
+    "chinext": dt.date(2009, 10, 30),
+    "bse": dt.date(2020, 7, 27),
+}
+
+#: the plausibility bounds (the reasons are in the rules below and in docs/formats.md §9)
+MAX_AMOUNT = 1.0e14  # CNY: above the total assets of any Chinese insurer
+AMOUNT_COLUMNS = ("market_value", "face_value", "purchase_cost", "book_value")
+COUPON_REFUSE = 1.0
+COUPON_WARN = 0.2
+DURATION_REFUSE = 100.0
+DURATION_WARN = 35.0
+MATURITY_REFUSE = 100.0
+MATURITY_WARN = 50.0
+HOLDING_REFUSE = 100.0
+HOLDING_WARN = 15.0
+BANK_CAR_WARN = 0.5
+LAYERS_REFUSE = 10.0
+LAYERS_WARN = 5.0
+RATIO_REFUSE = (1.0e-3, 1.0e3)  # any amount against market value
+FACE_WARN = (0.2, 5.0)
+COST_WARN = (0.02, 50.0)
+BOOK_WARN = (0.1, 10.0)
+COUPON_FREQUENCIES = (1.0, 2.0, 4.0, 12.0)
+
+R_AMOUNT = rule(
+    "holdings.amount_too_large",
+    "refuse",
+    "one position above 1e14 CNY (100 trillion) is larger than the total assets of any Chinese "
+    "insurer: the amount is in another unit or corrupt",
+    "单个持仓超过 1e14 元（100 万亿元），大于任何一家中国保险公司的总资产：金额单位有误或数据损坏",
+)
+R_COUPON = rule(
+    "holdings.coupon_percent",
+    "refuse",
+    "a coupon above 1 (100% a year) is a percentage typed as a number: write 0.0417 for 4.17%",
+    "票面利率大于 1（年利率 100%）说明按百分数填写：4.17% 应填 0.0417",
+)
+R_COUPON_WARN = rule(
+    "holdings.coupon_high",
+    "warn",
+    "a coupon above 20% a year is not found in an insurer's book; a coupon of 0.5% typed as "
+    "0.5 reads as 50%",
+    "票面利率高于年 20% 在保险公司持仓中不会出现；0.5% 若填为 0.5 会被读作 50%",
+)
+R_DURATION_MATURITY = rule(
+    "holdings.duration_above_maturity",
+    "refuse",
+    "a modified duration longer than the maturity (by more than a year) cannot be: duration "
+    "is at most the time to maturity; it is likely in months or the maturity in years is wrong",
+    "修正久期比剩余期限长一年以上是不可能的：久期不超过剩余期限；久期可能以月为单位，或剩余期限有误",
+)
+R_DURATION = rule(
+    "holdings.duration_absurd",
+    "refuse",
+    "a modified duration above 100 years is not a bond's: it is in months, days or corrupt",
+    "修正久期超过 100 年不可能是债券的久期：单位可能是月、日，或数据损坏",
+)
+R_DURATION_WARN = rule(
+    "holdings.duration_long",
+    "warn",
+    "a modified duration above 35 years is beyond the longest bonds in issue (50-year "
+    "government bonds have about 30); check it is not in months",
+    "修正久期超过 35 年，超出现存最长债券（50 年期国债约 30 年）；请确认不是以月为单位",
+)
+R_MATURITY = rule(
+    "holdings.maturity_absurd",
+    "refuse",
+    "a maturity above 100 years is in months, days or an Excel date serial; it would also "
+    "make the life interest-rate scenario method project cash flows for that many years",
+    "剩余期限超过 100 年，应是以月、日计或 Excel 日期序号；并会使寿险利率情景法按该年数预测现金流",
+)
+R_MATURITY_WARN = rule(
+    "holdings.maturity_long",
+    "warn",
+    "a maturity above 50 years is beyond the longest bonds in issue; check it is not in months",
+    "剩余期限超过 50 年，超出现存最长债券；请确认不是以月为单位",
+)
+R_HOLDING_BOARD = rule(
+    "holdings.holding_before_board",
+    "refuse",
+    "a stock cannot have been held longer than its board has existed (main board 1990-12-19, "
+    "ChiNext 2009-10-30, NEEQ select tier / BSE 2020-07-27, STAR 2019-07-22): the holding "
+    "period is in months or an Excel date",
+    "股票的持有期不可能长于其板块存在的时间（主板 1990-12-19，创业板 2009-10-30，"
+    "精选层/北交所 2020-07-27，科创板 2019-07-22）：持有期可能以月计或为 Excel 日期",
+)
+R_HOLDING = rule(
+    "holdings.holding_absurd",
+    "refuse",
+    "a holding period above 100 years is in months, days or an Excel date serial",
+    "持有期超过 100 年，应是以月、日计或 Excel 日期序号",
+)
+R_HOLDING_WARN = rule(
+    "holdings.holding_long",
+    "warn",
+    "an average holding period above 15 years is rare in a stock book; a period in months "
+    "(24 for two years) would read as 24 years and earn the long-holding k2",
+    "平均持有期超过 15 年在股票组合中很少见；以月填写的持有期（两年填 24）会被读作 24 年，"
+    "从而错误适用长期持有的 k2",
+)
+R_BANK_CAR = rule(
+    "holdings.bank_car_percent",
+    "refuse",
+    "a capital adequacy ratio above 1 (100%) is a percentage typed as a number: write 0.135 "
+    "for 13.5%",
+    "资本充足率大于 1（100%）说明按百分数填写：13.5% 应填 0.135",
+)
+R_BANK_CAR_WARN = rule(
+    "holdings.bank_car_high",
+    "warn",
+    "a bank's capital adequacy ratio above 50% is far above any bank's (finance companies "
+    "can report this); check it is a fraction",
+    "银行资本充足率高于 50%，远高于一般银行（财务公司可能出现）；请确认按小数填写",
+)
+R_LAYERS = rule(
+    "holdings.layers_absurd",
+    "refuse",
+    "more than 10 layers of products is not a structure regulation allows (nesting is limited "
+    "to one further layer); each layer adds 0.1 to the factor",
+    "产品嵌套超过 10 层不符合监管规定（嵌套限于一层）；每增加一层，因子增加 0.1",
+)
+R_LAYERS_WARN = rule(
+    "holdings.layers_deep",
+    "warn",
+    "more than 5 layers of products is very unusual; each layer adds 0.1 to the factor",
+    "产品嵌套超过 5 层非常少见；每增加一层，因子增加 0.1",
+)
+R_FREQUENCY = rule(
+    "holdings.coupon_frequency",
+    "refuse",
+    "coupons are paid 1, 2, 4 or 12 times a year; any other number is a typing error",
+    "付息频率只能为每年 1、2、4 或 12 次；其他数字是输入错误",
+)
+R_RATIO = rule(
+    "holdings.amount_unit_mismatch",
+    "refuse",
+    "an amount more than 1000 times larger or smaller than the position's market value is in "
+    "another unit (万元, 亿元) or per share",
+    "该金额是市值的 1000 倍以上或千分之一以下，单位不同（万元、亿元）或按每股填写",
+)
+R_FACE_WARN = rule(
+    "holdings.face_value_ratio",
+    "warn",
+    "market value below 20% or above 500% of face value is rare (a defaulted or deep-discount "
+    "bond); check both are in CNY",
+    "市值低于面值的 20% 或高于 500% 很少见（违约或深度折价债券）；请确认二者均以元计",
+)
+R_COST_WARN = rule(
+    "holdings.purchase_cost_ratio",
+    "warn",
+    "market value below 2% or above 50 times the purchase cost is rare; check the cost is the "
+    "position's total in CNY, not per share",
+    "市值低于购买成本的 2% 或高于其 50 倍很少见；"
+    "请确认购买成本为该持仓的总成本（元），而非每股成本",
+)
+R_BOOK_WARN = rule(
+    "holdings.book_value_ratio",
+    "warn",
+    "a book value below 10% or above 10 times the market value is rare; check both are in CNY",
+    "账面价值低于市值的 10% 或高于其 10 倍很少见；请确认二者均以元计",
+)
+R_MOJIBAKE = rule(
+    "holdings.mojibake",
+    "refuse",
+    "'??' is what an export leaves where Chinese characters could not be encoded (saved as "
+    "Latin-1 or ANSI): different names become the same and counterparties would merge; save "
+    "the export as UTF-8",
+    "'??' 是导出时无法编码的中文字符留下的痕迹（以 Latin-1 或 ANSI 保存）：不同名称会变得相同，"
+    "交易对手会被合并；请将导出文件另存为 UTF-8",
+)
+
+#: asset types the concentration rule never charges (Rule 8 Art. 64 exempt types)
+CONCENTRATION_EXEMPT = (
+    "cash",
+    "government_bond",
+    "local_government_bond",
+    "policy_bank_bond",
+    "agency_bond",
+    "money_market_fund",
+    "investment_property",
+    "policy_loan",
+)
+_DEPOSITS = ("deposit", "structured_deposit")
+_CAPITAL_INSTRUMENTS = ("preferred_share", "perpetual_bond")
+_PRODUCTS = ("insurance_abs_plan", "debt_investment_plan", "trust_plan")
+
+#: columns the engine reads for an asset type: (column, asset types, domestic rows only).
+#: A file holding such a position must carry the column in its header (a blank cell takes the
+#: documented default; a missing column would silently give every row the default).
+NEEDED_BY: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("region", ASSET_TYPES, False),
+    ("sci_tech", ASSET_TYPES, False),
+    ("counterparty", tuple(t for t in ASSET_TYPES if t not in CONCENTRATION_EXEMPT), False),
+    ("rating", RATED, True),
+    ("modified_duration", BONDS, True),
+    ("green", ("policy_bank_bond", "agency_bond", "corporate_bond", "financial_bond", "abs"), True),
+    ("board", ("stock",), True),
+    ("purchase_cost", ("stock",), True),
+    ("holding_years", ("stock",), True),
+    ("csi300", ("stock",), True),
+    ("dividend_low_vol_100", ("stock",), True),
+    ("bank_type", _DEPOSITS, False),
+    ("bank_car", _DEPOSITS, False),
+    ("principal_protected", ("structured_deposit",), False),
+    ("look_through", NON_BASE, True),
+    ("layers", NON_BASE, True),
+    ("strategic_emerging", ("pe_vc_fund", "unlisted_equity"), True),
+    ("loan_class", _PRODUCTS, True),
+    ("exempt", ("insurance_abs_plan",), True),
+    ("investee", ("long_term_equity_investment",), False),
+    ("issuer_type", _CAPITAL_INSTRUMENTS, False),
+    ("conversion_clause", _CAPITAL_INSTRUMENTS, False),
+    ("issuer_ratios_met", _CAPITAL_INSTRUMENTS, False),
+    ("property_tier", ("investment_property",), True),
+)
+
+#: headers real exports use for a holdings column: refused with "did you mean"
+SYNONYMS: dict[str, str] = {
+    "issuer": "counterparty",
+    "issuer_name": "counterparty",
+    "obligor": "counterparty",
+    "counter_party": "counterparty",
+    "lookthrough": "look_through",
+    "look_thru": "look_through",
+    "mv": "market_value",
+    "fair_value": "market_value",
+    "admitted_value": "market_value",
+    "duration": "modified_duration",
+    "mod_duration": "modified_duration",
+    "coupon": "coupon_rate",
+    "maturity": "maturity_years",
+    "par": "face_value",
+    "par_value": "face_value",
+    "nominal": "face_value",
+    "cost": "purchase_cost",
+    "carrying_value": "book_value",
+    "country": "region",
+    "hs300": "csi300",
+    "scitech": "sci_tech",
+    "car": "bank_car",
+    "市值": "market_value",
+    "公允价值": "market_value",
+    "认可价值": "market_value",
+    "账面价值": "book_value",
+    "面值": "face_value",
+    "评级": "rating",
+    "信用评级": "rating",
+    "修正久期": "modified_duration",
+    "久期": "modified_duration",
+    "票面利率": "coupon_rate",
+    "剩余期限": "maturity_years",
+    "交易对手": "counterparty",
+    "发行人": "counterparty",
+    "融资主体": "counterparty",
+    "资产类型": "asset_type",
+    "资产类别": "asset_class",
+    "板块": "board",
+    "持有期": "holding_years",
+    "购买成本": "purchase_cost",
+    "成本": "purchase_cost",
+    "地区": "region",
+    "币种": "currency",
+    "科创": "sci_tech",
+    "穿透": "look_through",
+    "层级": "layers",
+    "资本充足率": "bank_car",
+    "银行类型": "bank_type",
+}
+
 
 @dataclass(frozen=True)
 class Holdings:
@@ -169,14 +552,27 @@ class Holdings:
     ----------
     frame : pandas.DataFrame
         One row per position, every column of :data:`COLUMNS` present and typed
-        (numbers float64, flags bool, choices str; blanks filled with the documented
-        default). ``currency`` is filled from ``region`` by the engine option.
+        (numbers float64 in CNY, years or fractions; flags bool; choices str; blanks filled
+        with the documented default). ``currency`` is filled from ``region`` by the engine.
     source : str
         Where the positions came from (file name), for messages.
+    warnings : tuple of InputWarning
+        What the ``warn`` plausibility rules raised; ``load_inputs`` stops on them until the
+        user accepts their codes.
+    notes : tuple of Text
+        Non-blocking notices a front end shows (columns ignored, units converted).
+    ignored_columns : tuple of str
+        Columns of the file the analyzer does not use (as written in the header).
+    mapping : dict or None
+        The mapping file applied to read an export (its content, for provenance).
     """
 
     frame: pd.DataFrame = field(repr=False)
     source: str = "<memory>"
+    warnings: tuple[InputWarning, ...] = ()
+    notes: tuple[Text, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
+    mapping: dict | None = None
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -221,7 +617,7 @@ class Holdings:
         frame = self.frame.copy()
         for col in ("market_value", "face_value", "purchase_cost", "book_value"):
             frame[col] = frame[col].to_numpy() * mult
-        return Holdings(frame, self.source)
+        return replace(self, frame=frame)
 
 
 def _problem_rows(
@@ -229,18 +625,16 @@ def _problem_rows(
     file: str,
     mask: np.ndarray,
     column: str,
-    message: Callable[[int], str] | str,
+    message: Callable[[int], Text | str] | Text | str,
     limit: int = 20,
 ) -> None:
     rows = np.flatnonzero(mask)
     for i in rows[:limit]:
-        text = message(int(i)) if callable(message) else message
-        problems.append(InputProblem(file, int(i) + 2, column, text))
+        msg = message(int(i)) if callable(message) else message
+        problems.append(InputProblem(file, int(i) + 2, column, msg))
     if len(rows) > limit:
         problems.append(
-            InputProblem(
-                file, None, column, f"{len(rows) - limit} more row(s) with the same problem"
-            )
+            InputProblem(file, None, column, text("value.more_rows", count=len(rows) - limit))
         )
 
 
@@ -250,16 +644,20 @@ def _text(raw: pd.Series) -> pd.Series:
     missing = raw.isna()
     if missing.any():
         raw = raw.astype(object).where(~missing, "")
+    if raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) != "string":
+        # a whole number typed into a text cell of a spreadsheet arrives as 101.0
+        raw = raw.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
     return raw.astype(str).str.strip()
 
 
-def _factorized_text(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _factorized_text(raw: pd.Series, blank_words: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(codes, stripped text of each code) of a column: string work is done once per
-    distinct value; missing cells and "nan"/"none" read as ""."""
+    distinct value; missing cells (and "nan"/"none" when ``blank_words``) read as ""."""
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     texts = _text(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    texts = texts.where(~texts.str.lower().isin(["nan", "none"]), "").to_numpy(dtype=object)
-    texts = np.append(texts, "")  # code -1 (missing) reads as ""
+    if blank_words:
+        texts = texts.where(~texts.str.lower().isin(["nan", "none"]), "")
+    texts = np.append(texts.to_numpy(dtype=object), "")  # code -1 (missing) reads as ""
     return np.where(codes < 0, len(texts) - 1, codes), texts
 
 
@@ -292,17 +690,56 @@ CATEGORICAL = (
     "asset_class",
 )
 
+_GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?"
+_DECIMAL_COMMA = r"[+-]?[\d. ]*\d,\d+"
+_NON_FINITE = r"[+-]?(?:nan|inf|infinity)"
 
-def _parse_numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (values, blank mask, non-numeric mask)."""
+
+@dataclass
+class _Numbers:
+    """A parsed numeric column: values (NaN where blank or bad) and the masks of problems."""
+
+    values: np.ndarray
+    blank: np.ndarray
+    bad: np.ndarray  # not a number
+    non_finite: np.ndarray
+    decimal_comma: np.ndarray
+    grouping: np.ndarray
+    cells: Callable[[int], str]
+
+
+def _parse_numbers(raw: pd.Series) -> _Numbers:
+    """Parse a numeric column: numbers as numbers, text once per distinct value."""
+    n = len(raw)
+    none = np.zeros(n, dtype=bool)
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         values = raw.to_numpy(dtype=float, na_value=np.nan)
-        return values, np.isnan(values), np.zeros(len(raw), dtype=bool)
-    text = _text(raw).str.replace(",", "", regex=False)
-    blank = (text == "") | text.str.lower().isin(["nan", "none"])
-    values = pd.to_numeric(text.where(~blank, "nan"), errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(values) & ~blank.to_numpy()
-    return values, blank.to_numpy(), bad
+        blank = np.isnan(values)
+        return _Numbers(values, blank, none, np.isinf(values), none, none, lambda i: str(values[i]))
+    codes, texts = _factorized_text(raw, blank_words=False)
+    t = pd.Series(texts, dtype=object)
+    blank_t = (t == "").to_numpy()
+    has_comma = t.str.contains(",", regex=False).to_numpy(dtype=bool)
+    grouped = has_comma & t.str.fullmatch(_GROUPED).to_numpy(dtype=bool)
+    decimal_comma = has_comma & ~grouped & t.str.fullmatch(_DECIMAL_COMMA).to_numpy(dtype=bool)
+    grouping = has_comma & ~grouped & ~decimal_comma
+    cleaned = t.where(~grouped, t.str.replace(",", "", regex=False))
+    cleaned = cleaned.where(~has_comma | grouped, "x")
+    lower = t.str.lower()
+    values_t = pd.to_numeric(cleaned.where(~blank_t, "nan"), errors="coerce").to_numpy(float)
+    nan_word = lower.str.fullmatch(_NON_FINITE).to_numpy(dtype=bool)
+    non_finite_t = (np.isinf(values_t) | nan_word) & ~blank_t
+    bad_t = np.isnan(values_t) & ~blank_t & ~nan_word & ~has_comma
+    values_t = np.where(non_finite_t, np.nan, values_t)
+    return _Numbers(
+        values_t[codes],
+        blank_t[codes],
+        bad_t[codes],
+        non_finite_t[codes],
+        decimal_comma[codes],
+        grouping[codes],
+        lambda i: str(texts[codes[i]]),
+    )
 
 
 def frame_from_records(records: list[dict]) -> pd.DataFrame:
@@ -310,74 +747,400 @@ def frame_from_records(records: list[dict]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records).astype(object)
 
 
-def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
+def _compact(name: str) -> str:
+    return re.sub(r"[\s_\-./]+", "", name.lower())
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment edit distance (stops early above ``limit``)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+_COMPACT_NAMES = {_compact(c): c for c in COLUMN_NAMES}
+
+
+def suggest_column(name: str) -> str | None:
+    """The holdings column a header most likely means, or None: a case, space or punctuation
+    variant (``sci-tech``), a known synonym (``issuer``, ``市值``), a plural (``regions``) or a
+    small typing error (``lookthrough``, ``csi_300``, ``maket_value``)."""
+    key = name.strip().lower()
+    if key in SYNONYMS:
+        return SYNONYMS[key]
+    norm = re.sub(r"[\s\-./]+", "_", key)
+    if norm in SYNONYMS:
+        return SYNONYMS[norm]
+    compact = _compact(key)
+    if not compact:
+        return None
+    if compact in _COMPACT_NAMES:
+        return _COMPACT_NAMES[compact]
+    if compact.endswith("s") and compact[:-1] in _COMPACT_NAMES:
+        return _COMPACT_NAMES[compact[:-1]]
+    if not compact.isascii():
+        return None
+    limit = 1 if len(compact) <= 5 else 2
+    best, best_d = None, limit + 1
+    for c_compact, column in _COMPACT_NAMES.items():
+        if min(len(c_compact), len(compact)) <= 3:
+            continue
+        d = _distance(compact, c_compact, limit)
+        if d < best_d:
+            best, best_d = column, d
+    return best
+
+
+def check_columns(
+    columns: list[str], file: str, ignore: tuple[str, ...] = ()
+) -> tuple[list[InputProblem], list[str], set[str]]:
+    """Problems of a header (near misses, renamed duplicates), the columns it ignores and the
+    holdings columns its near misses point to.
+
+    Parameters
+    ----------
+    columns : the header, lower-cased and stripped.
+    ignore : headers a mapping file declares as ignored (never suggested).
+    """
+    problems: list[InputProblem] = []
+    ignored: list[str] = []
+    meant: set[str] = set()
+    present = set(columns)
+    for name in columns:
+        if name in COLUMN_NAMES:
+            continue
+        if re.fullmatch(r"unnamed: ?\d+", name):
+            continue  # blank header cell: the caller drops the column if it is empty
+        m = re.fullmatch(r"(.+)\.(\d+)", name)
+        if m and m.group(1) in COLUMN_NAMES:
+            problems.append(
+                InputProblem(
+                    file, 1, name, text("holdings.duplicate_suffix", found=name, column=m.group(1))
+                )
+            )
+            continue
+        if name not in ignore:
+            guess = suggest_column(name)
+            if guess is not None and guess not in present:
+                meant.add(guess)
+                problems.append(
+                    InputProblem(
+                        file, 1, name, text("holdings.did_you_mean", found=name, column=guess)
+                    )
+                )
+                continue
+        ignored.append(name)
+    return problems, ignored, meant
+
+
+def _needed_columns(
+    present: set[str], out: dict[str, object], file: str, problems: list[InputProblem]
+) -> None:
+    """A column the engine reads for an asset type the file holds must be in the header
+    (``present`` includes the columns a near miss already points to: one message each)."""
+    at = out["asset_type"]
+    codes = np.asarray(at.codes)
+    cats = list(at.categories)
+    region = out["region"]
+    domestic = np.asarray(region.codes) == list(region.categories).index("domestic")
+    for column, types, domestic_only in NEEDED_BY:
+        if column in present:
+            continue
+        table = np.append(np.isin(np.asarray(cats, dtype=object), list(types)), False)
+        mask = table[codes]
+        if domestic_only:
+            mask &= domestic
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            continue
+        if types is ASSET_TYPES:
+            kinds = text("holdings.every_type")
+        else:
+            held = sorted({cats[c] for c in np.unique(codes[rows]) if c >= 0})
+            kinds = Text(", ".join(held), ", ".join(held))
+        en = text(
+            "holdings.column_needed",
+            column=column,
+            types=kinds.en,
+            count=len(rows),
+            row=int(rows[0]) + 2,
+        )
+        zh = text(
+            "holdings.column_needed",
+            column=column,
+            types=kinds.zh,
+            count=len(rows),
+            row=int(rows[0]) + 2,
+        )
+        problems.append(InputProblem(file, 1, column, Text(en.en, zh.zh)))
+
+
+def _breach(
+    found: list[InputProblem | InputWarning],
+    r: Rule,
+    file: str,
+    column: str,
+    mask: np.ndarray,
+    values: np.ndarray,
+) -> None:
+    rows = np.flatnonzero(mask)
+    if not len(rows):
+        return
+    v = values[rows[0]]
+    shown = f"{v:g}" if isinstance(v, (float, np.floating)) else str(v)
+    message = Text(
+        text("holdings.breach", column=column, value=shown, reason=r.reason.en).en,
+        text("holdings.breach", column=column, value=shown, reason=r.reason.zh).zh,
+    )
+    found.append(r.breach(file, column, [int(i) + 2 for i in rows], message))
+
+
+def _plausibility(
+    frame: pd.DataFrame,
+    file: str,
+    problems: list[InputProblem],
+    warnings: list[InputWarning],
+    valuation_date: dt.date,
+) -> None:
+    """The declared plausibility rules (refuse or warn), vectorised."""
+    found: list[InputProblem | InputWarning] = []
+    col = {c: frame[c].to_numpy(dtype=float) for c in AMOUNT_COLUMNS}
+    mv = col["market_value"]
+    for c in AMOUNT_COLUMNS:
+        _breach(found, R_AMOUNT, file, c, col[c] > MAX_AMOUNT, col[c])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c, warn_rule, band in (
+            ("face_value", R_FACE_WARN, FACE_WARN),
+            ("purchase_cost", R_COST_WARN, COST_WARN),
+            ("book_value", R_BOOK_WARN, BOOK_WARN),
+        ):
+            ratio = mv / col[c]  # market value per unit of the other amount
+            ok = (mv > 0) & (col[c] > 0) & np.isfinite(ratio)
+            refuse = ok & ((ratio < RATIO_REFUSE[0]) | (ratio > RATIO_REFUSE[1]))
+            _breach(found, R_RATIO, file, c, refuse, col[c])
+            warn = ok & ~refuse & ((ratio < band[0]) | (ratio > band[1]))
+            _breach(found, warn_rule, file, c, warn, col[c])
+    coupon = frame["coupon_rate"].to_numpy(dtype=float)
+    _breach(found, R_COUPON, file, "coupon_rate", coupon > COUPON_REFUSE, coupon)
+    _breach(
+        found,
+        R_COUPON_WARN,
+        file,
+        "coupon_rate",
+        (coupon > COUPON_WARN) & (coupon <= COUPON_REFUSE),
+        coupon,
+    )
+    dur = frame["modified_duration"].to_numpy(dtype=float)
+    mat = frame["maturity_years"].to_numpy(dtype=float)
+    _breach(found, R_DURATION, file, "modified_duration", dur > DURATION_REFUSE, dur)
+    _breach(
+        found,
+        R_DURATION_WARN,
+        file,
+        "modified_duration",
+        (dur > DURATION_WARN) & (dur <= DURATION_REFUSE),
+        dur,
+    )
+    _breach(found, R_MATURITY, file, "maturity_years", mat > MATURITY_REFUSE, mat)
+    _breach(
+        found,
+        R_MATURITY_WARN,
+        file,
+        "maturity_years",
+        (mat > MATURITY_WARN) & (mat <= MATURITY_REFUSE),
+        mat,
+    )
+    _breach(
+        found,
+        R_DURATION_MATURITY,
+        file,
+        "modified_duration",
+        (dur > mat + 1.0) & (dur <= DURATION_REFUSE) & (mat <= MATURITY_REFUSE),
+        dur,
+    )
+    held = frame["holding_years"].to_numpy(dtype=float)
+    stock = _is(frame, "asset_type", ("stock",))
+    _breach(found, R_HOLDING, file, "holding_years", held > HOLDING_REFUSE, held)
+    board_limit = np.full(len(frame), np.inf)
+    for board, opened in BOARD_OPENED.items():
+        years = (valuation_date - opened).days / 365.25
+        board_limit = np.where(_is(frame, "board", (board,)), years, board_limit)
+    before = stock & (held > board_limit + 1.0 / 365.25) & (held <= HOLDING_REFUSE)
+    _breach(found, R_HOLDING_BOARD, file, "holding_years", before, held)
+    _breach(
+        found,
+        R_HOLDING_WARN,
+        file,
+        "holding_years",
+        stock & ~before & (held > HOLDING_WARN) & (held <= HOLDING_REFUSE),
+        held,
+    )
+    car = frame["bank_car"].to_numpy(dtype=float)
+    _breach(found, R_BANK_CAR, file, "bank_car", car > 1.0, car)
+    _breach(found, R_BANK_CAR_WARN, file, "bank_car", (car > BANK_CAR_WARN) & (car <= 1.0), car)
+    layers = frame["layers"].to_numpy(dtype=float)
+    _breach(found, R_LAYERS, file, "layers", layers > LAYERS_REFUSE, layers)
+    _breach(
+        found,
+        R_LAYERS_WARN,
+        file,
+        "layers",
+        (layers > LAYERS_WARN) & (layers <= LAYERS_REFUSE),
+        layers,
+    )
+    freq = frame["coupon_frequency"].to_numpy(dtype=float)
+    _breach(found, R_FREQUENCY, file, "coupon_frequency", ~np.isin(freq, COUPON_FREQUENCIES), freq)
+    for item in found:
+        (warnings if isinstance(item, InputWarning) else problems).append(item)
+
+
+def _mojibake(codes: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """Rows whose text shows the marks of a lossy export ('??' or U+FFFD)."""
+    bad = np.array(["??" in t or "\ufffd" in t for t in texts], dtype=bool)
+    return bad[codes]
+
+
+def validate_holdings(
+    raw: pd.DataFrame,
+    file: str = "<memory>",
+    mapping: Mapping | dict | str | Path | None = None,
+    valuation_date: dt.date | None = None,
+) -> Holdings:
     """Validate and type a raw holdings table.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The table as read (text or typed cells); its header is checked as a file's.
+    file : str
+        The file name used in messages.
+    mapping : Mapping, dict or path, optional
+        A mapping file (:mod:`analyzer.io.mapping`) turning an insurer's export into the
+        holdings columns, codes and CNY; applied before any check.
+    valuation_date : date, optional
+        The date holding periods are checked against (default: today).
 
     Raises
     ------
     InputError
         With one problem per bad cell (first 20 per column and kind), naming row, column
-        and what is allowed. Nothing is dropped or guessed.
+        and what is allowed, and every plausibility rule that refuses. Nothing is dropped or
+        guessed.
     """
+    from analyzer.io.mapping import Mapping, apply_mapping, load_mapping
+
     raw = raw.copy()
     raw.columns = [str(c).strip().lower() for c in raw.columns]
     problems: list[InputProblem] = []
+    notes: list[Text] = []
+    scale: dict[str, float] = {}
+    ignore: tuple[str, ...] = ()
+    mapping_dict = None
+    if mapping is not None:
+        if not isinstance(mapping, Mapping):
+            mapping = load_mapping(mapping)
+        raw, scale, notes_m = apply_mapping(raw, mapping, file)
+        notes.extend(notes_m)
+        ignore = mapping.ignore
+        mapping_dict = mapping.to_dict()
+    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    if dupes:
+        from analyzer.io.tables import check_header
+
+        check_header(list(raw.columns), file)
+    header_problems, ignored, meant = check_columns(list(raw.columns), file, ignore)
+    problems.extend(header_problems)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
         raise InputError(
             [
                 InputProblem(
-                    file,
-                    1,
-                    c,
-                    "required column is missing; the header must name " + ", ".join(REQUIRED),
+                    file, 1, c, text("holdings.required_column", columns=", ".join(REQUIRED))
                 )
                 for c in missing
             ]
+            + problems
         )
-    dupes = [c for c in raw.columns if list(raw.columns).count(c) > 1]
-    if dupes:
-        raise InputError.single(file, 1, dupes[0], "column appears more than once")
+    unnamed = [c for c in raw.columns if re.fullmatch(r"unnamed: ?\d+", c)]
+    for c in unnamed:  # a column without a header: ignored if it holds anything, else dropped
+        if (_text(raw[c]) != "").any():
+            ignored.append(c)
+    if ignored:
+        shown = ", ".join(ignored)
+        notes.append(text("holdings.ignored_columns", count=len(ignored), columns=shown))
     n = len(raw)
+    present = {c for c in raw.columns if c in COLUMN_NAMES}
     out: dict[str, object] = {}
     for col in COLUMNS:
-        present = col.name in raw.columns
+        is_present = col.name in raw.columns
         if col.kind == "number" or col.kind == "int":
-            if not present:
+            if not is_present:
                 out[col.name] = np.full(n, col.default, dtype=float)
                 continue
-            values, blank, bad = _parse_numbers(raw[col.name])
+            num = _parse_numbers(raw[col.name])
+            values = num.values
             _problem_rows(
                 problems,
                 file,
-                bad,
+                num.bad,
                 col.name,
-                lambda i, c=col.name: f"'{raw[c].iloc[i]}' is not a number",
+                lambda i, c=num.cells: text("value.not_number", value=c(i)),
+            )
+            _problem_rows(
+                problems,
+                file,
+                num.non_finite,
+                col.name,
+                lambda i, c=num.cells: text("value.not_finite", value=c(i)),
+            )
+            _problem_rows(
+                problems,
+                file,
+                num.decimal_comma,
+                col.name,
+                lambda i, c=num.cells: text("holdings.decimal_comma", value=c(i)),
+            )
+            _problem_rows(
+                problems,
+                file,
+                num.grouping,
+                col.name,
+                lambda i, c=num.cells: text("holdings.bad_grouping", value=c(i)),
             )
             if col.name in REQUIRED:
-                _problem_rows(problems, file, blank, col.name, "a value is required")
-            finite = ~np.isnan(values)
+                _problem_rows(problems, file, num.blank, col.name, text("value.required"))
+            finite = np.isfinite(values)
+            if col.name in scale:
+                values = values * scale[col.name]
             if col.minimum is not None:
                 _problem_rows(
                     problems,
                     file,
                     finite & (values < col.minimum),
                     col.name,
-                    lambda i, v=values, m=col.minimum: (
-                        f"{v[i]:g} is below the allowed minimum {m:g}"
+                    lambda i, v=values, m=col.minimum: text(
+                        "value.below_minimum", value=v[i], minimum=m
                     ),
-                )
-            if not np.all(np.isfinite(values[finite])):
-                _problem_rows(
-                    problems, file, finite & ~np.isfinite(values), col.name, "value must be finite"
                 )
             if col.kind == "int":
                 frac = finite & (np.abs(values - np.round(values)) > 1e-9)
-                _problem_rows(problems, file, frac, col.name, "must be a whole number")
-            values = np.where(blank | bad, col.default, values).astype(float)
+                _problem_rows(problems, file, frac, col.name, text("value.not_whole"))
+            values = np.where(finite, values, col.default).astype(float)
             out[col.name] = values
         elif col.kind == "bool":
-            if not present:
+            if not is_present:
                 out[col.name] = np.full(n, bool(col.default))
                 continue
             series = raw[col.name]
@@ -393,7 +1156,7 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
                 file,
                 ~(is_true | is_false),
                 col.name,
-                lambda i, s=series: f"'{s.iloc[i]}' is not true/false",
+                lambda i, c=codes, t=texts: text("value.not_bool", value=t[c[i]]),
             )
             blank = (lower == "")[codes]
             out[col.name] = np.where(blank, bool(col.default), is_true)
@@ -401,7 +1164,7 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
             categories = None
             if col.kind == "choice":
                 categories = (*col.choices, "") if "" not in col.choices else col.choices
-            if not present:
+            if not is_present:
                 value = col.default if col.default is not None else ""
                 if col.name in CATEGORICAL:
                     out[col.name] = _categorical(
@@ -411,16 +1174,19 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
                     out[col.name] = np.full(n, value, dtype=object)
                 continue
             if col.name == "id":
-                text = _text(raw[col.name])
-                text = text.where(~text.str.lower().isin(["nan", "none"]), "")
+                # only an empty cell is missing: "None" and "NA" are ids like any other
+                codes, texts = _factorized_text(raw[col.name], blank_words=False)
                 _problem_rows(
-                    problems, file, (text == "").to_numpy(), col.name, "a value is required"
+                    problems, file, (texts == "")[codes], col.name, text("value.required")
                 )
-                out[col.name] = text.to_numpy(dtype=object)
+                _mojibake_rows(problems, file, col.name, codes, texts)
+                out[col.name] = texts[codes]
                 continue
             codes, texts = _factorized_text(raw[col.name])
             if col.name in REQUIRED:
-                _problem_rows(problems, file, (texts == "")[codes], col.name, "a value is required")
+                _problem_rows(
+                    problems, file, (texts == "")[codes], col.name, text("value.required")
+                )
             if col.kind == "choice":
                 lookup = {c.lower(): c for c in col.choices}
                 canon = np.array([lookup.get(t.lower()) for t in texts], dtype=object)
@@ -430,18 +1196,21 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
                     file,
                     bad_code[codes],
                     col.name,
-                    lambda i, c=codes, t=texts, ch=col.choices: (
-                        f"'{t[c[i]]}' is not allowed; allowed: {', '.join(ch)}"
+                    lambda i, c=codes, t=texts, ch=col.choices: text(
+                        "value.not_allowed", value=t[c[i]], allowed=", ".join(ch)
                     ),
                 )
                 blank_default = col.default if col.default is not None else ""
                 texts = np.where(texts == "", blank_default, np.where(bad_code, "", canon)).astype(
                     object
                 )
+            else:
+                _mojibake_rows(problems, file, col.name, codes, texts)
             if col.name in CATEGORICAL:
                 out[col.name] = _categorical(codes, texts, categories)
             else:
                 out[col.name] = texts[codes]
+    _needed_columns(present | meant, out, file, problems)
     # Free text stays numpy object arrays (pandas 3 would infer its Arrow string dtype, whose
     # every to_numpy() copies 100,000 strings); the choice columns and the grouping texts are
     # Categorical (equal to their text; the engine compares integer codes).
@@ -454,12 +1223,31 @@ def validate_holdings(raw: pd.DataFrame, file: str = "<memory>") -> Holdings:
         }
     )
     _check_cross_fields(frame, file, problems)
-    if problems:
-        raise InputError(problems)
     frame["book_value"] = np.where(
         np.isnan(frame["book_value"]), frame["market_value"], frame["book_value"]
     )
-    return Holdings(frame.reset_index(drop=True), file)
+    warnings: list[InputWarning] = []
+    _plausibility(frame, file, problems, warnings, valuation_date or dt.date.today())
+    if problems:
+        raise InputError(problems)
+    return Holdings(
+        frame.reset_index(drop=True),
+        file,
+        warnings=tuple(warnings),
+        notes=tuple(notes),
+        ignored_columns=tuple(ignored),
+        mapping=mapping_dict,
+    )
+
+
+def _mojibake_rows(
+    problems: list[InputProblem], file: str, column: str, codes: np.ndarray, texts: np.ndarray
+) -> None:
+    mask = _mojibake(codes, texts)
+    if mask.any():
+        found: list[InputProblem | InputWarning] = []
+        _breach(found, R_MOJIBAKE, file, column, mask, texts[codes])
+        problems.extend(p for p in found if isinstance(p, InputProblem))
 
 
 def _is(frame: pd.DataFrame, column: str, values) -> np.ndarray:
@@ -476,13 +1264,13 @@ def _is(frame: pd.DataFrame, column: str, values) -> np.ndarray:
 def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProblem]) -> None:
     at = frame["asset_type"]
     ids = frame["id"]
-    dup = ids.duplicated(keep=False).to_numpy()
+    dup = ids.duplicated(keep=False).to_numpy() & (ids != "").to_numpy()
     _problem_rows(
         problems,
         file,
         dup,
         "id",
-        lambda i: f"duplicate id '{ids.iloc[i]}'; every position needs its own id",
+        lambda i: text("holdings.duplicate_id", value=ids.iloc[i]),
     )
     domestic = _is(frame, "region", ("domestic",))
     rated = _is(frame, "asset_type", RATED) & domestic
@@ -491,7 +1279,9 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         file,
         rated & _is(frame, "rating", ("",)),
         "rating",
-        lambda i: f"a rating is required for {at.iloc[i]}; allowed: {', '.join(RATINGS)}",
+        lambda i: text(
+            "holdings.rating_required", asset_type=at.iloc[i], allowed=", ".join(RATINGS)
+        ),
     )
     needs_duration = _is(frame, "asset_type", BONDS) & domestic
     _problem_rows(
@@ -499,7 +1289,7 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         file,
         needs_duration & np.isnan(frame["modified_duration"].to_numpy()),
         "modified_duration",
-        lambda i: f"modified duration (years) is required for {at.iloc[i]}",
+        lambda i: text("holdings.duration_required", asset_type=at.iloc[i]),
     )
     stock = _is(frame, "asset_type", ("stock",)) & domestic
     _problem_rows(
@@ -507,14 +1297,14 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         file,
         stock & _is(frame, "board", ("",)),
         "board",
-        f"a board is required for stocks; allowed: {', '.join(BOARDS)}",
+        text("holdings.board_required", allowed=", ".join(BOARDS)),
     )
     _problem_rows(
         problems,
         file,
         stock & np.isnan(frame["purchase_cost"].to_numpy()),
         "purchase_cost",
-        "purchase cost (CNY) is required for stocks (Rule 8 Art. 26 k1)",
+        text("holdings.cost_required"),
     )
     dep = _is(frame, "asset_type", ("deposit", "structured_deposit"))
     _problem_rows(
@@ -522,7 +1312,7 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         file,
         dep & _is(frame, "bank_type", ("",)),
         "bank_type",
-        f"a bank type is required for deposits; allowed: {', '.join(BANK_TYPES)}",
+        text("holdings.bank_type_required", allowed=", ".join(BANK_TYPES)),
     )
     pref = _is(frame, "asset_type", ("preferred_share", "perpetual_bond"))
     _problem_rows(
@@ -530,7 +1320,7 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         file,
         pref & _is(frame, "issuer_type", ("",)),
         "issuer_type",
-        f"an issuer type is required; allowed: {', '.join(ISSUER_TYPES)}",
+        text("holdings.issuer_type_required", allowed=", ".join(ISSUER_TYPES)),
     )
     # a non-financial issuer's perpetual bond is not a Rule 8 Art. 36 capital instrument: it is
     # charged as a rated corporate bond (Rule 9 Art. 15), so it needs rating and duration
@@ -539,27 +1329,27 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         & domestic
         & _is(frame, "issuer_type", ("non_financial",))
     )
-    why = (
-        "for a perpetual bond of a non-financial issuer (charged as a rated corporate bond, "
-        "Rule 9 Art. 15; Rule 8 Art. 36 covers financial institutions' perpetual bonds)"
-    )
     _problem_rows(
         problems,
         file,
         corp_perpetual & _is(frame, "rating", ("",)),
         "rating",
-        lambda i: f"row {i + 2}: a rating is required {why}; allowed: {', '.join(RATINGS)}",
+        lambda i: text("holdings.perpetual_rating_required", row=i + 2, allowed=", ".join(RATINGS)),
     )
     _problem_rows(
         problems,
         file,
         corp_perpetual & np.isnan(frame["modified_duration"].to_numpy()),
         "modified_duration",
-        lambda i: f"row {i + 2}: modified duration (years) is required {why}",
+        lambda i: text("holdings.perpetual_duration_required", row=i + 2),
     )
 
 
-def read_holdings(source: str | Path | bytes, name: str | None = None) -> Holdings:
+def read_holdings(
+    source: str | Path | bytes,
+    name: str | None = None,
+    mapping: Mapping | dict | str | Path | None = None,
+) -> Holdings:
     """Read and validate a holdings file (.csv, .xlsx or .parquet).
 
     Parameters
@@ -568,14 +1358,25 @@ def read_holdings(source: str | Path | bytes, name: str | None = None) -> Holdin
         The file, or an upload's bytes (then pass ``name``).
     name : str, optional
         File name for messages and to pick the format of bytes.
+    mapping : Mapping or path, optional
+        A mapping file (``mapping.toml``, :mod:`analyzer.io.mapping`) that turns an insurer's
+        own export (its headers, asset codes, amounts in 万元 or 亿元) into the holdings
+        format; kept in ``Holdings.mapping``.
 
     Raises
     ------
     InputError
         For an unreadable file or any invalid cell (see :func:`validate_holdings`).
     """
+    from analyzer.io.mapping import Mapping, load_mapping
     from analyzer.io.tables import read_table
 
     label = name or (str(source) if not isinstance(source, bytes) else "<upload>")
     numeric = [c.name for c in COLUMNS if c.kind in ("number", "int")]
-    return validate_holdings(read_table(source, name=label, numeric=numeric), file=label)
+    if mapping is not None:
+        if not isinstance(mapping, Mapping):
+            mapping = load_mapping(mapping)
+        numeric = mapping.numeric_headers(numeric)
+    return validate_holdings(
+        read_table(source, name=label, numeric=numeric), file=label, mapping=mapping
+    )

@@ -327,6 +327,16 @@ class Inputs:
         file that failed under ``collect``).
     """
 
+    @property
+    def notes(self) -> tuple[tuple[str, Any], ...]:
+        """Non-blocking notices of the readers, as (file, Text): columns of a holdings
+        export that were ignored, the units a mapping converted."""
+        out = []
+        for h in (self.holdings, self.templates):
+            for note in getattr(h, "notes", ()) or ():
+                out.append((str(getattr(h, "source", "")), note))
+        return tuple(out)
+
     holdings: Any = None
     company: Any = None
     assumptions: Any = None
@@ -486,7 +496,11 @@ def load_inputs(
         assumptions=a,
         templates=t,
         warnings=accepted,
-        provenance=Provenance(inputs=tuple(c.files), accepted_warnings=accepted),
+        provenance=Provenance(
+            inputs=tuple(c.files),
+            mapping=getattr(h, "mapping", None),
+            accepted_warnings=accepted,
+        ),
         scenarios=tuple(shocks),
         commitments=plan,
         limits=lim,

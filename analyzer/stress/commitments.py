@@ -268,6 +268,9 @@ def vc_capital_factor(
                     "look_through": "true",
                     "layers": str(layers),
                     "strategic_emerging": str(strategic_emerging).lower(),
+                    "region": "domestic",
+                    "sci_tech": "false",
+                    "counterparty": "",
                 }
             ]
         ),

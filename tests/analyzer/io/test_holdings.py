@@ -13,7 +13,7 @@ from analyzer.io import read_holdings
 from analyzer.io.holdings import ASSET_TYPES, RATINGS, validate_holdings
 
 GOOD = [
-    {"id": "a", "asset_type": "cash", "market_value": "100"},
+    {"id": "a", "asset_type": "cash", "market_value": "100", "sci_tech": "false"},
     {
         "id": "b",
         "asset_type": "corporate_bond",
@@ -30,6 +30,7 @@ GOOD = [
         "board": "star",
         "purchase_cost": "40",
         "csi300": "false",
+        "dividend_low_vol_100": "false",
         "holding_years": "2.5",
     },
     {
@@ -196,7 +197,7 @@ def test_unreadable_content(tmp_path):
     path.write_bytes(b"this is not a spreadsheet")
     with pytest.raises(InputError) as err:
         read_holdings(path)
-    assert "cannot read" in err.value.problems[0].message
+    assert "not a valid xlsx file" in err.value.problems[0].message
 
 
 def test_unreadable_path_is_an_input_error(tmp_path):
@@ -209,12 +210,12 @@ def test_unreadable_path_is_an_input_error(tmp_path):
 
 
 def test_csv_that_is_not_utf8(tmp_path):
-    """Bytes that are not valid UTF-8: the reader's "cannot read" error, naming the file."""
+    """Bytes that are not valid UTF-8: refused with "save it as UTF-8", naming the file."""
     path = tmp_path / "holdings.csv"
     path.write_bytes(b"id,asset_type,market_value\n\xff\xfe,cash,1\n")
     with pytest.raises(InputError) as err:
         read_holdings(path)
-    assert "cannot read" in err.value.problems[0].message
+    assert "save it as UTF-8" in err.value.problems[0].message
     assert err.value.problems[0].file == str(path)
 
 
@@ -268,6 +269,8 @@ def test_validate_holdings_in_memory_with_nan_blanks():
                 "id": "a",
                 "asset_type": "cash",
                 "market_value": 1.0,
+                "region": "domestic",
+                "sci_tech": False,
                 "rating": np.nan,
                 "green": None,
                 "board": None,

@@ -250,3 +250,30 @@ def test_scenario_warnings_stop_the_run_until_accepted(tmp_path):
     with pytest.raises(UnacceptedWarningError):
         load_inputs(scenarios=[scen])
     assert load_inputs(scenarios=[scen], accept=["scenarios.return_high"]).scenarios
+
+
+def test_every_declared_rule_of_the_product_is_in_the_docs_with_its_action():
+    """All areas at once (holdings, company and the other files, results): a rule added
+    without its row in docs/formats.md §9 fails here."""
+    import importlib
+
+    for module in (
+        "analyzer.io.holdings",
+        "analyzer.io.assumptions",
+        "analyzer.io.company",
+        "analyzer.optimize.limits",
+        "analyzer.stress.commitments",
+        "analyzer.stress.scenario_file",
+        "analyzer.commands._shared",
+    ):
+        importlib.import_module(module)  # rules register on import
+    doc = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    section = doc.split("## 9.", 1)[1].split("## 10.", 1)[0]
+    rows = {
+        line.split("|")[1].strip().strip("`"): line.split("|")[2].strip()
+        for line in section.splitlines()
+        if line.startswith("| `")
+    }
+    assert len(RULES) > 40
+    missing = {c: r.action for c, r in RULES.items() if rows.get(c) != r.action}
+    assert not missing

@@ -471,6 +471,9 @@ def test_non_financial_perpetual_needs_rating_and_duration():
             },
         ]
     )
+    # the columns the reader needs for these types, blank (documented defaults)
+    for col in ("region", "sci_tech", "counterparty", "conversion_clause", "issuer_ratios_met"):
+        raw[col] = ""
     with pytest.raises(InputError) as err:
         validate_holdings(raw)
     cols = {p.column: p for p in err.value.problems}

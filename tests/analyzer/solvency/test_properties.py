@@ -22,6 +22,18 @@ layers = st.integers(1, 3)
 cp = st.sampled_from(["", "A", "B"])
 
 
+def _plausible(row: dict) -> dict:
+    """A position a real book can hold (the reader refuses the others): face value and
+    purchase cost within a plausible ratio of the market value, duration within maturity."""
+    row = dict(row)
+    row["face_value"] = row["market_value"] * row.pop("face_ratio")
+    if "cost_ratio" in row:
+        row["purchase_cost"] = row["market_value"] * row.pop("cost_ratio")
+    if "modified_duration" in row:
+        row["modified_duration"] = min(row["modified_duration"], row["maturity_years"])
+    return row
+
+
 def with_cash_flows(kind: dict) -> st.SearchStrategy:
     """Every row carries the life cash-flow fields (harmless for other types)."""
     return st.fixed_dictionaries(
@@ -29,9 +41,9 @@ def with_cash_flows(kind: dict) -> st.SearchStrategy:
             **kind,
             "coupon_rate": st.floats(0.0, 0.06),
             "maturity_years": st.integers(1, 30),
-            "face_value": mv,
+            "face_ratio": st.floats(0.5, 2.0),
         }
-    )
+    ).map(_plausible)
 
 
 STOCK = {
@@ -41,7 +53,7 @@ STOCK = {
     "csi300": st.booleans(),
     "dividend_low_vol_100": st.booleans(),
     "holding_years": st.floats(0, 6),
-    "purchase_cost": mv,
+    "cost_ratio": st.floats(0.2, 5.0),  # purchase cost / market value
     "counterparty": cp,
 }
 EQUITY_KINDS = [
