@@ -5,8 +5,9 @@ For risk officers who already have the module capitals of their quarterly solven
 rows with the diversification effect, quantifiable-risk minimum capital, minimum capital and
 the two solvency ratios out (``analyzer aggregate``, docs/formats.md §4).
 
-The formulas are those of the capital engine (:mod:`analyzer.solvency.aggregation`), with the
-market and credit totals given directly instead of built from holdings:
+The formulas are those of the capital engine, called from :mod:`analyzer.solvency.aggregation`
+(:func:`~analyzer.solvency.aggregation.minimum_capital` with the control-risk capital given as
+an amount), with the market and credit totals given directly instead of built from holdings:
 
     u            = (life insurance, non-life insurance, market, credit)
     MC*          = sqrt(u' T u)                      Rule 2 Art. 16 (P&C), 17 (life), 18 (reinsurer)
@@ -616,8 +617,14 @@ def aggregate_modules(
             diversified[rows] = top_level(
                 life[rows], nonlife[rows], market[rows], credit[rows], regime, ctype
             )
-    quantifiable = (diversified - amounts["loss_absorption"]) * (1.0 + k)
-    minimum = quantifiable + amounts["control"] + amounts["additional"]
+    quantifiable = aggregation.quantifiable_capital(diversified, amounts["loss_absorption"], k)
+    minimum = aggregation.minimum_capital(
+        diversified,
+        amounts["loss_absorption"],
+        k,
+        additional=amounts["additional"],
+        control=amounts["control"],
+    )
     positive = minimum > 0
     safe = np.where(positive, minimum, 1.0)
 

@@ -7,7 +7,8 @@ request state).
 * `simulation_summary(result)`: the JSON-able summary of an ``analyzer.stress
   .SimulationResult`` kept in the page's store (its ``to_dict()`` plus a binned histogram of
   the simulated comprehensive ratios);
-* `histogram(summary, lang)`: that distribution with the 100%, 120% and target lines;
+* `histogram(summary, lang)`: that distribution with the legal-minimum and watch lines (the
+  regime's thresholds, 100% and 120% today) and the target line;
 * `tail_bars(summary, unit, lang)`: the tail drivers' mean P&L in the worst 0.5%.
 
 Ratios are plotted in percent (``100 x`` the core's fractions); money in the display unit.
@@ -16,7 +17,7 @@ Ratios are plotted in percent (``100 x`` the core's fractions); money in the dis
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -110,6 +111,27 @@ def ratio_series(results: Sequence[Any]) -> dict[str, list[float | None]]:
     }
 
 
+def _thresholds(table: Any, *keys: str) -> tuple[float, ...]:
+    """The named ratio thresholds (fractions) of a regime's ``capital.thresholds`` table.
+
+    Raises
+    ------
+    ValueError
+        When one is missing or not a finite number: a line drawn at a guessed level would
+        look right and be wrong.
+    """
+    missing = [k for k in keys if not isinstance(table, Mapping) or k not in table]
+    if missing:
+        raise ValueError(
+            f"the regime's ratio thresholds {', '.join(missing)} are missing; pass the "
+            "thresholds of the regime in use (SolvencyResult.thresholds)"
+        )
+    values = tuple(float(table[k]) for k in keys)
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError(f"the regime's ratio thresholds {', '.join(keys)} must be finite")
+    return values
+
+
 def ratio_bars(
     results: Sequence[Any],
     minimums: dict[str, float],
@@ -119,10 +141,12 @@ def ratio_bars(
 ) -> go.Figure:
     """Grouped bars of the ratios before and after each scenario.
 
-    ``minimums``: ``{"comprehensive_minimum": 1.0, "core_minimum": 0.5}`` (the engine's
-    ``SolvencyResult.thresholds``); ``target``: the company's comprehensive target (fraction).
+    ``minimums``: the regime's thresholds (the engine's ``SolvencyResult.thresholds``, with
+    ``comprehensive_minimum`` and ``core_minimum`` as fractions; a missing one is an error,
+    never a guessed 100% / 50%); ``target``: the company's comprehensive target (fraction).
     ``labels`` name the scenarios on the x axis (default: the scenario names).
     """
+    comp_min, core_min = _thresholds(minimums, "comprehensive_minimum", "core_minimum")
     names = list(labels) if labels is not None else [r.name for r in results]
     series = ratio_series(results)
     fig = go.Figure(
@@ -139,8 +163,6 @@ def ratio_bars(
         ]
     )
     fig.update_layout(barmode="group", yaxis_title=t("stress_fig.ratio_axis", lang))
-    comp_min = float(minimums.get("comprehensive_minimum", 1.0))
-    core_min = float(minimums.get("core_minimum", 0.5))
     _line(
         fig,
         100 * comp_min,
@@ -173,9 +195,11 @@ def ratio_bars(
 def simulation_summary(result: Any, bins: int = HIST_BINS, key: str = "") -> dict[str, Any]:
     """JSON-able summary of a ``SimulationResult``: ``to_dict()`` plus
     ``histogram = {"edges": [...], "counts": [...]}`` of the comprehensive ratios in percent
-    (``numpy.histogram`` with ``bins`` equal bins over the finite values) and ``key`` (which
-    portfolio it belongs to)."""
+    (``numpy.histogram`` with ``bins`` equal bins over the finite values), ``thresholds`` (the
+    regime's ratio thresholds the simulation used, fractions) and ``key`` (which portfolio it
+    belongs to)."""
     out = result.to_dict()
+    out["thresholds"] = {k: float(v) for k, v in result.thresholds.items()}
     comp = np.asarray(result.comprehensive, dtype=float) * 100.0
     finite = comp[np.isfinite(comp)]
     counts, edges = np.histogram(finite, bins=bins) if finite.size else (np.zeros(0), [0.0])
@@ -188,9 +212,16 @@ def histogram(
     summary: dict[str, Any], lang: str = "zh", thresholds: dict[str, float] | None = None
 ) -> go.Figure:
     """The simulated comprehensive-ratio distribution (bars of the binned counts) with lines
-    at the legal minimum (100%) and the watch level (120%) from ``thresholds`` (the engine's
-    ``SolvencyResult.thresholds``; the regime's table when not given), the company's
-    comprehensive target, and today's ratio."""
+    at the legal minimum (100%) and the watch level (120%) from ``thresholds`` (fractions; by
+    default the ``thresholds`` of the summary, i.e. of the regime the simulation ran under; a
+    summary without them and no ``thresholds`` is an error, never the default regime's), the
+    company's comprehensive target, and today's ratio."""
+    if thresholds is None:
+        thresholds = summary.get("thresholds")
+    comp_min, watch = (
+        100 * v
+        for v in _thresholds(thresholds or {}, "comprehensive_minimum", "comprehensive_watch")
+    )
     edges = np.asarray(summary["histogram"]["edges"], dtype=float)
     counts = summary["histogram"]["counts"]
     centers = ((edges[:-1] + edges[1:]) / 2).tolist() if len(edges) > 1 else []
@@ -207,12 +238,6 @@ def histogram(
         )
     )
     target = summary.get("targets", {}).get("comprehensive")
-    if thresholds is None:
-        from analyzer.solvency.regime import load_regime
-
-        thresholds = dict(load_regime().table("capital", "thresholds"))
-    comp_min = 100 * float(thresholds["comprehensive_minimum"])
-    watch = 100 * float(thresholds["comprehensive_watch"])
     _line(
         fig,
         comp_min,

@@ -10,7 +10,8 @@ All amounts are per CNY of the invested total ``V`` (so capital is a fraction of
 * credit ``t_c >= ||L_c' (spread, default)||``;
 * top level ``z >= ||L_T' (life, nonlife, t_m, t_c)||`` (``T`` is non-negative, so the
   epigraphs are exact);
-* floors ``z <= b_core``, ``z <= b_comp`` with ``b = (capital / floor - add) / ((1+Q)(1+k)) + LA``.
+* floors ``z <= b_core``, ``z <= b_comp`` with ``b`` the MC* / V at which minimum capital
+  reaches ``capital / floor`` (``aggregation.diversified_for``, the inverse of minimum capital).
 
 DPP: the correlation roots are folded into one Parameter per cone in numpy
 (``G_market = L_m' C``, ``G_credit = L_c' [A_sp; A_def]``, ``h_top = L_T'[:, :2] (life, nonlife)``),
@@ -23,6 +24,7 @@ one problem per case (``"up"``, ``"down"``, ``"zero"``), each with the case's co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cvxpy as cp
 import numpy as np
@@ -42,18 +44,37 @@ MARGIN = 1e-6
 
 @dataclass(frozen=True)
 class CapitalScalars:
-    """Scalars of the floor conversion (CNY unless stated)."""
+    """Scalars of the floor conversion (CNY unless stated).
+
+    The formula and its inverse are those of :mod:`analyzer.solvency.aggregation`
+    (:func:`~analyzer.solvency.aggregation.minimum_capital`,
+    :func:`~analyzer.solvency.aggregation.diversified_for`); here they are only rescaled to
+    ``z = MC* / V``.
+    """
 
     core: float
     actual: float
-    alpha: float  # (1 + Q)(1 + k)
-    additional: float
-    loss_absorption: float
+    constants: aggregation.Constants
     V: float
+
+    @property
+    def alpha(self) -> float:
+        """``(1 + Q)(1 + k)``: minimum capital per CNY of MC*."""
+        return self.constants.multiplier
+
+    @property
+    def additional(self) -> float:
+        """Additional capital, CNY."""
+        return self.constants.additional
+
+    @property
+    def loss_absorption(self) -> float:
+        """Loss absorption LA, CNY."""
+        return self.constants.loss_absorption
 
     def budget(self, capital: float, floor: float) -> float:
         """MC* / V allowed by ``capital / MC >= floor`` (per CNY of V)."""
-        return ((capital / floor - self.additional) / self.alpha + self.loss_absorption) / self.V
+        return self.constants.diversified_for(capital / floor) / self.V
 
     def d_budget_d_floor(self, capital: float, floor: float) -> float:
         """d budget / d floor (per unit of ratio; negative)."""
@@ -61,27 +82,32 @@ class CapitalScalars:
 
     def ratio(self, capital: float, z: float) -> float:
         """capital / MC for MC* / V = z."""
-        mc = self.alpha * (z * self.V - self.loss_absorption) + self.additional
+        mc = self.minimum_capital(z)
         return capital / mc if mc > 0 else float("inf")
 
-    def minimum_capital(self, z: float) -> float:
-        """Minimum capital (CNY) for MC* / V = z."""
-        return self.alpha * (z * self.V - self.loss_absorption) + self.additional
+    def minimum_capital(self, z: Any) -> Any:
+        """Minimum capital (CNY) for MC* / V = z (a number, or a cvxpy expression)."""
+        return self.constants.minimum_capital(z * self.V)
+
+    def minimum_capital_share(self, z: Any, t: Any = 1.0) -> Any:
+        """Minimum capital per CNY of V for MC* / V = z, homogenised by ``t`` (the
+        Charnes-Cooper perspective ``MC(y, t) / V``; ``t = 1`` gives ``MC / V``): a number for
+        numbers, an affine cvxpy expression for cvxpy variables."""
+        c = self.constants
+        return aggregation.minimum_capital(
+            z,
+            c.loss_absorption / self.V * t,
+            c.size_coefficient,
+            c.control_q,
+            c.additional / self.V * t,
+        )
 
 
 def scalars(ctx: Context) -> CapitalScalars:
     """Capital scalars of the universe's company."""
     u = ctx.universe
-    c = u.capmap.constants
     adm = u.capmap.admitted_capital()
-    return CapitalScalars(
-        core=adm.core,
-        actual=adm.actual,
-        alpha=(1 + c.control_q) * (1 + c.size_coefficient),
-        additional=c.additional,
-        loss_absorption=c.loss_absorption,
-        V=u.V,
-    )
+    return CapitalScalars(core=adm.core, actual=adm.actual, constants=u.capmap.constants, V=u.V)
 
 
 def capital_matrix(ctx: Context, equity_addon: bool = False) -> np.ndarray:

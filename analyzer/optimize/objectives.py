@@ -120,9 +120,7 @@ class MaxReturnOnCapital(Objective):
     def build(self, w: cp.Expression, ctx: Context) -> Any:
         from analyzer.optimize.capital import scalars
 
-        s = scalars(ctx)
-        beta = (s.additional - s.alpha * s.loss_absorption) / s.V
-        ctx.extra.append(s.alpha * ctx.z + beta * ctx.t <= 1)
+        ctx.extra.append(scalars(ctx).minimum_capital_share(ctx.z, ctx.t) <= 1)
         return cp.Maximize(
             ctx.universe.mu @ w - self.risk_free * ctx.t - self.cost.expression(w, ctx)
         )

@@ -11,12 +11,20 @@ second-order cones from :func:`correlation_factors` — the same matrices, never
     MC*      = sqrt(u' T u),  u = (life insurance, non-life insurance, market, credit)
     quantifiable = (MC* - LA) x (1 + k_size)
     control  = Q x quantifiable
-    minimum  = quantifiable + control + additional
+    minimum  = quantifiable + control + additional = (1 + Q)(1 + k)(MC* - LA) + additional
+
+The last three lines exist once, here: :func:`minimum_capital` and its inverse
+:func:`diversified_for` (the largest MC* a given minimum capital allows). The engine, the
+top-down aggregation (``analyzer aggregate``), the capital map, the stress tests and the
+optimiser all call them. Like PyPortfolioOpt's objective functions they are written with
+arithmetic only, so one function gives a number for numpy input (one portfolio or a batch) and
+an affine expression for a cvxpy variable or expression (the optimiser's ``MC*`` epigraph).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +51,32 @@ class Constants:
     size_coefficient: float
     control_q: float
     additional: float
+
+    @property
+    def multiplier(self) -> float:
+        """``(1 + Q)(1 + k)``: minimum capital per CNY of MC* (:func:`capital_multiplier`)."""
+        return capital_multiplier(self.size_coefficient, self.control_q)
+
+    def minimum_capital(self, diversified: Any) -> Any:
+        """Minimum capital (CNY) for MC* ``diversified`` (CNY; number, array or cvxpy
+        expression): :func:`minimum_capital` with these constants."""
+        return minimum_capital(
+            diversified,
+            self.loss_absorption,
+            self.size_coefficient,
+            self.control_q,
+            self.additional,
+        )
+
+    def diversified_for(self, minimum: Any) -> Any:
+        """MC* (CNY) whose minimum capital is ``minimum`` (CNY): :func:`diversified_for`."""
+        return diversified_for(
+            minimum,
+            self.loss_absorption,
+            self.size_coefficient,
+            self.control_q,
+            self.additional,
+        )
 
 
 @dataclass(frozen=True)
@@ -99,6 +133,90 @@ def control_q(sarmra_score: float, regime: Regime) -> float:
         if band["lower"] <= sarmra_score <= band["upper"]:
             return float(band["slope"] * sarmra_score + band["intercept"])
     raise ValueError(f"SARMRA score {sarmra_score} outside 0-100")
+
+
+def capital_multiplier(size_coefficient: Any, control_q: Any) -> Any:
+    """``(1 + Q)(1 + k)``: the change of minimum capital per CNY of MC* (fraction).
+
+    Parameters
+    ----------
+    size_coefficient : k of 金规〔2023〕5号 一 (0, -0.05 or -0.10), number or array
+    control_q : Q of Rule 12 Art. 120 (fraction), number or array
+    """
+    return (1.0 + control_q) * (1.0 + size_coefficient)
+
+
+def quantifiable_capital(diversified: Any, loss_absorption: Any, size_coefficient: Any) -> Any:
+    """Minimum capital for quantifiable risks, ``(MC* - LA)(1 + k)`` (CNY).
+
+    Parameters
+    ----------
+    diversified : MC*, the diversified capital before loss absorption (CNY); a number, a numpy
+        array (batch) or a cvxpy expression
+    loss_absorption : LA, the loss-absorbing effect of Rule 2 Art. 19 (CNY)
+    size_coefficient : k of 金规〔2023〕5号 一 (0, -0.05 or -0.10)
+    """
+    return (diversified - loss_absorption) * (1.0 + size_coefficient)
+
+
+def control_capital(quantifiable: Any, control_q: Any) -> Any:
+    """Control-risk capital ``Q x quantifiable`` (CNY; negative for a good SARMRA score),
+    Rule 12 Art. 120."""
+    return control_q * quantifiable
+
+
+def minimum_capital(
+    diversified: Any,
+    loss_absorption: Any = 0.0,
+    size_coefficient: Any = 0.0,
+    control_q: Any = 0.0,
+    additional: Any = 0.0,
+    *,
+    control: Any = None,
+) -> Any:
+    """Minimum capital ``(1 + Q)(1 + k)(MC* - LA) + additional`` (CNY), Rule 2, Rule 12
+    Art. 120, 金规〔2023〕5号 一.
+
+    Written with arithmetic only: a number or numpy array in gives numbers out (batched over
+    any shape), a cvxpy variable or expression in gives the affine cvxpy expression.
+
+    Parameters
+    ----------
+    diversified : MC*, diversified capital before loss absorption (CNY)
+    loss_absorption : LA (CNY)
+    size_coefficient : k (0, -0.05 or -0.10)
+    control_q : Q, the control-risk factor (fraction); ignored when ``control`` is given
+    additional : additional capital (CNY)
+    control : control-risk capital as an amount (CNY), as the quarterly summaries print it;
+        when given it replaces ``Q x quantifiable``
+
+    Returns
+    -------
+    quantifiable + control + additional, CNY (same type and shape as the inputs broadcast)
+    """
+    quantifiable = quantifiable_capital(diversified, loss_absorption, size_coefficient)
+    if control is None:
+        control = control_capital(quantifiable, control_q)
+    return quantifiable + control + additional
+
+
+def diversified_for(
+    minimum: Any,
+    loss_absorption: Any = 0.0,
+    size_coefficient: Any = 0.0,
+    control_q: Any = 0.0,
+    additional: Any = 0.0,
+) -> Any:
+    """The inverse of :func:`minimum_capital`: the MC* (CNY) whose minimum capital is
+    ``minimum`` (CNY), ``(minimum - additional) / ((1 + Q)(1 + k)) + LA``.
+
+    Minimum capital increases with MC* (``(1 + Q)(1 + k) > 0``), so this is also the largest
+    MC* that keeps minimum capital at or below ``minimum``: with ``minimum = capital / floor``
+    it is the capital budget that keeps a solvency ratio at or above ``floor``.
+    """
+    return (minimum - additional) / capital_multiplier(
+        size_coefficient, control_q
+    ) + loss_absorption
 
 
 @dataclass(frozen=True)
@@ -164,13 +282,14 @@ def aggregate(
     nonlife = np.broadcast_to(constants.nonlife_insurance, market.shape)
     u = np.stack([life, nonlife, market, credit], axis=-1)
     diversified = quad(u, mats.top)
-    scale = 1.0 + constants.size_coefficient
-    quantifiable = (diversified - constants.loss_absorption) * scale
-    control = constants.control_q * quantifiable
-    minimum = quantifiable + control + constants.additional
+    quantifiable = quantifiable_capital(
+        diversified, constants.loss_absorption, constants.size_coefficient
+    )
+    control = control_capital(quantifiable, constants.control_q)
+    minimum = constants.minimum_capital(diversified)
     grad = ins_grad = None
     if gradient:
-        total_scale = scale * (1.0 + constants.control_q)
+        total_scale = constants.multiplier
         with np.errstate(divide="ignore", invalid="ignore"):
             d_u = np.where(
                 diversified[..., None] > 0,
@@ -267,8 +386,13 @@ __all__ = [
     "Constants",
     "Matrices",
     "aggregate",
+    "capital_multiplier",
+    "control_capital",
     "control_q",
     "correlation_factors",
+    "diversified_for",
     "matrices",
+    "minimum_capital",
+    "quantifiable_capital",
     "size_coefficient",
 ]

@@ -119,15 +119,18 @@ class CapitalMap:
     def minimum_capital_bound(
         self, core_capital: float, actual_capital: float, min_core: float, min_comprehensive: float
     ) -> float:
-        """Largest MC* (diversified, before loss absorption) that keeps both ratio floors.
+        """Largest MC* (CNY, diversified, before loss absorption) that keeps both ratio floors.
 
-        From ``MC = (1 + Q)(1 + k)(MC* - LA) + add <= capital / floor`` (docs/optimizer.md §2).
+        The inverse of minimum capital (:func:`analyzer.solvency.aggregation.diversified_for`)
+        at ``min(core / min_core, actual / min_comprehensive)``: the MC* at which
+        ``MC = (1 + Q)(1 + k)(MC* - LA) + add`` reaches the smaller of the two capital limits
+        (docs/optimizer.md §2). Floors are fractions (1.0 = 100%), capital in CNY.
         """
-        c = self.constants
-        limit = min(core_capital / min_core, actual_capital / min_comprehensive)
-        return (limit - c.additional) / (
-            (1 + c.control_q) * (1 + c.size_coefficient)
-        ) + c.loss_absorption
+        return float(
+            self.constants.diversified_for(
+                min(core_capital / min_core, actual_capital / min_comprehensive)
+            )
+        )
 
 
 def build_capital_map(

@@ -404,7 +404,7 @@ def evaluate(
     ids = frame["id"].to_numpy()
     charges = partial(_charges_table, arrays, marginal, ids)
 
-    scale = (1.0 + consts.size_coefficient) * (1.0 + consts.control_q)
+    scale = consts.multiplier
     euler = {
         "life_insurance": float(consts.life_insurance * agg.insurance_gradient[0]),
         "nonlife_insurance": float(consts.nonlife_insurance * agg.insurance_gradient[1]),

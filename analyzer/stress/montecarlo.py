@@ -227,11 +227,20 @@ class SimulationResult:
         The company's targets (fractions).
     percentiles : dict ratio -> {percentile (str, %) -> ratio}
     mean : dict ratio -> mean
-    probabilities : dict event -> probability (fraction)
+    probabilities : dict event -> probability (fraction). The thresholds are those of the
+        regime's ``capital.thresholds`` table (see ``thresholds``): ``comprehensive_below_100``
+        below the legal comprehensive minimum, ``comprehensive_below_120`` below the
+        comprehensive watch level, ``core_below_50`` / ``core_below_60`` the same for the core
+        ratio (the names keep the levels of the regimes shipped: 100%, 120%, 50%, 60%), and
+        ``*_below_target`` below the company's targets
     standard_errors : dict event -> binomial standard error of the probability
     worst_995 : dict ratio -> the 0.5% quantile (the ratio in the 1-in-200 worst year)
     tail : tuple of TailDriver, largest loss share first
     comprehensive, core : ndarray (n_scenarios,) in scenario order (not in ``to_dict``)
+    thresholds : dict
+        The regime's ratio thresholds the events use (``comprehensive_minimum``,
+        ``comprehensive_watch``, ``core_minimum``, ``core_watch``; fractions; not in
+        ``to_dict``)
     """
 
     n_scenarios: int
@@ -251,6 +260,7 @@ class SimulationResult:
     tail: tuple[TailDriver, ...]
     comprehensive: np.ndarray = field(repr=False)
     core: np.ndarray = field(repr=False)
+    thresholds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """Plain dict for JSON (without the scenario arrays)."""
@@ -272,6 +282,17 @@ class SimulationResult:
             "tail_level": TAIL_LEVEL,
             "tail_drivers": [t.to_dict() for t in self.tail],
         }
+
+
+def regime_thresholds(regime: Regime) -> dict[str, float]:
+    """The ratio thresholds of the regime's ``capital.thresholds`` table (fractions):
+    ``comprehensive_minimum``, ``comprehensive_watch``, ``core_minimum``, ``core_watch``
+    (保险公司偿付能力管理规定 Art. 22-23)."""
+    table = regime.table("capital", "thresholds")
+    return {
+        key: float(table[key])
+        for key in ("comprehensive_minimum", "comprehensive_watch", "core_minimum", "core_watch")
+    }
 
 
 def simulation_context(
@@ -443,12 +464,13 @@ def _summarise(
     base = cm.admitted_capital()
     base_actual, base_core = float(base.actual), float(base.core)
     q = np.array(PERCENTILES) / 100.0
+    th = regime_thresholds(cm.regime)
     events = {
-        "comprehensive_below_100": comp < 1.0,
-        "comprehensive_below_120": comp < 1.2,
+        "comprehensive_below_100": comp < th["comprehensive_minimum"],
+        "comprehensive_below_120": comp < th["comprehensive_watch"],
         "comprehensive_below_target": comp < targets["comprehensive"],
-        "core_below_50": core < 0.5,
-        "core_below_60": core < 0.6,
+        "core_below_50": core < th["core_minimum"],
+        "core_below_60": core < th["core_watch"],
         "core_below_target": core < targets["core"],
     }
     probs = {k: float(v.mean()) for k, v in events.items()}
@@ -478,4 +500,5 @@ def _summarise(
         tail=tail,
         comprehensive=comp,
         core=core,
+        thresholds=th,
     )
