@@ -41,6 +41,11 @@ VOLATILITY_REFUSE, VOLATILITY_WARN = 1.5, 0.6
 
 register(
     {
+        "assumptions.min_weight_high": (
+            "min_weight {value:g} puts more than 30% of the invested total into one class; "
+            "write fractions (0.005 for 0.5%)",
+            "min_weight {value:g} 把超过 30% 的投资总额放入单一类别；请填写小数（0.5% 写作 0.005）",
+        ),
         "assumptions.class_missing": (
             "no assumptions for asset class '{value}' (it is in the holdings); add a row for it",
             "缺少资产类别 '{value}' 的假设（持仓中有该类别）；请为其添加一行",
@@ -165,6 +170,15 @@ VOLATILITY_HIGH = rule(
     "single venture fund can show it.",
     "年化波动率高于 60% 超过保险公司持有的任何上市市场，但单只创投基金可能如此。",
 )
+MIN_WEIGHT_HIGH = rule(
+    "assumptions.min_weight_high",
+    "warn",
+    "A minimum weight above 30% of the invested total forces a third of the book into one "
+    "class; a real ALM floor can do that, but 0.5 typed for 0.5% is the more common cause.",
+    "单一类别的最低配置比例高于投资总额的 30%，会把近三分之一的资产压到一个类别；"
+    "资产负债管理的下限可能如此，但更常见的是把 0.5% 写成了 0.5。",
+)
+MIN_WEIGHT_WARN = 0.3
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -540,6 +554,16 @@ def read_assumptions(
             InputProblem(label, None, "max_weight", text("assumptions.max_sum", value=hi.sum()))
         )
     warnings: list[InputWarning] = []
+    high_floor = np.flatnonzero((lo > MIN_WEIGHT_WARN) & (lo <= 1))
+    if len(high_floor):
+        warnings.append(
+            MIN_WEIGHT_HIGH.breach(
+                label,
+                "min_weight",
+                [int(i) + 2 for i in high_floor],
+                text("assumptions.min_weight_high", value=float(lo[high_floor[0]])),
+            )
+        )
     for col, arr, refuse, warn, limit, cap in (
         ("expected_return", np.abs(mu), RETURN_PERCENT, RETURN_HIGH, RETURN_REFUSE, RETURN_WARN),
         (

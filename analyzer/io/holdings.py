@@ -181,6 +181,10 @@ COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 
 register(
     {
+        "holdings.overseas_rows": (
+            "overseas positions (region developed or emerging)",
+            "境外持仓（region 为 developed 或 emerging）",
+        ),
         "holdings.required_column": (
             "required column is missing; the header must name {columns}",
             "缺少必需的列；表头必须包含 {columns}",
@@ -489,6 +493,11 @@ NEEDED_BY: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("issuer_ratios_met", _CAPITAL_INSTRUMENTS, False),
     ("property_tier", ("investment_property",), True),
 )
+
+#: columns the engine reads for every overseas position (region developed or emerging): the
+#: currency decides the FX charge (Rule 8 Art. 58); without the column every overseas row
+#: would take the option's default currency
+OVERSEAS_NEEDED: tuple[str, ...] = ("currency",)
 
 #: headers real exports use for a holdings column: refused with "did you mean"
 SYNONYMS: dict[str, str] = {
@@ -885,6 +894,22 @@ def _needed_columns(
             row=int(rows[0]) + 2,
         )
         problems.append(InputProblem(file, 1, column, Text(en.en, zh.zh)))
+    overseas = np.flatnonzero(~domestic)
+    for column in OVERSEAS_NEEDED:
+        if column in present or not len(overseas):
+            continue
+        kinds = text("holdings.overseas_rows")
+        en, zh = (
+            text(
+                "holdings.column_needed",
+                column=column,
+                types=t,
+                count=len(overseas),
+                row=int(overseas[0]) + 2,
+            )
+            for t in (kinds.en, kinds.zh)
+        )
+        problems.append(InputProblem(file, 1, column, Text(en.en, zh.zh)))
 
 
 def _breach(
@@ -894,12 +919,17 @@ def _breach(
     column: str,
     mask: np.ndarray,
     values: np.ndarray,
+    against: tuple[str, np.ndarray] | None = None,
 ) -> None:
+    """Add the problem or warning of rule ``r`` for the rows of ``mask``; ``against`` names the
+    column a ratio rule compares with (both values are shown: either may be the wrong one)."""
     rows = np.flatnonzero(mask)
     if not len(rows):
         return
     v = values[rows[0]]
     shown = f"{v:g}" if isinstance(v, (float, np.floating)) else str(v)
+    if against is not None:
+        shown += f" ({against[0]} = {against[1][rows[0]]:g})"
     message = Text(
         text("holdings.breach", column=column, value=shown, reason=r.reason.en).en,
         text("holdings.breach", column=column, value=shown, reason=r.reason.zh).zh,
@@ -929,9 +959,9 @@ def _plausibility(
             ratio = mv / col[c]  # market value per unit of the other amount
             ok = (mv > 0) & (col[c] > 0) & np.isfinite(ratio)
             refuse = ok & ((ratio < RATIO_REFUSE[0]) | (ratio > RATIO_REFUSE[1]))
-            _breach(found, R_RATIO, file, c, refuse, col[c])
+            _breach(found, R_RATIO, file, c, refuse, col[c], ("market_value", mv))
             warn = ok & ~refuse & ((ratio < band[0]) | (ratio > band[1]))
-            _breach(found, warn_rule, file, c, warn, col[c])
+            _breach(found, warn_rule, file, c, warn, col[c], ("market_value", mv))
     coupon = frame["coupon_rate"].to_numpy(dtype=float)
     _breach(found, R_COUPON, file, "coupon_rate", coupon > COUPON_REFUSE, coupon)
     _breach(

@@ -214,7 +214,7 @@ def number(
 #: positions' sum / total_assets below which (or above which) the units cannot agree
 SUM_REFUSE_BELOW, SUM_REFUSE_ABOVE = 1e-3, 10.0
 #: positions' sum / total_assets outside which a real book is unusual
-SUM_WARN_BELOW, SUM_WARN_ABOVE = 0.3, 1.2
+SUM_WARN_BELOW, SUM_WARN_ABOVE = 0.6, 1.2
 
 SUM_UNIT = rule(
     "inputs.sum_vs_total_assets_unit",
@@ -228,11 +228,14 @@ SUM_UNIT = rule(
 SUM_UNUSUAL = rule(
     "inputs.sum_vs_total_assets",
     "warn",
-    "Investments are usually 30% to 120% of total assets (market against book values, cash "
-    "held outside the portfolio); outside that range the holdings file may be incomplete or a "
-    "total may be stale, but a real book (a new insurer, a partial upload) can show it.",
-    "投资资产通常为总资产的 30% 至 120%（市值与账面价值差异、组合外现金）；超出该范围可能是持仓"
-    "不全或总资产过期，但真实账簿（新设公司、部分上传）也可能如此。",
+    "Investments are usually 60% to 120% of total assets (about 90% for a life insurer, 60% to "
+    "85% for a P&C insurer, whose receivables and reinsurance assets are not investments); "
+    "below that the holdings file is most often incomplete (an export cut short, a missing "
+    "account), above it a total is stale, but a real book (a new insurer, a partial upload) can "
+    "show it.",
+    "投资资产通常为总资产的 60% 至 120%（寿险公司约 90%，财险公司 60% 至 85%，其应收款和再保险"
+    "资产不属于投资）；低于该范围多半是持仓文件不全（导出被截断、漏了账户），高于该范围可能是总资产"
+    "过期，但真实账簿（新设公司、部分上传）也可能如此。",
 )
 POSITION_ABOVE = rule(
     "inputs.position_above_total_assets",

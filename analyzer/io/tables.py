@@ -295,6 +295,21 @@ def formula_cells_without_value(data: bytes) -> tuple[str, list[str]]:
     return title, cells
 
 
+def _header_by_letter(data: bytes) -> dict[str, str]:
+    """Column letter -> header text of the first sheet's first row (for messages)."""
+    from openpyxl.utils import get_column_letter
+
+    try:
+        first = pd.read_excel(io.BytesIO(data), header=None, nrows=1, dtype=object)
+    except Exception:  # only used to name a column in a message
+        return {}
+    return {
+        get_column_letter(i + 1): str(v).strip().lower()
+        for i, v in enumerate(first.iloc[0].tolist() if len(first) else [])
+        if isinstance(v, str) and v.strip()
+    }
+
+
 def _read_xlsx(data: bytes, label: str) -> pd.DataFrame:
     from analyzer.io.xlsx_guard import check_xlsx
 
@@ -304,10 +319,19 @@ def _read_xlsx(data: bytes, label: str) -> pd.DataFrame:
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError) as exc:
         raise InputError.single(label, None, None, text("file.unreadable", reason=exc)) from exc
     if cells:
-        problems = [
-            InputProblem(label, None, None, text("table.formula_no_value", cell=f"{title}!{c}"))
-            for c in cells[:20]
-        ]
+        header = _header_by_letter(data)
+        problems = []
+        for c in cells[:20]:
+            letters = c.rstrip("0123456789")
+            digits = c[len(letters) :]
+            problems.append(
+                InputProblem(
+                    label,
+                    int(digits) if digits.isdigit() else None,
+                    header.get(letters),
+                    text("table.formula_no_value", cell=f"{title}!{c}"),
+                )
+            )
         if len(cells) > 20:
             problems.append(
                 InputProblem(label, None, None, text("value.more_rows", count=len(cells) - 20))
