@@ -727,5 +727,6 @@ def _with_scitech(
         relief_size_coefficient=size,
         relief_remainder=change - relief - other - size,
         regime_change=change,
+        size_coefficient_baseline=baseline.size_coefficient,
     )
     return replace(result, scitech=view)

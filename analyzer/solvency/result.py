@@ -67,6 +67,8 @@ class SciTechView:
     regime_change : float
         ``minimum_capital_baseline - minimum_capital``: the whole change, CNY (earlier
         releases reported this figure as ``relief``).
+    size_coefficient_baseline : float
+        The size coefficient under the baseline regime (0 for ``cross2-2022``), fraction.
     """
 
     share: float
@@ -84,6 +86,7 @@ class SciTechView:
     relief_size_coefficient: float
     relief_remainder: float
     regime_change: float
+    size_coefficient_baseline: float
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""

@@ -270,3 +270,65 @@ def test_parts_and_remainder_add_up_to_the_change(
         assert s.relief == 0.0
     if all(sci):
         assert s.relief_other_factors == 0.0
+
+
+# -- where it is shown -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_rows_by_cause(make_holdings, make_company, lang):
+    """The text report's and the workbook's rows: the worked stock book's five figures, in
+    that order, labelled in the language asked for; the four parts add up to the whole."""
+    from analyzer.report.solvency_text import scitech_cause_rows
+    from analyzer.report.solvency_xlsx import scitech_relief_frame
+
+    r = evaluate(make_holdings([STAR, CSI300]), make_company("pc", **PC_500YI))
+    rows = scitech_cause_rows(r, lang)
+    assert [row[0] for row in rows] == [
+        "relief",
+        "relief_other_factors",
+        "relief_size_coefficient",
+        "relief_remainder",
+        "regime_change",
+    ]
+    values = [row[2] for row in rows]
+    assert values == pytest.approx([47_500, 61_750, 50_000, 5_750, 165_000], rel=1e-7)
+    assert sum(values[:4]) == pytest.approx(values[4], rel=1e-12)
+    size_how = rows[2][3]
+    assert "+0.00" in size_how and "-0.05" in size_how
+    if lang == "zh":
+        assert rows[2][1] == "规模调整系数"
+    else:
+        assert rows[2][1] == "size coefficient"
+    frame = scitech_relief_frame(r, lang)
+    assert list(frame["key"]) == [row[0] for row in rows]
+    assert list(frame["amount (CNY)"]) == values
+
+
+def test_json_keeps_old_keys_and_adds_the_causes(make_holdings, make_company):
+    """docs/formats.md §5: every key the view had is still there; the new ones are added."""
+    d = evaluate(make_holdings([STAR, CSI300]), make_company("pc", **PC_500YI)).to_dict()
+    s = d["scitech"]
+    old = {
+        "share",
+        "value",
+        "target",
+        "capital",
+        "capital_baseline",
+        "minimum_capital_baseline",
+        "relief",
+        "comprehensive_ratio_baseline",
+        "core_ratio_baseline",
+        "baseline_regime",
+    }
+    new = {
+        "minimum_capital_scitech_at_baseline",
+        "relief_other_factors",
+        "relief_size_coefficient",
+        "relief_remainder",
+        "regime_change",
+        "size_coefficient_baseline",
+    }
+    assert set(s) == old | new
+    assert s["relief"] == pytest.approx(47_500, rel=1e-9)
+    assert s["regime_change"] == pytest.approx(165_000, rel=1e-9)
