@@ -100,7 +100,41 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "scitech.capital_baseline": ("the same under {regime}", "{regime} 下的同一数值"),
     "scitech.minimum_baseline": ("minimum capital under {regime}", "{regime} 下的最低资本"),
-    "scitech.relief": ("capital relief of the newer rules", "新规则带来的资本节约"),
+    "scitech.relief": (
+        "sci-tech relief: sci-tech positions' factors (size coefficient excluded)",
+        "科技投资资产风险因子带来的资本节约（不含规模调整系数）",
+    ),
+    "scitech.change_title": (
+        "Minimum capital released by {regime} against {base}, by cause ({unit})",
+        "{regime} 较 {base} 释放的最低资本，按原因分解（{unit}）",
+    ),
+    "col.cause": ("cause", "原因"),
+    "col.how": ("how it is measured", "计量方法"),
+    "scitech.cause.relief": ("sci-tech positions' factors", "科技投资资产的风险因子"),
+    "scitech.how.relief": (
+        "sci-tech positions at {base} factors, all else {regime}",
+        "科技投资资产按 {base} 因子，其余按 {regime}",
+    ),
+    "scitech.cause.other": ("other positions' factors", "其他资产的风险因子"),
+    "scitech.how.other": (
+        "other positions at {base} factors, all else {regime}",
+        "其他资产按 {base} 因子，其余按 {regime}",
+    ),
+    "scitech.cause.size": ("size coefficient", "规模调整系数"),
+    "scitech.how.size": (
+        "size coefficient {k_base:+.2f} instead of {k:+.2f}, all else {regime}",
+        "规模调整系数取 {k_base:+.2f}（而非 {k:+.2f}），其余按 {regime}",
+    ),
+    "scitech.cause.remainder": ("remainder (interaction)", "剩余（交互作用）"),
+    "scitech.how.remainder": (
+        "diversification and the size coefficient make the parts non-additive",
+        "风险分散与规模调整系数使各部分不可直接相加",
+    ),
+    "scitech.cause.total": ("whole change", "合计变动"),
+    "scitech.how.total": (
+        "minimum capital under {base} minus under {regime}",
+        "{base} 下最低资本减 {regime} 下最低资本",
+    ),
     "scitech.ratio_baseline": (
         "comprehensive ratio under {regime}",
         "{regime} 下的综合偿付能力充足率",
@@ -324,4 +358,63 @@ def render(
             pct(s.comprehensive_ratio_baseline),
         )
         console.print(t)
+        console.print(scitech_causes_table(result, unit))
     console.print(L("footer", amount=money(result.diversification, unit), unit=u))
+
+
+#: the causes of the change since the baseline regime, in report order, with their
+#: SciTechView fields
+SCITECH_CAUSES: tuple[tuple[str, str], ...] = (
+    ("relief", "relief"),
+    ("other", "relief_other_factors"),
+    ("size", "relief_size_coefficient"),
+    ("remainder", "relief_remainder"),
+    ("total", "regime_change"),
+)
+
+
+def scitech_cause_rows(
+    result: SolvencyResult, lang: str | None = None
+) -> list[tuple[str, str, float, str]]:
+    """The change of minimum capital since the baseline regime, by cause, as rows
+    ``(field, cause, CNY, how it is measured)`` in ``lang``: the sci-tech positions' factors
+    (the headline relief), the other positions' factors, the size coefficient, the remainder
+    and the whole change (the first four add up to the last). The text report and the
+    workbook both show these rows."""
+    s = result.scitech
+    if s is None:
+        raise ValueError("the result has no sci-tech view")
+    names = {"regime": result.regime, "base": s.baseline_regime}
+    size = {**names, "k": result.size_coefficient, "k_base": s.size_coefficient_baseline}
+    return [
+        (
+            field,
+            label(f"scitech.cause.{cause}", lang),
+            float(getattr(s, field)),
+            label(f"scitech.how.{cause}", lang, **(size if cause == "size" else names)),
+        )
+        for cause, field in SCITECH_CAUSES
+    ]
+
+
+def scitech_causes_table(result: SolvencyResult, unit: str, lang: str | None = None) -> Table:
+    """:func:`scitech_cause_rows` as a table (money in ``unit``)."""
+    s = result.scitech
+    if s is None:
+        raise ValueError("the result has no sci-tech view")
+    t = Table(
+        title=label(
+            "scitech.change_title",
+            lang,
+            unit=unit_label(unit),
+            regime=result.regime,
+            base=s.baseline_regime,
+        ),
+        title_justify="left",
+    )
+    t.add_column(label("col.cause", lang))
+    t.add_column(label("col.amount", lang), justify="right")
+    t.add_column(label("col.how", lang))
+    for _, cause, value, how in scitech_cause_rows(result, lang):
+        t.add_row(cause, money(value, unit), how)
+    return t

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.report.files import atomic_write
+from analyzer.report.solvency_text import scitech_cause_rows
 from analyzer.report.xlsx import write_workbook
 from analyzer.solvency.result import SolvencyResult
 
@@ -45,9 +46,20 @@ def summary_frame(result: SolvencyResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["item", "value"])
 
 
+def scitech_relief_frame(result: SolvencyResult, lang: str | None = None) -> pd.DataFrame:
+    """The change of minimum capital since the baseline regime by cause (sheet
+    ``Sci-tech relief``): key, cause, amount (CNY), how it is measured; the sci-tech relief,
+    the other positions' factors, the size coefficient and the remainder add up to the whole
+    change (labels in ``lang``, default the user's language)."""
+    return pd.DataFrame(
+        scitech_cause_rows(result, lang), columns=["key", "cause", "amount (CNY)", "measured as"]
+    )
+
+
 def write(result: SolvencyResult, path: str | Path) -> Path:
     """Write the workbook atomically: Summary, Holdings, Charges (trace), Compliance,
-    Submodules. Text cells are never formulas (`analyzer.report.xlsx`)."""
+    Submodules, and with the sci-tech view Sci-tech relief. Text cells are never formulas
+    (`analyzer.report.xlsx`)."""
     sheets = {
         "Summary": summary_frame(result),
         "Holdings": result.holdings.drop(columns=["position"]),
@@ -57,4 +69,6 @@ def write(result: SolvencyResult, path: str | Path) -> Path:
             {"submodule": list(result.submodules), "capital": list(result.submodules.values())}
         ),
     }
+    if result.scitech:
+        sheets["Sci-tech relief"] = scitech_relief_frame(result)
     return atomic_write(path, lambda tmp: write_workbook(tmp, sheets))

@@ -72,7 +72,9 @@ def life_scope(ctx: ChargeContext) -> np.ndarray:
     return mask
 
 
-def _life_rate(ctx: ChargeContext, source: str) -> LifeRate | None:
+def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None) -> LifeRate | None:
+    """The life scenario method on the positions in ``scope`` (default: :func:`life_scope`
+    of ``ctx``), with the curves of ``ctx.regime``; None for a non-life company."""
     company = ctx.company
     if company.company_type != "life":
         return None
@@ -83,7 +85,7 @@ def _life_rate(ctx: ChargeContext, source: str) -> LifeRate | None:
             "liabilities",
             compose("solvency.life_needs_liabilities"),
         )
-    mask = life_scope(ctx)
+    mask = life_scope(ctx) if scope is None else scope
     problems = []
     for col in ("coupon_rate", "maturity_years", "face_value"):
         bad = np.flatnonzero(mask & np.isnan(ctx.values(col)))
@@ -282,10 +284,25 @@ def _build_charges(
         )
     _check_rated(ctx, source)
     by_module = _rule_rows(ctx, reuse)
-    parts = [rows for m in RULE_MODULES for rows in by_module[m].rows]
+    charges, life = _complete_charges(
+        ctx, source, [rows for m in RULE_MODULES for rows in by_module[m].rows]
+    )
+    return charges, life, by_module
+
+
+def _complete_charges(
+    ctx: ChargeContext,
+    source: str,
+    rule_rows: list[ChargeBlock],
+    life_scope_mask: np.ndarray | None = None,
+) -> tuple[ChargeArrays, LifeRate | None]:
+    """The charge table from the rule modules' rows: the concentration add-ons on those rows
+    and the life scenario method (on ``life_scope_mask``, default :func:`life_scope`), both
+    under ``ctx.regime``."""
+    parts = list(rule_rows)
     base = ChargeArrays.concat(parts)
     parts += concentration.blocks(ctx, base)
-    life = _life_rate(ctx, source)
+    life = _life_rate(ctx, source, life_scope_mask)
     if life is not None:
         capital = life.result.asset_capital_contribution
         exposure = ctx.values("market_value")[life.positions]
@@ -305,7 +322,7 @@ def _build_charges(
                 life.article,
             )
         )
-    return ChargeArrays.concat(parts), life, by_module
+    return ChargeArrays.concat(parts), life
 
 
 def _check_rated(ctx: ChargeContext, source: str) -> None:
@@ -384,7 +401,8 @@ def evaluate(
     company : validated company (:func:`analyzer.io.read_company`)
     regime : regime name or object (default ``cross2-2025-12``)
     options : interpretation switches (:class:`EngineOptions`); defaults documented there
-    scitech : also compute the sci-tech view (re-evaluates under ``cross2-2022``)
+    scitech : also compute the sci-tech view (re-evaluates under ``cross2-2022`` and splits
+        the change of minimum capital by cause: :class:`SciTechView`)
 
     Returns
     -------
@@ -470,7 +488,7 @@ def evaluate(
         options=options.model_dump(),
     )
     if scitech:
-        result = _with_scitech(result, ctx, holdings, arrays, module_rows)
+        result = _with_scitech(result, ctx, holdings, arrays, module_rows, totals, consts, mats)
     return result
 
 
@@ -565,10 +583,13 @@ def _holdings_table(
 class _Baseline:
     """What the sci-tech view needs of the baseline regime's evaluation."""
 
+    ctx: ChargeContext
     charges: ChargeArrays
+    module_rows: dict
     minimum_capital: float
     core_ratio: float
     comprehensive_ratio: float
+    size_coefficient: float
 
 
 def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None) -> _Baseline:
@@ -577,7 +598,8 @@ def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None)
     modules whose tables the regimes share reuse the current regime's rows (``reuse``)."""
     regime = load_regime(BASELINE_REGIME)
     company = ctx.company
-    charges, life, _ = _build_charges(replace(ctx, regime=regime), holdings.source, reuse)
+    base_ctx = replace(ctx, regime=regime)
+    charges, life, module_rows = _build_charges(base_ctx, holdings.source, reuse)
     consts = constants_for(company, regime)
     agg = aggregation.aggregate(
         submodule_totals(charges, life), consts, aggregation.matrices(regime, company.company_type)
@@ -585,11 +607,52 @@ def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None)
     tiers = admitted_capital(company.capital, regime)
     minimum = float(agg.minimum_capital)
     return _Baseline(
+        base_ctx,
         charges,
+        module_rows,
         minimum,
         tiers.core / minimum if minimum > 0 else float("inf"),
         tiers.actual / minimum if minimum > 0 else float("inf"),
+        consts.size_coefficient,
     )
+
+
+def _minimum_with_baseline_factors(
+    ctx: ChargeContext,
+    source: str,
+    module_rows: dict,
+    baseline: _Baseline,
+    moved: np.ndarray,
+    consts: aggregation.Constants,
+    mats: aggregation.Matrices,
+) -> float:
+    """Minimum capital (CNY) with the positions in ``moved`` charged at the baseline regime's
+    factors and everything else as in ``ctx.regime``.
+
+    The one engine, evaluated once on a mixed charge table: every rule module's rows of a
+    moved position are the baseline regime's rows (``baseline.module_rows``), those of the
+    other positions the current regime's (``module_rows``); then, as in :func:`evaluate`
+    under the current regime: the concentration add-ons on those rows (the add-on of a moved
+    row takes its baseline RF0; which thresholds are crossed is decided under the current
+    regime), the life scenario method with the current curves on the positions each regime
+    puts in scope (a moved position is in scope if the baseline regime puts it there), and
+    one aggregation with the current constants (size coefficient, control risk Q) and
+    correlation matrices.
+    """
+    parts: list[ChargeBlock] = []
+    for module in RULE_MODULES:
+        now, then = module_rows[module], baseline.module_rows[module]
+        if then is now:  # the module's tables are the same in both regimes: same rows
+            parts += now.rows
+            continue
+        parts += [b.take(~moved[b.position]) for b in now.rows]
+        parts += [b.take(moved[b.position]) for b in then.rows]
+    scope = None
+    if ctx.company.company_type == "life":
+        scope = np.where(moved, life_scope(baseline.ctx), life_scope(ctx))
+    charges, life = _complete_charges(ctx, source, parts, scope)
+    agg = aggregation.aggregate(submodule_totals(charges, life), consts, mats)
+    return float(agg.minimum_capital)
 
 
 def _with_scitech(
@@ -597,16 +660,49 @@ def _with_scitech(
     ctx: ChargeContext,
     holdings: Holdings,
     charges: ChargeArrays,
-    module_rows: dict | None = None,
+    module_rows: dict,
+    totals: np.ndarray,
+    consts: aggregation.Constants,
+    mats: aggregation.Matrices,
 ) -> SolvencyResult:
+    """The sci-tech view, with the change of minimum capital from the baseline regime to
+    this one split by cause (:class:`SciTechView`).
+
+    Each cause is the marginal effect of putting that one cause back to the baseline regime,
+    all else as in this regime: ``relief`` (the ``sci_tech`` positions' factors),
+    ``relief_other_factors`` (the other positions' factors) and
+    ``relief_size_coefficient`` (the size coefficient of 金规〔2023〕5号 一). Minimum capital
+    is not additive in its parts (square-root aggregation, the size coefficient multiplies
+    the rest): ``relief_remainder`` is what the three leave of the whole change.
+    """
     sci = ctx.values("sci_tech").astype(bool)
     total = holdings.total_market_value
     value = float(ctx.values("market_value")[sci].sum())
+    today = result.minimum_capital
+    relief = other = size = 0.0
     if result.regime != BASELINE_REGIME:
         baseline = _baseline(ctx, holdings, module_rows)
+
+        def at_baseline(moved: np.ndarray) -> float:
+            if not moved.any():  # nothing moves: this regime's minimum capital itself
+                return today
+            return _minimum_with_baseline_factors(
+                ctx, holdings.source, module_rows, baseline, moved, consts, mats
+            )
+
+        relief = at_baseline(sci) - today
+        other = at_baseline(~sci) - today
+        size_back = replace(consts, size_coefficient=baseline.size_coefficient)
+        size = float(aggregation.aggregate(totals, size_back, mats).minimum_capital) - today
     else:
         baseline = _Baseline(
-            charges, result.minimum_capital, result.core_ratio, result.comprehensive_ratio
+            ctx,
+            charges,
+            module_rows,
+            today,
+            result.core_ratio,
+            result.comprehensive_ratio,
+            consts.size_coefficient,
         )
     ir = SUBMODULE_INDEX["interest_rate"]
 
@@ -614,6 +710,7 @@ def _with_scitech(
         keep = sci[ch.position] & (ch.submodule != ir)
         return float(ch.capital[keep].sum())
 
+    change = baseline.minimum_capital - today
     view = SciTechView(
         share=value / total if total > 0 else 0.0,
         value=value,
@@ -621,9 +718,15 @@ def _with_scitech(
         capital=sci_capital(charges),
         capital_baseline=sci_capital(baseline.charges),
         minimum_capital_baseline=baseline.minimum_capital,
-        relief=baseline.minimum_capital - result.minimum_capital,
+        relief=relief,
         comprehensive_ratio_baseline=baseline.comprehensive_ratio,
         core_ratio_baseline=baseline.core_ratio,
         baseline_regime=BASELINE_REGIME,
+        minimum_capital_scitech_at_baseline=today + relief,
+        relief_other_factors=other,
+        relief_size_coefficient=size,
+        relief_remainder=change - relief - other - size,
+        regime_change=change,
+        size_coefficient_baseline=baseline.size_coefficient,
     )
     return replace(result, scitech=view)

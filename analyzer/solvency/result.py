@@ -17,7 +17,17 @@ POSITION_COLUMNS = ("id", "module", "exposure", "factor", "capital", "marginal_c
 
 @dataclass(frozen=True)
 class SciTechView:
-    """What measures 15-16 ask for: the sci-tech share and the capital relief of newer rules.
+    """What measures 15-16 ask for: the sci-tech share and the capital relief the sci-tech
+    positions get from the newer rules, beside the rest of the change since the rules as
+    issued.
+
+    Money in CNY; a positive relief is minimum capital released by the current regime against
+    ``baseline_regime`` (``cross2-2022``). Each relief is marginal: the minimum capital with
+    that one cause put back to the baseline regime, everything else as in the current regime,
+    minus the current minimum capital. Minimum capital is not additive in its causes (square
+    roots in the aggregation, the size coefficient multiplies the rest), so the causes leave a
+    ``relief_remainder``, shown explicitly: ``relief + relief_other_factors +
+    relief_size_coefficient + relief_remainder = regime_change``.
 
     Attributes
     ----------
@@ -28,14 +38,37 @@ class SciTechView:
     target : float
         The company's target share (``[targets] sci_tech_share``), fraction.
     capital : float
-        Stand-alone capital of the sci-tech positions (sum of their charges), this regime.
+        Stand-alone capital of the sci-tech positions (sum of their charges other than
+        interest rate), this regime.
     capital_baseline : float
         The same under ``baseline_regime`` (``cross2-2022``).
     minimum_capital_baseline : float
         Minimum capital of the whole portfolio under the baseline regime.
     relief : float
-        minimum_capital_baseline - minimum_capital (CNY): what the newer rules release.
+        The sci-tech relief: ``minimum_capital_scitech_at_baseline - minimum_capital``, CNY.
+        It contains no size coefficient effect: both terms use the current one.
     comprehensive_ratio_baseline, core_ratio_baseline : float
+        The ratios under the baseline regime, fractions.
+    baseline_regime : str
+    minimum_capital_scitech_at_baseline : float
+        Minimum capital with every charge of the ``sci_tech`` positions computed by the
+        baseline regime's rule tables, everything else as in the current regime: the other
+        positions' charges, the concentration tests, the life scenario method's curves, the
+        aggregation, the size coefficient and control risk. CNY.
+    relief_other_factors : float
+        The same marginal effect for the positions not marked ``sci_tech``, CNY.
+    relief_size_coefficient : float
+        Minimum capital with the baseline regime's size coefficient (金规〔2023〕5号 一; 0
+        before), everything else current, minus the current minimum capital, CNY.
+    relief_remainder : float
+        ``regime_change`` minus the three reliefs: the interaction of the causes through the
+        aggregation and the size coefficient, and what the causes do not cover (e.g. a
+        concentration threshold crossed in one regime only), CNY.
+    regime_change : float
+        ``minimum_capital_baseline - minimum_capital``: the whole change, CNY (earlier
+        releases reported this figure as ``relief``).
+    size_coefficient_baseline : float
+        The size coefficient under the baseline regime (0 for ``cross2-2022``), fraction.
     """
 
     share: float
@@ -48,6 +81,12 @@ class SciTechView:
     comprehensive_ratio_baseline: float
     core_ratio_baseline: float
     baseline_regime: str
+    minimum_capital_scitech_at_baseline: float
+    relief_other_factors: float
+    relief_size_coefficient: float
+    relief_remainder: float
+    regime_change: float
+    size_coefficient_baseline: float
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict."""

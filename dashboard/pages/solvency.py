@@ -38,6 +38,16 @@ i18n.register(
         "solvency.compliance": ("比例监管与剩余额度", "Investment limits and headroom"),
         "solvency.regimes": ("监管规则比较", "Regime comparison"),
         "solvency.relief": ("较 {base} 释放最低资本", "Minimum capital released vs {base}"),
+        "solvency.relief.scitech": (
+            "其中：科技投资资产风险因子（不含规模调整系数）",
+            "of which: sci-tech positions' factors (size coefficient excluded)",
+        ),
+        "solvency.relief.other": ("其中：其他资产风险因子", "of which: other positions' factors"),
+        "solvency.relief.size": ("其中：规模调整系数", "of which: size coefficient"),
+        "solvency.relief.remainder": (
+            "其中：剩余（风险分散使各部分不可直接相加）",
+            "of which: remainder (diversification makes the parts non-additive)",
+        ),
         "solvency.col.id": ("持仓", "Position"),
         "solvency.col.asset_type": ("资产类型", "Asset type"),
         "solvency.col.asset_class": ("大类", "Asset class"),
@@ -175,7 +185,27 @@ def regime_rows(results: dict[str, SolvencyResult], unit: str, lang: str) -> lis
             for r in results.values()
         ],
     ]
+    # the change by cause (SciTechView): each part marginal against the column's regime,
+    # the remainder closes the sum
+    for key, field in RELIEF_CAUSES:
+        out.append(
+            [t(key, lang)]
+            + [
+                fmt_money(getattr(r.scitech, field), unit, lang) if r.scitech else "—"
+                for r in results.values()
+            ]
+        )
     return out
+
+
+#: the rows of the regime table that split the released capital by cause: i18n key ->
+#: SciTechView field
+RELIEF_CAUSES: tuple[tuple[str, str], ...] = (
+    ("solvency.relief.scitech", "relief"),
+    ("solvency.relief.other", "relief_other_factors"),
+    ("solvency.relief.size", "relief_size_coefficient"),
+    ("solvency.relief.remainder", "relief_remainder"),
+)
 
 
 def solvency_content(
