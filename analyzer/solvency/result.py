@@ -95,6 +95,9 @@ class SolvencyResult:
     charges_table: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
     scitech: SciTechView | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    #: the company's non-investment credit items charged to default risk (Rule 9 Art. 22-38):
+    #: one dict per charge row (``credit_items.ITEM_COLUMNS``)
+    credit_items: tuple[dict[str, Any], ...] = ()
 
     @cached_property
     def holdings(self) -> pd.DataFrame:
@@ -158,6 +161,7 @@ class SolvencyResult:
             "scitech": self.scitech.to_dict() if self.scitech else None,
             "life_interest_rate": self.life_interest_rate,
             "options": dict(self.options),
+            "credit_items": [dict(r) for r in self.credit_items],
         }
         if holdings:
             out["holdings"] = self.position_table().to_dict(orient="records")
