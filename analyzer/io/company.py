@@ -522,6 +522,8 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             problems.append(unknown_name(label, key, key, [*_TOP, *_section_hint(key)]))
             continue
         kind = _TOP[key]
+        if value is None and key in ("reinsurance_business", "credit_items"):
+            continue  # a company dumped to a dict (dashboard) carries the unset ones as None
         if kind == "number":
             if number(value, label, key, problems) is not None:
                 clean[key] = value
@@ -729,6 +731,15 @@ def _item_required(item: Mapping[str, Any], company_type: Any) -> list[tuple[str
     return [(k, w, a) for k, w, a in need if item.get(k) is None]
 
 
+def _same(value: Any, default: Any) -> bool:
+    """``value`` equals a field default of the same kind (``False`` is not ``0``)."""
+    return (
+        type(value) is type(default)
+        and value == default
+        or (isinstance(value, float) and isinstance(default, float) and value == default)
+    )
+
+
 def _credit_items(
     value: Any, label: str, company_type: Any
 ) -> tuple[tuple[CreditItem, ...], list[InputProblem]]:
@@ -742,8 +753,20 @@ def _credit_items(
     for i, raw in enumerate(value):
         where = f"credit_items[{i + 1}]"
         if isinstance(raw, CreditItem):
-            raw = raw.model_dump(exclude_defaults=True)
-            raw = {k: v for k, v in raw.items() if v is not None}
+            raw = raw.model_dump()
+        if isinstance(raw, Mapping):
+            # a dumped CreditItem (a company sent back as a dict) carries every field: the
+            # ones its type does not use sit at their defaults (None, 0, false, "other"),
+            # which change nothing and are dropped; any other value of such a key is refused
+            fields = CreditItem.model_fields
+            kind = raw.get("item_type")
+            used = (*_ITEM_COMMON, *ITEM_KEYS.get(kind, ())) if kind in ITEM_KEYS else fields
+            raw = {
+                k: v
+                for k, v in raw.items()
+                if v is not None
+                and (k in used or k not in fields or not _same(v, fields[k].default))
+            }
         if not isinstance(raw, Mapping):
             problems.append(InputProblem(label, None, where, text("inputs.not_table")))
             continue

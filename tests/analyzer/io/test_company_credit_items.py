@@ -268,3 +268,23 @@ def test_business_only_for_a_reinsurer():
 def test_bad_business_value():
     found = problems_of(base(company_type="reinsurer", reinsurance_business="Life"))
     assert any(p.column == "reinsurance_business" for p in found)
+
+
+def test_round_trip_through_model_dump(tmp_path):
+    """A company sent back as a dict (dashboard, stored scenario) keeps its items."""
+    c = read_company(write(tmp_path, PC + ITEMS))
+    again = company_from_dict(c.model_dump(exclude_none=True), "back.toml", plausibility=True)
+    assert again.credit_items == c.credit_items
+    again = company_from_dict({**c.model_dump(exclude_none=True), "credit_items": c.credit_items})
+    assert again.credit_items == c.credit_items
+
+
+def test_dashboard_dump_of_a_company_without_items(tmp_path):
+    """The dashboard sends back ``model_dump(exclude={"source", "liabilities"})``: the new
+    optional keys arrive as None / () and are accepted."""
+    c = read_company(write(tmp_path, PC))
+    again = company_from_dict(c.model_dump(exclude={"source", "liabilities"}), plausibility=True)
+    assert again.credit_items == () and again.reinsurance_business is None
+    c = read_company(write(tmp_path, PC + ITEMS))
+    again = company_from_dict(c.model_dump(exclude={"source", "liabilities"}), plausibility=True)
+    assert again.credit_items == c.credit_items
