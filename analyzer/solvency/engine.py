@@ -456,12 +456,7 @@ def evaluate(
         control=float(agg.control),
         additional=consts.additional,
         market=market,
-        credit={
-            "spread": s["spread"],
-            "default": s["default"],
-            "total": float(agg.credit),
-            "default_credit_items": items.capital,
-        },
+        credit={"spread": s["spread"], "default": s["default"], "total": float(agg.credit)},
         insurance={"life": consts.life_insurance, "nonlife": consts.nonlife_insurance},
         diversification=float(agg.diversification),
         loss_absorption=consts.loss_absorption,
@@ -484,6 +479,7 @@ def evaluate(
         charges_table=charges,
         options=options.model_dump(),
         credit_items=tuple(items.table.to_dict(orient="records")),
+        credit_items_capital=items.capital,
     )
     if scitech:
         result = _with_scitech(result, ctx, holdings, arrays, module_rows)

@@ -98,6 +98,8 @@ class SolvencyResult:
     #: the company's non-investment credit items charged to default risk (Rule 9 Art. 22-38):
     #: one dict per charge row (``credit_items.ITEM_COLUMNS``)
     credit_items: tuple[dict[str, Any], ...] = ()
+    #: their capital, CNY (Rule 9 Art. 39), included in ``credit["default"]``
+    credit_items_capital: float = 0.0
 
     @cached_property
     def holdings(self) -> pd.DataFrame:
@@ -162,6 +164,7 @@ class SolvencyResult:
             "life_interest_rate": self.life_interest_rate,
             "options": dict(self.options),
             "credit_items": [dict(r) for r in self.credit_items],
+            "credit_items_capital": self.credit_items_capital,
         }
         if holdings:
             out["holdings"] = self.position_table().to_dict(orient="records")

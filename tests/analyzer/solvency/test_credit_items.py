@@ -96,7 +96,7 @@ def test_overseas_reinsurer_of_a_direct_insurer_collateral_split(run):
     b = factor_of(r, "r1", "uncollateralised")
     assert a["capital"] == pytest.approx(2_618_000.0, rel=1e-12)
     assert b["capital"] == pytest.approx(25_449_000.0, rel=1e-12)
-    assert r.credit["default_credit_items"] == pytest.approx(28_067_000.0, rel=1e-12)
+    assert r.credit_items_capital == pytest.approx(28_067_000.0, rel=1e-12)
 
 
 def test_overseas_reinsurer_not_meeting_local_solvency(run):
@@ -260,11 +260,11 @@ def test_items_join_default_risk_then_credit_by_hand(run):
     r = run(BOOK, credit_items=ITEMS)
     s, d = 2_640_000.0, 19_600_000.0
     assert r.submodules["spread"] == pytest.approx(s, rel=1e-12)
-    assert r.credit["default_credit_items"] == pytest.approx(14_600_000.0, rel=1e-12)
+    assert r.credit_items_capital == pytest.approx(14_600_000.0, rel=1e-12)
     assert r.submodules["default"] == pytest.approx(d, rel=1e-12)
     assert r.credit["default"] == pytest.approx(d, rel=1e-12)
     assert r.credit["total"] == pytest.approx(math.sqrt(s * s + 0.5 * s * d + d * d), rel=1e-12)
-    assert r0.credit["default_credit_items"] == 0.0
+    assert r0.credit_items_capital == 0.0
     assert r.minimum_capital > r0.minimum_capital
     # the Euler terms still add up to the minimum capital, the items' term included
     total = r.holdings["marginal_capital"].sum() + sum(r.euler.values())
@@ -287,7 +287,7 @@ def test_items_in_trace_and_json(run):
     )
     out = r.to_dict(holdings=False)
     assert {x["id"] for x in out["credit_items"]} == {"re", "prem", "oth", "g"}
-    assert out["credit"]["default_credit_items"] == pytest.approx(14_600_000.0)
+    assert out["credit_items_capital"] == pytest.approx(14_600_000.0)
     # the holdings table has no item rows
     assert set(r.holdings["id"]) == {"p0", "p1"}
 
