@@ -312,8 +312,8 @@ register(
             "必须为表数组（[[credit_items]] 条目）",
         ),
         "company.credit_item_required": (
-            'required for item_type = "{item_type}"{when} (Rule 9 {article})',
-            'item_type = "{item_type}"{when}时必须填写（规则第9号{article}）',
+            'required for item_type = "{item_type}"{when} (Rule 9 Art. {article})',
+            'item_type = "{item_type}"{when} 时必须填写（规则第9号第{article}条）',
         ),
         "company.credit_item_not_used": (
             "'{key}' is not used for item_type = \"{item_type}\" (allowed keys: {allowed})",
@@ -701,33 +701,49 @@ _ITEM_BOOLS = ("reinsurer_branch", "meets_local_solvency", "transparency_measure
 _ITEM_NUMBERS = ("amount", "reinsurer_solvency_ratio", "collateralised", "age_months")
 
 
+#: the condition under which a key is required, in the file's own terms (both languages)
+_WHEN = {
+    "": "",
+    "domestic": ', reinsurer_region = "domestic"',
+    "overseas": ', reinsurer_region = "overseas"',
+    "reinsurer_overseas": (
+        ', company_type = "reinsurer", reinsurer_region = "overseas", meets_local_solvency = true'
+    ),
+}
+
+
+def _cat(when: str) -> str:
+    return f'category = "{when.split(":", 1)[1]}"'
+
+
 def _item_required(item: Mapping[str, Any], company_type: Any) -> list[tuple[str, str, str]]:
     """``(key, when, article)`` of the keys an item needs and lacks (beyond the common
-    ones). Each is a key whose blank would otherwise lower the capital or leave the factor
+    ones): ``when`` is a key of :data:`_WHEN` or ``category:<value>``, ``article`` the Rule 9
+    article numbers. Each is a key whose blank would otherwise lower the capital or leave the factor
     unknown."""
     kind = item.get("item_type")
     need: list[tuple[str, str, str]] = []
     if kind == "reinsurance_ceded":
-        need += [("reinsurer_region", "", "Art. 22-23"), ("reinsurer_kind", "", "Art. 24")]
+        need += [("reinsurer_region", "", "22-23"), ("reinsurer_kind", "", "24")]
         region = item.get("reinsurer_region")
         if region == "domestic":
             need += [
-                ("reinsurer_solvency_ratio", ", domestic reinsurer", "Art. 22, 31"),
-                ("reinsurer_branch", ", domestic reinsurer", "Art. 24"),
+                ("reinsurer_solvency_ratio", "domestic", "22, 31"),
+                ("reinsurer_branch", "domestic", "24"),
             ]
         elif region == "overseas":
-            need.append(("meets_local_solvency", ", overseas reinsurer", "Art. 22-23"))
+            need.append(("meets_local_solvency", "overseas", "22-23"))
             if company_type == "reinsurer" and item.get("meets_local_solvency") is True:
-                need.append(("reinsurer_rating", ", a reinsurer ceding overseas", "Art. 23, 29"))
+                need.append(("reinsurer_rating", "reinsurer_overseas", "23, 29"))
     elif kind in ("reinsurance_assumed", "premium_receivable"):
-        need.append(("age_months", "", "Art. 30" if kind == "reinsurance_assumed" else "Art. 34"))
+        need.append(("age_months", "", "30" if kind == "reinsurance_assumed" else "34"))
     elif kind == "other_receivable":
-        need.append(("category", "", "Art. 36"))
+        need.append(("category", "", "36"))
         cat = item.get("category")
         if cat in ("failed_risk_test", "other"):
-            need.append(("age_months", f", category = {cat}", "Art. 36"))
+            need.append(("age_months", f"category:{cat}", "36"))
         elif cat in ("loan_non_controlled_property", "loan_related_party"):
-            need.append(("loan_class", f", category = {cat}", "Art. 36-37"))
+            need.append(("loan_class", f"category:{cat}", "36-37"))
     return [(k, w, a) for k, w, a in need if item.get(k) is None]
 
 
@@ -832,7 +848,7 @@ def _credit_items(
                         text(
                             "company.credit_item_required",
                             item_type=kind,
-                            when=when,
+                            when=_WHEN[when] if when in _WHEN else f", {_cat(when)}",
                             article=article,
                         ),
                     )

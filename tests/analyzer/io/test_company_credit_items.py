@@ -156,7 +156,7 @@ def test_missing_keys_the_article_needs():
         "credit_items[6].id",
     } <= columns
     rating = next(p for p in found if p.column == "credit_items[3].reinsurer_rating")
-    assert "Art. 23, 29" in rating.message and "规则第9号" in rating.message_zh
+    assert "Art. 23, 29" in rating.message and "规则第9号第23, 29条" in rating.message_zh
 
 
 def test_rating_not_needed_for_a_direct_insurer():
