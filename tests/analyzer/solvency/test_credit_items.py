@@ -367,3 +367,17 @@ def test_reinsurer_without_business_refused_in_engine(make_holdings, make_compan
     with pytest.raises(InputError) as exc:
         evaluate(make_holdings(BONDS), c, scitech=False)
     assert "reinsurance_business" in str(exc.value)
+
+
+def test_baseline_regime_carries_the_items_too(make_holdings, make_company):
+    """The sci-tech view re-evaluates under cross2-2022 with the same items: no relief comes
+    from the items (their factors are the same in both regimes), so a book without sci-tech
+    positions and without any factor change between the regimes shows zero relief."""
+    from analyzer.solvency.engine import evaluate
+
+    h = make_holdings(BOOK)
+    r = evaluate(h, make_company(credit_items=ITEMS), scitech=True)
+    r0 = evaluate(h, make_company(), scitech=True)
+    assert r0.scitech.relief == pytest.approx(0.0, abs=1e-6)
+    assert r.scitech.relief == pytest.approx(0.0, abs=1e-6)
+    assert r.scitech.minimum_capital_baseline > r0.scitech.minimum_capital_baseline
