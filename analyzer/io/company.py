@@ -70,6 +70,72 @@ class Liabilities(_Frozen):
     spot_curve: np.ndarray = Field(description="spot rate of year t = 1..M, fraction")
 
 
+CREDIT_ITEM_TYPES = (
+    "reinsurance_ceded",
+    "reinsurance_assumed",
+    "premium_receivable",
+    "other_receivable",
+    "guarantee",
+)
+"""Values of ``item_type`` in ``[[credit_items]]`` (Rule 9 Art. 22-38)."""
+OTHER_RECEIVABLE_CATEGORIES = (
+    "prepaid_claims_or_tax",
+    "failed_risk_test",
+    "loan_non_controlled_property",
+    "loan_related_party",
+    "other",
+)
+REINSURER_RATINGS = (
+    "AAA", "AA+", "AA", "AA-", "A+", "A", "A-", "BBB+", "BBB", "BBB-",
+    "BB+", "BB", "BB-", "B+", "B", "B-", "CCC+", "CCC", "CCC-", "CC", "C", "unrated",
+)  # fmt: skip
+"""Ratings of an overseas reinsurer on the Rule 9 Art. 29 scale (S&P / Fitch letters; Moody's
+and AM Best by the article's table); ``unrated`` = no rating within a year."""
+LOAN_CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
+
+
+class CreditItem(_Frozen):
+    """A non-investment credit item charged to counterparty default risk (Rule 9 Art. 19).
+
+    Amounts in CNY (admitted value; for reinsurance the net per counterparty after the set-off
+    the contract allows, Art. 22/27/30), ages in months, ratios as fractions.
+    """
+
+    id: str
+    item_type: Literal[
+        "reinsurance_ceded",
+        "reinsurance_assumed",
+        "premium_receivable",
+        "other_receivable",
+        "guarantee",
+    ]
+    amount: float = Field(ge=0, description="exposure EX, CNY")
+    counterparty: str = ""
+    reinsurer_region: Literal["domestic", "overseas"] | None = None
+    reinsurer_kind: Literal["reinsurer", "direct_insurer"] | None = None
+    reinsurer_solvency_ratio: float | None = Field(None, ge=0)
+    reinsurer_branch: bool | None = None
+    meets_local_solvency: bool | None = None
+    reinsurer_rating: str | None = None
+    collateralised: float = Field(0.0, ge=0)
+    transparency_measures: bool = False
+    age_months: float | None = Field(None, ge=0)
+    business: Literal["subsidised", "other"] = "other"
+    category: (
+        Literal[
+            "prepaid_claims_or_tax",
+            "failed_risk_test",
+            "loan_non_controlled_property",
+            "loan_related_party",
+            "other",
+        ]
+        | None
+    ) = None
+    loan_class: Literal["normal", "special_mention", "substandard", "doubtful", "loss"] | None = (
+        None
+    )
+
+
 class Company(_Frozen):
     """A validated company file.
 
@@ -85,6 +151,8 @@ class Company(_Frozen):
     minimum_capital: NonInvestmentCapital = NonInvestmentCapital()
     targets: Targets = Targets()
     liabilities: Liabilities | None = None
+    reinsurance_business: Literal["life", "pc", "composite"] | None = None
+    credit_items: tuple[CreditItem, ...] = ()
     source: str = "<memory>"
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
 
@@ -114,6 +182,8 @@ _TOP: dict[str, str] = {
     "minimum_capital": "table",
     "targets": "table",
     "liabilities": "table",
+    "reinsurance_business": "text",
+    "credit_items": "array",
 }
 SCHEMA: dict[str, tuple[str, ...]] = {
     "capital": tuple(Capital.model_fields),
@@ -238,6 +308,70 @@ register(
             "即期收益率 {value:.1%} 低于 -5%，低于任何国债曲线的历史水平；"
             "即期收益率以小数填写（0.025 = 2.5%）",
         ),
+        "company.credit_items_array": (
+            "must be an array of tables ([[credit_items]] entries)",
+            "必须为表数组（[[credit_items]] 条目）",
+        ),
+        "company.credit_item_required": (
+            'required for item_type = "{item_type}"{when} (Rule 9 Art. {article})',
+            'item_type = "{item_type}"{when} 时必须填写（规则第9号第{article}条）',
+        ),
+        "company.credit_item_not_used": (
+            "'{key}' is not used for item_type = \"{item_type}\" (allowed keys: {allowed})",
+            "item_type = \"{item_type}\" 不使用 '{key}'（允许的键：{allowed}）",
+        ),
+        "company.credit_item_duplicate": (
+            "id '{value}' is used by more than one credit item",
+            "编号 '{value}' 被多个信用风险项目重复使用",
+        ),
+        "company.credit_item_negative": (
+            "{value:g} is negative: enter the exposure EX >= 0 (a net payable to a reinsurer "
+            "is EX = max(net, 0) = 0, Rule 9 Art. 22; leave the item out)",
+            "{value:g} 为负数：风险暴露 EX 须 >= 0（对再保险人的净应付即 EX = max(净额, 0) = 0，"
+            "规则第9号第二十二条；请删除该项目）",
+        ),
+        "company.collateral_above_amount": (
+            "collateralised {value:,.0f} CNY is more than the item's amount {amount:,.0f} CNY",
+            "有担保措施部分 {value:,.0f} 元超过该项目金额 {amount:,.0f} 元",
+        ),
+        "company.solvency_ratio_percent": (
+            "{value:g} reads as a solvency ratio of {value:.0%}; ratios are fractions "
+            "(2.1 = 210%; enter 0 when the reinsurer's data cannot be obtained)",
+            "{value:g} 即偿付能力充足率 {value:.0%}；充足率以小数填写"
+            "（2.1 = 210%；无法获得再保险人数据时填 0）",
+        ),
+        "company.credit_item_above_assets": (
+            "{value:,.0f} CNY is more than total_assets {assets:,.0f} CNY: not the same unit?",
+            "{value:,.0f} 元超过总资产 {assets:,.0f} 元：单位是否一致？",
+        ),
+        "company.reinsurance_business_required": (
+            'a reinsurer must say which business it writes: reinsurance_business = "life" '
+            '(interest-rate risk by the life scenario method, Rule 8 Art. 22) or "pc" '
+            "(duration factor, Art. 21)",
+            '再保险公司须填写所经营业务：reinsurance_business = "life"（人身险再保险，'
+            '利率风险按人身保险公司情景法计量，规则第8号第二十二条）或 "pc"'
+            "（财产险再保险，综合因子法，第二十一条）",
+        ),
+        "company.reinsurance_business_only": (
+            'only a reinsurer (company_type = "reinsurer") states reinsurance_business',
+            '只有再保险公司（company_type = "reinsurer"）填写 reinsurance_business',
+        ),
+        "company.reinsurance_composite": (
+            "a reinsurer writing both P&C and life business measures interest-rate risk by the "
+            "duration factor on its non-life business and the scenario method on its life "
+            "business, added (Rule 8 Art. 23); the analyzer cannot split the book by business "
+            'yet: run it as "life" or "pc" only with evidence that the results do not '
+            "differ materially (Art. 23)",
+            "同时经营财产险和人身险业务的再保险公司，应对非寿险业务和寿险业务分别使用综合因子法和"
+            "情景法计量利率风险最低资本并算术加总（规则第8号第二十三条）；本工具尚不能按业务拆分资产："
+            '仅在有证据表明计量结果不存在重大差异时，可按 "life" 或 "pc" 计量（第二十三条）',
+        ),
+        "company.reinsurer_liabilities_required": (
+            "a life reinsurer measures interest-rate risk by the life scenario method (Rule 8 "
+            "Art. 22, 18-20): it needs [liabilities] with cash_flows and spot_curve files",
+            "人身险再保险公司按人身保险公司情景法计量利率风险（规则第8号第二十二条、第十八至二十条）："
+            "须提供 [liabilities]，包含 cash_flows 与 spot_curve 文件",
+        ),
         "company.cash_flows_unit": (
             "the liability cash flows add up to {share:.3g} times total_assets "
             "({value:,.0f} against {assets:,.0f} CNY): they are not in the balance sheet's "
@@ -354,6 +488,23 @@ CASH_FLOWS_SCALE = rule(
 )
 
 
+CREDIT_ITEM_ABOVE_ASSETS = rule(
+    "company.credit_item_above_total_assets",
+    "refuse",
+    "A receivable, reinsurance asset or guarantee of an insurer is part of (or, for a "
+    "guarantee, backed by) its balance sheet; one larger than total assets is in another unit.",
+    "保险公司的应收款项、再保险资产或对外担保不可能超过其总资产；超过即单位不一致。",
+)
+SOLVENCY_RATIO_PERCENT = rule(
+    "company.reinsurer_solvency_ratio_percent",
+    "refuse",
+    "No reinsurer reports a comprehensive solvency ratio above 10000%; 250 is 250% written "
+    "as a percent and would take the best factor band.",
+    "没有再保险人的综合偿付能力充足率会超过 10000%；250 是把 250% 写成了百分数，"
+    "会被套用最低因子档。",
+)
+
+
 # --------------------------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------------------------
@@ -372,6 +523,8 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             problems.append(unknown_name(label, key, key, [*_TOP, *_section_hint(key)]))
             continue
         kind = _TOP[key]
+        if value is None and key in ("reinsurance_business", "credit_items"):
+            continue  # a company dumped to a dict (dashboard) carries the unset ones as None
         if kind == "number":
             if number(value, label, key, problems) is not None:
                 clean[key] = value
@@ -384,6 +537,8 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
                 )
         elif key == "liabilities" and isinstance(value, Liabilities):
             clean[key] = value
+        elif kind == "array":
+            clean[key] = value  # checked by _credit_items
         else:
             if isinstance(value, BaseModel):
                 value = value.model_dump()
@@ -525,6 +680,224 @@ def _array(value: Any, label: str, where: str) -> np.ndarray:
     return arr
 
 
+_ITEM_COMMON = ("id", "item_type", "amount", "counterparty")
+#: keys each item type may carry (besides id, item_type, amount, counterparty)
+ITEM_KEYS: dict[str, tuple[str, ...]] = {
+    "reinsurance_ceded": (
+        "reinsurer_region",
+        "reinsurer_kind",
+        "reinsurer_solvency_ratio",
+        "reinsurer_branch",
+        "meets_local_solvency",
+        "reinsurer_rating",
+        "collateralised",
+        "transparency_measures",
+    ),
+    "reinsurance_assumed": ("age_months",),
+    "premium_receivable": ("age_months", "business"),
+    "other_receivable": ("category", "age_months", "business", "loan_class"),
+    "guarantee": (),
+}
+_ITEM_BOOLS = ("reinsurer_branch", "meets_local_solvency", "transparency_measures")
+_ITEM_NUMBERS = ("amount", "reinsurer_solvency_ratio", "collateralised", "age_months")
+
+
+#: the condition under which a key is required, in the file's own terms (both languages)
+_WHEN = {
+    "": "",
+    "domestic": ', reinsurer_region = "domestic"',
+    "overseas": ', reinsurer_region = "overseas"',
+    "reinsurer_overseas": (
+        ', company_type = "reinsurer", reinsurer_region = "overseas", meets_local_solvency = true'
+    ),
+}
+
+
+def _cat(when: str) -> str:
+    return f'category = "{when.split(":", 1)[1]}"'
+
+
+def _item_required(item: Mapping[str, Any], company_type: Any) -> list[tuple[str, str, str]]:
+    """``(key, when, article)`` of the keys an item needs and lacks (beyond the common
+    ones): ``when`` is a key of :data:`_WHEN` or ``category:<value>``, ``article`` the Rule 9
+    article numbers. Each is a key whose blank would otherwise lower the capital or leave the factor
+    unknown."""
+    kind = item.get("item_type")
+    need: list[tuple[str, str, str]] = []
+    if kind == "reinsurance_ceded":
+        need += [("reinsurer_region", "", "22-23"), ("reinsurer_kind", "", "24")]
+        region = item.get("reinsurer_region")
+        if region == "domestic":
+            need += [
+                ("reinsurer_solvency_ratio", "domestic", "22, 31"),
+                ("reinsurer_branch", "domestic", "24"),
+            ]
+        elif region == "overseas":
+            need.append(("meets_local_solvency", "overseas", "22-23"))
+            if company_type == "reinsurer" and item.get("meets_local_solvency") is True:
+                need.append(("reinsurer_rating", "reinsurer_overseas", "23, 29"))
+    elif kind in ("reinsurance_assumed", "premium_receivable"):
+        need.append(("age_months", "", "30" if kind == "reinsurance_assumed" else "34"))
+    elif kind == "other_receivable":
+        need.append(("category", "", "36"))
+        cat = item.get("category")
+        if cat in ("failed_risk_test", "other"):
+            need.append(("age_months", f"category:{cat}", "36"))
+        elif cat in ("loan_non_controlled_property", "loan_related_party"):
+            need.append(("loan_class", f"category:{cat}", "36-37"))
+    return [(k, w, a) for k, w, a in need if item.get(k) is None]
+
+
+def _same(value: Any, default: Any) -> bool:
+    """``value`` equals a field default of the same kind (``False`` is not ``0``)."""
+    return (
+        type(value) is type(default)
+        and value == default
+        or (isinstance(value, float) and isinstance(default, float) and value == default)
+    )
+
+
+def _credit_items(
+    value: Any, label: str, company_type: Any
+) -> tuple[tuple[CreditItem, ...], list[InputProblem]]:
+    """Validate ``[[credit_items]]``: known keys for the item type, TOML numbers / booleans /
+    text, the keys the item's article needs, unique ids, collateral within the amount."""
+    if isinstance(value, Mapping) or not isinstance(value, (list, tuple)):
+        return (), [InputProblem(label, None, "credit_items", text("company.credit_items_array"))]
+    items: list[CreditItem] = []
+    problems: list[InputProblem] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(value):
+        where = f"credit_items[{i + 1}]"
+        if isinstance(raw, CreditItem):
+            raw = raw.model_dump()
+        if isinstance(raw, Mapping):
+            # a dumped CreditItem (a company sent back as a dict) carries every field: the
+            # ones its type does not use sit at their defaults (None, 0, false, "other"),
+            # which change nothing and are dropped; any other value of such a key is refused
+            fields = CreditItem.model_fields
+            kind = raw.get("item_type")
+            used = (*_ITEM_COMMON, *ITEM_KEYS.get(kind, ())) if kind in ITEM_KEYS else fields
+            raw = {
+                k: v
+                for k, v in raw.items()
+                if v is not None
+                and (k in used or k not in fields or not _same(v, fields[k].default))
+            }
+        if not isinstance(raw, Mapping):
+            problems.append(InputProblem(label, None, where, text("inputs.not_table")))
+            continue
+        kind = raw.get("item_type")
+        allowed = (*_ITEM_COMMON, *ITEM_KEYS.get(kind, ())) if kind in ITEM_KEYS else None
+        every = {k for keys in ITEM_KEYS.values() for k in keys} | set(_ITEM_COMMON)
+        clean: dict[str, Any] = {}
+        before = len(problems)
+        for key, v in raw.items():
+            at = f"{where}.{key}"
+            if key not in every:
+                problems.append(unknown_name(label, at, key, every))
+            elif allowed is not None and key not in allowed:
+                problems.append(
+                    InputProblem(
+                        label,
+                        None,
+                        at,
+                        text(
+                            "company.credit_item_not_used",
+                            key=key,
+                            item_type=kind,
+                            allowed=", ".join(allowed),
+                        ),
+                    )
+                )
+            elif key in _ITEM_NUMBERS:
+                n = number(v, label, at, problems)
+                if n is not None and n < 0:
+                    problems.append(
+                        InputProblem(label, None, at, text("company.credit_item_negative", value=n))
+                    )
+                elif n is not None:
+                    clean[key] = n
+            elif key in _ITEM_BOOLS:
+                if isinstance(v, bool):
+                    clean[key] = v
+                else:
+                    problems.append(InputProblem(label, None, at, text("value.not_bool", value=v)))
+            elif not isinstance(v, str):
+                problems.append(InputProblem(label, None, at, text("inputs.not_text", value=v)))
+            elif key == "reinsurer_rating" and v not in REINSURER_RATINGS:
+                problems.append(
+                    InputProblem(
+                        label,
+                        None,
+                        at,
+                        text("value.not_allowed", value=v, allowed=", ".join(REINSURER_RATINGS)),
+                    )
+                )
+            else:
+                clean[key] = v
+        for key in ("id", "item_type", "amount"):
+            if key not in raw:
+                problems.append(InputProblem(label, None, f"{where}.{key}", text("value.required")))
+        if kind in ITEM_KEYS:
+            for key, when, article in _item_required(raw, company_type):
+                problems.append(
+                    InputProblem(
+                        label,
+                        None,
+                        f"{where}.{key}",
+                        text(
+                            "company.credit_item_required",
+                            item_type=kind,
+                            when=_WHEN[when] if when in _WHEN else f", {_cat(when)}",
+                            article=article,
+                        ),
+                    )
+                )
+        ident = clean.get("id")
+        if isinstance(ident, str) and not ident.strip():
+            problems.append(InputProblem(label, None, f"{where}.id", text("value.required")))
+        elif isinstance(ident, str):
+            if ident in seen:
+                problems.append(
+                    InputProblem(
+                        label,
+                        None,
+                        f"{where}.id",
+                        text("company.credit_item_duplicate", value=ident),
+                    )
+                )
+            seen.add(ident)
+        if (
+            "collateralised" in clean
+            and "amount" in clean
+            and clean["collateralised"] > clean["amount"]
+        ):
+            problems.append(
+                InputProblem(
+                    label,
+                    None,
+                    f"{where}.collateralised",
+                    text(
+                        "company.collateral_above_amount",
+                        value=clean["collateralised"],
+                        amount=clean["amount"],
+                    ),
+                )
+            )
+        if len(problems) > before and kind in ITEM_KEYS:
+            continue
+        try:
+            items.append(CreditItem(**clean))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                if any(p.column == f"{where}.{loc}" for p in problems):
+                    continue
+                problems.append(InputProblem(label, None, f"{where}.{loc}", _pydantic_message(err)))
+    return tuple(items), problems
+
+
 def read_company(
     path: str | Path | bytes,
     attachments: Mapping[str, bytes] | None = None,
@@ -605,6 +978,12 @@ def company_from_dict(
         problems.append(
             InputProblem(label, None, "liabilities", text("company.liabilities_required"))
         )
+    problems += _reinsurance_business(data, bool(liab), label)
+    if "credit_items" in data:
+        data["credit_items"], found_items = _credit_items(
+            data["credit_items"], label, data.get("company_type")
+        )
+        problems += found_items
     if isinstance(liab, Liabilities):
         liab = {"cash_flows": liab.cash_flows, "spot_curve": liab.spot_curve}
     if isinstance(liab, Mapping) and liab:
@@ -653,6 +1032,26 @@ def company_from_dict(
         raise InputError(problems)
     company._warnings = tuple(w for w in found if isinstance(w, InputWarning))
     return company
+
+
+def _reinsurance_business(data: Mapping[str, Any], has_liabilities: bool, label: str):
+    """What Rule 8 Art. 21-23 needs of a reinsurer: the business it writes and, for life
+    reinsurance, the liabilities of the scenario method."""
+    kind, business = data.get("company_type"), data.get("reinsurance_business")
+    key = "reinsurance_business"
+    if business is not None and kind != "reinsurer":
+        return [InputProblem(label, None, key, text("company.reinsurance_business_only"))]
+    if kind != "reinsurer":
+        return []
+    if business is None:
+        return [InputProblem(label, None, key, text("company.reinsurance_business_required"))]
+    if business == "composite":
+        return [InputProblem(label, None, key, text("company.reinsurance_composite"))]
+    if business == "life" and not has_liabilities:
+        return [
+            InputProblem(label, None, "liabilities", text("company.reinsurer_liabilities_required"))
+        ]
+    return []
 
 
 def _pydantic_message(err: Mapping[str, Any]) -> Text | str:
@@ -764,6 +1163,27 @@ def _plausibility(
                 text("company.sarmra_fraction", value=score),
             )
         )
+    for i, item in enumerate(company.credit_items):
+        where = f"credit_items[{i + 1}]"
+        if assets >= MIN_REGISTERED_CAPITAL and item.amount > assets:
+            out.append(
+                CREDIT_ITEM_ABOVE_ASSETS.breach(
+                    label,
+                    f"{where}.amount",
+                    [],
+                    text("company.credit_item_above_assets", value=item.amount, assets=assets),
+                )
+            )
+        ratio = item.reinsurer_solvency_ratio
+        if ratio is not None and ratio > 100:
+            out.append(
+                SOLVENCY_RATIO_PERCENT.breach(
+                    label,
+                    f"{where}.reinsurer_solvency_ratio",
+                    [],
+                    text("company.solvency_ratio_percent", value=ratio),
+                )
+            )
     liab = company.liabilities
     if liab is not None:
         f, r = rows.get("spot_curve", (label, []))
@@ -799,6 +1219,7 @@ def _plausibility(
 __all__ = [
     "Capital",
     "Company",
+    "CreditItem",
     "Liabilities",
     "NonInvestmentCapital",
     "Targets",

@@ -60,6 +60,10 @@ class CapitalMap:
     regime : Regime
     sci_tech_share : ndarray (n,)
         Share of each class's value that is sci-tech (``sci_tech`` column).
+    fixed : ndarray (10,)
+        Sub-module capital that does not depend on the exposures, CNY: the default-risk
+        capital of the company's non-investment credit items (Rule 9 Art. 22-38), added to
+        ``A x`` by :meth:`submodule_capital`.
     """
 
     classes: tuple[str, ...]
@@ -76,6 +80,7 @@ class CapitalMap:
     regime: Regime = field(repr=False)
     sci_tech_share: np.ndarray = field(repr=False)
     members: pd.Series = field(repr=False)  # position index -> class index
+    fixed: np.ndarray = field(default_factory=lambda: np.zeros(len(SUBMODULES)), repr=False)
 
     @property
     def n(self) -> int:
@@ -90,7 +95,7 @@ class CapitalMap:
     def submodule_capital(self, exposure: np.ndarray) -> np.ndarray:
         """Sub-module capital (..., 10) for exposures (..., n) in CNY."""
         x = np.asarray(exposure, dtype=float)
-        s = x @ self.A.T
+        s = x @ self.A.T + self.fixed
         if self.life:
             ir = life_interest_rate.capital_for(
                 x @ self.ir_asset_up,
@@ -151,6 +156,7 @@ def build_capital_map(
     InputError
         When ``by == "asset_class"`` and a position has no ``asset_class``.
     """
+    from analyzer.solvency import credit_items
     from analyzer.solvency.engine import build_charge_arrays, constants_for
 
     regime = regime if isinstance(regime, Regime) else load_regime(regime)
@@ -190,6 +196,8 @@ def build_capital_map(
         np.bincount(members, weights=mv * frame["sci_tech"].to_numpy(dtype=float), minlength=n)
         / safe
     )
+    fixed = np.zeros(len(SUBMODULES))
+    fixed[SUBMODULE_INDEX["default"]] = credit_items.evaluate(company, regime, options).capital
     return CapitalMap(
         classes=tuple(str(c) for c in classes),
         current_exposure=exposure,
@@ -205,4 +213,5 @@ def build_capital_map(
         regime=regime,
         sci_tech_share=sci,
         members=pd.Series(members),
+        fixed=fixed,
     )

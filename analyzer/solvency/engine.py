@@ -20,6 +20,7 @@ from analyzer.io.holdings import Holdings
 from analyzer.solvency import (
     aggregation,
     concentration,
+    credit_items,
     default,
     equity,
     interest_rate,
@@ -76,7 +77,7 @@ def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None)
     """The life scenario method on the positions in ``scope`` (default: :func:`life_scope`
     of ``ctx``), with the curves of ``ctx.regime``; None for a non-life company."""
     company = ctx.company
-    if company.company_type != "life":
+    if not interest_rate.scenario_method(company):  # Rule 8 Art. 14, 18, 21-22
         return None
     if company.liabilities is None:  # read_company refuses this; guard for in-memory use
         raise InputError.single(
@@ -373,8 +374,11 @@ def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
     )
 
 
-def submodule_totals(charges: pd.DataFrame | ChargeArrays, life: LifeRate | None) -> np.ndarray:
-    """Sub-module capital vector (CNY) in the order of ``SUBMODULES``."""
+def submodule_totals(
+    charges: pd.DataFrame | ChargeArrays, life: LifeRate | None, credit_items: float = 0.0
+) -> np.ndarray:
+    """Sub-module capital vector (CNY) in the order of ``SUBMODULES``; ``credit_items`` is the
+    default-risk capital of the company's non-investment credit items (Rule 9 Art. 39)."""
     if isinstance(charges, ChargeArrays):
         idx, capital = charges.submodule, charges.capital
     else:
@@ -383,6 +387,7 @@ def submodule_totals(charges: pd.DataFrame | ChargeArrays, life: LifeRate | None
     totals = np.bincount(idx, weights=capital, minlength=len(SUBMODULES))
     if life is not None:
         totals[SUBMODULE_INDEX["interest_rate"]] += life.result.liability_capital_contribution
+    totals[SUBMODULE_INDEX["default"]] += credit_items
     return totals
 
 
@@ -413,14 +418,18 @@ def evaluate(
     frame = holdings.frame
     ctx = ChargeContext(frame, regime, company, options)
     arrays, life, module_rows = _build_charges(ctx, holdings.source)
-    totals = submodule_totals(arrays, life)
+    items = credit_items.evaluate(company, regime, options)
+    totals = submodule_totals(arrays, life, items.capital)
     consts = constants_for(company, regime)
     mats = aggregation.matrices(regime, company.company_type)
     agg = aggregation.aggregate(totals, consts, mats, gradient=True)
     grad = agg.gradient
     marginal = arrays.capital * grad[arrays.submodule]
     ids = frame["id"].to_numpy()
-    charges = partial(_charges_table, arrays, marginal, ids)
+    items_marginal = items.capital * grad[SUBMODULE_INDEX["default"]]
+    charges = partial(
+        _charges_table, arrays, marginal, ids, items.table, grad[SUBMODULE_INDEX["default"]]
+    )
 
     scale = consts.multiplier
     euler = {
@@ -433,6 +442,7 @@ def evaluate(
         else 0.0,
         "loss_absorption": float(-consts.loss_absorption * scale),
         "additional": float(consts.additional),
+        "credit_items": float(items_marginal),
     }
     holdings_table = partial(_holdings_table, ctx, arrays, marginal)
 
@@ -486,6 +496,8 @@ def evaluate(
         holdings_table=holdings_table,
         charges_table=charges,
         options=options.model_dump(),
+        credit_items=tuple(items.table.to_dict(orient="records")),
+        credit_items_capital=items.capital,
     )
     if scitech:
         result = _with_scitech(result, ctx, holdings, arrays, module_rows, totals, consts, mats)
@@ -515,11 +527,19 @@ _MODULES = np.array(sorted(set(MODULE_OF.values())) + ["none"], dtype=object)
 _MODULE_CODE_OF_SUB = np.array([list(_MODULES).index(MODULE_OF[name]) for name in SUBMODULES])
 
 
-def _charges_table(arrays: ChargeArrays, marginal: np.ndarray, ids: np.ndarray) -> pd.DataFrame:
-    """The charge trace of a result (built on first use)."""
-    return arrays.to_frame(
+def _charges_table(
+    arrays: ChargeArrays,
+    marginal: np.ndarray,
+    ids: np.ndarray,
+    items: pd.DataFrame | None = None,
+    default_gradient: float = 0.0,
+) -> pd.DataFrame:
+    """The charge trace of a result (built on first use); the company's credit items follow
+    the positions' rows (``position`` = -1, ``id`` = the item's id, submodule ``default``)."""
+    table = arrays.to_frame(
         marginal_capital=marginal, id=pd.Series(ids[arrays.position], dtype=object)
     )
+    return credit_items.append_to_trace(table, items, default_gradient)
 
 
 def _holdings_table(
@@ -601,8 +621,11 @@ def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None)
     base_ctx = replace(ctx, regime=regime)
     charges, life, module_rows = _build_charges(base_ctx, holdings.source, reuse)
     consts = constants_for(company, regime)
+    items = credit_items.evaluate(company, regime, ctx.options).capital
     agg = aggregation.aggregate(
-        submodule_totals(charges, life), consts, aggregation.matrices(regime, company.company_type)
+        submodule_totals(charges, life, items),
+        consts,
+        aggregation.matrices(regime, company.company_type),
     )
     tiers = admitted_capital(company.capital, regime)
     minimum = float(agg.minimum_capital)

@@ -67,3 +67,9 @@ class EngineOptions(BaseModel):
         description="Which comprehensive ratio picks the equity-cap tier: the prior quarter's "
         "(the rule) or the one the portfolio itself gives.",
     )
+    overseas_reinsurer_k3: Literal["zero", "non_independent"] = Field(
+        "zero",
+        description="k3 of Rule 9 Art. 24(二) names domestic independent (0) and domestic "
+        "non-independent (0.05) reinsurers only: 'zero' gives an overseas reinsurer k3 = 0, "
+        "'non_independent' charges it the 0.05 (docs/solvency.md).",
+    )

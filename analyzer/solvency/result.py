@@ -134,6 +134,11 @@ class SolvencyResult:
     charges_table: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
     scitech: SciTechView | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    #: the company's non-investment credit items charged to default risk (Rule 9 Art. 22-38):
+    #: one dict per charge row (``credit_items.ITEM_COLUMNS``)
+    credit_items: tuple[dict[str, Any], ...] = ()
+    #: their capital, CNY (Rule 9 Art. 39), included in ``credit["default"]``
+    credit_items_capital: float = 0.0
 
     @cached_property
     def holdings(self) -> pd.DataFrame:
@@ -197,6 +202,8 @@ class SolvencyResult:
             "scitech": self.scitech.to_dict() if self.scitech else None,
             "life_interest_rate": self.life_interest_rate,
             "options": dict(self.options),
+            "credit_items": [dict(r) for r in self.credit_items],
+            "credit_items_capital": self.credit_items_capital,
         }
         if holdings:
             out["holdings"] = self.position_table().to_dict(orient="records")

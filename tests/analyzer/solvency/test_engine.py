@@ -107,6 +107,8 @@ def test_euler_contributions_add_up(run, company_type):
     }
     if company_type != "pc":
         over["minimum_capital"]["life_insurance"] = 4e5
+    if company_type == "reinsurer":
+        over["reinsurance_business"] = "pc"
     r = run(MIXED, company_type=company_type, **over)
     total = r.holdings["marginal_capital"].sum() + sum(r.euler.values())
     assert total == pytest.approx(r.minimum_capital, rel=1e-9)

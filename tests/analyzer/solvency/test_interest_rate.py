@@ -119,6 +119,7 @@ def test_reinsurer_uses_duration_factor(run):
     r = run(
         [{"asset_type": "government_bond", "market_value": MV, "modified_duration": 3.0}],
         company_type="reinsurer",
+        reinsurance_business="pc",
     )
     assert ir_factor(r) == pytest.approx(0.0561, rel=1e-12)
 
