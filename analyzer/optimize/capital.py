@@ -181,6 +181,15 @@ def state_capital(
             os_t = cp.Variable(nonneg=True, name=f"t_{key}")
             cons.append(cp.norm(G2 @ w, 2) <= os_t)
             extra_cols.append((row, os_t))
+    # capital that does not move with the weights (the company's non-investment credit items,
+    # Rule 9), per CNY of V, homogenised with t like every constant
+    fixed = cm.fixed / u.V
+    handled = [SI[k] for k in ("equity", "real_estate", "fx", "spread", "default")]
+    if np.delete(fixed, handled).any():
+        raise ValueError("fixed capital outside equity, real estate, FX, spread and default")
+    offset[1] += fixed[SI["equity"]]
+    offset[2] += fixed[SI["real_estate"]]
+    offset[5] += fixed[SI["fx"]]
     Lm = roots["market"].T
     G_market = ctx.param("G_market", Lm @ C)
     expr = G_market @ w
@@ -196,7 +205,11 @@ def state_capital(
         "G_credit", roots["credit"].T @ np.vstack([A[SI["spread"]], A[SI["default"]]])
     )
     t_c = cp.Variable(nonneg=True, name="t_credit")
-    cons.append(cp.norm(G_credit @ w, 2) <= t_c)
+    credit = G_credit @ w
+    fixed_credit = np.array([fixed[SI["spread"]], fixed[SI["default"]]])
+    if fixed_credit.any():
+        credit = credit + ctx.param("g_credit", roots["credit"].T @ fixed_credit) * t
+    cons.append(cp.norm(credit, 2) <= t_c)
     LT = roots["top"].T
     c = cm.constants
     h = ctx.param("h_top", LT[:, :2] @ np.array([c.life_insurance, c.nonlife_insurance]) / u.V)
@@ -221,7 +234,7 @@ def mc_star_value(ctx: Context, w: np.ndarray, equity_addon: bool = False) -> fl
     u = ctx.universe
     cm = u.capmap
     x = np.asarray(w) * u.V
-    s = x @ capital_matrix(ctx, equity_addon).T
+    s = x @ capital_matrix(ctx, equity_addon).T + cm.fixed
     if cm.life:
         from analyzer.solvency import life_interest_rate
 

@@ -280,3 +280,25 @@ def test_numerical_failure_is_told_apart_from_infeasibility(pc_universe, monkeyp
     assert err.value.conflicts and "sci-tech" in str(err.value)
     with pytest.raises(SolverError):
         AllocationProblem(pc_universe, "min_volatility", Limits(min_sci_tech=0.1)).solve()
+
+
+def test_credit_items_enter_the_cones_and_the_floor_binds_at_the_engine_ratio(samples, assumptions):
+    """The company's non-investment credit items (here a 50亿 guarantee, Rule 9 Art. 38: 15亿
+    of default capital) do not move with the weights but take capital: the optimiser's cones
+    carry them, so a binding floor is met by the engine's own ratio (not above it, as cones
+    without the items would give, nor below), and the optimum earns less than without them."""
+    from analyzer.io.company import company_from_dict
+    from analyzer.optimize import build_universe
+
+    h, c, u = samples["life"]
+    data = c.model_dump(exclude={"source", "liabilities"})
+    data["liabilities"] = c.liabilities
+    data["credit_items"] = [{"id": "g1", "item_type": "guarantee", "amount": 5.0e9}]
+    with_items = company_from_dict(data, "<test>")
+    u2 = build_universe(h, with_items, assumptions)
+    assert u2.capmap.fixed.sum() == pytest.approx(0.3 * 5.0e9, rel=1e-12)
+    r = _solve(u2, "max_return", min_comprehensive=1.5)
+    assert "min_comprehensive_ratio" in {b.constraint for b in r.binding}
+    assert r.solvency.credit_items_capital == pytest.approx(1.5e9, rel=1e-12)
+    assert r.solvency.comprehensive_ratio == pytest.approx(1.5, rel=1e-5)
+    assert r.expected_return < _solve(u, "max_return", min_comprehensive=1.5).expected_return
