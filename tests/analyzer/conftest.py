@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from analyzer.io.company import Company, company_from_dict
-from analyzer.io.holdings import NEEDED_BY, Holdings, validate_holdings
+from analyzer.io.holdings import NEEDED_BY, OVERSEAS_NEEDED, Holdings, validate_holdings
 from analyzer.solvency.engine import evaluate
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.result import SolvencyResult
@@ -46,7 +46,7 @@ def _make_holdings(rows: Iterable[dict], file: str = "<memory>") -> Holdings:
 def with_blank_columns(raw: pd.DataFrame) -> pd.DataFrame:
     """The frame with every column the reader may need for its asset types added blank (as a
     file whose header names the column and whose cells are empty: documented defaults)."""
-    for column, _, _ in NEEDED_BY:
+    for column in [c for c, _, _ in NEEDED_BY] + list(OVERSEAS_NEEDED):
         if column not in raw.columns:
             raw[column] = None
     return raw

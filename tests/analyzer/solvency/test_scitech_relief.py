@@ -185,13 +185,26 @@ def test_all_sci_tech_relief_is_the_whole_change(make_holdings, make_company):
 # -- properties --------------------------------------------------------------------------
 
 mv = st.floats(1e4, 1e8)
+
+
+def _plausible(row: dict) -> dict:
+    """Face value at par and a stock's cost near its value, as in a real book (the reader
+    refuses amounts a thousand times apart as a unit mistake)."""
+    row = {**row, "face_value": row["market_value"]}
+    if "modified_duration" in row:  # a duration is at most the time to maturity
+        row["maturity_years"] = max(row["maturity_years"], int(row["modified_duration"]) + 1)
+    if "purchase_cost" in row:
+        row["purchase_cost"] *= row["market_value"]
+    return row
+
+
 KINDS = [
     {
         "asset_type": st.just("stock"),
         "board": st.sampled_from(["main", "star", "chinext"]),
         "csi300": st.booleans(),
         "holding_years": st.floats(0, 6),
-        "purchase_cost": mv,
+        "purchase_cost": st.floats(0.5, 2.0),  # as a multiple of the market value (below)
     },
     {"asset_type": st.just("unlisted_equity"), "strategic_emerging": st.booleans()},
     {
@@ -220,9 +233,8 @@ position = st.one_of(
                 "sci_tech": st.booleans(),
                 "coupon_rate": st.floats(0.0, 0.06),
                 "maturity_years": st.integers(1, 30),
-                "face_value": mv,
             }
-        )
+        ).map(_plausible)
         for kind in KINDS
     ]
 )

@@ -7,14 +7,16 @@ import numpy as np
 import pandas as pd
 
 from analyzer.io.company import Company, company_from_dict
-from analyzer.io.holdings import NEEDED_BY, Holdings, validate_holdings
+from analyzer.io.holdings import NEEDED_BY, OVERSEAS_NEEDED, Holdings, validate_holdings
 
 
 def make_holdings(rows: list[dict]) -> Holdings:
     """Validated holdings from dicts; ``id`` defaults to ``p<row index>``."""
     records = [{"id": f"p{i}", **row} for i, row in enumerate(rows)]
     raw = pd.DataFrame.from_records(records)
-    for column, _, _ in NEEDED_BY:  # blank columns: the documented defaults
+    for column in [c for c, _, _ in NEEDED_BY] + list(
+        OVERSEAS_NEEDED
+    ):  # blank columns: the documented defaults
         if column not in raw.columns:
             raw[column] = None
     return validate_holdings(raw, "<memory>")
