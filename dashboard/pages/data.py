@@ -21,17 +21,22 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 import re
 import tempfile
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update, set_props
 from dash.exceptions import PreventUpdate
 
-from analyzer.errors import InputError, InputProblem
+from analyzer.errors import InputError, InputProblem, InputWarning
+from analyzer.io import inputs as inputs_io
 from analyzer.io import read_company, read_holdings
+from analyzer.io.inputs import cross_check
 from analyzer.io.xlsx_guard import check_xlsx
 from analyzer.messages import Text
 from dashboard import auth, i18n, ids, notices, reports, state
@@ -44,6 +49,11 @@ from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "data"
 PATH = "/data"
+#: the box accepting the warnings of an upload (inside the warnings panel) and the signed
+#: record of which warnings were shown for which files
+DATA_ACCEPT = "data-accept-warnings"
+DATA_PENDING = "data-pending-warnings"
+_PENDING_SALT = "analyzer.upload-warnings.v1"
 #: xlsx uploads: most uncompressed bytes (all parts together) and rows of a sheet. openpyxl
 #: parses about 2 MB of sheet XML a second (21,000 positions, 11 MB of XML: 6 s), so 48 MiB
 #: bounds an upload to about half a minute of one worker; larger books: upload CSV.
@@ -126,7 +136,10 @@ i18n.register(
         "data.col.row": ("行", "Row"),
         "data.col.column": ("列", "Column"),
         "data.col.message": ("问题", "Problem"),
-        "data.loaded": ("已载入：{holdings}；{company}", "Loaded: {holdings}; {company}"),
+        "data.loaded": (
+            "已载入：{holdings}；{company}{accepted}{notes}",
+            "Loaded: {holdings}; {company}{accepted}{notes}",
+        ),
         "data.current": (
             "当前情景：持仓 {holdings}（{rows} 行），公司 {company}",
             "Current scenario: holdings {holdings} ({rows} rows), company {company}",
@@ -147,6 +160,22 @@ i18n.register(
             "uploaded together with it (a bare file name, no folder). Uploaded: {names}",
         ),
         "data.bad_type": ("不支持的文件类型 {suffix}", "unsupported file type {suffix}"),
+        "data.no_base": (
+            "没有启动数据：请同时上传持仓文件和公司文件",
+            "no start-up data: upload holdings and company together",
+        ),
+        "data.warnings": (
+            "文件有 {count} 条警告，尚未载入（{codes}）。请核对；确属实际情况时勾选下方方框接受：",
+            "{count} warning(s), nothing loaded yet ({codes}). Check them; if they are real, "
+            "tick the box below to accept them:",
+        ),
+        "data.accept": (
+            "我已核对，接受这些警告",
+            "I have checked these, accept the warnings",
+        ),
+        "data.notes": ("。说明：{notes}", ". Notes: {notes}"),
+        "data.accepted": ("。已接受的警告：{codes}", ". Accepted warnings: {codes}"),
+        "data.accepted_current": ("已接受的警告：{items}", "accepted warnings: {items}"),
     }
 )
 
@@ -359,14 +388,22 @@ def apply_upload(
     assumptions: list[tuple[str, bytes]] | None = None,
     repair: bool = False,
     templates: tuple[str, bytes] | None = None,
+    accept: Collection[str] = (),
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(new inputs, []) on success; (None, problem rows) when any file is invalid.
+
+    New holdings or company files go through the checks of `analyzer.io.inputs.load_inputs`:
+    the readers' warnings and `cross_check` of the holdings against the company file the new
+    scenario combines (uploaded or kept). A refusal is a problem row; warnings whose code is
+    not in ``accept`` stop the upload as rows carrying their ``code`` (`warning_rows`). The
+    accepted ones are recorded in the scenario's ``source["accepted_warnings"]``.
 
     Uploaded ``assumptions`` (table + matrix) and ``templates`` replace the scenario's;
     otherwise it keeps the ones it has. When the scenario has uploaded assumptions, every
     asset class of its holdings must have a row (the core's message otherwise); uploaded
     templates must be usable with the scenario (`state.check_templates`)."""
     problems: list[InputProblem] = []
+    warnings: list[InputWarning] = []
     new_h = new_c = new_a = new_t = None
     if templates is not None:
         try:
@@ -398,15 +435,36 @@ def apply_upload(
         base = None
     if base is None and (new_h is None or new_c is None):
         # nothing to combine with: keep the one file until the other arrives
-        raise InputError.single(
-            "<upload>", None, None, "no start-up data: upload holdings and company together"
-        )
+        return None, problem_rows([InputProblem("<upload>", None, None, _msg("data.no_base"))])
     src = dict((base or {}).get("source") or {})
     if new_h is not None:
         src["holdings"] = new_h.source
     if new_c is not None:
         src["company"] = _safe_name(next(n for n, _ in company or [] if n.endswith(".toml")))
     h_obj, c_obj = state.parsed(base) if base is not None else (None, None)
+    if new_h is not None or new_c is not None:
+        # the checks every front end runs (`load_inputs`): each new file's own warnings, then
+        # the holdings against the company file the new scenario combines
+        for obj in (new_h, new_c):
+            warnings.extend(getattr(obj, "warnings", ()) or ())
+        h_new = new_h if new_h is not None else h_obj
+        c_new = new_c if new_c is not None else c_obj
+        for found in cross_check(h_new, c_new, src.get("holdings", "<holdings>")):
+            (warnings if isinstance(found, InputWarning) else problems).append(found)  # type: ignore[arg-type]
+        if problems:
+            return None, problem_rows(problems)
+        pending = [w for w in warnings if w.code not in set(accept)]
+        if pending:
+            return None, warning_rows(pending)
+        src["accepted_warnings"] = kept_warnings(src, new_h is not None, new_c is not None) + [
+            {**w.to_dict(), "role": _warning_role(w, new_h, new_c)} for w in warnings
+        ]
+        if not src["accepted_warnings"]:
+            del src["accepted_warnings"]
+        notes = [n for obj in (new_h, new_c) for n in (getattr(obj, "notes", ()) or ())]
+        src.pop("notes", None)
+        if notes:
+            src["notes"] = [{"en": n.en, "zh": n.zh} for n in notes]
     if (
         new_h is None
         and new_c is None
@@ -443,6 +501,65 @@ def apply_upload(
     return inputs, []
 
 
+#: codes of the checks of holdings against the company file (run again on every upload)
+CROSS_CODES = frozenset(
+    r.code for r in (inputs_io.SUM_UNIT, inputs_io.SUM_UNUSUAL, inputs_io.POSITION_ABOVE)
+)
+
+
+def _warning_role(w: InputWarning, new_h: Any, new_c: Any) -> str:
+    """Which part of the scenario a warning belongs to: ``cross`` (holdings against company),
+    ``holdings`` or ``company``."""
+    if w.code in CROSS_CODES:
+        return "cross"
+    if new_h is not None and w in (getattr(new_h, "warnings", ()) or ()):
+        return "holdings"
+    return "company"
+
+
+def kept_warnings(src: dict[str, Any], holdings_new: bool, company_new: bool) -> list[dict]:
+    """Accepted warnings of the current scenario still true after an upload: those of a file
+    that is kept (the cross-file ones are checked again)."""
+    out = []
+    for w in src.get("accepted_warnings") or ():
+        role = w.get("role")
+        if role == "cross" or (role == "holdings" and holdings_new):
+            continue
+        if role == "company" and company_new:
+            continue
+        out.append(w)
+    return out
+
+
+def accepted_warnings(inputs: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The warnings accepted for the scenario's files (dicts of `InputWarning.to_dict`)."""
+    return list(((inputs or {}).get("source") or {}).get("accepted_warnings") or ())
+
+
+def warning_rows(warnings: Any) -> list[dict[str, Any]]:
+    """Rows of warnings not yet accepted: file, rows, column, both messages and the code."""
+    return [
+        {
+            "file": w.file,
+            "row": ", ".join(str(r) for r in w.rows[:10])
+            + (f" (+{len(w.rows) - 10})" if len(w.rows) > 10 else "")
+            or None,
+            "column": w.column,
+            "message": w.render("en", with_file=False),
+            "message_zh": w.render("zh", with_file=False),
+            "code": w.code,
+        }
+        for w in warnings
+    ]
+
+
+def pending_codes(rows: list[dict[str, Any]]) -> list[str]:
+    """The codes of the warning rows (empty when the rows hold a problem)."""
+    if not rows or any(not r.get("code") for r in rows):
+        return []
+    return sorted({str(r["code"]) for r in rows})
+
+
 def problem_rows(problems: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -456,9 +573,42 @@ def problem_rows(problems: Any) -> list[dict[str, Any]]:
     ]
 
 
+def warnings_panel(rows: list[dict[str, Any]], lang: str) -> Any:
+    """The warnings that stop an upload, with the box that accepts them."""
+    return html.Div(
+        [
+            html.P(
+                t("data.warnings", lang, count=len(rows), codes=" ".join(pending_codes(rows))),
+                className="notice notice-warning",
+            ),
+            table(
+                [t(f"data.col.{k}", lang) for k in ("file", "row", "column", "message")],
+                [
+                    [
+                        r["file"],
+                        "" if r["row"] is None else r["row"],
+                        r["column"] or "",
+                        (r.get("message_zh") or r["message"]) if lang == "zh" else r["message"],
+                    ]
+                    for r in rows
+                ],
+                table_id="data-warnings-table",
+            ),
+            dcc.Checklist(
+                id=DATA_ACCEPT,
+                options=[{"label": t("data.accept", lang), "value": "accept"}],
+                value=[],
+                className="toolbar",
+            ),
+        ]
+    )
+
+
 def errors_table(rows: list[dict[str, Any]], lang: str) -> Any:
     if not rows:
         return None
+    if pending_codes(rows):
+        return warnings_panel(rows, lang)
     hint = None
     if any("positive semi-definite" in str(r.get("message", "")) for r in rows):
         hint = html.P(
@@ -505,7 +655,20 @@ def current_text(data: dict | None, env: AppEnv, lang: str) -> str:
         + t("data.assumptions_current", lang, source=state.assumptions_source(inputs))
         + sep
         + t("data.templates_current", lang, source=templates_label(inputs, lang))
+        + accepted_text(inputs, lang, sep)
     )
+
+
+def accepted_text(inputs: dict[str, Any], lang: str, sep: str) -> str:
+    """The warnings accepted for the scenario's files, ``[code] message`` each, or ""."""
+    items = [
+        f"[{w.get('code')}] "
+        + str((w.get("message_zh") or w.get("message")) if lang == "zh" else w.get("message"))
+        for w in accepted_warnings(inputs)
+    ]
+    if not items:
+        return ""
+    return sep + t("data.accepted_current", lang, items=sep.join(items))
 
 
 def templates_label(inputs: dict[str, Any], lang: str) -> str:
@@ -566,7 +729,14 @@ def save_inputs(
         author=author,
         holdings=inputs["holdings"],
         company=inputs["company"],
-        options={k: inputs[k] for k in ("assumptions", "templates") if inputs.get(k)},
+        options={
+            **{k: inputs[k] for k in ("assumptions", "templates") if inputs.get(k)},
+            **(
+                {"accepted_warnings": accepted_warnings(inputs)}
+                if accepted_warnings(inputs)
+                else {}
+            ),
+        },
         weights=weights or {},
     )
 
@@ -584,6 +754,8 @@ def scenario_inputs(store: ScenarioStore, scenario_id: int) -> dict[str, Any]:
     for k in ("assumptions", "templates"):
         if (sc.options or {}).get(k):
             out[k] = sc.options[k]
+    if (sc.options or {}).get("accepted_warnings"):
+        out["source"]["accepted_warnings"] = list(sc.options["accepted_warnings"])
     out["saved"] = {"regime": state.normalize_regime(sc.regime), "hash": _saved_hash(out)}
     return out
 
@@ -678,16 +850,140 @@ def upload_files(
         contents = c_contents if isinstance(c_contents, list) else [c_contents]
         names = c_names if isinstance(c_names, list) else [c_names]
         company = [(n, decode_upload(c)) for n, c in zip(names, contents, strict=True)]
-    env = _env()
-    inputs, rows = apply_upload(current, env, holdings, company)
+    return _upload_and_report(holdings, company, current, lang, accept=())
+
+
+def _upload_and_report(
+    holdings: tuple[str, bytes] | None,
+    company: list[tuple[str, bytes]] | None,
+    current: dict | None,
+    lang: str,
+    accept: Collection[str],
+) -> tuple:
+    """Run `apply_upload`; show the problems, or the warnings with the accept box (and keep a
+    signed record of the codes shown for these files), or load the scenario."""
+    inputs, rows = apply_upload(current, _env(), holdings, company, accept=accept)
     if rows:
+        codes = pending_codes(rows)
+        set_props(
+            DATA_PENDING,
+            {"data": pending_token(upload_digest(holdings, company, current), codes)},
+        )
         return no_update, errors_table(rows, lang), no_update
+    set_props(DATA_PENDING, {"data": None})
     src = inputs["source"]  # type: ignore[index]
     notices.notify(
-        "data.loaded", "success", holdings=src.get("holdings", ""), company=src.get("company", "")
+        "data.loaded",
+        "success",
+        holdings=src.get("holdings", ""),
+        company=src.get("company", ""),
+        accepted=_bilingual("data.accepted", codes=_codes_text(src.get("accepted_warnings")))
+        if src.get("accepted_warnings")
+        else "",
+        notes=_notes_param(src.get("notes")),
     )
     # new holdings or company: a proposal made for the old ones no longer applies
     return inputs, None, None
+
+
+def _bilingual(key: str, **params: Any) -> dict[str, str]:
+    """A notice parameter in both languages (`notices.render` picks the page's)."""
+    return {"zh": t(key, "zh", **params), "en": t(key, "en", **params)}
+
+
+def _codes_text(warnings: Any) -> str:
+    return " ".join(sorted({str(w.get("code")) for w in warnings or ()}))
+
+
+def _notes_param(notes: Any) -> dict[str, str] | str:
+    """The readers' notes (ignored columns, units converted) as a notice parameter."""
+    if not notes:
+        return ""
+    return {
+        "zh": t("data.notes", "zh", notes="；".join(n.get("zh") or n["en"] for n in notes)),
+        "en": t("data.notes", "en", notes="; ".join(n["en"] for n in notes)),
+    }
+
+
+def upload_digest(
+    holdings: tuple[str, bytes] | None,
+    company: list[tuple[str, bytes]] | None,
+    current: dict | None,
+) -> str:
+    """What a set of shown warnings belongs to: the uploaded files (names and SHA-256) and
+    the holdings and company of the scenario they are combined with."""
+    from dashboard import trust
+
+    files = ([holdings] if holdings else []) + list(company or [])
+    doc = {
+        "files": [[str(n), hashlib.sha256(raw).hexdigest()] for n, raw in files],
+        "scenario": trust.scenario_hash(current),
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _serializer() -> Any:
+    import flask
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(flask.current_app.secret_key, salt=_PENDING_SALT)
+
+
+def _who() -> list[str]:
+    user = auth.current_user()
+    return [user.name, user.role] if user is not None else ["", ""]
+
+
+def pending_token(digest: str, codes: Collection[str]) -> str | None:
+    """A token signed by the server: these warning ``codes`` were shown to this user for the
+    files of ``digest`` (None when no warning was shown)."""
+    if not codes:
+        return None
+    return str(_serializer().dumps({"who": _who(), "digest": digest, "codes": sorted(set(codes))}))
+
+
+def shown_codes(token: Any, digest: str) -> frozenset[str]:
+    """The codes a token says were shown to this user for the files of ``digest``; empty for
+    a missing, forged or other user's token, or one issued for other files."""
+    from itsdangerous import BadSignature
+
+    if not isinstance(token, str) or not token:
+        return frozenset()
+    try:
+        doc = _serializer().loads(token)
+    except BadSignature:
+        return frozenset()
+    if not isinstance(doc, dict) or doc.get("who") != _who() or doc.get("digest") != digest:
+        return frozenset()
+    return frozenset(str(c) for c in doc.get("codes") or ())
+
+
+def accept_upload(
+    accept: list | None,
+    h_contents: str | None,
+    h_name: str | None,
+    c_contents: list | None,
+    c_names: list | None,
+    current: dict | None,
+    lang: str | None,
+    token: str | None,
+) -> tuple:
+    """The accept box ticked under the warnings of an upload: read the same files again and
+    load them, accepting exactly the warning codes that were shown for them (the signed
+    ``token``); any other warning is shown again."""
+    lang = normalize_lang(lang)
+    if not accept or "accept" not in accept or (not h_contents and not c_contents):
+        raise PreventUpdate
+    holdings = (h_name or "upload.csv", decode_upload(h_contents)) if h_contents else None
+    company = None
+    if c_contents:
+        contents = c_contents if isinstance(c_contents, list) else [c_contents]
+        names = c_names if isinstance(c_names, list) else [c_names]
+        company = [(n, decode_upload(c)) for n, c in zip(names, contents, strict=True)]
+    codes = shown_codes(token, upload_digest(holdings, company, current))
+    if not codes:
+        raise PreventUpdate
+    return _upload_and_report(holdings, company, current, lang, accept=codes)
 
 
 def upload_assumptions(
@@ -823,6 +1119,7 @@ def layout(ctx: PageContext) -> Any:
         dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
         dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
         dcc.Store(id=ids.DATA_SCENARIOS_REFRESH, data=0),
+        dcc.Store(id=DATA_PENDING),
         dcc.Download(id=ids.DATA_DOWNLOAD),
         html.Div(
             [
@@ -940,6 +1237,22 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.LANG, "value"),
         prevent_initial_call=True,
     )(upload_files)
+    auth.protected_callback(
+        app,
+        "upload",
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.DATA_ERRORS, "children", allow_duplicate=True),
+        Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
+        Input(DATA_ACCEPT, "value"),
+        State(ids.DATA_HOLDINGS_UPLOAD, "contents"),
+        State(ids.DATA_HOLDINGS_UPLOAD, "filename"),
+        State(ids.DATA_COMPANY_UPLOAD, "contents"),
+        State(ids.DATA_COMPANY_UPLOAD, "filename"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        State(ids.LANG, "value"),
+        State(DATA_PENDING, "data"),
+        prevent_initial_call=True,
+    )(accept_upload)
     auth.protected_callback(
         app,
         "upload",
