@@ -34,7 +34,6 @@ from dash import Input, Output, State, ctx, dcc, html, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from analyzer.errors import InputError, InputProblem, InputWarning
-from analyzer.io import inputs as inputs_io
 from analyzer.io import read_company, read_holdings
 from analyzer.io.inputs import cross_check
 from analyzer.io.xlsx_guard import check_xlsx
@@ -87,8 +86,8 @@ i18n.register(
             "Repair to the nearest correlation matrix when it is not positive semi-definite",
         ),
         "data.assumptions_loaded": (
-            "已载入资本市场假设：{source}{repaired}",
-            "Capital market assumptions loaded: {source}{repaired}",
+            "已载入资本市场假设：{source}{repaired}{accepted}{notes}",
+            "Capital market assumptions loaded: {source}{repaired}{accepted}{notes}",
         ),
         "data.repaired": ("（相关系数矩阵已修正）", " (correlation matrix repaired)"),
         "data.assumptions_current": (
@@ -121,8 +120,8 @@ i18n.register(
         "data.templates_bundled": ("{source}（内置）", "{source} (bundled)"),
         "data.templates_none": ("无", "none"),
         "data.templates_loaded": (
-            "已载入模板持仓：{source}（{rows} 行）",
-            "Template positions loaded: {source} ({rows} rows)",
+            "已载入模板持仓：{source}（{rows} 行）{accepted}{notes}",
+            "Template positions loaded: {source} ({rows} rows){accepted}{notes}",
         ),
         "data.scenario_source": ("情景：{name}", "scenario: {name}"),
         "data.scenario_modified": (
@@ -292,16 +291,20 @@ def parse_company_upload(files: list[tuple[str, bytes]]) -> Any:
         folder = Path(tmp)
         for n, (_, raw) in zip(names, files, strict=True):
             (folder / n).write_bytes(raw)
+        prefix = str(folder) + "/"
         try:
-            return read_company(folder / tomls[0])
+            company = read_company(folder / tomls[0])
         except InputError as exc:  # name the uploaded files, not the temp folder
-            prefix = str(folder) + "/"
             raise InputError(
                 [
                     InputProblem(p.file.replace(prefix, ""), p.row, p.column, p.message)
                     for p in exc.problems
                 ]
             ) from None
+    company._warnings = tuple(  # the same for its warnings
+        replace(w, file=w.file.replace(prefix, "")) for w in company.warnings
+    )
+    return company
 
 
 def _is_table(name: str, raw: bytes) -> bool:
@@ -377,7 +380,15 @@ def parse_assumptions_upload(
                     for p in exc.problems
                 ]
             ) from None
-    return replace(a, source=t_name), {"assumptions": t_name, "correlations": corr_label}
+        labels = {str(table_path): t_name, str(corr_path): corr_label}
+        shown = tuple(
+            replace(w, file=labels.get(w.file, w.file.replace(str(folder) + "/", "")))
+            for w in a.warnings
+        )
+    return replace(a, source=t_name, warnings=shown), {
+        "assumptions": t_name,
+        "correlations": corr_label,
+    }
 
 
 def apply_upload(
@@ -403,8 +414,7 @@ def apply_upload(
     asset class of its holdings must have a row (the core's message otherwise); uploaded
     templates must be usable with the scenario (`state.check_templates`)."""
     problems: list[InputProblem] = []
-    warnings: list[InputWarning] = []
-    new_h = new_c = new_a = new_t = None
+    new_h = new_c = new_a = new_t = a_obj = t_obj = None
     if templates is not None:
         try:
             t_obj = parse_holdings_upload(*templates)
@@ -442,29 +452,40 @@ def apply_upload(
     if new_c is not None:
         src["company"] = _safe_name(next(n for n, _ in company or [] if n.endswith(".toml")))
     h_obj, c_obj = state.parsed(base) if base is not None else (None, None)
+    # the checks every front end runs (`load_inputs`): each new file's own warnings, then the
+    # holdings against the company file the new scenario combines (uploaded or kept)
+    parts = {"holdings": new_h, "company": new_c, "assumptions": a_obj, "templates": t_obj}
+    found: list[tuple[str, InputWarning]] = [
+        (role, w)
+        for role, obj in parts.items()
+        if obj is not None
+        for w in (getattr(obj, "warnings", ()) or ())
+    ]
+    replaced = {role for role, obj in parts.items() if obj is not None}
     if new_h is not None or new_c is not None:
-        # the checks every front end runs (`load_inputs`): each new file's own warnings, then
-        # the holdings against the company file the new scenario combines
-        for obj in (new_h, new_c):
-            warnings.extend(getattr(obj, "warnings", ()) or ())
+        replaced.add("cross")
         h_new = new_h if new_h is not None else h_obj
         c_new = new_c if new_c is not None else c_obj
-        for found in cross_check(h_new, c_new, src.get("holdings", "<holdings>")):
-            (warnings if isinstance(found, InputWarning) else problems).append(found)  # type: ignore[arg-type]
-        if problems:
-            return None, problem_rows(problems)
-        pending = [w for w in warnings if w.code not in set(accept)]
-        if pending:
-            return None, warning_rows(pending)
-        src["accepted_warnings"] = kept_warnings(src, new_h is not None, new_c is not None) + [
-            {**w.to_dict(), "role": _warning_role(w, new_h, new_c)} for w in warnings
-        ]
-        if not src["accepted_warnings"]:
-            del src["accepted_warnings"]
-        notes = [n for obj in (new_h, new_c) for n in (getattr(obj, "notes", ()) or ())]
-        src.pop("notes", None)
-        if notes:
-            src["notes"] = [{"en": n.en, "zh": n.zh} for n in notes]
+        for item in cross_check(h_new, c_new, src.get("holdings", "<holdings>")):
+            if isinstance(item, InputWarning):
+                found.append(("cross", item))
+            else:
+                problems.append(item)
+    if problems:
+        return None, problem_rows(problems)
+    pending = [w for _, w in found if w.code not in set(accept)]
+    if pending:
+        return None, warning_rows(pending)
+    accepted = [w for w in src.get("accepted_warnings") or () if w.get("role") not in replaced] + [
+        {**w.to_dict(), "role": role} for role, w in found
+    ]
+    src.pop("accepted_warnings", None)
+    if accepted:
+        src["accepted_warnings"] = accepted
+    notes = [n for obj in parts.values() for n in (getattr(obj, "notes", ()) or ())]
+    src.pop("notes", None)
+    if notes:
+        src["notes"] = [{"en": n.en, "zh": n.zh} for n in notes]
     if (
         new_h is None
         and new_c is None
@@ -473,6 +494,8 @@ def apply_upload(
     ):
         # assumptions / templates only: the scenario keeps its rows (and its saved marks)
         inputs = dict(base)
+        if src != (base.get("source") or {}):
+            inputs["source"] = src
         if new_a is not None:
             inputs["assumptions"] = new_a
         if new_t is not None:
@@ -499,36 +522,6 @@ def apply_upload(
             return None, problem_rows(exc.problems)
     state.result_for(inputs)  # fail here (notice) rather than on every page
     return inputs, []
-
-
-#: codes of the checks of holdings against the company file (run again on every upload)
-CROSS_CODES = frozenset(
-    r.code for r in (inputs_io.SUM_UNIT, inputs_io.SUM_UNUSUAL, inputs_io.POSITION_ABOVE)
-)
-
-
-def _warning_role(w: InputWarning, new_h: Any, new_c: Any) -> str:
-    """Which part of the scenario a warning belongs to: ``cross`` (holdings against company),
-    ``holdings`` or ``company``."""
-    if w.code in CROSS_CODES:
-        return "cross"
-    if new_h is not None and w in (getattr(new_h, "warnings", ()) or ()):
-        return "holdings"
-    return "company"
-
-
-def kept_warnings(src: dict[str, Any], holdings_new: bool, company_new: bool) -> list[dict]:
-    """Accepted warnings of the current scenario still true after an upload: those of a file
-    that is kept (the cross-file ones are checked again)."""
-    out = []
-    for w in src.get("accepted_warnings") or ():
-        role = w.get("role")
-        if role == "cross" or (role == "holdings" and holdings_new):
-            continue
-        if role == "company" and company_new:
-            continue
-        out.append(w)
-    return out
 
 
 def accepted_warnings(inputs: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -850,49 +843,67 @@ def upload_files(
         contents = c_contents if isinstance(c_contents, list) else [c_contents]
         names = c_names if isinstance(c_names, list) else [c_names]
         company = [(n, decode_upload(c)) for n, c in zip(names, contents, strict=True)]
-    return _upload_and_report(holdings, company, current, lang, accept=())
+    return _upload_and_report("files", {"holdings": holdings, "company": company}, current, lang)
 
 
 def _upload_and_report(
-    holdings: tuple[str, bytes] | None,
-    company: list[tuple[str, bytes]] | None,
+    kind: str,
+    upload: dict[str, Any],
     current: dict | None,
     lang: str,
-    accept: Collection[str],
+    accept: Collection[str] = (),
 ) -> tuple:
-    """Run `apply_upload`; show the problems, or the warnings with the accept box (and keep a
-    signed record of the codes shown for these files), or load the scenario."""
-    inputs, rows = apply_upload(current, _env(), holdings, company, accept=accept)
+    """Run `apply_upload` on one upload (``kind``: ``files`` for holdings / company,
+    ``assumptions``, ``templates``); show the problems, or the warnings with the accept box
+    (keeping a signed record of the codes shown for these files), or load the scenario.
+
+    Returns (scenario, errors panel, proposal) for ``files`` (a proposal made for the old
+    holdings no longer applies), (scenario, errors panel) otherwise."""
+    inputs, rows = apply_upload(current, _env(), **upload, accept=accept)
     if rows:
-        codes = pending_codes(rows)
-        set_props(
-            DATA_PENDING,
-            {"data": pending_token(upload_digest(holdings, company, current), codes)},
-        )
-        return no_update, errors_table(rows, lang), no_update
+        digest = upload_digest(kind, upload, current)
+        set_props(DATA_PENDING, {"data": pending_token(kind, digest, pending_codes(rows))})
+        return (no_update, errors_table(rows, lang)) + ((no_update,) if kind == "files" else ())
     set_props(DATA_PENDING, {"data": None})
     src = inputs["source"]  # type: ignore[index]
-    notices.notify(
-        "data.loaded",
-        "success",
-        holdings=src.get("holdings", ""),
-        company=src.get("company", ""),
-        accepted=_bilingual("data.accepted", codes=_codes_text(src.get("accepted_warnings")))
-        if src.get("accepted_warnings")
+    extra = {
+        "accepted": _bilingual("data.accepted", codes=" ".join(shown))
+        if (shown := sorted(set(accept) & {str(w.get("code")) for w in accepted_warnings(inputs)}))
         else "",
-        notes=_notes_param(src.get("notes")),
-    )
-    # new holdings or company: a proposal made for the old ones no longer applies
-    return inputs, None, None
+        "notes": _notes_param(src.get("notes")),
+    }
+    if kind == "files":
+        notices.notify(
+            "data.loaded",
+            "success",
+            holdings=src.get("holdings", ""),
+            company=src.get("company", ""),
+            **extra,
+        )
+        return inputs, None, None
+    if kind == "assumptions":
+        notices.notify(
+            "data.assumptions_loaded",
+            "success",
+            source=state.assumptions_source(inputs),
+            repaired="@data.repaired" if inputs["assumptions"].get("repaired") else "",  # type: ignore[index]
+            **extra,
+        )
+    else:
+        data = inputs["templates"]  # type: ignore[index]
+        notices.notify(
+            "data.templates_loaded",
+            "success",
+            source=data["source"],
+            rows=len(data["rows"]),
+            **extra,
+        )
+    return inputs, None
 
 
 def _bilingual(key: str, **params: Any) -> dict[str, str]:
     """A notice parameter in both languages (`notices.render` picks the page's)."""
     return {"zh": t(key, "zh", **params), "en": t(key, "en", **params)}
-
-
-def _codes_text(warnings: Any) -> str:
-    return " ".join(sorted({str(w.get("code")) for w in warnings or ()}))
 
 
 def _notes_param(notes: Any) -> dict[str, str] | str:
@@ -905,18 +916,21 @@ def _notes_param(notes: Any) -> dict[str, str] | str:
     }
 
 
-def upload_digest(
-    holdings: tuple[str, bytes] | None,
-    company: list[tuple[str, bytes]] | None,
-    current: dict | None,
-) -> str:
-    """What a set of shown warnings belongs to: the uploaded files (names and SHA-256) and
-    the holdings and company of the scenario they are combined with."""
+def upload_digest(kind: str, upload: dict[str, Any], current: dict | None) -> str:
+    """What a set of shown warnings belongs to: the kind of upload, its files (names and
+    SHA-256), its repair option and the holdings and company of the scenario they join."""
     from dashboard import trust
 
-    files = ([holdings] if holdings else []) + list(company or [])
+    files: list[Any] = []
+    for key in ("holdings", "company", "assumptions", "templates"):
+        value = upload.get(key)
+        if isinstance(value, tuple):
+            value = [value]
+        files.extend([key, str(n), hashlib.sha256(raw).hexdigest()] for n, raw in value or ())
     doc = {
-        "files": [[str(n), hashlib.sha256(raw).hexdigest()] for n, raw in files],
+        "kind": kind,
+        "files": files,
+        "repair": bool(upload.get("repair")),
         "scenario": trust.scenario_hash(current),
     }
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode("utf-8")).hexdigest()
@@ -934,28 +948,43 @@ def _who() -> list[str]:
     return [user.name, user.role] if user is not None else ["", ""]
 
 
-def pending_token(digest: str, codes: Collection[str]) -> str | None:
+def pending_token(kind: str, digest: str, codes: Collection[str]) -> str | None:
     """A token signed by the server: these warning ``codes`` were shown to this user for the
-    files of ``digest`` (None when no warning was shown)."""
+    ``kind`` of upload of ``digest`` (None when no warning was shown)."""
     if not codes:
         return None
-    return str(_serializer().dumps({"who": _who(), "digest": digest, "codes": sorted(set(codes))}))
+    doc = {"who": _who(), "kind": kind, "digest": digest, "codes": sorted(set(codes))}
+    return str(_serializer().dumps(doc))
 
 
-def shown_codes(token: Any, digest: str) -> frozenset[str]:
-    """The codes a token says were shown to this user for the files of ``digest``; empty for
-    a missing, forged or other user's token, or one issued for other files."""
+def _open_token(token: Any) -> dict[str, Any] | None:
+    """The content of a pending-warnings token this server issued to this user, else None."""
     from itsdangerous import BadSignature
 
     if not isinstance(token, str) or not token:
-        return frozenset()
+        return None
     try:
         doc = _serializer().loads(token)
     except BadSignature:
-        return frozenset()
-    if not isinstance(doc, dict) or doc.get("who") != _who() or doc.get("digest") != digest:
+        return None
+    if not isinstance(doc, dict) or doc.get("who") != _who():
+        return None
+    return doc
+
+
+def shown_codes(token: Any, kind: str, digest: str) -> frozenset[str]:
+    """The codes a token says were shown to this user for the ``kind`` of upload of
+    ``digest``; empty for a missing, forged or other user's token, or other files."""
+    doc = _open_token(token)
+    if doc is None or doc.get("kind") != kind or doc.get("digest") != digest:
         return frozenset()
     return frozenset(str(c) for c in doc.get("codes") or ())
+
+
+def _files(contents: Any, names: Any, default: str) -> list[tuple[str, bytes]]:
+    contents_l = contents if isinstance(contents, list) else [contents]
+    names_l = names if isinstance(names, list) else [names]
+    return [(n or default, decode_upload(c)) for n, c in zip(names_l, contents_l, strict=True)]
 
 
 def accept_upload(
@@ -967,23 +996,39 @@ def accept_upload(
     current: dict | None,
     lang: str | None,
     token: str | None,
+    a_contents: list | str | None = None,
+    a_names: list | str | None = None,
+    repair: list | None = None,
+    t_contents: str | None = None,
+    t_name: str | None = None,
 ) -> tuple:
     """The accept box ticked under the warnings of an upload: read the same files again and
     load them, accepting exactly the warning codes that were shown for them (the signed
-    ``token``); any other warning is shown again."""
+    ``token``); any other warning is shown again. Returns (scenario, errors, proposal)."""
     lang = normalize_lang(lang)
-    if not accept or "accept" not in accept or (not h_contents and not c_contents):
+    doc = _open_token(token)
+    if not accept or "accept" not in accept or doc is None:
         raise PreventUpdate
-    holdings = (h_name or "upload.csv", decode_upload(h_contents)) if h_contents else None
-    company = None
-    if c_contents:
-        contents = c_contents if isinstance(c_contents, list) else [c_contents]
-        names = c_names if isinstance(c_names, list) else [c_names]
-        company = [(n, decode_upload(c)) for n, c in zip(names, contents, strict=True)]
-    codes = shown_codes(token, upload_digest(holdings, company, current))
+    kind = doc.get("kind")
+    if kind == "files" and (h_contents or c_contents):
+        upload: dict[str, Any] = {
+            "holdings": _files(h_contents, h_name, "upload.csv")[0] if h_contents else None,
+            "company": _files(c_contents, c_names, "company.toml") if c_contents else None,
+        }
+    elif kind == "assumptions" and a_contents:
+        upload = {
+            "assumptions": _files(a_contents, a_names, "assumptions.csv"),
+            "repair": bool(repair) and "repair" in repair,  # type: ignore[operator]
+        }
+    elif kind == "templates" and t_contents:
+        upload = {"templates": _files(t_contents, t_name, "templates.csv")[0]}
+    else:
+        raise PreventUpdate
+    codes = shown_codes(token, kind, upload_digest(kind, upload, current))
     if not codes:
         raise PreventUpdate
-    return _upload_and_report(holdings, company, current, lang, accept=codes)
+    out = _upload_and_report(kind, upload, current, lang, accept=codes)
+    return out if kind == "files" else (*out, no_update)
 
 
 def upload_assumptions(
@@ -1003,24 +1048,9 @@ def upload_assumptions(
         raise PreventUpdate
     if ctx.triggered_id == ids.DATA_ASSUMPTIONS_REPAIR and not shown_errors:
         raise PreventUpdate
-    contents_l = contents if isinstance(contents, list) else [contents]
-    names_l = names if isinstance(names, list) else [names]
-    files = [
-        (n or "assumptions.csv", decode_upload(c)) for n, c in zip(names_l, contents_l, strict=True)
-    ]
-    inputs, rows = apply_upload(
-        current, _env(), assumptions=files, repair=bool(repair) and "repair" in repair
-    )
-    if rows:
-        return no_update, errors_table(rows, lang)
-    a = inputs["assumptions"]  # type: ignore[index]
-    notices.notify(
-        "data.assumptions_loaded",
-        "success",
-        source=state.assumptions_source(inputs),
-        repaired="@data.repaired" if a.get("repaired") else "",
-    )
-    return inputs, None
+    files = _files(contents, names, "assumptions.csv")
+    upload = {"assumptions": files, "repair": bool(repair) and "repair" in repair}  # type: ignore[operator]
+    return _upload_and_report("assumptions", upload, current, lang)
 
 
 def upload_templates(
@@ -1031,14 +1061,7 @@ def upload_templates(
     if not contents:
         raise PreventUpdate
     file = (name or "templates.csv", decode_upload(contents))
-    inputs, rows = apply_upload(current, _env(), templates=file)
-    if rows:
-        return no_update, errors_table(rows, lang)
-    data = inputs["templates"]  # type: ignore[index]
-    notices.notify(
-        "data.templates_loaded", "success", source=data["source"], rows=len(data["rows"])
-    )
-    return inputs, None
+    return _upload_and_report("templates", {"templates": file}, current, lang)
 
 
 def reset_scenario(_n: int | None) -> Any:
@@ -1251,6 +1274,11 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.CURRENT_SCENARIO, "data"),
         State(ids.LANG, "value"),
         State(DATA_PENDING, "data"),
+        State(ids.DATA_ASSUMPTIONS_UPLOAD, "contents"),
+        State(ids.DATA_ASSUMPTIONS_UPLOAD, "filename"),
+        State(ids.DATA_ASSUMPTIONS_REPAIR, "value"),
+        State(ids.DATA_TEMPLATES_UPLOAD, "contents"),
+        State(ids.DATA_TEMPLATES_UPLOAD, "filename"),
         prevent_initial_call=True,
     )(accept_upload)
     auth.protected_callback(

@@ -165,7 +165,8 @@ def _accept(client: Any, app: Any, dash_call: Any, company: bytes, token: Any) -
         app,
         _accept_key(app),
         [["accept"]],
-        [data_url(HOLDINGS), "pc.csv", [data_url(company)], ["company.toml"], None, "zh", token],
+        [data_url(HOLDINGS), "pc.csv", [data_url(company)], ["company.toml"], None, "zh", token]
+        + [None] * 5,
     )
 
 
@@ -205,6 +206,61 @@ def test_another_users_token_accepts_nothing(
     manager = app.server.test_client()
     log_in(manager, "manager")
     resp = _accept(manager, app, dash_call, TOTAL_50, token)
+    assert resp.status_code == 204 or ids.CURRENT_SCENARIO not in resp.get_json().get(
+        "response", {}
+    )
+
+
+# -- assumptions: the reader's warnings stop the upload as well ------------------------------
+def high_return() -> bytes:
+    """The bundled assumptions with government bonds at 40% a year (warned above 30%)."""
+    lines = (REPO_DATA_DIR / "assumptions.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    i = header.index("expected_return")
+    for k, ln in enumerate(lines):
+        if ln.startswith("government_bond,"):
+            cells = ln.split(",")
+            cells[i] = "0.4"
+            lines[k] = ",".join(cells)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def test_assumptions_warning_stops_until_accepted(env: Any) -> None:
+    files = [("a.csv", high_return())]
+    inputs, rows = data_page.apply_upload(None, env, assumptions=files)
+    assert inputs is None and data_page.pending_codes(rows) == ["assumptions.return_high"]
+    assert rows[0]["file"] == "a.csv" and rows[0]["column"] == "expected_return"
+    inputs, rows = data_page.apply_upload(
+        None, env, assumptions=files, accept={"assumptions.return_high"}
+    )
+    assert rows == []
+    (acc,) = data_page.accepted_warnings(inputs)
+    assert acc["role"] == "assumptions" and acc["code"] == "assumptions.return_high"
+    by_class = dict(
+        zip(inputs["assumptions"]["classes"], inputs["assumptions"]["expected_return"], strict=True)
+    )
+    assert by_class["government_bond"] == pytest.approx(0.4)
+
+
+def test_assumptions_warning_accepted_through_the_server(
+    app: Any, dash_call: Any, callback_id: Any
+) -> None:
+    client = app.server.test_client()
+    key = next(
+        k
+        for k, spec in app.callback_map.items()
+        if spec["inputs"] and spec["inputs"][0]["id"] == ids.DATA_ASSUMPTIONS_UPLOAD
+    )
+    contents = [data_url(high_return())]
+    body = dash_call(client, app, key, [contents, []], [["a.csv"], None, "en", None]).get_json()
+    assert "assumptions.return_high" in repr(body["response"][ids.DATA_ERRORS])
+    token = body["sideUpdate"][data_page.DATA_PENDING]["data"]
+    state_ = [None, None, None, None, None, "en", token, contents, ["a.csv"], [], None, None]
+    resp = dash_call(client, app, _accept_key(app), [["accept"]], state_).get_json()
+    inputs = open_token(app, ids.CURRENT_SCENARIO, resp["response"][ids.CURRENT_SCENARIO]["data"])
+    assert [w["code"] for w in data_page.accepted_warnings(inputs)] == ["assumptions.return_high"]
+    # the same token does not accept the holdings/company upload's warnings
+    resp = _accept(client, app, dash_call, TOTAL_50, token)
     assert resp.status_code == 204 or ids.CURRENT_SCENARIO not in resp.get_json().get(
         "response", {}
     )
