@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from dash import Input, Output, State, ctx, dcc, html, no_update, set_props
-from dash.exceptions import PreventUpdate
+from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
 from analyzer.errors import InputError, InputProblem, InputWarning
 from analyzer.io import read_company, read_holdings
@@ -861,10 +861,9 @@ def _upload_and_report(
     holdings no longer applies), (scenario, errors panel) otherwise."""
     inputs, rows = apply_upload(current, _env(), **upload, accept=accept)
     if rows:
-        digest = upload_digest(kind, upload, current)
-        set_props(DATA_PENDING, {"data": pending_token(kind, digest, pending_codes(rows))})
+        _remember_shown(kind, upload, current, pending_codes(rows))
         return (no_update, errors_table(rows, lang)) + ((no_update,) if kind == "files" else ())
-    set_props(DATA_PENDING, {"data": None})
+    _remember_shown(kind, upload, current, [])
     src = inputs["source"]  # type: ignore[index]
     extra = {
         "accepted": _bilingual("data.accepted", codes=" ".join(shown))
@@ -899,6 +898,22 @@ def _upload_and_report(
             **extra,
         )
     return inputs, None
+
+
+def _remember_shown(
+    kind: str, upload: dict[str, Any], current: dict | None, codes: list[str]
+) -> None:
+    """Keep in the page the signed record of the warning codes shown for this upload (none:
+    cleared). Outside a callback (a test calling the body) there is no page to keep it in."""
+    import flask
+
+    token = None
+    if codes and flask.has_request_context():
+        token = pending_token(kind, upload_digest(kind, upload, current), codes)
+    try:
+        set_props(DATA_PENDING, {"data": token})
+    except MissingCallbackContextException:
+        return
 
 
 def _bilingual(key: str, **params: Any) -> dict[str, str]:
