@@ -21,17 +21,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import json
 import re
 import tempfile
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from dash import Input, Output, State, ctx, dcc, html, no_update
-from dash.exceptions import PreventUpdate
+from dash import Input, Output, State, ctx, dcc, html, no_update, set_props
+from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
-from analyzer.errors import InputError, InputProblem
+from analyzer.errors import InputError, InputProblem, InputWarning
 from analyzer.io import read_company, read_holdings
+from analyzer.io.inputs import cross_check
 from analyzer.io.xlsx_guard import check_xlsx
 from analyzer.messages import Text
 from dashboard import auth, i18n, ids, notices, reports, state
@@ -44,6 +48,11 @@ from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "data"
 PATH = "/data"
+#: the box accepting the warnings of an upload (inside the warnings panel) and the signed
+#: record of which warnings were shown for which files
+DATA_ACCEPT = "data-accept-warnings"
+DATA_PENDING = "data-pending-warnings"
+_PENDING_SALT = "analyzer.upload-warnings.v1"
 #: xlsx uploads: most uncompressed bytes (all parts together) and rows of a sheet. openpyxl
 #: parses about 2 MB of sheet XML a second (21,000 positions, 11 MB of XML: 6 s), so 48 MiB
 #: bounds an upload to about half a minute of one worker; larger books: upload CSV.
@@ -77,8 +86,8 @@ i18n.register(
             "Repair to the nearest correlation matrix when it is not positive semi-definite",
         ),
         "data.assumptions_loaded": (
-            "已载入资本市场假设：{source}{repaired}",
-            "Capital market assumptions loaded: {source}{repaired}",
+            "已载入资本市场假设：{source}{repaired}{accepted}{notes}",
+            "Capital market assumptions loaded: {source}{repaired}{accepted}{notes}",
         ),
         "data.repaired": ("（相关系数矩阵已修正）", " (correlation matrix repaired)"),
         "data.assumptions_current": (
@@ -111,8 +120,8 @@ i18n.register(
         "data.templates_bundled": ("{source}（内置）", "{source} (bundled)"),
         "data.templates_none": ("无", "none"),
         "data.templates_loaded": (
-            "已载入模板持仓：{source}（{rows} 行）",
-            "Template positions loaded: {source} ({rows} rows)",
+            "已载入模板持仓：{source}（{rows} 行）{accepted}{notes}",
+            "Template positions loaded: {source} ({rows} rows){accepted}{notes}",
         ),
         "data.scenario_source": ("情景：{name}", "scenario: {name}"),
         "data.scenario_modified": (
@@ -126,7 +135,10 @@ i18n.register(
         "data.col.row": ("行", "Row"),
         "data.col.column": ("列", "Column"),
         "data.col.message": ("问题", "Problem"),
-        "data.loaded": ("已载入：{holdings}；{company}", "Loaded: {holdings}; {company}"),
+        "data.loaded": (
+            "已载入：{holdings}；{company}{accepted}{notes}",
+            "Loaded: {holdings}; {company}{accepted}{notes}",
+        ),
         "data.current": (
             "当前情景：持仓 {holdings}（{rows} 行），公司 {company}",
             "Current scenario: holdings {holdings} ({rows} rows), company {company}",
@@ -147,6 +159,22 @@ i18n.register(
             "uploaded together with it (a bare file name, no folder). Uploaded: {names}",
         ),
         "data.bad_type": ("不支持的文件类型 {suffix}", "unsupported file type {suffix}"),
+        "data.no_base": (
+            "没有启动数据：请同时上传持仓文件和公司文件",
+            "no start-up data: upload holdings and company together",
+        ),
+        "data.warnings": (
+            "文件有 {count} 条警告，尚未载入（{codes}）。请核对；确属实际情况时勾选下方方框接受：",
+            "{count} warning(s), nothing loaded yet ({codes}). Check them; if they are real, "
+            "tick the box below to accept them:",
+        ),
+        "data.accept": (
+            "我已核对，接受这些警告",
+            "I have checked these, accept the warnings",
+        ),
+        "data.notes": ("。说明：{notes}", ". Notes: {notes}"),
+        "data.accepted": ("。已接受的警告：{codes}", ". Accepted warnings: {codes}"),
+        "data.accepted_current": ("已接受的警告：{items}", "accepted warnings: {items}"),
     }
 )
 
@@ -263,16 +291,20 @@ def parse_company_upload(files: list[tuple[str, bytes]]) -> Any:
         folder = Path(tmp)
         for n, (_, raw) in zip(names, files, strict=True):
             (folder / n).write_bytes(raw)
+        prefix = str(folder) + "/"
         try:
-            return read_company(folder / tomls[0])
+            company = read_company(folder / tomls[0])
         except InputError as exc:  # name the uploaded files, not the temp folder
-            prefix = str(folder) + "/"
             raise InputError(
                 [
                     InputProblem(p.file.replace(prefix, ""), p.row, p.column, p.message)
                     for p in exc.problems
                 ]
             ) from None
+    company._warnings = tuple(  # the same for its warnings
+        replace(w, file=w.file.replace(prefix, "")) for w in company.warnings
+    )
+    return company
 
 
 def _is_table(name: str, raw: bytes) -> bool:
@@ -348,7 +380,15 @@ def parse_assumptions_upload(
                     for p in exc.problems
                 ]
             ) from None
-    return replace(a, source=t_name), {"assumptions": t_name, "correlations": corr_label}
+        labels = {str(table_path): t_name, str(corr_path): corr_label}
+        shown = tuple(
+            replace(w, file=labels.get(w.file, w.file.replace(str(folder) + "/", "")))
+            for w in a.warnings
+        )
+    return replace(a, source=t_name, warnings=shown), {
+        "assumptions": t_name,
+        "correlations": corr_label,
+    }
 
 
 def apply_upload(
@@ -359,15 +399,22 @@ def apply_upload(
     assumptions: list[tuple[str, bytes]] | None = None,
     repair: bool = False,
     templates: tuple[str, bytes] | None = None,
+    accept: Collection[str] = (),
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(new inputs, []) on success; (None, problem rows) when any file is invalid.
+
+    New holdings or company files go through the checks of `analyzer.io.inputs.load_inputs`:
+    the readers' warnings and `cross_check` of the holdings against the company file the new
+    scenario combines (uploaded or kept). A refusal is a problem row; warnings whose code is
+    not in ``accept`` stop the upload as rows carrying their ``code`` (`warning_rows`). The
+    accepted ones are recorded in the scenario's ``source["accepted_warnings"]``.
 
     Uploaded ``assumptions`` (table + matrix) and ``templates`` replace the scenario's;
     otherwise it keeps the ones it has. When the scenario has uploaded assumptions, every
     asset class of its holdings must have a row (the core's message otherwise); uploaded
     templates must be usable with the scenario (`state.check_templates`)."""
     problems: list[InputProblem] = []
-    new_h = new_c = new_a = new_t = None
+    new_h = new_c = new_a = new_t = a_obj = t_obj = None
     if templates is not None:
         try:
             t_obj = parse_holdings_upload(*templates)
@@ -398,15 +445,47 @@ def apply_upload(
         base = None
     if base is None and (new_h is None or new_c is None):
         # nothing to combine with: keep the one file until the other arrives
-        raise InputError.single(
-            "<upload>", None, None, "no start-up data: upload holdings and company together"
-        )
+        return None, problem_rows([InputProblem("<upload>", None, None, _msg("data.no_base"))])
     src = dict((base or {}).get("source") or {})
     if new_h is not None:
         src["holdings"] = new_h.source
     if new_c is not None:
         src["company"] = _safe_name(next(n for n, _ in company or [] if n.endswith(".toml")))
     h_obj, c_obj = state.parsed(base) if base is not None else (None, None)
+    # the checks every front end runs (`load_inputs`): each new file's own warnings, then the
+    # holdings against the company file the new scenario combines (uploaded or kept)
+    parts = {"holdings": new_h, "company": new_c, "assumptions": a_obj, "templates": t_obj}
+    found: list[tuple[str, InputWarning]] = [
+        (role, w)
+        for role, obj in parts.items()
+        if obj is not None
+        for w in (getattr(obj, "warnings", ()) or ())
+    ]
+    replaced = {role for role, obj in parts.items() if obj is not None}
+    if new_h is not None or new_c is not None:
+        replaced.add("cross")
+        h_new = new_h if new_h is not None else h_obj
+        c_new = new_c if new_c is not None else c_obj
+        for item in cross_check(h_new, c_new, src.get("holdings", "<holdings>")):
+            if isinstance(item, InputWarning):
+                found.append(("cross", item))
+            else:
+                problems.append(item)
+    if problems:
+        return None, problem_rows(problems)
+    pending = [w for _, w in found if w.code not in set(accept)]
+    if pending:
+        return None, warning_rows(pending)
+    accepted = [w for w in src.get("accepted_warnings") or () if w.get("role") not in replaced] + [
+        {**w.to_dict(), "role": role} for role, w in found
+    ]
+    src.pop("accepted_warnings", None)
+    if accepted:
+        src["accepted_warnings"] = accepted
+    notes = [n for obj in parts.values() for n in (getattr(obj, "notes", ()) or ())]
+    src.pop("notes", None)
+    if notes:
+        src["notes"] = [{"en": n.en, "zh": n.zh} for n in notes]
     if (
         new_h is None
         and new_c is None
@@ -415,6 +494,8 @@ def apply_upload(
     ):
         # assumptions / templates only: the scenario keeps its rows (and its saved marks)
         inputs = dict(base)
+        if src != (base.get("source") or {}):
+            inputs["source"] = src
         if new_a is not None:
             inputs["assumptions"] = new_a
         if new_t is not None:
@@ -443,6 +524,35 @@ def apply_upload(
     return inputs, []
 
 
+def accepted_warnings(inputs: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The warnings accepted for the scenario's files (dicts of `InputWarning.to_dict`)."""
+    return list(((inputs or {}).get("source") or {}).get("accepted_warnings") or ())
+
+
+def warning_rows(warnings: Any) -> list[dict[str, Any]]:
+    """Rows of warnings not yet accepted: file, rows, column, both messages and the code."""
+    return [
+        {
+            "file": w.file,
+            "row": ", ".join(str(r) for r in w.rows[:10])
+            + (f" (+{len(w.rows) - 10})" if len(w.rows) > 10 else "")
+            or None,
+            "column": w.column,
+            "message": w.render("en", with_file=False),
+            "message_zh": w.render("zh", with_file=False),
+            "code": w.code,
+        }
+        for w in warnings
+    ]
+
+
+def pending_codes(rows: list[dict[str, Any]]) -> list[str]:
+    """The codes of the warning rows (empty when the rows hold a problem)."""
+    if not rows or any(not r.get("code") for r in rows):
+        return []
+    return sorted({str(r["code"]) for r in rows})
+
+
 def problem_rows(problems: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -456,9 +566,42 @@ def problem_rows(problems: Any) -> list[dict[str, Any]]:
     ]
 
 
+def warnings_panel(rows: list[dict[str, Any]], lang: str) -> Any:
+    """The warnings that stop an upload, with the box that accepts them."""
+    return html.Div(
+        [
+            html.P(
+                t("data.warnings", lang, count=len(rows), codes=" ".join(pending_codes(rows))),
+                className="notice notice-warning",
+            ),
+            table(
+                [t(f"data.col.{k}", lang) for k in ("file", "row", "column", "message")],
+                [
+                    [
+                        r["file"],
+                        "" if r["row"] is None else r["row"],
+                        r["column"] or "",
+                        (r.get("message_zh") or r["message"]) if lang == "zh" else r["message"],
+                    ]
+                    for r in rows
+                ],
+                table_id="data-warnings-table",
+            ),
+            dcc.Checklist(
+                id=DATA_ACCEPT,
+                options=[{"label": t("data.accept", lang), "value": "accept"}],
+                value=[],
+                className="toolbar",
+            ),
+        ]
+    )
+
+
 def errors_table(rows: list[dict[str, Any]], lang: str) -> Any:
     if not rows:
         return None
+    if pending_codes(rows):
+        return warnings_panel(rows, lang)
     hint = None
     if any("positive semi-definite" in str(r.get("message", "")) for r in rows):
         hint = html.P(
@@ -505,7 +648,20 @@ def current_text(data: dict | None, env: AppEnv, lang: str) -> str:
         + t("data.assumptions_current", lang, source=state.assumptions_source(inputs))
         + sep
         + t("data.templates_current", lang, source=templates_label(inputs, lang))
+        + accepted_text(inputs, lang, sep)
     )
+
+
+def accepted_text(inputs: dict[str, Any], lang: str, sep: str) -> str:
+    """The warnings accepted for the scenario's files, ``[code] message`` each, or ""."""
+    items = [
+        f"[{w.get('code')}] "
+        + str((w.get("message_zh") or w.get("message")) if lang == "zh" else w.get("message"))
+        for w in accepted_warnings(inputs)
+    ]
+    if not items:
+        return ""
+    return sep + t("data.accepted_current", lang, items=sep.join(items))
 
 
 def templates_label(inputs: dict[str, Any], lang: str) -> str:
@@ -566,7 +722,14 @@ def save_inputs(
         author=author,
         holdings=inputs["holdings"],
         company=inputs["company"],
-        options={k: inputs[k] for k in ("assumptions", "templates") if inputs.get(k)},
+        options={
+            **{k: inputs[k] for k in ("assumptions", "templates") if inputs.get(k)},
+            **(
+                {"accepted_warnings": accepted_warnings(inputs)}
+                if accepted_warnings(inputs)
+                else {}
+            ),
+        },
         weights=weights or {},
     )
 
@@ -584,6 +747,8 @@ def scenario_inputs(store: ScenarioStore, scenario_id: int) -> dict[str, Any]:
     for k in ("assumptions", "templates"):
         if (sc.options or {}).get(k):
             out[k] = sc.options[k]
+    if (sc.options or {}).get("accepted_warnings"):
+        out["source"]["accepted_warnings"] = list(sc.options["accepted_warnings"])
     out["saved"] = {"regime": state.normalize_regime(sc.regime), "hash": _saved_hash(out)}
     return out
 
@@ -678,16 +843,207 @@ def upload_files(
         contents = c_contents if isinstance(c_contents, list) else [c_contents]
         names = c_names if isinstance(c_names, list) else [c_names]
         company = [(n, decode_upload(c)) for n, c in zip(names, contents, strict=True)]
-    env = _env()
-    inputs, rows = apply_upload(current, env, holdings, company)
+    return _upload_and_report("files", {"holdings": holdings, "company": company}, current, lang)
+
+
+def _upload_and_report(
+    kind: str,
+    upload: dict[str, Any],
+    current: dict | None,
+    lang: str,
+    accept: Collection[str] = (),
+) -> tuple:
+    """Run `apply_upload` on one upload (``kind``: ``files`` for holdings / company,
+    ``assumptions``, ``templates``); show the problems, or the warnings with the accept box
+    (keeping a signed record of the codes shown for these files), or load the scenario.
+
+    Returns (scenario, errors panel, proposal) for ``files`` (a proposal made for the old
+    holdings no longer applies), (scenario, errors panel) otherwise."""
+    inputs, rows = apply_upload(current, _env(), **upload, accept=accept)
     if rows:
-        return no_update, errors_table(rows, lang), no_update
+        _remember_shown(kind, upload, current, pending_codes(rows))
+        return (no_update, errors_table(rows, lang)) + ((no_update,) if kind == "files" else ())
+    _remember_shown(kind, upload, current, [])
     src = inputs["source"]  # type: ignore[index]
-    notices.notify(
-        "data.loaded", "success", holdings=src.get("holdings", ""), company=src.get("company", "")
-    )
-    # new holdings or company: a proposal made for the old ones no longer applies
-    return inputs, None, None
+    extra = {
+        "accepted": _bilingual("data.accepted", codes=" ".join(shown))
+        if (shown := sorted(set(accept) & {str(w.get("code")) for w in accepted_warnings(inputs)}))
+        else "",
+        "notes": _notes_param(src.get("notes")),
+    }
+    if kind == "files":
+        notices.notify(
+            "data.loaded",
+            "success",
+            holdings=src.get("holdings", ""),
+            company=src.get("company", ""),
+            **extra,
+        )
+        return inputs, None, None
+    if kind == "assumptions":
+        notices.notify(
+            "data.assumptions_loaded",
+            "success",
+            source=state.assumptions_source(inputs),
+            repaired="@data.repaired" if inputs["assumptions"].get("repaired") else "",  # type: ignore[index]
+            **extra,
+        )
+    else:
+        data = inputs["templates"]  # type: ignore[index]
+        notices.notify(
+            "data.templates_loaded",
+            "success",
+            source=data["source"],
+            rows=len(data["rows"]),
+            **extra,
+        )
+    return inputs, None
+
+
+def _remember_shown(
+    kind: str, upload: dict[str, Any], current: dict | None, codes: list[str]
+) -> None:
+    """Keep in the page the signed record of the warning codes shown for this upload (none:
+    cleared). Outside a callback (a test calling the body) there is no page to keep it in."""
+    import flask
+
+    token = None
+    if codes and flask.has_request_context():
+        token = pending_token(kind, upload_digest(kind, upload, current), codes)
+    try:
+        set_props(DATA_PENDING, {"data": token})
+    except MissingCallbackContextException:
+        return
+
+
+def _bilingual(key: str, **params: Any) -> dict[str, str]:
+    """A notice parameter in both languages (`notices.render` picks the page's)."""
+    return {"zh": t(key, "zh", **params), "en": t(key, "en", **params)}
+
+
+def _notes_param(notes: Any) -> dict[str, str] | str:
+    """The readers' notes (ignored columns, units converted) as a notice parameter."""
+    if not notes:
+        return ""
+    return {
+        "zh": t("data.notes", "zh", notes="；".join(n.get("zh") or n["en"] for n in notes)),
+        "en": t("data.notes", "en", notes="; ".join(n["en"] for n in notes)),
+    }
+
+
+def upload_digest(kind: str, upload: dict[str, Any], current: dict | None) -> str:
+    """What a set of shown warnings belongs to: the kind of upload, its files (names and
+    SHA-256), its repair option and the holdings and company of the scenario they join."""
+    from dashboard import trust
+
+    files: list[Any] = []
+    for key in ("holdings", "company", "assumptions", "templates"):
+        value = upload.get(key)
+        if isinstance(value, tuple):
+            value = [value]
+        files.extend([key, str(n), hashlib.sha256(raw).hexdigest()] for n, raw in value or ())
+    doc = {
+        "kind": kind,
+        "files": files,
+        "repair": bool(upload.get("repair")),
+        "scenario": trust.scenario_hash(current),
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _serializer() -> Any:
+    import flask
+    from itsdangerous import URLSafeSerializer
+
+    return URLSafeSerializer(flask.current_app.secret_key, salt=_PENDING_SALT)
+
+
+def _who() -> list[str]:
+    user = auth.current_user()
+    return [user.name, user.role] if user is not None else ["", ""]
+
+
+def pending_token(kind: str, digest: str, codes: Collection[str]) -> str | None:
+    """A token signed by the server: these warning ``codes`` were shown to this user for the
+    ``kind`` of upload of ``digest`` (None when no warning was shown)."""
+    if not codes:
+        return None
+    doc = {"who": _who(), "kind": kind, "digest": digest, "codes": sorted(set(codes))}
+    return str(_serializer().dumps(doc))
+
+
+def _open_token(token: Any) -> dict[str, Any] | None:
+    """The content of a pending-warnings token this server issued to this user, else None."""
+    from itsdangerous import BadSignature
+
+    if not isinstance(token, str) or not token:
+        return None
+    try:
+        doc = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(doc, dict) or doc.get("who") != _who():
+        return None
+    return doc
+
+
+def shown_codes(token: Any, kind: str, digest: str) -> frozenset[str]:
+    """The codes a token says were shown to this user for the ``kind`` of upload of
+    ``digest``; empty for a missing, forged or other user's token, or other files."""
+    doc = _open_token(token)
+    if doc is None or doc.get("kind") != kind or doc.get("digest") != digest:
+        return frozenset()
+    return frozenset(str(c) for c in doc.get("codes") or ())
+
+
+def _files(contents: Any, names: Any, default: str) -> list[tuple[str, bytes]]:
+    contents_l = contents if isinstance(contents, list) else [contents]
+    names_l = names if isinstance(names, list) else [names]
+    return [(n or default, decode_upload(c)) for n, c in zip(names_l, contents_l, strict=True)]
+
+
+def accept_upload(
+    accept: list | None,
+    h_contents: str | None,
+    h_name: str | None,
+    c_contents: list | None,
+    c_names: list | None,
+    current: dict | None,
+    lang: str | None,
+    token: str | None,
+    a_contents: list | str | None = None,
+    a_names: list | str | None = None,
+    repair: list | None = None,
+    t_contents: str | None = None,
+    t_name: str | None = None,
+) -> tuple:
+    """The accept box ticked under the warnings of an upload: read the same files again and
+    load them, accepting exactly the warning codes that were shown for them (the signed
+    ``token``); any other warning is shown again. Returns (scenario, errors, proposal)."""
+    lang = normalize_lang(lang)
+    doc = _open_token(token)
+    if not accept or "accept" not in accept or doc is None:
+        raise PreventUpdate
+    kind = doc.get("kind")
+    if kind == "files" and (h_contents or c_contents):
+        upload: dict[str, Any] = {
+            "holdings": _files(h_contents, h_name, "upload.csv")[0] if h_contents else None,
+            "company": _files(c_contents, c_names, "company.toml") if c_contents else None,
+        }
+    elif kind == "assumptions" and a_contents:
+        upload = {
+            "assumptions": _files(a_contents, a_names, "assumptions.csv"),
+            "repair": bool(repair) and "repair" in repair,  # type: ignore[operator]
+        }
+    elif kind == "templates" and t_contents:
+        upload = {"templates": _files(t_contents, t_name, "templates.csv")[0]}
+    else:
+        raise PreventUpdate
+    codes = shown_codes(token, kind, upload_digest(kind, upload, current))
+    if not codes:
+        raise PreventUpdate
+    out = _upload_and_report(kind, upload, current, lang, accept=codes)
+    return out if kind == "files" else (*out, no_update)
 
 
 def upload_assumptions(
@@ -707,24 +1063,9 @@ def upload_assumptions(
         raise PreventUpdate
     if ctx.triggered_id == ids.DATA_ASSUMPTIONS_REPAIR and not shown_errors:
         raise PreventUpdate
-    contents_l = contents if isinstance(contents, list) else [contents]
-    names_l = names if isinstance(names, list) else [names]
-    files = [
-        (n or "assumptions.csv", decode_upload(c)) for n, c in zip(names_l, contents_l, strict=True)
-    ]
-    inputs, rows = apply_upload(
-        current, _env(), assumptions=files, repair=bool(repair) and "repair" in repair
-    )
-    if rows:
-        return no_update, errors_table(rows, lang)
-    a = inputs["assumptions"]  # type: ignore[index]
-    notices.notify(
-        "data.assumptions_loaded",
-        "success",
-        source=state.assumptions_source(inputs),
-        repaired="@data.repaired" if a.get("repaired") else "",
-    )
-    return inputs, None
+    files = _files(contents, names, "assumptions.csv")
+    upload = {"assumptions": files, "repair": bool(repair) and "repair" in repair}  # type: ignore[operator]
+    return _upload_and_report("assumptions", upload, current, lang)
 
 
 def upload_templates(
@@ -735,14 +1076,7 @@ def upload_templates(
     if not contents:
         raise PreventUpdate
     file = (name or "templates.csv", decode_upload(contents))
-    inputs, rows = apply_upload(current, _env(), templates=file)
-    if rows:
-        return no_update, errors_table(rows, lang)
-    data = inputs["templates"]  # type: ignore[index]
-    notices.notify(
-        "data.templates_loaded", "success", source=data["source"], rows=len(data["rows"])
-    )
-    return inputs, None
+    return _upload_and_report("templates", {"templates": file}, current, lang)
 
 
 def reset_scenario(_n: int | None) -> Any:
@@ -823,6 +1157,7 @@ def layout(ctx: PageContext) -> Any:
         dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
         dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
         dcc.Store(id=ids.DATA_SCENARIOS_REFRESH, data=0),
+        dcc.Store(id=DATA_PENDING),
         dcc.Download(id=ids.DATA_DOWNLOAD),
         html.Div(
             [
@@ -940,6 +1275,27 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.LANG, "value"),
         prevent_initial_call=True,
     )(upload_files)
+    auth.protected_callback(
+        app,
+        "upload",
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.DATA_ERRORS, "children", allow_duplicate=True),
+        Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
+        Input(DATA_ACCEPT, "value"),
+        State(ids.DATA_HOLDINGS_UPLOAD, "contents"),
+        State(ids.DATA_HOLDINGS_UPLOAD, "filename"),
+        State(ids.DATA_COMPANY_UPLOAD, "contents"),
+        State(ids.DATA_COMPANY_UPLOAD, "filename"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        State(ids.LANG, "value"),
+        State(DATA_PENDING, "data"),
+        State(ids.DATA_ASSUMPTIONS_UPLOAD, "contents"),
+        State(ids.DATA_ASSUMPTIONS_UPLOAD, "filename"),
+        State(ids.DATA_ASSUMPTIONS_REPAIR, "value"),
+        State(ids.DATA_TEMPLATES_UPLOAD, "contents"),
+        State(ids.DATA_TEMPLATES_UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )(accept_upload)
     auth.protected_callback(
         app,
         "upload",

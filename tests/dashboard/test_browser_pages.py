@@ -80,7 +80,16 @@ def test_good_upload_then_save_reload_and_download(
     go(dash_duo, "data")
     upload = dash_duo.wait_for_element(f"#{ids.DATA_HOLDINGS_UPLOAD} input[type=file]")
     upload.send_keys(str(REPO_DATA_DIR / "pc" / "holdings.csv"))
+    # P&C positions (5.0e10 CNY) against the start-up life company (total assets 3.0e11 CNY):
+    # 17% of total assets stops the upload until the warning is accepted
+    dash_duo.wait_for_contains_text(
+        "#data-warnings-table", "inputs.sum_vs_total_assets", timeout=20
+    )
+    dash_duo.find_element("#data-accept-warnings input[type=checkbox]").click()
     dash_duo.wait_for_contains_text(f"#{ids.NOTICE}", "已载入", timeout=20)
+    dash_duo.wait_for_contains_text(
+        f"#{ids.DATA_CURRENT}", "inputs.sum_vs_total_assets", timeout=10
+    )
 
     dash_duo.find_element(f"#{ids.DATA_SCENARIO_NAME}").send_keys("pc-mix")
     dash_duo.find_element(f"#{ids.DATA_SCENARIO_SAVE}").click()
