@@ -15,6 +15,19 @@ from dataclasses import dataclass
 from analyzer.messages import Text, language, register, text
 
 
+def _located(
+    where: list[str], rows: str | None, column: str | None, en: str, zh: str, lang: str
+) -> str:
+    """``file, row R, column 'C': message`` in ``lang`` (the Chinese message when there is one)."""
+    parts = list(where)
+    if rows is not None:
+        parts.append(text("where.row", row=rows).render(lang))
+    if column is not None:
+        parts.append(text("where.column", column=column).render(lang))
+    msg = zh if lang == "zh" and zh else en
+    return f"{text('where.sep').render(lang).join(parts)}{text('where.colon').render(lang)}{msg}"
+
+
 class AnalyzerError(Exception):
     """Base class of every error the analyzer raises on purpose.
 
@@ -74,14 +87,8 @@ class InputProblem:
     def render(self, lang: str | None = None) -> str:
         """One line: file, row, column and the message, in ``lang`` (default: the user's)."""
         lang = lang or language()
-        where = [self.file]
-        if self.row is not None:
-            where.append(text("where.row", row=self.row).render(lang))
-        if self.column is not None:
-            where.append(text("where.column", column=self.column).render(lang))
-        msg = self.message_zh if lang == "zh" and self.message_zh else self.message
-        sep = text("where.sep").render(lang)
-        return f"{sep.join(where)}{text('where.colon').render(lang)}{msg}"
+        row = None if self.row is None else str(self.row)
+        return _located([self.file], row, self.column, self.message, self.message_zh, lang)
 
     def __str__(self) -> str:
         return self.render("en")
@@ -170,16 +177,14 @@ class InputWarning:
     def render(self, lang: str | None = None, max_rows: int = 10, with_file: bool = True) -> str:
         """One line: ``[code] file, rows ..., column: message`` in ``lang``."""
         lang = lang or language()
-        where = [self.file] if with_file else []
+        rows = None
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:max_rows])
             more = f" (+{len(self.rows) - max_rows})" if len(self.rows) > max_rows else ""
-            where.append(text("where.row", row=shown + more).render(lang))
-        if self.column is not None:
-            where.append(text("where.column", column=self.column).render(lang))
-        msg = self.message_zh if lang == "zh" and self.message_zh else self.message
-        sep = text("where.sep").render(lang)
-        return f"[{self.code}] {sep.join(where)}{text('where.colon').render(lang)}{msg}"
+            rows = shown + more
+        where = [self.file] if with_file else []
+        line = _located(where, rows, self.column, self.message, self.message_zh, lang)
+        return f"[{self.code}] {line}"
 
     def __str__(self) -> str:
         return self.render("en")
