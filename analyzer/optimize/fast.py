@@ -85,10 +85,16 @@ class ConicCase:
         self.settings.verbose = False
         # the data is already scaled (capital per CNY of V, weights in [0, 1]); without
         # Ruiz equilibration Clarabel needs about 11 instead of 17 iterations here. Any
-        # status other than Solved is retried with Clarabel's defaults (as cvxpy calls it).
+        # status other than Solved is retried with Clarabel's defaults (as cvxpy calls it), then
+        # with a smaller static regularisation.
         self.fast_settings = clarabel.DefaultSettings()
         self.fast_settings.verbose = False
         self.fast_settings.equilibrate_enable = False
+        # the last resort: a smaller static regularisation. Clarabel 0.11 stalls
+        # (MaxIterations, NumericalError) on some life frontier points that it solves so.
+        self.robust_settings = clarabel.DefaultSettings()
+        self.robust_settings.verbose = False
+        self.robust_settings.static_regularization_constant = 1e-7
         self.w_col = _column(built.w, chain, inverse, data0)
         self.n = built.w.size
         ir = built.ctx.ir
@@ -111,7 +117,7 @@ class ConicCase:
 
     def _solve(self, P: Any, c: np.ndarray, A: Any, b: np.ndarray) -> Any:
         sol = None
-        for settings in (self.fast_settings, self.settings):
+        for settings in (self.fast_settings, self.settings, self.robust_settings):
             sol = clarabel.DefaultSolver(P, c, A, b, self.cones, settings).solve()
             with self._lock:
                 self.solve_time += float(sol.solve_time)
