@@ -202,9 +202,7 @@ class Filing(_Frozen):
 
     admitted_assets: float | None = Field(None, ge=0, description="认可资产, CNY")
     admitted_liabilities: float | None = Field(None, ge=0, description="认可负债, CNY")
-    integrated_risk_rating: (
-        Literal["AAA", "AA", "A", "BBB", "BB", "B", "C", "D"] | None
-    ) = None
+    integrated_risk_rating: Literal["AAA", "AA", "A", "BBB", "BB", "B", "C", "D"] | None = None
 
 
 class Company(_Frozen):
