@@ -205,6 +205,13 @@ class Filing(_Frozen):
     integrated_risk_rating: Literal["AAA", "AA", "A", "BBB", "BB", "B", "C", "D"] | None = None
 
 
+#: the CNY keys of [stress_inputs] and [filing] (the others are fractions or text)
+_STRESS_AMOUNTS = tuple(
+    k for k in StressInputs.model_fields if k not in ("combined_ratio", "quarter_loss_ratio")
+)
+_FILING_AMOUNTS = ("admitted_assets", "admitted_liabilities")
+
+
 class Company(_Frozen):
     """A validated company file.
 
@@ -1179,6 +1186,17 @@ def _plausibility(
     for section, values in (("capital", cap), ("minimum_capital", mc_amounts)):
         for key, v in values.items():
             if v != 0 and abs(v) < MIN_AMOUNT:
+                out.append(
+                    AMOUNT_UNIT.breach(
+                        label, f"{section}.{key}", [], text("company.amount_unit", value=v)
+                    )
+                )
+    # the CNY figures of [stress_inputs] and [filing]: an amount in 亿元 is as likely there
+    for section, fields in (("stress_inputs", _STRESS_AMOUNTS), ("filing", _FILING_AMOUNTS)):
+        given = getattr(company, section)
+        for key in fields if given is not None else ():
+            v = getattr(given, key)
+            if v is not None and v != 0 and abs(v) < MIN_AMOUNT:
                 out.append(
                     AMOUNT_UNIT.breach(
                         label, f"{section}.{key}", [], text("company.amount_unit", value=v)
