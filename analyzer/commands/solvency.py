@@ -112,7 +112,7 @@ def solvency(
         from analyzer.report import solvency_xlsx
 
         def _write(tmp: Path) -> None:
-            solvency_xlsx.write(result, tmp)
+            solvency_xlsx.write(result, tmp, company=c)
             prov_sheet.append_sheet(tmp, prov)
 
         files.atomic_write(output, _write)

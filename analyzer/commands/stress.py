@@ -112,7 +112,8 @@ def stress(
     annex4: bool = typer.Option(
         True,
         "--annex4/--no-annex4",
-        help="Run the Annex 4 mandatory scenarios and factors that concern investments.",
+        help="Run the Annex 4 mandatory scenarios and factors (investment moves; insurance-risk "
+        "scenarios from the company's [stress_inputs]; life scenario 3, rates x 130%).",
     ),
     reverse: bool = typer.Option(
         True,
@@ -166,6 +167,7 @@ def stress(
     _shared.show_notes(inputs)
     h, c = inputs.holdings, inputs.company
     shocks = a4.scenarios(c.company_type) if annex4 else []
+    n_annex4 = len(shocks)
     for more in inputs.extra:
         shocks += list(more)
     stresser = Stresser(h, c, regime, params=StressParameters(fair_value_share=fair_value_share))
@@ -181,6 +183,12 @@ def stress(
             results.append(stresser.run(s))
             if tick:
                 tick(1)
+        not_run = []
+        if annex4:  # the insurance-risk scenarios and life scenario 三 (analyzer.stress.mandatory)
+            from analyzer.stress.mandatory import mandatory_scenarios
+
+            more, not_run = mandatory_scenarios(stresser)
+            results[n_annex4:n_annex4] = more
         rev = []
         if reverse:
             for driver in ("equity", "rates", "spread", "vc"):
@@ -196,6 +204,7 @@ def stress(
                 "parameters": stresser.params.to_dict(),
                 "scenarios": [r.to_dict() for r in results],
                 "reverse": [r.to_dict() for r in rev],
+                "not_run": [n.to_dict() for n in not_run],
             },
             prov,
         )
@@ -237,6 +246,13 @@ def stress(
                 _pct(s.comprehensive_ratio),
                 _pct(s.core_ratio),
             )
+        con.print(t)
+    if not_run:
+        t = Table(title="Annex 4 scenarios not run", title_justify="left")
+        for col in ("scenario", "reference", "reason"):
+            t.add_column(col, overflow="fold")
+        for n in not_run:
+            t.add_row(n.name, n.reference, n.reason.render())
         con.print(t)
     if rev:
         t = Table(

@@ -136,6 +136,82 @@ class CreditItem(_Frozen):
     )
 
 
+class StressInputs(_Frozen):
+    """The actuarial figures of the Annex 4 insurance-risk and life scenarios (Rule 10 Annex 4),
+    all optional; a scenario whose figures are missing is reported as not run.
+
+    P&C (Annex 4 第一章): next year's premium income and combined ratio of the base scenario
+    (必测压力情景一, 必测因素一), next quarter's earned premium and combined loss ratio (季度
+    必测因素一), the premium-risk share of the non-life insurance-risk capital. Life (第二章
+    一(一)): for each assumption move the actuaries' increase of the insurance contract
+    liabilities and change of the life insurance-risk minimum capital (CNY), next year's new
+    business effect in both directions, next year's expenses.
+    """
+
+    premium_income: float | None = Field(None, gt=0, description="保费收入, next year, CNY")
+    combined_ratio: float | None = Field(None, gt=0, le=5, description="综合成本率, fraction")
+    premium_risk_capital: float | None = Field(
+        None, ge=0, description="保费风险最低资本 within nonlife_insurance, CNY"
+    )
+    quarter_earned_premium: float | None = Field(
+        None, gt=0, description="已赚保费, next quarter, CNY"
+    )
+    quarter_loss_ratio: float | None = Field(
+        None, gt=0, le=5, description="综合赔付率, next quarter, fraction"
+    )
+    new_business_130_capital_change: float | None = Field(
+        None, description="core tier 1 change, new-business premium 130%, CNY"
+    )
+    new_business_130_minimum_capital_change: float | None = Field(
+        None, description="life insurance-risk capital change, new business 130%, CNY"
+    )
+    new_business_70_capital_change: float | None = Field(
+        None, description="core tier 1 change, new-business premium 70%, CNY"
+    )
+    new_business_70_minimum_capital_change: float | None = Field(
+        None, description="life insurance-risk capital change, new business 70%, CNY"
+    )
+    mortality_up_10_liability_increase: float | None = Field(
+        None, description="liability increase, mortality +10%, CNY"
+    )
+    mortality_up_10_minimum_capital_change: float | None = Field(
+        None, description="life insurance-risk capital change, mortality +10%, CNY"
+    )
+    lapse_up_20_liability_increase: float | None = Field(
+        None, description="liability increase, lapse +20%, CNY"
+    )
+    lapse_up_20_minimum_capital_change: float | None = Field(
+        None, description="life insurance-risk capital change, lapse +20%, CNY"
+    )
+    morbidity_up_15_liability_increase: float | None = Field(
+        None, description="liability increase, morbidity +15%, CNY"
+    )
+    morbidity_up_15_minimum_capital_change: float | None = Field(
+        None, description="life insurance-risk capital change, morbidity +15%, CNY"
+    )
+    annual_expenses: float | None = Field(None, ge=0, description="费用发生额, next year, CNY")
+
+
+INTEGRATED_RISK_RATINGS = ("AAA", "AA", "A", "BBB", "BB", "B", "C", "D")
+"""综合风险评级 (IRR) categories a company publishes in its solvency report summary."""
+
+
+class Filing(_Frozen):
+    """Figures of the quarterly solvency report summary (偿付能力报告摘要) that the holdings and
+    capital do not give, all optional (the workbook says "not provided" where one is blank)."""
+
+    admitted_assets: float | None = Field(None, ge=0, description="认可资产, CNY")
+    admitted_liabilities: float | None = Field(None, ge=0, description="认可负债, CNY")
+    integrated_risk_rating: Literal["AAA", "AA", "A", "BBB", "BB", "B", "C", "D"] | None = None
+
+
+#: the CNY keys of [stress_inputs] and [filing] (the others are fractions or text)
+_STRESS_AMOUNTS = tuple(
+    k for k in StressInputs.model_fields if k not in ("combined_ratio", "quarter_loss_ratio")
+)
+_FILING_AMOUNTS = ("admitted_assets", "admitted_liabilities")
+
+
 class Company(_Frozen):
     """A validated company file.
 
@@ -153,6 +229,8 @@ class Company(_Frozen):
     liabilities: Liabilities | None = None
     reinsurance_business: Literal["life", "pc", "composite"] | None = None
     credit_items: tuple[CreditItem, ...] = ()
+    stress_inputs: StressInputs | None = None
+    filing: Filing | None = None
     source: str = "<memory>"
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
 
@@ -184,12 +262,16 @@ _TOP: dict[str, str] = {
     "liabilities": "table",
     "reinsurance_business": "text",
     "credit_items": "array",
+    "stress_inputs": "table",
+    "filing": "table",
 }
 SCHEMA: dict[str, tuple[str, ...]] = {
     "capital": tuple(Capital.model_fields),
     "minimum_capital": tuple(NonInvestmentCapital.model_fields),
     "targets": tuple(Targets.model_fields),
     "liabilities": ("cash_flows", "spot_curve"),
+    "stress_inputs": tuple(StressInputs.model_fields),
+    "filing": tuple(Filing.model_fields),
 }
 """Keys of each table of the company file (the top level: :data:`_TOP`)."""
 
@@ -523,7 +605,12 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             problems.append(unknown_name(label, key, key, [*_TOP, *_section_hint(key)]))
             continue
         kind = _TOP[key]
-        if value is None and key in ("reinsurance_business", "credit_items"):
+        if value is None and key in (
+            "reinsurance_business",
+            "credit_items",
+            "stress_inputs",
+            "filing",
+        ):
             continue  # a company dumped to a dict (dashboard) carries the unset ones as None
         if kind == "number":
             if number(value, label, key, problems) is not None:
@@ -550,6 +637,15 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
                 where = f"{key}.{sub}"
                 if sub not in SCHEMA[key]:
                     problems.append(unknown_name(label, where, sub, SCHEMA[key]))
+                elif v is None and key in ("stress_inputs", "filing"):
+                    continue  # a dumped company carries the blank optional figures as None
+                elif where == "filing.integrated_risk_rating":
+                    if isinstance(v, str):
+                        table[sub] = v.strip()
+                    else:
+                        problems.append(
+                            InputProblem(label, None, where, text("inputs.not_text", value=v))
+                        )
                 elif key == "liabilities" or number(v, label, where, problems) is not None:
                     table[sub] = v
             clean[key] = table
@@ -1095,6 +1191,17 @@ def _plausibility(
                         label, f"{section}.{key}", [], text("company.amount_unit", value=v)
                     )
                 )
+    # the CNY figures of [stress_inputs] and [filing]: an amount in 亿元 is as likely there
+    for section, fields in (("stress_inputs", _STRESS_AMOUNTS), ("filing", _FILING_AMOUNTS)):
+        given = getattr(company, section)
+        for key in fields if given is not None else ():
+            v = getattr(given, key)
+            if v is not None and v != 0 and abs(v) < MIN_AMOUNT:
+                out.append(
+                    AMOUNT_UNIT.breach(
+                        label, f"{section}.{key}", [], text("company.amount_unit", value=v)
+                    )
+                )
     if company.company_type == "pc" and company.minimum_capital.life_insurance > 0:
         out.append(
             InputProblem(label, None, "minimum_capital.life_insurance", text("company.pc_life"))
@@ -1223,6 +1330,8 @@ __all__ = [
     "Liabilities",
     "NonInvestmentCapital",
     "Targets",
+    "StressInputs",
+    "Filing",
     "company_from_dict",
     "read_company",
 ]

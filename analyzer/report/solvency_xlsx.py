@@ -56,10 +56,14 @@ def scitech_relief_frame(result: SolvencyResult, lang: str | None = None) -> pd.
     )
 
 
-def write(result: SolvencyResult, path: str | Path) -> Path:
+def write(result: SolvencyResult, path: str | Path, company=None) -> Path:
     """Write the workbook atomically: Summary, Holdings, Charges (trace), Compliance,
-    Submodules, and with the sci-tech view Sci-tech relief. Text cells are never formulas
-    (`analyzer.report.xlsx`)."""
+    Submodules, with the sci-tech view Sci-tech relief, then the filing view in the layout of
+    the quarterly solvency report summary (``主要指标 Main indicators``, ``最低资本 Minimum
+    capital``; `analyzer.report.solvency_filing`; ``company`` gives its optional ``[filing]``
+    figures). Text cells are never formulas (`analyzer.report.xlsx`)."""
+    from analyzer.report import solvency_filing
+
     sheets = {
         "Summary": summary_frame(result),
         "Holdings": result.holdings.drop(columns=["position"]),
@@ -71,4 +75,5 @@ def write(result: SolvencyResult, path: str | Path) -> Path:
     }
     if result.scitech:
         sheets["Sci-tech relief"] = scitech_relief_frame(result)
+    sheets.update(solvency_filing.sheets(result, company))
     return atomic_write(path, lambda tmp: write_workbook(tmp, sheets))

@@ -1,6 +1,7 @@
 """Stress tests and the solvency-ratio distribution.
 
 - :mod:`annex4`: the investment-related mandatory scenarios of Rule 10 Annex 4;
+- :mod:`mandatory`: the Annex 4 insurance-risk scenarios and life scenario 三 (rates x 130%);
 - :mod:`shocks`: scenario definitions, driver scopes and the position-level revaluation;
 - :mod:`forward`: deterministic stresses through the full engine (:class:`Stresser`);
 - :mod:`scenario_file`: historical and user scenario files;
@@ -16,6 +17,7 @@ from analyzer.stress.commitments import (
     project_commitments,
 )
 from analyzer.stress.forward import Snapshot, Stresser, StressResult, run_stress
+from analyzer.stress.mandatory import NotRun, mandatory_scenarios
 from analyzer.stress.montecarlo import (
     MarketModel,
     SimulationContext,
@@ -52,4 +54,6 @@ __all__ = [
     "simulate",
     "simulate_returns",
     "simulation_context",
+    "NotRun",
+    "mandatory_scenarios",
 ]

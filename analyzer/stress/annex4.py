@@ -17,9 +17,9 @@ Life insurers (第二章)
     - 二(二) annual factor 2 and 三(二) quarterly factor 2: equity -30%.
     - 三(一) quarterly factor 1: fixed-income default loss of 10%.
 
-Not here (no investment driver, or a full projection): the insurance-risk scenarios (一(一),
-premium and claims ratios), and life scenario 三 (Annex 3 adverse parameters x 130%), which
-needs the reserve and ALM projection of the company's actuaries.
+Not here (no investment driver): the insurance-risk scenarios (一(一), premium and claims
+ratios) and life scenario 三 (Annex 3 adverse parameters x 130%) are in
+:mod:`analyzer.stress.mandatory`.
 
 Each component of the macro scenario is also given alone (kind ``component``), so a user sees
 which of the three moves drives the result; components are not separate mandatory tests.

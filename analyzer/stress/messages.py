@@ -38,5 +38,15 @@ register(
             "credit_scope must be 'charged' or 'any_row', got {scope!r}",
             "credit_scope 必须是 'charged' 或 'any_row'，现为 {scope!r}",
         ),
+        "stress.not_run_missing": (
+            "not run: company file lacks {keys}",
+            "未运行：公司文件缺少 {keys}",
+        ),
+        "stress.insurance_capital_negative": (
+            "the minimum-capital change of [stress_inputs] takes minimum_capital.{key} from "
+            "{value:,.0f} to {new:,.0f} CNY, below 0; check the sign and unit of the changes",
+            "[stress_inputs] 的最低资本变动使 minimum_capital.{key} 从 {value:,.0f} 元降至 "
+            "{new:,.0f} 元，低于 0；请检查变动的符号与单位",
+        ),
     }
 )
