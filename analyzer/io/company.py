@@ -136,6 +136,17 @@ class CreditItem(_Frozen):
     )
 
 
+class FxLiabilities(_Frozen):
+    """Foreign-currency liabilities by currency, CNY (Rule 8 Art. 56 (七), 57): netted against
+    the assets of the same currency. ``other``: every currency without its own key."""
+
+    USD: float = Field(0.0, ge=0)
+    HKD: float = Field(0.0, ge=0)
+    EUR: float = Field(0.0, ge=0)
+    GBP: float = Field(0.0, ge=0)
+    other: float = Field(0.0, ge=0)
+
+
 class Company(_Frozen):
     """A validated company file.
 
@@ -154,6 +165,7 @@ class Company(_Frozen):
     reinsurance_business: Literal["life", "pc", "composite"] | None = None
     credit_items: tuple[CreditItem, ...] = ()
     source: str = "<memory>"
+    fx_liabilities: FxLiabilities = FxLiabilities()
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
 
     @property
@@ -184,12 +196,14 @@ _TOP: dict[str, str] = {
     "liabilities": "table",
     "reinsurance_business": "text",
     "credit_items": "array",
+    "fx_liabilities": "table",
 }
 SCHEMA: dict[str, tuple[str, ...]] = {
     "capital": tuple(Capital.model_fields),
     "minimum_capital": tuple(NonInvestmentCapital.model_fields),
     "targets": tuple(Targets.model_fields),
     "liabilities": ("cash_flows", "spot_curve"),
+    "fx_liabilities": tuple(FxLiabilities.model_fields),
 }
 """Keys of each table of the company file (the top level: :data:`_TOP`)."""
 

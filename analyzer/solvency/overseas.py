@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analyzer.io.holdings import DERIVATIVES
 from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
@@ -96,7 +97,8 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
                     )
                 )
     fx = ctx.regime.table("overseas", "fx")
-    foreign = _foreign(ctx)
+    # a derivative's FX risk is its notional's (Rule 8 Art. 58, :mod:`derivatives`)
+    foreign = _foreign(ctx) & ~ctx.column_in("asset_type", DERIVATIVES)
     if foreign.any():
         out.append(
             block(
