@@ -382,3 +382,48 @@ def test_cli_optimize_with_a_derivative(tmp_path, capsys):
     captured = capsys.readouterr()
     assert exc.value.code == 0, captured.err
     assert '"weights"' in captured.out or "weights" in captured.out
+
+
+def test_one_position_in_two_hedged_portfolios_is_refused(make_holdings):
+    other = {**BOND, "id": "b2"}
+    with pytest.raises(InputError) as e:
+        make_holdings([BOND, other, tf(), tf(id="tf2", hedged_id="b1;b2")], file="h.csv")
+    assert any(p.column == "hedged_id" and p.row == 5 for p in e.value.problems)
+    # the same portfolio named twice (any order) is one hedge: Art. 16 (一) on both contracts
+    h = make_holdings([BOND, other, tf(hedged_id="b2;b1"), tf(id="tf2", hedged_id="b1; b2")])
+    assert len(h) == 4
+
+
+def test_two_contracts_hedging_one_portfolio(run):
+    # C = 2 x 8.35e6 = 1.67e7; H = 2 x 5e7 x 0.9 x 0.0835 = 7.515e6: ABS(C - H) = 9.185e6
+    other = {**BOND, "id": "b2"}
+    r = run([BOND, other, tf(hedged_id="b1;b2"), tf(id="tf2", hedged_id="b2;b1")])
+    assert r.submodules["interest_rate"] == pytest.approx(9.185e6)
+
+
+def test_life_capital_map_exact_with_derivatives(make_holdings, make_company):
+    from analyzer.solvency.capital_map import build_capital_map
+    from analyzer.solvency.engine import evaluate
+
+    bond = {
+        **BOND,
+        "asset_class": "bonds",
+        "face_value": 1e8,
+        "coupon_rate": 0.03,
+        "maturity_years": 6,
+    }
+    swap = irs(direction="receive_fixed", notional=5e7, coupon_rate=0.025, maturity_years=10)
+    future = tf(direction="short", coupon_rate=0.03, maturity_years=7, hedge_effective=False)
+    h = make_holdings([bond, {**STOCK, "asset_class": "stocks"}, swap, future])
+    c = make_company(
+        "life", liabilities={"cash_flows": np.full(20, 1.2e7), "spot_curve": np.full(40, 0.02)}
+    )
+    engine = evaluate(h, c, scitech=True)
+    cmap = build_capital_map(h, c)
+    assert cmap.classes == ("bonds", "stocks")
+    got = float(cmap.minimum_capital(cmap.current_exposure))
+    assert got == pytest.approx(engine.minimum_capital, rel=1e-9)
+    # scaling the bonds moves the map like the engine (the derivatives' deltas are liabilities)
+    x = cmap.current_exposure * np.array([0.5, 1.0])
+    scaled = evaluate(h.scaled({"bonds": 0.5}), c, scitech=False).minimum_capital
+    assert float(cmap.minimum_capital(x)) == pytest.approx(scaled, rel=1e-9)
