@@ -1683,7 +1683,7 @@ def _check_derivatives(frame: pd.DataFrame, file: str, problems: list[InputProbl
                         text(
                             "holdings.hedged_currency",
                             value=h,
-                            hedged=currency[j] or "CNY",
+                            hedged=currency[j] or "(blank)",
                             currency=currency[i],
                         ),
                     )

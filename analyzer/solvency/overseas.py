@@ -3,8 +3,9 @@
 Overseas fixed income and overseas equity / real estate are charged by developed or emerging
 market (k1 = 0 / 0.25; property 0.2 / 0.4) into separate sub-modules, which aggregate with
 rho = 0.1365 (fixed income) and 0.375 (equity) in :mod:`aggregation`. Every position held in a
-foreign currency adds ``EX x RF0(currency)`` to FX risk (no foreign-currency liabilities are
-modelled, so the net position per currency is the sum of the assets).
+foreign currency adds ``EX x RF0(currency)`` to FX risk; the company's foreign-currency
+liabilities and the FX forwards are netted against these rows by :mod:`derivatives` (Rule 8
+Art. 57-58).
 """
 
 from __future__ import annotations
