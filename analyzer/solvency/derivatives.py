@@ -170,7 +170,7 @@ def _short_hedges(
                     ctx,
                     rows,
                     submodule,
-                    offset,
+                    value[rows] * eff[rows],
                     rf[rows],
                     change * share,
                     f"{what} (hedge of {', '.join(ids)})",
