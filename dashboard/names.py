@@ -93,6 +93,10 @@ ASSET_TYPES: dict[str, Pair] = {
     "policy_loan": ("保单质押贷款", "Policy loans"),
     "perpetual_bond": ("永续债", "Perpetual bonds"),
     "preferred_share": ("优先股", "Preferred shares"),
+    "interest_rate_swap": ("利率互换", "Interest-rate swaps"),
+    "treasury_future": ("国债期货", "Treasury futures"),
+    "stock_index_future": ("股指期货", "Stock-index futures"),
+    "fx_forward": ("外汇远期", "FX forwards"),
 }
 
 #: risk modules: the engine's sub-modules, the holdings' ``module`` values and the totals

@@ -210,6 +210,15 @@ _STRESS_AMOUNTS = tuple(
     k for k in StressInputs.model_fields if k not in ("combined_ratio", "quarter_loss_ratio")
 )
 _FILING_AMOUNTS = ("admitted_assets", "admitted_liabilities")
+class FxLiabilities(_Frozen):
+    """Foreign-currency liabilities by currency, CNY (Rule 8 Art. 56 (七), 57): netted against
+    the assets of the same currency. ``other``: every currency without its own key."""
+
+    USD: float = Field(0.0, ge=0)
+    HKD: float = Field(0.0, ge=0)
+    EUR: float = Field(0.0, ge=0)
+    GBP: float = Field(0.0, ge=0)
+    other: float = Field(0.0, ge=0)
 
 
 class Company(_Frozen):
@@ -232,6 +241,7 @@ class Company(_Frozen):
     stress_inputs: StressInputs | None = None
     filing: Filing | None = None
     source: str = "<memory>"
+    fx_liabilities: FxLiabilities = FxLiabilities()
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
 
     @property
@@ -264,6 +274,7 @@ _TOP: dict[str, str] = {
     "credit_items": "array",
     "stress_inputs": "table",
     "filing": "table",
+    "fx_liabilities": "table",
 }
 SCHEMA: dict[str, tuple[str, ...]] = {
     "capital": tuple(Capital.model_fields),
@@ -272,6 +283,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "liabilities": ("cash_flows", "spot_curve"),
     "stress_inputs": tuple(StressInputs.model_fields),
     "filing": tuple(Filing.model_fields),
+    "fx_liabilities": tuple(FxLiabilities.model_fields),
 }
 """Keys of each table of the company file (the top level: :data:`_TOP`)."""
 

@@ -65,6 +65,10 @@ ASSET_TYPES: tuple[str, ...] = (
     "policy_loan",
     "perpetual_bond",
     "preferred_share",
+    "interest_rate_swap",
+    "treasury_future",
+    "stock_index_future",
+    "fx_forward",
 )
 RATINGS: tuple[str, ...] = (
     "AAA",
@@ -122,6 +126,16 @@ ISSUER_TYPES = (
     "non_financial",
 )
 FUND_KINDS = ("vc", "pe")
+#: derivatives (Rule 8 Art. 11, 15-16, 25, 35, 56-58; Rule 9 Art. 19, 33); an FX swap is entered
+#: as the fx_forward of its far leg (the only FX derivative the articles name)
+DERIVATIVES: tuple[str, ...] = (
+    "interest_rate_swap",
+    "treasury_future",
+    "stock_index_future",
+    "fx_forward",
+)
+#: direction of a derivative: receive/pay the fixed rate (swaps, Art. 15), long/short (others)
+DIRECTIONS = ("long", "short", "pay_fixed", "receive_fixed")
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -175,6 +189,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("issuer_ratios_met", "bool", default=True),
     Column("fund_kind", "choice", FUND_KINDS, default="vc"),
     Column("book_value", "number", minimum=0.0, default=np.nan, doc="CNY"),
+    Column("notional", "number", minimum=0.0, default=np.nan, doc="derivative notional, CNY"),
+    Column("direction", "choice", DIRECTIONS, default=""),
+    Column("underlying", "text", default="", doc="what a derivative references"),
+    Column("hedged_id", "text", default="", doc="ids of the hedged positions, ';'-separated"),
+    Column("hedge_effective", "bool", default=False, doc="meets the hedge-accounting test"),
+    Column("hedge_effectiveness", "number", minimum=0.0, default=np.nan, doc="fraction"),
+    Column("hedge_months", "number", minimum=0.0, default=np.nan, doc="hedge term, months"),
 )
 REQUIRED = ("id", "asset_type", "market_value")
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -284,7 +305,7 @@ BOARD_OPENED: dict[str, dt.date] = {
 
 #: the plausibility bounds (the reasons are in the rules below and in docs/formats.md §9)
 MAX_AMOUNT = 1.0e14  # CNY: above the total assets of any Chinese insurer
-AMOUNT_COLUMNS = ("market_value", "face_value", "purchase_cost", "book_value")
+AMOUNT_COLUMNS = ("market_value", "face_value", "purchase_cost", "book_value", "notional")
 COUPON_REFUSE = 1.0
 COUPON_WARN = 0.2
 DURATION_REFUSE = 100.0
@@ -1155,10 +1176,13 @@ def validate_holdings(
             if col.name in scale:
                 values = values * scale[col.name]
             if col.minimum is not None:
+                below = finite & (values < col.minimum)
+                if col.name in SIGNED_FOR_DERIVATIVES:  # a derivative's fair value may be < 0
+                    below &= ~_derivative_rows(out["asset_type"])
                 _problem_rows(
                     problems,
                     file,
-                    finite & (values < col.minimum),
+                    below,
                     col.name,
                     lambda i, v=values, m=col.minimum: text(
                         "value.below_minimum", value=v[i], minimum=m
@@ -1256,6 +1280,7 @@ def validate_holdings(
     frame["book_value"] = np.where(
         np.isnan(frame["book_value"]), frame["market_value"], frame["book_value"]
     )
+    _derivative_book_value(frame)
     warnings: list[InputWarning] = []
     _plausibility(frame, file, problems, warnings, valuation_date or dt.date.today())
     if problems:
@@ -1373,6 +1398,7 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         "modified_duration",
         lambda i: text("holdings.perpetual_duration_required", row=i + 2),
     )
+    _check_derivatives(frame, file, problems)
 
 
 def read_holdings(
@@ -1410,3 +1436,263 @@ def read_holdings(
     return validate_holdings(
         read_table(source, name=label, numeric=numeric), file=label, mapping=mapping
     )
+
+
+# --- derivatives (Rule 8 Art. 15-16, 35, 56-58; Rule 9 Art. 33) -------------------------------
+
+#: columns whose minimum (0) does not apply to derivatives: a derivative's market value is its
+#: fair value (its book value under Rule 9 Art. 33), negative when the contract is a liability
+SIGNED_FOR_DERIVATIVES = ("market_value",)
+#: the direction each derivative type takes (Rule 8 Art. 15: swaps receive or pay the fixed rate)
+DERIVATIVE_DIRECTIONS: dict[str, tuple[str, ...]] = {
+    "interest_rate_swap": ("pay_fixed", "receive_fixed"),
+    "treasury_future": ("long", "short"),
+    "stock_index_future": ("long", "short"),
+    "fx_forward": ("long", "short"),
+}
+#: the hedged position types each derivative may name in ``hedged_id`` (Art. 16: bonds;
+#: Art. 35: listed stocks; Art. 58: any foreign-currency asset, checked by currency)
+HEDGEABLE: dict[str, tuple[str, ...]] = {
+    "treasury_future": BONDS,
+    "stock_index_future": ("stock",),
+}
+HEDGE_EFFECTIVENESS_REFUSE = 1.25
+
+R_HEDGE_EFFECTIVENESS = rule(
+    "holdings.hedge_effectiveness_percent",
+    "refuse",
+    "hedge effectiveness is a fraction (0.95 for 95%); the accounting test accepts at most 125%, "
+    "so a value above 1.25 is a percentage typed as a number",
+    "套期有效性按小数填写（95% 填 0.95）；会计准则的有效性区间上限为 125%，"
+    "大于 1.25 说明按百分数填写",
+)
+
+register(
+    {
+        "holdings.derivative_required": (
+            "'{column}' is required for {asset_type}: {why}",
+            "{asset_type} 必须填写 '{column}'：{why}",
+        ),
+        "holdings.derivative_direction": (
+            "direction '{value}' does not fit {asset_type}; allowed: {allowed}",
+            "方向 '{value}' 不适用于 {asset_type}；允许的取值：{allowed}",
+        ),
+        "holdings.hedged_unknown": (
+            "hedged_id names '{value}', which is not the id of a position in the file",
+            "hedged_id 中的 '{value}' 不是本文件中任何持仓的 id",
+        ),
+        "holdings.hedged_type": (
+            "hedged_id '{value}' is a {hedged}; a {asset_type} hedges {allowed} ({article})",
+            "hedged_id '{value}' 是 {hedged}；{asset_type} 只能对冲 {allowed}（{article}）",
+        ),
+        "holdings.hedged_currency": (
+            "hedged_id '{value}' is held in {hedged}, the forward is in {currency}: an FX "
+            "hedge pairs a contract with assets of its own currency (Rule 8 Art. 58)",
+            "hedged_id '{value}' 的币种为 {hedged}，远期合约币种为 {currency}："
+            "外汇套期须与同币种资产配对（规则第8号第58条）",
+        ),
+        "holdings.hedged_twice": (
+            "position '{value}' is hedged by derivatives naming different hedged portfolios; "
+            "derivatives that hedge the same positions must name the same hedged_id",
+            "持仓 '{value}' 被多个衍生品对冲且其 hedged_id 不同；"
+            "对冲同一组持仓的衍生品必须填写相同的 hedged_id",
+        ),
+        "derivative.why.notional": (
+            "the exposure is the contract's notional (Rule 8 Art. 15-16, 35, 58)",
+            "风险暴露为合约名义本金（规则第8号第15-16、35、58条）",
+        ),
+        "derivative.why.underlying": (
+            "name what the contract references (index, bond, rate, currency pair)",
+            "请填写合约标的（指数、债券、利率、货币对）",
+        ),
+        "derivative.why.direction": (
+            "the sign of the exposure (Rule 8 Art. 15 swap direction; Art. 16, 35 long or short)",
+            "风险暴露的方向（规则第8号第15条互换方向；第16、35条多头或空头）",
+        ),
+        "derivative.why.duration": (
+            "RF0 is a function of the contract's modified duration (Rule 8 Art. 14-16)",
+            "基础因子取决于合约的修正久期（规则第8号第14-16条）",
+        ),
+        "derivative.why.currency": (
+            "the FX factor and the net position are per currency (Rule 8 Art. 57-58); a "
+            "forward's currency is its foreign currency, not CNY",
+            "汇率风险因子与净头寸按币种计算（规则第8号第57-58条）；"
+            "远期合约的币种为其外币，不能为 CNY",
+        ),
+        "derivative.why.counterparty": (
+            "claims and debts are netted per counterparty (Rule 9 Art. 33)",
+            "按同一交易对手抵销债权债务（规则第9号第33条）",
+        ),
+        "derivative.why.hedged_id": (
+            "a hedge that meets the effectiveness test is combined with the positions it "
+            "hedges (Rule 8 Art. 16, 35, 58)",
+            "符合套期有效性要求的套期与被套期持仓合并计算（规则第8号第16、35、58条）",
+        ),
+        "derivative.why.effectiveness": (
+            "the offset is contract value x hedge effectiveness x factor (Rule 8 Art. 16, 35, 58)",
+            "抵减额为合约价值 x 套期有效性 x 风险因子（规则第8号第16、35、58条）",
+        ),
+        "derivative.why.months": (
+            "a hedge shorter than one month is charged differently (Rule 8 Art. 16, 35)",
+            "套期期限低于1个月的计量方法不同（规则第8号第16、35条）",
+        ),
+    }
+)
+
+
+def _derivative_rows(asset_type) -> np.ndarray:
+    """Mask of derivative rows of an asset-type column (Categorical or text)."""
+    values = np.asarray(asset_type, dtype=object)
+    return pd.Series(values, dtype=object).isin(DERIVATIVES).to_numpy()
+
+
+def _derivative_book_value(frame: pd.DataFrame) -> None:
+    """A derivative's book value counts towards its counterparty (Rule 8 Art. 64-65) only when
+    the contract is an asset: a liability (negative fair value) counts 0, never less."""
+    deriv = _derivative_rows(frame["asset_type"])
+    if deriv.any():
+        frame["book_value"] = np.where(
+            deriv, np.maximum(frame["book_value"].to_numpy(dtype=float), 0.0), frame["book_value"]
+        )
+
+
+def split_ids(value: str) -> tuple[str, ...]:
+    """The ids of a ``hedged_id`` cell (';'-separated, blanks dropped), sorted."""
+    return tuple(sorted({p.strip() for p in str(value).split(";") if p.strip()}))
+
+
+def _check_derivatives(frame: pd.DataFrame, file: str, problems: list[InputProblem]) -> None:
+    """What a derivative row needs (docs/formats.md §1, derivatives)."""
+    deriv = _derivative_rows(frame["asset_type"])
+    if not deriv.any():
+        return
+    at = frame["asset_type"].astype(object).to_numpy()
+    blank = {c: _is(frame, c, ("",)) for c in ("underlying", "counterparty", "currency")}
+
+    def need(mask: np.ndarray, column: str, why: str) -> None:
+        def message(i: int) -> Text:
+            reason = text(f"derivative.why.{why}")
+            en = text(
+                "holdings.derivative_required", column=column, asset_type=at[i], why=reason.en
+            )
+            zh = text(
+                "holdings.derivative_required", column=column, asset_type=at[i], why=reason.zh
+            )
+            return Text(en.en, zh.zh)
+
+        _problem_rows(problems, file, mask, column, message)
+
+    need(deriv & np.isnan(frame["notional"].to_numpy(dtype=float)), "notional", "notional")
+    need(deriv & blank["underlying"], "underlying", "underlying")
+    direction = frame["direction"].astype(object).to_numpy()
+    need(deriv & (direction == ""), "direction", "direction")
+    fits = np.array(
+        [
+            d == "" or d in DERIVATIVE_DIRECTIONS.get(t, (d,))
+            for t, d in zip(at, direction, strict=True)
+        ]
+    )
+    _problem_rows(
+        problems,
+        file,
+        deriv & ~fits,
+        "direction",
+        lambda i: text(
+            "holdings.derivative_direction",
+            value=direction[i],
+            asset_type=at[i],
+            allowed=", ".join(DERIVATIVE_DIRECTIONS[at[i]]),
+        ),
+    )
+    rate = _is(frame, "asset_type", ("interest_rate_swap", "treasury_future"))
+    need(
+        rate & np.isnan(frame["modified_duration"].to_numpy(dtype=float)),
+        "modified_duration",
+        "duration",
+    )
+    fx = _is(frame, "asset_type", ("fx_forward",))
+    need(fx & (blank["currency"] | _is(frame, "currency", ("CNY",))), "currency", "currency")
+    need(
+        _is(frame, "asset_type", ("interest_rate_swap", "fx_forward")) & blank["counterparty"],
+        "counterparty",
+        "counterparty",
+    )
+    effective = deriv & frame["hedge_effective"].to_numpy(dtype=bool)
+    hedges = effective & ~_is(frame, "asset_type", ("interest_rate_swap",))
+    hedged = frame["hedged_id"].astype(object).to_numpy()
+    need(hedges & (hedged == ""), "hedged_id", "hedged_id")
+    eff = frame["hedge_effectiveness"].to_numpy(dtype=float)
+    need(hedges & np.isnan(eff), "hedge_effectiveness", "effectiveness")
+    futures = _is(frame, "asset_type", ("treasury_future", "stock_index_future"))
+    need(
+        hedges & futures & np.isnan(frame["hedge_months"].to_numpy(dtype=float)),
+        "hedge_months",
+        "months",
+    )
+    found: list[InputProblem | InputWarning] = []
+    _breach(
+        found,
+        R_HEDGE_EFFECTIVENESS,
+        file,
+        "hedge_effectiveness",
+        eff > HEDGE_EFFECTIVENESS_REFUSE,
+        eff,
+    )
+    problems.extend(p for p in found if isinstance(p, InputProblem))
+    # the hedged positions: known ids, of a type (or currency) the derivative can hedge, and
+    # each in one hedged portfolio only
+    ids = frame["id"].astype(object).to_numpy()
+    row_of = {v: i for i, v in enumerate(ids)}
+    currency = frame["currency"].astype(object).to_numpy()
+    group_of: dict[str, tuple[str, ...]] = {}
+    for i in np.flatnonzero(deriv & (hedged != "")):
+        group = split_ids(hedged[i])
+        for h in group:
+            j = row_of.get(h)
+            if j is None or deriv[j]:
+                problems.append(
+                    InputProblem(
+                        file, int(i) + 2, "hedged_id", text("holdings.hedged_unknown", value=h)
+                    )
+                )
+                continue
+            allowed = HEDGEABLE.get(at[i])
+            if allowed is not None and at[j] not in allowed:
+                article = "Rule 8 Art. 16" if at[i] == "treasury_future" else "Rule 8 Art. 35"
+                problems.append(
+                    InputProblem(
+                        file,
+                        int(i) + 2,
+                        "hedged_id",
+                        text(
+                            "holdings.hedged_type",
+                            value=h,
+                            hedged=at[j],
+                            asset_type=at[i],
+                            allowed=", ".join(allowed),
+                            article=article,
+                        ),
+                    )
+                )
+            if at[i] == "fx_forward" and currency[j] != currency[i]:
+                problems.append(
+                    InputProblem(
+                        file,
+                        int(i) + 2,
+                        "hedged_id",
+                        text(
+                            "holdings.hedged_currency",
+                            value=h,
+                            hedged=currency[j] or "(blank)",
+                            currency=currency[i],
+                        ),
+                    )
+                )
+            if not effective[i]:
+                continue
+            if group_of.setdefault(h, group) != group:
+                problems.append(
+                    InputProblem(
+                        file, int(i) + 2, "hedged_id", text("holdings.hedged_twice", value=h)
+                    )
+                )

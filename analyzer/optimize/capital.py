@@ -185,8 +185,13 @@ def state_capital(
     # Rule 9), per CNY of V, homogenised with t like every constant
     fixed = cm.fixed / u.V
     handled = [SI[k] for k in ("equity", "real_estate", "fx", "spread", "default")]
+    if not cm.life:  # P&C: derivatives' interest-rate charges (a life insurer's: L_up / L_down)
+        handled.append(SI["interest_rate"])
+        offset[0] += fixed[SI["interest_rate"]]
     if np.delete(fixed, handled).any():
-        raise ValueError("fixed capital outside equity, real estate, FX, spread and default")
+        raise ValueError(
+            "fixed capital outside interest rate, equity, real estate, FX, spread and default"
+        )
     offset[1] += fixed[SI["equity"]]
     offset[2] += fixed[SI["real_estate"]]
     offset[5] += fixed[SI["fx"]]

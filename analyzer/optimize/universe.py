@@ -17,7 +17,7 @@ Such a unit has current weight 0 and is not counted in ``V``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
 from analyzer.messages import register, text
 from analyzer.solvency import equity
-from analyzer.solvency.capital_map import CapitalMap, build_capital_map
+from analyzer.solvency.capital_map import CapitalMap, build_capital_map, split_derivatives
 from analyzer.solvency.charges import SUBMODULE_INDEX, ChargeContext
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
@@ -176,6 +176,8 @@ class Universe:
     not_buyable: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
     source_holdings: Holdings | None = field(default=None, repr=False)
+    #: positions held constant (derivatives), appended by :meth:`scaled_holdings`
+    fixed_positions: Holdings | None = field(default=None, repr=False)
     templates: Holdings | None = field(default=None, repr=False)
     class_units: tuple[str, ...] = ()
     class_members: np.ndarray | None = field(default=None, repr=False)
@@ -232,13 +234,22 @@ class Universe:
         cur = self.base_value if self.base_value is not None else self.w0 * self.V
         mult = np.where(cur > 0, np.asarray(w) * self.V / np.where(cur > 0, cur, 1.0), 0.0)
         if self.level == "class":
-            return self.holdings.scaled(dict(zip(self.units, mult, strict=True)))
+            return self._with_fixed(self.holdings.scaled(dict(zip(self.units, mult, strict=True))))
         frame = self.holdings.frame
         by_id = Holdings(frame.assign(asset_class=frame["id"].astype(str)), self.holdings.source)
         out = by_id.scaled(dict(zip(self.units, mult, strict=True)))
-        return Holdings(
-            out.frame.assign(asset_class=frame["asset_class"].to_numpy()), self.holdings.source
+        return self._with_fixed(
+            Holdings(
+                out.frame.assign(asset_class=frame["asset_class"].to_numpy()),
+                self.holdings.source,
+            )
         )
+
+    def _with_fixed(self, holdings: Holdings) -> Holdings:
+        """``holdings`` with the positions held constant (derivatives) appended."""
+        if self.fixed_positions is None:
+            return holdings
+        return Holdings(_concat(holdings.frame, self.fixed_positions.frame), holdings.source)
 
 
 def _cholesky_root(F: np.ndarray) -> np.ndarray:
@@ -287,10 +298,15 @@ def build_universe(
     if level not in ("class", "position"):
         raise ValueError(f"level must be 'class' or 'position', got {level!r}")
     source_holdings = holdings
+    # derivatives are held constant, not decision units (docs/optimizer.md): the map carries
+    # their effect as fixed capital, the engine's re-evaluations see them unchanged
+    holdings, fixed_positions = split_derivatives(holdings)
     holdings, new_classes, not_buyable, notes = with_templates(
         holdings, templates, assumptions, company, regime, options
     )
-    n_held = len(source_holdings.frame)
+    n_held = len(source_holdings.frame) - (
+        0 if fixed_positions is None else len(fixed_positions.frame)
+    )
     by = "asset_class" if level == "class" else "id"
     frame = holdings.frame
     tpl = np.arange(len(frame)) >= n_held  # template rows
@@ -312,6 +328,10 @@ def build_universe(
         map_holdings = equity.with_stock_book_ratio(holdings, stock_x)
     else:
         stock_x = 0.0
+    if fixed_positions is not None:
+        map_holdings = replace(
+            map_holdings, frame=_concat(map_holdings.frame, fixed_positions.frame)
+        )
     cmap = build_capital_map(map_holdings, company, regime, options, by=by)
     # classes of the holdings must all have assumptions
     hold_classes = tuple(sorted(set(frame["asset_class"].astype(str))))
@@ -471,6 +491,7 @@ def build_universe(
         not_buyable=not_buyable,
         notes=notes,
         source_holdings=source_holdings,
+        fixed_positions=fixed_positions,
         templates=templates,
         class_units=class_units,
         class_members=class_members,

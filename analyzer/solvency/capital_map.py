@@ -19,7 +19,7 @@ scenarios and ``L_up``, ``L_down`` those of the liabilities.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -156,12 +156,15 @@ def build_capital_map(
     InputError
         When ``by == "asset_class"`` and a position has no ``asset_class``.
     """
-    from analyzer.solvency import credit_items
+    from analyzer.solvency import credit_items, derivatives
     from analyzer.solvency.engine import build_charge_arrays, constants_for
 
     regime = regime if isinstance(regime, Regime) else load_regime(regime)
     options = options or EngineOptions()
     frame = holdings.frame
+    held, fixed_rows = split_derivatives(holdings)
+    if fixed_rows is not None:
+        return _with_derivatives(holdings, held, company, regime, options, by)
     keys = frame[by].astype(str).to_numpy()
     if (keys == "").any():
         i = int(np.flatnonzero(keys == "")[0])
@@ -198,6 +201,7 @@ def build_capital_map(
     )
     fixed = np.zeros(len(SUBMODULES))
     fixed[SUBMODULE_INDEX["default"]] = credit_items.evaluate(company, regime, options).capital
+    fixed[SUBMODULE_INDEX["fx"]] = derivatives.fx_liability_adjustment(ctx)
     return CapitalMap(
         classes=tuple(str(c) for c in classes),
         current_exposure=exposure,
@@ -214,4 +218,71 @@ def build_capital_map(
         sci_tech_share=sci,
         members=pd.Series(members),
         fixed=fixed,
+    )
+
+
+def split_derivatives(holdings: Holdings) -> tuple[Holdings, Holdings | None]:
+    """The positions without the derivatives, and the derivatives (None when there are none).
+
+    Derivatives are not decision variables of the optimiser: their notional is held constant
+    (docs/optimizer.md), so they carry no ``asset_class``.
+    """
+    from analyzer.io.holdings import DERIVATIVES
+
+    frame = holdings.frame
+    deriv = frame["asset_type"].astype(object).isin(DERIVATIVES).to_numpy()
+    if not deriv.any():
+        return holdings, None
+    return (
+        replace(holdings, frame=frame[~deriv].reset_index(drop=True)),
+        replace(holdings, frame=frame[deriv].reset_index(drop=True)),
+    )
+
+
+def _with_derivatives(
+    holdings: Holdings,
+    held: Holdings,
+    company: Company,
+    regime: Regime,
+    options: EngineOptions,
+    by: str,
+) -> CapitalMap:
+    """The map of the positions without the derivatives, with what the derivatives change
+    (at today's exposures) held fixed.
+
+    A derivative's charge depends on the capital of the positions it hedges (Rule 8 Art. 16,
+    35, 58: ``|C - H|``) and the FX and counterparty nettings are absolute values or maxima:
+    not linear in the class exposures. The derivatives' notionals stay constant, and their
+    effect ``S(book) - S(book without derivatives)`` per sub-module, evaluated by the engine
+    today, is added to ``fixed``: the map is exact at today's exposures (a test checks it)
+    and the optimiser re-evaluates every optimum with the engine. Life insurers: the swaps'
+    and treasury futures' scenario deltas join the liability side (``ir_liability_up`` /
+    ``_down``), which keeps the scenario method's ``max`` exact for every exposure.
+    """
+    from analyzer.solvency import credit_items, derivatives
+    from analyzer.solvency.engine import build_charge_arrays, submodule_totals
+
+    cmap = build_capital_map(held, company, regime, options, by=by)
+    ctx = ChargeContext(holdings.frame, regime, company, options)
+    charges, life = build_charge_arrays(ctx, holdings.source)
+    full = submodule_totals(
+        charges,
+        life,
+        credit_items.evaluate(company, regime, options).capital,
+        derivatives.fx_liability_adjustment(ctx),
+    )
+    now = cmap.submodule_capital(cmap.current_exposure)
+    delta = full - now
+    lu, ld = cmap.ir_liability_up, cmap.ir_liability_down
+    if life is not None:
+        legs, _ = derivatives.life_legs(ctx)
+        at = legs[life.positions]
+        lu -= float(np.sum(life.result.asset_delta_up[at]))
+        ld -= float(np.sum(life.result.asset_delta_down[at]))
+        delta[SUBMODULE_INDEX["interest_rate"]] = 0.0
+    return replace(
+        cmap,
+        fixed=cmap.fixed + delta,
+        ir_liability_up=lu,
+        ir_liability_down=ld,
     )

@@ -22,6 +22,7 @@ from analyzer.solvency import (
     concentration,
     credit_items,
     default,
+    derivatives,
     equity,
     interest_rate,
     life_interest_rate,
@@ -87,9 +88,15 @@ def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None)
             compose("solvency.life_needs_liabilities"),
         )
     mask = life_scope(ctx) if scope is None else scope
+    # swaps and treasury futures: their cash flows (face = notional, signed by direction)
+    legs, sign = derivatives.life_legs(ctx)
+    mask = mask | legs
+    face_all = np.where(legs, ctx.values("notional"), ctx.values("face_value"))
     problems = []
     for col in ("coupon_rate", "maturity_years", "face_value"):
-        bad = np.flatnonzero(mask & np.isnan(ctx.values(col)))
+        # a leg's face is its notional, which the holdings reader requires
+        values = face_all if col == "face_value" else ctx.values(col)
+        bad = np.flatnonzero(mask & np.isnan(values))
         for i in bad[:20]:
             problems.append(
                 InputProblem(
@@ -121,17 +128,23 @@ def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None)
         idx,
         _scenario_method(
             ctx.values("coupon_rate")[idx],
-            ctx.values("face_value")[idx],
+            face_all[idx],
             maturities,
             outflows,
             curves,
+            sign[idx],
         ),
         table["article"],
     )
 
 
 def _scenario_method(
-    coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray, outflows: np.ndarray, curves
+    coupon: np.ndarray,
+    face: np.ndarray,
+    maturity: np.ndarray,
+    outflows: np.ndarray,
+    curves,
+    sign: np.ndarray | None = None,
 ) -> life_interest_rate.LifeInterestRate:
     """:func:`life_interest_rate.evaluate` of the positions' cash flows without their
     (positions x years) matrix.
@@ -142,8 +155,38 @@ def _scenario_method(
     capital, binding scenario and net deltas come from the module itself), and each position's
     present value and deltas are ``coupon x face x sum(d[:m]) + face x d[m - 1]`` for the
     discount factors (or their scenario differences) ``d``: the module's dot products,
-    reordered.
+    reordered. ``sign`` (-1 / +1 per position, default +1) makes a position's flows outgoing
+    (a swap paying fixed, a short treasury future: :func:`derivatives.life_legs`); the
+    negative positions are summed apart and enter with a minus sign.
     """
+    if sign is not None and np.any(np.asarray(sign) < 0):
+        neg = np.asarray(sign) < 0
+        pos_r, neg_r = (
+            _scenario_method(coupon[m], face[m], maturity[m], outflows, curves) for m in (~neg, neg)
+        )
+        flows = np.vstack(
+            [
+                _summed_flows(coupon[~neg], face[~neg], maturity[~neg], len(outflows)),
+                -_summed_flows(coupon[neg], face[neg], maturity[neg], len(outflows)),
+            ]
+        )
+        total = life_interest_rate.evaluate(flows, outflows, curves)
+        out = {}
+        for name in ("asset_pv_base", "asset_delta_up", "asset_delta_down"):
+            arr = np.zeros(len(neg))
+            arr[~neg] = getattr(pos_r, name)
+            arr[neg] = -getattr(neg_r, name)
+            out[name] = arr
+        up, down = out["asset_delta_up"], out["asset_delta_down"]
+        if total.binding == "up":
+            contribution = -up
+        elif total.binding == "down":
+            contribution = -down
+        else:
+            contribution = np.zeros_like(up)
+        for arr in (*out.values(), contribution):
+            arr.setflags(write=False)
+        return replace(total, **out, asset_capital_contribution=contribution)
     m = np.asarray(maturity, dtype=float)
     cf = np.asarray(coupon, dtype=float) * np.asarray(face, dtype=float)
     face = np.asarray(face, dtype=float)
@@ -158,21 +201,7 @@ def _scenario_method(
         or not (np.all(np.isfinite(cf)) and np.all(np.isfinite(face)))
     ):
         life_interest_rate.asset_cash_flows(coupon, face, maturity, 1, len(outflows))
-    cf_by_m = np.bincount(years - 1, weights=cf, minlength=top)
-    face_by_m = np.bincount(years - 1, weights=face, minlength=top)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(face_by_m > 0, cf_by_m / face_by_m, 0.0)
-    rows = np.flatnonzero(np.bincount(years - 1, minlength=top) > 0)
-    summed = life_interest_rate.asset_cash_flows(
-        rate[rows], face_by_m[rows], rows + 1, 1, len(outflows)
-    )
-    # where face sums to 0 the coupons cannot be carried by a rate: add them directly
-    zero_face = face_by_m[rows] <= 0
-    if zero_face.any():
-        t = np.arange(1, len(outflows) + 1)
-        summed[zero_face] += cf_by_m[rows][zero_face][:, None] * (
-            t[None, :] <= rows[zero_face, None] + 1
-        )
+    summed = _summed_flows(coupon, face, maturity, len(outflows))
     total = life_interest_rate.evaluate(summed, outflows, curves)
     base = curves.discount_base[:top]
 
@@ -199,6 +228,34 @@ def _scenario_method(
         asset_delta_down=down,
         asset_capital_contribution=contribution,
     )
+
+
+def _summed_flows(
+    coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray, horizon: int
+) -> np.ndarray:
+    """Year-end cash flows (rows by maturity, ``horizon`` columns) of positions summed by
+    maturity (see :func:`_scenario_method`); no rows for no positions."""
+    m = np.asarray(maturity, dtype=float)
+    if not len(m):
+        return np.zeros((0, horizon))
+    cf = np.asarray(coupon, dtype=float) * np.asarray(face, dtype=float)
+    face = np.asarray(face, dtype=float)
+    years = m.astype(np.int64)
+    top = int(years.max())
+    cf_by_m = np.bincount(years - 1, weights=cf, minlength=top)
+    face_by_m = np.bincount(years - 1, weights=face, minlength=top)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(face_by_m > 0, cf_by_m / face_by_m, 0.0)
+    rows = np.flatnonzero(np.bincount(years - 1, minlength=top) > 0)
+    summed = life_interest_rate.asset_cash_flows(rate[rows], face_by_m[rows], rows + 1, 1, horizon)
+    # where face sums to 0 the coupons cannot be carried by a rate: add them directly
+    zero_face = face_by_m[rows] <= 0
+    if zero_face.any():
+        t = np.arange(1, horizon + 1)
+        summed[zero_face] += cf_by_m[rows][zero_face][:, None] * (
+            t[None, :] <= rows[zero_face, None] + 1
+        )
+    return summed
 
 
 class _RecordingRegime:
@@ -303,6 +360,7 @@ def _complete_charges(
     parts = list(rule_rows)
     base = ChargeArrays.concat(parts)
     parts += concentration.blocks(ctx, base)
+    parts += derivatives.blocks(ctx, base)
     life = _life_rate(ctx, source, life_scope_mask)
     if life is not None:
         capital = life.result.asset_capital_contribution
@@ -375,10 +433,15 @@ def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
 
 
 def submodule_totals(
-    charges: pd.DataFrame | ChargeArrays, life: LifeRate | None, credit_items: float = 0.0
+    charges: pd.DataFrame | ChargeArrays,
+    life: LifeRate | None,
+    credit_items: float = 0.0,
+    fx_liabilities: float = 0.0,
 ) -> np.ndarray:
     """Sub-module capital vector (CNY) in the order of ``SUBMODULES``; ``credit_items`` is the
-    default-risk capital of the company's non-investment credit items (Rule 9 Art. 39)."""
+    default-risk capital of the company's non-investment credit items (Rule 9 Art. 39),
+    ``fx_liabilities`` the change of FX capital from netting the company's foreign-currency
+    liabilities (Rule 8 Art. 57, :func:`derivatives.fx_liability_adjustment`)."""
     if isinstance(charges, ChargeArrays):
         idx, capital = charges.submodule, charges.capital
     else:
@@ -388,6 +451,7 @@ def submodule_totals(
     if life is not None:
         totals[SUBMODULE_INDEX["interest_rate"]] += life.result.liability_capital_contribution
     totals[SUBMODULE_INDEX["default"]] += credit_items
+    totals[SUBMODULE_INDEX["fx"]] += fx_liabilities
     return totals
 
 
@@ -419,7 +483,8 @@ def evaluate(
     ctx = ChargeContext(frame, regime, company, options)
     arrays, life, module_rows = _build_charges(ctx, holdings.source)
     items = credit_items.evaluate(company, regime, options)
-    totals = submodule_totals(arrays, life, items.capital)
+    fx_liabilities = derivatives.fx_liability_adjustment(ctx)
+    totals = submodule_totals(arrays, life, items.capital, fx_liabilities)
     consts = constants_for(company, regime)
     mats = aggregation.matrices(regime, company.company_type)
     agg = aggregation.aggregate(totals, consts, mats, gradient=True)
@@ -443,6 +508,7 @@ def evaluate(
         "loss_absorption": float(-consts.loss_absorption * scale),
         "additional": float(consts.additional),
         "credit_items": float(items_marginal),
+        "fx_liabilities": float(fx_liabilities * grad[SUBMODULE_INDEX["fx"]]),
     }
     holdings_table = partial(_holdings_table, ctx, arrays, marginal)
 
@@ -623,7 +689,7 @@ def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None)
     consts = constants_for(company, regime)
     items = credit_items.evaluate(company, regime, ctx.options).capital
     agg = aggregation.aggregate(
-        submodule_totals(charges, life, items),
+        submodule_totals(charges, life, items, derivatives.fx_liability_adjustment(base_ctx)),
         consts,
         aggregation.matrices(regime, company.company_type),
     )
@@ -674,7 +740,10 @@ def _minimum_with_baseline_factors(
     if ctx.company.company_type == "life":
         scope = np.where(moved, life_scope(baseline.ctx), life_scope(ctx))
     charges, life = _complete_charges(ctx, source, parts, scope)
-    agg = aggregation.aggregate(submodule_totals(charges, life), consts, mats)
+    fx_liabilities = derivatives.fx_liability_adjustment(ctx)
+    agg = aggregation.aggregate(
+        submodule_totals(charges, life, fx_liabilities=fx_liabilities), consts, mats
+    )
     return float(agg.minimum_capital)
 
 

@@ -73,3 +73,9 @@ class EngineOptions(BaseModel):
         "non-independent (0.05) reinsurers only: 'zero' gives an overseas reinsurer k3 = 0, "
         "'non_independent' charges it the 0.05 (docs/solvency.md).",
     )
+    swap_net_interest_rate: Literal["absolute", "zero"] = Field(
+        "absolute",
+        description="When paying-fixed interest-rate swaps (RF0 < 0, Rule 8 Art. 15) make the "
+        "P&C interest-rate capital (the Art. 17 sum) negative: charge its absolute value (a net "
+        "short duration loses when rates fall) or 0 (docs/formats.md §7).",
+    )

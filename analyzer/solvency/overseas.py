@@ -3,8 +3,9 @@
 Overseas fixed income and overseas equity / real estate are charged by developed or emerging
 market (k1 = 0 / 0.25; property 0.2 / 0.4) into separate sub-modules, which aggregate with
 rho = 0.1365 (fixed income) and 0.375 (equity) in :mod:`aggregation`. Every position held in a
-foreign currency adds ``EX x RF0(currency)`` to FX risk (no foreign-currency liabilities are
-modelled, so the net position per currency is the sum of the assets).
+foreign currency adds ``EX x RF0(currency)`` to FX risk; the company's foreign-currency
+liabilities and the FX forwards are netted against these rows by :mod:`derivatives` (Rule 8
+Art. 57-58).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analyzer.io.holdings import DERIVATIVES
 from analyzer.solvency.charges import ChargeBlock, ChargeContext, block, frames
 
 
@@ -96,7 +98,8 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
                     )
                 )
     fx = ctx.regime.table("overseas", "fx")
-    foreign = _foreign(ctx)
+    # a derivative's FX risk is its notional's (Rule 8 Art. 58, :mod:`derivatives`)
+    foreign = _foreign(ctx) & ~ctx.column_in("asset_type", DERIVATIVES)
     if foreign.any():
         out.append(
             block(
