@@ -58,8 +58,8 @@ def scitech_relief_frame(result: SolvencyResult, lang: str | None = None) -> pd.
 
 def write(result: SolvencyResult, path: str | Path) -> Path:
     """Write the workbook atomically: Summary, Holdings, Charges (trace), Compliance,
-    Submodules, and with the sci-tech view Sci-tech relief. Text cells are never formulas
-    (`analyzer.report.xlsx`)."""
+    Submodules, and with the sci-tech view Sci-tech relief; Liquidity (Rule 13 LCR). Text cells
+    are never formulas (`analyzer.report.xlsx`)."""
     sheets = {
         "Summary": summary_frame(result),
         "Holdings": result.holdings.drop(columns=["position"]),
@@ -71,4 +71,7 @@ def write(result: SolvencyResult, path: str | Path) -> Path:
     }
     if result.scitech:
         sheets["Sci-tech relief"] = scitech_relief_frame(result)
+    from analyzer.report.liquidity_text import liquidity_frame
+
+    sheets["Liquidity"] = liquidity_frame(result)
     return atomic_write(path, lambda tmp: write_workbook(tmp, sheets))
