@@ -1224,7 +1224,6 @@ def _plausibility(
     return out
 
 
-
 # --------------------------------------------------------------------------------------------
 # Projected cash flows for the liquidity coverage ratios (Rule 13 Art. 35, Annex 1-2)
 # --------------------------------------------------------------------------------------------
@@ -1316,12 +1315,14 @@ register(
         "company.liquidity_outflow_zero": (
             "the cash outflows add up to 0; the liquidity coverage ratio divides by them "
             "(Rule 13 Annex 2 一(一)); enter the projected outflows",
-            "现金流出合计为 0；流动性覆盖率以其为分母（规则第13号附件2 一(一)）；请填写预测现金流出",
+            "现金流出合计为 0；流动性覆盖率以其为分母（规则第13号附件2 一(一)）；"
+            "请填写预测现金流出",
         ),
         "company.liquidity_amount_unit": (
             "{value:g} CNY is too small to be a projected cash flow of an insurer; amounts "
             "are in CNY (yuan), not 亿元 (12亿元 = 1.2e9)",
-            "{value:g} 元过小，不可能是保险公司的预测现金流；金额单位为元，不是亿元（12 亿元 = 1.2e9）",
+            "{value:g} 元过小，不可能是保险公司的预测现金流；金额单位为元，"
+            "不是亿元（12 亿元 = 1.2e9）",
         ),
         "company.liquidity_scale": (
             "the base 12-month cash outflows add up to {share:.3g} times total_assets "
@@ -1339,14 +1340,16 @@ register(
             "the {scenario} inflows over 12 months ({long:,.0f} CNY) are less than over 3 "
             "months ({short:,.0f} CNY); the 12-month flows are cumulative from the valuation "
             "date and include the first 3 months",
-            "{scenario} 情景未来12个月的现金流入（{long:,.0f} 元）小于未来3个月（{short:,.0f} 元）；"
+            "{scenario} 情景未来12个月的现金流入（{long:,.0f} 元）"
+            "小于未来3个月（{short:,.0f} 元）；"
             "12个月现金流自评估时点起累计，包含前3个月",
         ),
         "company.liquidity_horizon_outflow": (
             "the {scenario} outflows over 12 months ({long:,.0f} CNY) are less than over 3 "
             "months ({short:,.0f} CNY); the 12-month flows are cumulative from the valuation "
             "date and include the first 3 months",
-            "{scenario} 情景未来12个月的现金流出（{long:,.0f} 元）小于未来3个月（{short:,.0f} 元）；"
+            "{scenario} 情景未来12个月的现金流出（{long:,.0f} 元）"
+            "小于未来3个月（{short:,.0f} 元）；"
             "12个月现金流自评估时点起累计，包含前3个月",
         ),
     }
@@ -1357,7 +1360,8 @@ LIQUIDITY_AMOUNT_UNIT = rule(
     "refuse",
     "No projected cash-flow subtotal of a real insurer is a nonzero amount below 1万元; such a "
     "number (12, 3.5) is an amount in 亿元, and it would make the liquidity ratios meaningless.",
-    "真实保险公司的预测现金流小计不会是不足 1 万元的非零金额；12、3.5 这样的数字是按亿元填写的金额，"
+    "真实保险公司的预测现金流小计不会是不足 1 万元的非零金额；"
+    "12、3.5 这样的数字是按亿元填写的金额，"
     "会使流动性覆盖率失去意义。",
 )
 LIQUIDITY_UNIT = rule(
@@ -1410,7 +1414,7 @@ def _liquidity(value: Any, label: str) -> tuple[LiquidityProjection | None, list
         elif key == "cash_outside_holdings":
             if number(v, label, where, problems) is not None:
                 clean[key] = v
-        elif isinstance(v, BaseModel) or isinstance(v, Mapping):
+        elif isinstance(v, (BaseModel, Mapping)):
             v = v.model_dump() if isinstance(v, BaseModel) else v
             table: dict[str, Any] = {}
             for sub, x in v.items():
@@ -1529,6 +1533,7 @@ def _liquidity_plausibility(company: Company, label: str) -> list[InputProblem |
                     )
                 )
     return out
+
 
 __all__ = [
     "Capital",

@@ -166,7 +166,8 @@ register(
         "optimize.min_lcr2_no_liquidity": (
             "--min-lcr2 / min_lcr2 needs the company file's [liquidity] section (the projected "
             "cash flows of Rule 13 Annex 2); {company} has none",
-            "--min-lcr2 / min_lcr2 需要公司文件的 [liquidity] 部分（规则第13号附件2 的预测现金流）；"
+            "--min-lcr2 / min_lcr2 需要公司文件的 [liquidity] 部分"
+            "（规则第13号附件2 的预测现金流）；"
             "{company} 没有该部分",
         ),
         "optimize.min_capital_target": (

@@ -48,7 +48,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.factor": ("factor", "折算系数"),
     "col.realisable_3m": ("realisable, 3 months", "变现金额（3个月）"),
     "col.realisable_12m": ("realisable, 12 months", "变现金额（12个月）"),
-    "excluded": ("left out of the reserve ({months} months): {reason}", "未计入储备（{months}个月）：{reason}"),
+    "excluded": (
+        "left out of the reserve ({months} months): {reason}",
+        "未计入储备（{months}个月）：{reason}",
+    ),
 }
 register({f"report.liquidity.{k}": v for k, v in LABELS.items()})
 
@@ -106,7 +109,8 @@ def liquidity_tables(
     for h in (h3, h12):
         for reason, value in h.excluded.items():
             out.append(
-                label("excluded", lang, months=h.months, reason=reason) + f": {money(value, unit)} {u}"
+                label("excluded", lang, months=h.months, reason=reason)
+                + f": {money(value, unit)} {u}"
             )
     out += list(liq.notes)
     return out

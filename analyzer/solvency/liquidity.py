@@ -248,7 +248,9 @@ def classify(
             for k, v in by_issuer.items():
                 dom[iss == k] = v
         cat = np.where(overseas[rows], spec.get("overseas", spec["domestic"]), dom)
-        why = np.where(cat == CASH, "cash", np.where(cat == EXCLUDED, "not_reserve_type", "reserve"))
+        why = np.where(
+            cat == CASH, "cash", np.where(cat == EXCLUDED, "not_reserve_type", "reserve")
+        )
         conditions = spec.get("conditions", ())
         in_reserve = why == "reserve"
         if "fair_value" in conditions:

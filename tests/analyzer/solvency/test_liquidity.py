@@ -168,9 +168,7 @@ def test_accounting_column_decides_fair_value(make_holdings, make_company):
     h = make_holdings(BOOK)
     regime = load_regime()
     options = EngineOptions()
-    frame = h.frame.assign(
-        accounting=["", "", "amortised_cost", "fvoci", "fvtpl", "", "", ""]
-    )
+    frame = h.frame.assign(accounting=["", "", "amortised_cost", "fvoci", "fvtpl", "", "", ""])
     pos = liquidity.classify(frame, regime, options, 3)
     ids = list(frame["id"])
     assert pos.reason[ids.index("cgb")] == "held_to_maturity"
