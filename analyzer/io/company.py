@@ -19,7 +19,15 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from analyzer.errors import InputError, InputProblem, InputWarning
 from analyzer.io.inputs import number, parse_toml, read_bytes, suggest, unknown_name
@@ -1295,6 +1303,13 @@ class LiquidityProjection(_Frozen):
     cash_outside_holdings: float = Field(
         0.0, ge=0, description="cash and cash equivalents not in the holdings file, CNY"
     )
+
+    @model_validator(mode="after")
+    def _outflows_positive(self) -> LiquidityProjection:
+        for key in LIQUIDITY_SCENARIOS:
+            if not getattr(self, key).outflow > 0:
+                raise ValueError(f"{key}: the outflows must add up to more than 0")
+        return self
 
     def scenario(self, name: str, months: int) -> CashFlowProjection:
         """The cash flows of ``name`` (``base`` or ``stress``) over ``months`` (3 or 12)."""
