@@ -67,6 +67,7 @@ def _setup(
     templates=None,
     mapping=None,
     accept=(),
+    min_lcr2=None,
 ):
     """Read every input through the validation layer and build the universe and limits.
 
@@ -125,6 +126,7 @@ def _setup(
         ("max_volatility", max_volatility),
         ("target_return", target_return),
         ("max_turnover", max_turnover),
+        ("min_lcr2", min_lcr2),
     ):
         if value is not None:
             kw[key] = value
@@ -133,6 +135,13 @@ def _setup(
     limits = replace(limits, **kw)
     if limits.min_core <= 0 or limits.min_comprehensive <= 0:
         raise ParameterError(text("cli.floors_positive"))
+    if limits.min_lcr2 is not None:
+        from analyzer.optimize.messages import compose
+
+        if not 0 < limits.min_lcr2 <= 10:
+            raise ParameterError(compose("optimize.min_lcr2_range", value=limits.min_lcr2))
+        if c.liquidity is None:
+            raise ParameterError(compose("optimize.min_lcr2_no_liquidity", company=c.source))
     options = EngineOptions(equity_cap_basis=limits.equity_cap_basis)
     u = build_universe(h, c, a, reg, options, level=level.value, templates=t)
     default_cost = (transaction_cost_bp or 0.0) / 1e4
@@ -289,6 +298,12 @@ def optimize(
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     mapping: Path | None = mapping_option(),
     accept_warning: list[str] = accept_option(),
+    min_lcr2: float | None = typer.Option(
+        None,
+        "--min-lcr2",
+        help="Floor on the stressed liquidity coverage ratio LCR2 (Rule 13, fraction; needs "
+        "[liquidity] in the company file).",
+    ),
 ) -> None:
     from analyzer.optimize import AllocationProblem
 
@@ -313,6 +328,7 @@ def optimize(
         templates,
         mapping,
         accept_warning,
+        min_lcr2,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     problem = AllocationProblem(
@@ -372,6 +388,7 @@ def frontier_cmd(
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     mapping: Path | None = mapping_option(),
     accept_warning: list[str] = accept_option(),
+    min_lcr2: float | None = typer.Option(None, "--min-lcr2"),
 ) -> None:
     from analyzer.optimize import frontier
 
@@ -396,6 +413,7 @@ def frontier_cmd(
         templates,
         mapping,
         accept_warning,
+        min_lcr2,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     try:

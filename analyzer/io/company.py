@@ -19,7 +19,15 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from analyzer.errors import InputError, InputProblem, InputWarning
 from analyzer.io.inputs import number, parse_toml, read_bytes, suggest, unknown_name
@@ -210,6 +218,8 @@ _STRESS_AMOUNTS = tuple(
     k for k in StressInputs.model_fields if k not in ("combined_ratio", "quarter_loss_ratio")
 )
 _FILING_AMOUNTS = ("admitted_assets", "admitted_liabilities")
+
+
 class FxLiabilities(_Frozen):
     """Foreign-currency liabilities by currency, CNY (Rule 8 Art. 56 (七), 57): netted against
     the assets of the same currency. ``other``: every currency without its own key."""
@@ -240,6 +250,7 @@ class Company(_Frozen):
     credit_items: tuple[CreditItem, ...] = ()
     stress_inputs: StressInputs | None = None
     filing: Filing | None = None
+    liquidity: LiquidityProjection | None = None
     source: str = "<memory>"
     fx_liabilities: FxLiabilities = FxLiabilities()
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
@@ -275,6 +286,7 @@ _TOP: dict[str, str] = {
     "stress_inputs": "table",
     "filing": "table",
     "fx_liabilities": "table",
+    "liquidity": "liquidity",
 }
 SCHEMA: dict[str, tuple[str, ...]] = {
     "capital": tuple(Capital.model_fields),
@@ -622,6 +634,7 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             "credit_items",
             "stress_inputs",
             "filing",
+            "liquidity",
         ):
             continue  # a company dumped to a dict (dashboard) carries the unset ones as None
         if kind == "number":
@@ -638,6 +651,8 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             clean[key] = value
         elif kind == "array":
             clean[key] = value  # checked by _credit_items
+        elif kind == "liquidity":
+            clean[key] = value  # checked by _liquidity
         else:
             if isinstance(value, BaseModel):
                 value = value.model_dump()
@@ -1092,6 +1107,9 @@ def company_from_dict(
             data["credit_items"], label, data.get("company_type")
         )
         problems += found_items
+    if "liquidity" in data:
+        data["liquidity"], found_liquidity = _liquidity(data["liquidity"], label)
+        problems += found_liquidity
     if isinstance(liab, Liabilities):
         liab = {"cash_flows": liab.cash_flows, "spot_curve": liab.spot_curve}
     if isinstance(liab, Mapping) and liab:
@@ -1332,6 +1350,325 @@ def _plausibility(
                         f, column, [], text("company.cash_flows_scale", **fields)
                     )
                 )
+    out += _liquidity_plausibility(company, label)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Projected cash flows for the liquidity coverage ratios (Rule 13 Art. 35, Annex 1-2)
+# --------------------------------------------------------------------------------------------
+
+#: the activity subtotals of 附表1 (现金流测试表), CNY over the horizon: 经营活动现金流入小计 /
+#: 流出小计, 投资活动现金流入小计 / 流出小计, 筹资活动现金流入小计 / 流出小计 (the financing
+#: subtotals without short-term financing, which enters by its net: Annex 2 一(二)1)
+LIQUIDITY_FLOWS = (
+    "operating_inflow",
+    "operating_outflow",
+    "investing_inflow",
+    "investing_outflow",
+    "financing_inflow",
+    "financing_outflow",
+)
+#: the scenario x horizon tables of ``[liquidity]``: base (基本情景) and stressed (必测压力情景)
+#: cash flows over the next 3 and the next 12 months (Annex 2 一(二)2, 附表2-1)
+LIQUIDITY_SCENARIOS = ("base_3m", "base_12m", "stress_3m", "stress_12m")
+LIQUIDITY_KEYS = (*LIQUIDITY_FLOWS, "short_term_financing_net")
+
+
+class CashFlowProjection(_Frozen):
+    """The cash flows of one scenario over one horizon (CNY, cumulative from the valuation
+    date), as the activity subtotals of Rule 13 Annex 1 附表1.
+
+    ``short_term_financing_net`` is 短期筹资（卖出回购、拆入资金等）收支净额: a net inflow is
+    added to the financing inflows, a net outflow to the financing outflows (Annex 2
+    一(二)1).
+    """
+
+    operating_inflow: float = Field(ge=0, description="经营活动现金流入小计, CNY")
+    operating_outflow: float = Field(ge=0, description="经营活动现金流出小计, CNY")
+    investing_inflow: float = Field(ge=0, description="投资活动现金流入小计, CNY")
+    investing_outflow: float = Field(ge=0, description="投资活动现金流出小计, CNY")
+    financing_inflow: float = Field(ge=0, description="筹资活动现金流入小计 (excl. short-term)")
+    financing_outflow: float = Field(ge=0, description="筹资活动现金流出小计 (excl. short-term)")
+    short_term_financing_net: float = Field(0.0, description="短期筹资净额, CNY, signed")
+
+    @property
+    def inflow(self) -> float:
+        """公司整体现金流入 (Annex 2 附表2-1 row 1), CNY."""
+        return (
+            self.operating_inflow
+            + self.investing_inflow
+            + self.financing_inflow
+            + max(self.short_term_financing_net, 0.0)
+        )
+
+    @property
+    def outflow(self) -> float:
+        """公司整体现金流出 (附表2-1 row 2), CNY."""
+        return (
+            self.operating_outflow
+            + self.investing_outflow
+            + self.financing_outflow
+            + max(-self.short_term_financing_net, 0.0)
+        )
+
+
+class LiquidityProjection(_Frozen):
+    """``[liquidity]``: the projected cash flows of the liquidity coverage ratios (Rule 13
+    Art. 35, Annex 2 一), per scenario and horizon, and the cash and cash equivalents that
+    the holdings file does not carry (CNY)."""
+
+    base_3m: CashFlowProjection
+    base_12m: CashFlowProjection
+    stress_3m: CashFlowProjection
+    stress_12m: CashFlowProjection
+    cash_outside_holdings: float = Field(
+        0.0, ge=0, description="cash and cash equivalents not in the holdings file, CNY"
+    )
+
+    @model_validator(mode="after")
+    def _outflows_positive(self) -> LiquidityProjection:
+        for key in LIQUIDITY_SCENARIOS:
+            if not getattr(self, key).outflow > 0:
+                raise ValueError(f"{key}: the outflows must add up to more than 0")
+        return self
+
+    def scenario(self, name: str, months: int) -> CashFlowProjection:
+        """The cash flows of ``name`` (``base`` or ``stress``) over ``months`` (3 or 12)."""
+        return getattr(self, f"{name}_{months}m")
+
+
+Company.model_rebuild()
+
+register(
+    {
+        "company.liquidity_scenario_required": (
+            "required: [liquidity] needs the four tables base_3m, base_12m, stress_3m, "
+            "stress_12m (Rule 13 Annex 2 一(二)2: base and stressed cash flows over the next 3 "
+            "and 12 months)",
+            "必须填写：[liquidity] 须包含 base_3m、base_12m、stress_3m、stress_12m 四个表"
+            "（规则第13号附件2 一(二)2：基本情景与压力情景下未来3个月及12个月的现金流）",
+        ),
+        "company.liquidity_outflow_zero": (
+            "the cash outflows add up to 0; the liquidity coverage ratio divides by them "
+            "(Rule 13 Annex 2 一(一)); enter the projected outflows",
+            "现金流出合计为 0；流动性覆盖率以其为分母（规则第13号附件2 一(一)）；"
+            "请填写预测现金流出",
+        ),
+        "company.liquidity_amount_unit": (
+            "{value:g} CNY is too small to be a projected cash flow of an insurer; amounts "
+            "are in CNY (yuan), not 亿元 (12亿元 = 1.2e9)",
+            "{value:g} 元过小，不可能是保险公司的预测现金流；金额单位为元，"
+            "不是亿元（12 亿元 = 1.2e9）",
+        ),
+        "company.liquidity_scale": (
+            "the base 12-month cash outflows add up to {share:.3g} times total_assets "
+            "({value:,.0f} against {assets:,.0f} CNY); are they in 万元 instead of CNY?",
+            "基本情景未来12个月现金流出合计为总资产的 {share:.3g} 倍（{value:,.0f} 元对 "
+            "{assets:,.0f} 元）；是否按万元填写了（应为元）？",
+        ),
+        "company.liquidity_unit": (
+            "the base 12-month cash outflows add up to {share:.3g} times total_assets "
+            "({value:,.0f} against {assets:,.0f} CNY): not the balance sheet's unit (CNY)",
+            "基本情景未来12个月现金流出合计为总资产的 {share:.3g} 倍（{value:,.0f} 元对 "
+            "{assets:,.0f} 元）：与资产负债表的单位（元）不一致",
+        ),
+        "company.liquidity_horizon_inflow": (
+            "the {scenario} inflows over 12 months ({long:,.0f} CNY) are less than over 3 "
+            "months ({short:,.0f} CNY); the 12-month flows are cumulative from the valuation "
+            "date and include the first 3 months",
+            "{scenario} 情景未来12个月的现金流入（{long:,.0f} 元）"
+            "小于未来3个月（{short:,.0f} 元）；"
+            "12个月现金流自评估时点起累计，包含前3个月",
+        ),
+        "company.liquidity_horizon_outflow": (
+            "the {scenario} outflows over 12 months ({long:,.0f} CNY) are less than over 3 "
+            "months ({short:,.0f} CNY); the 12-month flows are cumulative from the valuation "
+            "date and include the first 3 months",
+            "{scenario} 情景未来12个月的现金流出（{long:,.0f} 元）"
+            "小于未来3个月（{short:,.0f} 元）；"
+            "12个月现金流自评估时点起累计，包含前3个月",
+        ),
+    }
+)
+
+LIQUIDITY_AMOUNT_UNIT = rule(
+    "company.liquidity_amount_unit",
+    "refuse",
+    "No projected cash-flow subtotal of a real insurer is a nonzero amount below 1万元; such a "
+    "number (12, 3.5) is an amount in 亿元, and it would make the liquidity ratios meaningless.",
+    "真实保险公司的预测现金流小计不会是不足 1 万元的非零金额；"
+    "12、3.5 这样的数字是按亿元填写的金额，"
+    "会使流动性覆盖率失去意义。",
+)
+LIQUIDITY_UNIT = rule(
+    "company.liquidity_unit",
+    "refuse",
+    "An insurer's cash outflows over a year are a fraction of its balance sheet to a few times "
+    "it (with reinvestment); more than 100 times total assets is another unit than "
+    "total_assets (CNY against 亿元).",
+    "保险公司一年的现金流出为资产负债表的几分之一至数倍（含再投资）；超过总资产 100 倍说明"
+    "其单位与总资产不同（元与亿元混用）。",
+)
+LIQUIDITY_SCALE = rule(
+    "company.liquidity_scale",
+    "warn",
+    "Base cash outflows over 12 months below 0.1% of total assets are unusual (万元 against "
+    "CNY is the usual cause), though an insurer in run-off can show little activity.",
+    "基本情景未来12个月现金流出低于总资产的 0.1% 并不常见（常见原因是万元与元混用），"
+    "但停止新业务的公司确实可能活动很少。",
+)
+LIQUIDITY_HORIZON = rule(
+    "company.liquidity_horizon",
+    "warn",
+    "The 12-month cash flows are cumulative from the valuation date, so they include the first "
+    "3 months; a 12-month total below the 3-month one is a quarter entered alone or the two "
+    "tables swapped (a net outflow can, rarely, reverse a subtotal).",
+    "未来12个月现金流自评估时点起累计，包含前3个月；12个月合计小于3个月合计，多半是只填了单个季度"
+    "或两个表填反了（个别情况下净额可能使小计反向）。",
+)
+#: base 12-month outflows / total_assets outside which the unit cannot be CNY (refuse above)
+#: or is probably 万元 (warn below)
+LIQUIDITY_REFUSE_ABOVE, LIQUIDITY_WARN_BELOW = 100.0, 1e-3
+
+
+def _liquidity(value: Any, label: str) -> tuple[LiquidityProjection | None, list[InputProblem]]:
+    """Validate ``[liquidity]``: known keys, finite TOML numbers, the four scenario tables,
+    amounts >= 0 (the short-term financing net is signed), outflows > 0."""
+    problems: list[InputProblem] = []
+    if isinstance(value, LiquidityProjection):
+        return value, problems
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if not isinstance(value, Mapping):
+        return None, [InputProblem(label, None, "liquidity", text("inputs.not_table"))]
+    allowed = (*LIQUIDITY_SCENARIOS, "cash_outside_holdings")
+    clean: dict[str, Any] = {}
+    for key, v in value.items():
+        where = f"liquidity.{key}"
+        if key not in allowed:
+            problems.append(unknown_name(label, where, key, allowed))
+        elif key == "cash_outside_holdings":
+            if number(v, label, where, problems) is not None:
+                clean[key] = v
+        elif isinstance(v, (BaseModel, Mapping)):
+            v = v.model_dump() if isinstance(v, BaseModel) else v
+            table: dict[str, Any] = {}
+            for sub, x in v.items():
+                w = f"{where}.{sub}"
+                if sub not in LIQUIDITY_KEYS:
+                    problems.append(unknown_name(label, w, sub, LIQUIDITY_KEYS))
+                elif number(x, label, w, problems) is not None:
+                    table[sub] = x
+            clean[key] = table
+        else:
+            problems.append(InputProblem(label, None, where, text("inputs.not_table")))
+    for key in LIQUIDITY_SCENARIOS:
+        if key not in value:
+            problems.append(
+                InputProblem(
+                    label, None, f"liquidity.{key}", text("company.liquidity_scenario_required")
+                )
+            )
+    if problems:
+        return None, problems
+    flows: dict[str, Any] = {}
+    for key in LIQUIDITY_SCENARIOS:
+        try:
+            flows[key] = CashFlowProjection(**clean[key])
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                problems.append(
+                    InputProblem(label, None, f"liquidity.{key}.{loc}", _pydantic_message(err))
+                )
+            continue
+        if not flows[key].outflow > 0:
+            problems.append(
+                InputProblem(
+                    label, None, f"liquidity.{key}", text("company.liquidity_outflow_zero")
+                )
+            )
+    if "cash_outside_holdings" in clean and clean["cash_outside_holdings"] < 0:
+        problems.append(
+            InputProblem(
+                label,
+                None,
+                "liquidity.cash_outside_holdings",
+                text("company.bound", op=">=", bound=0, value=clean["cash_outside_holdings"]),
+            )
+        )
+    if problems:
+        return None, problems
+    extra = {k: clean[k] for k in ("cash_outside_holdings",) if k in clean}
+    return LiquidityProjection(**flows, **extra), problems
+
+
+def _liquidity_plausibility(company: Company, label: str) -> list[InputProblem | InputWarning]:
+    """The plausibility rules of ``[liquidity]`` (units, the 3- against the 12-month totals)."""
+    liq = company.liquidity
+    out: list[InputProblem | InputWarning] = []
+    if liq is None:
+        return out
+    for key in LIQUIDITY_SCENARIOS:
+        flows = getattr(liq, key)
+        for sub in LIQUIDITY_KEYS:
+            v = getattr(flows, sub)
+            if v != 0 and abs(v) < MIN_AMOUNT:
+                out.append(
+                    LIQUIDITY_AMOUNT_UNIT.breach(
+                        label,
+                        f"liquidity.{key}.{sub}",
+                        [],
+                        text("company.liquidity_amount_unit", value=v),
+                    )
+                )
+    v = liq.cash_outside_holdings
+    if v != 0 and v < MIN_AMOUNT:
+        out.append(
+            LIQUIDITY_AMOUNT_UNIT.breach(
+                label,
+                "liquidity.cash_outside_holdings",
+                [],
+                text("company.liquidity_amount_unit", value=v),
+            )
+        )
+    if out:
+        return out
+    assets = company.total_assets
+    total = liq.base_12m.outflow
+    if assets >= MIN_REGISTERED_CAPITAL:
+        fields = {"share": total / assets, "value": total, "assets": assets}
+        if total > LIQUIDITY_REFUSE_ABOVE * assets:
+            out.append(
+                LIQUIDITY_UNIT.breach(
+                    label, "liquidity.base_12m", [], text("company.liquidity_unit", **fields)
+                )
+            )
+        elif total < LIQUIDITY_WARN_BELOW * assets:
+            out.append(
+                LIQUIDITY_SCALE.breach(
+                    label, "liquidity.base_12m", [], text("company.liquidity_scale", **fields)
+                )
+            )
+    for scenario in ("base", "stress"):
+        short, long = liq.scenario(scenario, 3), liq.scenario(scenario, 12)
+        for what in ("inflow", "outflow"):
+            a, b = getattr(short, what), getattr(long, what)
+            if b < a:
+                out.append(
+                    LIQUIDITY_HORIZON.breach(
+                        label,
+                        f"liquidity.{scenario}_12m",
+                        [],
+                        text(
+                            f"company.liquidity_horizon_{what}",
+                            scenario=scenario,
+                            long=b,
+                            short=a,
+                        ),
+                    )
+                )
     return out
 
 
@@ -1339,7 +1676,9 @@ __all__ = [
     "Capital",
     "Company",
     "CreditItem",
+    "CashFlowProjection",
     "Liabilities",
+    "LiquidityProjection",
     "NonInvestmentCapital",
     "Targets",
     "StressInputs",

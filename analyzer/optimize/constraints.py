@@ -515,6 +515,53 @@ class TransactionCost:
         return rate @ cp.abs(w - ctx.universe.w0 * ctx.t)
 
 
+@dataclass
+class LiquidityCoverage(Constraint):
+    """Stressed liquidity coverage ratio LCR2 (with asset realisation, Rule 13 Annex 2 一) at
+    least ``minimum`` (fraction) over each horizon (3 and 12 months).
+
+    LCR2 = (stressed inflows + cash + realisable reserve) / stressed outflows, and the cash
+    and realisable reserve are ``V * rho_h @ w`` (book value x factor per CNY of each unit,
+    :func:`analyzer.solvency.liquidity.realisable_per_unit`), so the floor is linear:
+    ``rho_h @ w >= (minimum x outflows - inflows - cash outside the holdings) / V``.
+    """
+
+    minimum: float = 1.0
+    name = "min_lcr2"
+
+    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
+        from analyzer.errors import ParameterError
+        from analyzer.solvency import liquidity
+
+        k = len(ctx.limits)
+        u = ctx.universe
+        liq = u.company.liquidity
+        if liq is None:
+            raise ParameterError(
+                compose("optimize.min_lcr2_no_liquidity", company=u.company.source)
+            )
+        members = u.capmap.members.to_numpy()
+        base = u.base_value if u.base_value is not None else u.w0 * u.V
+        for months in liquidity.horizons(u.regime):
+            rho = liquidity.realisable_per_unit(
+                u.holdings.frame, members, base, u.regime, u.options, months
+            )
+            flows = liq.scenario("stress", months)
+            need = self.minimum * flows.outflow - flows.inflow - liq.cash_outside_holdings
+            need += MARGIN * self.minimum * flows.outflow  # the engine's LCR2 meets the floor
+            ctx.leq(
+                rho @ w,
+                need / u.V,
+                f"min_lcr2_{months}m",
+                self.minimum,
+                "pp of LCR2",
+                flows.outflow / u.V * 0.01,
+                lower=True,
+                describe=compose("optimize.limit.min_lcr2", floor=self.minimum, months=months),
+            )
+        return self._added(ctx, k)
+
+
 def equity_tiers(ctx: Context) -> list[tuple[float, float, float]]:
     """(ratio from, ratio to, cap) of the regime's equity tiers."""
     return compliance.equity_cap_tiers(ctx.universe.regime)

@@ -8,6 +8,7 @@ min_core = 0.75
 min_share = 0.08           # of the invested total
 [liquidity]
 min_share = 0.05
+min_lcr2 = 1.0             # stressed liquidity coverage ratio floor (Rule 13), 3 and 12 months
 [risk]
 max_volatility = 0.08
 target_return = 0.04
@@ -130,7 +131,7 @@ MAX_RATIO, MAX_VOLATILITY, MAX_RETURN, MAX_DURATION = 10.0, 1.5, 1.0, 50.0
 _SECTIONS = {
     "solvency": {"min_comprehensive", "min_core"},
     "sci_tech": {"min_share"},
-    "liquidity": {"min_share"},
+    "liquidity": {"min_share", "min_lcr2"},
     "risk": {"max_volatility", "target_return"},
     "duration": {"min", "max"},
     "trading": {"max_turnover", "transaction_cost_bp"},
@@ -226,6 +227,18 @@ def read_limits(
             )
             if v is not None:
                 kw[field] = v
+    if "min_lcr2" in data.get("liquidity", {}):
+        v = _num(label, "liquidity.min_lcr2", data["liquidity"]["min_lcr2"], 0.0, None, p)
+        if v is not None and v <= 0:
+            p.append(InputProblem(label, None, "liquidity.min_lcr2", text("limits.positive")))
+        elif v is not None and v > MAX_RATIO:
+            p.append(
+                RATIO_PERCENT.breach(
+                    label, "liquidity.min_lcr2", [], text("limits.ratio_percent", value=v)
+                )
+            )
+        elif v is not None:
+            kw["min_lcr2"] = v
     r = data.get("risk", {})
     for key, cap in (("max_volatility", MAX_VOLATILITY), ("target_return", MAX_RETURN)):
         if key in r:

@@ -153,6 +153,23 @@ register(
             "equity_cap_basis must be 'prior_quarter' or 'resulting'",
             "equity_cap_basis 必须是 'prior_quarter' 或 'resulting'",
         ),
+        "optimize.limit.min_lcr2": (
+            "the {floor:.0%} floor on the stressed liquidity coverage ratio LCR2 over "
+            "{months} months (Rule 13 Annex 2)",
+            "未来{months}个月压力情景流动性覆盖率 LCR2 {floor:.0%} 的下限（规则第13号附件2）",
+        ),
+        "optimize.min_lcr2_range": (
+            "--min-lcr2 must be a ratio above 0 and at most 10 (fraction: 1.2 = 120%), "
+            "found {value:g}",
+            "--min-lcr2 须为大于 0 且不超过 10 的比率（小数：1.2 = 120%），实际为 {value:g}",
+        ),
+        "optimize.min_lcr2_no_liquidity": (
+            "--min-lcr2 / min_lcr2 needs the company file's [liquidity] section (the projected "
+            "cash flows of Rule 13 Annex 2); {company} has none",
+            "--min-lcr2 / min_lcr2 需要公司文件的 [liquidity] 部分"
+            "（规则第13号附件2 的预测现金流）；"
+            "{company} 没有该部分",
+        ),
         "optimize.min_capital_target": (
             "min_capital needs a target return (--target-return)",
             "min_capital 目标需要指定目标收益率（--target-return）",

@@ -80,6 +80,9 @@ class Limits:
     equity_cap_basis : ``prior_quarter`` (the rule) or ``resulting``
     counterparty_concentration : keep counterparties below the Art. 65 threshold
     use_assumption_bounds : apply ``min_weight`` / ``max_weight`` of the assumptions
+    min_lcr2 : floor on the stressed liquidity coverage ratio LCR2 (with asset realisation,
+        Rule 13 Annex 2) over the next 3 and the next 12 months (fraction, e.g. 1.0), or None;
+        needs the company file's ``[liquidity]``
     """
 
     min_comprehensive: float = field(default_factory=lambda: legal_minimum("comprehensive"))
@@ -96,6 +99,7 @@ class Limits:
     equity_cap_basis: str = "prior_quarter"
     counterparty_concentration: bool = True
     use_assumption_bounds: bool = True
+    min_lcr2: float | None = None
 
 
 def make_objective(
@@ -224,6 +228,8 @@ def constraint_terms(universe: Universe, limits: Limits, case: Case) -> list[C.C
         terms.append(C.MaxVolatility(limits.max_volatility))
     if limits.target_return is not None:
         terms.append(C.MinReturn(limits.target_return))
+    if limits.min_lcr2 is not None:
+        terms.append(C.LiquidityCoverage(limits.min_lcr2))
     return terms
 
 

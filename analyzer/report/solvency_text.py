@@ -359,6 +359,10 @@ def render(
         )
         console.print(t)
         console.print(scitech_causes_table(result, unit))
+    from analyzer.report.liquidity_text import liquidity_tables
+
+    for part in liquidity_tables(result, unit, lang):
+        console.print(part, markup=not isinstance(part, str))
     console.print(L("footer", amount=money(result.diversification, unit), unit=u))
 
 

@@ -61,8 +61,10 @@ def write(result: SolvencyResult, path: str | Path, company=None) -> Path:
     Submodules, with the sci-tech view Sci-tech relief, then the filing view in the layout of
     the quarterly solvency report summary (``主要指标 Main indicators``, ``最低资本 Minimum
     capital``; `analyzer.report.solvency_filing`; ``company`` gives its optional ``[filing]``
-    figures). Text cells are never formulas (`analyzer.report.xlsx`)."""
+    figures), and Liquidity (Rule 13 LCR). Text cells are never formulas
+    (`analyzer.report.xlsx`)."""
     from analyzer.report import solvency_filing
+    from analyzer.report.liquidity_text import liquidity_frame
 
     sheets = {
         "Summary": summary_frame(result),
@@ -76,4 +78,5 @@ def write(result: SolvencyResult, path: str | Path, company=None) -> Path:
     if result.scitech:
         sheets["Sci-tech relief"] = scitech_relief_frame(result)
     sheets.update(solvency_filing.sheets(result, company))
+    sheets["Liquidity"] = liquidity_frame(result)
     return atomic_write(path, lambda tmp: write_workbook(tmp, sheets))

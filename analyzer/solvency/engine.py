@@ -26,6 +26,7 @@ from analyzer.solvency import (
     equity,
     interest_rate,
     life_interest_rate,
+    liquidity,
     look_through,
     overseas,
     real_estate,
@@ -564,6 +565,7 @@ def evaluate(
         options=options.model_dump(),
         credit_items=tuple(items.table.to_dict(orient="records")),
         credit_items_capital=items.capital,
+        liquidity=liquidity.evaluate_liquidity(frame, company, regime, options),
     )
     if scitech:
         result = _with_scitech(result, ctx, holdings, arrays, module_rows, totals, consts, mats)

@@ -79,3 +79,21 @@ class EngineOptions(BaseModel):
         "P&C interest-rate capital (the Art. 17 sum) negative: charge its absolute value (a net "
         "short duration loses when rates fall) or 0 (docs/formats.md §7).",
     )
+    liquidity_unknown_accounting: Literal["amortised_cost", "fair_value"] = Field(
+        "amortised_cost",
+        description="A bond whose `accounting` is blank (or a file without the column): the "
+        "liquid-asset reserve takes only trading and available-for-sale bonds (Rule 13 Annex 2 "
+        "一(二)4(2)④), so 'amortised_cost' leaves it out (conservative); 'fair_value' counts it.",
+    )
+    liquidity_deposits_withdrawable: bool = Field(
+        False,
+        description="Domestic term and negotiated deposits may be withdrawn early (Rule 13 "
+        "Annex 2 reserve row 3, 90%); the holdings file does not say, so by default they are "
+        "left out of the reserve (conservative).",
+    )
+    liquidity_exclude_maturing: bool = Field(
+        True,
+        description="Leave out of a horizon's reserve the positions maturing within it (Rule 13 "
+        "Annex 2 一(二)4(2)⑨: their principal is a projected investing inflow): with whole-year "
+        "maturity_years, 0 within 3 months and 0 or 1 within 12 months.",
+    )

@@ -10,8 +10,11 @@ from typing import Any
 import pandas as pd
 
 from analyzer.compliance import ComplianceResult
+from analyzer.solvency.liquidity import LiquidityResult
 
 #: columns of the per-position rows in the solvency JSON (key ``holdings``)
+#: the JSON ``liquidity`` reason when the company file has no ``[liquidity]`` section
+LIQUIDITY_NOT_COMPUTED = "company file lacks [liquidity]"
 POSITION_COLUMNS = ("id", "module", "exposure", "factor", "capital", "marginal_capital")
 
 
@@ -139,6 +142,9 @@ class SolvencyResult:
     credit_items: tuple[dict[str, Any], ...] = ()
     #: their capital, CNY (Rule 9 Art. 39), included in ``credit["default"]``
     credit_items_capital: float = 0.0
+    #: the liquidity coverage ratios (Rule 13 Annex 2 一), None when the company file has no
+    #: ``[liquidity]`` section
+    liquidity: LiquidityResult | None = None
 
     @cached_property
     def holdings(self) -> pd.DataFrame:
@@ -204,6 +210,11 @@ class SolvencyResult:
             "options": dict(self.options),
             "credit_items": [dict(r) for r in self.credit_items],
             "credit_items_capital": self.credit_items_capital,
+            "liquidity": (
+                self.liquidity.to_dict()
+                if self.liquidity is not None
+                else {"computed": False, "reason": LIQUIDITY_NOT_COMPUTED}
+            ),
         }
         if holdings:
             out["holdings"] = self.position_table().to_dict(orient="records")
