@@ -609,7 +609,9 @@ def _equity_addon(
     out = np.zeros((len(SUBMODULE_INDEX), n))
     if not options.class_concentration:
         return out
-    ctx = ChargeContext(holdings.frame, regime, company, options)
+    ctx = ChargeContext(
+        holdings.frame, regime, company, options, look_through=holdings.look_through
+    )
     ch, _ = build_charges(ctx, holdings.source)
     pos = ch["position"].to_numpy()
     base = ~ch["rule"].astype(str).str.startswith("concentration").to_numpy()

@@ -167,7 +167,7 @@ def scopes(
 
     f = holdings.frame
     n = len(f)
-    ctx = ChargeContext(f, regime, company, options)
+    ctx = ChargeContext(f, regime, company, options, look_through=holdings.look_through)
     charges, _ = build_charges(ctx, holdings.source)
     pos = charges["position"].to_numpy()
     sub = charges["submodule"].to_numpy()
