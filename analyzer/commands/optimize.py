@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from analyzer.commands._shared import accept_option, mapping_option
+from analyzer.commands._shared import accept_option, look_through_option, mapping_option
 from analyzer.errors import InfeasibleError, ParameterError
 from analyzer.messages import text
 from analyzer.solvency.regime import DEFAULT_REGIME
@@ -67,6 +67,7 @@ def _setup(
     templates=None,
     mapping=None,
     accept=(),
+    look_through=None,
 ):
     """Read every input through the validation layer and build the universe and limits.
 
@@ -109,6 +110,7 @@ def _setup(
         accept=accept,
         repair=repair,
         extra=extra,
+        look_through=look_through,
     )
     _shared.show_notes(inputs)
     h, c, a, t = inputs.holdings, inputs.company, inputs.assumptions, inputs.templates
@@ -288,6 +290,7 @@ def optimize(
     ),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     mapping: Path | None = mapping_option(),
+    look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
 ) -> None:
     from analyzer.optimize import AllocationProblem
@@ -313,6 +316,7 @@ def optimize(
         templates,
         mapping,
         accept_warning,
+        look_through,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     problem = AllocationProblem(
@@ -371,6 +375,7 @@ def frontier_cmd(
     axis: Axis = typer.Option(Axis.volatility, "--axis"),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     mapping: Path | None = mapping_option(),
+    look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
 ) -> None:
     from analyzer.optimize import frontier
@@ -396,6 +401,7 @@ def frontier_cmd(
         templates,
         mapping,
         accept_warning,
+        look_through,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     try:
