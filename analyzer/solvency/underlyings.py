@@ -6,7 +6,8 @@ A position with ``look_through = true`` that has rows in the look-through file
 
 - its underlyings, each with exposure ``share x`` the parent's ``market_value`` (amounts scale
   with the parent's value), charged by every rule module as if held directly (Rule 7
-  Art. 14-17), with the structure coefficient ``K_p`` of Art. 18 added to its K outside the
+  Art. 14-17; stocks among them take the k1 of the directly held stock book, Rule 8
+  Art. 26), with the structure coefficient ``K_p`` of Art. 18 added to its K outside the
   Rule 8 Art. 7 clamp: ``RF = min(RF0 x (1 + K + K_p), 1)``; ``K_p = (n - 1) x 0.1`` for a
   debt-type parent (table ``look_through.structure.debt_types``), ``n x 0.1`` for the others,
   ``n`` the parent's ``layers`` (for a PE/VC fund in strategic emerging industries, option
@@ -137,6 +138,7 @@ def expand(ctx: ChargeContext) -> ChargeContext:
             kids[col] = kids[col].to_numpy(dtype=float) * ratio
     kids["market_value"] = now * share
     kids["asset_class"] = frame["asset_class"].to_numpy(dtype=object)[par]
+    _keep_stock_book(kids, frame)
     replaced = np.zeros(n, dtype=bool)
     replaced[par] = True
     # the remainder: the parent not looked through on 1 - sum of shares (Art. 33 (二))
@@ -179,6 +181,21 @@ def expand(ctx: ChargeContext) -> ChargeContext:
     _seed_class_cache(out, ctx, origin)
     ctx.cache[key] = out
     return out
+
+
+def _keep_stock_book(kids: pd.DataFrame, frame: pd.DataFrame) -> None:
+    """Stocks among the underlyings take the k1 of the directly held stock book (Rule 8
+    Art. 26: x over the insurer's own stock book): their purchase costs are set to give the
+    book's ratio x, so that adding them to the book leaves x unchanged. Without directly held
+    stocks their own costs make the book."""
+    from analyzer.solvency.equity import stock_book, stock_book_ratio
+
+    x = stock_book_ratio(frame)
+    if x is None or not 1.0 + x > 0:
+        return
+    book, _ = stock_book(kids)
+    cost = kids["purchase_cost"].to_numpy(dtype=float)
+    kids["purchase_cost"] = np.where(book > 0, book / (1.0 + x), cost)
 
 
 def _seed_class_cache(out: ChargeContext, ctx: ChargeContext, origin: np.ndarray) -> None:
