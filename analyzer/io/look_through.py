@@ -369,22 +369,19 @@ def validate_look_through(
     body["id"] = np.where(cid == "", "", pd.Series(parent_id, dtype=object) + "/" + cid)
     value = np.where(known, parent_mv, 0.0) * share
     body["market_value"] = value
+    at_codes, at_texts = _factorized_text(raw["asset_type"])
+    at = np.array([t.strip().lower() for t in at_texts], dtype=object)[at_codes]
+    for i in np.flatnonzero(np.isin(at, list(NON_BASE)))[:20]:
+        problems.append(
+            R_NESTED.breach(
+                file, "asset_type", [int(rows[i])], text("look_through.nested", asset_type=at[i])
+            )
+        )
     try:
         h = validate_holdings(body, file=file)
     except InputError as err:
         problems.extend(err.problems)
         h = None
-    if h is not None:
-        nested = h.frame["asset_type"].astype(str).isin(list(NON_BASE)).to_numpy()
-        for i in np.flatnonzero(nested)[:20]:
-            problems.append(
-                R_NESTED.breach(
-                    file,
-                    "asset_type",
-                    [int(rows[i])],
-                    text("look_through.nested", asset_type=h.frame["asset_type"].iloc[i]),
-                )
-            )
     if problems:
         raise InputError(problems)
     frame = h.frame.copy()
