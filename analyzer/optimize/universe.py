@@ -234,10 +234,16 @@ class Universe:
         if self.level == "class":
             return self.holdings.scaled(dict(zip(self.units, mult, strict=True)))
         frame = self.holdings.frame
-        by_id = Holdings(frame.assign(asset_class=frame["id"].astype(str)), self.holdings.source)
+        by_id = Holdings(
+            frame.assign(asset_class=frame["id"].astype(str)),
+            self.holdings.source,
+            look_through=self.holdings.look_through,
+        )
         out = by_id.scaled(dict(zip(self.units, mult, strict=True)))
         return Holdings(
-            out.frame.assign(asset_class=frame["asset_class"].to_numpy()), self.holdings.source
+            out.frame.assign(asset_class=frame["asset_class"].to_numpy()),
+            self.holdings.source,
+            look_through=self.holdings.look_through,
         )
 
 
@@ -560,7 +566,11 @@ def with_templates(
                 holdings.source, None, "id", text("universe.template_id", id=clash[0])
             )
         if len(part):
-            out = Holdings(_concat(holdings.frame, part), holdings.source)
+            out = Holdings(
+                _concat(holdings.frame, part),
+                holdings.source,
+                look_through=holdings.look_through,
+            )
             notes.append(
                 f"new classes from templates ({TEMPLATE_VALUE:g} CNY each in the "
                 f"capital map, current weight 0): {', '.join(new)}"

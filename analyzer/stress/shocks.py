@@ -265,4 +265,4 @@ def shocked_holdings(holdings: Holdings, rv: Revaluation, params: StressParamete
     frame["face_value"] = frame["face_value"].to_numpy() * rv.cash_flow_multiplier
     if not params.k1_follows_prices:
         frame["purchase_cost"] = frame["purchase_cost"].to_numpy() * m
-    return Holdings(frame, holdings.source)
+    return Holdings(frame, holdings.source, look_through=holdings.look_through)
