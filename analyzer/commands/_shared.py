@@ -31,6 +31,12 @@ MAPPING_HELP = (
     "format (headers, asset codes, the unit of each amount column); recorded in the output."
 )
 
+LOOK_THROUGH_HELP = (
+    "Look-through file (.csv, .xlsx, .parquet): one row per underlying of a looked-through "
+    "position (parent_id, share, and the holdings columns of the underlying); each parent is "
+    "charged on its underlyings (Rule 7 Art. 14-24; docs/formats.md §11)."
+)
+
 #: a solvency ratio above this (a fraction: 10 = 1000%) stops a run until accepted
 RATIO_WARN_ABOVE = 10.0
 
@@ -89,6 +95,11 @@ RATIO_RULE = (
 def accept_option() -> Any:
     """The ``--accept-warning CODE`` option (repeatable)."""
     return typer.Option([], "--accept-warning", help=ACCEPT_HELP, show_default=False)
+
+
+def look_through_option() -> Any:
+    """The ``--look-through FILE`` option."""
+    return typer.Option(None, "--look-through", help=LOOK_THROUGH_HELP, show_default=False)
 
 
 def mapping_option() -> Any:

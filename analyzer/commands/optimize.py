@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from analyzer.commands._shared import accept_option, mapping_option
+from analyzer.commands._shared import accept_option, look_through_option, mapping_option
 from analyzer.errors import InfeasibleError, ParameterError
 from analyzer.messages import text
 from analyzer.solvency.regime import DEFAULT_REGIME
@@ -68,6 +68,7 @@ def _setup(
     mapping=None,
     accept=(),
     min_lcr2=None,
+    look_through=None,
 ):
     """Read every input through the validation layer and build the universe and limits.
 
@@ -110,6 +111,7 @@ def _setup(
         accept=accept,
         repair=repair,
         extra=extra,
+        look_through=look_through,
     )
     _shared.show_notes(inputs)
     h, c, a, t = inputs.holdings, inputs.company, inputs.assumptions, inputs.templates
@@ -297,6 +299,7 @@ def optimize(
     ),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     mapping: Path | None = mapping_option(),
+    look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
     min_lcr2: float | None = typer.Option(
         None,
@@ -329,6 +332,7 @@ def optimize(
         mapping,
         accept_warning,
         min_lcr2,
+        look_through,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     problem = AllocationProblem(
@@ -387,6 +391,7 @@ def frontier_cmd(
     axis: Axis = typer.Option(Axis.volatility, "--axis"),
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     mapping: Path | None = mapping_option(),
+    look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
     min_lcr2: float | None = typer.Option(None, "--min-lcr2"),
 ) -> None:
@@ -414,6 +419,7 @@ def frontier_cmd(
         mapping,
         accept_warning,
         min_lcr2,
+        look_through,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     try:

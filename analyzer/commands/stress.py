@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from analyzer.commands._shared import accept_option, mapping_option
+from analyzer.commands._shared import accept_option, look_through_option, mapping_option
 from analyzer.errors import InputError, InputProblem
 from analyzer.messages import register, text
 
@@ -130,6 +130,7 @@ def stress(
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     mapping: Path | None = mapping_option(),
+    look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
 ) -> None:
     """Stress tests: Annex 4 scenarios, historical and user scenarios, reverse stress.
@@ -163,6 +164,7 @@ def stress(
         mapping=mapping,
         accept=accept,
         extra=[("scenarios", p, _scenario_reader(p)) for p in scenarios],
+        look_through=look_through,
     )
     _shared.show_notes(inputs)
     h, c = inputs.holdings, inputs.company
@@ -316,6 +318,7 @@ def simulate(
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     mapping: Path | None = mapping_option(),
+    look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
 ) -> None:
     """Distribution of the solvency ratios after one year (Monte Carlo, Student-t), and the
@@ -344,6 +347,7 @@ def simulate(
         assumptions=assumptions,
         correlations=correlations,
         mapping=mapping if monte_carlo else None,
+        look_through=look_through if monte_carlo else None,
         accept=accept,
         extra=extra,
     )

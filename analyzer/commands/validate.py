@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from analyzer.commands._shared import accept_option, mapping_option
+from analyzer.commands._shared import accept_option, look_through_option, mapping_option
 from analyzer.messages import register as register_messages
 from analyzer.messages import text
 
@@ -61,6 +61,7 @@ def validate(
         None, "--templates", help="Model positions for classes not held (holdings format)."
     ),
     mapping: Path | None = mapping_option(),
+    look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
@@ -88,6 +89,7 @@ def validate(
             mapping=mapping,
             accept=accept,
             collect=True,
+            look_through=look_through,
         )
         accepted = tuple(inputs.warnings)
         prov = _shared.provenance(inputs)
@@ -97,7 +99,11 @@ def validate(
     except InputError as err:
         problems = err.problems
         pending = tuple(getattr(err, "warnings", ()) or ())
-    files = [p for p in (holdings, company, assumptions, correlations, templates, mapping) if p]
+    files = [
+        p
+        for p in (holdings, company, assumptions, correlations, templates, mapping, look_through)
+        if p
+    ]
     ok = not problems and not pending
     if format is Format.json:
         from analyzer.commands._shared import emit_json

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -595,6 +595,9 @@ class Holdings:
         Columns of the file the analyzer does not use (as written in the header).
     mapping : dict or None
         The mapping file applied to read an export (its content, for provenance).
+    look_through : LookThrough or None
+        The underlyings of looked-through positions (``--look-through FILE``,
+        :mod:`analyzer.io.look_through`); the engine charges a parent on them.
     """
 
     frame: pd.DataFrame = field(repr=False)
@@ -603,6 +606,7 @@ class Holdings:
     notes: tuple[Text, ...] = ()
     ignored_columns: tuple[str, ...] = ()
     mapping: dict | None = None
+    look_through: Any = None
 
     def __len__(self) -> int:
         return len(self.frame)

@@ -393,6 +393,7 @@ def load_inputs(
     horizon: int | None = None,
     limits: str | Path | None = None,
     extra: Sequence[tuple[str, str | Path, Callable[[dict], Any]]] = (),
+    look_through: str | Path | None = None,
 ) -> Inputs:
     """Read, validate and cross-check the input files of a run.
 
@@ -417,6 +418,10 @@ def load_inputs(
         A limits file, read on top of the default limits (its classes are checked against
         the holdings'); a command that builds its limits from options reads the file again
         on top of them.
+    look_through : path, optional
+        A look-through file (``--look-through FILE``, :mod:`analyzer.io.look_through`): the
+        underlyings of looked-through positions, read against the holdings and attached to
+        them (``Holdings.look_through``); its digest is recorded (role ``look_through``).
     extra : sequence of (role, path, reader)
         Further files of a command (limits, scenarios, commitments): ``reader(read)`` is
         called after the files above, with ``read`` the dict of what they gave (``holdings``,
@@ -451,6 +456,16 @@ def load_inputs(
     )
     if correlations is not None and Path(correlations).is_file():
         c.files.append(InputFile("correlations", str(correlations), file_digest(correlations)))
+    if look_through is not None and h is not None:
+        from dataclasses import replace
+
+        from analyzer.io.look_through import read_look_through
+
+        lt = c.read("look_through", look_through, lambda: read_look_through(look_through, h))
+        if lt is not None:
+            h = replace(h, look_through=lt, notes=tuple(h.notes) + tuple(lt.notes))
+    elif look_through is not None and Path(look_through).is_file():
+        c.files.append(InputFile("look_through", str(look_through), file_digest(look_through)))
     t = c.read("templates", templates, lambda: read_holdings(templates))
     if mapping is not None and Path(mapping).is_file():
         c.files.append(InputFile("mapping", str(mapping), file_digest(mapping)))

@@ -236,12 +236,17 @@ class Universe:
         if self.level == "class":
             return self._with_fixed(self.holdings.scaled(dict(zip(self.units, mult, strict=True))))
         frame = self.holdings.frame
-        by_id = Holdings(frame.assign(asset_class=frame["id"].astype(str)), self.holdings.source)
+        by_id = Holdings(
+            frame.assign(asset_class=frame["id"].astype(str)),
+            self.holdings.source,
+            look_through=self.holdings.look_through,
+        )
         out = by_id.scaled(dict(zip(self.units, mult, strict=True)))
         return self._with_fixed(
             Holdings(
                 out.frame.assign(asset_class=frame["asset_class"].to_numpy()),
                 self.holdings.source,
+                look_through=self.holdings.look_through,
             )
         )
 
@@ -249,7 +254,11 @@ class Universe:
         """``holdings`` with the positions held constant (derivatives) appended."""
         if self.fixed_positions is None:
             return holdings
-        return Holdings(_concat(holdings.frame, self.fixed_positions.frame), holdings.source)
+        return Holdings(
+            _concat(holdings.frame, self.fixed_positions.frame),
+            holdings.source,
+            look_through=holdings.look_through,
+        )
 
 
 def _cholesky_root(F: np.ndarray) -> np.ndarray:
@@ -581,7 +590,11 @@ def with_templates(
                 holdings.source, None, "id", text("universe.template_id", id=clash[0])
             )
         if len(part):
-            out = Holdings(_concat(holdings.frame, part), holdings.source)
+            out = Holdings(
+                _concat(holdings.frame, part),
+                holdings.source,
+                look_through=holdings.look_through,
+            )
             notes.append(
                 f"new classes from templates ({TEMPLATE_VALUE:g} CNY each in the "
                 f"capital map, current weight 0): {', '.join(new)}"
@@ -630,7 +643,9 @@ def _equity_addon(
     out = np.zeros((len(SUBMODULE_INDEX), n))
     if not options.class_concentration:
         return out
-    ctx = ChargeContext(holdings.frame, regime, company, options)
+    ctx = ChargeContext(
+        holdings.frame, regime, company, options, look_through=holdings.look_through
+    )
     ch, _ = build_charges(ctx, holdings.source)
     pos = ch["position"].to_numpy()
     base = ~ch["rule"].astype(str).str.startswith("concentration").to_numpy()

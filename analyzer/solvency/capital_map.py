@@ -176,7 +176,7 @@ def build_capital_map(
     mv = frame["market_value"].to_numpy()
     exposure = np.bincount(members, weights=mv, minlength=n)
     safe = np.where(exposure > 0, exposure, 1.0)
-    ctx = ChargeContext(frame, regime, company, options)
+    ctx = ChargeContext(frame, regime, company, options, look_through=holdings.look_through)
     charges, life = build_charge_arrays(ctx, holdings.source)
     keep = slice(None) if life is None else charges.submodule != SUBMODULE_INDEX["interest_rate"]
     sub = charges.submodule[keep].astype(np.int64)

@@ -9,6 +9,7 @@ Each rule module (``equity.py``, ``spread.py`` ...) turns the positions it cover
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,6 +75,12 @@ class ChargeContext:
     ``cache`` holds per-frame derived arrays (column codes, masks); contexts derived with
     :func:`dataclasses.replace` (e.g. under another regime) may share it since it depends on
     the frame only.
+
+    ``look_through`` is the underlyings of looked-through positions
+    (:class:`~analyzer.io.look_through.LookThrough`, ``Holdings.look_through``); the engine
+    charges on the frame expanded by :func:`analyzer.solvency.underlyings.expand`, whose
+    context carries ``k_p`` (the Rule 7 Art. 18 structure coefficient of each row, added to
+    K by :func:`block`, outside the clamp) and ``expansion`` (where each row came from).
     """
 
     frame: pd.DataFrame
@@ -81,6 +88,9 @@ class ChargeContext:
     company: Company
     options: EngineOptions
     cache: dict = field(default_factory=dict, compare=False, repr=False)
+    look_through: Any = field(default=None, compare=False, repr=False)
+    k_p: np.ndarray | None = field(default=None, compare=False, repr=False)
+    expansion: Any = field(default=None, compare=False, repr=False)
 
     @property
     def n(self) -> int:
@@ -218,6 +228,9 @@ class ChargeArrays:
     rule: np.ndarray
     article: np.ndarray
     texts: tuple[str, ...]
+    #: row of the charged frame each charge came from when the frame was expanded by a
+    #: look-through file (:mod:`analyzer.solvency.underlyings`); None: ``position`` itself
+    row: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.position)
@@ -302,7 +315,9 @@ def block(
     mask : bool array over all positions
     submodule : one of :data:`SUBMODULES`, or an array of them (one per masked row)
     rf0, k, k_p : base factor, characteristic coefficient K (clamped), structure coefficient
-        K_p (not clamped; Rule 7 Art. 14), scalars or arrays over the masked rows
+        K_p (not clamped; Rule 7 Art. 14), scalars or arrays over the masked rows; the
+        context's own ``ctx.k_p`` (the layers above a looked-through underlying, Rule 7
+        Art. 18) is added to ``k_p``
     exposure : CNY over the masked rows; defaults to ``market_value`` (admitted value)
     """
     idx = np.flatnonzero(mask)
@@ -311,6 +326,8 @@ def block(
     rf0 = np.broadcast_to(np.asarray(rf0, dtype=float), (n,))
     k_total = ctx.clamp(np.broadcast_to(np.asarray(k, dtype=float), (n,)))
     k_p = np.broadcast_to(np.asarray(k_p, dtype=float), (n,))
+    if ctx.k_p is not None:
+        k_p = k_p + ctx.k_p[idx]
     factor = np.minimum(rf0 * (1.0 + k_total + k_p), rf_max)
     if exposure is None:
         exposure = ctx.values("market_value")[idx]

@@ -31,6 +31,7 @@ from analyzer.solvency import (
     overseas,
     real_estate,
     spread,
+    underlyings,
 )
 from analyzer.solvency.capital import admitted_capital
 from analyzer.solvency.charges import (
@@ -46,7 +47,16 @@ from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import BASELINE_REGIME, DEFAULT_REGIME, Regime, load_regime
 from analyzer.solvency.result import SciTechView, SolvencyResult
 
-RULE_MODULES = (equity, real_estate, overseas, spread, default, interest_rate, look_through)
+RULE_MODULES = (
+    equity,
+    real_estate,
+    overseas,
+    spread,
+    default,
+    interest_rate,
+    look_through,
+    underlyings,
+)
 
 
 @dataclass(frozen=True)
@@ -309,6 +319,10 @@ def _rule_rows(ctx: ChargeContext, reuse: dict | None = None) -> dict:
             continue
         recorder = _RecordingRegime(ctx.regime)
         rows = module.blocks(replace(ctx, regime=recorder))
+        if module is not underlyings:  # a replaced parent is charged on its underlyings
+            rows = underlyings.drop_replaced(ctx, rows)
+        if ctx.k_p is not None:  # the rows carry Rule 7 Art. 18 K_p of this table
+            recorder.used.add(("look_through", "structure"))
         out[module] = _ModuleRows(rows, ctx.regime, frozenset(recorder.used))
     return out
 
@@ -332,19 +346,28 @@ def build_charge_arrays(
 def _build_charges(
     ctx: ChargeContext, source: str = "<memory>", reuse: dict | None = None
 ) -> tuple[ChargeArrays, LifeRate | None, dict]:
-    unsupported = overseas.unsupported_overseas(ctx)
-    if unsupported.any():
-        i = int(np.flatnonzero(unsupported)[0])
-        raise InputError.single(
-            source,
-            i + 2,
-            "region",
-            compose("solvency.no_overseas_rule", asset_type=ctx.frame["asset_type"].iloc[i]),
-        )
-    _check_rated(ctx, source)
-    by_module = _rule_rows(ctx, reuse)
+    """Charges of ``ctx`` (positions as in ``ctx.frame``), its life scenario method and
+    each rule module's rows (on the frame expanded by a look-through file, if any:
+    :mod:`underlyings`)."""
+    checked = [(ctx, source)]
+    kids = underlyings.children_context(ctx)
+    if kids is not None:  # the underlyings' rows are the look-through file's
+        checked.append((kids, ctx.look_through.source))
+    for c, src in checked:
+        unsupported = overseas.unsupported_overseas(c)
+        if unsupported.any():
+            i = int(np.flatnonzero(unsupported)[0])
+            raise InputError.single(
+                src,
+                i + 2,
+                "region",
+                compose("solvency.no_overseas_rule", asset_type=c.frame["asset_type"].iloc[i]),
+            )
+        _check_rated(c, src)
+    x = underlyings.expand(ctx)
+    by_module = _rule_rows(x, reuse)
     charges, life = _complete_charges(
-        ctx, source, [rows for m in RULE_MODULES for rows in by_module[m].rows]
+        x, source, [rows for m in RULE_MODULES for rows in by_module[m].rows]
     )
     return charges, life, by_module
 
@@ -357,11 +380,16 @@ def _complete_charges(
 ) -> tuple[ChargeArrays, LifeRate | None]:
     """The charge table from the rule modules' rows: the concentration add-ons on those rows
     and the life scenario method (on ``life_scope_mask``, default :func:`life_scope`), both
-    under ``ctx.regime``."""
+    under ``ctx.regime``. ``ctx`` may be an expanded context (:func:`underlyings.expand`):
+    the rows are then of the expanded frame, the underlyings stay out of the life scenario
+    method (Rule 7 Art. 20) and the result's positions are the original ones."""
     parts = list(rule_rows)
     base = ChargeArrays.concat(parts)
     parts += concentration.blocks(ctx, base)
     parts += derivatives.blocks(ctx, base)
+    if ctx.expansion is not None:
+        scope = life_scope(ctx) if life_scope_mask is None else life_scope_mask[: ctx.expansion.n]
+        life_scope_mask = underlyings.padded(ctx, scope[: ctx.expansion.n])
     life = _life_rate(ctx, source, life_scope_mask)
     if life is not None:
         capital = life.result.asset_capital_contribution
@@ -382,7 +410,7 @@ def _complete_charges(
                 life.article,
             )
         )
-    return ChargeArrays.concat(parts), life
+    return underlyings.restore(ctx, ChargeArrays.concat(parts)), life
 
 
 def _check_rated(ctx: ChargeContext, source: str) -> None:
@@ -481,7 +509,7 @@ def evaluate(
     regime = _regime(regime)
     options = options or EngineOptions()
     frame = holdings.frame
-    ctx = ChargeContext(frame, regime, company, options)
+    ctx = ChargeContext(frame, regime, company, options, look_through=holdings.look_through)
     arrays, life, module_rows = _build_charges(ctx, holdings.source)
     items = credit_items.evaluate(company, regime, options)
     fx_liabilities = derivatives.fx_liability_adjustment(ctx)
@@ -491,10 +519,16 @@ def evaluate(
     agg = aggregation.aggregate(totals, consts, mats, gradient=True)
     grad = agg.gradient
     marginal = arrays.capital * grad[arrays.submodule]
-    ids = frame["id"].to_numpy()
+    ids, parents = underlyings.row_labels(underlyings.expand(ctx), arrays)
     items_marginal = items.capital * grad[SUBMODULE_INDEX["default"]]
     charges = partial(
-        _charges_table, arrays, marginal, ids, items.table, grad[SUBMODULE_INDEX["default"]]
+        _charges_table,
+        arrays,
+        marginal,
+        ids,
+        items.table,
+        grad[SUBMODULE_INDEX["default"]],
+        parents,
     )
 
     scale = consts.multiplier
@@ -601,13 +635,25 @@ def _charges_table(
     ids: np.ndarray,
     items: pd.DataFrame | None = None,
     default_gradient: float = 0.0,
+    parents: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The charge trace of a result (built on first use); the company's credit items follow
-    the positions' rows (``position`` = -1, ``id`` = the item's id, submodule ``default``)."""
+    the positions' rows (``position`` = -1, ``id`` = the item's id, submodule ``default``).
+
+    ``ids`` and ``parents`` are per charge row: an underlying of a look-through file has id
+    ``<parent_id>/<id>`` and ``parent_id`` its parent's id (blank for a position's own rows)."""
+    n = len(arrays)
     table = arrays.to_frame(
-        marginal_capital=marginal, id=pd.Series(ids[arrays.position], dtype=object)
+        marginal_capital=marginal,
+        id=pd.Series(ids, dtype=object),
+        parent_id=pd.Series(
+            np.full(n, "", dtype=object) if parents is None else parents, dtype=object
+        ),
     )
-    return credit_items.append_to_trace(table, items, default_gradient)
+    out = credit_items.append_to_trace(table, items, default_gradient)
+    if len(out) > n:
+        out["parent_id"] = out["parent_id"].fillna("")
+    return out
 
 
 def _holdings_table(
@@ -640,6 +686,25 @@ def _holdings_table(
     if not single.all():
         np.maximum.at(exp_max, inverse[~single], exposure[~single])
     position = keys // nm
+    x = underlyings.expand(ctx).expansion
+    if x is not None and charges.row is not None:
+        # a parent charged on its underlyings: its exposure in a module is the larger of its
+        # own rows' (surface) and the sum over its underlyings (and remainder) of each one's
+        # exposure in the module
+        added = x.added[charges.row]
+        if added.any():
+            sub_key = inverse[: len(pos)][added]
+            pair = pd.DataFrame({"key": sub_key, "row": charges.row[added]})
+            pair["exposure"] = charges.exposure[added]
+            summed = pair.groupby(["key", "row"]).exposure.max().groupby(level=0).sum()
+            own = np.full(m, -np.inf)
+            keep = ~added
+            if keep.any():
+                np.maximum.at(own, inverse[: len(pos)][keep], charges.exposure[keep])
+            under = np.full(m, -np.inf)
+            under[summed.index.to_numpy()] = summed.to_numpy()
+            hit = np.isfinite(under)
+            exp_max[hit] = np.maximum(own[hit], under[hit])
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(exp_max > 0, cap / exp_max, 0.0)
 
@@ -731,17 +796,19 @@ def _minimum_with_baseline_factors(
     correlation matrices.
     """
     parts: list[ChargeBlock] = []
+    x = underlyings.expand(ctx)
+    moved_rows = moved if x.expansion is None else moved[x.expansion.origin]
     for module in RULE_MODULES:
         now, then = module_rows[module], baseline.module_rows[module]
         if then is now:  # the module's tables are the same in both regimes: same rows
             parts += now.rows
             continue
-        parts += [b.take(~moved[b.position]) for b in now.rows]
-        parts += [b.take(moved[b.position]) for b in then.rows]
+        parts += [b.take(~moved_rows[b.position]) for b in now.rows]
+        parts += [b.take(moved_rows[b.position]) for b in then.rows]
     scope = None
     if ctx.company.company_type == "life":
         scope = np.where(moved, life_scope(baseline.ctx), life_scope(ctx))
-    charges, life = _complete_charges(ctx, source, parts, scope)
+    charges, life = _complete_charges(x, source, parts, scope)
     fx_liabilities = derivatives.fx_liability_adjustment(ctx)
     agg = aggregation.aggregate(
         submodule_totals(charges, life, fx_liabilities=fx_liabilities), consts, mats

@@ -77,6 +77,7 @@ def with_stock_book_ratio(holdings: Holdings, x: float) -> Holdings:
     return Holdings(
         frame.assign(purchase_cost=frame["purchase_cost"].to_numpy(dtype=float) * factor),
         holdings.source,
+        look_through=holdings.look_through,
     )
 
 

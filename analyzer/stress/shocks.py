@@ -167,7 +167,7 @@ def scopes(
 
     f = holdings.frame
     n = len(f)
-    ctx = ChargeContext(f, regime, company, options)
+    ctx = ChargeContext(f, regime, company, options, look_through=holdings.look_through)
     charges, _ = build_charges(ctx, holdings.source)
     pos = charges["position"].to_numpy()
     sub = charges["submodule"].to_numpy()
@@ -265,4 +265,4 @@ def shocked_holdings(holdings: Holdings, rv: Revaluation, params: StressParamete
     frame["face_value"] = frame["face_value"].to_numpy() * rv.cash_flow_multiplier
     if not params.k1_follows_prices:
         frame["purchase_cost"] = frame["purchase_cost"].to_numpy() * m
-    return Holdings(frame, holdings.source)
+    return Holdings(frame, holdings.source, look_through=holdings.look_through)

@@ -259,6 +259,7 @@ def test_every_declared_rule_of_the_product_is_in_the_docs_with_its_action():
 
     for module in (
         "analyzer.io.holdings",
+        "analyzer.io.look_through",
         "analyzer.io.assumptions",
         "analyzer.io.company",
         "analyzer.optimize.limits",
