@@ -122,6 +122,10 @@ ISSUER_TYPES = (
     "non_financial",
 )
 FUND_KINDS = ("vc", "pe")
+#: the account a position belongs to: ``participating`` (分红) and ``universal`` (万能) give the
+#: loss absorption of Rule 2 Art. 19; ``separate`` (独立账户) carries no market or credit capital
+#: (Rule 2 Art. 12)
+ACCOUNTS = ("general", "participating", "universal", "separate")
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -175,6 +179,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("issuer_ratios_met", "bool", default=True),
     Column("fund_kind", "choice", FUND_KINDS, default="vc"),
     Column("book_value", "number", minimum=0.0, default=np.nan, doc="CNY"),
+    Column("account", "choice", ACCOUNTS, default="general", doc="Rule 2 Art. 12, 19"),
 )
 REQUIRED = ("id", "asset_type", "market_value")
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -697,6 +702,7 @@ CATEGORICAL = (
     "fund_kind",
     "counterparty",
     "asset_class",
+    "account",
 )
 
 _GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?"

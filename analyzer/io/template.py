@@ -206,6 +206,14 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
         "CNY",
         "元",
     ),
+    "account": (
+        "account: general, participating (分红), universal (万能), separate (独立账户; no "
+        "market or credit capital, Rule 2 Art. 12)",
+        "所属账户：general（普通）、participating（分红）、universal（万能）、separate（独立账户，"
+        "不计市场和信用风险最低资本，规则第2号第12条）",
+        "",
+        "",
+    ),
 }
 
 
@@ -279,6 +287,7 @@ def needed_for() -> dict[str, tuple[str, str]]:
                 "stock (equity P&L adjustment); any",
                 "stock（股票浮盈浮亏调整）；任何资产",
             ),
+            "account": ("any", "任何资产"),
         }
     )
     # the reader's own table of the columns an asset type needs, where it declares one

@@ -26,6 +26,7 @@ from analyzer.solvency import (
     interest_rate,
     life_interest_rate,
     look_through,
+    loss_absorption,
     overseas,
     real_estate,
     spread,
@@ -299,10 +300,16 @@ def _complete_charges(
 ) -> tuple[ChargeArrays, LifeRate | None]:
     """The charge table from the rule modules' rows: the concentration add-ons on those rows
     and the life scenario method (on ``life_scope_mask``, default :func:`life_scope`), both
-    under ``ctx.regime``."""
+    under ``ctx.regime``. Positions of separate accounts (``account = separate``) count in
+    the concentration tests as the company's assets but carry no rows (Rule 2 Art. 12)."""
     parts = list(rule_rows)
     base = ChargeArrays.concat(parts)
     parts += concentration.blocks(ctx, base)
+    separate = loss_absorption.separate_mask(ctx)
+    if separate.any():  # Rule 2 Art. 12: no market or credit capital on separate accounts
+        parts = [b.take(~separate[b.position]) for b in parts]
+        scope = life_scope(ctx) if life_scope_mask is None else life_scope_mask
+        life_scope_mask = scope & ~separate
     life = _life_rate(ctx, source, life_scope_mask)
     if life is not None:
         capital = life.result.asset_capital_contribution
@@ -359,19 +366,33 @@ def _check_rated(ctx: ChargeContext, source: str) -> None:
         raise InputError(problems)
 
 
-def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
-    """The non-investment inputs of aggregation for a company under a regime."""
+def constants_for(
+    company: Company, regime: Regime, loss_absorption: float | None = None
+) -> aggregation.Constants:
+    """The non-investment inputs of aggregation for a company under a regime.
+
+    ``loss_absorption`` is the book's LA (CNY, :func:`book_loss_absorption`); without it the
+    company file's fixed ``[minimum_capital] loss_absorption`` (0 when not given)."""
     mc = company.minimum_capital
     return aggregation.Constants(
         life_insurance=mc.life_insurance,
         nonlife_insurance=mc.nonlife_insurance,
-        loss_absorption=mc.loss_absorption,
+        loss_absorption=mc.loss_absorption if loss_absorption is None else loss_absorption,
         size_coefficient=aggregation.size_coefficient(
             company.total_assets, company.company_type, regime
         ),
         control_q=aggregation.control_q(mc.sarmra_score, regime),
         additional=mc.additional,
     )
+
+
+def book_loss_absorption(
+    ctx: ChargeContext, charges: ChargeArrays, mats: aggregation.Matrices
+) -> tuple[aggregation.Constants, loss_absorption.LossAbsorption]:
+    """The constants of aggregation with the loss absorption of the book in ``ctx``
+    (:func:`analyzer.solvency.loss_absorption.evaluate` on its charge table), and that LA."""
+    la = loss_absorption.evaluate(ctx, charges, mats)
+    return constants_for(ctx.company, ctx.regime, la.value), la
 
 
 def submodule_totals(
@@ -420,8 +441,8 @@ def evaluate(
     arrays, life, module_rows = _build_charges(ctx, holdings.source)
     items = credit_items.evaluate(company, regime, options)
     totals = submodule_totals(arrays, life, items.capital)
-    consts = constants_for(company, regime)
     mats = aggregation.matrices(regime, company.company_type)
+    consts, la = book_loss_absorption(ctx, arrays, mats)
     agg = aggregation.aggregate(totals, consts, mats, gradient=True)
     grad = agg.gradient
     marginal = arrays.capital * grad[arrays.submodule]
@@ -478,6 +499,7 @@ def evaluate(
         insurance={"life": consts.life_insurance, "nonlife": consts.nonlife_insurance},
         diversification=float(agg.diversification),
         loss_absorption=consts.loss_absorption,
+        loss_absorption_detail=la.to_dict(),
         size_coefficient=consts.size_coefficient,
         control_q=consts.control_q,
         submodules=s,
@@ -620,13 +642,10 @@ def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None)
     company = ctx.company
     base_ctx = replace(ctx, regime=regime)
     charges, life, module_rows = _build_charges(base_ctx, holdings.source, reuse)
-    consts = constants_for(company, regime)
+    mats = aggregation.matrices(regime, company.company_type)
+    consts, _ = book_loss_absorption(base_ctx, charges, mats)
     items = credit_items.evaluate(company, regime, ctx.options).capital
-    agg = aggregation.aggregate(
-        submodule_totals(charges, life, items),
-        consts,
-        aggregation.matrices(regime, company.company_type),
-    )
+    agg = aggregation.aggregate(submodule_totals(charges, life, items), consts, mats)
     tiers = admitted_capital(company.capital, regime)
     minimum = float(agg.minimum_capital)
     return _Baseline(
@@ -660,7 +679,7 @@ def _minimum_with_baseline_factors(
     regime), the life scenario method with the current curves on the positions each regime
     puts in scope (a moved position is in scope if the baseline regime puts it there), and
     one aggregation with the current constants (size coefficient, control risk Q) and
-    correlation matrices.
+    correlation matrices; the loss absorption is that of the mixed book (Rule 2 Art. 19).
     """
     parts: list[ChargeBlock] = []
     for module in RULE_MODULES:
@@ -674,6 +693,8 @@ def _minimum_with_baseline_factors(
     if ctx.company.company_type == "life":
         scope = np.where(moved, life_scope(baseline.ctx), life_scope(ctx))
     charges, life = _complete_charges(ctx, source, parts, scope)
+    la = loss_absorption.evaluate(ctx, charges, mats)  # the mixed book's LA (Rule 2 Art. 19)
+    consts = replace(consts, loss_absorption=la.value)
     agg = aggregation.aggregate(submodule_totals(charges, life), consts, mats)
     return float(agg.minimum_capital)
 

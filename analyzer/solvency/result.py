@@ -139,6 +139,9 @@ class SolvencyResult:
     credit_items: tuple[dict[str, Any], ...] = ()
     #: their capital, CNY (Rule 9 Art. 39), included in ``credit["default"]``
     credit_items_capital: float = 0.0
+    #: how ``loss_absorption`` was found (Rule 2 Art. 19): ``LossAbsorption.to_dict()`` of
+    #: :mod:`analyzer.solvency.loss_absorption` (value, source, mc_par, beta, cap ...)
+    loss_absorption_detail: dict[str, Any] | None = None
 
     @cached_property
     def holdings(self) -> pd.DataFrame:
@@ -204,6 +207,9 @@ class SolvencyResult:
             "options": dict(self.options),
             "credit_items": [dict(r) for r in self.credit_items],
             "credit_items_capital": self.credit_items_capital,
+            "loss_absorption_detail": (
+                dict(self.loss_absorption_detail) if self.loss_absorption_detail else None
+            ),
         }
         if holdings:
             out["holdings"] = self.position_table().to_dict(orient="records")
