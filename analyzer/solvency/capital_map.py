@@ -253,7 +253,7 @@ def build_capital_map(
         sub[par_rows] * n + cls[par_rows],
         weights=charges.capital[keep][par_rows],
         minlength=len(SUBMODULES) * n,
-    ).reshape(len(SUBMODULES), n)
+    ).reshape(len(SUBMODULES), n).astype(float)
     A_par /= safe
     par_up = par_down = None
     ir_counts = options.loss_absorption_interest_rate != "excluded"
