@@ -249,11 +249,15 @@ def build_capital_map(
     constants, la = book_loss_absorption(ctx, charges, mats)
     par = la_rule.participating_mask(ctx)
     par_rows = par[charges.position[keep]]
-    A_par = np.bincount(
-        sub[par_rows] * n + cls[par_rows],
-        weights=charges.capital[keep][par_rows],
-        minlength=len(SUBMODULES) * n,
-    ).reshape(len(SUBMODULES), n).astype(float)
+    A_par = (
+        np.bincount(
+            sub[par_rows] * n + cls[par_rows],
+            weights=charges.capital[keep][par_rows],
+            minlength=len(SUBMODULES) * n,
+        )
+        .reshape(len(SUBMODULES), n)
+        .astype(float)
+    )
     A_par /= safe
     par_up = par_down = None
     ir_counts = options.loss_absorption_interest_rate != "excluded"
