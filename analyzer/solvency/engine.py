@@ -395,6 +395,22 @@ def book_loss_absorption(
     return constants_for(ctx.company, ctx.regime, la.value), la
 
 
+def loss_absorption_of(
+    holdings: Holdings,
+    company: Company,
+    regime: str | Regime = DEFAULT_REGIME,
+    options: EngineOptions | None = None,
+) -> loss_absorption.LossAbsorption:
+    """The loss absorption (Rule 2 Art. 19) of a book, as :func:`evaluate` finds it, without
+    the rest of the evaluation."""
+    regime = _regime(regime)
+    ctx = ChargeContext(holdings.frame, regime, company, options or EngineOptions())
+    charges, _ = build_charge_arrays(ctx, holdings.source)
+    return loss_absorption.evaluate(
+        ctx, charges, aggregation.matrices(regime, company.company_type)
+    )
+
+
 def submodule_totals(
     charges: pd.DataFrame | ChargeArrays, life: LifeRate | None, credit_items: float = 0.0
 ) -> np.ndarray:
