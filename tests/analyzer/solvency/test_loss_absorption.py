@@ -257,3 +257,24 @@ def test_outputs_carry_the_detail(run):
     assert "Rule 2 Art. 12" in lines[1] and "5,000,000,000" in lines[1]
     frame = loss_absorption_frame(r).set_index("item")
     assert frame.loc["LA (CNY)", "value"] == pytest.approx(r.loss_absorption)
+
+
+def test_scitech_view_recomputes_la_for_the_baseline_and_mixed_books(make_holdings, make_company):
+    # a CSI 300 stock held > 3 years: 0.27 under cross2-2025-12, 0.35 under cross2-2022
+    # (Rule 8 Art. 26 and the notices), in the participating account and marked sci_tech
+    stock = {"asset_type": "stock", "board": "main", "csi300": True, "holding_years": 4,
+             "purchase_cost": 1e9, "counterparty": "S", "account": "participating",
+             "sci_tech": True}  # fmt: skip
+    rows = [{**stock, "id": "s", "market_value": 1e9}, *book(separate=False)]
+    h = make_holdings(rows)
+    c = make_company("pc", loss_absorption=pv(1e9))  # beta = 0.5: LA = 0.5 MC_par
+    now = evaluate(h, c, "cross2-2025-12")
+    then = evaluate(h, c, "cross2-2022", scitech=False)
+    assert then.loss_absorption > now.loss_absorption  # the baseline book's own LA
+    assert now.scitech.minimum_capital_baseline == pytest.approx(then.minimum_capital, rel=1e-12)
+    # the only sci-tech position moved to the baseline factors: its stock charge is the
+    # baseline's, so the mixed book's LA is the baseline's (every other row is the same)
+    # and minimum capital at baseline factors is the baseline book's under today's constants
+    assert now.scitech.minimum_capital_scitech_at_baseline == pytest.approx(
+        then.minimum_capital, rel=1e-9
+    )
