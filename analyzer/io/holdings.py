@@ -555,6 +555,10 @@ SYNONYMS: dict[str, str] = {
     "层级": "layers",
     "资本充足率": "bank_car",
     "银行类型": "bank_type",
+    "account_type": "account",
+    "账户": "account",
+    "账户类型": "account",
+    "所属账户": "account",
 }
 
 
