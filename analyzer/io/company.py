@@ -63,6 +63,29 @@ class NonInvestmentCapital(_Frozen):
     sarmra_score: float = Field(80.0, ge=0, le=100)
 
 
+class LossAbsorptionInputs(_Frozen):
+    """The actuaries' figures that cap the loss absorption of Rule 2 Art. 19 (CNY).
+
+    ``LA_cap = max(pv_base - pv_floor, 0)``; both are present values of the participating
+    (分红) and universal (万能) business's cash flows under Rule 3, at the base-scenario
+    discount rates.
+    """
+
+    pv_base: float = Field(
+        ge=0, description="PV_基础: PV of the cash flows in the base scenario (Rule 3), CNY"
+    )
+    pv_floor: float = Field(
+        ge=0,
+        description="PV_下限: PV of the cash flows re-projected at the floor policy-dividend "
+        "level and the floor universal crediting rate (Rule 3), base-scenario rates, CNY",
+    )
+
+    @property
+    def cap(self) -> float:
+        """``LA_上限 = max(PV_基础 - PV_下限, 0)`` (Rule 2 Art. 19 (三)), CNY."""
+        return max(self.pv_base - self.pv_floor, 0.0)
+
+
 class Targets(_Frozen):
     """The company's own solvency targets (fractions), e.g. 1.5 and 0.75."""
 
@@ -251,6 +274,7 @@ class Company(_Frozen):
     stress_inputs: StressInputs | None = None
     filing: Filing | None = None
     liquidity: LiquidityProjection | None = None
+    loss_absorption: LossAbsorptionInputs | None = None
     source: str = "<memory>"
     fx_liabilities: FxLiabilities = FxLiabilities()
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
@@ -287,6 +311,7 @@ _TOP: dict[str, str] = {
     "filing": "table",
     "fx_liabilities": "table",
     "liquidity": "liquidity",
+    "loss_absorption": "table",
 }
 SCHEMA: dict[str, tuple[str, ...]] = {
     "capital": tuple(Capital.model_fields),
@@ -296,6 +321,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "stress_inputs": tuple(StressInputs.model_fields),
     "filing": tuple(Filing.model_fields),
     "fx_liabilities": tuple(FxLiabilities.model_fields),
+    "loss_absorption": tuple(LossAbsorptionInputs.model_fields),
 }
 """Keys of each table of the company file (the top level: :data:`_TOP`)."""
 
@@ -349,6 +375,13 @@ register(
         "company.spot_short": (
             "the spot curve must cover years 1..20 at least",
             "即期收益率曲线至少须覆盖第 1 至 20 年",
+        ),
+        "company.loss_absorption_both": (
+            "give either [loss_absorption] pv_base and pv_floor (the analyzer computes LA from "
+            "the book, Rule 2 Art. 19) or [minimum_capital] loss_absorption (a fixed LA), "
+            "not both",
+            "[loss_absorption] 的 pv_base、pv_floor（按持仓计算损失吸收效应，规则第2号第19条）"
+            "与 [minimum_capital] 的 loss_absorption（固定的损失吸收效应）只能填写其一",
         ),
         "company.pc_life": (
             "a P&C insurer has no life insurance risk (Rule 2 Art. 16); must be 0",
@@ -635,6 +668,7 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             "stress_inputs",
             "filing",
             "liquidity",
+            "loss_absorption",
         ):
             continue  # a company dumped to a dict (dashboard) carries the unset ones as None
         if kind == "number":
@@ -1147,6 +1181,10 @@ def company_from_dict(
             problems.append(InputProblem(label, None, None, str(exc)))
     if company is None:
         raise InputError(problems or [InputProblem(label, None, None, text("company.invalid"))])
+    if company.loss_absorption is not None and company.minimum_capital.loss_absorption > 0:
+        raise InputError.single(
+            label, None, "minimum_capital.loss_absorption", text("company.loss_absorption_both")
+        )
     found = _plausibility(company, label, rows) if plausibility else []
     pc_life = company.company_type == "pc" and company.minimum_capital.life_insurance > 0
     if not plausibility and pc_life:
@@ -1213,7 +1251,12 @@ def _plausibility(
     cap = company.capital.model_dump()
     mc = company.minimum_capital.model_dump()
     mc_amounts = {k: v for k, v in mc.items() if k != "sarmra_score"}
-    for section, values in (("capital", cap), ("minimum_capital", mc_amounts)):
+    pv = company.loss_absorption.model_dump() if company.loss_absorption is not None else {}
+    for section, values in (
+        ("capital", cap),
+        ("minimum_capital", mc_amounts),
+        ("loss_absorption", pv),
+    ):
         for key, v in values.items():
             if v != 0 and abs(v) < MIN_AMOUNT:
                 out.append(

@@ -136,6 +136,10 @@ DERIVATIVES: tuple[str, ...] = (
 )
 #: direction of a derivative: receive/pay the fixed rate (swaps, Art. 15), long/short (others)
 DIRECTIONS = ("long", "short", "pay_fixed", "receive_fixed")
+#: the account a position belongs to: ``participating`` (分红) and ``universal`` (万能) give the
+#: loss absorption of Rule 2 Art. 19; ``separate`` (独立账户) carries no market or credit capital
+#: (Rule 2 Art. 12)
+ACCOUNTS = ("general", "participating", "universal", "separate")
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -196,6 +200,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("hedge_effective", "bool", default=False, doc="meets the hedge-accounting test"),
     Column("hedge_effectiveness", "number", minimum=0.0, default=np.nan, doc="fraction"),
     Column("hedge_months", "number", minimum=0.0, default=np.nan, doc="hedge term, months"),
+    Column("account", "choice", ACCOUNTS, default="general", doc="Rule 2 Art. 12, 19"),
 )
 REQUIRED = ("id", "asset_type", "market_value")
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -571,6 +576,10 @@ SYNONYMS: dict[str, str] = {
     "层级": "layers",
     "资本充足率": "bank_car",
     "银行类型": "bank_type",
+    "account_type": "account",
+    "账户": "account",
+    "账户类型": "account",
+    "所属账户": "account",
 }
 
 
@@ -722,6 +731,7 @@ CATEGORICAL = (
     "fund_kind",
     "counterparty",
     "asset_class",
+    "account",
 )
 
 _GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?"

@@ -243,6 +243,14 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
         "小数",
     ),
     "hedge_months": ("hedge term (套期期限)", "套期期限", "months", "月"),
+    "account": (
+        "account: general, participating (分红), universal (万能), separate (独立账户; no "
+        "market or credit capital, Rule 2 Art. 12)",
+        "所属账户：general（普通）、participating（分红）、universal（万能）、separate（独立账户，"
+        "不计市场和信用风险最低资本，规则第2号第12条）",
+        "",
+        "",
+    ),
 }
 
 
@@ -326,6 +334,7 @@ def needed_for() -> dict[str, tuple[str, str]]:
                 "stock (equity P&L adjustment); any",
                 "stock（股票浮盈浮亏调整）；任何资产",
             ),
+            "account": ("any", "任何资产"),
         }
     )
     # the reader's own table of the columns an asset type needs, where it declares one

@@ -367,6 +367,9 @@ class AllocationResult:
     notes : what a reader should know (templates ignored, classes not buyable, solver notes)
     new_classes : classes bought from template positions (current weight 0)
     not_buyable : class -> why it cannot be bought (in the assumptions, not held, no template)
+    loss_absorption_gap : the engine's loss absorption of the result minus the one the solve
+        held fixed (the current book's, Rule 2 Art. 19), CNY; negative when the result
+        absorbs less than the solve assumed (docs/optimizer.md)
     """
 
     status: str
@@ -386,6 +389,7 @@ class AllocationResult:
     notes: tuple[str, ...] = ()
     new_classes: tuple[str, ...] = ()
     not_buyable: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    loss_absorption_gap: float = 0.0
 
     @property
     def weight_map(self) -> MappingProxyType:
@@ -410,6 +414,7 @@ class AllocationResult:
             "notes": list(self.notes),
             "new_classes": list(self.new_classes),
             "not_buyable": dict(self.not_buyable),
+            "loss_absorption_gap": self.loss_absorption_gap,
         }
 
 
@@ -647,6 +652,7 @@ class AllocationProblem:
                 "an overseas developed/emerging epigraph was not tight (negative "
                 "market correlations); check the engine's ratios in 'solvency'"
             )
+        la_gap = self._loss_absorption_check(solvency, notes)
         value = float(best.problem.value)
         if isinstance(self.objective, MaxReturnOnCapital):
             s = scalars(best.ctx)
@@ -687,4 +693,32 @@ class AllocationProblem:
             notes=tuple(notes),
             new_classes=u.new_classes,
             not_buyable=MappingProxyType(dict(u.not_buyable)),
+            loss_absorption_gap=la_gap,
         )
+
+    def _loss_absorption_check(self, solvency: SolvencyResult, notes: list[str]) -> float:
+        """The engine's loss absorption of the result against the one the solve held fixed
+        (the current book's, Rule 2 Art. 19; docs/optimizer.md): the gap (CNY), with a note
+        when it is not nil and another when the engine's ratios fall below the floors."""
+        held = float(self.universe.capmap.constants.loss_absorption)
+        gap = float(solvency.loss_absorption) - held
+        if abs(gap) <= 1e-6 * max(abs(held), 1.0):
+            return 0.0
+        notes.append(
+            f"loss absorption (Rule 2 Art. 19) was held at the current book's {held:,.0f} CNY "
+            f"during the solve; the engine gives {solvency.loss_absorption:,.0f} CNY for the "
+            "result (the ratios in 'solvency' are the engine's)"
+        )
+        lim = self.limits
+        if (
+            solvency.comprehensive_ratio < lim.min_comprehensive
+            or solvency.core_ratio < lim.min_core
+        ):
+            notes.append(
+                "with the result's own loss absorption the engine's ratios "
+                f"(comprehensive {solvency.comprehensive_ratio:.1%}, core "
+                f"{solvency.core_ratio:.1%}) are below the floors "
+                f"({lim.min_comprehensive:.0%}, {lim.min_core:.0%}): raise the floors by the "
+                "gap or keep the participating and universal classes"
+            )
+        return gap

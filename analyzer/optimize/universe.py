@@ -31,6 +31,7 @@ from analyzer.messages import register, text
 from analyzer.solvency import equity
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map, split_derivatives
 from analyzer.solvency.charges import SUBMODULE_INDEX, ChargeContext
+from analyzer.solvency.engine import loss_absorption_of
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
 
@@ -342,6 +343,11 @@ def build_universe(
             map_holdings, frame=_concat(map_holdings.frame, fixed_positions.frame)
         )
     cmap = build_capital_map(map_holdings, company, regime, options, by=by)
+    if cmap.la_cap is not None and map_holdings is not holdings:
+        # the solve holds LA at the current book's (Rule 2 Art. 19; docs/optimizer.md), not at
+        # the LA of the map's stock book, whose k1 is an upper bound of the engine's
+        la0 = loss_absorption_of(holdings, company, regime, options).value
+        cmap = replace(cmap, constants=replace(cmap.constants, loss_absorption=la0))
     # classes of the holdings must all have assumptions
     hold_classes = tuple(sorted(set(frame["asset_class"].astype(str))))
     sub = assumptions.subset(hold_classes)

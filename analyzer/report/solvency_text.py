@@ -64,6 +64,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "m.additional": ("additional capital 附加资本", "附加资本"),
     "m.minimum": ("minimum capital 最低资本", "最低资本"),
     "rule.company_file": ("company file", "公司文件"),
+    "la.formula": (
+        "Loss absorption (Rule 2 Art. 19): LA = min(MC_par x beta, LA_cap) = {la}; MC_par "
+        "{mc} (market {market}, credit {credit}, {n} participating/universal positions), "
+        "beta {beta:.4f} (K = {k:g}), LA_cap = max(pv_base - pv_floor, 0) = {cap}",
+        "损失吸收效应（规则第2号第19条）：LA = min(MC分红万能账户 × β, LA上限) = {la}；"
+        "MC分红万能账户 {mc}（市场 {market}，信用 {credit}，分红/万能持仓 {n} 笔），"
+        "β = {beta:.4f}（K = {k:g}），LA上限 = max(PV基础 - PV下限, 0) = {cap}",
+    ),
+    "la.company_file": (
+        "Loss absorption (Rule 2 Art. 19): {la}, the fixed [minimum_capital] loss_absorption "
+        "of the company file (the book's MC_par would be {mc}, {n} participating/universal "
+        "positions)",
+        "损失吸收效应（规则第2号第19条）：{la}，取公司文件 [minimum_capital] loss_absorption "
+        "的固定值（按持仓计算的 MC分红万能账户 为 {mc}，分红/万能持仓 {n} 笔）",
+    ),
+    "la.none": (
+        "Loss absorption (Rule 2 Art. 19): 0; {n} participating/universal positions (MC_par "
+        "{mc}) but the company file gives no [loss_absorption] pv_base and pv_floor",
+        "损失吸收效应（规则第2号第19条）：0；有分红/万能持仓 {n} 笔（MC分红万能账户 {mc}），"
+        "但公司文件未提供 [loss_absorption] 的 pv_base 和 pv_floor",
+    ),
+    "la.separate": (
+        "Separate accounts (Rule 2 Art. 12): {n} positions, {value}, carry no market or credit "
+        "capital",
+        "独立账户（规则第2号第12条）：{n} 笔持仓，{value}，不计市场风险和信用风险最低资本",
+    ),
     "life": (
         "Life interest rate (scenario method, binding: {binding}): liabilities PV {pv}, "
         "net PV change up {up}, down {down}",
@@ -279,6 +305,8 @@ def render(
     for name, value, rule in rows:
         t.add_row(name, money(value, unit), rule)
     console.print(t)
+    for line in loss_absorption_lines(result, unit, lang):
+        console.print(line)
     if result.life_interest_rate:
         li = result.life_interest_rate
         console.print(
@@ -422,3 +450,46 @@ def scitech_causes_table(result: SolvencyResult, unit: str, lang: str | None = N
     for _, cause, value, how in scitech_cause_rows(result, lang):
         t.add_row(cause, money(value, unit), how)
     return t
+
+
+def loss_absorption_lines(
+    result: SolvencyResult, unit: str = "yi", lang: str | None = None
+) -> list[str]:
+    """How the loss absorption was found (Rule 2 Art. 19) and the separate-account positions
+    left out of capital (Rule 2 Art. 12), one line each, in ``lang`` (default: the user's
+    language); nothing for a book without either and no loss absorption."""
+    d = result.loss_absorption_detail
+    if not d:
+        return []
+    u = unit_label(unit)
+
+    def amount(value: float) -> str:
+        return f"{money(value, unit)} {u}"
+
+    out = []
+    n = d["positions"]
+    fields = {
+        "la": amount(d["value"]),
+        "mc": amount(d["mc_par"]),
+        "market": amount(d["market"]),
+        "credit": amount(d["credit"]),
+        "n": n,
+    }
+    if d["source"] == "formula":
+        out.append(
+            label("la.formula", lang, beta=d["beta"], k=d["k"], cap=amount(d["cap"]), **fields)
+        )
+    elif d["source"] == "company_file":
+        out.append(label("la.company_file", lang, **fields))
+    elif n:
+        out.append(label("la.none", lang, **fields))
+    if d["separate_positions"]:
+        out.append(
+            label(
+                "la.separate",
+                lang,
+                n=d["separate_positions"],
+                value=amount(d["separate_value"]),
+            )
+        )
+    return out

@@ -241,17 +241,17 @@ class Aggregation:
         return self.undiversified - self.diversified
 
 
-def aggregate(
-    submodules: np.ndarray, constants: Constants, mats: Matrices, gradient: bool = False
-) -> Aggregation:
-    """Aggregate sub-module capital (CNY, last axis = ``SUBMODULES``) into minimum capital.
+def market_and_credit(
+    submodules: np.ndarray, mats: Matrices
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The market vector, market and credit capital (CNY) of sub-module capital (CNY, last
+    axis = ``SUBMODULES``): Rule 8 Art. 47/53/69-70, Rule 9 Art. 43. Used by
+    :func:`aggregate` and, for the participating and universal accounts, by
+    :mod:`analyzer.solvency.loss_absorption`.
 
-    Parameters
-    ----------
-    submodules : array (..., 10), CNY, each entry >= 0
-    constants : the non-investment inputs
-    mats : correlation matrices of the regime and company type
-    gradient : also return d minimum_capital / d submodule (for Euler contributions)
+    Returns
+    -------
+    (market_vector (..., 6), market (...), credit (...))
     """
     s = np.asarray(submodules, dtype=float)
     i = SUBMODULE_INDEX
@@ -278,6 +278,25 @@ def aggregate(
     )
     market = quad(v, mats.market)
     credit = pair(s[..., i["spread"]], s[..., i["default"]], mats.rho_credit)
+    return v, market, credit
+
+
+def aggregate(
+    submodules: np.ndarray, constants: Constants, mats: Matrices, gradient: bool = False
+) -> Aggregation:
+    """Aggregate sub-module capital (CNY, last axis = ``SUBMODULES``) into minimum capital.
+
+    Parameters
+    ----------
+    submodules : array (..., 10), CNY, each entry >= 0
+    constants : the non-investment inputs
+    mats : correlation matrices of the regime and company type
+    gradient : also return d minimum_capital / d submodule (for Euler contributions)
+    """
+    s = np.asarray(submodules, dtype=float)
+    i = SUBMODULE_INDEX
+    v, market, credit = market_and_credit(s, mats)
+    os_fi, os_eq = v[..., 3], v[..., 4]
     life = np.broadcast_to(constants.life_insurance, market.shape)
     nonlife = np.broadcast_to(constants.nonlife_insurance, market.shape)
     u = np.stack([life, nonlife, market, credit], axis=-1)
@@ -387,6 +406,7 @@ __all__ = [
     "Matrices",
     "aggregate",
     "capital_multiplier",
+    "market_and_credit",
     "control_capital",
     "control_q",
     "correlation_factors",

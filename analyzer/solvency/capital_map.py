@@ -15,6 +15,13 @@ when the stock classes scale by the same factor. The optimiser bounds it explici
 Life insurers: the interest-rate entry is ``max(L_up - a_up' x, L_down - a_down' x, 0)`` with
 ``a_up``, ``a_down`` the present-value changes per CNY of class exposure in the two Annex 3
 scenarios and ``L_up``, ``L_down`` those of the liabilities.
+
+Loss absorption (Rule 2 Art. 19): ``constants.loss_absorption`` is the current book's LA (what
+the optimiser holds fixed, docs/optimizer.md); :meth:`CapitalMap.loss_absorption` recomputes
+it for any exposures from the participating and universal positions' own linear map
+(``A_par``, ``ir_par_up``, ``ir_par_down``) with the one formula of
+:func:`analyzer.solvency.loss_absorption.adjustment`, and :meth:`CapitalMap.aggregate` (so the
+simulation) uses it.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from analyzer.errors import InputError
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
 from analyzer.solvency import aggregation, life_interest_rate
+from analyzer.solvency import loss_absorption as la_rule
 from analyzer.solvency.capital import AdmittedCapital, admitted_capital
 from analyzer.solvency.charges import SUBMODULE_INDEX, SUBMODULES, ChargeContext
 from analyzer.solvency.messages import compose
@@ -64,6 +72,15 @@ class CapitalMap:
         Sub-module capital that does not depend on the exposures, CNY: the default-risk
         capital of the company's non-investment credit items (Rule 9 Art. 22-38), added to
         ``A x`` by :meth:`submodule_capital`.
+    A_par : ndarray (10, n)
+        The part of ``A`` from participating and universal positions (interest rate: see
+        ``ir_par_up``; zero under option ``loss_absorption_interest_rate = "excluded"``).
+    ir_par_up, ir_par_down : ndarray (n,)
+        Life only: the participating and universal positions' part of ``ir_asset_up``,
+        ``ir_asset_down`` (zero when excluded by the option).
+    la_cap : float or None
+        LA_上限 of the company file (CNY); None when LA does not come from the formula (then
+        ``constants.loss_absorption`` is the company file's fixed figure, or 0).
     """
 
     classes: tuple[str, ...]
@@ -81,6 +98,10 @@ class CapitalMap:
     sci_tech_share: np.ndarray = field(repr=False)
     members: pd.Series = field(repr=False)  # position index -> class index
     fixed: np.ndarray = field(default_factory=lambda: np.zeros(len(SUBMODULES)), repr=False)
+    A_par: np.ndarray | None = field(default=None, repr=False)
+    ir_par_up: np.ndarray | None = field(default=None, repr=False)
+    ir_par_down: np.ndarray | None = field(default=None, repr=False)
+    la_cap: float | None = None
 
     @property
     def n(self) -> int:
@@ -107,10 +128,35 @@ class CapitalMap:
             s[..., SUBMODULE_INDEX["interest_rate"]] += ir
         return s
 
+    def loss_absorption(self, exposure: np.ndarray) -> np.ndarray:
+        """LA (CNY) of Rule 2 Art. 19 for exposures (..., n) in CNY: the formula on the
+        participating and universal positions' capital when the company file gives
+        ``[loss_absorption]``, else the constant of ``constants``."""
+        x = np.asarray(exposure, dtype=float)
+        if self.la_cap is None or self.A_par is None:
+            return np.broadcast_to(np.asarray(self.constants.loss_absorption), x.shape[:-1])
+        s = x @ self.A_par.T
+        if self.life and self.ir_par_up is not None:
+            up = self.ir_liability_up - x @ self.ir_asset_up
+            down = self.ir_liability_down - x @ self.ir_asset_down
+            # the company's binding scenario (as life_interest_rate.evaluate picks it)
+            par = np.where(up >= down, -(x @ self.ir_par_up), -(x @ self.ir_par_down))
+            par = np.where(np.maximum(up, down) > 0, par, 0.0)
+            s = s.copy()
+            s[..., SUBMODULE_INDEX["interest_rate"]] += par
+        table = la_rule.parameters(self.regime)
+        _, _, mc_par = la_rule.account_capital(np.maximum(s, 0.0), self.matrices, table)
+        return la_rule.adjustment(mc_par, self.la_cap, table)
+
     def aggregate(self, exposure: np.ndarray, gradient: bool = False) -> aggregation.Aggregation:
-        """The engine's aggregation of the exposures (batched over leading axes)."""
+        """The engine's aggregation of the exposures (batched over leading axes), with the
+        loss absorption of those exposures (:meth:`loss_absorption`); the gradient holds LA
+        fixed (LA is its own Euler item, as in the engine)."""
+        consts = self.constants
+        if self.la_cap is not None:
+            consts = replace(consts, loss_absorption=self.loss_absorption(exposure))
         return aggregation.aggregate(
-            self.submodule_capital(exposure), self.constants, self.matrices, gradient=gradient
+            self.submodule_capital(exposure), consts, self.matrices, gradient=gradient
         )
 
     def minimum_capital(self, exposure: np.ndarray) -> np.ndarray:
@@ -157,7 +203,7 @@ def build_capital_map(
         When ``by == "asset_class"`` and a position has no ``asset_class``.
     """
     from analyzer.solvency import credit_items, derivatives
-    from analyzer.solvency.engine import build_charge_arrays, constants_for
+    from analyzer.solvency.engine import book_loss_absorption, build_charge_arrays
 
     regime = regime if isinstance(regime, Regime) else load_regime(regime)
     options = options or EngineOptions()
@@ -202,6 +248,35 @@ def build_capital_map(
     fixed = np.zeros(len(SUBMODULES))
     fixed[SUBMODULE_INDEX["default"]] = credit_items.evaluate(company, regime, options).capital
     fixed[SUBMODULE_INDEX["fx"]] = derivatives.fx_liability_adjustment(ctx)
+    # loss absorption: the participating and universal positions' part of the map
+    mats = aggregation.matrices(regime, company.company_type)
+    constants, la = book_loss_absorption(ctx, charges, mats)
+    par = la_rule.participating_mask(ctx)
+    par_rows = par[charges.position[keep]]
+    A_par = (
+        np.bincount(
+            sub[par_rows] * n + cls[par_rows],
+            weights=charges.capital[keep][par_rows],
+            minlength=len(SUBMODULES) * n,
+        )
+        .reshape(len(SUBMODULES), n)
+        .astype(float)
+    )
+    A_par /= safe
+    par_up = par_down = None
+    ir_counts = options.loss_absorption_interest_rate != "excluded"
+    if not ir_counts:
+        A_par[SUBMODULE_INDEX["interest_rate"]] = 0.0
+    if life is not None:
+        par_up, par_down = np.zeros(n), np.zeros(n)
+        if ir_counts:
+            in_par = par[life.positions]
+            np.add.at(par_up, members[life.positions[in_par]], life.result.asset_delta_up[in_par])
+            np.add.at(
+                par_down, members[life.positions[in_par]], life.result.asset_delta_down[in_par]
+            )
+            par_up /= safe
+            par_down /= safe
     return CapitalMap(
         classes=tuple(str(c) for c in classes),
         current_exposure=exposure,
@@ -211,13 +286,17 @@ def build_capital_map(
         ir_liability_up=lu,
         ir_liability_down=ld,
         life=life is not None,
-        constants=constants_for(company, regime),
-        matrices=aggregation.matrices(regime, company.company_type),
+        constants=constants,
+        matrices=mats,
         company=company,
         regime=regime,
         sci_tech_share=sci,
         members=pd.Series(members),
         fixed=fixed,
+        A_par=A_par,
+        ir_par_up=par_up,
+        ir_par_down=par_down,
+        la_cap=la.cap if la.source == "formula" else None,
     )
 
 

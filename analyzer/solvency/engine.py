@@ -28,6 +28,7 @@ from analyzer.solvency import (
     life_interest_rate,
     liquidity,
     look_through,
+    loss_absorption,
     overseas,
     real_estate,
     spread,
@@ -382,11 +383,18 @@ def _complete_charges(
     and the life scenario method (on ``life_scope_mask``, default :func:`life_scope`), both
     under ``ctx.regime``. ``ctx`` may be an expanded context (:func:`underlyings.expand`):
     the rows are then of the expanded frame, the underlyings stay out of the life scenario
-    method (Rule 7 Art. 20) and the result's positions are the original ones."""
+    method (Rule 7 Art. 20) and the result's positions are the original ones. Positions of
+    separate accounts (``account = separate``) count in the concentration tests as the
+    company's assets but carry no rows (Rule 2 Art. 12), nor do their underlyings."""
     parts = list(rule_rows)
     base = ChargeArrays.concat(parts)
     parts += concentration.blocks(ctx, base)
     parts += derivatives.blocks(ctx, base)
+    separate = loss_absorption.separate_mask(ctx)
+    if separate.any():  # Rule 2 Art. 12: no market or credit capital on separate accounts
+        parts = [b.take(~separate[b.position]) for b in parts]
+        scope = life_scope(ctx) if life_scope_mask is None else life_scope_mask
+        life_scope_mask = scope & ~separate[: len(scope)]
     if ctx.expansion is not None:
         scope = life_scope(ctx) if life_scope_mask is None else life_scope_mask[: ctx.expansion.n]
         life_scope_mask = underlyings.padded(ctx, scope[: ctx.expansion.n])
@@ -446,18 +454,48 @@ def _check_rated(ctx: ChargeContext, source: str) -> None:
         raise InputError(problems)
 
 
-def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
-    """The non-investment inputs of aggregation for a company under a regime."""
+def constants_for(
+    company: Company, regime: Regime, loss_absorption: float | None = None
+) -> aggregation.Constants:
+    """The non-investment inputs of aggregation for a company under a regime.
+
+    ``loss_absorption`` is the book's LA (CNY, :func:`book_loss_absorption`); without it the
+    company file's fixed ``[minimum_capital] loss_absorption`` (0 when not given)."""
     mc = company.minimum_capital
     return aggregation.Constants(
         life_insurance=mc.life_insurance,
         nonlife_insurance=mc.nonlife_insurance,
-        loss_absorption=mc.loss_absorption,
+        loss_absorption=mc.loss_absorption if loss_absorption is None else loss_absorption,
         size_coefficient=aggregation.size_coefficient(
             company.total_assets, company.company_type, regime
         ),
         control_q=aggregation.control_q(mc.sarmra_score, regime),
         additional=mc.additional,
+    )
+
+
+def book_loss_absorption(
+    ctx: ChargeContext, charges: ChargeArrays, mats: aggregation.Matrices
+) -> tuple[aggregation.Constants, loss_absorption.LossAbsorption]:
+    """The constants of aggregation with the loss absorption of the book in ``ctx``
+    (:func:`analyzer.solvency.loss_absorption.evaluate` on its charge table), and that LA."""
+    la = loss_absorption.evaluate(ctx, charges, mats)
+    return constants_for(ctx.company, ctx.regime, la.value), la
+
+
+def loss_absorption_of(
+    holdings: Holdings,
+    company: Company,
+    regime: str | Regime = DEFAULT_REGIME,
+    options: EngineOptions | None = None,
+) -> loss_absorption.LossAbsorption:
+    """The loss absorption (Rule 2 Art. 19) of a book, as :func:`evaluate` finds it, without
+    the rest of the evaluation."""
+    regime = _regime(regime)
+    ctx = ChargeContext(holdings.frame, regime, company, options or EngineOptions())
+    charges, _ = build_charge_arrays(ctx, holdings.source)
+    return loss_absorption.evaluate(
+        ctx, charges, aggregation.matrices(regime, company.company_type)
     )
 
 
@@ -514,8 +552,8 @@ def evaluate(
     items = credit_items.evaluate(company, regime, options)
     fx_liabilities = derivatives.fx_liability_adjustment(ctx)
     totals = submodule_totals(arrays, life, items.capital, fx_liabilities)
-    consts = constants_for(company, regime)
     mats = aggregation.matrices(regime, company.company_type)
+    consts, la = book_loss_absorption(ctx, arrays, mats)
     agg = aggregation.aggregate(totals, consts, mats, gradient=True)
     grad = agg.gradient
     marginal = arrays.capital * grad[arrays.submodule]
@@ -579,6 +617,7 @@ def evaluate(
         insurance={"life": consts.life_insurance, "nonlife": consts.nonlife_insurance},
         diversification=float(agg.diversification),
         loss_absorption=consts.loss_absorption,
+        loss_absorption_detail=la.to_dict(),
         size_coefficient=consts.size_coefficient,
         control_q=consts.control_q,
         submodules=s,
@@ -753,12 +792,13 @@ def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None)
     company = ctx.company
     base_ctx = replace(ctx, regime=regime)
     charges, life, module_rows = _build_charges(base_ctx, holdings.source, reuse)
-    consts = constants_for(company, regime)
+    mats = aggregation.matrices(regime, company.company_type)
+    consts, _ = book_loss_absorption(base_ctx, charges, mats)
     items = credit_items.evaluate(company, regime, ctx.options).capital
     agg = aggregation.aggregate(
         submodule_totals(charges, life, items, derivatives.fx_liability_adjustment(base_ctx)),
         consts,
-        aggregation.matrices(regime, company.company_type),
+        mats,
     )
     tiers = admitted_capital(company.capital, regime)
     minimum = float(agg.minimum_capital)
@@ -793,7 +833,7 @@ def _minimum_with_baseline_factors(
     regime), the life scenario method with the current curves on the positions each regime
     puts in scope (a moved position is in scope if the baseline regime puts it there), and
     one aggregation with the current constants (size coefficient, control risk Q) and
-    correlation matrices.
+    correlation matrices; the loss absorption is that of the mixed book (Rule 2 Art. 19).
     """
     parts: list[ChargeBlock] = []
     x = underlyings.expand(ctx)
@@ -809,9 +849,14 @@ def _minimum_with_baseline_factors(
     if ctx.company.company_type == "life":
         scope = np.where(moved, life_scope(baseline.ctx), life_scope(ctx))
     charges, life = _complete_charges(x, source, parts, scope)
+    la = loss_absorption.evaluate(ctx, charges, mats)  # the mixed book's LA (Rule 2 Art. 19)
+    consts = replace(consts, loss_absorption=la.value)
+    # everything but the moved positions' factors as today: the credit items and the FX
+    # liabilities under the current regime
+    items = credit_items.evaluate(ctx.company, ctx.regime, ctx.options).capital
     fx_liabilities = derivatives.fx_liability_adjustment(ctx)
     agg = aggregation.aggregate(
-        submodule_totals(charges, life, fx_liabilities=fx_liabilities), consts, mats
+        submodule_totals(charges, life, items, fx_liabilities), consts, mats
     )
     return float(agg.minimum_capital)
 

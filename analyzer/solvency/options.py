@@ -97,3 +97,12 @@ class EngineOptions(BaseModel):
         "Annex 2 一(二)4(2)⑨: their principal is a projected investing inflow): with whole-year "
         "maturity_years, 0 within 3 months and 0 or 1 within 12 months.",
     )
+    loss_absorption_interest_rate: Literal["asset_side", "excluded"] = Field(
+        "asset_side",
+        description="Interest-rate capital in MC_分红万能账户 of Rule 2 Art. 19 for a life "
+        "insurer (the scenario method of Rule 8 Art. 18-20 needs liabilities by account, which "
+        "the company file does not give): 'asset_side' counts the participating and universal "
+        "positions' asset losses in the company's binding scenario (at least 0), 'excluded' "
+        "leaves interest rate out (a smaller MC, so a loss absorption no larger) "
+        "(docs/solvency.md, Loss absorption).",
+    )

@@ -145,6 +145,9 @@ class SolvencyResult:
     #: the liquidity coverage ratios (Rule 13 Annex 2 一), None when the company file has no
     #: ``[liquidity]`` section
     liquidity: LiquidityResult | None = None
+    #: how ``loss_absorption`` was found (Rule 2 Art. 19): ``LossAbsorption.to_dict()`` of
+    #: :mod:`analyzer.solvency.loss_absorption` (value, source, mc_par, beta, cap ...)
+    loss_absorption_detail: dict[str, Any] | None = None
 
     @cached_property
     def holdings(self) -> pd.DataFrame:
@@ -214,6 +217,9 @@ class SolvencyResult:
                 self.liquidity.to_dict()
                 if self.liquidity is not None
                 else {"computed": False, "reason": LIQUIDITY_NOT_COMPUTED}
+            ),
+            "loss_absorption_detail": (
+                dict(self.loss_absorption_detail) if self.loss_absorption_detail else None
             ),
         }
         if holdings:

@@ -41,6 +41,8 @@ class Snapshot:
     market: float
     credit: float
     submodules: dict[str, float] = field(default_factory=dict)
+    #: the loss absorption of the (stressed) book, Rule 2 Art. 19 (recomputed by the engine)
+    loss_absorption: float = 0.0
 
     @classmethod
     def of(
@@ -59,6 +61,7 @@ class Snapshot:
             market=float(result.market["total"]),
             credit=float(result.credit["total"]),
             submodules=dict(result.submodules),
+            loss_absorption=float(result.loss_absorption),
         )
 
     def to_dict(self) -> dict:
