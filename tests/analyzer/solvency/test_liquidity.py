@@ -218,12 +218,12 @@ def test_unmapped_asset_type_is_zero_with_a_note(make_holdings, make_company):
     """A type the table does not know (one added later) is realisable at 0, named in a note."""
     h = make_holdings(BOOK[:2])
     frame = h.frame.copy()
-    frame["asset_type"] = pd.Categorical(["cash", "fx_forward"])
+    frame["asset_type"] = pd.Categorical(["cash", "not_a_known_type"])
     company = make_company(liquidity=LIQUIDITY)
     res = liquidity.evaluate_liquidity(frame, company, load_regime(), EngineOptions())
     assert res.horizon(3).reserve == 0
     assert res.horizon(3).excluded == {"unmapped_type": pytest.approx(2.0e9)}
-    assert res.notes and "fx_forward" in res.notes[0]
+    assert res.notes and "not_a_known_type" in res.notes[0]
 
 
 def test_every_holdings_asset_type_is_mapped():
