@@ -122,6 +122,9 @@ ISSUER_TYPES = (
     "non_financial",
 )
 FUND_KINDS = ("vc", "pe")
+#: accounting class of a position (CAS 22 / IFRS 9): 以摊余成本计量, 以公允价值计量且其变动
+#: 计入其他综合收益, 以公允价值计量且其变动计入当期损益
+ACCOUNTING_CLASSES = ("amortised_cost", "fvoci", "fvtpl")
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -147,7 +150,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("rating", "choice", RATINGS, default=""),
     Column("modified_duration", "number", minimum=0.0, default=np.nan, doc="years"),
     Column("coupon_rate", "number", minimum=0.0, default=np.nan, doc="fraction a year"),
-    Column("maturity_years", "int", minimum=0.0, default=np.nan, doc="whole years"),
+    Column(
+        "maturity_years", "number", minimum=0.0, default=np.nan, doc="years (may be fractional)"
+    ),
     Column("face_value", "number", minimum=0.0, default=np.nan, doc="CNY"),
     Column("coupon_frequency", "int", minimum=1.0, default=1.0),
     Column("board", "choice", BOARDS, default=""),
@@ -175,6 +180,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("issuer_ratios_met", "bool", default=True),
     Column("fund_kind", "choice", FUND_KINDS, default="vc"),
     Column("book_value", "number", minimum=0.0, default=np.nan, doc="CNY"),
+    Column("call_years", "number", minimum=0.0, default=np.nan, doc="years to first exercise"),
+    Column("call_rate", "number", minimum=0.0, default=np.nan, doc="exercise rate, fraction"),
+    Column("accounting", "choice", ACCOUNTING_CLASSES, default=""),
 )
 REQUIRED = ("id", "asset_type", "market_value")
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)

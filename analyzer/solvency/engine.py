@@ -103,10 +103,16 @@ def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None)
                 )
             )
         if col == "maturity_years":
-            for i in np.flatnonzero(mask & (ctx.values(col) < 1))[:20]:
+            for i in np.flatnonzero(mask & (ctx.values(col) <= 0))[:20]:
                 problems.append(
-                    InputProblem(source, int(i) + 2, col, compose("solvency.at_least_one"))
+                    InputProblem(source, int(i) + 2, col, compose("solvency.above_zero"))
                 )
+    call = ctx.values("call_years")
+    maturity_all = ctx.values("maturity_years")
+    for i in np.flatnonzero(mask & np.isfinite(call) & ((call <= 0) | (call > maturity_all)))[:20]:
+        problems.append(
+            InputProblem(source, int(i) + 2, "call_years", compose("solvency.call_within_maturity"))
+        )
     if problems:
         raise InputError(problems)
     idx = np.flatnonzero(mask)
@@ -125,80 +131,59 @@ def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None)
             maturities,
             outflows,
             curves,
+            frequency=ctx.values("coupon_frequency")[idx],
+            call_years=call[idx],
+            call_rate=ctx.values("call_rate")[idx],
+            interpolation=ctx.options.life_curve_interpolation,
         ),
         table["article"],
     )
 
 
 def _scenario_method(
-    coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray, outflows: np.ndarray, curves
+    coupon: np.ndarray,
+    face: np.ndarray,
+    maturity: np.ndarray,
+    outflows: np.ndarray,
+    curves,
+    *,
+    frequency: np.ndarray | float = 1.0,
+    call_years: np.ndarray | None = None,
+    call_rate: np.ndarray | None = None,
+    interpolation: str = "linear_spot",
 ) -> life_interest_rate.LifeInterestRate:
-    """:func:`life_interest_rate.evaluate` of the positions' cash flows without their
-    (positions x years) matrix.
+    """:func:`life_interest_rate.evaluate_schedule` of the positions' dated cash flows.
 
-    A position's year-end flows are ``coupon x face`` in years ``1..m`` and ``face`` in year
-    ``m`` (:func:`life_interest_rate.asset_cash_flows`), linear in (coupon x face, face) for
-    each maturity ``m``. The scenario method is run on the cash flows summed by maturity (so
-    capital, binding scenario and net deltas come from the module itself), and each position's
-    present value and deltas are ``coupon x face x sum(d[:m]) + face x d[m - 1]`` for the
-    discount factors (or their scenario differences) ``d``: the module's dot products,
-    reordered.
+    Each position is cash-flowed to the date Rule 8 Art. 18 requires
+    (:func:`life_interest_rate.exercise_years`: maturity, or the first call date of a callable
+    asset), paying ``coupon / frequency x face`` on its coupon dates and ``face`` at the end
+    (:func:`life_interest_rate.cash_flow_schedule`); each flow is discounted at its own date
+    (``interpolation`` between whole years). For whole maturities and annual coupons these
+    are the year-end flows of :func:`life_interest_rate.asset_cash_flows`.
     """
     m = np.asarray(maturity, dtype=float)
-    cf = np.asarray(coupon, dtype=float) * np.asarray(face, dtype=float)
-    face = np.asarray(face, dtype=float)
     if not len(m):
         return life_interest_rate.evaluate(np.zeros((0, len(outflows))), outflows, curves)
-    years = m.astype(np.int64)
-    top = int(years.max())
-    # validation as in asset_cash_flows: whole maturities >= 1, finite non-negative amounts
-    if (
-        np.any(m < 1)
-        or np.any(m != years)
-        or not (np.all(np.isfinite(cf)) and np.all(np.isfinite(face)))
+    nan = np.full(len(m), np.nan)
+    end = life_interest_rate.exercise_years(
+        m,
+        nan if call_years is None else call_years,
+        nan if call_rate is None else call_rate,
+        curves,
+        interpolation=interpolation,
+    )
+    position, time, amount = life_interest_rate.cash_flow_schedule(coupon, face, m, frequency, end)
+    result = life_interest_rate.evaluate_schedule(
+        position, time, amount, len(m), outflows, curves, interpolation=interpolation
+    )
+    for arr in (
+        result.asset_pv_base,
+        result.asset_delta_up,
+        result.asset_delta_down,
+        result.asset_capital_contribution,
     ):
-        life_interest_rate.asset_cash_flows(coupon, face, maturity, 1, len(outflows))
-    cf_by_m = np.bincount(years - 1, weights=cf, minlength=top)
-    face_by_m = np.bincount(years - 1, weights=face, minlength=top)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(face_by_m > 0, cf_by_m / face_by_m, 0.0)
-    rows = np.flatnonzero(np.bincount(years - 1, minlength=top) > 0)
-    summed = life_interest_rate.asset_cash_flows(
-        rate[rows], face_by_m[rows], rows + 1, 1, len(outflows)
-    )
-    # where face sums to 0 the coupons cannot be carried by a rate: add them directly
-    zero_face = face_by_m[rows] <= 0
-    if zero_face.any():
-        t = np.arange(1, len(outflows) + 1)
-        summed[zero_face] += cf_by_m[rows][zero_face][:, None] * (
-            t[None, :] <= rows[zero_face, None] + 1
-        )
-    total = life_interest_rate.evaluate(summed, outflows, curves)
-    base = curves.discount_base[:top]
-
-    def per_position(d: np.ndarray) -> np.ndarray:
-        d = np.asarray(d[:top], dtype=float)
-        annuity = np.cumsum(d)
-        return cf * annuity[years - 1] + face * d[years - 1]
-
-    pv = per_position(base)
-    up = per_position(curves.discount_up[:top] - base)
-    down = per_position(curves.discount_down[:top] - base)
-    if total.binding == "up":
-        contribution = -up
-    elif total.binding == "down":
-        contribution = -down
-    else:
-        contribution = np.zeros_like(up)
-    for arr in (pv, up, down, contribution):
         arr.setflags(write=False)
-    return replace(
-        total,
-        asset_pv_base=pv,
-        asset_delta_up=up,
-        asset_delta_down=down,
-        asset_capital_contribution=contribution,
-    )
+    return result
 
 
 class _RecordingRegime:

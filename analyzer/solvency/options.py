@@ -73,3 +73,11 @@ class EngineOptions(BaseModel):
         "non-independent (0.05) reinsurers only: 'zero' gives an overseas reinsurer k3 = 0, "
         "'non_independent' charges it the 0.05 (docs/solvency.md).",
     )
+    life_curve_interpolation: Literal["linear_spot", "loglinear_discount"] = Field(
+        "linear_spot",
+        description="Annex 1 / 3 give the life scenario curves by whole year: a cash flow "
+        "between whole years (fractional maturity, semi-annual coupon) is discounted at the "
+        "spot discount rate interpolated linearly between the neighbouring years (flat at "
+        "year 1 before it), or with the one-year forward rate held constant within each year "
+        "('loglinear_discount') (docs/formats.md §7.11).",
+    )
