@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from analyzer.commands._shared import accept_option, mapping_option
+from analyzer.commands._shared import accept_option, mapping_option, trades_option
 from analyzer.errors import InfeasibleError, ParameterError
 from analyzer.messages import text
 from analyzer.solvency.regime import DEFAULT_REGIME
@@ -67,6 +67,7 @@ def _setup(
     templates=None,
     mapping=None,
     accept=(),
+    trades=None,
 ):
     """Read every input through the validation layer and build the universe and limits.
 
@@ -109,6 +110,7 @@ def _setup(
         accept=accept,
         repair=repair,
         extra=extra,
+        trades=trades,
     )
     _shared.show_notes(inputs)
     h, c, a, t = inputs.holdings, inputs.company, inputs.assumptions, inputs.templates
@@ -289,6 +291,7 @@ def optimize(
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     mapping: Path | None = mapping_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
 ) -> None:
     from analyzer.optimize import AllocationProblem
 
@@ -313,6 +316,7 @@ def optimize(
         templates,
         mapping,
         accept_warning,
+        trades,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     problem = AllocationProblem(
@@ -372,6 +376,7 @@ def frontier_cmd(
     fmt: Fmt = typer.Option(Fmt.table, "--format"),
     mapping: Path | None = mapping_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
 ) -> None:
     from analyzer.optimize import frontier
 
@@ -396,6 +401,7 @@ def frontier_cmd(
         templates,
         mapping,
         accept_warning,
+        trades,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     try:

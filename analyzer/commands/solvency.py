@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from analyzer.commands._shared import accept_option, mapping_option
+from analyzer.commands._shared import accept_option, mapping_option, trades_option
 from analyzer.errors import InputError
 from analyzer.messages import text
 
@@ -67,6 +67,7 @@ def solvency(
     top: int = typer.Option(10, "--top", help="How many largest capital consumers to list."),
     mapping: Path | None = mapping_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
 ) -> None:
     """Solvency of a portfolio: ratios, capital by module, compliance, top consumers, sci-tech.
 
@@ -87,7 +88,9 @@ def solvency(
         )
     accept = _shared.check_accepted(accept_warning)
     reg = load_regime(regime)
-    inputs = load_inputs(holdings=holdings, company=company, mapping=mapping, accept=accept)
+    inputs = load_inputs(
+        holdings=holdings, company=company, mapping=mapping, accept=accept, trades=trades
+    )
     _shared.show_notes(inputs)
     c = inputs.company
     result = evaluate(inputs.holdings, c, reg)

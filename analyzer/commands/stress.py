@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from analyzer.commands._shared import accept_option, mapping_option
+from analyzer.commands._shared import accept_option, mapping_option, trades_option
 from analyzer.errors import InputError, InputProblem
 from analyzer.messages import register, text
 
@@ -130,6 +130,7 @@ def stress(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     mapping: Path | None = mapping_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
 ) -> None:
     """Stress tests: Annex 4 scenarios, historical and user scenarios, reverse stress.
 
@@ -162,6 +163,7 @@ def stress(
         mapping=mapping,
         accept=accept,
         extra=[("scenarios", p, _scenario_reader(p)) for p in scenarios],
+        trades=trades,
     )
     _shared.show_notes(inputs)
     h, c = inputs.holdings, inputs.company
@@ -301,6 +303,7 @@ def simulate(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     mapping: Path | None = mapping_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
 ) -> None:
     """Distribution of the solvency ratios after one year (Monte Carlo, Student-t), and the
     yearly calls, distributions, NAV and capital of a VC commitment programme."""
@@ -330,6 +333,7 @@ def simulate(
         mapping=mapping if monte_carlo else None,
         accept=accept,
         extra=extra,
+        trades=trades if monte_carlo else None,
     )
     _shared.show_notes(inputs)
     prov = _shared.provenance(inputs, regime=regime)

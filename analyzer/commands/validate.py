@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from analyzer.commands._shared import accept_option, mapping_option
+from analyzer.commands._shared import accept_option, mapping_option, trades_option
 from analyzer.messages import register as register_messages
 from analyzer.messages import text
 
@@ -62,6 +62,7 @@ def validate(
     ),
     mapping: Path | None = mapping_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
     """Check input files without computing anything: lists every problem and every warning
@@ -88,6 +89,7 @@ def validate(
             mapping=mapping,
             accept=accept,
             collect=True,
+            trades=trades,
         )
         accepted = tuple(inputs.warnings)
         prov = _shared.provenance(inputs)
@@ -97,7 +99,9 @@ def validate(
     except InputError as err:
         problems = err.problems
         pending = tuple(getattr(err, "warnings", ()) or ())
-    files = [p for p in (holdings, company, assumptions, correlations, templates, mapping) if p]
+    files = [
+        p for p in (holdings, company, assumptions, correlations, templates, mapping, trades) if p
+    ]
     ok = not problems and not pending
     if format is Format.json:
         from analyzer.commands._shared import emit_json
