@@ -119,12 +119,15 @@ def stress(
         "--reverse/--no-reverse",
         help="Run the reverse stress tests (equity, rates, spread, VC).",
     ),
-    fair_value_share: float = typer.Option(
-        1.0,
+    fair_value_share: float | None = typer.Option(
+        None,
         "--fair-value-share",
         min=0.0,
         max=1.0,
-        help="Share of fixed income at fair value (the +50bp shock hits only that).",
+        help="Share of fixed income at fair value (the +50bp shock hits only that), for the "
+        "positions whose holdings column `accounting` is blank (default 1.0); a position with "
+        "`accounting` given moves fully (fvoci, fvtpl) or not at all (amortised_cost).",
+        show_default=False,
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -170,7 +173,26 @@ def stress(
     shocks = a4.scenarios(c.company_type) if annex4 else []
     for more in inputs.extra:
         shocks += list(more)
-    stresser = Stresser(h, c, regime, params=StressParameters(fair_value_share=fair_value_share))
+    share = 1.0 if fair_value_share is None else fair_value_share
+    if fair_value_share is not None and h is not None:
+        from analyzer.io.accounting import given
+
+        n_given = int(given(h.frame).sum())
+        if n_given:
+            typer.echo(
+                text(
+                    "cli.note",
+                    file=str(holdings),
+                    message=text(
+                        "stress.accounting_wins",
+                        given=n_given,
+                        blank=len(h.frame) - n_given,
+                        share=share,
+                    ).render(),
+                ).render(),
+                err=True,
+            )
+    stresser = Stresser(h, c, regime, params=StressParameters(fair_value_share=share))
     base = stresser.base
     _shared.check_finite(base.to_dict(), "base")
     accepted = _shared.check_ratios(
