@@ -534,7 +534,7 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             problems.append(unknown_name(label, key, key, [*_TOP, *_section_hint(key)]))
             continue
         kind = _TOP[key]
-        if value is None and key in ("reinsurance_business", "credit_items"):
+        if value is None and key in ("reinsurance_business", "credit_items", "valuation_date"):
             continue  # a company dumped to a dict (dashboard) carries the unset ones as None
         if kind == "number":
             if number(value, label, key, problems) is not None:

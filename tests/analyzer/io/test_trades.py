@@ -188,3 +188,19 @@ def test_exactly_two_years_is_not_more_than_two(run):
 
     assert factor(2.0) == pytest.approx(0.40, rel=1e-12)
     assert factor(2.0 + 1 / 365.25) == pytest.approx(0.36, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(dt.date(2025, 12, 31), dt.date(2025, 12, 31)), ("2025-12-31", dt.date(2025, 12, 31))],
+)
+def test_company_valuation_date(make_company, value, expected):
+    assert make_company("pc", valuation_date=value).valuation_date == expected
+    assert make_company("pc").valuation_date is None
+
+
+@pytest.mark.parametrize("value", ["31/12/2025", 20251231, dt.datetime(2025, 12, 31, 9, 0)])
+def test_company_valuation_date_refused(make_company, value):
+    with pytest.raises(InputError) as err:
+        make_company("pc", valuation_date=value)
+    assert err.value.problems[0].column == "valuation_date"
