@@ -152,7 +152,7 @@ def _scenario_method(
     call_rate: np.ndarray | None = None,
     interpolation: str = "linear_spot",
 ) -> life_interest_rate.LifeInterestRate:
-    """:func:`life_interest_rate.evaluate_schedule` of the positions' dated cash flows.
+    """:func:`life_interest_rate.evaluate_assets` of the positions' dated cash flows.
 
     Each position is cash-flowed to the date Rule 8 Art. 18 requires
     (:func:`life_interest_rate.exercise_years`: maturity, or the first call date of a callable
@@ -172,9 +172,8 @@ def _scenario_method(
         curves,
         interpolation=interpolation,
     )
-    position, time, amount = life_interest_rate.cash_flow_schedule(coupon, face, m, frequency, end)
-    result = life_interest_rate.evaluate_schedule(
-        position, time, amount, len(m), outflows, curves, interpolation=interpolation
+    result = life_interest_rate.evaluate_assets(
+        coupon, face, m, outflows, curves, frequency, end, interpolation=interpolation
     )
     for arr in (
         result.asset_pv_base,

@@ -84,11 +84,13 @@ __all__ = [
     "LifeInterestRate",
     "ScenarioCurves",
     "asset_cash_flows",
+    "asset_values",
     "build_curves",
     "capital_for",
     "cash_flow_schedule",
     "discount_at",
     "evaluate",
+    "evaluate_assets",
     "evaluate_schedule",
     "exercise_years",
     "scenario_horizon",
@@ -543,6 +545,46 @@ def exercise_years(
     return np.where(exercised, c, out)
 
 
+def _asset_arrays(
+    coupon_rate: ArrayLike,
+    face_value: ArrayLike,
+    maturity_years: ArrayLike,
+    coupon_frequency: ArrayLike,
+    end_years: ArrayLike | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Checked float arrays (coupon, face, maturity, frequency, end) of the assets."""
+    try:
+        coupon, face, maturity, frequency = np.broadcast_arrays(
+            np.atleast_1d(np.asarray(coupon_rate, dtype=float)),
+            np.atleast_1d(np.asarray(face_value, dtype=float)),
+            np.atleast_1d(np.asarray(maturity_years, dtype=float)),
+            np.atleast_1d(np.asarray(coupon_frequency, dtype=float)),
+        )
+    except ValueError as exc:
+        raise ValueError(f"asset inputs have different lengths: {exc}") from exc
+    if coupon.ndim != 1:
+        raise ValueError("asset inputs must be one-dimensional")
+    for name, values in (("coupon_rate", coupon), ("face_value", face)):
+        if not np.all(np.isfinite(values)) or np.any(values < 0):
+            raise ValueError(f"{name} must be finite and >= 0")
+    if not np.all(np.isfinite(maturity)) or np.any(maturity <= 0):
+        raise ValueError("maturity_years must be > 0")
+    if (
+        not np.all(np.isfinite(frequency))
+        or np.any(frequency < 1)
+        or np.any(frequency != np.round(frequency))
+    ):
+        raise ValueError("coupon_frequency must be a positive integer")
+    end = (
+        maturity
+        if end_years is None
+        else np.broadcast_to(np.asarray(end_years, float), maturity.shape)
+    )
+    if not np.all(np.isfinite(end)) or np.any(end <= 0) or np.any(end > maturity + 1e-9):
+        raise ValueError("end_years must lie in (0, maturity_years]")
+    return coupon, face, maturity, frequency, np.asarray(end, dtype=float)
+
+
 def cash_flow_schedule(
     coupon_rate: ArrayLike,
     face_value: ArrayLike,
@@ -584,35 +626,9 @@ def cash_flow_schedule(
         Inputs of different lengths, negative or non-finite amounts, a maturity <= 0, a
         frequency that is not a positive integer, or an end outside ``(0, m]``.
     """
-    try:
-        coupon, face, maturity, frequency = np.broadcast_arrays(
-            np.atleast_1d(np.asarray(coupon_rate, dtype=float)),
-            np.atleast_1d(np.asarray(face_value, dtype=float)),
-            np.atleast_1d(np.asarray(maturity_years, dtype=float)),
-            np.atleast_1d(np.asarray(coupon_frequency, dtype=float)),
-        )
-    except ValueError as exc:
-        raise ValueError(f"asset inputs have different lengths: {exc}") from exc
-    if coupon.ndim != 1:
-        raise ValueError("asset inputs must be one-dimensional")
-    for name, values in (("coupon_rate", coupon), ("face_value", face)):
-        if not np.all(np.isfinite(values)) or np.any(values < 0):
-            raise ValueError(f"{name} must be finite and >= 0")
-    if not np.all(np.isfinite(maturity)) or np.any(maturity <= 0):
-        raise ValueError("maturity_years must be > 0")
-    if (
-        not np.all(np.isfinite(frequency))
-        or np.any(frequency < 1)
-        or np.any(frequency != np.round(frequency))
-    ):
-        raise ValueError("coupon_frequency must be a positive integer")
-    end = (
-        maturity
-        if end_years is None
-        else np.broadcast_to(np.asarray(end_years, float), maturity.shape)
+    coupon, face, maturity, frequency, end = _asset_arrays(
+        coupon_rate, face_value, maturity_years, coupon_frequency, end_years
     )
-    if not np.all(np.isfinite(end)) or np.any(end <= 0) or np.any(end > maturity + 1e-9):
-        raise ValueError("end_years must lie in (0, maturity_years]")
     # coupon dates m - k/f > 0, computed as (m f - k) / f so whole-year dates stay exact
     mf = maturity * frequency
     count = np.ceil(mf - 1e-9).astype(np.int64)  # number of k with m - k/f > 0
@@ -899,4 +915,148 @@ def _combine(
         asset_capital_contribution=_readonly(asset_contribution),
         liability_capital_contribution=liability_contribution,
         combine=combine,
+    )
+
+
+def asset_values(
+    coupon_rate: ArrayLike,
+    face_value: ArrayLike,
+    maturity_years: ArrayLike,
+    curves: ScenarioCurves,
+    coupon_frequency: ArrayLike = 1,
+    end_years: ArrayLike | None = None,
+    *,
+    interpolation: Interpolation = "linear_spot",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Base present value and up / down deltas of each asset's dated cash flows.
+
+    The numbers of :func:`evaluate_schedule` on :func:`cash_flow_schedule`, without building
+    the merged schedule: an asset with a whole maturity, annual coupons and no exercise is
+    ``coupon x face x sum(d[:m]) + face x d[m - 1]`` for the discount factors (or their
+    scenario differences) ``d`` of the curves; the others sum their coupons date by date.
+
+    Parameters
+    ----------
+    coupon_rate, face_value, maturity_years, coupon_frequency, end_years : array_like
+        As :func:`cash_flow_schedule`.
+    curves : ScenarioCurves
+        Covering the longest maturity.
+    interpolation : {"linear_spot", "loglinear_discount"}
+
+    Returns
+    -------
+    (pv_base, delta_up, delta_down) : tuple of numpy.ndarray, shape (n,)
+        CNY.
+    """
+    coupon, face, maturity, frequency, end = _asset_arrays(
+        coupon_rate, face_value, maturity_years, coupon_frequency, end_years
+    )
+    n = len(maturity)
+    if n and float(maturity.max()) > curves.horizon + 1e-9:
+        raise ValueError(f"a maturity runs beyond the curves' {curves.horizon} years")
+    out = [np.zeros(n), np.zeros(n), np.zeros(n)]
+    base = np.asarray(curves.discount_base, dtype=float)
+    factors = (base, curves.discount_up - base, curves.discount_down - base)
+    whole = (frequency == 1) & (maturity == np.round(maturity)) & (end == maturity)
+    if whole.any():
+        years = maturity[whole].astype(np.int64)
+        cf = coupon[whole] * face[whole]
+        for o, d in zip(out, factors, strict=True):
+            o[whole] = cf * np.cumsum(d)[years - 1] + face[whole] * d[years - 1]
+    rest = np.flatnonzero(~whole)
+    if rest.size:
+        m, f, e = maturity[rest], frequency[rest], end[rest]
+        # coupon dates o + j / f, j = 0 .. K - 1: o the first date (> 0), K those up to e
+        last_k = np.ceil(m * f - 1e-9).astype(np.int64) - 1  # largest k with m - k/f > 0
+        first = (m * f - last_k) / f
+        n_coupons = np.maximum(np.floor((e - first) * f + 1e-9).astype(np.int64) + 1, 0)
+        # positions sharing (first date, frequency) share one grid of dates: sum its discount
+        # factors once (a book has few distinct first dates; at worst one grid per position,
+        # no more dates than the positions' own coupons)
+        key = np.stack([np.rint(first * 1e9).astype(np.int64), f.astype(np.int64)], axis=1)
+        _, rep, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        group = group.ravel()
+        span = np.zeros(len(rep), dtype=np.int64)
+        np.maximum.at(span, group, n_coupons)
+        start = np.cumsum(span) - span
+        g_of = np.repeat(np.arange(len(rep)), span)
+        j = np.arange(int(span.sum())) - start[g_of]
+        t = first[rep][g_of] + j / f[rep][g_of]
+        amount = coupon[rest] * face[rest] / f
+        has = n_coupons > 0
+        at = start[group] + n_coupons - 1  # index of a position's last coupon on its grid
+        d_e = discount_at(curves, e, "base", interpolation=interpolation)
+        d_t = discount_at(curves, t, "base", interpolation=interpolation)
+        pieces = [(d_t, d_e)]
+        for scenario in ("up", "down"):
+            pieces.append(
+                (
+                    discount_at(curves, t, scenario, interpolation=interpolation) - d_t,
+                    discount_at(curves, e, scenario, interpolation=interpolation) - d_e,
+                )
+            )
+        for o, (dt_, de_) in zip(out, pieces, strict=True):
+            running = np.concatenate([[0.0], np.cumsum(dt_)])
+            annuity = np.where(has, running[np.where(has, at, 0) + 1] - running[start[group]], 0.0)
+            o[rest] = amount * annuity + face[rest] * de_
+    return out[0], out[1], out[2]
+
+
+def evaluate_assets(
+    coupon_rate: ArrayLike,
+    face_value: ArrayLike,
+    maturity_years: ArrayLike,
+    liability_outflows: ArrayLike,
+    curves: ScenarioCurves,
+    coupon_frequency: ArrayLike = 1,
+    end_years: ArrayLike | None = None,
+    *,
+    interpolation: Interpolation = "linear_spot",
+    combine: Combine = "worse_of_up_down",
+) -> LifeInterestRate:
+    """:func:`evaluate` of fixed-coupon assets given by their terms (:func:`asset_values`).
+
+    Parameters
+    ----------
+    coupon_rate, face_value, maturity_years, coupon_frequency, end_years : array_like
+        As :func:`cash_flow_schedule`.
+    liability_outflows : array_like, shape (H_l,)
+        Year-end liability net outflows, CNY.
+    curves : ScenarioCurves
+    interpolation : {"linear_spot", "loglinear_discount"}
+    combine : {"worse_of_up_down"}
+
+    Returns
+    -------
+    LifeInterestRate
+    """
+    _check_option("combine", combine, _COMBINE_VALUES)
+    _check_option("interpolation", interpolation, _INTERPOLATION_VALUES)
+    liabilities = np.asarray(liability_outflows, dtype=float)
+    if liabilities.ndim != 1 or not np.all(np.isfinite(liabilities)):
+        raise ValueError("liability_outflows must be finite, shape (years,)")
+    if liabilities.shape[0] > curves.horizon:
+        raise ValueError(
+            f"cash flows run {liabilities.shape[0]} years but the curves cover "
+            f"{curves.horizon}; build the curves with scenario_horizon()"
+        )
+    pv, up, down = asset_values(
+        coupon_rate,
+        face_value,
+        maturity_years,
+        curves,
+        coupon_frequency,
+        end_years,
+        interpolation=interpolation,
+    )
+    hl = liabilities.shape[0]
+    base = curves.discount_base[:hl]
+    return _combine(
+        pv,
+        up,
+        down,
+        float(liabilities @ base),
+        float(liabilities @ (curves.discount_up[:hl] - base)),
+        float(liabilities @ (curves.discount_down[:hl] - base)),
+        combine,
     )

@@ -9,10 +9,12 @@ import pytest
 from analyzer.errors import InputError
 from analyzer.solvency.life_interest_rate import (
     asset_cash_flows,
+    asset_values,
     build_curves,
     cash_flow_schedule,
     discount_at,
     evaluate,
+    evaluate_assets,
     evaluate_schedule,
     exercise_years,
 )
@@ -148,3 +150,23 @@ def test_engine_refuses_zero_maturity(run):
     with pytest.raises(InputError) as err:
         run([_life_bond(maturity_years=0, modified_duration=0.0)], company_type="life")
     assert err.value.problems[0].column == "maturity_years"
+
+
+@pytest.mark.parametrize("interp", ["linear_spot", "loglinear_discount"])
+def test_asset_values_equal_the_dated_schedule(table, interp):
+    """The engine's shortcut (whole annual bonds by cumulative sums, the rest date by date)
+    gives the numbers of the merged schedule for a mixed book: whole annual, fractional,
+    semi-annual, monthly, called off a coupon date, zero coupon."""
+    curves = build_curves(np.linspace(0.012, 0.031, 25), table, 32)
+    coupon = np.array([0.03, 0.04, 0.025, 0.05, 0.0, 0.035, 0.02])
+    face = np.array([100.0, 250.0, 80.0, 60.0, 40.0, 300.0, 10.0])
+    mat = np.array([7.0, 2.5, 3.4, 12.0, 30.0, 31.7, 0.2])
+    freq = np.array([1, 2, 1, 12, 1, 4, 2])
+    end = np.array([7.0, 2.5, 3.4, 4.2, 30.0, 10.0, 0.2])
+    got = asset_values(coupon, face, mat, curves, freq, end, interpolation=interp)
+    pos, t, cf = cash_flow_schedule(coupon, face, mat, freq, end)
+    ref = evaluate_schedule(pos, t, cf, len(mat), np.ones(10), curves, interpolation=interp)
+    for a, b in zip(got, (ref.asset_pv_base, ref.asset_delta_up, ref.asset_delta_down)):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+    whole = evaluate_assets(coupon, face, mat, np.ones(10), curves, freq, end, interpolation=interp)
+    assert whole.capital == pytest.approx(ref.capital, rel=1e-12)
