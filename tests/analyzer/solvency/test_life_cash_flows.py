@@ -166,7 +166,8 @@ def test_asset_values_equal_the_dated_schedule(table, interp):
     got = asset_values(coupon, face, mat, curves, freq, end, interpolation=interp)
     pos, t, cf = cash_flow_schedule(coupon, face, mat, freq, end)
     ref = evaluate_schedule(pos, t, cf, len(mat), np.ones(10), curves, interpolation=interp)
-    for a, b in zip(got, (ref.asset_pv_base, ref.asset_delta_up, ref.asset_delta_down)):
+    refs = (ref.asset_pv_base, ref.asset_delta_up, ref.asset_delta_down)
+    for a, b in zip(got, refs, strict=True):
         assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
     whole = evaluate_assets(coupon, face, mat, np.ones(10), curves, freq, end, interpolation=interp)
     assert whole.capital == pytest.approx(ref.capital, rel=1e-12)
