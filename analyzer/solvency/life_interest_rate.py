@@ -339,13 +339,13 @@ def scenario_horizon(liability_years: int, maturity_years: ArrayLike = ()) -> in
     ----------
     liability_years : int
         Length of the liability cash-flow vector (years 1..N).
-    maturity_years : array_like of int, optional
-        Whole years to maturity of the assets in scope.
+    maturity_years : array_like, optional
+        Years to maturity of the assets in scope (may be fractional).
 
     Returns
     -------
     int
-        ``max(liability_years, max(maturity_years), 1)``.
+        ``max(liability_years, ceil(max(maturity_years)), 1)``.
     """
     maturities = np.asarray(maturity_years, dtype=float).ravel()
     longest = int(np.ceil(maturities.max())) if maturities.size else 0
@@ -359,7 +359,11 @@ def asset_cash_flows(
     coupon_frequency: ArrayLike = 1,
     horizon: int | None = None,
 ) -> np.ndarray:
-    """Year-end cash inflows of fixed-coupon assets (Rule 8 Art. 18 (一)).
+    """Year-end cash inflows of fixed-coupon assets (Rule 8 Art. 18 (一)), as a matrix.
+
+    The year-end grid: the engine uses the dated flows of :func:`asset_values` /
+    :func:`cash_flow_schedule` instead (fractional maturities, a coupon on its own date,
+    exercise dates); for whole maturities and annual coupons the two agree.
 
     An asset pays ``coupon_rate * face_value`` at the end of each year ``1..maturity_years`` and
     ``face_value`` at the end of year ``maturity_years``. Simplification: an asset paying ``f``
