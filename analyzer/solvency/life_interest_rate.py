@@ -488,16 +488,25 @@ def discount_at(
             "up": curves.discount_up,
             "down": curves.discount_down,
         }[scenario]
-    years = np.arange(0, curves.horizon + 1, dtype=float)
+    whole = np.asarray(whole, dtype=float)
+    h = curves.horizon
+    below = np.minimum(t.astype(np.int64), h)  # whole year at or below t (t >= 0)
+    w = t - below
     if interpolation == "linear_spot":
-        s = np.interp(t, years[1:], spot)  # flat at year 1 before it
+        # spot by whole year 0..h+1: flat at year 1 before it, padded beyond h (w = 0 there)
+        ext = np.concatenate([spot[:1], spot, spot[-1:]])
+        lo = ext[below]
+        s = lo + w * (ext[below + 1] - lo)
         out = (1.0 + s) ** -t
     else:
-        log_d = np.concatenate([[0.0], np.log(whole)])
-        out = np.exp(np.interp(t, years, log_d))
+        log_d = np.log(whole)
+        ext = np.concatenate([[0.0], log_d, log_d[-1:]])
+        lo = ext[below]
+        out = np.exp(lo + w * (ext[below + 1] - lo))
     k = np.rint(t)
     on_year = (np.abs(t - k) < 1e-9) & (k >= 1)
-    out = np.where(on_year, np.asarray(whole)[np.maximum(k.astype(np.int64), 1) - 1], out)
+    if on_year.any():
+        out[on_year] = whole[k[on_year].astype(np.int64) - 1]
     return np.where(t == 0, 1.0, out)
 
 
