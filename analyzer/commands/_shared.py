@@ -107,6 +107,18 @@ def mapping_option() -> Any:
     return typer.Option(None, "--mapping", help=MAPPING_HELP, show_default=False)
 
 
+TRADES_HELP = (
+    "Trade history (.csv/.xlsx: date, id, quantity, optional price): each stock's "
+    "holding_years becomes its first-in-first-out weighted-average holding period over the "
+    "past six years (four for STAR) at the company's valuation_date (2025-12 notice 一, 二)."
+)
+
+
+def trades_option() -> Any:
+    """The ``--trades FILE`` option."""
+    return typer.Option(None, "--trades", help=TRADES_HELP, show_default=False)
+
+
 #: modules that declare plausibility rules outside ``analyzer.io`` (imported so that every
 #: warning code is known before ``--accept-warning`` is checked)
 _RULE_MODULES = (

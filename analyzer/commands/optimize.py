@@ -12,7 +12,12 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from analyzer.commands._shared import accept_option, look_through_option, mapping_option
+from analyzer.commands._shared import (
+    accept_option,
+    look_through_option,
+    mapping_option,
+    trades_option,
+)
 from analyzer.errors import InfeasibleError, ParameterError
 from analyzer.messages import text
 from analyzer.solvency.regime import DEFAULT_REGIME
@@ -69,6 +74,7 @@ def _setup(
     accept=(),
     min_lcr2=None,
     look_through=None,
+    trades=None,
 ):
     """Read every input through the validation layer and build the universe and limits.
 
@@ -112,6 +118,7 @@ def _setup(
         repair=repair,
         extra=extra,
         look_through=look_through,
+        trades=trades,
     )
     _shared.show_notes(inputs)
     h, c, a, t = inputs.holdings, inputs.company, inputs.assumptions, inputs.templates
@@ -307,6 +314,7 @@ def optimize(
         help="Floor on the stressed liquidity coverage ratio LCR2 (Rule 13, fraction; needs "
         "[liquidity] in the company file).",
     ),
+    trades: Path | None = trades_option(),
 ) -> None:
     from analyzer.optimize import AllocationProblem
 
@@ -333,6 +341,7 @@ def optimize(
         accept_warning,
         min_lcr2,
         look_through,
+        trades,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     problem = AllocationProblem(
@@ -394,6 +403,7 @@ def frontier_cmd(
     look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
     min_lcr2: float | None = typer.Option(None, "--min-lcr2"),
+    trades: Path | None = trades_option(),
 ) -> None:
     from analyzer.optimize import frontier
 
@@ -420,6 +430,7 @@ def frontier_cmd(
         accept_warning,
         min_lcr2,
         look_through,
+        trades,
     )
     prov = _current_ratios(u, accept_warning, inputs, str(company))
     try:

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import typer
 
-from analyzer.commands._shared import accept_option, look_through_option, mapping_option
+from analyzer.commands._shared import (
+    accept_option,
+    look_through_option,
+    mapping_option,
+    trades_option,
+)
 from analyzer.errors import InputError
 from analyzer.messages import text
 
@@ -68,6 +73,7 @@ def solvency(
     mapping: Path | None = mapping_option(),
     look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
 ) -> None:
     """Solvency of a portfolio: ratios, capital by module, compliance, top consumers, sci-tech.
 
@@ -94,6 +100,7 @@ def solvency(
         mapping=mapping,
         accept=accept,
         look_through=look_through,
+        trades=trades,
     )
     _shared.show_notes(inputs)
     c = inputs.company

@@ -11,7 +11,12 @@ from pathlib import Path
 
 import typer
 
-from analyzer.commands._shared import accept_option, look_through_option, mapping_option
+from analyzer.commands._shared import (
+    accept_option,
+    look_through_option,
+    mapping_option,
+    trades_option,
+)
 from analyzer.errors import InputError, InputProblem
 from analyzer.messages import register, text
 
@@ -120,18 +125,22 @@ def stress(
         "--reverse/--no-reverse",
         help="Run the reverse stress tests (equity, rates, spread, VC).",
     ),
-    fair_value_share: float = typer.Option(
-        1.0,
+    fair_value_share: float | None = typer.Option(
+        None,
         "--fair-value-share",
         min=0.0,
         max=1.0,
-        help="Share of fixed income at fair value (the +50bp shock hits only that).",
+        help="Share of fixed income at fair value (the +50bp shock hits only that), for the "
+        "positions whose holdings column `accounting` is blank (default 1.0); a position with "
+        "`accounting` given moves fully (fvoci, fvtpl) or not at all (amortised_cost).",
+        show_default=False,
     ),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     mapping: Path | None = mapping_option(),
     look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
 ) -> None:
     """Stress tests: Annex 4 scenarios, historical and user scenarios, reverse stress.
 
@@ -165,6 +174,7 @@ def stress(
         accept=accept,
         extra=[("scenarios", p, _scenario_reader(p)) for p in scenarios],
         look_through=look_through,
+        trades=trades,
     )
     _shared.show_notes(inputs)
     h, c = inputs.holdings, inputs.company
@@ -172,7 +182,26 @@ def stress(
     n_annex4 = len(shocks)
     for more in inputs.extra:
         shocks += list(more)
-    stresser = Stresser(h, c, regime, params=StressParameters(fair_value_share=fair_value_share))
+    share = 1.0 if fair_value_share is None else fair_value_share
+    if fair_value_share is not None and h is not None:
+        from analyzer.io.accounting import given
+
+        n_given = int(given(h.frame).sum())
+        if n_given:
+            typer.echo(
+                text(
+                    "cli.note",
+                    file=str(holdings),
+                    message=text(
+                        "stress.accounting_wins",
+                        given=n_given,
+                        blank=len(h.frame) - n_given,
+                        share=share,
+                    ).render(),
+                ).render(),
+                err=True,
+            )
+    stresser = Stresser(h, c, regime, params=StressParameters(fair_value_share=share))
     base = stresser.base
     _shared.check_finite(base.to_dict(), "base")
     accepted = _shared.check_ratios(
@@ -320,6 +349,7 @@ def simulate(
     mapping: Path | None = mapping_option(),
     look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
 ) -> None:
     """Distribution of the solvency ratios after one year (Monte Carlo, Student-t), and the
     yearly calls, distributions, NAV and capital of a VC commitment programme."""
@@ -350,6 +380,7 @@ def simulate(
         look_through=look_through if monte_carlo else None,
         accept=accept,
         extra=extra,
+        trades=trades if monte_carlo else None,
     )
     _shared.show_notes(inputs)
     prov = _shared.provenance(inputs, regime=regime)

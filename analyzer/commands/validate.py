@@ -11,7 +11,12 @@ from pathlib import Path
 
 import typer
 
-from analyzer.commands._shared import accept_option, look_through_option, mapping_option
+from analyzer.commands._shared import (
+    accept_option,
+    look_through_option,
+    mapping_option,
+    trades_option,
+)
 from analyzer.messages import register as register_messages
 from analyzer.messages import text
 
@@ -63,6 +68,7 @@ def validate(
     mapping: Path | None = mapping_option(),
     look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
+    trades: Path | None = trades_option(),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table or json."),
 ) -> None:
     """Check input files without computing anything: lists every problem and every warning
@@ -90,6 +96,7 @@ def validate(
             accept=accept,
             collect=True,
             look_through=look_through,
+            trades=trades,
         )
         accepted = tuple(inputs.warnings)
         prov = _shared.provenance(inputs)
@@ -101,7 +108,16 @@ def validate(
         pending = tuple(getattr(err, "warnings", ()) or ())
     files = [
         p
-        for p in (holdings, company, assumptions, correlations, templates, mapping, look_through)
+        for p in (
+            holdings,
+            company,
+            assumptions,
+            correlations,
+            templates,
+            mapping,
+            look_through,
+            trades,
+        )
         if p
     ]
     ok = not problems and not pending

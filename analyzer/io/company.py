@@ -13,6 +13,7 @@ The liability files are read only from the company file's own folder (relative n
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -277,6 +278,9 @@ class Company(_Frozen):
     loss_absorption: LossAbsorptionInputs | None = None
     source: str = "<memory>"
     fx_liabilities: FxLiabilities = FxLiabilities()
+    valuation_date: dt.date | None = Field(
+        None, description="valuation date (ISO date); holding periods are measured to it"
+    )
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
 
     @property
@@ -312,6 +316,7 @@ _TOP: dict[str, str] = {
     "fx_liabilities": "table",
     "liquidity": "liquidity",
     "loss_absorption": "table",
+    "valuation_date": "date",
 }
 SCHEMA: dict[str, tuple[str, ...]] = {
     "capital": tuple(Capital.model_fields),
@@ -335,6 +340,12 @@ SPOT_MAX, SPOT_MIN = 0.25, -0.05
 register(
     {
         "company.invalid": ("invalid company file", "公司文件无效"),
+        "company.valuation_date": (
+            "'{value}' is not a date; write valuation_date = 2025-12-31 (a TOML date or the "
+            'ISO text "2025-12-31")',
+            "'{value}' 不是日期；请写成 valuation_date = 2025-12-31（TOML 日期或 ISO 文本 "
+            '"2025-12-31"）',
+        ),
         "company.capital_required": (
             "the [capital] table is required (core_tier1, core_tier2, supplementary_tier1, "
             "supplementary_tier2, CNY)",
@@ -669,11 +680,20 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             "filing",
             "liquidity",
             "loss_absorption",
+            "valuation_date",
         ):
             continue  # a company dumped to a dict (dashboard) carries the unset ones as None
         if kind == "number":
             if number(value, label, key, problems) is not None:
                 clean[key] = value
+        elif kind == "date":
+            day = _iso_date(value)
+            if day is None:
+                problems.append(
+                    InputProblem(label, None, key, text("company.valuation_date", value=value))
+                )
+            else:
+                clean[key] = day
         elif kind == "text":
             if isinstance(value, str):
                 clean[key] = value
@@ -711,6 +731,20 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
                     table[sub] = v
             clean[key] = table
     return problems, clean
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    """A TOML date (``valuation_date = 2025-12-31``) or ISO text as a date, else None."""
+    if isinstance(value, dt.datetime):
+        return None  # a date and time: the valuation date is a day
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _section_hint(key: str) -> tuple[str, ...]:

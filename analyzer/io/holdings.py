@@ -140,6 +140,9 @@ DIRECTIONS = ("long", "short", "pay_fixed", "receive_fixed")
 #: loss absorption of Rule 2 Art. 19; ``separate`` (独立账户) carries no market or credit capital
 #: (Rule 2 Art. 12)
 ACCOUNTS = ("general", "participating", "universal", "separate")
+#: accounting class of a position (CAS 22 / IFRS 9): 以摊余成本计量, 以公允价值计量且其变动
+#: 计入其他综合收益, 以公允价值计量且其变动计入当期损益
+ACCOUNTING_CLASSES = ("amortised_cost", "fvoci", "fvtpl")
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -165,7 +168,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("rating", "choice", RATINGS, default=""),
     Column("modified_duration", "number", minimum=0.0, default=np.nan, doc="years"),
     Column("coupon_rate", "number", minimum=0.0, default=np.nan, doc="fraction a year"),
-    Column("maturity_years", "int", minimum=0.0, default=np.nan, doc="whole years"),
+    Column(
+        "maturity_years", "number", minimum=0.0, default=np.nan, doc="years (may be fractional)"
+    ),
     Column("face_value", "number", minimum=0.0, default=np.nan, doc="CNY"),
     Column("coupon_frequency", "int", minimum=1.0, default=1.0),
     Column("board", "choice", BOARDS, default=""),
@@ -201,6 +206,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("hedge_effectiveness", "number", minimum=0.0, default=np.nan, doc="fraction"),
     Column("hedge_months", "number", minimum=0.0, default=np.nan, doc="hedge term, months"),
     Column("account", "choice", ACCOUNTS, default="general", doc="Rule 2 Art. 12, 19"),
+    Column("call_years", "number", minimum=0.0, default=np.nan, doc="years to first exercise"),
+    Column("call_rate", "number", minimum=0.0, default=np.nan, doc="exercise rate, fraction"),
+    Column("accounting", "choice", ACCOUNTING_CLASSES, default=""),
 )
 REQUIRED = ("id", "asset_type", "market_value")
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)

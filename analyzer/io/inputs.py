@@ -377,6 +377,27 @@ class _Collector:
         return value
 
 
+def _with_trades(c: _Collector, h: Any, co: Any, trades: str | Path) -> Any:
+    """The holdings with holding periods from the trade history (its problems collected,
+    its digest and new warnings recorded)."""
+    import datetime as dt
+
+    from analyzer.io.trades import apply_trades
+
+    valuation = getattr(co, "valuation_date", None) or dt.date.today()
+    try:
+        new = apply_trades(h, trades, valuation)
+    except InputError as err:
+        if not c.collect:
+            raise
+        c.problems.extend(err.problems)
+        return h
+    if isinstance(trades, (str, Path)) and Path(trades).is_file():
+        c.files.append(InputFile("trades", str(trades), file_digest(trades)))
+    c.warnings.extend(new.warnings[len(h.warnings) :])
+    return new
+
+
 def load_inputs(
     holdings: str | Path | None = None,
     company: str | Path | None = None,
@@ -394,6 +415,7 @@ def load_inputs(
     limits: str | Path | None = None,
     extra: Sequence[tuple[str, str | Path, Callable[[dict], Any]]] = (),
     look_through: str | Path | None = None,
+    trades: str | Path | None = None,
 ) -> Inputs:
     """Read, validate and cross-check the input files of a run.
 
@@ -427,6 +449,10 @@ def load_inputs(
         called after the files above, with ``read`` the dict of what they gave (``holdings``,
         ``company``, ``assumptions``, ``templates``; None when absent or failed); its problems,
         warnings and digest join the others.
+    trades : path, optional
+        A trade history (``--trades FILE``, :mod:`analyzer.io.trades`): the stocks' holding
+        periods are derived from it as of the company's ``valuation_date`` (today when the
+        company file has none or is not given).
 
     Raises
     ------
@@ -466,6 +492,8 @@ def load_inputs(
             h = replace(h, look_through=lt, notes=tuple(h.notes) + tuple(lt.notes))
     elif look_through is not None and Path(look_through).is_file():
         c.files.append(InputFile("look_through", str(look_through), file_digest(look_through)))
+    if trades is not None and h is not None:
+        h = _with_trades(c, h, co, trades)
     t = c.read("templates", templates, lambda: read_holdings(templates))
     if mapping is not None and Path(mapping).is_file():
         c.files.append(InputFile("mapping", str(mapping), file_digest(mapping)))

@@ -59,14 +59,16 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
         "小数/年",
     ),
     "maturity_years": (
-        "whole years to maturity (asset cash flows of the interest-rate scenario method)",
-        "剩余期限的整年数（利率情景法的资产现金流）",
-        "whole years",
-        "整年",
+        "years to maturity, fractional allowed (asset cash flows of the interest-rate "
+        "scenario method)",
+        "剩余期限（年，可为小数；利率情景法的资产现金流）",
+        "years",
+        "年",
     ),
     "face_value": (
-        "par amount: pays coupon_rate x face_value a year and face_value at maturity",
-        "面值：每年支付 coupon_rate x face_value，到期支付 face_value",
+        "par amount: pays coupon_rate / coupon_frequency x face_value on each coupon date and "
+        "face_value at maturity",
+        "面值：每个付息日支付 coupon_rate / coupon_frequency x face_value，到期支付 face_value",
         "CNY",
         "元",
     ),
@@ -251,6 +253,26 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
         "",
         "",
     ),
+    "call_years": (
+        "years to the first exercise date of an embedded option (blank: no option)",
+        "距首次行权日的年数（含权资产；留空表示不含权）",
+        "years",
+        "年",
+    ),
+    "call_rate": (
+        "exercise rate compared with the market forward rate (blank: exercised at call_years)",
+        "与市场远期利率比较的行权利率（留空：按首次行权日行权）",
+        "fraction a year",
+        "小数/年",
+    ),
+    "accounting": (
+        "accounting class: amortised_cost (以摊余成本计量), fvoci (以公允价值计量且其变动计入"
+        "其他综合收益), fvtpl (以公允价值计量且其变动计入当期损益); blank: --fair-value-share",
+        "会计分类：amortised_cost 以摊余成本计量，fvoci 以公允价值计量且其变动计入其他综合收益，"
+        "fvtpl 以公允价值计量且其变动计入当期损益；留空：按 --fair-value-share",
+        "",
+        "",
+    ),
 }
 
 
@@ -330,6 +352,9 @@ def needed_for() -> dict[str, tuple[str, str]]:
                 "a qualifying treasury_future, stock_index_future",
                 "符合要求的 treasury_future、stock_index_future",
             ),
+            "call_years": (f"life insurers: {life}", f"寿险公司：{life}"),
+            "call_rate": (f"life insurers: {life}", f"寿险公司：{life}"),
+            "accounting": ("fixed income (stress test)", "固定收益类（压力测试）"),
             "book_value": (
                 "stock (equity P&L adjustment); any",
                 "stock（股票浮盈浮亏调整）；任何资产",

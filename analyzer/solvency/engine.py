@@ -122,10 +122,16 @@ def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None)
                 )
             )
         if col == "maturity_years":
-            for i in np.flatnonzero(mask & (ctx.values(col) < 1))[:20]:
+            for i in np.flatnonzero(mask & (ctx.values(col) <= 0))[:20]:
                 problems.append(
-                    InputProblem(source, int(i) + 2, col, compose("solvency.at_least_one"))
+                    InputProblem(source, int(i) + 2, col, compose("solvency.above_zero"))
                 )
+    call = ctx.values("call_years")
+    maturity_all = ctx.values("maturity_years")
+    for i in np.flatnonzero(mask & np.isfinite(call) & ((call <= 0) | (call > maturity_all)))[:20]:
+        problems.append(
+            InputProblem(source, int(i) + 2, "call_years", compose("solvency.call_within_maturity"))
+        )
     if problems:
         raise InputError(problems)
     idx = np.flatnonzero(mask)
@@ -145,6 +151,10 @@ def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None)
             outflows,
             curves,
             sign[idx],
+            frequency=ctx.values("coupon_frequency")[idx],
+            call_years=call[idx],
+            call_rate=ctx.values("call_rate")[idx],
+            interpolation=ctx.options.life_curve_interpolation,
         ),
         table["article"],
     )
@@ -157,117 +167,48 @@ def _scenario_method(
     outflows: np.ndarray,
     curves,
     sign: np.ndarray | None = None,
+    *,
+    frequency: np.ndarray | float = 1.0,
+    call_years: np.ndarray | None = None,
+    call_rate: np.ndarray | None = None,
+    interpolation: str = "linear_spot",
 ) -> life_interest_rate.LifeInterestRate:
-    """:func:`life_interest_rate.evaluate` of the positions' cash flows without their
-    (positions x years) matrix.
+    """:func:`life_interest_rate.evaluate_assets` of the positions' dated cash flows.
 
-    A position's year-end flows are ``coupon x face`` in years ``1..m`` and ``face`` in year
-    ``m`` (:func:`life_interest_rate.asset_cash_flows`), linear in (coupon x face, face) for
-    each maturity ``m``. The scenario method is run on the cash flows summed by maturity (so
-    capital, binding scenario and net deltas come from the module itself), and each position's
-    present value and deltas are ``coupon x face x sum(d[:m]) + face x d[m - 1]`` for the
-    discount factors (or their scenario differences) ``d``: the module's dot products,
-    reordered. ``sign`` (-1 / +1 per position, default +1) makes a position's flows outgoing
-    (a swap paying fixed, a short treasury future: :func:`derivatives.life_legs`); the
-    negative positions are summed apart and enter with a minus sign.
+    Each position is cash-flowed to the date Rule 8 Art. 18 requires
+    (:func:`life_interest_rate.exercise_years`: maturity, or the first call date of a callable
+    asset), paying ``coupon / frequency x face`` on its coupon dates and ``face`` at the end
+    (:func:`life_interest_rate.cash_flow_schedule`); each flow is discounted at its own date
+    (``interpolation`` between whole years). For whole maturities and annual coupons these
+    are the year-end flows of :func:`life_interest_rate.asset_cash_flows`. ``sign`` (-1 / +1
+    per position, default +1) makes a position's flows outgoing (a swap paying fixed, a short
+    treasury future: :func:`derivatives.life_legs`): its values and deltas change sign
+    (:func:`life_interest_rate.signed`).
     """
-    if sign is not None and np.any(np.asarray(sign) < 0):
-        neg = np.asarray(sign) < 0
-        pos_r, neg_r = (
-            _scenario_method(coupon[m], face[m], maturity[m], outflows, curves) for m in (~neg, neg)
-        )
-        flows = np.vstack(
-            [
-                _summed_flows(coupon[~neg], face[~neg], maturity[~neg], len(outflows)),
-                -_summed_flows(coupon[neg], face[neg], maturity[neg], len(outflows)),
-            ]
-        )
-        total = life_interest_rate.evaluate(flows, outflows, curves)
-        out = {}
-        for name in ("asset_pv_base", "asset_delta_up", "asset_delta_down"):
-            arr = np.zeros(len(neg))
-            arr[~neg] = getattr(pos_r, name)
-            arr[neg] = -getattr(neg_r, name)
-            out[name] = arr
-        up, down = out["asset_delta_up"], out["asset_delta_down"]
-        if total.binding == "up":
-            contribution = -up
-        elif total.binding == "down":
-            contribution = -down
-        else:
-            contribution = np.zeros_like(up)
-        for arr in (*out.values(), contribution):
-            arr.setflags(write=False)
-        return replace(total, **out, asset_capital_contribution=contribution)
     m = np.asarray(maturity, dtype=float)
-    cf = np.asarray(coupon, dtype=float) * np.asarray(face, dtype=float)
-    face = np.asarray(face, dtype=float)
     if not len(m):
         return life_interest_rate.evaluate(np.zeros((0, len(outflows))), outflows, curves)
-    years = m.astype(np.int64)
-    top = int(years.max())
-    # validation as in asset_cash_flows: whole maturities >= 1, finite non-negative amounts
-    if (
-        np.any(m < 1)
-        or np.any(m != years)
-        or not (np.all(np.isfinite(cf)) and np.all(np.isfinite(face)))
-    ):
-        life_interest_rate.asset_cash_flows(coupon, face, maturity, 1, len(outflows))
-    summed = _summed_flows(coupon, face, maturity, len(outflows))
-    total = life_interest_rate.evaluate(summed, outflows, curves)
-    base = curves.discount_base[:top]
-
-    def per_position(d: np.ndarray) -> np.ndarray:
-        d = np.asarray(d[:top], dtype=float)
-        annuity = np.cumsum(d)
-        return cf * annuity[years - 1] + face * d[years - 1]
-
-    pv = per_position(base)
-    up = per_position(curves.discount_up[:top] - base)
-    down = per_position(curves.discount_down[:top] - base)
-    if total.binding == "up":
-        contribution = -up
-    elif total.binding == "down":
-        contribution = -down
-    else:
-        contribution = np.zeros_like(up)
-    for arr in (pv, up, down, contribution):
-        arr.setflags(write=False)
-    return replace(
-        total,
-        asset_pv_base=pv,
-        asset_delta_up=up,
-        asset_delta_down=down,
-        asset_capital_contribution=contribution,
+    nan = np.full(len(m), np.nan)
+    end = life_interest_rate.exercise_years(
+        m,
+        nan if call_years is None else call_years,
+        nan if call_rate is None else call_rate,
+        curves,
+        interpolation=interpolation,
     )
-
-
-def _summed_flows(
-    coupon: np.ndarray, face: np.ndarray, maturity: np.ndarray, horizon: int
-) -> np.ndarray:
-    """Year-end cash flows (rows by maturity, ``horizon`` columns) of positions summed by
-    maturity (see :func:`_scenario_method`); no rows for no positions."""
-    m = np.asarray(maturity, dtype=float)
-    if not len(m):
-        return np.zeros((0, horizon))
-    cf = np.asarray(coupon, dtype=float) * np.asarray(face, dtype=float)
-    face = np.asarray(face, dtype=float)
-    years = m.astype(np.int64)
-    top = int(years.max())
-    cf_by_m = np.bincount(years - 1, weights=cf, minlength=top)
-    face_by_m = np.bincount(years - 1, weights=face, minlength=top)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(face_by_m > 0, cf_by_m / face_by_m, 0.0)
-    rows = np.flatnonzero(np.bincount(years - 1, minlength=top) > 0)
-    summed = life_interest_rate.asset_cash_flows(rate[rows], face_by_m[rows], rows + 1, 1, horizon)
-    # where face sums to 0 the coupons cannot be carried by a rate: add them directly
-    zero_face = face_by_m[rows] <= 0
-    if zero_face.any():
-        t = np.arange(1, horizon + 1)
-        summed[zero_face] += cf_by_m[rows][zero_face][:, None] * (
-            t[None, :] <= rows[zero_face, None] + 1
-        )
-    return summed
+    result = life_interest_rate.evaluate_assets(
+        coupon, face, m, outflows, curves, frequency, end, interpolation=interpolation
+    )
+    if sign is not None:
+        result = life_interest_rate.signed(result, sign)
+    for arr in (
+        result.asset_pv_base,
+        result.asset_delta_up,
+        result.asset_delta_down,
+        result.asset_capital_contribution,
+    ):
+        arr.setflags(write=False)
+    return result
 
 
 class _RecordingRegime:

@@ -38,8 +38,26 @@ Interpretations (each a named parameter with its only allowed value as the defau
 - ``combine="worse_of_up_down"`` (:func:`evaluate`, :func:`capital_for`): the capital is the worse
   of the up and down scenarios, floored at 0 (docs/formats.md §7.4). Annex 3 gives both
   scenarios but does not say how to combine them.
-- Asset cash flows fall at year ends; a coupon paid ``f`` times a year is summed at the end of
-  its year (:func:`asset_cash_flows`).
+- Asset cash flows (:func:`cash_flow_schedule`, used by the engine) fall on their own dates: an
+  asset ``m`` years (any positive number) from maturity paying ``f`` coupons a year receives
+  ``coupon_rate / f * face_value`` at ``m, m - 1/f, m - 2/f, ...`` (all > 0) and ``face_value``
+  at ``m``. The year-end grid :func:`asset_cash_flows` (whole maturities, a coupon paid ``f``
+  times a year summed at the end of its year) is kept for callers that want a matrix.
+- ``interpolation="linear_spot"`` (:func:`discount_at`): the curves of Annex 1 / 3 are given by
+  whole year ``t``; a cash flow at a fraction of a year is discounted at the spot discount rate
+  interpolated linearly between the neighbouring whole years (the interpolation Annex 1 / 3 use
+  themselves between years 20 and 40), flat at the year-1 rate before year 1:
+  ``(1 + s(t)) ** -t``. ``"loglinear_discount"`` instead holds the one-year forward rate
+  constant within each year (the spot-to-forward conversion of Annex 3 四). At whole years both
+  give the discount factors of :class:`ScenarioCurves` exactly.
+- Callable assets (Rule 8 Art. 18 (二)/(三), :func:`exercise_years`): an asset with a first
+  exercise date ``call_years`` after the valuation date and no exercise rate is cash-flowed to
+  that date (Art. 18 (三)); with an exercise rate ``call_rate`` it is cash-flowed to the call
+  date when the base-scenario forward rate of the government curve from the call date to
+  maturity (the "market forward curve at the end of the period", compounded annually) is below
+  the exercise rate (the issuer refinances more cheaply) and to maturity otherwise (Art. 18
+  (二)). The decision is taken once; the adverse scenarios discount the same cash flows (Art.
+  18: "其预期净现金流与计算PV(NCF)基础情景时的预期现金流保持一致").
 
 Euler allocation: the capital of the binding scenario is linear in the cash flows, so
 ``capital = liability_capital_contribution + asset_capital_contribution.sum()`` exactly, with
@@ -62,12 +80,19 @@ from analyzer.solvency.messages import compose
 __all__ = [
     "Beyond20",
     "Combine",
+    "Interpolation",
     "LifeInterestRate",
     "ScenarioCurves",
     "asset_cash_flows",
+    "asset_values",
     "build_curves",
     "capital_for",
+    "cash_flow_schedule",
+    "discount_at",
     "evaluate",
+    "evaluate_assets",
+    "evaluate_schedule",
+    "exercise_years",
     "scenario_horizon",
 ]
 
@@ -77,7 +102,11 @@ Combine = Literal["worse_of_up_down"]
 Beyond20 = Literal["given_or_flat"]
 """Where the government curve ``r*_t`` for ``20 < t <= 40`` comes from (see module docstring)."""
 
+Interpolation = Literal["linear_spot", "loglinear_discount"]
+"""How a cash flow between whole years is discounted (see module docstring)."""
+
 _COMBINE_VALUES: tuple[str, ...] = ("worse_of_up_down",)
+_INTERPOLATION_VALUES: tuple[str, ...] = ("linear_spot", "loglinear_discount")
 _BEYOND_20_VALUES: tuple[str, ...] = ("given_or_flat",)
 
 
@@ -310,13 +339,13 @@ def scenario_horizon(liability_years: int, maturity_years: ArrayLike = ()) -> in
     ----------
     liability_years : int
         Length of the liability cash-flow vector (years 1..N).
-    maturity_years : array_like of int, optional
-        Whole years to maturity of the assets in scope.
+    maturity_years : array_like, optional
+        Years to maturity of the assets in scope (may be fractional).
 
     Returns
     -------
     int
-        ``max(liability_years, max(maturity_years), 1)``.
+        ``max(liability_years, ceil(max(maturity_years)), 1)``.
     """
     maturities = np.asarray(maturity_years, dtype=float).ravel()
     longest = int(np.ceil(maturities.max())) if maturities.size else 0
@@ -330,7 +359,11 @@ def asset_cash_flows(
     coupon_frequency: ArrayLike = 1,
     horizon: int | None = None,
 ) -> np.ndarray:
-    """Year-end cash inflows of fixed-coupon assets (Rule 8 Art. 18 (一)).
+    """Year-end cash inflows of fixed-coupon assets (Rule 8 Art. 18 (一)), as a matrix.
+
+    The year-end grid: the engine uses the dated flows of :func:`asset_values` /
+    :func:`cash_flow_schedule` instead (fractional maturities, a coupon on its own date,
+    exercise dates); for whole maturities and annual coupons the two agree.
 
     An asset pays ``coupon_rate * face_value`` at the end of each year ``1..maturity_years`` and
     ``face_value`` at the end of year ``maturity_years``. Simplification: an asset paying ``f``
@@ -402,6 +435,235 @@ def asset_cash_flows(
     coupons = (coupon * face)[:, None] * (t <= m)
     principal = face[:, None] * (t == m)
     return coupons + principal
+
+
+def discount_at(
+    curves: ScenarioCurves,
+    times: ArrayLike,
+    scenario: Literal["base", "up", "down", "government"] = "base",
+    *,
+    interpolation: Interpolation = "linear_spot",
+) -> np.ndarray:
+    """Discount factors of cash flows at any times ``0 <= t <= horizon`` (years).
+
+    Parameters
+    ----------
+    curves : ScenarioCurves
+        The Annex 3 curves by whole year.
+    times : array_like
+        Times of the cash flows, years after the valuation date (need not be whole).
+    scenario : {"base", "up", "down", "government"}
+        The spot discount curve (base rate plus premium) of a scenario, or ``"government"``:
+        the base-scenario base rate without premium (the market curve of Rule 8 Art. 18 (二)).
+    interpolation : {"linear_spot", "loglinear_discount"}
+        ``"linear_spot"``: the spot rate linear between whole years, flat at year 1 before it;
+        ``"loglinear_discount"``: ``log D`` linear between whole years with ``D(0) = 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Discount factors (CNY of present value per CNY), the shape of ``times``; at a whole
+        year exactly the ``discount_*`` factors of ``curves``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``interpolation``.
+    ValueError
+        A time below 0, not finite, or beyond the curves' horizon.
+    """
+    _check_option("interpolation", interpolation, _INTERPOLATION_VALUES)
+    t = np.asarray(times, dtype=float)
+    if not np.all(np.isfinite(t)) or np.any(t < 0) or np.any(t > curves.horizon + 1e-9):
+        raise ValueError(f"cash-flow times must lie in [0, {curves.horizon}] years")
+    t = np.minimum(t, float(curves.horizon))
+    if scenario == "government":
+        spot = np.asarray(curves.base_rate, dtype=float)
+        whole = (1.0 + spot) ** -np.asarray(curves.years, dtype=float)
+    else:
+        rate = {"base": curves.base_rate, "up": curves.up_rate, "down": curves.down_rate}[scenario]
+        spot = np.asarray(rate, dtype=float) + curves.premium
+        whole = {
+            "base": curves.discount_base,
+            "up": curves.discount_up,
+            "down": curves.discount_down,
+        }[scenario]
+    whole = np.asarray(whole, dtype=float)
+    h = curves.horizon
+    below = np.minimum(t.astype(np.int64), h)  # whole year at or below t (t >= 0)
+    w = t - below
+    if interpolation == "linear_spot":
+        # spot by whole year 0..h+1: flat at year 1 before it, padded beyond h (w = 0 there)
+        ext = np.concatenate([spot[:1], spot, spot[-1:]])
+        lo = ext[below]
+        s = lo + w * (ext[below + 1] - lo)
+        out = (1.0 + s) ** -t
+    else:
+        log_d = np.log(whole)
+        ext = np.concatenate([[0.0], log_d, log_d[-1:]])
+        lo = ext[below]
+        out = np.exp(lo + w * (ext[below + 1] - lo))
+    k = np.rint(t)
+    on_year = (np.abs(t - k) < 1e-9) & (k >= 1)
+    if on_year.any():
+        out[on_year] = whole[k[on_year].astype(np.int64) - 1]
+    return np.where(t == 0, 1.0, out)
+
+
+def exercise_years(
+    maturity_years: ArrayLike,
+    call_years: ArrayLike,
+    call_rate: ArrayLike,
+    curves: ScenarioCurves,
+    *,
+    interpolation: Interpolation = "linear_spot",
+) -> np.ndarray:
+    """The date to which each asset is cash-flowed (Rule 8 Art. 18 (二), (三)).
+
+    Parameters
+    ----------
+    maturity_years : array_like, shape (n,)
+        Years to maturity, > 0.
+    call_years : array_like, shape (n,)
+        Years to the first exercise date after the valuation date; NaN for an asset without
+        an option.
+    call_rate : array_like, shape (n,)
+        The exercise rate (fraction a year) the market forward rate is compared with; NaN: the
+        asset is exercised at ``call_years`` (Art. 18 (三)).
+    curves : ScenarioCurves
+    interpolation : {"linear_spot", "loglinear_discount"}
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        ``call_years`` where the option is exercised, else ``maturity_years`` (years).
+        With a ``call_rate``, exercised when the forward rate of the base government curve
+        from ``call_years`` to ``maturity_years``, ``(D(c) / D(m)) ** (1 / (m - c)) - 1``, is
+        below ``call_rate`` (Art. 18 (二)).
+    """
+    m = np.asarray(maturity_years, dtype=float)
+    c = np.asarray(call_years, dtype=float)
+    rate = np.asarray(call_rate, dtype=float)
+    callable_ = np.isfinite(c) & (c < m)
+    out = m.copy()
+    if not callable_.any():
+        return out
+    cc = np.where(callable_, c, 0.0)
+    mm = np.where(callable_, m, 1.0)
+    d_c = discount_at(curves, cc, "government", interpolation=interpolation)
+    d_m = discount_at(curves, mm, "government", interpolation=interpolation)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        forward = (d_c / d_m) ** (1.0 / (mm - cc)) - 1.0
+    exercised = callable_ & (~np.isfinite(rate) | (forward < np.where(np.isfinite(rate), rate, 0)))
+    return np.where(exercised, c, out)
+
+
+def _asset_arrays(
+    coupon_rate: ArrayLike,
+    face_value: ArrayLike,
+    maturity_years: ArrayLike,
+    coupon_frequency: ArrayLike,
+    end_years: ArrayLike | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Checked float arrays (coupon, face, maturity, frequency, end) of the assets."""
+    try:
+        coupon, face, maturity, frequency = np.broadcast_arrays(
+            np.atleast_1d(np.asarray(coupon_rate, dtype=float)),
+            np.atleast_1d(np.asarray(face_value, dtype=float)),
+            np.atleast_1d(np.asarray(maturity_years, dtype=float)),
+            np.atleast_1d(np.asarray(coupon_frequency, dtype=float)),
+        )
+    except ValueError as exc:
+        raise ValueError(f"asset inputs have different lengths: {exc}") from exc
+    if coupon.ndim != 1:
+        raise ValueError("asset inputs must be one-dimensional")
+    for name, values in (("coupon_rate", coupon), ("face_value", face)):
+        if not np.all(np.isfinite(values)) or np.any(values < 0):
+            raise ValueError(f"{name} must be finite and >= 0")
+    if not np.all(np.isfinite(maturity)) or np.any(maturity <= 0):
+        raise ValueError("maturity_years must be > 0")
+    if (
+        not np.all(np.isfinite(frequency))
+        or np.any(frequency < 1)
+        or np.any(frequency != np.round(frequency))
+    ):
+        raise ValueError("coupon_frequency must be a positive integer")
+    end = (
+        maturity
+        if end_years is None
+        else np.broadcast_to(np.asarray(end_years, float), maturity.shape)
+    )
+    if not np.all(np.isfinite(end)) or np.any(end <= 0) or np.any(end > maturity + 1e-9):
+        raise ValueError("end_years must lie in (0, maturity_years]")
+    return coupon, face, maturity, frequency, np.asarray(end, dtype=float)
+
+
+def cash_flow_schedule(
+    coupon_rate: ArrayLike,
+    face_value: ArrayLike,
+    maturity_years: ArrayLike,
+    coupon_frequency: ArrayLike = 1,
+    end_years: ArrayLike | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dated cash inflows of fixed-coupon assets (Rule 8 Art. 18 (一)-(三)).
+
+    An asset ``m`` years from maturity paying ``f`` coupons a year receives
+    ``coupon_rate / f * face_value`` at ``m - k / f`` for ``k = 0, 1, ...`` while the time is
+    > 0, and ``face_value`` at ``m``. With ``end_years = e < m`` (an exercised option,
+    :func:`exercise_years`) the coupons due up to ``e`` are received and ``face_value`` at
+    ``e``. For a whole ``m`` and ``f = 1`` these are the year-end flows of
+    :func:`asset_cash_flows`.
+
+    Parameters
+    ----------
+    coupon_rate : array_like, shape (n,)
+        Annual coupon rate, a fraction, >= 0.
+    face_value : array_like, shape (n,)
+        Par amount, CNY, >= 0.
+    maturity_years : array_like, shape (n,)
+        Years to maturity, > 0 (need not be whole: 3.4 pays at 0.4, 1.4, 2.4, 3.4).
+    coupon_frequency : array_like, shape (n,) or scalar, default 1
+        Coupons per year, a positive integer.
+    end_years : array_like, shape (n,), optional
+        Date of the last cash flow, ``0 < e <= m``; default ``maturity_years``.
+
+    Returns
+    -------
+    (position, time, amount) : tuple of numpy.ndarray
+        One entry per asset and date (sorted by asset, then time): the asset's row index
+        (int), the time in years, the CNY (coupon and principal of the same date summed).
+
+    Raises
+    ------
+    ValueError
+        Inputs of different lengths, negative or non-finite amounts, a maturity <= 0, a
+        frequency that is not a positive integer, or an end outside ``(0, m]``.
+    """
+    coupon, face, maturity, frequency, end = _asset_arrays(
+        coupon_rate, face_value, maturity_years, coupon_frequency, end_years
+    )
+    # coupon dates m - k/f > 0, computed as (m f - k) / f so whole-year dates stay exact
+    mf = maturity * frequency
+    count = np.ceil(mf - 1e-9).astype(np.int64)  # number of k with m - k/f > 0
+    count = np.maximum(count, 1)
+    position = np.repeat(np.arange(len(maturity)), count)
+    starts = np.cumsum(count) - count
+    k = np.arange(int(count.sum())) - np.repeat(starts, count)
+    time = (mf[position] - k) / frequency[position]
+    keep = (time > 1e-12) & (time <= end[position] + 1e-9)
+    position, time = position[keep], time[keep]
+    amount = (coupon * face / frequency)[position]
+    # principal at the end date (maturity, or the exercise date)
+    position = np.concatenate([position, np.arange(len(maturity))])
+    time = np.concatenate([time, end.astype(float)])
+    amount = np.concatenate([amount, face])
+    order = np.lexsort((time, position))
+    position, time, amount = position[order], time[order], amount[order]
+    # one flow per date: the last coupon and the principal fall together
+    first = np.ones(len(time), dtype=bool)
+    first[1:] = (position[1:] != position[:-1]) | (np.abs(time[1:] - time[:-1]) > 1e-9)
+    group = np.cumsum(first) - 1
+    return position[first], time[first], np.bincount(group, weights=amount)
 
 
 # --------------------------------------------------------------------------------------------
@@ -549,6 +811,92 @@ def evaluate(
     liability_delta_up = float(liabilities @ diff_up[:hl])
     liability_delta_down = float(liabilities @ diff_down[:hl])
 
+    return _combine(
+        asset_pv_base,
+        asset_delta_up,
+        asset_delta_down,
+        liability_pv_base,
+        liability_delta_up,
+        liability_delta_down,
+        combine,
+    )
+
+
+def evaluate_schedule(
+    position: ArrayLike,
+    time: ArrayLike,
+    amount: ArrayLike,
+    n_assets: int,
+    liability_outflows: ArrayLike,
+    curves: ScenarioCurves,
+    *,
+    interpolation: Interpolation = "linear_spot",
+    combine: Combine = "worse_of_up_down",
+) -> LifeInterestRate:
+    """:func:`evaluate` of dated asset cash flows (:func:`cash_flow_schedule`).
+
+    Parameters
+    ----------
+    position, time, amount : array_like, shape (k,)
+        Each cash flow's asset index (``0 <= position < n_assets``), time in years (within
+        the curves' horizon) and CNY.
+    n_assets : int
+        Number of assets ``n``.
+    liability_outflows : array_like, shape (H_l,)
+        Year-end liability net outflows, CNY.
+    curves : ScenarioCurves
+    interpolation : {"linear_spot", "loglinear_discount"}
+        How a cash flow between whole years is discounted (:func:`discount_at`).
+    combine : {"worse_of_up_down"}
+
+    Returns
+    -------
+    LifeInterestRate
+        As :func:`evaluate`; for whole-year flows the same numbers.
+    """
+    _check_option("combine", combine, _COMBINE_VALUES)
+    pos = np.asarray(position, dtype=np.int64)
+    t = np.asarray(time, dtype=float)
+    amt = np.asarray(amount, dtype=float)
+    liabilities = np.asarray(liability_outflows, dtype=float)
+    if liabilities.ndim != 1:
+        raise ValueError(f"liability_outflows must be (years,), got shape {liabilities.shape}")
+    if not (np.all(np.isfinite(amt)) and np.all(np.isfinite(liabilities))):
+        raise ValueError("cash flows must be finite")
+    if liabilities.shape[0] > curves.horizon:
+        raise ValueError(
+            f"cash flows run {liabilities.shape[0]} years but the curves cover "
+            f"{curves.horizon}; build the curves with scenario_horizon()"
+        )
+    base = discount_at(curves, t, "base", interpolation=interpolation)
+    diff_up = discount_at(curves, t, "up", interpolation=interpolation) - base
+    diff_down = discount_at(curves, t, "down", interpolation=interpolation) - base
+    n = int(n_assets)
+    asset_pv_base = np.bincount(pos, weights=amt * base, minlength=n)
+    asset_delta_up = np.bincount(pos, weights=amt * diff_up, minlength=n)
+    asset_delta_down = np.bincount(pos, weights=amt * diff_down, minlength=n)
+    hl = liabilities.shape[0]
+    return _combine(
+        asset_pv_base,
+        asset_delta_up,
+        asset_delta_down,
+        float(liabilities @ curves.discount_base[:hl]),
+        float(liabilities @ (curves.discount_up - curves.discount_base)[:hl]),
+        float(liabilities @ (curves.discount_down - curves.discount_base)[:hl]),
+        combine,
+    )
+
+
+def _combine(
+    asset_pv_base: np.ndarray,
+    asset_delta_up: np.ndarray,
+    asset_delta_down: np.ndarray,
+    liability_pv_base: float,
+    liability_delta_up: float,
+    liability_delta_down: float,
+    combine: Combine,
+) -> LifeInterestRate:
+    """The capital, binding scenario and Euler contributions from the deltas."""
     net_up = liability_delta_up - float(asset_delta_up.sum())
     net_down = liability_delta_down - float(asset_delta_down.sum())
     capital = max(net_up, net_down, 0.0)
@@ -580,4 +928,174 @@ def evaluate(
         asset_capital_contribution=_readonly(asset_contribution),
         liability_capital_contribution=liability_contribution,
         combine=combine,
+    )
+
+
+def asset_values(
+    coupon_rate: ArrayLike,
+    face_value: ArrayLike,
+    maturity_years: ArrayLike,
+    curves: ScenarioCurves,
+    coupon_frequency: ArrayLike = 1,
+    end_years: ArrayLike | None = None,
+    *,
+    interpolation: Interpolation = "linear_spot",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Base present value and up / down deltas of each asset's dated cash flows.
+
+    The numbers of :func:`evaluate_schedule` on :func:`cash_flow_schedule`, without building
+    the merged schedule: an asset with a whole maturity, annual coupons and no exercise is
+    ``coupon x face x sum(d[:m]) + face x d[m - 1]`` for the discount factors (or their
+    scenario differences) ``d`` of the curves; the others sum their coupons date by date.
+
+    Parameters
+    ----------
+    coupon_rate, face_value, maturity_years, coupon_frequency, end_years : array_like
+        As :func:`cash_flow_schedule`.
+    curves : ScenarioCurves
+        Covering the longest maturity.
+    interpolation : {"linear_spot", "loglinear_discount"}
+
+    Returns
+    -------
+    (pv_base, delta_up, delta_down) : tuple of numpy.ndarray, shape (n,)
+        CNY.
+    """
+    coupon, face, maturity, frequency, end = _asset_arrays(
+        coupon_rate, face_value, maturity_years, coupon_frequency, end_years
+    )
+    n = len(maturity)
+    if n and float(maturity.max()) > curves.horizon + 1e-9:
+        raise ValueError(f"a maturity runs beyond the curves' {curves.horizon} years")
+    out = [np.zeros(n), np.zeros(n), np.zeros(n)]
+    base = np.asarray(curves.discount_base, dtype=float)
+    factors = (base, curves.discount_up - base, curves.discount_down - base)
+    whole = (frequency == 1) & (maturity == np.round(maturity)) & (end == maturity)
+    if whole.any():
+        years = maturity[whole].astype(np.int64)
+        cf = coupon[whole] * face[whole]
+        for o, d in zip(out, factors, strict=True):
+            o[whole] = cf * np.cumsum(d)[years - 1] + face[whole] * d[years - 1]
+    rest = np.flatnonzero(~whole)
+    if rest.size:
+        m, f, e = maturity[rest], frequency[rest], end[rest]
+        # coupon dates o + j / f, j = 0 .. K - 1: o the first date (> 0), K those up to e
+        last_k = np.ceil(m * f - 1e-9).astype(np.int64) - 1  # largest k with m - k/f > 0
+        first = (m * f - last_k) / f
+        n_coupons = np.maximum(np.floor((e - first) * f + 1e-9).astype(np.int64) + 1, 0)
+        # positions sharing (first date, frequency) share one grid of dates: sum its discount
+        # factors once (a book has few distinct first dates; at worst one grid per position,
+        # no more dates than the positions' own coupons)
+        key = np.stack([np.rint(first * 1e9).astype(np.int64), f.astype(np.int64)], axis=1)
+        _, rep, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        group = group.ravel()
+        span = np.zeros(len(rep), dtype=np.int64)
+        np.maximum.at(span, group, n_coupons)
+        start = np.cumsum(span) - span
+        g_of = np.repeat(np.arange(len(rep)), span)
+        j = np.arange(int(span.sum())) - start[g_of]
+        t = first[rep][g_of] + j / f[rep][g_of]
+        amount = coupon[rest] * face[rest] / f
+        has = n_coupons > 0
+        at = start[group] + n_coupons - 1  # index of a position's last coupon on its grid
+        d_e = discount_at(curves, e, "base", interpolation=interpolation)
+        d_t = discount_at(curves, t, "base", interpolation=interpolation)
+        pieces = [(d_t, d_e)]
+        for scenario in ("up", "down"):
+            pieces.append(
+                (
+                    discount_at(curves, t, scenario, interpolation=interpolation) - d_t,
+                    discount_at(curves, e, scenario, interpolation=interpolation) - d_e,
+                )
+            )
+        for o, (dt_, de_) in zip(out, pieces, strict=True):
+            running = np.concatenate([[0.0], np.cumsum(dt_)])
+            annuity = np.where(has, running[np.where(has, at, 0) + 1] - running[start[group]], 0.0)
+            o[rest] = amount * annuity + face[rest] * de_
+    return out[0], out[1], out[2]
+
+
+def signed(result: LifeInterestRate, sign: ArrayLike) -> LifeInterestRate:
+    """``result`` with each asset's cash flows multiplied by ``sign`` (+1 / -1): an asset that
+    pays out (a swap paying fixed, a short treasury future) has the negative present value and
+    deltas of the same flows received; capital, binding scenario and contributions follow.
+
+    Parameters
+    ----------
+    result : LifeInterestRate
+        Of the assets' flows as received.
+    sign : array_like, shape (n,)
+        +1 or -1 per asset.
+    """
+    s = np.asarray(sign, dtype=float)
+    if not (s < 0).any():
+        return result
+    return _combine(
+        s * result.asset_pv_base,
+        s * result.asset_delta_up,
+        s * result.asset_delta_down,
+        result.liability_pv_base,
+        result.liability_delta_up,
+        result.liability_delta_down,
+        result.combine,
+    )
+
+
+def evaluate_assets(
+    coupon_rate: ArrayLike,
+    face_value: ArrayLike,
+    maturity_years: ArrayLike,
+    liability_outflows: ArrayLike,
+    curves: ScenarioCurves,
+    coupon_frequency: ArrayLike = 1,
+    end_years: ArrayLike | None = None,
+    *,
+    interpolation: Interpolation = "linear_spot",
+    combine: Combine = "worse_of_up_down",
+) -> LifeInterestRate:
+    """:func:`evaluate` of fixed-coupon assets given by their terms (:func:`asset_values`).
+
+    Parameters
+    ----------
+    coupon_rate, face_value, maturity_years, coupon_frequency, end_years : array_like
+        As :func:`cash_flow_schedule`.
+    liability_outflows : array_like, shape (H_l,)
+        Year-end liability net outflows, CNY.
+    curves : ScenarioCurves
+    interpolation : {"linear_spot", "loglinear_discount"}
+    combine : {"worse_of_up_down"}
+
+    Returns
+    -------
+    LifeInterestRate
+    """
+    _check_option("combine", combine, _COMBINE_VALUES)
+    _check_option("interpolation", interpolation, _INTERPOLATION_VALUES)
+    liabilities = np.asarray(liability_outflows, dtype=float)
+    if liabilities.ndim != 1 or not np.all(np.isfinite(liabilities)):
+        raise ValueError("liability_outflows must be finite, shape (years,)")
+    if liabilities.shape[0] > curves.horizon:
+        raise ValueError(
+            f"cash flows run {liabilities.shape[0]} years but the curves cover "
+            f"{curves.horizon}; build the curves with scenario_horizon()"
+        )
+    pv, up, down = asset_values(
+        coupon_rate,
+        face_value,
+        maturity_years,
+        curves,
+        coupon_frequency,
+        end_years,
+        interpolation=interpolation,
+    )
+    hl = liabilities.shape[0]
+    base = curves.discount_base[:hl]
+    return _combine(
+        pv,
+        up,
+        down,
+        float(liabilities @ base),
+        float(liabilities @ (curves.discount_up[:hl] - base)),
+        float(liabilities @ (curves.discount_down[:hl] - base)),
+        combine,
     )

@@ -43,6 +43,15 @@ register(
             "寿险公司的 {asset_type} 必须填写（利率风险情景法，规则第 8 号第十三条）",
         ),
         "solvency.at_least_one": ("must be at least 1", "必须至少为 1"),
+        "solvency.above_zero": (
+            "must be above 0 (years to maturity)",
+            "必须大于 0（剩余期限，年）",
+        ),
+        "solvency.call_within_maturity": (
+            "the first exercise date must be above 0 and not after maturity_years "
+            "(years after the valuation date; blank for an asset without an option)",
+            "首次行权日必须大于 0 且不晚于 maturity_years（距评估日的年数；无选择权的资产留空）",
+        ),
         "solvency.no_overseas_rule": (
             "{asset_type} has no overseas rule; use region 'domestic'",
             "{asset_type} 没有境外资产的计量规则；region 请填 'domestic'",

@@ -106,3 +106,11 @@ class EngineOptions(BaseModel):
         "leaves interest rate out (a smaller MC, so a loss absorption no larger) "
         "(docs/solvency.md, Loss absorption).",
     )
+    life_curve_interpolation: Literal["linear_spot", "loglinear_discount"] = Field(
+        "linear_spot",
+        description="Annex 1 / 3 give the life scenario curves by whole year: a cash flow "
+        "between whole years (fractional maturity, semi-annual coupon) is discounted at the "
+        "spot discount rate interpolated linearly between the neighbouring years (flat at "
+        "year 1 before it), or with the one-year forward rate held constant within each year "
+        "('loglinear_discount') (docs/formats.md §7.11).",
+    )

@@ -9,6 +9,14 @@ __all__ = ["compose", "join"]
 
 register(
     {
+        "stress.accounting_wins": (
+            "the holdings column accounting is given for {given} position(s): they move with "
+            "the +50bp shock fully (fvoci, fvtpl) or not at all (amortised_cost); "
+            "--fair-value-share {share:g} applies only to the {blank} position(s) without it",
+            "持仓文件的 accounting 列已为 {given} 个持仓填写：这些持仓在 +50bp 情景下全部"
+            "（fvoci、fvtpl）或完全不（amortised_cost）受影响；--fair-value-share {share:g} "
+            "仅适用于其余未填写的 {blank} 个持仓",
+        ),
         "stress.dof": (
             "degrees of freedom must be > 2 (finite variance), got {dof}",
             "自由度必须大于 2（方差有限），现为 {dof}",

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import ParameterError
+from analyzer.io.accounting import fair_value_shares
 from analyzer.io.company import Company
 from analyzer.io.holdings import BONDS, Holdings
 from analyzer.solvency.charges import ChargeContext
@@ -57,9 +58,11 @@ class StressParameters:
     ----------
     fair_value_share : float
         Share (0..1) of the fixed income in the rate scope that is measured at fair value
-        (Annex 4: the +50bp shock hits "以公允价值计量的固定收益类资产"). The holdings file has
-        no accounting classification, so one share applies to every position; default 1.0
-        (all fair value, the prudent reading).
+        (Annex 4: the +50bp shock hits "以公允价值计量的固定收益类资产"), for the positions
+        whose holdings column ``accounting`` is blank; a position with ``accounting`` given
+        moves fully (``fvoci``, ``fvtpl``) or not at all (``amortised_cost``)
+        (:func:`analyzer.io.accounting.fair_value_shares`). Default 1.0 (all fair value, the
+        prudent reading).
     capital_share_of_loss : float
         Share of a value change that reaches core tier 1: 1.0 means before tax and before
         policyholder sharing (Annex 4 says nothing of either).
@@ -233,7 +236,8 @@ def revalue(holdings: Holdings, shock: Shock, sc: Scopes, params: StressParamete
             parts[name] = np.where(getattr(sc, name), 1.0 + r, 1.0)
     move = shock.driver("rates") / 1e4
     if move:
-        m = 1.0 - sc.duration * move * params.fair_value_share
+        share = fair_value_shares(f, params.fair_value_share)
+        m = 1.0 - sc.duration * move * share
         parts["rates"] = np.where(sc.rates, np.maximum(m, params.rate_floor), 1.0)
     move = shock.driver("spread") / 1e4
     if move:

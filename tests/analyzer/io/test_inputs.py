@@ -164,12 +164,21 @@ def test_suggest(name, known, expected):
     assert suggest(name, known) == expected
 
 
-MY_AREAS = ("company.", "assumptions.", "limits.", "scenarios.", "commitments.", "inputs.")
+MY_AREAS = (
+    "company.",
+    "assumptions.",
+    "limits.",
+    "scenarios.",
+    "commitments.",
+    "inputs.",
+    "trades.",
+)
 
 
 def test_every_rule_is_documented_with_its_action():
     import analyzer.io.assumptions  # noqa: F401  (rules register on import)
     import analyzer.io.company  # noqa: F401
+    import analyzer.io.trades  # noqa: F401
     import analyzer.optimize.limits  # noqa: F401
     import analyzer.stress.commitments  # noqa: F401
     import analyzer.stress.scenario_file  # noqa: F401

@@ -100,3 +100,25 @@ def test_simulate_json(capsys, tmp_path):
     assert data["simulation"]["n_scenarios"] == 20000
     assert 0 <= data["simulation"]["probabilities"]["comprehensive_below_100"] <= 1
     assert len(data["commitments"]["years"]) == 5
+
+
+def test_accounting_column_wins_over_fair_value_share_with_a_note(capsys, tmp_path):
+    """A holdings file with `accounting` on some rows and --fair-value-share: the column is
+    used where given and the run says so (docs/formats.md §4)."""
+    import csv
+
+    rows = list(csv.DictReader((PC / "holdings.csv").open(encoding="utf-8")))
+    header = list(rows[0]) + ["accounting"]
+    for i, row in enumerate(rows):
+        row["accounting"] = "amortised_cost" if i == 0 else ""
+    path = tmp_path / "holdings.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    args = ("stress", path, "-c", PC / "company.toml", "--no-reverse", "-q")
+    code, _, err = run(capsys, *args, "--fair-value-share", "0.5")
+    assert code == 0
+    assert "accounting is given for 1 position(s)" in err
+    code, _, err = run(capsys, *args)
+    assert code == 0 and "accounting is given" not in err
