@@ -13,6 +13,7 @@ The liability files are read only from the company file's own folder (relative n
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -154,6 +155,11 @@ class Company(_Frozen):
     reinsurance_business: Literal["life", "pc", "composite"] | None = None
     credit_items: tuple[CreditItem, ...] = ()
     source: str = "<memory>"
+    valuation_date: str | None = Field(
+        None,
+        description="the reporting (valuation) date, ISO YYYY-MM-DD; optional: the look-through "
+        "data freshness test of Rule 7 Art. 11 needs it",
+    )
     _warnings: tuple[InputWarning, ...] = PrivateAttr(default=())
 
     @property
@@ -167,6 +173,11 @@ class Company(_Frozen):
         if not v.strip():
             raise ValueError("must not be empty")
         return v
+
+    @property
+    def valuation_day(self) -> dt.date | None:
+        """``valuation_date`` as a date (None when not given)."""
+        return dt.date.fromisoformat(self.valuation_date) if self.valuation_date else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -184,6 +195,7 @@ _TOP: dict[str, str] = {
     "liabilities": "table",
     "reinsurance_business": "text",
     "credit_items": "array",
+    "valuation_date": "date",
 }
 SCHEMA: dict[str, tuple[str, ...]] = {
     "capital": tuple(Capital.model_fields),
@@ -351,6 +363,10 @@ register(
             '再保险公司须填写所经营业务：reinsurance_business = "life"（人身险再保险，'
             '利率风险按人身保险公司情景法计量，规则第8号第二十二条）或 "pc"'
             "（财产险再保险，综合因子法，第二十一条）",
+        ),
+        "company.not_date": (
+            "'{value}' is not a date; write valuation_date = 2024-03-31 (a TOML date)",
+            "'{value}' 不是日期；请写作 valuation_date = 2024-03-31（TOML 日期）",
         ),
         "company.reinsurance_business_only": (
             'only a reinsurer (company_type = "reinsurer") states reinsurance_business',
@@ -523,7 +539,7 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
             problems.append(unknown_name(label, key, key, [*_TOP, *_section_hint(key)]))
             continue
         kind = _TOP[key]
-        if value is None and key in ("reinsurance_business", "credit_items"):
+        if value is None and key in ("reinsurance_business", "credit_items", "valuation_date"):
             continue  # a company dumped to a dict (dashboard) carries the unset ones as None
         if kind == "number":
             if number(value, label, key, problems) is not None:
@@ -535,6 +551,14 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
                 problems.append(
                     InputProblem(label, None, key, text("inputs.not_text", value=value))
                 )
+        elif kind == "date":
+            day = _iso_date(value)
+            if day is None:
+                problems.append(
+                    InputProblem(label, None, key, text("company.not_date", value=value))
+                )
+            else:
+                clean[key] = day
         elif key == "liabilities" and isinstance(value, Liabilities):
             clean[key] = value
         elif kind == "array":
@@ -554,6 +578,20 @@ def _check_keys(data: Mapping[str, Any], label: str) -> tuple[list[InputProblem]
                     table[sub] = v
             clean[key] = table
     return problems, clean
+
+
+def _iso_date(value: Any) -> str | None:
+    """A TOML date (or an ISO text, as a dashboard scenario stores it) as YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return None  # a date, not a time of day
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            return None
+    return None
 
 
 def _section_hint(key: str) -> tuple[str, ...]:

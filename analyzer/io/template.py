@@ -282,6 +282,7 @@ def needed_for() -> dict[str, tuple[str, str]]:
         }
     )
     # the reader's own table of the columns an asset type needs, where it declares one
+    seen: set[str] = set()
     for column, types, domestic_only in getattr(H, "NEEDED_BY", ()):
         if set(types) >= set(H.ASSET_TYPES):
             en, zh = "every position", "所有持仓"
@@ -292,6 +293,9 @@ def needed_for() -> dict[str, tuple[str, str]]:
         if column == "rating":  # the engine's rule for non-financial perpetuals, not a column
             en += "; perpetual_bond of a non_financial issuer"
             zh += "；非金融企业发行的 perpetual_bond"
+        if column in seen:  # a column needed by several entries: list them all
+            en, zh = f"{out[column][0]}; {en}", f"{out[column][1]}；{zh}"
+        seen.add(column)
         out[column] = (en, zh)
     return out
 
@@ -602,6 +606,7 @@ EXAMPLES: tuple[dict[str, object], ...] = (
         "look_through": "false",
         "layers": 1,
         "loan_class": "normal",
+        "trust_kind": "fixed_income",
         **_PLAIN,
     },
     {
@@ -663,6 +668,70 @@ EXAMPLES: tuple[dict[str, object], ...] = (
         "issuer_type": "joint_stock",
         "conversion_clause": "true",
         "issuer_ratios_met": "true",
+        **_PLAIN,
+    },
+    {
+        "id": "EX29",
+        "asset_type": "am_product",
+        "asset_class": "am_product",
+        "market_value": 300000000.0,
+        "book_value": 300000000.0,
+        "counterparty": "某保险资产管理有限公司",
+        "look_through": "false",
+        "layers": 1,
+        "product_kind": "fixed_income",
+        "exempt": "true",
+        "largest_underlying_share": 0.08,
+        **_PLAIN,
+    },
+    {
+        "id": "EX30",
+        "asset_type": "wealth_management_product",
+        "asset_class": "wealth_management_product",
+        "market_value": 200000000.0,
+        "book_value": 200000000.0,
+        "counterparty": "某银行理财有限责任公司",
+        "look_through": "false",
+        "layers": 1,
+        "product_kind": "money_market",
+        "exempt": "true",
+        "largest_underlying_share": 0.05,
+        **_PLAIN,
+    },
+    {
+        "id": "EX31",
+        "asset_type": "equity_investment_plan",
+        "asset_class": "equity_investment_plan",
+        "market_value": 250000000.0,
+        "book_value": 250000000.0,
+        "counterparty": "某保险资产管理有限公司",
+        "look_through": "true",
+        "layers": 1,
+        "strategic_emerging": "false",
+        **_PLAIN,
+    },
+    {
+        "id": "EX32",
+        "asset_type": "debt_to_equity_plan",
+        "asset_class": "debt_to_equity_plan",
+        "market_value": 150000000.0,
+        "book_value": 150000000.0,
+        "counterparty": "某金融资产投资有限公司",
+        "look_through": "false",
+        "layers": 1,
+        "strategic_emerging": "false",
+        **_PLAIN,
+    },
+    {
+        "id": "EX33",
+        "asset_type": "real_estate_financial_product",
+        "asset_class": "real_estate_financial_product",
+        "market_value": 180000000.0,
+        "book_value": 180000000.0,
+        "counterparty": "某不动产投资有限公司",
+        "look_through": "true",
+        "layers": 1,
+        "property_tier": "major",
         **_PLAIN,
     },
 )
