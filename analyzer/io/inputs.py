@@ -33,7 +33,7 @@ from analyzer.errors import (
 )
 from analyzer.io.provenance import InputFile, Provenance, file_digest
 from analyzer.io.rules import rule
-from analyzer.messages import register, text
+from analyzer.messages import Text, register, text
 
 # --------------------------------------------------------------------------------------------
 # Helpers shared by the readers of the product's own files (company, assumptions, limits,
@@ -313,17 +313,14 @@ def freshness_check(
     ):
         rows = np.flatnonzero(mask)
         if len(rows):
+            what = text(
+                key,
+                value=str(frame["look_through_date"].iloc[rows[0]]),
+                valuation_date=day.isoformat(),
+            )
+            message = Text(f"{what.en}. {r.reason.en}", f"{what.zh}。{r.reason.zh}")
             out.append(
-                r.breach(
-                    holdings_file,
-                    "look_through_date",
-                    [int(i) + 2 for i in rows],
-                    text(
-                        key,
-                        value=str(frame["look_through_date"].iloc[rows[0]]),
-                        valuation_date=day.isoformat(),
-                    ),
-                )
+                r.breach(holdings_file, "look_through_date", [int(i) + 2 for i in rows], message)
             )
     return out
 
