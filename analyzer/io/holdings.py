@@ -1006,8 +1006,9 @@ def _needed_columns(
     cats = list(at.categories)
     region = out["region"]
     domestic = np.asarray(region.codes) == list(region.categories).index("domestic")
+    reported: set[str] = set()
     for column, types, domestic_only in NEEDED_BY:
-        if column in present:
+        if column in present or column in reported:
             continue
         table = np.append(np.isin(np.asarray(cats, dtype=object), list(types)), False)
         mask = table[codes]
@@ -1036,6 +1037,7 @@ def _needed_columns(
             row=int(rows[0]) + 2,
         )
         problems.append(InputProblem(file, 1, column, Text(en.en, zh.zh)))
+        reported.add(column)
     overseas = np.flatnonzero(~domestic)
     for column in OVERSEAS_NEEDED:
         if column in present or not len(overseas):

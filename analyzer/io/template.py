@@ -279,6 +279,31 @@ def needed_for() -> dict[str, tuple[str, str]]:
                 "stock (equity P&L adjustment); any",
                 "stock（股票浮盈浮亏调整）；任何资产",
             ),
+            "ciif_national_strategy": (
+                "unlisted_equity (CIIF II)",
+                "unlisted_equity（保险投资基金二期）",
+            ),
+            "largest_underlying_share": (
+                "exempt am_product, wealth_management_product (Rule 7 Art. 25)",
+                "豁免穿透的 am_product、wealth_management_product（规则第7号第二十五条）",
+            ),
+            "underlying_count": ("exempt insurance_abs_plan", "豁免穿透的 insurance_abs_plan"),
+            "waive_exemption": (
+                "am_product, wealth_management_product (Rule 7 Art. 29)",
+                "am_product、wealth_management_product（规则第7号第二十九条）",
+            ),
+            "look_through_date": (
+                "looked-through products, date YYYY-MM-DD (Rule 7 Art. 11)",
+                "穿透计量的产品，日期 YYYY-MM-DD（规则第7号第十一条）",
+            ),
+            "look_through_share": (
+                "partly looked-through products (Rule 7 Art. 33)",
+                "部分穿透的产品（规则第7号第三十三条）",
+            ),
+            "money_market_instrument": (
+                "overseas bonds: NCD, commercial paper (Rule 8 Art. 46)",
+                "境外债券：同业存单、短期融资券（规则第8号第四十六条）",
+            ),
         }
     )
     # the reader's own table of the columns an asset type needs, where it declares one
