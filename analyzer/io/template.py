@@ -206,6 +206,67 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
         "CNY",
         "元",
     ),
+    "product_kind": (
+        "kind of an AM / wealth-management product: money market (cash management), fixed "
+        "income, equity, mixed (incl. commodity and derivative) (Rule 7 Art. 26-27)",
+        "组合类保险资产管理产品/商业银行理财产品的类型：货币市场类（现金管理类）、固定收益类、"
+        "权益类、混合类（含商品及金融衍生品类）（规则第7号第二十六、二十七条）",
+        "",
+        "",
+    ),
+    "trust_kind": (
+        "equity or fixed-income trust plan (Rule 7 Art. 31 (一), 32 (一))",
+        "权益类或固定收益类信托计划（规则第7号第三十一条（一）、第三十二条（一））",
+        "",
+        "",
+    ),
+    "ciif_national_strategy": (
+        "unlisted equity of China Insurance Investment Fund II supporting national strategy "
+        "(RF0 0.15)",
+        "中国保险投资基金二期支持国家战略的未上市股权投资（基础因子 0.15）",
+        "true/false",
+        "true/false",
+    ),
+    "largest_underlying_share": (
+        "share of the largest underlying (excluding cash, government, policy-bank and agency "
+        "bonds) in the underlyings' book value, for the Rule 7 Art. 25 exemption",
+        "最大一笔底层资产（现金、政府债券、政策性银行金融债、政府支持机构债券除外）占底层资产"
+        "账面价值总和的比例，用于规则第7号第二十五条豁免穿透",
+        "fraction, at most 0.2",
+        "小数，不超过 0.2",
+    ),
+    "underlying_count": (
+        "number of underlying assets of an exempt ABS plan (more than 100)",
+        "豁免穿透的资产支持计划的底层资产笔数（大于 100）",
+        "whole number",
+        "整数",
+    ),
+    "waive_exemption": (
+        "the insurer waives the look-through exemption (Rule 7 Art. 29)",
+        "保险公司放弃豁免穿透权（规则第7号第二十九条）",
+        "true/false",
+        "true/false",
+    ),
+    "look_through_date": (
+        "date of the information the product was looked through with (Rule 7 Art. 11: the "
+        "current or previous quarter of the company's valuation_date)",
+        "穿透计量所用信息的日期（规则第7号第十一条：公司评估日的本季度或上季度）",
+        "date YYYY-MM-DD",
+        "日期 YYYY-MM-DD",
+    ),
+    "look_through_share": (
+        "share of the product's value whose underlyings are identified (Rule 7 Art. 33)",
+        "可识别底层资产占产品价值的比例（规则第7号第三十三条）",
+        "fraction 0-1 (blank: 1)",
+        "小数 0-1（留空：1）",
+    ),
+    "money_market_instrument": (
+        "overseas negotiable certificate of deposit (ncd) or commercial paper (Rule 8 Art. 46: "
+        "0.03)",
+        "境外同业存单（ncd）或短期融资券（commercial_paper）（规则第8号第四十六条：0.03）",
+        "",
+        "",
+    ),
 }
 
 
