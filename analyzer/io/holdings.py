@@ -1624,7 +1624,15 @@ def _check_products(frame: pd.DataFrame, file: str, problems: list[InputProblem]
     dates = frame["look_through_date"].to_numpy().astype(object)
     given = dates != ""
     if given.any():
-        parsed = pd.to_datetime(pd.Series(dates[given]), errors="coerce", format="mixed")
+        # year first only (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an Excel date's midnight):
+        # 03/04/2024 is March or April depending on who typed it
+        cells = pd.Series(dates[given], dtype=object).astype(str)
+        year_first = cells.str.fullmatch(_YEAR_FIRST_DATE).to_numpy(dtype=bool)
+        parsed = pd.to_datetime(
+            cells.where(year_first, "").str.replace(r"[ T]00:00:00$", "", regex=True),
+            errors="coerce",
+            format="mixed",
+        )
         bad = np.zeros(len(dates), dtype=bool)
         bad[np.flatnonzero(given)] = parsed.isna().to_numpy()
         _problem_rows(
@@ -1638,6 +1646,9 @@ def _check_products(frame: pd.DataFrame, file: str, problems: list[InputProblem]
         dates = dates.copy()
         dates[np.flatnonzero(given)] = iso
         frame["look_through_date"] = pd.Series(dates, dtype=object)
+
+
+_YEAR_FIRST_DATE = r"\d{4}([-/])\d{1,2}\1\d{1,2}(?:[ T]00:00:00)?|\d{8}"
 
 
 def look_through_dates(frame: pd.DataFrame) -> np.ndarray:

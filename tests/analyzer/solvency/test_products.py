@@ -342,8 +342,9 @@ def test_bad_valuation_date_refused(make_company):
 def test_look_through_date_parsed_and_bad_date_refused(make_holdings):
     h = make_holdings([dict(LT_PLAN, look_through_date="2024-03-31 00:00:00")])
     assert h.frame["look_through_date"].iloc[0] == "2024-03-31"
-    p = refused(make_holdings, [dict(LT_PLAN, look_through_date="Q1 2024")])
-    assert (p[0].row, p[0].column) == (2, "look_through_date")
+    for bad in ("Q1 2024", "03/04/2024", "45382", "2024-02-30"):  # 03/04: March or April?
+        p = refused(make_holdings, [dict(LT_PLAN, look_through_date=bad)])
+        assert [(x.row, x.column) for x in p] == [(2, "look_through_date")], bad
 
 
 # ------------------------------------------------------------------------------------------
