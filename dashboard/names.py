@@ -97,6 +97,11 @@ ASSET_TYPES: dict[str, Pair] = {
     "treasury_future": ("国债期货", "Treasury futures"),
     "stock_index_future": ("股指期货", "Stock-index futures"),
     "fx_forward": ("外汇远期", "FX forwards"),
+    "am_product": ("组合类保险资产管理产品", "Portfolio insurance AM products"),
+    "wealth_management_product": ("商业银行理财产品", "Bank wealth-management products"),
+    "equity_investment_plan": ("股权投资计划", "Equity investment plans"),
+    "debt_to_equity_plan": ("债转股投资计划", "Debt-to-equity plans"),
+    "real_estate_financial_product": ("不动产金融产品", "Real-estate financial products"),
 }
 
 #: risk modules: the engine's sub-modules, the holdings' ``module`` values and the totals

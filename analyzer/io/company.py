@@ -295,6 +295,11 @@ class Company(_Frozen):
             raise ValueError("must not be empty")
         return v
 
+    @property
+    def valuation_day(self) -> dt.date | None:
+        """``valuation_date`` as a date (None when not given)."""
+        return self.valuation_date
+
 
 # --------------------------------------------------------------------------------------------
 # Keys of the file

@@ -69,6 +69,11 @@ ASSET_TYPES: tuple[str, ...] = (
     "treasury_future",
     "stock_index_future",
     "fx_forward",
+    "am_product",
+    "wealth_management_product",
+    "equity_investment_plan",
+    "debt_to_equity_plan",
+    "real_estate_financial_product",
 )
 RATINGS: tuple[str, ...] = (
     "AAA",
@@ -107,7 +112,22 @@ NON_BASE: tuple[str, ...] = (
     "insurance_abs_plan",
     "debt_investment_plan",
     "trust_plan",
+    "am_product",
+    "wealth_management_product",
+    "equity_investment_plan",
+    "debt_to_equity_plan",
+    "real_estate_financial_product",
 )
+#: portfolio products of Rule 7 Art. 25 (一)(二) / 26-27 / 29: exemptible, with a product kind
+KIND_PRODUCTS: tuple[str, ...] = ("am_product", "wealth_management_product")
+#: equity-type plans of Rule 7 Art. 31 looked through to their underlying equity or property
+EQUITY_PLANS: tuple[str, ...] = (
+    "equity_investment_plan",
+    "debt_to_equity_plan",
+    "real_estate_financial_product",
+)
+#: non-base assets that Rule 7 Art. 25 may exempt from look-through
+EXEMPTIBLE: tuple[str, ...] = ("insurance_abs_plan", *KIND_PRODUCTS)
 BOARDS = ("main", "star", "chinext", "bse")
 BANK_TYPES = ("large_state", "policy", "joint_stock", "city", "rural", "other", "finance_company")
 REGIONS = ("domestic", "developed", "emerging")
@@ -143,6 +163,14 @@ ACCOUNTS = ("general", "participating", "universal", "separate")
 #: accounting class of a position (CAS 22 / IFRS 9): 以摊余成本计量, 以公允价值计量且其变动
 #: 计入其他综合收益, 以公允价值计量且其变动计入当期损益
 ACCOUNTING_CLASSES = ("amortised_cost", "fvoci", "fvtpl")
+PRODUCT_KINDS = ("money_market", "fixed_income", "equity", "mixed")
+TRUST_KINDS = ("equity", "fixed_income")
+MONEY_MARKET_INSTRUMENTS = ("ncd", "commercial_paper")
+#: Rule 7 Art. 25: the largest underlying (other than cash, liquidity tools, government,
+#: policy-bank and agency bonds) at most 20% of the underlyings' book value; ABS plans more
+#: than 100 underlyings
+EXEMPT_LARGEST_SHARE = 0.20
+EXEMPT_ABS_MIN_COUNT = 100
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -209,6 +237,27 @@ COLUMNS: tuple[Column, ...] = (
     Column("call_years", "number", minimum=0.0, default=np.nan, doc="years to first exercise"),
     Column("call_rate", "number", minimum=0.0, default=np.nan, doc="exercise rate, fraction"),
     Column("accounting", "choice", ACCOUNTING_CLASSES, default=""),
+    Column("product_kind", "choice", PRODUCT_KINDS, default=""),
+    Column("trust_kind", "choice", TRUST_KINDS, default=""),
+    Column("ciif_national_strategy", "bool", default=False),
+    Column(
+        "largest_underlying_share",
+        "number",
+        minimum=0.0,
+        default=np.nan,
+        doc="fraction of the underlyings' book value (Rule 7 Art. 25)",
+    ),
+    Column("underlying_count", "int", minimum=0.0, default=np.nan),
+    Column("waive_exemption", "bool", default=False),
+    Column("look_through_date", "text", default="", doc="ISO date of the underlying data"),
+    Column(
+        "look_through_share",
+        "number",
+        minimum=0.0,
+        default=np.nan,
+        doc="fraction of the value looked through (Rule 7 Art. 33)",
+    ),
+    Column("money_market_instrument", "choice", MONEY_MARKET_INSTRUMENTS, default=""),
 )
 REQUIRED = ("id", "asset_type", "market_value")
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
@@ -303,6 +352,71 @@ register(
             "规则第9号第15条）",
         ),
         "holdings.breach": ("{column} = {value}: {reason}", "{column} = {value}：{reason}"),
+        "holdings.product_kind_required": (
+            "row {row}: product_kind is required for {asset_type} (it decides the Rule 7 Art. "
+            "26 / 27 factor); allowed: {allowed}",
+            "第 {row} 行：{asset_type} 必须填写 product_kind（决定规则第7号第二十六/二十七条的"
+            "基础因子）；允许的取值：{allowed}",
+        ),
+        "holdings.trust_kind_required": (
+            "row {row}: trust_kind is required for a trust plan: an equity trust is charged in "
+            "equity risk, a fixed-income trust in default risk (Rule 7 Art. 31 (一), 32 (一)); "
+            "allowed: {allowed}",
+            "第 {row} 行：信托计划必须填写 trust_kind：权益类信托计量权益价格风险，固定收益类信托"
+            "计量交易对手违约风险（规则第7号第三十一条（一）、第三十二条（一））；允许的取值：{allowed}",
+        ),
+        "holdings.exempt_share_required": (
+            "row {row}: an exempt {asset_type} needs largest_underlying_share, the book-value "
+            "share of its largest underlying other than cash, liquidity tools, government, "
+            "policy-bank and agency bonds (Rule 7 Art. 25: at most 0.2)",
+            "第 {row} 行：豁免穿透的 {asset_type} 必须填写 largest_underlying_share，即最大一笔"
+            "底层资产（现金及流动性管理工具、政府债券、政策性银行金融债券、政府支持机构债券除外）"
+            "占底层资产账面价值总和的比例（规则第7号第二十五条：不超过 0.2）",
+        ),
+        "holdings.exempt_not_allowed": (
+            "row {row}: {asset_type} cannot be exempt from look-through; Rule 7 Art. 25 exempts "
+            "only portfolio insurance asset-management products (am_product), bank wealth-"
+            "management products and ABS plans (insurance_abs_plan)",
+            "第 {row} 行：{asset_type} 不能豁免穿透；规则第7号第二十五条仅豁免组合类保险资产管理"
+            "产品（am_product）、商业银行理财产品和资产支持计划（insurance_abs_plan）",
+        ),
+        "holdings.waive_not_allowed": (
+            "row {row}: waive_exemption applies to am_product and wealth_management_product "
+            "only (Rule 7 Art. 29)",
+            "第 {row} 行：waive_exemption 仅适用于 am_product 和 wealth_management_product"
+            "（规则第7号第二十九条）",
+        ),
+        "holdings.product_needs_underlyings": (
+            "row {row}: a looked-through {asset_type} is charged on its underlyings (Rule 7 Art. "
+            "14-20), which the analyzer cannot infer from the product's kind: enter the "
+            "underlyings, or set look_through = false (Art. 31: 0.6), or mark it exempt if it "
+            "meets Art. 25",
+            "第 {row} 行：穿透的 {asset_type} 按其底层资产计量（规则第7号第十四至二十条），"
+            "无法由产品类型推断：请填写底层资产，或设 look_through = false（第三十一条：0.6），"
+            "符合第二十五条的可标记为豁免",
+        ),
+        "holdings.not_date": (
+            "'{value}' is not a date; write it as YYYY-MM-DD (2024-03-31)",
+            "'{value}' 不是日期；请按 YYYY-MM-DD 填写（2024-03-31）",
+        ),
+        "holdings.share_without_look_through": (
+            "row {row}: look_through_share is given but look_through is false; a partly "
+            "looked-through product (Rule 7 Art. 33) has look_through = true",
+            "第 {row} 行：填写了 look_through_share 但 look_through 为 false；部分穿透的产品"
+            "（规则第7号第三十三条）应设 look_through = true",
+        ),
+        "holdings.ciif_not_allowed": (
+            "row {row}: ciif_national_strategy applies to domestic unlisted_equity only (2021-12 "
+            "implementation notice 一(七): China Insurance Investment Fund II)",
+            "第 {row} 行：ciif_national_strategy 仅适用于境内 unlisted_equity（2021年12月实施"
+            "通知一（七）：中国保险投资基金二期）",
+        ),
+        "holdings.instrument_not_allowed": (
+            "row {row}: money_market_instrument applies to overseas bonds only (Rule 8 Art. 46: "
+            "overseas NCDs and commercial paper 0.03)",
+            "第 {row} 行：money_market_instrument 仅适用于境外债券（规则第8号第四十六条：境外"
+            "同业存单、短期融资券 0.03）",
+        ),
     }
 )
 
@@ -483,6 +597,29 @@ R_MOJIBAKE = rule(
     "交易对手会被合并；请将导出文件另存为 UTF-8",
 )
 
+R_EXEMPT_LARGEST = rule(
+    "holdings.exempt_largest_share",
+    "refuse",
+    "Rule 7 Art. 25 exempts a product from look-through only when its largest underlying (other "
+    "than cash, liquidity tools, government, policy-bank and agency bonds) is at most 20% of the "
+    "underlyings' book value: look the product through (or charge it as not looked through)",
+    "按规则第7号第二十五条，只有最大一笔底层资产（现金及流动性管理工具、政府债券、政策性银行金融债券"
+    "和政府支持机构债券除外）不超过底层资产账面价值总和 20% 的产品才可豁免穿透：请穿透计量"
+    "（或按无法穿透计量）",
+)
+R_EXEMPT_COUNT = rule(
+    "holdings.exempt_abs_count",
+    "refuse",
+    "Rule 7 Art. 25 (三) exempts an ABS plan only with more than 100 underlying assets",
+    "按规则第7号第二十五条（三），资产支持计划须底层资产大于 100 笔方可豁免穿透",
+)
+R_SHARE = rule(
+    "holdings.share_above_one",
+    "refuse",
+    "a share above 1 (100%) is a percentage typed as a number: write 0.15 for 15%",
+    "占比大于 1（100%）说明按百分数填写：15% 应填 0.15",
+)
+
 #: asset types the concentration rule never charges (Rule 8 Art. 64 exempt types)
 CONCENTRATION_EXEMPT = (
     "cash",
@@ -526,6 +663,11 @@ NEEDED_BY: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("conversion_clause", _CAPITAL_INSTRUMENTS, False),
     ("issuer_ratios_met", _CAPITAL_INSTRUMENTS, False),
     ("property_tier", ("investment_property",), True),
+    ("product_kind", KIND_PRODUCTS, True),
+    ("trust_kind", ("trust_plan",), True),
+    ("exempt", KIND_PRODUCTS, False),
+    ("strategic_emerging", ("equity_investment_plan", "debt_to_equity_plan"), True),
+    ("property_tier", ("real_estate_financial_product",), True),
 )
 
 #: columns the engine reads for every overseas position (region developed or emerging): the
@@ -907,8 +1049,9 @@ def _needed_columns(
     cats = list(at.categories)
     region = out["region"]
     domestic = np.asarray(region.codes) == list(region.categories).index("domestic")
+    reported: set[str] = set()
     for column, types, domestic_only in NEEDED_BY:
-        if column in present:
+        if column in present or column in reported:
             continue
         table = np.append(np.isin(np.asarray(cats, dtype=object), list(types)), False)
         mask = table[codes]
@@ -937,6 +1080,7 @@ def _needed_columns(
             row=int(rows[0]) + 2,
         )
         problems.append(InputProblem(file, 1, column, Text(en.en, zh.zh)))
+        reported.add(column)
     overseas = np.flatnonzero(~domestic)
     for column in OVERSEAS_NEEDED:
         if column in present or not len(overseas):
@@ -1299,6 +1443,7 @@ def validate_holdings(
         }
     )
     _check_cross_fields(frame, file, problems)
+    _check_products(frame, file, problems)
     frame["book_value"] = np.where(
         np.isnan(frame["book_value"]), frame["market_value"], frame["book_value"]
     )
@@ -1350,7 +1495,12 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         lambda i: text("holdings.duplicate_id", value=ids.iloc[i]),
     )
     domestic = _is(frame, "region", ("domestic",))
-    rated = _is(frame, "asset_type", RATED) & domestic
+    # an equity trust has no surface default charge (Rule 7 Art. 21 covers debt-type products)
+    rated = (
+        _is(frame, "asset_type", RATED)
+        & domestic
+        & ~(_is(frame, "asset_type", ("trust_plan",)) & _is(frame, "trust_kind", ("equity",)))
+    )
     _problem_rows(
         problems,
         file,
@@ -1421,6 +1571,177 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
         lambda i: text("holdings.perpetual_duration_required", row=i + 2),
     )
     _check_derivatives(frame, file, problems)
+
+
+def _check_products(frame: pd.DataFrame, file: str, problems: list[InputProblem]) -> None:
+    """Rule 7 products: kinds, the Art. 25 exemption test, waivers, partial look-through,
+    the CIIF II flag, overseas money-market instruments and the look-through data date."""
+    at = frame["asset_type"]
+    domestic = _is(frame, "region", ("domestic",))
+    exempt = frame["exempt"].to_numpy(dtype=bool)
+    waived = frame["waive_exemption"].to_numpy(dtype=bool)
+    lt = frame["look_through"].to_numpy(dtype=bool)
+    kinds = _is(frame, "asset_type", KIND_PRODUCTS)
+    _problem_rows(
+        problems,
+        file,
+        kinds & domestic & _is(frame, "product_kind", ("",)),
+        "product_kind",
+        lambda i: text(
+            "holdings.product_kind_required",
+            row=i + 2,
+            asset_type=at.iloc[i],
+            allowed=", ".join(PRODUCT_KINDS),
+        ),
+    )
+    _problem_rows(
+        problems,
+        file,
+        _is(frame, "asset_type", ("trust_plan",)) & domestic & _is(frame, "trust_kind", ("",)),
+        "trust_kind",
+        lambda i: text("holdings.trust_kind_required", row=i + 2, allowed=", ".join(TRUST_KINDS)),
+    )
+    _problem_rows(
+        problems,
+        file,
+        exempt & ~_is(frame, "asset_type", EXEMPTIBLE),
+        "exempt",
+        lambda i: text("holdings.exempt_not_allowed", row=i + 2, asset_type=at.iloc[i]),
+    )
+    _problem_rows(
+        problems,
+        file,
+        waived & ~kinds,
+        "waive_exemption",
+        lambda i: text("holdings.waive_not_allowed", row=i + 2),
+    )
+    share = frame["largest_underlying_share"].to_numpy(dtype=float)
+    claimed = exempt & ~waived & _is(frame, "asset_type", EXEMPTIBLE)
+    _problem_rows(
+        problems,
+        file,
+        claimed & kinds & np.isnan(share),
+        "largest_underlying_share",
+        lambda i: text("holdings.exempt_share_required", row=i + 2, asset_type=at.iloc[i]),
+    )
+    lt_share = frame["look_through_share"].to_numpy(dtype=float)
+    found: list[InputProblem | InputWarning] = []
+    for column, values in (("largest_underlying_share", share), ("look_through_share", lt_share)):
+        _breach(found, R_SHARE, file, column, values > 1.0, values)
+    over = claimed & (share > EXEMPT_LARGEST_SHARE) & (share <= 1.0)
+    _breach(found, R_EXEMPT_LARGEST, file, "largest_underlying_share", over, share)
+    count = frame["underlying_count"].to_numpy(dtype=float)
+    few = (
+        claimed
+        & _is(frame, "asset_type", ("insurance_abs_plan",))
+        & (count <= EXEMPT_ABS_MIN_COUNT)
+    )
+    _breach(found, R_EXEMPT_COUNT, file, "underlying_count", few, count)
+    problems.extend(p for p in found if isinstance(p, InputProblem))
+    not_exempt = ~exempt | waived
+    _problem_rows(
+        problems,
+        file,
+        kinds & domestic & lt & not_exempt,
+        "look_through",
+        lambda i: text("holdings.product_needs_underlyings", row=i + 2, asset_type=at.iloc[i]),
+    )
+    _problem_rows(
+        problems,
+        file,
+        ~lt & np.isfinite(lt_share),
+        "look_through_share",
+        lambda i: text("holdings.share_without_look_through", row=i + 2),
+    )
+    _problem_rows(
+        problems,
+        file,
+        frame["ciif_national_strategy"].to_numpy(dtype=bool)
+        & ~(_is(frame, "asset_type", ("unlisted_equity",)) & domestic),
+        "ciif_national_strategy",
+        lambda i: text("holdings.ciif_not_allowed", row=i + 2),
+    )
+    _problem_rows(
+        problems,
+        file,
+        ~_is(frame, "money_market_instrument", ("",))
+        & ~(_is(frame, "asset_type", BONDS) & ~domestic),
+        "money_market_instrument",
+        lambda i: text("holdings.instrument_not_allowed", row=i + 2),
+    )
+    dates = frame["look_through_date"].to_numpy().astype(object)
+    given = dates != ""
+    if given.any():
+        # year first only (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, an Excel date's midnight):
+        # 03/04/2024 is March or April depending on who typed it
+        cells = pd.Series(dates[given], dtype=object).astype(str)
+        year_first = cells.str.fullmatch(_YEAR_FIRST_DATE).to_numpy(dtype=bool)
+        parsed = pd.to_datetime(
+            cells.where(year_first, "").str.replace(r"[ T]00:00:00$", "", regex=True),
+            errors="coerce",
+            format="mixed",
+        )
+        bad = np.zeros(len(dates), dtype=bool)
+        bad[np.flatnonzero(given)] = parsed.isna().to_numpy()
+        _problem_rows(
+            problems,
+            file,
+            bad,
+            "look_through_date",
+            lambda i: text("holdings.not_date", value=dates[i]),
+        )
+        iso = np.where(parsed.isna(), "", parsed.dt.strftime("%Y-%m-%d").fillna("")).astype(object)
+        dates = dates.copy()
+        dates[np.flatnonzero(given)] = iso
+        frame["look_through_date"] = pd.Series(dates, dtype=object)
+
+
+_YEAR_FIRST_DATE = r"\d{4}([-/])\d{1,2}\1\d{1,2}(?:[ T]00:00:00)?|\d{8}"
+
+
+def look_through_dates(frame: pd.DataFrame) -> np.ndarray:
+    """``look_through_date`` as numpy datetime64[D] (NaT where blank)."""
+    raw = frame["look_through_date"].to_numpy().astype(object)
+    return pd.to_datetime(pd.Series(np.where(raw == "", None, raw)), errors="coerce").to_numpy(
+        dtype="datetime64[D]"
+    )
+
+
+def look_through_age(
+    frame: pd.DataFrame, valuation_date: dt.date | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose look-through data are too old or later than the valuation date.
+
+    Rule 7 Art. 11: the look-through uses the current quarter's information, or the previous
+    quarter's (投后报告) where it cannot be had; a product whose data are of neither is a
+    product that cannot be looked through. The quarter is the calendar quarter of
+    ``look_through_date`` against that of ``valuation_date``. Only looked-through non-base
+    assets (``look_through = true``) with a ``look_through_date`` are tested.
+
+    Returns
+    -------
+    stale, future : bool arrays (n,)
+        ``stale``: data from before the previous quarter (charged as not looked through);
+        ``future``: data dated after the valuation date (refused). Both all False without a
+        valuation date.
+    """
+    n = len(frame)
+    none = np.zeros(n, dtype=bool)
+    if valuation_date is None or n == 0:
+        return none, none.copy()
+    days = look_through_dates(frame)
+    given = ~np.isnat(days)
+    if not given.any():
+        return none, none.copy()
+    lt = frame["look_through"].to_numpy(dtype=bool) & _is(frame, "asset_type", NON_BASE)
+    given &= lt
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = days.astype("datetime64[M]").astype(np.int64) % 12
+    quarter = years * 4 + months // 3
+    v_quarter = valuation_date.year * 4 + (valuation_date.month - 1) // 3
+    stale = given & (quarter < v_quarter - 1)
+    future = given & (days > np.datetime64(valuation_date, "D"))
+    return stale, future
 
 
 def read_holdings(

@@ -33,7 +33,7 @@ from analyzer.errors import (
 )
 from analyzer.io.provenance import InputFile, Provenance, file_digest
 from analyzer.io.rules import rule
-from analyzer.messages import register, text
+from analyzer.messages import Text, register, text
 
 # --------------------------------------------------------------------------------------------
 # Helpers shared by the readers of the product's own files (company, assumptions, limits,
@@ -80,6 +80,22 @@ register(
             "the units of market_value and of total_assets",
             "持仓合计 {total:,.0f} 元，为公司文件中总资产 {assets:,.0f} 元的 {share:.1%}"
             "（通常在 {low:.0%} 至 {high:.0%} 之间）；请核对 market_value 与 total_assets 的单位",
+        ),
+        "inputs.valuation_date_required": (
+            "valuation_date is required: the holdings give look-through data dates (first at "
+            "row {row}) and Rule 7 Art. 11 tests them against the valuation date; add "
+            "valuation_date = YYYY-MM-DD to the company file",
+            "必须填写 valuation_date：持仓文件填写了穿透数据日期（首次在第 {row} 行），规则第7号"
+            "第十一条须以评估日检验其时效；请在公司文件中加入 valuation_date = YYYY-MM-DD",
+        ),
+        "inputs.look_through_stale": (
+            "look-through data of {value} are older than the previous quarter of the valuation "
+            "date {valuation_date}: charged as not looked through",
+            "穿透数据日期 {value} 早于评估日 {valuation_date} 的上一季度：按无法穿透计量",
+        ),
+        "inputs.look_through_future": (
+            "look-through data of {value} are dated after the valuation date {valuation_date}",
+            "穿透数据日期 {value} 晚于评估日 {valuation_date}",
         ),
         "inputs.position_above_assets": (
             "a single position of {value:,.0f} CNY is larger than total_assets "
@@ -245,18 +261,82 @@ POSITION_ABOVE = rule(
     "单个持仓不可能大于公司全部资产；持仓或总资产的单位有误。",
 )
 
+LOOK_THROUGH_STALE = rule(
+    "holdings.look_through_stale",
+    "warn",
+    "Rule 7 Art. 11: a product is looked through with the current quarter's information, or "
+    "the previous quarter's; older look-through data make it a product that cannot be looked "
+    "through, so these rows are charged as not looked through (Art. 31-32: 0.6)",
+    "规则第7号第十一条：穿透计量使用本季度信息，无法获取时可使用上季度信息；更早的穿透数据视为"
+    "无法穿透，这些行按无法穿透计量（第三十一、三十二条：0.6）",
+)
+LOOK_THROUGH_FUTURE = rule(
+    "holdings.look_through_future",
+    "refuse",
+    "look-through data dated after the valuation date cannot exist; the date or the company's "
+    "valuation_date is wrong",
+    "穿透数据的日期晚于评估日是不可能的；该日期或公司文件的 valuation_date 有误",
+)
+
+
+def freshness_check(
+    holdings: Any, company: Any, holdings_file: str
+) -> list[InputProblem | InputWarning]:
+    """Rule 7 Art. 11 against the company's ``valuation_date``: stale look-through data warn
+    (and are charged as not looked through), data after the valuation date are refused, and
+    dates without a valuation date are refused (the test cannot be made)."""
+    from analyzer.io.holdings import look_through_age, look_through_dates
+
+    frame = getattr(holdings, "frame", None)
+    if frame is None or "look_through_date" not in frame or len(frame) == 0:
+        return []
+    day = getattr(company, "valuation_day", None)
+    if day is None:
+        dated = np.flatnonzero(
+            ~np.isnat(look_through_dates(frame)) & frame["look_through"].to_numpy(dtype=bool)
+        )
+        if not len(dated):
+            return []
+        return [
+            InputProblem(
+                getattr(company, "source", "<company>"),
+                None,
+                "valuation_date",
+                text("inputs.valuation_date_required", row=int(dated[0]) + 2),
+            )
+        ]
+    stale, future = look_through_age(frame, day)
+    out: list[InputProblem | InputWarning] = []
+    for r, mask, key in (
+        (LOOK_THROUGH_STALE, stale, "inputs.look_through_stale"),
+        (LOOK_THROUGH_FUTURE, future, "inputs.look_through_future"),
+    ):
+        rows = np.flatnonzero(mask)
+        if len(rows):
+            what = text(
+                key,
+                value=str(frame["look_through_date"].iloc[rows[0]]),
+                valuation_date=day.isoformat(),
+            )
+            message = Text(f"{what.en}. {r.reason.en}", f"{what.zh}。{r.reason.zh}")
+            out.append(
+                r.breach(holdings_file, "look_through_date", [int(i) + 2 for i in rows], message)
+            )
+    return out
+
 
 def cross_check(
     holdings: Any, company: Any, holdings_file: str
 ) -> list[InputProblem | InputWarning]:
     """Checks of the holdings against the company file: the positions' sum against
-    ``total_assets`` and single positions larger than ``total_assets``.
+    ``total_assets``, single positions larger than ``total_assets`` and the look-through data
+    dates against ``valuation_date`` (:func:`freshness_check`).
 
     Returns
     -------
     list of InputProblem (refusals) and InputWarning (warnings)
     """
-    out: list[InputProblem | InputWarning] = []
+    out: list[InputProblem | InputWarning] = freshness_check(holdings, company, holdings_file)
     frame = getattr(holdings, "frame", None)
     assets = float(getattr(company, "total_assets", 0.0) or 0.0)
     if frame is None or "market_value" not in frame or not assets > 0 or len(frame) == 0:

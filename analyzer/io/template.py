@@ -273,6 +273,67 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
         "",
         "",
     ),
+    "product_kind": (
+        "kind of an AM / wealth-management product: money market (cash management), fixed "
+        "income, equity, mixed (incl. commodity and derivative) (Rule 7 Art. 26-27)",
+        "组合类保险资产管理产品/商业银行理财产品的类型：货币市场类（现金管理类）、固定收益类、"
+        "权益类、混合类（含商品及金融衍生品类）（规则第7号第二十六、二十七条）",
+        "",
+        "",
+    ),
+    "trust_kind": (
+        "equity or fixed-income trust plan (Rule 7 Art. 31 (一), 32 (一))",
+        "权益类或固定收益类信托计划（规则第7号第三十一条（一）、第三十二条（一））",
+        "",
+        "",
+    ),
+    "ciif_national_strategy": (
+        "unlisted equity of China Insurance Investment Fund II supporting national strategy "
+        "(RF0 0.15)",
+        "中国保险投资基金二期支持国家战略的未上市股权投资（基础因子 0.15）",
+        "true/false",
+        "true/false",
+    ),
+    "largest_underlying_share": (
+        "share of the largest underlying (excluding cash, government, policy-bank and agency "
+        "bonds) in the underlyings' book value, for the Rule 7 Art. 25 exemption",
+        "最大一笔底层资产（现金、政府债券、政策性银行金融债、政府支持机构债券除外）占底层资产"
+        "账面价值总和的比例，用于规则第7号第二十五条豁免穿透",
+        "fraction, at most 0.2",
+        "小数，不超过 0.2",
+    ),
+    "underlying_count": (
+        "number of underlying assets of an exempt ABS plan (more than 100)",
+        "豁免穿透的资产支持计划的底层资产笔数（大于 100）",
+        "whole number",
+        "整数",
+    ),
+    "waive_exemption": (
+        "the insurer waives the look-through exemption (Rule 7 Art. 29)",
+        "保险公司放弃豁免穿透权（规则第7号第二十九条）",
+        "true/false",
+        "true/false",
+    ),
+    "look_through_date": (
+        "date of the information the product was looked through with (Rule 7 Art. 11: the "
+        "current or previous quarter of the company's valuation_date)",
+        "穿透计量所用信息的日期（规则第7号第十一条：公司评估日的本季度或上季度）",
+        "date YYYY-MM-DD",
+        "日期 YYYY-MM-DD",
+    ),
+    "look_through_share": (
+        "share of the product's value whose underlyings are identified (Rule 7 Art. 33)",
+        "可识别底层资产占产品价值的比例（规则第7号第三十三条）",
+        "fraction 0-1 (blank: 1)",
+        "小数 0-1（留空：1）",
+    ),
+    "money_market_instrument": (
+        "overseas negotiable certificate of deposit (ncd) or commercial paper (Rule 8 Art. 46: "
+        "0.03)",
+        "境外同业存单（ncd）或短期融资券（commercial_paper）（规则第8号第四十六条：0.03）",
+        "",
+        "",
+    ),
 }
 
 
@@ -360,9 +421,35 @@ def needed_for() -> dict[str, tuple[str, str]]:
                 "stock（股票浮盈浮亏调整）；任何资产",
             ),
             "account": ("any", "任何资产"),
+            "ciif_national_strategy": (
+                "unlisted_equity (CIIF II)",
+                "unlisted_equity（保险投资基金二期）",
+            ),
+            "largest_underlying_share": (
+                "exempt am_product, wealth_management_product (Rule 7 Art. 25)",
+                "豁免穿透的 am_product、wealth_management_product（规则第7号第二十五条）",
+            ),
+            "underlying_count": ("exempt insurance_abs_plan", "豁免穿透的 insurance_abs_plan"),
+            "waive_exemption": (
+                "am_product, wealth_management_product (Rule 7 Art. 29)",
+                "am_product、wealth_management_product（规则第7号第二十九条）",
+            ),
+            "look_through_date": (
+                "looked-through products, date YYYY-MM-DD (Rule 7 Art. 11)",
+                "穿透计量的产品，日期 YYYY-MM-DD（规则第7号第十一条）",
+            ),
+            "look_through_share": (
+                "partly looked-through products (Rule 7 Art. 33)",
+                "部分穿透的产品（规则第7号第三十三条）",
+            ),
+            "money_market_instrument": (
+                "overseas bonds: NCD, commercial paper (Rule 8 Art. 46)",
+                "境外债券：同业存单、短期融资券（规则第8号第四十六条）",
+            ),
         }
     )
     # the reader's own table of the columns an asset type needs, where it declares one
+    seen: set[str] = set()
     for column, types, domestic_only in getattr(H, "NEEDED_BY", ()):
         if set(types) >= set(H.ASSET_TYPES):
             en, zh = "every position", "所有持仓"
@@ -373,6 +460,9 @@ def needed_for() -> dict[str, tuple[str, str]]:
         if column == "rating":  # the engine's rule for non-financial perpetuals, not a column
             en += "; perpetual_bond of a non_financial issuer"
             zh += "；非金融企业发行的 perpetual_bond"
+        if column in seen:  # a column needed by several entries: list them all
+            en, zh = f"{out[column][0]}; {en}", f"{out[column][1]}；{zh}"
+        seen.add(column)
         out[column] = (en, zh)
     return out
 
@@ -683,6 +773,7 @@ EXAMPLES: tuple[dict[str, object], ...] = (
         "look_through": "false",
         "layers": 1,
         "loan_class": "normal",
+        "trust_kind": "fixed_income",
         **_PLAIN,
     },
     {
@@ -801,6 +892,70 @@ EXAMPLES: tuple[dict[str, object], ...] = (
         "sci_tech": "false",
         "region": "domestic",
         "currency": "USD",
+    },
+    {
+        "id": "EX33",
+        "asset_type": "am_product",
+        "asset_class": "am_product",
+        "market_value": 300000000.0,
+        "book_value": 300000000.0,
+        "counterparty": "某保险资产管理有限公司",
+        "look_through": "false",
+        "layers": 1,
+        "product_kind": "fixed_income",
+        "exempt": "true",
+        "largest_underlying_share": 0.08,
+        **_PLAIN,
+    },
+    {
+        "id": "EX34",
+        "asset_type": "wealth_management_product",
+        "asset_class": "wealth_management_product",
+        "market_value": 200000000.0,
+        "book_value": 200000000.0,
+        "counterparty": "某银行理财有限责任公司",
+        "look_through": "false",
+        "layers": 1,
+        "product_kind": "money_market",
+        "exempt": "true",
+        "largest_underlying_share": 0.05,
+        **_PLAIN,
+    },
+    {
+        "id": "EX35",
+        "asset_type": "equity_investment_plan",
+        "asset_class": "equity_investment_plan",
+        "market_value": 250000000.0,
+        "book_value": 250000000.0,
+        "counterparty": "某保险资产管理有限公司",
+        "look_through": "true",
+        "layers": 1,
+        "strategic_emerging": "false",
+        **_PLAIN,
+    },
+    {
+        "id": "EX36",
+        "asset_type": "debt_to_equity_plan",
+        "asset_class": "debt_to_equity_plan",
+        "market_value": 150000000.0,
+        "book_value": 150000000.0,
+        "counterparty": "某金融资产投资有限公司",
+        "look_through": "false",
+        "layers": 1,
+        "strategic_emerging": "false",
+        **_PLAIN,
+    },
+    {
+        "id": "EX37",
+        "asset_type": "real_estate_financial_product",
+        "asset_class": "real_estate_financial_product",
+        "market_value": 180000000.0,
+        "book_value": 180000000.0,
+        "counterparty": "某不动产投资有限公司",
+        "look_through": "true",
+        "layers": 1,
+        "property_tier": "major",
+        **_PLAIN,
     },
 )
 

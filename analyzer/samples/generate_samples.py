@@ -532,7 +532,7 @@ COLUMNS = ["id", "asset_type", "asset_class", "market_value", "book_value", "rat
            "counterparty", "look_through", "layers", "strategic_emerging", "green", "sci_tech",
            "bank_type", "bank_car", "region", "currency", "property_tier", "principal_protected",
            "loan_class", "exempt", "investee", "issuer_type", "conversion_clause",
-           "issuer_ratios_met", "fund_kind"]
+           "issuer_ratios_met", "fund_kind", "trust_kind"]
 
 BOND_TYPES = {"government_bond", "local_government_bond", "policy_bank_bond", "agency_bond",
               "corporate_bond", "financial_bond", "perpetual_bond", "abs"}
@@ -691,6 +691,8 @@ def draw_sleeve(rng: np.random.Generator, names: Names, s: Sleeve, invested: flo
             par_asset(rng, r, amount, years, float(cgb_spot(years)) + RATING_SPREAD[r["rating"]] + base
                       + rng.uniform(0.0, 0.008))
             r["loan_class"] = "special_mention" if i in special else "normal"
+            if t == "trust_plan":
+                r["trust_kind"] = "fixed_income"  # collective trust loans (Rule 7 Art. 32 (一))
             if t == "insurance_abs_plan":
                 r["exempt"] = i in exempt
                 r["look_through"] = not r["exempt"]
@@ -947,6 +949,7 @@ def check_holdings(kind: str, path: Path, total_assets: float, invested_target: 
     filled(df, at == "pe_vc_fund", ["fund_kind", "strategic_emerging"])
     filled(df, at == "unlisted_equity", ["strategic_emerging"])
     filled(df, at.isin(["debt_investment_plan", "trust_plan", "insurance_abs_plan"]), ["loan_class"])
+    filled(df, at == "trust_plan", ["trust_kind"])
     assert (df.loc[at == "debt_investment_plan", "layers"] == 1).all()
     sm = df[(at == "debt_investment_plan") & (df["loan_class"] == "special_mention")]
     assert len(sm) == (1 if kind == "life" else 0) and (sm["look_through"] == "true").all()

@@ -277,11 +277,13 @@ def blocks(
 
 def real_estate_counted(ctx: ChargeContext) -> np.ndarray:
     """Mask of the positions counted by the Art. 67 test: investment property, domestic and
-    overseas, and looked-through REITs when their underlying is charged as real estate
-    (option ``reit_underlying = "real_estate"``)."""
+    overseas, looked-through real-estate financial products, and looked-through REITs when
+    their underlying is charged as real estate (option ``reit_underlying = "real_estate"``)."""
+    lt = look_through.looked_through(ctx)
     mask = ctx.column_in("asset_type", ("investment_property",))
+    mask = mask | (ctx.of_type("real_estate_financial_product") & lt)
     if ctx.options.reit_underlying == "real_estate":
-        mask = mask | (ctx.of_type("reit") & ctx.values("look_through").astype(bool))
+        mask = mask | (ctx.of_type("reit") & lt)
     return mask
 
 

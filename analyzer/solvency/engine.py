@@ -80,8 +80,11 @@ def life_scope(ctx: ChargeContext) -> np.ndarray:
     # non-financial perpetual bonds are corporate bonds (not Rule 8 Art. 36 instruments)
     mask = ctx.of_type(*t["scope"]) | (ctx.domestic & equity.non_financial_perpetual(ctx))
     if t["non_base_scope"]:
-        mask |= ctx.of_type(*t["non_base_scope"]) & (
-            ctx.values("layers") <= t["non_base_max_layers"]
+        # an equity trust does not aim at principal and fixed interest (Rule 7 Art. 31 (一))
+        mask |= (
+            ctx.of_type(*t["non_base_scope"])
+            & (ctx.values("layers") <= t["non_base_max_layers"])
+            & ~look_through.equity_trust(ctx)
         )
     return mask
 

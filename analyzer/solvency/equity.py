@@ -2,7 +2,8 @@
 
 Stocks (Art. 26, with k1 from the stock book's P&L and k2 by index membership and holding
 period per regime), funds (Art. 30-33), convertibles (Art. 34), unlisted equity (Art. 27;
-金规〔2023〕5号 (八)), long-term equity investments (Art. 28), preferred shares and financial
+金规〔2023〕5号 (八); China Insurance Investment Fund II 0.15, 2021-12 implementation notice
+一(七)), long-term equity investments (Art. 28), preferred shares and financial
 perpetual bonds (Art. 36). PE/VC funds and REITs are in :mod:`look_through`.
 """
 
@@ -164,7 +165,30 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
         t = ctx.regime.table("equity", "unlisted_equity")
         se = ctx.values("strategic_emerging")[unlisted]
         rf0 = np.where(se, t["rf0_strategic_emerging"], t["rf0"])
-        out.append(block(ctx, unlisted, "equity", rf0, 0.0, "unlisted equity", t["article"]))
+        ciif = (
+            ctx.values("ciif_national_strategy")[unlisted].astype(bool)
+            if "ciif_national_strategy" in ctx.frame
+            else np.zeros(len(rf0), dtype=bool)
+        )
+        if (~ciif).any():
+            m = unlisted.copy()
+            m[unlisted] = ~ciif
+            out.append(block(ctx, m, "equity", rf0[~ciif], 0.0, "unlisted equity", t["article"]))
+        if ciif.any():
+            c = ctx.regime.table("equity", "ciif_national_strategy")
+            m = unlisted.copy()
+            m[unlisted] = ciif
+            out.append(
+                block(
+                    ctx,
+                    m,
+                    "equity",
+                    c["rf0"],
+                    0.0,
+                    "unlisted equity, China Insurance Investment Fund II (national strategy)",
+                    c["article"],
+                )
+            )
 
     ltei = ctx.of_type("long_term_equity_investment")
     if ltei.any():

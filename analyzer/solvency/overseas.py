@@ -1,7 +1,8 @@
 """Overseas assets (Rule 8 Art. 44-54) and FX risk (Rule 8 Art. 55-59).
 
 Overseas fixed income and overseas equity / real estate are charged by developed or emerging
-market (k1 = 0 / 0.25; property 0.2 / 0.4) into separate sub-modules, which aggregate with
+market (k1 = 0 / 0.25; property 0.2 / 0.4; NCDs and commercial paper 0.03, Art. 46; exempt
+AM / wealth-management products 0.39, Art. 48) into separate sub-modules, which aggregate with
 rho = 0.1365 (fixed income) and 0.375 (equity) in :mod:`aggregation`. Every position held in a
 foreign currency adds ``EX x RF0(currency)`` to FX risk; the company's foreign-currency
 liabilities and the FX forwards are netted against these rows by :mod:`derivatives` (Rule 8
@@ -72,6 +73,12 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
                 if not mask.any():
                     continue
                 rf0 = ctx.lookup("asset_type", table, mask)
+                if kind == "fixed_income" and "money_market_instrument" in ctx.frame:
+                    # Art. 46: overseas NCDs and commercial paper 0.03
+                    mmi = ctx.lookup(
+                        "money_market_instrument", t["money_market_instrument_rf0"], mask
+                    )
+                    rf0 = np.where(np.isnan(mmi), rf0, mmi)
                 prop = ctx.column_in("asset_type", t["property_types"])[mask]
                 k1 = np.where(prop, t["property_k1"][market], t["k1"][market])
                 if kind == "equity":
@@ -97,6 +104,21 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
                         k_p=np.where(prop, k1, 0.0),
                     )
                 )
+        products = exempt_overseas_products(ctx)
+        for market in ("developed", "emerging"):
+            mask = products & ctx.column_in("region", (market,))
+            if mask.any():
+                out.append(
+                    block(
+                        ctx,
+                        mask,
+                        f"overseas_equity_{market}",
+                        ctx.lookup("asset_type", t["exempt_product_rf0"], mask),
+                        t["k1"][market],
+                        f"exempt AM / wealth-management product, overseas ({market})",
+                        f"{t['article']}; Art. 48: exempt products investing mainly overseas",
+                    )
+                )
     fx = ctx.regime.table("overseas", "fx")
     # a derivative's FX risk is its notional's (Rule 8 Art. 58, :mod:`derivatives`)
     foreign = _foreign(ctx) & ~ctx.column_in("asset_type", DERIVATIVES)
@@ -115,12 +137,22 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     return out
 
 
+def exempt_overseas_products(ctx: ChargeContext) -> np.ndarray:
+    """Mask of overseas AM / wealth-management products exempt from look-through (Rule 7
+    Art. 25; Rule 8 Art. 48: overseas equity, RF0 0.39, k1 by market)."""
+    from analyzer.solvency.look_through import exempt
+
+    t = ctx.regime.table("overseas", "overseas")
+    return ~ctx.domestic & ctx.column_in("asset_type", tuple(t["exempt_product_rf0"])) & exempt(ctx)
+
+
 def unsupported_overseas(ctx: ChargeContext) -> np.ndarray:
-    """Mask of overseas positions whose type has no overseas rule (an input error)."""
+    """Mask of overseas positions whose type has no overseas rule (an input error); an
+    overseas AM / wealth-management product has one only when exempt (Rule 8 Art. 48)."""
     t = ctx.regime.table("overseas", "overseas")
     known = (
         set(t["fixed_income_rf0"])
         | set(t["equity_rf0"])
         | {"cash", "deposit", "structured_deposit"}
     )
-    return ~ctx.domestic & ~ctx.column_in("asset_type", known)
+    return ~ctx.domestic & ~ctx.column_in("asset_type", known) & ~exempt_overseas_products(ctx)

@@ -54,7 +54,12 @@ def test_class_limits(make_holdings):
         {"asset_type": "equity_fund", "market_value": 100},
         {"asset_type": "investment_property", "market_value": 300},
         {"asset_type": "abs", "market_value": 100, "rating": "AAA", "modified_duration": 1},
-        {"asset_type": "trust_plan", "market_value": 100, "rating": "AAA"},
+        {
+            "asset_type": "trust_plan",
+            "market_value": 100,
+            "rating": "AAA",
+            "trust_kind": "fixed_income",
+        },
         {"asset_type": "reit", "market_value": 50},
         {"asset_type": "corporate_bond", "market_value": 151, "region": "developed"},
     ]

@@ -99,7 +99,7 @@ def test_duplicate_header_is_refused_from_the_raw_header(tmp_path):
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     err = refused(path)
     assert err.problems[0].row == 1 and err.problems[0].column == "market_value"
-    assert "more than once" in err.problems[0].message and "4, 36" in err.problems[0].message
+    assert "more than once" in err.problems[0].message and "4, 37" in err.problems[0].message
 
 
 def test_duplicate_header_with_other_case_is_refused(tmp_path):
@@ -177,7 +177,7 @@ def test_file_cut_short_is_refused_naming_the_row(tmp_path):
     path.write_bytes(cut)
     err = refused(path)
     assert err.problems[0].row == 249
-    assert "2 cell(s) but the header has 35" in err.problems[0].message
+    assert "2 cell(s) but the header has 36" in err.problems[0].message
 
 
 def test_short_row_in_the_middle_is_refused(tmp_path):
@@ -198,7 +198,7 @@ def test_row_with_extra_cells_is_refused(tmp_path):
     path = tmp_path / "long.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     err = refused(path)
-    assert err.problems[0].row == 5 and "36 cell(s)" in err.problems[0].message
+    assert err.problems[0].row == 5 and "37 cell(s)" in err.problems[0].message
 
 
 def test_quoted_commas_and_newlines_are_cells_not_rows(tmp_path):

@@ -213,6 +213,7 @@ def test_trust_plan_looked_through(run):
         [
             {
                 "asset_type": "trust_plan",
+                "trust_kind": "fixed_income",
                 "market_value": MV,
                 "rating": "AA",
                 "look_through": True,
@@ -281,7 +282,8 @@ def test_exempt_abs_plan_by_rating(run, rating, expected, look_through):
 def test_debt_type_not_looked_through(run, asset_type):
     """Rule 7 Art. 32: fixed-income trusts, debt plans, ABS plans not looked through: default
     risk 0.6 on the admitted value (and no surface charge)."""
-    r = run([{"asset_type": asset_type, "market_value": MV, "rating": "AAA"}])
+    kind = {"trust_kind": "fixed_income"} if asset_type == "trust_plan" else {}
+    r = run([{"asset_type": asset_type, "market_value": MV, "rating": "AAA", **kind}])
     c = single(r)
     assert (c["submodule"], c["factor"]) == ("default", pytest.approx(0.6, rel=1e-12))
     assert "Art. 30" in c["article"]

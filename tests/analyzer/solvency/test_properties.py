@@ -86,6 +86,33 @@ EQUITY_KINDS = [
         "strategic_emerging": st.booleans(),
     },
     {
+        "asset_type": st.sampled_from(["am_product", "wealth_management_product"]),
+        "market_value": mv,
+        "exempt": st.just(True),
+        "product_kind": st.sampled_from(["money_market", "fixed_income", "equity", "mixed"]),
+        "largest_underlying_share": st.floats(0.0, 0.2),
+        "counterparty": cp,
+    },
+    {
+        "asset_type": st.sampled_from(
+            ["equity_investment_plan", "debt_to_equity_plan", "real_estate_financial_product"]
+        ),
+        "market_value": mv,
+        "look_through": st.booleans(),
+        "layers": layers,
+        "strategic_emerging": st.booleans(),
+        "property_tier": st.sampled_from(["major", "other"]),
+        "counterparty": cp,
+    },
+    {
+        "asset_type": st.just("trust_plan"),
+        "trust_kind": st.just("equity"),
+        "market_value": mv,
+        "look_through": st.booleans(),
+        "layers": layers,
+        "counterparty": cp,
+    },
+    {
         "asset_type": st.sampled_from(["preferred_share", "perpetual_bond"]),
         "market_value": mv,
         "issuer_type": st.sampled_from(
@@ -112,7 +139,19 @@ CREDIT_KINDS = [  # default-only credit assets (no interest-rate charge for a P&
     },
     {"asset_type": st.sampled_from(["cash", "interbank", "policy_loan"]), "market_value": mv},
     {
-        "asset_type": st.sampled_from(["debt_investment_plan", "trust_plan", "insurance_abs_plan"]),
+        "asset_type": st.sampled_from(["debt_investment_plan", "trust_plan"]),
+        "market_value": mv,
+        "rating": st.sampled_from(RATINGS),
+        "trust_kind": st.just("fixed_income"),
+        "look_through": st.booleans(),
+        "layers": layers,
+        "loan_class": st.sampled_from(
+            ["normal", "special_mention", "substandard", "doubtful", "loss"]
+        ),
+        "counterparty": cp,
+    },
+    {
+        "asset_type": st.just("insurance_abs_plan"),
         "market_value": mv,
         "rating": st.sampled_from(RATINGS),
         "look_through": st.booleans(),
