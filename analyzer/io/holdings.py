@@ -1538,9 +1538,9 @@ def _blank_cells(
         text("holdings.layers_required"),
     )
     # Art. 36: the issuer's ratios matter for a financial issuer's instrument with a clause
-    unknown = (
-        capital & ~issuer & frame["conversion_clause"].to_numpy(dtype=bool)
-    ) & blanks["issuer_ratios_met"]
+    unknown = (capital & ~issuer & frame["conversion_clause"].to_numpy(dtype=bool)) & blanks[
+        "issuer_ratios_met"
+    ]
     insurer = _is(frame, "issuer_type", ("insurer",))
     _problem_rows(
         problems,

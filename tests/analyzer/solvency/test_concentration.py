@@ -183,7 +183,9 @@ def test_real_estate_above_quarter(run):
 
 def test_real_estate_at_quarter_not_charged(run):
     """Art. 67 "超过25%": exactly 25% (2.5亿 of 10亿) -> no add-on."""
-    rows = [{"asset_type": "investment_property", "market_value": 2.5 * YI, "property_tier": "major"}]
+    rows = [
+        {"asset_type": "investment_property", "market_value": 2.5 * YI, "property_tier": "major"}
+    ]
     assert addons(run(rows, total_assets=10 * YI)).empty
 
 

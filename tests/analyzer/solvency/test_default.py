@@ -148,7 +148,11 @@ def test_structured_deposit_blank_protection_is_refused(make_holdings):
         make_holdings(
             [
                 {"asset_type": "cash", "market_value": MV},
-                {"asset_type": "structured_deposit", "market_value": MV, "bank_type": "large_state"},
+                {
+                    "asset_type": "structured_deposit",
+                    "market_value": MV,
+                    "bank_type": "large_state",
+                },
             ]
         )
     (p,) = [p for p in err.value.problems if p.column == "principal_protected"]
