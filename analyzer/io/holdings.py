@@ -314,7 +314,8 @@ register(
         "holdings.defaults_used": (
             "{count} blank cell(s) of columns the analyzer reads took their documented default "
             "(docs/formats.md §1): {columns}",
-            "共 {count} 个需要读取的空白单元格取了文档规定的默认值（docs/formats.md §1）：{columns}",
+            "共 {count} 个需要读取的空白单元格取了文档规定的默认值"
+            "（docs/formats.md §1）：{columns}",
         ),
     }
 )
