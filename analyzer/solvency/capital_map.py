@@ -207,7 +207,7 @@ def build_capital_map(
         ir_liability_up=lu,
         ir_liability_down=ld,
         life=life is not None,
-        constants=constants_for(company, regime),
+        constants=constants_for(company, regime, options),
         matrices=aggregation.matrices(regime, company.company_type),
         company=company,
         regime=regime,

@@ -66,11 +66,7 @@ def life_scope(ctx: ChargeContext) -> np.ndarray:
     t = ctx.regime.table("life_interest_rate", "life_interest_rate")
     # non-financial perpetual bonds are corporate bonds (not Rule 8 Art. 36 instruments)
     mask = ctx.of_type(*t["scope"]) | (ctx.domestic & equity.non_financial_perpetual(ctx))
-    if t["non_base_scope"]:
-        mask |= ctx.of_type(*t["non_base_scope"]) & (
-            ctx.values("layers") <= t["non_base_max_layers"]
-        )
-    return mask
+    return mask | interest_rate.non_base_in_scope(ctx)
 
 
 def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None) -> LifeRate | None:
@@ -284,6 +280,7 @@ def _build_charges(
             compose("solvency.no_overseas_rule", asset_type=ctx.frame["asset_type"].iloc[i]),
         )
     _check_rated(ctx, source)
+    _check_non_base_duration(ctx, source)
     by_module = _rule_rows(ctx, reuse)
     charges, life = _complete_charges(
         ctx, source, [rows for m in RULE_MODULES for rows in by_module[m].rows]
@@ -326,6 +323,34 @@ def _complete_charges(
     return ChargeArrays.concat(parts), life
 
 
+def _check_non_base_duration(ctx: ChargeContext, source: str) -> None:
+    """Modified duration of the non-base assets the duration factor charges under option
+    ``non_base_interest_rate_scope = "every_method"`` (a blank would charge nothing)."""
+    scope = interest_rate.non_base_duration_scope(ctx)
+    missing = np.flatnonzero(scope & np.isnan(ctx.values("modified_duration")))
+    if not len(missing):
+        return
+    layers = int(
+        ctx.regime.table("life_interest_rate", "life_interest_rate")["non_base_max_layers"]
+    )
+    raise InputError(
+        [
+            InputProblem(
+                source,
+                int(i) + 2,
+                "modified_duration",
+                compose(
+                    "solvency.non_base_duration_required",
+                    row=int(i) + 2,
+                    asset_type=ctx.frame["asset_type"].iloc[i],
+                    layers=layers,
+                ),
+            )
+            for i in missing[:20]
+        ]
+    )
+
+
 def _check_rated(ctx: ChargeContext, source: str) -> None:
     """Rating and modified duration of the positions put on the Rule 9 Art. 15 rated table by
     issuer type or option (non-financial perpetual bonds, local-government bonds not exempt)."""
@@ -359,18 +384,23 @@ def _check_rated(ctx: ChargeContext, source: str) -> None:
         raise InputError(problems)
 
 
-def constants_for(company: Company, regime: Regime) -> aggregation.Constants:
-    """The non-investment inputs of aggregation for a company under a regime."""
+def constants_for(
+    company: Company, regime: Regime, options: EngineOptions | None = None
+) -> aggregation.Constants:
+    """The non-investment inputs of aggregation for a company under a regime (the options
+    ``size_band_boundary`` and ``control_q_base`` decide the size band and Q's base)."""
+    options = options or EngineOptions()
     mc = company.minimum_capital
     return aggregation.Constants(
         life_insurance=mc.life_insurance,
         nonlife_insurance=mc.nonlife_insurance,
         loss_absorption=mc.loss_absorption,
         size_coefficient=aggregation.size_coefficient(
-            company.total_assets, company.company_type, regime
+            company.total_assets, company.company_type, regime, options.size_band_boundary
         ),
         control_q=aggregation.control_q(mc.sarmra_score, regime),
         additional=mc.additional,
+        control_base=options.control_q_base,
     )
 
 
@@ -420,7 +450,7 @@ def evaluate(
     arrays, life, module_rows = _build_charges(ctx, holdings.source)
     items = credit_items.evaluate(company, regime, options)
     totals = submodule_totals(arrays, life, items.capital)
-    consts = constants_for(company, regime)
+    consts = constants_for(company, regime, options)
     mats = aggregation.matrices(regime, company.company_type)
     agg = aggregation.aggregate(totals, consts, mats, gradient=True)
     grad = agg.gradient
@@ -620,7 +650,7 @@ def _baseline(ctx: ChargeContext, holdings: Holdings, reuse: dict | None = None)
     company = ctx.company
     base_ctx = replace(ctx, regime=regime)
     charges, life, module_rows = _build_charges(base_ctx, holdings.source, reuse)
-    consts = constants_for(company, regime)
+    consts = constants_for(company, regime, ctx.options)
     items = credit_items.evaluate(company, regime, ctx.options).capital
     agg = aggregation.aggregate(
         submodule_totals(charges, life, items),
