@@ -137,13 +137,13 @@ def size_coefficient(
     bands = regime.table("size", "size_coefficient")[company_type]
     k = 0.0
     for i, band in enumerate(bands):
-        if total_assets > band["from"]:
-            k = band["k"]
-        elif total_assets == band["from"] and (
+        at = total_assets == band["from"]
+        takes_boundary = (
             i == 0
             or boundary == "upper_band"
             or (boundary == "middle_band" and not band.get("exclusive", False))
-        ):
+        )
+        if total_assets > band["from"] or (at and takes_boundary):
             k = band["k"]
     return float(k)
 
