@@ -198,3 +198,51 @@ def test_money_market_fund_concentration(run):
     assert addons(run(rows, **company)).empty
     off = run(rows, options={"concentration_exempt_unnamed": False}, **company)
     assert addons(off)["capital"].sum() == pytest.approx(400_000.0, rel=1e-12)
+
+
+def test_capital_map_follows_the_options(make_holdings, make_company):
+    """The optimiser's capital map reproduces the engine's minimum capital under every new
+    reading at once (its cones read the same Constants and charge rows)."""
+    from analyzer.solvency.capital_map import build_capital_map
+    from analyzer.solvency.engine import evaluate
+    from analyzer.solvency.options import EngineOptions
+
+    options = EngineOptions(
+        index_factor_reading="base_factor",
+        control_q_base="before_size",
+        size_band_boundary="lower_band",
+        non_base_interest_rate_scope="every_method",
+        concentration_exempt_unnamed=False,
+    )
+    h = make_holdings(
+        [
+            {
+                "asset_type": "stock",
+                "market_value": 2 * YI,
+                "purchase_cost": 1.5 * YI,
+                "board": "star",
+                "csi300": True,
+                "asset_class": "stock",
+            },
+            {**PLAN, "market_value": YI, "asset_class": "plan"},
+            {
+                "asset_type": "money_market_fund",
+                "market_value": 3 * YI,
+                "counterparty": "某基金公司",
+                "asset_class": "mmf",
+            },
+        ]
+    )
+    company = make_company(
+        "pc",
+        total_assets=1.0e10,
+        capital={"core_tier1": 1.0e9},
+        minimum_capital={"sarmra_score": 60.0},
+    )
+    r = evaluate(h, company, "cross2-2025-12", options, scitech=False)
+    default = evaluate(h, company, "cross2-2025-12", None, scitech=False)
+    assert r.minimum_capital != pytest.approx(default.minimum_capital, rel=1e-6)
+    cmap = build_capital_map(h, company, "cross2-2025-12", options=options)
+    assert float(cmap.minimum_capital(cmap.current_exposure)) == pytest.approx(
+        r.minimum_capital, rel=1e-9
+    )
