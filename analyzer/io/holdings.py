@@ -310,6 +310,13 @@ register(
             "false）：规则第8号第36条对各级偿付能力充足率全部达标的赋值 0.15，否则 0.45；数据缺失"
             "按未达标处理的规定仅适用于银行和金融资产管理公司的资本充足率",
         ),
+        "holdings.currency_required": (
+            "currency is required for an overseas position: Rule 8 Art. 57 charges 0.05 (USD, "
+            "HKD), 0.08 (EUR, GBP) or 0.15 (other currencies) and has no factor for an unknown "
+            "currency; allowed: {allowed}",
+            "境外持仓必须填写 currency：规则第8号第57条对美元、港元赋值 0.05，欧元、英镑 0.08，"
+            "其他币种 0.15，且未规定币种不明时的因子；允许的取值：{allowed}",
+        ),
         "holdings.blank": ("(blank)", "（空白）"),
         "holdings.defaults_used": (
             "{count} blank cell(s) of columns the analyzer reads took their documented default "
@@ -1456,7 +1463,13 @@ def _check_cross_fields(frame: pd.DataFrame, file: str, problems: list[InputProb
 #: columns whose blank is refused on the rows the engine reads them for (their rule gives no
 #: value for missing information, and every default would lower the capital of some rows);
 #: their ``Column.default`` only fills rows that do not read them
-REQUIRED_WHEN_READ = ("conversion_clause", "principal_protected", "property_tier", "loan_class")
+REQUIRED_WHEN_READ = (
+    "conversion_clause",
+    "principal_protected",
+    "property_tier",
+    "loan_class",
+    "currency",
+)
 
 #: where a documented default is counted (``Holdings.defaults_used``): the columns the engine
 #: reads for an asset type (:data:`NEEDED_BY`) and a few more, on the rows that read them
@@ -1505,6 +1518,13 @@ def _blank_cells(
         capital & blanks["conversion_clause"],
         "conversion_clause",
         text("holdings.clause_required"),
+    )
+    _problem_rows(
+        problems,
+        file,
+        ~domestic & blanks["currency"],
+        "currency",
+        text("holdings.currency_required", allowed=", ".join(CURRENCIES)),
     )
     _problem_rows(
         problems,

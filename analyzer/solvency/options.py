@@ -59,8 +59,9 @@ class EngineOptions(BaseModel):
     )
     overseas_default_currency: Literal["USD", "HKD", "EUR", "GBP", "other"] = Field(
         "USD",
-        description="Currency of an overseas position whose `currency` is blank (FX risk, "
-        "Rule 8 Art. 55-59).",
+        description="Currency of an overseas position whose `currency` is blank in a frame "
+        "built in memory (FX risk, Rule 8 Art. 55-59); the holdings reader refuses such a "
+        "blank (docs/formats.md §1).",
     )
     equity_cap_basis: Literal["prior_quarter", "resulting"] = Field(
         "prior_quarter",

@@ -56,7 +56,12 @@ def test_class_limits(make_holdings):
         {"asset_type": "abs", "market_value": 100, "rating": "AAA", "modified_duration": 1},
         {"asset_type": "trust_plan", "market_value": 100, "rating": "AAA"},
         {"asset_type": "reit", "market_value": 50},
-        {"asset_type": "corporate_bond", "market_value": 151, "region": "developed"},
+        {
+            "asset_type": "corporate_bond",
+            "market_value": 151,
+            "region": "developed",
+            "currency": "USD",
+        },
     ]
     c, res = checks(make_holdings, rows)
     assert (c["equity"].value, c["equity"].cap, c["equity"].breached) == (301, 0.30, True)
