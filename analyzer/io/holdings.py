@@ -216,14 +216,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("bank_car", "number", minimum=0.0, default=np.nan, doc="fraction"),
     Column("region", "choice", REGIONS, default="domestic"),
     Column("currency", "choice", CURRENCIES, default=""),
-    Column("property_tier", "choice", PROPERTY_TIERS, default="major"),
-    Column("principal_protected", "bool", default=True),
-    Column("loan_class", "choice", LOAN_CLASSES, default="normal"),
+    Column("property_tier", "choice", PROPERTY_TIERS, default=""),
+    Column("principal_protected", "bool", default=False),
+    Column("loan_class", "choice", LOAN_CLASSES, default=""),
     Column("exempt", "bool", default=False),
     Column("investee", "choice", INVESTEES, default="subsidiary"),
     Column("issuer_type", "choice", ISSUER_TYPES, default=""),
     Column("conversion_clause", "bool", default=False),
-    Column("issuer_ratios_met", "bool", default=True),
+    Column("issuer_ratios_met", "bool", default=False),
     Column("fund_kind", "choice", FUND_KINDS, default="vc"),
     Column("book_value", "number", minimum=0.0, default=np.nan, doc="CNY"),
     Column("notional", "number", minimum=0.0, default=np.nan, doc="derivative notional, CNY"),
@@ -416,6 +416,61 @@ register(
             "overseas NCDs and commercial paper 0.03)",
             "第 {row} 行：money_market_instrument 仅适用于境外债券（规则第8号第四十六条：境外"
             "同业存单、短期融资券 0.03）",
+        ),
+        "holdings.clause_required": (
+            "conversion_clause (true or false) is required for a preferred share or a financial "
+            "institution's perpetual bond: Rule 8 Art. 36 charges 0.15 without a write-down or "
+            "conversion clause and up to 0.45 with one, and gives no factor for an unknown clause",
+            "优先股和金融机构永续债必须填写 conversion_clause（true 或 false）：规则第8号第36条对"
+            "不带减记或转股条款的赋值 0.15，带此类条款的最高 0.45，且未规定条款不明时的因子",
+        ),
+        "holdings.protected_required": (
+            "principal_protected (true or false) is required for a structured deposit: Rule 9 "
+            "Art. 21 charges a structured deposit that does not protect the principal 0.50 and "
+            "gives no factor for an unknown one",
+            "结构性存款必须填写 principal_protected（true 或 false）：规则第9号第21条对非保本结构性"
+            "存款赋值 0.50，且未规定是否保本不明时的因子",
+        ),
+        "holdings.tier_required": (
+            "property_tier (major or other) is required for domestic investment property: Rule 8 "
+            "Art. 40 adds k1 = 0.2 outside 直辖市, provincial capitals and 计划单列市",
+            "境内投资性房地产必须填写 property_tier（major 或 other）：规则第8号第40条对直辖市、"
+            "省会城市、计划单列市以外的地区设特征系数 k1 = 0.2",
+        ),
+        "holdings.loan_class_required": (
+            "loan_class ({allowed}) of the underlying loans is required for a looked-through "
+            "debt-type product: Rule 9 Art. 37 charges 0.085 (normal) to 1 (loss) by class",
+            "穿透计量的债权类产品必须填写底层债权的 loan_class（{allowed}）：规则第9号第37条按五级"
+            "分类赋值 0.085（正常）至 1（损失）",
+        ),
+        "holdings.layers_required": (
+            "layers (a whole number >= 1, the surface counted) is required for a looked-through "
+            "non-base asset: Rule 7 Art. 18 adds 0.1 to the factor for each layer",
+            "穿透计量的非基础资产必须填写 layers（不小于 1 的整数，含表层）：规则第7号第18条每增加"
+            "一层，因子增加 0.1",
+        ),
+        "holdings.ratios_met_required": (
+            "issuer_ratios_met (true or false) is required for an insurer's preferred share or "
+            "perpetual bond with a conversion clause: Rule 8 Art. 36 charges 0.15 when every "
+            "solvency ratio is met and 0.45 otherwise, and prescribes the not-met factor for "
+            "missing data only for banks' and asset management companies' capital ratios",
+            "保险公司发行的带转股或减记条款的优先股、永续债必须填写 issuer_ratios_met（true 或 "
+            "false）：规则第8号第36条对各级偿付能力充足率全部达标的赋值 0.15，否则 0.45；数据缺失"
+            "按未达标处理的规定仅适用于银行和金融资产管理公司的资本充足率",
+        ),
+        "holdings.currency_required": (
+            "currency is required for an overseas position: Rule 8 Art. 57 charges 0.05 (USD, "
+            "HKD), 0.08 (EUR, GBP) or 0.15 (other currencies) and has no factor for an unknown "
+            "currency; allowed: {allowed}",
+            "境外持仓必须填写 currency：规则第8号第57条对美元、港元赋值 0.05，欧元、英镑 0.08，"
+            "其他币种 0.15，且未规定币种不明时的因子；允许的取值：{allowed}",
+        ),
+        "holdings.blank": ("(blank)", "（空白）"),
+        "holdings.defaults_used": (
+            "{count} blank cell(s) of columns the analyzer reads took their documented default "
+            "(docs/formats.md §1): {columns}",
+            "共 {count} 个需要读取的空白单元格取了文档规定的默认值"
+            "（docs/formats.md §1）：{columns}",
         ),
     }
 )
@@ -619,6 +674,17 @@ R_SHARE = rule(
     "a share above 1 (100%) is a percentage typed as a number: write 0.15 for 15%",
     "占比大于 1（100%）说明按百分数填写：15% 应填 0.15",
 )
+R_RATIOS_UNKNOWN = rule(
+    "holdings.issuer_ratios_unknown",
+    "warn",
+    "a blank issuer_ratios_met of a bank's or financial asset management company's preferred "
+    "share or perpetual bond with a conversion or write-down clause is charged as not met "
+    "(0.45): Rule 8 Art. 36 prescribes that factor when no capital adequacy data within one "
+    "year is available; enter true where the issuer meets every ratio",
+    "银行或金融资产管理公司发行的带转股或减记条款的优先股、永续债，issuer_ratios_met 空白的按"
+    "未达标计量（0.45）：规则第8号第36条规定无法获取最近一年内资本充足率数据的按未全部达标确定"
+    "风险因子；发行人各级资本充足率均达标的请填写 true",
+)
 
 #: asset types the concentration rule never charges (Rule 8 Art. 64 exempt types)
 CONCENTRATION_EXEMPT = (
@@ -757,6 +823,10 @@ class Holdings:
     look_through : LookThrough or None
         The underlyings of looked-through positions (``--look-through FILE``,
         :mod:`analyzer.io.look_through`); the engine charges a parent on them.
+    defaults_used : dict of str to int
+        For each column, the number of positions whose blank cell took the column's
+        documented default where the engine reads that column (:data:`DEFAULT_COUNTED`);
+        columns no row defaulted are left out (docs/formats.md §1, the ``blank cell`` column).
     """
 
     frame: pd.DataFrame = field(repr=False)
@@ -766,6 +836,7 @@ class Holdings:
     ignored_columns: tuple[str, ...] = ()
     mapping: dict | None = None
     look_through: Any = None
+    defaults_used: dict[str, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -1300,14 +1371,18 @@ def validate_holdings(
     n = len(raw)
     present = {c for c in raw.columns if c in COLUMN_NAMES}
     out: dict[str, object] = {}
+    blanks: dict[str, np.ndarray] = {}  # cells that took the column's default
     for col in COLUMNS:
         is_present = col.name in raw.columns
+        if not is_present:
+            blanks[col.name] = np.ones(n, dtype=bool)
         if col.kind == "number" or col.kind == "int":
             if not is_present:
                 out[col.name] = np.full(n, col.default, dtype=float)
                 continue
             num = _parse_numbers(raw[col.name])
             values = num.values
+            blanks[col.name] = num.blank
             _problem_rows(
                 problems,
                 file,
@@ -1366,6 +1441,7 @@ def validate_holdings(
             series = raw[col.name]
             if pd.api.types.is_bool_dtype(series) and not series.isna().any():
                 out[col.name] = series.to_numpy(dtype=bool)
+                blanks[col.name] = np.zeros(n, dtype=bool)
                 continue
             codes, texts = _factorized_text(series)
             lower = np.array([t.lower() for t in texts], dtype=object)
@@ -1379,6 +1455,7 @@ def validate_holdings(
                 lambda i, c=codes, t=texts: text("value.not_bool", value=t[c[i]]),
             )
             blank = (lower == "")[codes]
+            blanks[col.name] = blank
             out[col.name] = np.where(blank, bool(col.default), is_true)
         else:
             categories = None
@@ -1403,6 +1480,7 @@ def validate_holdings(
                 out[col.name] = texts[codes]
                 continue
             codes, texts = _factorized_text(raw[col.name])
+            blanks[col.name] = (texts == "")[codes]
             if col.name in REQUIRED:
                 _problem_rows(
                     problems, file, (texts == "")[codes], col.name, text("value.required")
@@ -1444,14 +1522,19 @@ def validate_holdings(
     )
     _check_cross_fields(frame, file, problems)
     _check_products(frame, file, problems)
+    warnings: list[InputWarning] = []
+    _blank_cells(frame, blanks, file, problems, warnings)
     frame["book_value"] = np.where(
         np.isnan(frame["book_value"]), frame["market_value"], frame["book_value"]
     )
     _derivative_book_value(frame)
-    warnings: list[InputWarning] = []
     _plausibility(frame, file, problems, warnings, valuation_date or dt.date.today())
     if problems:
         raise InputError(problems)
+    used = defaults_used(frame, blanks)
+    if used:
+        shown = ", ".join(f"{c} {k}" for c, k in used.items())
+        notes.append(text("holdings.defaults_used", count=sum(used.values()), columns=shown))
     return Holdings(
         frame.reset_index(drop=True),
         file,
@@ -1459,6 +1542,7 @@ def validate_holdings(
         notes=tuple(notes),
         ignored_columns=tuple(ignored),
         mapping=mapping_dict,
+        defaults_used=used,
     )
 
 
@@ -1742,6 +1826,123 @@ def look_through_age(
     stale = given & (quarter < v_quarter - 1)
     future = given & (days > np.datetime64(valuation_date, "D"))
     return stale, future
+
+
+#: columns whose blank is refused on the rows the engine reads them for (their rule gives no
+#: value for missing information, and every default would lower the capital of some rows);
+#: their ``Column.default`` only fills rows that do not read them
+REQUIRED_WHEN_READ = (
+    "conversion_clause",
+    "principal_protected",
+    "property_tier",
+    "loan_class",
+    "currency",
+)
+
+#: where a documented default is counted (``Holdings.defaults_used``): the columns the engine
+#: reads for an asset type (:data:`NEEDED_BY`) and a few more, on the rows that read them
+DEFAULT_COUNTED: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    *NEEDED_BY,
+    ("book_value", ("stock",), True),
+    ("fund_kind", ("pe_vc_fund",), False),
+    ("coupon_frequency", BONDS, True),
+)
+
+
+def defaults_used(frame: pd.DataFrame, blanks: dict[str, np.ndarray]) -> dict[str, int]:
+    """Positions whose blank cell took the column's documented default, per column, counted on
+    the rows the engine reads the column for (:data:`DEFAULT_COUNTED`; ``currency`` on the
+    overseas rows); columns without any are left out."""
+    domestic = _is(frame, "region", ("domestic",))
+    used: dict[str, int] = {}
+    for column, types, domestic_only in DEFAULT_COUNTED:
+        mask = _is(frame, "asset_type", types) & blanks[column]
+        if domestic_only:
+            mask &= domestic
+        used[column] = used.get(column, 0) + int(np.count_nonzero(mask))
+    for column in OVERSEAS_NEEDED:
+        used[column] = used.get(column, 0) + int(np.count_nonzero(~domestic & blanks[column]))
+    return {c: k for c, k in used.items() if k}
+
+
+def _blank_cells(
+    frame: pd.DataFrame,
+    blanks: dict[str, np.ndarray],
+    file: str,
+    problems: list[InputProblem],
+    warnings: list[InputWarning],
+) -> None:
+    """Blank cells that would lower the capital if they took a default: refused where the rule
+    gives no value for missing information (the column is required for those rows), else filled
+    with the rule's missing-data value and warned once (docs/formats.md §1, ``blank cell``)."""
+    domestic = _is(frame, "region", ("domestic",))
+    issuer = _is(frame, "issuer_type", ("non_financial",))
+    capital = _is(frame, "asset_type", ("preferred_share",)) | (
+        _is(frame, "asset_type", ("perpetual_bond",)) & ~issuer
+    )
+    _problem_rows(
+        problems,
+        file,
+        capital & blanks["conversion_clause"],
+        "conversion_clause",
+        text("holdings.clause_required"),
+    )
+    _problem_rows(
+        problems,
+        file,
+        ~domestic & blanks["currency"],
+        "currency",
+        text("holdings.currency_required", allowed=", ".join(CURRENCIES)),
+    )
+    _problem_rows(
+        problems,
+        file,
+        _is(frame, "asset_type", ("structured_deposit",)) & blanks["principal_protected"],
+        "principal_protected",
+        text("holdings.protected_required"),
+    )
+    _problem_rows(
+        problems,
+        file,
+        _is(frame, "asset_type", ("investment_property",)) & domestic & blanks["property_tier"],
+        "property_tier",
+        text("holdings.tier_required"),
+    )
+    looked = frame["look_through"].to_numpy(dtype=bool) & domestic
+    exempt = _is(frame, "asset_type", ("insurance_abs_plan",)) & frame["exempt"].to_numpy(
+        dtype=bool
+    )
+    _problem_rows(
+        problems,
+        file,
+        _is(frame, "asset_type", _PRODUCTS) & looked & ~exempt & blanks["loan_class"],
+        "loan_class",
+        text("holdings.loan_class_required", allowed=", ".join(LOAN_CLASSES)),
+    )
+    _problem_rows(
+        problems,
+        file,
+        _is(frame, "asset_type", NON_BASE) & looked & ~exempt & blanks["layers"],
+        "layers",
+        text("holdings.layers_required"),
+    )
+    # Art. 36: the issuer's ratios matter for a financial issuer's instrument with a clause
+    unknown = (capital & ~issuer & frame["conversion_clause"].to_numpy(dtype=bool)) & blanks[
+        "issuer_ratios_met"
+    ]
+    insurer = _is(frame, "issuer_type", ("insurer",))
+    _problem_rows(
+        problems,
+        file,
+        unknown & insurer,
+        "issuer_ratios_met",
+        text("holdings.ratios_met_required"),
+    )
+    found: list[InputProblem | InputWarning] = []
+    shown = text("holdings.blank")
+    blank_text = np.full(len(frame), shown.en, dtype=object)
+    _breach(found, R_RATIOS_UNKNOWN, file, "issuer_ratios_met", unknown & ~insurer, blank_text)
+    warnings.extend(w for w in found if isinstance(w, InputWarning))
 
 
 def read_holdings(

@@ -626,6 +626,7 @@ def load_inputs(
             inputs=tuple(c.files),
             mapping=getattr(h, "mapping", None),
             accepted_warnings=accepted,
+            defaults_used=dict(getattr(h, "defaults_used", None) or {}),
         ),
         scenarios=tuple(shocks),
         commitments=plan,

@@ -49,6 +49,8 @@ class Provenance:
     options: dict = field(default_factory=dict)
     accepted_warnings: tuple[InputWarning, ...] = ()
     version: str = __version__
+    #: blank holdings cells that took their documented default, per column (positions)
+    defaults_used: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -57,4 +59,5 @@ class Provenance:
             "mapping": self.mapping,
             "options": dict(self.options),
             "accepted_warnings": [w.to_dict() for w in self.accepted_warnings],
+            "defaults_used": dict(self.defaults_used),
         }

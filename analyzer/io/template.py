@@ -963,7 +963,7 @@ EXAMPLES: tuple[dict[str, object], ...] = (
 def _default_text(column: H.Column) -> str:
     """The default of a column as a user would type it ("" when blank stays blank)."""
     d = column.default
-    if column.name in H.REQUIRED or d is None:
+    if column.name in H.REQUIRED or column.name in H.REQUIRED_WHEN_READ or d is None:
         return ""
     if isinstance(d, bool):
         return "true" if d else "false"

@@ -100,6 +100,7 @@ class CapitalScalars:
             c.size_coefficient,
             c.control_q,
             c.additional / self.V * t,
+            control_base=c.control_base,
         )
 
 

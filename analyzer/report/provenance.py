@@ -22,7 +22,7 @@ def provenance_rows(prov: Provenance) -> list[tuple[str, str, str]]:
 
     Sections: ``analyzer`` (version), ``input`` (one row per file: role and name, SHA-256),
     ``mapping``, ``option`` (one row per option, JSON value), ``accepted warning`` (code, then
-    file, rows, column and message).
+    file, rows, column and message), ``default used`` (holdings column, number of positions).
     """
     d = prov.to_dict()
     rows: list[tuple[str, str, str]] = [("analyzer", "version", str(d["analyzer_version"]))]
@@ -39,6 +39,8 @@ def provenance_rows(prov: Provenance) -> list[tuple[str, str, str]]:
         if w.get("column"):
             where += f", column {w['column']}"
         rows.append(("accepted warning", w["code"], f"{where}: {w['message']}"))
+    for column, count in d.get("defaults_used", {}).items():
+        rows.append(("default used", str(column), str(count)))
     return rows
 
 

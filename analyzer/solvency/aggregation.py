@@ -10,8 +10,10 @@ second-order cones from :func:`correlation_factors` — the same matrices, never
     credit   = sqrt(s^2 + 2 rho s d + d^2)
     MC*      = sqrt(u' T u),  u = (life insurance, non-life insurance, market, credit)
     quantifiable = (MC* - LA) x (1 + k_size)
-    control  = Q x quantifiable
+    control  = Q x quantifiable                 (option control_q_base = "after_size")
+             = Q x (MC* - LA)                   ("before_size")
     minimum  = quantifiable + control + additional = (1 + Q)(1 + k)(MC* - LA) + additional
+                                                    ((1 + k + Q)(MC* - LA) + additional)
 
 The last three lines exist once, here: :func:`minimum_capital` and its inverse
 :func:`diversified_for` (the largest MC* a given minimum capital allows). The engine, the
@@ -51,11 +53,15 @@ class Constants:
     size_coefficient: float
     control_q: float
     additional: float
+    #: the base of control risk Q: ``after_size`` (the quantifiable capital) or
+    #: ``before_size`` (MC* - LA), EngineOptions ``control_q_base``
+    control_base: str = "after_size"
 
     @property
     def multiplier(self) -> float:
-        """``(1 + Q)(1 + k)``: minimum capital per CNY of MC* (:func:`capital_multiplier`)."""
-        return capital_multiplier(self.size_coefficient, self.control_q)
+        """``(1 + Q)(1 + k)`` (``1 + k + Q`` before size): minimum capital per CNY of MC*
+        (:func:`capital_multiplier`)."""
+        return capital_multiplier(self.size_coefficient, self.control_q, self.control_base)
 
     def minimum_capital(self, diversified: Any) -> Any:
         """Minimum capital (CNY) for MC* ``diversified`` (CNY; number, array or cvxpy
@@ -66,6 +72,7 @@ class Constants:
             self.size_coefficient,
             self.control_q,
             self.additional,
+            control_base=self.control_base,
         )
 
     def diversified_for(self, minimum: Any) -> Any:
@@ -76,6 +83,7 @@ class Constants:
             self.size_coefficient,
             self.control_q,
             self.additional,
+            self.control_base,
         )
 
 
@@ -112,17 +120,30 @@ def quad(v: np.ndarray, m: np.ndarray) -> np.ndarray:
     return np.sqrt(np.maximum(np.einsum("...i,ij,...j->...", v, m, v), 0.0))
 
 
-def size_coefficient(total_assets: float, company_type: str, regime: Regime) -> float:
-    """Size coefficient k of 金规〔2023〕5号 一 (0, -0.05 or -0.10; 0 before 2023-09)."""
+def size_coefficient(
+    total_assets: float, company_type: str, regime: Regime, boundary: str = "middle_band"
+) -> float:
+    """Size coefficient k of 金规〔2023〕5号 一 (0, -0.05 or -0.10; 0 before 2023-09).
+
+    Parameters
+    ----------
+    total_assets : CNY
+    boundary : which band a company whose total assets equal a band boundary (100亿 / 2000亿
+        P&C, 500亿 / 5000亿 life) falls in, EngineOptions ``size_band_boundary``:
+        ``middle_band`` as the regime table says (its ``exclusive`` flags: the 95% band at
+        both boundaries), ``upper_band`` the band above the boundary, ``lower_band`` the band
+        below it
+    """
     bands = regime.table("size", "size_coefficient")[company_type]
     k = 0.0
-    for band in bands:
-        above = (
-            total_assets > band["from"]
-            if band.get("exclusive", False)
-            else total_assets >= band["from"]
+    for i, band in enumerate(bands):
+        at = total_assets == band["from"]
+        takes_boundary = (
+            i == 0
+            or boundary == "upper_band"
+            or (boundary == "middle_band" and not band.get("exclusive", False))
         )
-        if above:
+        if total_assets > band["from"] or (at and takes_boundary):
             k = band["k"]
     return float(k)
 
@@ -135,14 +156,20 @@ def control_q(sarmra_score: float, regime: Regime) -> float:
     raise ValueError(f"SARMRA score {sarmra_score} outside 0-100")
 
 
-def capital_multiplier(size_coefficient: Any, control_q: Any) -> Any:
-    """``(1 + Q)(1 + k)``: the change of minimum capital per CNY of MC* (fraction).
+def capital_multiplier(
+    size_coefficient: Any, control_q: Any, control_base: str = "after_size"
+) -> Any:
+    """``(1 + Q)(1 + k)``: the change of minimum capital per CNY of MC* (fraction);
+    ``1 + k + Q`` when control risk applies before the size coefficient.
 
     Parameters
     ----------
     size_coefficient : k of 金规〔2023〕5号 一 (0, -0.05 or -0.10), number or array
     control_q : Q of Rule 12 Art. 120 (fraction), number or array
+    control_base : ``after_size`` (Q x quantifiable) or ``before_size`` (Q x (MC* - LA))
     """
+    if control_base == "before_size":
+        return 1.0 + size_coefficient + control_q
     return (1.0 + control_q) * (1.0 + size_coefficient)
 
 
@@ -165,6 +192,19 @@ def control_capital(quantifiable: Any, control_q: Any) -> Any:
     return control_q * quantifiable
 
 
+def control_base_amount(
+    diversified: Any,
+    loss_absorption: Any,
+    size_coefficient: Any,
+    control_base: str = "after_size",
+) -> Any:
+    """The amount (CNY) control risk Q applies to: the quantifiable capital
+    ``(MC* - LA)(1 + k)`` (``after_size``) or ``MC* - LA`` (``before_size``)."""
+    if control_base == "before_size":
+        return diversified - loss_absorption
+    return quantifiable_capital(diversified, loss_absorption, size_coefficient)
+
+
 def minimum_capital(
     diversified: Any,
     loss_absorption: Any = 0.0,
@@ -173,6 +213,7 @@ def minimum_capital(
     additional: Any = 0.0,
     *,
     control: Any = None,
+    control_base: str = "after_size",
 ) -> Any:
     """Minimum capital ``(1 + Q)(1 + k)(MC* - LA) + additional`` (CNY), Rule 2, Rule 12
     Art. 120, 金规〔2023〕5号 一.
@@ -189,6 +230,8 @@ def minimum_capital(
     additional : additional capital (CNY)
     control : control-risk capital as an amount (CNY), as the quarterly summaries print it;
         when given it replaces ``Q x quantifiable``
+    control_base : ``after_size`` (Q x quantifiable) or ``before_size`` (Q x (MC* - LA)),
+        EngineOptions ``control_q_base``
 
     Returns
     -------
@@ -196,7 +239,10 @@ def minimum_capital(
     """
     quantifiable = quantifiable_capital(diversified, loss_absorption, size_coefficient)
     if control is None:
-        control = control_capital(quantifiable, control_q)
+        control = control_capital(
+            control_base_amount(diversified, loss_absorption, size_coefficient, control_base),
+            control_q,
+        )
     return quantifiable + control + additional
 
 
@@ -206,16 +252,18 @@ def diversified_for(
     size_coefficient: Any = 0.0,
     control_q: Any = 0.0,
     additional: Any = 0.0,
+    control_base: str = "after_size",
 ) -> Any:
     """The inverse of :func:`minimum_capital`: the MC* (CNY) whose minimum capital is
-    ``minimum`` (CNY), ``(minimum - additional) / ((1 + Q)(1 + k)) + LA``.
+    ``minimum`` (CNY), ``(minimum - additional) / ((1 + Q)(1 + k)) + LA`` (the multiplier of
+    :func:`capital_multiplier` for ``control_base``).
 
     Minimum capital increases with MC* (``(1 + Q)(1 + k) > 0``), so this is also the largest
     MC* that keeps minimum capital at or below ``minimum``: with ``minimum = capital / floor``
     it is the capital budget that keeps a solvency ratio at or above ``floor``.
     """
     return (minimum - additional) / capital_multiplier(
-        size_coefficient, control_q
+        size_coefficient, control_q, control_base
     ) + loss_absorption
 
 
@@ -304,7 +352,15 @@ def aggregate(
     quantifiable = quantifiable_capital(
         diversified, constants.loss_absorption, constants.size_coefficient
     )
-    control = control_capital(quantifiable, constants.control_q)
+    control = control_capital(
+        control_base_amount(
+            diversified,
+            constants.loss_absorption,
+            constants.size_coefficient,
+            constants.control_base,
+        ),
+        constants.control_q,
+    )
     minimum = constants.minimum_capital(diversified)
     grad = ins_grad = None
     if gradient:

@@ -60,7 +60,7 @@ def _counterparty_totals(ctx: ChargeContext, t: dict) -> tuple[np.ndarray, np.nd
     codes, index = ctx.codes("counterparty")
     key = (
         "counterparty_totals",
-        tuple(t["exempt_types"]),
+        exempt_types(ctx, t),
         tuple(t["exempt_bank_types"]),
         tuple(t["exempt_issuer_types"]),
     )
@@ -103,17 +103,27 @@ def _exempt_all(ctx: ChargeContext, t: dict) -> np.ndarray:
     and policy banks (Art. 64(二)(三))."""
     key = (
         "exempt",
-        tuple(t["exempt_types"]),
+        exempt_types(ctx, t),
         tuple(t["exempt_bank_types"]),
         tuple(t["exempt_issuer_types"]),
     )
     if key not in ctx.cache:
         ctx.cache[key] = (
-            ctx.column_in("asset_type", t["exempt_types"])
+            ctx.column_in("asset_type", exempt_types(ctx, t))
             | ctx.column_in("bank_type", t["exempt_bank_types"])
             | ctx.column_in("issuer_type", t["exempt_issuer_types"])
         )
     return ctx.cache[key]
+
+
+def exempt_types(ctx: ChargeContext, t: dict) -> tuple[str, ...]:
+    """Asset types exempt from counterparty concentration (Art. 64): the table's, less cash,
+    public money-market funds and policy loans (which the article does not name) under option
+    ``concentration_exempt_unnamed = False``."""
+    if ctx.options.concentration_exempt_unnamed:
+        return tuple(t["exempt_types"])
+    unnamed = set(t.get("unnamed_exempt_types", ()))
+    return tuple(x for x in t["exempt_types"] if x not in unnamed)
 
 
 def _exempt(ctx: ChargeContext, pos: np.ndarray, t: dict) -> np.ndarray:

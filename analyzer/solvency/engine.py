@@ -79,14 +79,7 @@ def life_scope(ctx: ChargeContext) -> np.ndarray:
     t = ctx.regime.table("life_interest_rate", "life_interest_rate")
     # non-financial perpetual bonds are corporate bonds (not Rule 8 Art. 36 instruments)
     mask = ctx.of_type(*t["scope"]) | (ctx.domestic & equity.non_financial_perpetual(ctx))
-    if t["non_base_scope"]:
-        # an equity trust does not aim at principal and fixed interest (Rule 7 Art. 31 (一))
-        mask |= (
-            ctx.of_type(*t["non_base_scope"])
-            & (ctx.values("layers") <= t["non_base_max_layers"])
-            & ~look_through.equity_trust(ctx)
-        )
-    return mask
+    return mask | interest_rate.non_base_in_scope(ctx)
 
 
 def _life_rate(ctx: ChargeContext, source: str, scope: np.ndarray | None = None) -> LifeRate | None:
@@ -311,6 +304,7 @@ def _build_charges(
         _check_rated(c, src)
     x = underlyings.expand(ctx)
     by_module = _rule_rows(x, reuse)
+    _check_non_base_duration(ctx, source)
     charges, life = _complete_charges(
         x, source, [rows for m in RULE_MODULES for rows in by_module[m].rows]
     )
@@ -365,6 +359,34 @@ def _complete_charges(
     return underlyings.restore(ctx, ChargeArrays.concat(parts)), life
 
 
+def _check_non_base_duration(ctx: ChargeContext, source: str) -> None:
+    """Modified duration of the non-base assets the duration factor charges under option
+    ``non_base_interest_rate_scope = "every_method"`` (a blank would charge nothing)."""
+    scope = interest_rate.non_base_duration_scope(ctx)
+    missing = np.flatnonzero(scope & np.isnan(ctx.values("modified_duration")))
+    if not len(missing):
+        return
+    layers = int(
+        ctx.regime.table("life_interest_rate", "life_interest_rate")["non_base_max_layers"]
+    )
+    raise InputError(
+        [
+            InputProblem(
+                source,
+                int(i) + 2,
+                "modified_duration",
+                compose(
+                    "solvency.non_base_duration_required",
+                    row=int(i) + 2,
+                    asset_type=ctx.frame["asset_type"].iloc[i],
+                    layers=layers,
+                ),
+            )
+            for i in missing[:20]
+        ]
+    )
+
+
 def _check_rated(ctx: ChargeContext, source: str) -> None:
     """Rating and modified duration of the positions put on the Rule 9 Art. 15 rated table by
     issuer type or option (non-financial perpetual bonds, local-government bonds not exempt)."""
@@ -399,22 +421,28 @@ def _check_rated(ctx: ChargeContext, source: str) -> None:
 
 
 def constants_for(
-    company: Company, regime: Regime, loss_absorption: float | None = None
+    company: Company,
+    regime: Regime,
+    options: EngineOptions | None = None,
+    loss_absorption: float | None = None,
 ) -> aggregation.Constants:
-    """The non-investment inputs of aggregation for a company under a regime.
+    """The non-investment inputs of aggregation for a company under a regime (the options
+    ``size_band_boundary`` and ``control_q_base`` decide the size band and Q's base).
 
     ``loss_absorption`` is the book's LA (CNY, :func:`book_loss_absorption`); without it the
     company file's fixed ``[minimum_capital] loss_absorption`` (0 when not given)."""
+    options = options or EngineOptions()
     mc = company.minimum_capital
     return aggregation.Constants(
         life_insurance=mc.life_insurance,
         nonlife_insurance=mc.nonlife_insurance,
         loss_absorption=mc.loss_absorption if loss_absorption is None else loss_absorption,
         size_coefficient=aggregation.size_coefficient(
-            company.total_assets, company.company_type, regime
+            company.total_assets, company.company_type, regime, options.size_band_boundary
         ),
         control_q=aggregation.control_q(mc.sarmra_score, regime),
         additional=mc.additional,
+        control_base=options.control_q_base,
     )
 
 
@@ -424,7 +452,7 @@ def book_loss_absorption(
     """The constants of aggregation with the loss absorption of the book in ``ctx``
     (:func:`analyzer.solvency.loss_absorption.evaluate` on its charge table), and that LA."""
     la = loss_absorption.evaluate(ctx, charges, mats)
-    return constants_for(ctx.company, ctx.regime, la.value), la
+    return constants_for(ctx.company, ctx.regime, ctx.options, la.value), la
 
 
 def loss_absorption_of(
@@ -436,7 +464,13 @@ def loss_absorption_of(
     """The loss absorption (Rule 2 Art. 19) of a book, as :func:`evaluate` finds it, without
     the rest of the evaluation."""
     regime = _regime(regime)
-    ctx = ChargeContext(holdings.frame, regime, company, options or EngineOptions())
+    ctx = ChargeContext(
+        holdings.frame,
+        regime,
+        company,
+        options or EngineOptions(),
+        look_through=holdings.look_through,
+    )
     charges, _ = build_charge_arrays(ctx, holdings.source)
     return loss_absorption.evaluate(
         ctx, charges, aggregation.matrices(regime, company.company_type)

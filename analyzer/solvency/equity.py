@@ -82,10 +82,19 @@ def with_stock_book_ratio(holdings: Holdings, x: float) -> Holdings:
     )
 
 
-def stock_k2(ctx: ChargeContext, stocks: np.ndarray) -> np.ndarray:
+def stock_k2(ctx: ChargeContext, stocks: np.ndarray, announced: bool | None = None) -> np.ndarray:
     """k2 per stock (positions in the mask ``stocks``) from the regime's buckets (index
-    membership, board, holding period)."""
-    buckets = ctx.regime.table("equity", "stock_k2")["buckets"]
+    membership, board, holding period).
+
+    ``announced``: only the buckets that carry a factor announced by a notice
+    (``announced = true``: 金规〔2023〕5号 三(六), the 2025-12 notice) when True, only the
+    others (Rule 8 Art. 26's own k2) when False, all when None.
+    """
+    buckets = [
+        b
+        for b in ctx.regime.table("equity", "stock_k2")["buckets"]
+        if announced is None or bool(b.get("announced", False)) == announced
+    ]
     n = int(np.count_nonzero(stocks))
     matches = np.full((len(buckets), n), np.nan)
     held = ctx.values("holding_years")[stocks]
@@ -136,8 +145,14 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
         # Art. 26: x = (账面价值 - 购买成本) / 购买成本 over the stock book
         book, cost = stock_book(ctx.frame)
         k1 = stock_k1(float(book.sum()), float(cost.sum()))
-        k2 = stock_k2(ctx, stock)
         art = t["article"] + "; k2: " + ctx.regime.table("equity", "stock_k2")["article"]
+        if ctx.options.index_factor_reading == "base_factor":
+            # the notices' factors (0.30, 0.40, 0.27, 0.36) replace RF0; k1 and the rule's
+            # own k2 then apply to them
+            rf0 = rf0 * (1.0 + stock_k2(ctx, stock, announced=True))
+            k2 = stock_k2(ctx, stock, announced=False)
+        else:
+            k2 = stock_k2(ctx, stock)
         out.append(block(ctx, stock, "equity", rf0, k1 + k2, "listed stock", art))
 
     funds_t = ctx.regime.table("equity", "funds")

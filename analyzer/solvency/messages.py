@@ -33,6 +33,14 @@ register(
         "solvency.join.and": (" and ", "与"),
         "solvency.join.or": ("; or ", "；或者"),
         # engine
+        "solvency.non_base_duration_required": (
+            "row {row}: modified duration (years) is required for a {asset_type} of at most "
+            "{layers} layers: option non_base_interest_rate_scope = 'every_method' charges it "
+            "the Rule 8 Art. 14 duration factor (金规〔2023〕5号 二(五))",
+            "第 {row} 行：{asset_type}（不超过 {layers} 层）必须填写修正久期（年）：选项 "
+            "non_base_interest_rate_scope = 'every_method' 按规则第8号第14条久期因子计量"
+            "（金规〔2023〕5号 二(五)）",
+        ),
         "solvency.life_needs_liabilities": (
             "a life insurer needs liability cash flows and a spot curve",
             "寿险公司需要负债现金流和即期利率曲线",

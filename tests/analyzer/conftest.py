@@ -4,10 +4,12 @@ The factories are session fixtures (pytest's factory-as-fixture pattern, so that
 need no import from this file):
 
 ``make_holdings(rows)`` validates rows exactly as a file would be (``validate_holdings``), so
-defaults (region domestic, property tier major, ...) are the reader's. ``make_company(...)``
-builds a P&C or life company whose defaults keep every portfolio-size effect out of the way:
-total assets 1e12 CNY (size coefficient 0 in every regime, counterparty threshold 306.1亿 for
-P&C, no class cap reached by a small portfolio), insurance risks 0, SARMRA 80.
+defaults (region domestic, csi300 false, ...) are the reader's, and a column whose blank the
+reader refuses (property_tier, principal_protected, conversion_clause, currency overseas, ...)
+must be given. ``make_company(...)`` builds a P&C or life company whose defaults keep every
+portfolio-size effect out of the way: total assets 1e12 CNY (size coefficient 0 in every
+regime, counterparty threshold 306.1亿 for P&C, no class cap reached by a small portfolio),
+insurance risks 0, SARMRA 80.
 ``run(rows, company_type="pc", regime=..., options=None, **company_overrides)`` evaluates a
 portfolio (without the sci-tech re-evaluation) and returns the ``SolvencyResult``.
 """

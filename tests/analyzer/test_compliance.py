@@ -52,7 +52,7 @@ def test_class_limits(make_holdings):
     rows = [
         {"asset_type": "stock", "market_value": 201, "board": "main", "purchase_cost": 201},
         {"asset_type": "equity_fund", "market_value": 100},
-        {"asset_type": "investment_property", "market_value": 300},
+        {"asset_type": "investment_property", "market_value": 300, "property_tier": "major"},
         {"asset_type": "abs", "market_value": 100, "rating": "AAA", "modified_duration": 1},
         {
             "asset_type": "trust_plan",
@@ -61,7 +61,12 @@ def test_class_limits(make_holdings):
             "trust_kind": "fixed_income",
         },
         {"asset_type": "reit", "market_value": 50},
-        {"asset_type": "corporate_bond", "market_value": 151, "region": "developed"},
+        {
+            "asset_type": "corporate_bond",
+            "market_value": 151,
+            "region": "developed",
+            "currency": "USD",
+        },
     ]
     c, res = checks(make_holdings, rows)
     assert (c["equity"].value, c["equity"].cap, c["equity"].breached) == (301, 0.30, True)

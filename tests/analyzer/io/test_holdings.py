@@ -81,7 +81,9 @@ def test_good_file_reads(tmp_path):
     assert list(f["id"]) == ["a", "b", "c", "d", "e"]
     assert f["market_value"].tolist() == [100, 200, 50, 70, 30]
     assert f.loc[1, "green"] and not f.loc[0, "green"]
-    assert f.loc[0, "region"] == "domestic" and f.loc[0, "property_tier"] == "major"
+    # blank region is domestic; a blank property tier stays blank (required only for domestic
+    # investment property, Rule 8 Art. 40)
+    assert f.loc[0, "region"] == "domestic" and f.loc[0, "property_tier"] == ""
     assert f.loc[3, "bank_car"] == 0.13
     assert f["book_value"].tolist() == [100, 200, 50, 70, 30]  # defaults to market value
     assert h.total_market_value == 450

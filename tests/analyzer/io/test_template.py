@@ -128,7 +128,8 @@ def test_instructions_cover_every_column_in_both_languages(workbook: Path) -> No
     # the defaults shown are the reader's
     assert rows["region"][8] == "domestic"
     assert rows["market_value"][8] == "required"
-    assert rows["principal_protected"][8] == "true"
+    # required where read (Rule 9 Art. 21 has no factor for an unknown protection): no default
+    assert not rows["principal_protected"][8]
 
 
 def test_a_bad_value_typed_into_the_template_is_refused_with_its_row(tmp_path: Path) -> None:

@@ -172,7 +172,7 @@ def test_real_estate_above_quarter(run):
     EX x 0.15 x 0.5: (1.6亿 + 1.0亿) x 0.075 = 19,500,000 on top of
     1.6亿 x 0.15 + 1.0亿 x 0.18 = 42,000,000."""
     rows = [
-        {"asset_type": "investment_property", "market_value": 1.6 * YI},
+        {"asset_type": "investment_property", "market_value": 1.6 * YI, "property_tier": "major"},
         {"asset_type": "investment_property", "market_value": 1.0 * YI, "property_tier": "other"},
     ]
     r = run(rows, total_assets=10 * YI)
@@ -183,7 +183,9 @@ def test_real_estate_above_quarter(run):
 
 def test_real_estate_at_quarter_not_charged(run):
     """Art. 67 "超过25%": exactly 25% (2.5亿 of 10亿) -> no add-on."""
-    rows = [{"asset_type": "investment_property", "market_value": 2.5 * YI}]
+    rows = [
+        {"asset_type": "investment_property", "market_value": 2.5 * YI, "property_tier": "major"}
+    ]
     assert addons(run(rows, total_assets=10 * YI)).empty
 
 
@@ -209,7 +211,7 @@ def test_real_estate_test_counts_reits_charged_as_real_estate(run):
     (1.5 + 1.1)亿 x 0.075 = 19,500,000. With the REIT charged as unlisted equity it counts
     neither in the test (15%) nor in the add-on."""
     rows = [
-        {"asset_type": "investment_property", "market_value": 1.5 * YI},
+        {"asset_type": "investment_property", "market_value": 1.5 * YI, "property_tier": "major"},
         {"asset_type": "reit", "market_value": 1.1 * YI, "look_through": True, "layers": 1},
     ]
     r = run(rows, total_assets=10 * YI, options={"reit_underlying": "real_estate"})
@@ -224,7 +226,7 @@ def test_real_estate_add_on_hits_overseas_property(run):
     the add-on applies to the overseas property's charge too, in the overseas equity
     sub-module: 2.0亿 x 0.15 x 0.5 + 0.6亿 x 0.15 x 0.5 = 19,500,000."""
     rows = [
-        {"asset_type": "investment_property", "market_value": 2.0 * YI},
+        {"asset_type": "investment_property", "market_value": 2.0 * YI, "property_tier": "major"},
         {
             "asset_type": "investment_property",
             "market_value": 0.6 * YI,

@@ -94,7 +94,12 @@ def test_missing_car_takes_highest_factor(run, bank_type, time, structured):
     r = run(
         [
             {"asset_type": "deposit", "market_value": MV, "bank_type": bank_type},
-            {"asset_type": "structured_deposit", "market_value": MV, "bank_type": bank_type},
+            {
+                "asset_type": "structured_deposit",
+                "market_value": MV,
+                "bank_type": bank_type,
+                "principal_protected": True,
+            },
         ]
     )
     assert default_factor(r, "p0") == pytest.approx(time, rel=1e-12)
@@ -133,10 +138,25 @@ def test_non_protected_structured_deposit(run, bank_type):
     assert default_factor(r) == pytest.approx(0.5, rel=1e-12)
 
 
-def test_structured_deposit_default_is_protected(run):
-    """Architecture: a blank principal_protected means true: large state bank 0.055."""
-    r = run([{"asset_type": "structured_deposit", "market_value": MV, "bank_type": "large_state"}])
-    assert default_factor(r) == pytest.approx(0.055, rel=1e-12)
+def test_structured_deposit_blank_protection_is_refused(make_holdings):
+    """A blank principal_protected would read as protected (large state bank 0.055 against
+    0.50 not protected, Rule 9 Art. 21), and the article has no value for an unknown one:
+    refused, naming the row and the column."""
+    from analyzer.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        make_holdings(
+            [
+                {"asset_type": "cash", "market_value": MV},
+                {
+                    "asset_type": "structured_deposit",
+                    "market_value": MV,
+                    "bank_type": "large_state",
+                },
+            ]
+        )
+    (p,) = [p for p in err.value.problems if p.column == "principal_protected"]
+    assert p.row == 3 and "Art. 21" in p.message
 
 
 def test_overseas_deposit_is_charged_default(run):

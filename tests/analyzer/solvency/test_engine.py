@@ -39,7 +39,7 @@ MIXED = [
         "purchase_cost": 8e5,
         "sci_tech": True,
     },
-    {"asset_type": "investment_property", "market_value": 1e6},
+    {"asset_type": "investment_property", "market_value": 1e6, "property_tier": "major"},
     {"asset_type": "stock", "market_value": 5e5, "region": "emerging", "currency": "HKD"},
 ]
 

@@ -481,6 +481,7 @@ def test_non_financial_perpetual_needs_rating_and_duration():
     assert cols["modified_duration"].row == 3
     # a financial issuer's perpetual bond needs neither (Rule 8 Art. 36)
     raw.loc[1, "issuer_type"] = "joint_stock"
+    raw.loc[1, "conversion_clause"] = "false"  # required for Art. 36 instruments
     validate_holdings(raw)
 
 

@@ -108,6 +108,7 @@ def test_out_of_scope(run):
                 "rating": "AAA",
                 "modified_duration": 3.0,
                 "region": "developed",
+                "currency": "USD",
             },
         ]
     )

@@ -162,6 +162,7 @@ def test_debt_plan_surface_by_rating(run, rating, surface):
                 "market_value": MV,
                 "rating": rating,
                 "look_through": True,
+                "loan_class": "normal",
                 "layers": 1,
             }
         ]
@@ -217,6 +218,7 @@ def test_trust_plan_looked_through(run):
                 "market_value": MV,
                 "rating": "AA",
                 "look_through": True,
+                "loan_class": "normal",
                 "layers": 2,
             }
         ]
@@ -236,6 +238,7 @@ def test_abs_plan_looked_through_not_exempt(run):
                 "market_value": MV,
                 "rating": "AA+",
                 "look_through": True,
+                "loan_class": "normal",
                 "layers": 1,
             }
         ]
@@ -299,6 +302,7 @@ def test_pc_looked_through_loans_have_no_interest_rate_row(run):
                 "market_value": MV,
                 "rating": "AAA",
                 "look_through": True,
+                "loan_class": "normal",
                 "layers": 1,
             }
         ]

@@ -112,17 +112,48 @@ def test_fx_by_currency(run, currency, rf0):
     assert "Art. 55" in fx["article"].iloc[0]
 
 
-def test_fx_default_currency_option(run):
-    """Blank currency on an overseas position: option overseas_default_currency (USD 0.05 by
-    default; EUR -> 0.08). Domestic positions are CNY: no FX."""
-    rows = [
-        {"asset_type": "stock", "market_value": MV, "region": "developed"},
-        {"asset_type": "cash", "market_value": MV},
-    ]
-    assert run(rows).submodules["fx"] == pytest.approx(0.05 * MV, rel=1e-12)
-    assert run(rows, options={"overseas_default_currency": "EUR"}).submodules[
-        "fx"
-    ] == pytest.approx(0.08 * MV, rel=1e-12)
+def test_fx_default_currency_option(make_holdings, make_company):
+    """Blank currency on an overseas position of a frame built in memory (the reader refuses
+    it, below): option overseas_default_currency (USD 0.05 by default; EUR -> 0.08).
+    Domestic positions are CNY: no FX."""
+    from analyzer.io.holdings import Holdings
+    from analyzer.solvency.engine import evaluate
+    from analyzer.solvency.options import EngineOptions
+
+    h = make_holdings(
+        [
+            {"asset_type": "stock", "market_value": MV, "region": "developed", "currency": "GBP"},
+            {"asset_type": "cash", "market_value": MV},
+        ]
+    )
+    frame = h.frame.copy()
+    frame.loc[0, "currency"] = ""
+    blank = Holdings(frame)
+    company = make_company()
+
+    def fx(**options):
+        r = evaluate(blank, company, options=EngineOptions(**options), scitech=False)
+        return r.submodules["fx"]
+
+    assert fx() == pytest.approx(0.05 * MV, rel=1e-12)
+    assert fx(overseas_default_currency="EUR") == pytest.approx(0.08 * MV, rel=1e-12)
+
+
+def test_blank_overseas_currency_is_refused(make_holdings):
+    """Rule 8 Art. 57 charges 0.05, 0.08 or 0.15 by currency and has no factor for an unknown
+    one: the reader refuses a blank currency on an overseas row (naming it), not on a
+    domestic one (CNY)."""
+    from analyzer.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        make_holdings(
+            [
+                {"asset_type": "cash", "market_value": MV},
+                {"asset_type": "stock", "market_value": MV, "region": "developed"},
+            ]
+        )
+    (p,) = [p for p in err.value.problems if p.column == "currency"]
+    assert p.row == 3 and "Art. 57" in p.message
 
 
 def test_domestic_foreign_currency_cash_has_fx(run):
@@ -134,6 +165,15 @@ def test_domestic_foreign_currency_cash_has_fx(run):
 def test_overseas_type_without_rule_is_an_input_error(run):
     """An overseas policy loan has no overseas rule: InputError naming row and column."""
     with pytest.raises(InputError) as err:
-        run([{"asset_type": "policy_loan", "market_value": MV, "region": "emerging"}])
+        run(
+            [
+                {
+                    "asset_type": "policy_loan",
+                    "market_value": MV,
+                    "region": "emerging",
+                    "currency": "USD",
+                }
+            ]
+        )
     p = err.value.problems[0]
     assert (p.row, p.column) == (2, "region")

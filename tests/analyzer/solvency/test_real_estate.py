@@ -23,17 +23,34 @@ def test_investment_property(run, tier, expected, regime):
     assert "Art. 38" in ch["article"].iloc[0]
 
 
-def test_default_tier_is_major(run):
-    """Default: blank property_tier reads as 'major': 0.15."""
-    r = run([{"asset_type": "investment_property", "market_value": MV}])
-    assert r.submodules["real_estate"] == pytest.approx(0.15 * MV, rel=1e-12)
+def test_blank_tier_is_refused(make_holdings):
+    """A blank property_tier would read as the lower factor (0.15 against 0.15 x 1.2 = 0.18,
+    Rule 8 Art. 40), and the article has no value for an unknown location: refused, naming
+    the row and the column."""
+    from analyzer.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        make_holdings([{"asset_type": "investment_property", "market_value": MV}])
+    (p,) = [p for p in err.value.problems if p.column == "property_tier"]
+    assert p.row == 2 and "Art. 40" in p.message
+    # an overseas property does not read the column (Art. 50 charges by market)
+    make_holdings(
+        [
+            {
+                "asset_type": "investment_property",
+                "market_value": MV,
+                "region": "developed",
+                "currency": "USD",
+            }
+        ]
+    )
 
 
 def test_sum(run):
     """Art. 43: arithmetic sum: 0.15 x 1e6 + 0.18 x 2e6 = 510,000; no other sub-module."""
     r = run(
         [
-            {"asset_type": "investment_property", "market_value": MV},
+            {"asset_type": "investment_property", "market_value": MV, "property_tier": "major"},
             {"asset_type": "investment_property", "market_value": 2 * MV, "property_tier": "other"},
         ]
     )
