@@ -4,7 +4,7 @@ The 2025-12 risk-factor notice lowers the factor of a CSI 300 or CSI Dividend Lo
 100 constituent held *more than* three years (一, "该持仓时间根据过去六年加权平均持仓时间确定")
 and of a STAR stock held more than two years (二, "根据过去四年加权平均持仓时间确定"). The
 notice does not spell out the average; the analyzer computes it first-in-first-out
-(docs/formats.md §7.12):
+(docs/formats.md §7.17):
 
 - the trades of a position (bought ``quantity > 0``, sold ``quantity < 0``), in date order
   (same-day trades in file order), build lots; a sale takes from the oldest lots first;

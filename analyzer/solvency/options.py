@@ -113,40 +113,40 @@ class EngineOptions(BaseModel):
         "between whole years (fractional maturity, semi-annual coupon) is discounted at the "
         "spot discount rate interpolated linearly between the neighbouring years (flat at "
         "year 1 before it), or with the one-year forward rate held constant within each year "
-        "('loglinear_discount') (docs/formats.md §7.11).",
+        "('loglinear_discount') (docs/formats.md §7.16).",
     )
     index_factor_reading: Literal["k2", "base_factor"] = Field(
         "k2",
         description="How the CSI 300 / STAR factors of 金规〔2023〕5号 三(六) (0.30, 0.40) and the "
         "2025-12 notice (0.27, 0.36, dividend low-vol 0.27) enter: 'k2' as a k2 with "
         "RF0 x (1 + k2) = the announced factor, added to k1 in K and clamped (Rule 8 Art. 7, 26); "
-        "'base_factor' as the new RF0, to which k1 then applies (docs/formats.md §7.11).",
+        "'base_factor' as the new RF0, to which k1 then applies (docs/formats.md §7.22).",
     )
     control_q_base: Literal["after_size", "before_size"] = Field(
         "after_size",
         description="What control risk Q (Rule 12 Art. 120) multiplies: the quantifiable "
         "capital after the size coefficient of 金规〔2023〕5号 一, (MC* - LA)(1 + k) "
         "('after_size'), or MC* - LA before it ('before_size', minimum = (1 + k + Q)(MC* - LA) "
-        "+ additional) (docs/formats.md §7.12).",
+        "+ additional) (docs/formats.md §7.23).",
     )
     size_band_boundary: Literal["middle_band", "upper_band", "lower_band"] = Field(
         "middle_band",
         description="The band of a company whose total assets equal a boundary of 金规〔2023〕5号 "
         "一 (P&C 100亿 / 2000亿, life 500亿 / 5000亿; both adjacent bands name it with 以上 / "
         "以下): 'middle_band' the 95% band at both, 'upper_band' the band above, "
-        "'lower_band' the band below (docs/formats.md §7.13).",
+        "'lower_band' the band below (docs/formats.md §7.24).",
     )
     non_base_interest_rate_scope: Literal["life_scenario_method", "every_method"] = Field(
         "life_scenario_method",
         description="金规〔2023〕5号 二(五) brings fixed-income non-base assets of at most three "
         "layers into interest-rate risk: 'life_scenario_method' into the life scenario method "
         "only (its stated aim is asset-liability matching), 'every_method' also into the P&C "
-        "duration factor of Rule 8 Art. 14 (docs/formats.md §7.14).",
+        "duration factor of Rule 8 Art. 14 (docs/formats.md §7.25).",
     )
     concentration_exempt_unnamed: bool = Field(
         True,
         description="Cash, public money-market funds and policy loans, which the exempt list "
         "of Rule 8 Art. 64 does not name, are exempt from counterparty concentration (True); "
         "False counts them against their counterparty like any other asset "
-        "(docs/formats.md §7.15).",
+        "(docs/formats.md §7.26).",
     )

@@ -1,4 +1,4 @@
-"""Holding periods from a trade history (2025-12 notice 一, 二; docs/formats.md §11, §7.12)."""
+"""Holding periods from a trade history (2025-12 notice 一, 二; docs/formats.md §11, §7.17)."""
 
 from __future__ import annotations
 

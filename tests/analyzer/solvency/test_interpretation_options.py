@@ -1,5 +1,5 @@
 """The readings the rule texts leave open, each a named EngineOptions field (docs/formats.md
-§7.11-7.15): every alternative changes the number as worked by hand from the article."""
+§7.22-7.26): every alternative changes the number as worked by hand from the article."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def _stock_factor(run, regime: str, book: float, cost: float, **options) -> floa
 
 
 # ------------------------------------------------------------------------------------------
-# §7.11 index_factor_reading: 金规〔2023〕5号 三(六) "风险因子从0.35调整为0.3"
+# §7.22 index_factor_reading: 金规〔2023〕5号 三(六) "风险因子从0.35调整为0.3"
 # ------------------------------------------------------------------------------------------
 
 
@@ -61,7 +61,7 @@ def test_the_rules_own_k2_stays_a_k2(run):
 
 
 # ------------------------------------------------------------------------------------------
-# §7.12 control_q_base: Q x quantifiable (after the size coefficient) or Q x (MC* - LA)
+# §7.23 control_q_base: Q x quantifiable (after the size coefficient) or Q x (MC* - LA)
 # ------------------------------------------------------------------------------------------
 
 
@@ -108,7 +108,7 @@ def test_control_q_base_is_one_formula_for_numpy_and_cvxpy():
 
 
 # ------------------------------------------------------------------------------------------
-# §7.13 size_band_boundary: "100亿元以上、2000亿元以下" and "100亿元以下"
+# §7.24 size_band_boundary: "100亿元以上、2000亿元以下" and "100亿元以下"
 # ------------------------------------------------------------------------------------------
 
 
@@ -144,7 +144,7 @@ def test_size_band_boundary_reaches_the_engine(run):
 
 
 # ------------------------------------------------------------------------------------------
-# §7.14 non_base_interest_rate_scope: 金规〔2023〕5号 二(五)
+# §7.25 non_base_interest_rate_scope: 金规〔2023〕5号 二(五)
 # ------------------------------------------------------------------------------------------
 
 PLAN = {
@@ -180,7 +180,7 @@ def test_non_base_scope_needs_the_duration(run):
 
 
 # ------------------------------------------------------------------------------------------
-# §7.15 concentration_exempt_unnamed: Rule 8 Art. 64 does not name public money-market funds
+# §7.26 concentration_exempt_unnamed: Rule 8 Art. 64 does not name public money-market funds
 # ------------------------------------------------------------------------------------------
 
 
