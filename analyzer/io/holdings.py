@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -1722,14 +1722,6 @@ def _check_products(frame: pd.DataFrame, file: str, problems: list[InputProblem]
     )
     _breach(found, R_EXEMPT_COUNT, file, "underlying_count", few, count)
     problems.extend(p for p in found if isinstance(p, InputProblem))
-    not_exempt = ~exempt | waived
-    _problem_rows(
-        problems,
-        file,
-        kinds & domestic & lt & not_exempt,
-        "look_through",
-        lambda i: text("holdings.product_needs_underlyings", row=i + 2, asset_type=at.iloc[i]),
-    )
     _problem_rows(
         problems,
         file,
@@ -1915,7 +1907,11 @@ def _blank_cells(
     _problem_rows(
         problems,
         file,
-        _is(frame, "asset_type", _PRODUCTS) & looked & ~exempt & blanks["loan_class"],
+        _is(frame, "asset_type", _PRODUCTS)
+        & looked
+        & ~exempt
+        & ~_is(frame, "trust_kind", ("equity",))  # an equity trust holds no loans (Art. 31)
+        & blanks["loan_class"],
         "loan_class",
         text("holdings.loan_class_required", allowed=", ".join(LOAN_CLASSES)),
     )
@@ -2240,3 +2236,29 @@ def _check_derivatives(frame: pd.DataFrame, file: str, problems: list[InputProbl
                         file, int(i) + 2, "hedged_id", text("holdings.hedged_twice", value=h)
                     )
                 )
+
+
+def products_without_underlyings(frame: pd.DataFrame, parents: Collection[str], file: str) -> list:
+    """Looked-through portfolio products (``am_product``, ``wealth_management_product``) that are
+    not exempt and have no underlyings in a look-through file (``parents``: the ids that have):
+    Rule 7 Art. 14-20 charge them on what they hold, which their kind does not tell, so each is
+    a problem naming its row and ``look_through`` (enter the underlyings, set look_through =
+    false for Art. 31, or mark it exempt under Art. 25)."""
+    problems: list[InputProblem] = []
+    if frame.empty or "product_kind" not in frame:
+        return problems
+    at = frame["asset_type"].astype(str)
+    kinds = _is(frame, "asset_type", KIND_PRODUCTS)
+    domestic = _is(frame, "region", ("domestic", ""))
+    lt = frame["look_through"].to_numpy(dtype=bool)
+    exempt = frame["exempt"].to_numpy(dtype=bool)
+    waived = frame["waive_exemption"].to_numpy(dtype=bool)
+    has_children = frame["id"].astype(str).isin(set(parents)).to_numpy()
+    _problem_rows(
+        problems,
+        file,
+        kinds & domestic & lt & (~exempt | waived) & ~has_children,
+        "look_through",
+        lambda i: text("holdings.product_needs_underlyings", row=i + 2, asset_type=at.iloc[i]),
+    )
+    return problems

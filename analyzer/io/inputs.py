@@ -572,6 +572,16 @@ def load_inputs(
             h = replace(h, look_through=lt, notes=tuple(h.notes) + tuple(lt.notes))
     elif look_through is not None and Path(look_through).is_file():
         c.files.append(InputFile("look_through", str(look_through), file_digest(look_through)))
+    if h is not None and hasattr(h, "frame"):
+        # a looked-through portfolio product is charged on its underlyings (Rule 7 Art. 14-20)
+        from analyzer.io.holdings import products_without_underlyings
+
+        lt_rows = getattr(h, "look_through", None)
+        parents = () if lt_rows is None else lt_rows.frame["parent_id"].unique()
+        unlooked = products_without_underlyings(h.frame, parents, h.source)
+        if unlooked and not c.collect:
+            raise InputError(unlooked)
+        c.problems.extend(unlooked)
     if trades is not None and h is not None:
         h = _with_trades(c, h, co, trades)
     t = c.read("templates", templates, lambda: read_holdings(templates))

@@ -16,7 +16,7 @@ import pandas as pd
 from analyzer import compliance
 from analyzer.errors import InputError, InputProblem, ParameterError
 from analyzer.io.company import Company
-from analyzer.io.holdings import Holdings
+from analyzer.io.holdings import Holdings, products_without_underlyings
 from analyzer.solvency import (
     aggregation,
     concentration,
@@ -287,6 +287,10 @@ def _build_charges(
     """Charges of ``ctx`` (positions as in ``ctx.frame``), its life scenario method and
     each rule module's rows (on the frame expanded by a look-through file, if any:
     :mod:`underlyings`)."""
+    parents = () if ctx.look_through is None else ctx.look_through.frame["parent_id"].unique()
+    unlooked = products_without_underlyings(ctx.frame, parents, source)
+    if unlooked:
+        raise InputError(unlooked)
     checked = [(ctx, source)]
     kids = underlyings.children_context(ctx)
     if kids is not None:  # the underlyings' rows are the look-through file's

@@ -78,7 +78,13 @@ def test_looked_through_products_need_loan_class_and_layers(make_holdings):
     """Rule 9 Art. 37 (0.085 normal .. 1 loss) and Rule 7 Art. 18 (0.1 a layer) have no value
     for an unknown class or structure: a looked-through trust plan needs both; one not looked
     through (charged 0.6 as a whole, Rule 7 Art. 32) needs neither."""
-    trust = {"asset_type": "trust_plan", "market_value": MV, "rating": "AA", "look_through": True}
+    trust = {
+        "asset_type": "trust_plan",
+        "market_value": MV,
+        "rating": "AA",
+        "look_through": True,
+        "trust_kind": "fixed_income",
+    }
     with pytest.raises(InputError) as err:
         make_holdings([trust])
     assert [p.row for p in _problems(err.value, "loan_class")] == [2]
