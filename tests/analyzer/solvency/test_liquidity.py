@@ -182,7 +182,7 @@ def test_overseas_and_issuer_type_rows(make_holdings):
     (80%); a non-financial issuer's perpetual bond is row 6 (80%), a bank's row 5 (85%)."""
     rows = [
         {"asset_type": "stock", "market_value": 1e8, "region": "developed", "currency": "HKD"},
-        {"asset_type": "bond_fund", "market_value": 1e8, "region": "developed"},
+        {"asset_type": "bond_fund", "market_value": 1e8, "region": "developed", "currency": "USD"},
         {"asset_type": "equity_fund", "market_value": 1e8},
         {
             "asset_type": "perpetual_bond",
@@ -196,6 +196,7 @@ def test_overseas_and_issuer_type_rows(make_holdings):
             "asset_type": "perpetual_bond",
             "market_value": 1e8,
             "issuer_type": "joint_stock",
+            "conversion_clause": False,  # required (Rule 8 Art. 36); no effect on Rule 13
             "rating": "AAA",
             "counterparty": "Y",
         },

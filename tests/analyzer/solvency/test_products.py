@@ -227,7 +227,9 @@ def test_equity_trust_outside_life_interest_rate_scope(run):
     assert single(r)["submodule"] == "equity"
     with pytest.raises(InputError) as err:
         run(
-            [dict(equity_trust, trust_kind="fixed_income", rating="AAA")],
+            # loan_class given (required for a looked-through debt-type product, Rule 9
+            # Art. 37), so the refusal is about the cash-flow fields alone
+            [dict(equity_trust, trust_kind="fixed_income", rating="AAA", loan_class="normal")],
             company_type="life",
             regime=R23,
         )
@@ -251,6 +253,7 @@ def test_partial_look_through_debt_plan(run):
                 "rating": "AAA",
                 "look_through": True,
                 "layers": 1,
+                "loan_class": "normal",
                 "look_through_share": 0.7,
             }
         ]
@@ -279,7 +282,12 @@ def test_partial_look_through_pe_fund(run):
 
 def test_full_share_equals_plain_look_through(run):
     """look_through_share = 1 is the whole product looked through (blank means the same)."""
-    row = {"asset_type": "equity_investment_plan", "market_value": MV, "look_through": True}
+    row = {
+        "asset_type": "equity_investment_plan",
+        "market_value": MV,
+        "look_through": True,
+        "layers": 1,
+    }
     a = run([dict(row, look_through_share=1.0)])
     b = run([row])
     assert a.submodules["equity"] == pytest.approx(b.submodules["equity"], rel=1e-15)
@@ -434,7 +442,16 @@ def test_exempt_overseas_product(run, asset_type, region, expected):
 
 def test_overseas_product_not_exempt_has_no_rule(run):
     with pytest.raises(InputError) as err:
-        run([{"asset_type": "am_product", "market_value": MV, "region": "developed"}])
+        run(
+            [
+                {
+                    "asset_type": "am_product",
+                    "market_value": MV,
+                    "region": "developed",
+                    "currency": "USD",
+                }
+            ]
+        )
     assert err.value.problems[0].column == "region"
 
 
@@ -520,10 +537,6 @@ def test_share_as_percent_refused(make_holdings):
             },
             "waive_exemption",
         ),
-        (
-            {"asset_type": "am_product", "product_kind": "equity", "look_through": True},
-            "look_through",
-        ),
         ({"asset_type": "pe_vc_fund", "look_through_share": 0.5}, "look_through_share"),
         ({"asset_type": "pe_vc_fund", "ciif_national_strategy": True}, "ciif_national_strategy"),
         (
@@ -540,4 +553,23 @@ def test_share_as_percent_refused(make_holdings):
 def test_contradictions_refused(make_holdings, row, column):
     p = refused(make_holdings, [dict(row, market_value=MV)])
     assert [(x.row, x.column) for x in p] == [(2, column)]
+    assert p[0].message_zh
+
+
+def test_looked_through_product_without_underlyings_refused(make_holdings, run):
+    """A looked-through, not exempt portfolio product is charged on what it holds (Rule 7
+    Art. 14-20), which its kind does not tell: without underlyings in a look-through file the
+    engine refuses it (the reader cannot know the file), naming row and ``look_through``."""
+    row = {
+        "asset_type": "am_product",
+        "product_kind": "equity",
+        "look_through": True,
+        "layers": 1,
+        "market_value": MV,
+    }
+    make_holdings([row])  # the reader accepts it: the look-through file is not known there
+    with pytest.raises(InputError) as err:
+        run([row])
+    p = err.value.problems
+    assert [(x.row, x.column) for x in p] == [(2, "look_through")]
     assert p[0].message_zh
