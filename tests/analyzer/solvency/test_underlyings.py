@@ -104,6 +104,7 @@ def _debt_plan(make_holdings):
                 "look_through": True,
                 "layers": 2,
                 "rating": "AA",
+                "loan_class": "normal",  # required by the reader; unread with underlyings
                 "asset_class": "dip",
             }
         ]
@@ -164,7 +165,13 @@ def test_without_the_file_the_built_in_charge_is_unchanged(make_holdings, make_c
     h = make_holdings(
         [
             {"asset_type": "pe_vc_fund", "market_value": 1e6, "look_through": True, "layers": 1},
-            {"id": "G", "asset_type": "pe_vc_fund", "market_value": 1e6, "look_through": True},
+            {
+                "id": "G",
+                "asset_type": "pe_vc_fund",
+                "market_value": 1e6,
+                "look_through": True,
+                "layers": 1,
+            },
         ]
     )
     lt = with_children(
@@ -233,8 +240,10 @@ def test_parent_equals_underlyings_held_directly_with_k_p(
     }
     if parent_type == "trust_plan":
         parent["trust_kind"] = "fixed_income"
+    if parent_type != "pe_vc_fund":  # required by the reader; unread with underlyings
+        parent["loan_class"] = "normal"
     company = make_company(company_type)
-    held = make_holdings([{k: v for k, v in parent.items() if k != "trust_kind"}])
+    held = make_holdings([parent])
     children = []
     direct = []
     for i, (kid, s) in enumerate(zip(kids, share, strict=True)):
@@ -296,6 +305,7 @@ def test_capital_map_equals_engine_and_scales_with_the_parent(make_holdings, mak
                 "look_through": True,
                 "layers": 1,
                 "rating": "AA+",
+                "loan_class": "normal",  # required by the reader; unread with underlyings
                 "asset_class": "dip",
             },
             {
