@@ -308,8 +308,9 @@ def split_derivatives(holdings: Holdings) -> tuple[Holdings, Holdings | None]:
 
     Derivatives are not decision variables of the optimiser: their notional is held constant
     (docs/optimizer.md), so they carry no ``asset_class``. The positions a derivative hedges
-    (``hedged_id``, a qualifying hedge: ``hedge_effective``) are held with it: a hedge's offset ``|C - H|`` (Rule 8 Art. 16, 35, 58)
-    stays exact only while the hedged capital C does. Separate-account positions
+    (``hedged_id`` of a qualifying hedge, ``hedge_effective``) are held with it: the offset
+    ``|C - H|`` (Rule 8 Art. 16, 35, 58) stays exact only while the hedged capital C does.
+    Separate-account positions
     (``account = separate``) belong to the policyholders' accounts and carry no capital (Rule 2
     Art. 12): moved with their asset class they would dilute its capital per CNY, so they are
     held constant too.
