@@ -36,19 +36,6 @@ i18n.register(
     }
 )
 
-#: (i18n key, kind) of the waterfall steps, in order
-WATERFALL_STEPS = (
-    "life",
-    "nonlife",
-    "market",
-    "credit",
-    "diversification",
-    "loss_absorption",
-    "size",
-    "control",
-    "additional",
-)
-
 
 def waterfall_steps(result: SolvencyResult) -> list[tuple[str, float]]:
     """(step, CNY) from the undiversified charges to the minimum capital.

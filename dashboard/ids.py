@@ -53,12 +53,6 @@ SOLVENCY_BODY = "solvency-body"
 DATA_BODY = "data-body"
 
 
-# -- pattern-matching id factories ---------------------------------------------------------
-def bound_id(kind: str, asset_class: str) -> dict[str, str]:
-    """Per-asset-class bound input, e.g. ``bound_id("min", "equity")``."""
-    return {"type": f"bound-{kind}", "asset": asset_class}
-
-
 # -- overview / solvency / data pages, shared scenario state (appended by the pages owner) --
 CURRENT_SCENARIO = "data-current-scenario"  # dcc.Store (session): dashboard.state inputs or None
 PROPOSED_WEIGHTS = "proposed-weights"  # dcc.Store (session): {asset_class: weight} from the lab

@@ -6,16 +6,18 @@ import re
 import tempfile
 from pathlib import Path
 
+from analyzer.io.company import Company
 from analyzer.report import solvency_xlsx
 from analyzer.solvency.result import SolvencyResult
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def solvency_report_bytes(result: SolvencyResult) -> bytes:
-    """The solvency workbook (`analyzer.report.solvency_xlsx.write`) as bytes."""
+def solvency_report_bytes(result: SolvencyResult, company: Company | None = None) -> bytes:
+    """The solvency workbook (`analyzer.report.solvency_xlsx.write`) as bytes; ``company``
+    gives the filing sheets their ``[filing]`` figures (without it they read "not provided")."""
     with tempfile.TemporaryDirectory(prefix="analyzer-report-") as tmp:
-        path = solvency_xlsx.write(result, Path(tmp) / "solvency.xlsx")
+        path = solvency_xlsx.write(result, Path(tmp) / "solvency.xlsx", company)
         return Path(path).read_bytes()
 
 

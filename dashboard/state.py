@@ -68,7 +68,7 @@ def holdings_from_records(records: list[dict[str, Any]], source: str = "<scenari
 
 def company_dict(company: Company) -> dict[str, Any]:
     """JSON-able company (liability arrays as lists, no ``source``)."""
-    data = company.model_dump(exclude={"source", "liabilities"})
+    data = company.model_dump(mode="json", exclude={"source", "liabilities"})
     if company.liabilities is not None:
         data["liabilities"] = {
             "cash_flows": [float(x) for x in company.liabilities.cash_flows],

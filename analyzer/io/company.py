@@ -345,6 +345,15 @@ SPOT_MAX, SPOT_MIN = 0.25, -0.05
 register(
     {
         "company.invalid": ("invalid company file", "公司文件无效"),
+        "company.stress_input_other_type": (
+            "[stress_inputs] {key} belongs to the other chapter of Rule 10 Annex 4 (P&C "
+            "scenarios: premium_income, combined_ratio, premium_risk_capital, "
+            "quarter_earned_premium, quarter_loss_ratio; life scenarios: the rest): no "
+            "scenario of a {company_type} company reads it; remove it",
+            "[stress_inputs] {key} 属于规则第10号附件4的另一章（财产险情景：premium_income、"
+            "combined_ratio、premium_risk_capital、quarter_earned_premium、quarter_loss_ratio；"
+            "人身险情景：其余各项）：{company_type} 类公司的情景均不读取该项，请删除",
+        ),
         "company.valuation_date": (
             "'{value}' is not a date; write valuation_date = 2025-12-31 (a TOML date or the "
             'ISO text "2025-12-31")',
@@ -1175,6 +1184,7 @@ def company_from_dict(
             InputProblem(label, None, "liabilities", text("company.liabilities_required"))
         )
     problems += _reinsurance_business(data, bool(liab), label)
+    problems += _stress_inputs_for_type(data, label)
     if "credit_items" in data:
         data["credit_items"], found_items = _credit_items(
             data["credit_items"], label, data.get("company_type")
@@ -1235,6 +1245,44 @@ def company_from_dict(
         raise InputError(problems)
     company._warnings = tuple(w for w in found if isinstance(w, InputWarning))
     return company
+
+
+#: [stress_inputs] keys of the Annex 4 P&C chapter (第一章; reinsurers follow it) and of the
+#: life chapter (第二章): a key of the other chapter would be read by no scenario
+_STRESS_PC_KEYS = (
+    "premium_income",
+    "combined_ratio",
+    "premium_risk_capital",
+    "quarter_earned_premium",
+    "quarter_loss_ratio",
+)
+
+
+def _stress_inputs_for_type(data: Mapping[str, Any], label: str) -> list[InputProblem]:
+    """Refuse [stress_inputs] keys that no Annex 4 scenario of the company's type reads (they
+    would be ignored without a word)."""
+    given = data.get("stress_inputs")
+    if isinstance(given, BaseModel):
+        given = given.model_dump(exclude_none=True)
+    if not isinstance(given, Mapping):
+        return []
+    kind = data.get("company_type")
+    keys = [k for k, v in given.items() if v is not None]
+    if kind == "life":
+        wrong = [k for k in keys if k in _STRESS_PC_KEYS]
+    elif kind in ("pc", "reinsurer"):
+        wrong = [k for k in keys if k not in _STRESS_PC_KEYS]
+    else:
+        return []
+    return [
+        InputProblem(
+            label,
+            None,
+            f"stress_inputs.{k}",
+            text("company.stress_input_other_type", key=k, company_type=kind),
+        )
+        for k in wrong
+    ]
 
 
 def _reinsurance_business(data: Mapping[str, Any], has_liabilities: bool, label: str):

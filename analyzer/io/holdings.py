@@ -827,6 +827,9 @@ class Holdings:
         For each column, the number of positions whose blank cell took the column's
         documented default where the engine reads that column (:data:`DEFAULT_COUNTED`);
         columns no row defaulted are left out (docs/formats.md §1, the ``blank cell`` column).
+    defaulted : dict of str to tuple of int
+        The rows (0-based) behind ``defaults_used``, so a later source of the value (a trade
+        history for ``holding_years``) can take them out of the count.
     """
 
     frame: pd.DataFrame = field(repr=False)
@@ -837,6 +840,7 @@ class Holdings:
     mapping: dict | None = None
     look_through: Any = None
     defaults_used: dict[str, int] = field(default_factory=dict)
+    defaulted: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -1531,10 +1535,11 @@ def validate_holdings(
     _plausibility(frame, file, problems, warnings, valuation_date or dt.date.today())
     if problems:
         raise InputError(problems)
-    used = defaults_used(frame, blanks)
-    if used:
-        shown = ", ".join(f"{c} {k}" for c, k in used.items())
-        notes.append(text("holdings.defaults_used", count=sum(used.values()), columns=shown))
+    defaulted = defaulted_rows(frame, blanks)
+    used = {c: len(rows) for c, rows in defaulted.items()}
+    note = defaults_note(used)
+    if note is not None:
+        notes.append(note)
     return Holdings(
         frame.reset_index(drop=True),
         file,
@@ -1543,7 +1548,16 @@ def validate_holdings(
         ignored_columns=tuple(ignored),
         mapping=mapping_dict,
         defaults_used=used,
+        defaulted=defaulted,
     )
+
+
+def defaults_note(used: dict[str, int]) -> Text | None:
+    """The note listing the blank cells that took a documented default (None when none)."""
+    if not used:
+        return None
+    shown = ", ".join(f"{c} {k}" for c, k in used.items())
+    return text("holdings.defaults_used", count=sum(used.values()), columns=shown)
 
 
 def _mojibake_rows(
@@ -1845,16 +1859,25 @@ def defaults_used(frame: pd.DataFrame, blanks: dict[str, np.ndarray]) -> dict[st
     """Positions whose blank cell took the column's documented default, per column, counted on
     the rows the engine reads the column for (:data:`DEFAULT_COUNTED`; ``currency`` on the
     overseas rows); columns without any are left out."""
+    return {c: len(rows) for c, rows in defaulted_rows(frame, blanks).items()}
+
+
+def defaulted_rows(
+    frame: pd.DataFrame, blanks: dict[str, np.ndarray]
+) -> dict[str, tuple[int, ...]]:
+    """The rows (0-based) counted by :func:`defaults_used`, per column."""
     domestic = _is(frame, "region", ("domestic",))
-    used: dict[str, int] = {}
+    masks: dict[str, np.ndarray] = {}
     for column, types, domestic_only in DEFAULT_COUNTED:
         mask = _is(frame, "asset_type", types) & blanks[column]
         if domestic_only:
             mask &= domestic
-        used[column] = used.get(column, 0) + int(np.count_nonzero(mask))
+        masks[column] = masks.get(column, np.zeros(len(frame), dtype=bool)) | mask
     for column in OVERSEAS_NEEDED:
-        used[column] = used.get(column, 0) + int(np.count_nonzero(~domestic & blanks[column]))
-    return {c: k for c, k in used.items() if k}
+        masks[column] = masks.get(column, np.zeros(len(frame), dtype=bool)) | (
+            ~domestic & blanks[column]
+        )
+    return {c: tuple(int(i) for i in np.flatnonzero(m)) for c, m in masks.items() if m.any()}
 
 
 def _blank_cells(

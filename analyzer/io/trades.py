@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, InputProblem, InputWarning
-from analyzer.io.holdings import Holdings
+from analyzer.io.holdings import Holdings, defaults_note
 from analyzer.io.inputs import unknown_name
 from analyzer.io.rules import rule
 from analyzer.messages import register, text
@@ -334,6 +334,7 @@ def apply_trades(
     held = frame["holding_years"].to_numpy(dtype=float).copy()
     problems: list[InputProblem] = []
     replaced: list[tuple[int, float, float]] = []
+    from_trades: set[int] = set()
     for pid, group in ordered.groupby("id", sort=False):
         i = index[pid]
         if not stock[i]:
@@ -352,6 +353,7 @@ def apply_trades(
         if held[i] > 0 and abs(held[i] - years) > 1.0 / DAYS_PER_YEAR:
             replaced.append((i, float(held[i]), years))
         held[i] = years
+        from_trades.add(i)
     if problems:
         raise InputError(problems)
     warnings: list[InputWarning] = []
@@ -367,4 +369,26 @@ def apply_trades(
         warnings.append(found)  # type: ignore[arg-type]
     new = frame.copy()
     new["holding_years"] = held
+    # a holding period taken from the trades is no blank cell's default any more
+    defaulted = dict(getattr(holdings, "defaulted", {}) or {})
+    notes = tuple(holdings.notes)
+    if from_trades and "holding_years" in defaulted:
+        rows = tuple(i for i in defaulted["holding_years"] if i not in from_trades)
+        if rows:
+            defaulted["holding_years"] = rows
+        else:
+            del defaulted["holding_years"]
+        used = {c: len(r) for c, r in defaulted.items()}
+        old_note = defaults_note(getattr(holdings, "defaults_used", {}) or {})
+        notes = tuple(n for n in notes if n != old_note)
+        note = defaults_note(used)
+        notes = notes + ((note,) if note is not None else ())
+        return replace(
+            holdings,
+            frame=new,
+            warnings=tuple(holdings.warnings) + tuple(warnings),
+            notes=notes,
+            defaults_used=used,
+            defaulted=defaulted,
+        )
     return replace(holdings, frame=new, warnings=tuple(holdings.warnings) + tuple(warnings))

@@ -14,7 +14,6 @@ from typing import Any
 import cvxpy as cp
 import numpy as np
 
-from analyzer import compliance
 from analyzer.messages import Text
 from analyzer.optimize.capital import MARGIN, scalars
 from analyzer.optimize.context import Context
@@ -560,8 +559,3 @@ class LiquidityCoverage(Constraint):
                 describe=compose("optimize.limit.min_lcr2", floor=self.minimum, months=months),
             )
         return self._added(ctx, k)
-
-
-def equity_tiers(ctx: Context) -> list[tuple[float, float, float]]:
-    """(ratio from, ratio to, cap) of the regime's equity tiers."""
-    return compliance.equity_cap_tiers(ctx.universe.regime)

@@ -227,9 +227,11 @@ def build_capital_map(
     keep = slice(None) if life is None else charges.submodule != SUBMODULE_INDEX["interest_rate"]
     sub = charges.submodule[keep].astype(np.int64)
     cls = members[charges.position[keep]]
-    A = np.bincount(
-        sub * n + cls, weights=charges.capital[keep], minlength=len(SUBMODULES) * n
-    ).reshape(len(SUBMODULES), n)
+    A = (
+        np.bincount(sub * n + cls, weights=charges.capital[keep], minlength=len(SUBMODULES) * n)
+        .reshape(len(SUBMODULES), n)
+        .astype(float)
+    )
     A /= safe
     up = np.zeros(n)
     down = np.zeros(n)
@@ -301,15 +303,33 @@ def build_capital_map(
 
 
 def split_derivatives(holdings: Holdings) -> tuple[Holdings, Holdings | None]:
-    """The positions without the derivatives, and the derivatives (None when there are none).
+    """The positions the optimiser moves, and those it holds constant (None when there are
+    none): the derivatives, the positions they hedge and the separate-account positions.
 
     Derivatives are not decision variables of the optimiser: their notional is held constant
-    (docs/optimizer.md), so they carry no ``asset_class``.
+    (docs/optimizer.md), so they carry no ``asset_class``. The positions a derivative hedges
+    (``hedged_id`` of a qualifying hedge, ``hedge_effective``) are held with it: the offset
+    ``|C - H|`` (Rule 8 Art. 16, 35, 58) stays exact only while the hedged capital C does.
+    Separate-account positions
+    (``account = separate``) belong to the policyholders' accounts and carry no capital (Rule 2
+    Art. 12): moved with their asset class they would dilute its capital per CNY, so they are
+    held constant too.
     """
     from analyzer.io.holdings import DERIVATIVES
 
     frame = holdings.frame
     deriv = frame["asset_type"].astype(object).isin(DERIVATIVES).to_numpy()
+    if deriv.any() and "hedged_id" in frame:
+        qualifying = deriv & frame.get("hedge_effective", False).astype(bool).to_numpy()
+        hedged = {
+            part.strip()
+            for cell in frame.loc[qualifying, "hedged_id"].astype(str)
+            for part in cell.split(";")
+            if part.strip()
+        }
+        deriv = deriv | frame["id"].astype(str).isin(hedged).to_numpy()
+    if "account" in frame:
+        deriv = deriv | frame["account"].astype(object).eq("separate").to_numpy()
     if not deriv.any():
         return holdings, None
     return (

@@ -344,23 +344,6 @@ def block(
     )
 
 
-def make_charges(
-    ctx: ChargeContext,
-    mask: np.ndarray,
-    submodule: str | np.ndarray,
-    rf0: np.ndarray | float,
-    k: np.ndarray | float = 0.0,
-    rule: str = "",
-    article: str = "",
-    k_p: np.ndarray | float = 0.0,
-    exposure: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """Charge rows for the positions in ``mask`` as a DataFrame (see :func:`block`)."""
-    if not np.any(mask):
-        return empty_charges()
-    return block(ctx, mask, submodule, rf0, k, rule, article, k_p, exposure).to_frame()
-
-
 def frames(blocks: list[ChargeBlock]) -> list[pd.DataFrame]:
     """The blocks as charge tables (for callers of a rule module's ``charges``)."""
     return [b.to_frame() for b in blocks if len(b)]

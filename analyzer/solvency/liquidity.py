@@ -274,8 +274,11 @@ def classify(
     if options.liquidity_exclude_maturing and "maturity_years" in frame.columns:
         mat = frame["maturity_years"].to_numpy(dtype=float)
         limit = months / 12.0
-        # whole years: 0 is within 3 months, 0 or 1 within 12 (conservative rounding)
-        maturing = np.isfinite(mat) & ((mat < 1.0) if limit <= 0.25 else (mat <= limit))
+        # a fractional maturity is exact; a whole number of years may be rounded, so 0 is
+        # within 3 months and 0 or 1 within 12 (conservative)
+        whole = np.isfinite(mat) & (mat == np.round(mat))
+        rounded = (mat < 1.0) if limit <= 0.25 else (mat <= limit)
+        maturing = np.isfinite(mat) & np.where(whole, rounded, mat <= limit)
         hit = maturing & (reason == "reserve")
         reason[hit] = "matures_in_horizon"
         category[hit] = EXCLUDED

@@ -22,13 +22,6 @@ def curve(duration: np.ndarray, short: dict, long: dict) -> np.ndarray:
     return np.where(d <= 5.0, d * (short["a"] * d + short["b"]), d * long["c"] + long["d"])
 
 
-def rated_factor(duration: np.ndarray, ratings: np.ndarray, table: dict) -> np.ndarray:
-    """RF0 of Art. 15: D (a D + b) for D <= 5 and D c above, by rating."""
-    d = np.asarray(duration, dtype=float)
-    abc = np.array([table[r] for r in ratings], dtype=float).reshape(-1, 3)
-    return np.where(d <= 5.0, d * (abc[:, 0] * d + abc[:, 1]), d * abc[:, 2])
-
-
 def _rated(ctx: ChargeContext, mask: np.ndarray, table: dict) -> np.ndarray:
     """RF0 of Art. 15 for the positions in ``mask`` (rating looked up by code)."""
     codes, index = ctx.codes("rating")
@@ -38,7 +31,7 @@ def _rated(ctx: ChargeContext, mask: np.ndarray, table: dict) -> np.ndarray:
             abc[i] = table[value]
     abc = abc[codes[mask]]
     missing = np.isnan(abc[:, 0])
-    if missing.any():  # an unrated key absent from the table (as rated_factor: KeyError)
+    if missing.any():  # a rating key absent from the table: KeyError, as a dict lookup
         names = {i: v for v, i in index.items()}
         raise KeyError(names.get(int(codes[mask][np.flatnonzero(missing)[0]]), ""))
     d = ctx.values("modified_duration")[mask]

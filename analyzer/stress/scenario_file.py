@@ -341,21 +341,3 @@ def read_scenarios(
     )
     out.warnings = tuple(warnings)
     return out
-
-
-def check_classes(shocks: Iterable[Shock], classes: Iterable[str], file: str) -> None:
-    """Raise :class:`InputError` for asset classes of the shocks not in ``classes``."""
-    known = set(classes)
-    problems = [
-        InputProblem(
-            file,
-            s.rows.get(c),
-            "asset_class",
-            msg("scenarios.unknown_class", value=c, allowed=", ".join(sorted(known))),
-        )
-        for s in shocks
-        for c in s.class_returns
-        if c not in known
-    ]
-    if problems:
-        raise InputError(problems)

@@ -1093,8 +1093,12 @@ def download_report(_n: int | None, data: dict | None) -> Any:
     if not _n:
         raise PreventUpdate
     auth.require("view")
-    result = state.current_result(data, _env())
-    return dcc.send_bytes(reports.solvency_report_bytes(result), reports.report_filename(result))
+    inputs = state.current_inputs(data, _env())
+    result = state.result_for(inputs)
+    company = state.parsed(inputs)[1]
+    return dcc.send_bytes(
+        reports.solvency_report_bytes(result, company), reports.report_filename(result)
+    )
 
 
 def save_scenario(

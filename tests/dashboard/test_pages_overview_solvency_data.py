@@ -334,3 +334,32 @@ def test_load_scenario_callback_restores_inputs_and_weights(settings: Any, dash_
     loaded = open_token(app, ids.CURRENT_SCENARIO, body[ids.CURRENT_SCENARIO]["data"])
     assert open_token(app, ids.PROPOSED_WEIGHTS, body[ids.PROPOSED_WEIGHTS]["data"]) == weights
     assert state.result_for(loaded).minimum_capital == state.result_for(inputs).minimum_capital
+
+
+def test_report_bytes_carry_the_company_filing_figures(env: Any, tmp_path: Path) -> None:
+    """The dashboard's workbook shows the company file's [filing] figures (认可资产, the
+    integrated risk rating) on the filing sheet, not "not provided", and a valuation date
+    survives the scenario's JSON round trip."""
+    import datetime as dt
+    import json
+
+    import openpyxl
+
+    from analyzer.io.company import Filing
+
+    inputs = state.default_inputs(env)
+    company = state.parsed(inputs)[1].model_copy(
+        update={
+            "filing": Filing(admitted_assets=3.1e11, integrated_risk_rating="A"),
+            "valuation_date": dt.date(2026, 9, 30),
+        }
+    )
+    data = json.loads(json.dumps(state.company_dict(company)))
+    assert data["valuation_date"] == "2026-09-30"
+    assert state.company_from_json(data).valuation_date == dt.date(2026, 9, 30)
+    result = state.result_for(inputs)
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(reports.solvency_report_bytes(result, company))
+    sheet = openpyxl.load_workbook(path)["主要指标 Main indicators"]
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert 3.1e11 in cells and "A" in cells

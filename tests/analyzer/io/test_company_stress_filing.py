@@ -57,3 +57,17 @@ def test_bad_figures_refused_naming_the_key(tmp_path, extra, column):
     with pytest.raises(InputError) as err:
         read_company(with_sections(tmp_path, extra))
     assert column in [p.column for p in err.value.problems]
+
+
+def test_stress_inputs_of_the_other_chapter_are_refused(make_company):
+    """Annex 4 第一章 (P&C, reinsurers) and 第二章 (life) read different figures: a key no
+    scenario of the company's type reads is refused, not silently ignored."""
+    from analyzer.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        make_company("life", stress_inputs={"premium_income": 1e10, "annual_expenses": 1e9})
+    assert [p.column for p in err.value.problems] == ["stress_inputs.premium_income"]
+    with pytest.raises(InputError) as err:
+        make_company("pc", stress_inputs={"premium_income": 1e10, "annual_expenses": 1e9})
+    assert [p.column for p in err.value.problems] == ["stress_inputs.annual_expenses"]
+    make_company("pc", stress_inputs={"premium_income": 1e10, "combined_ratio": 0.98})

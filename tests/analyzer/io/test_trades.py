@@ -204,3 +204,19 @@ def test_company_valuation_date_refused(make_company, value):
     with pytest.raises(InputError) as err:
         make_company("pc", valuation_date=value)
     assert err.value.problems[0].column == "valuation_date"
+
+
+def test_holding_years_from_trades_no_longer_count_as_defaults(make_holdings, tmp_path):
+    """A blank holding_years is a documented default (counted in defaults_used and the note);
+    once the trade history gives it, that stock no longer counts: S2 (blank) gets its period
+    from the trades, S1 has a typed value, so nothing is left of the holding_years count."""
+    h = _holdings(make_holdings)
+    assert h.defaults_used.get("holding_years") == 1  # S2's blank cell
+    assert any("holding_years 1" in str(n) for n in h.notes)
+    path = _write(tmp_path, ["2016-01-01,S2,50,", "2025-01-01,S2,50,"])
+    after = apply_trades(h, path, V)
+    assert "holding_years" not in after.defaults_used
+    assert not any("holding_years" in str(n) for n in after.notes)
+    # a stock without trades keeps its default and its count
+    path = _write(tmp_path, ["2021-01-01,S1,100,"], name="other.csv")
+    assert apply_trades(h, path, V).defaults_used.get("holding_years") == 1

@@ -80,8 +80,17 @@ def test_not_psd_offers_repair(tmp_path):
         read_assumptions(path)
     a = read_assumptions(path, repair=True)
     assert a.repaired
+    assert np.linalg.eigvalsh(bad).min() < -0.5  # the matrix does need repair
     assert np.linalg.eigvalsh(a.correlation).min() >= -1e-8
     assert np.allclose(np.diag(a.correlation), 1)
+    assert np.allclose(a.correlation, a.correlation.T)
+    # nearest in the Frobenius norm (Higham 2002): no farther from the input than a simple
+    # independent repair (clip the negative eigenvalues, rescale to a unit diagonal)
+    w, v = np.linalg.eigh(bad)
+    clipped = (v * np.clip(w, 0, None)) @ v.T
+    d = np.sqrt(np.diag(clipped))
+    clipped = clipped / np.outer(d, d)
+    assert np.linalg.norm(a.correlation - bad) <= np.linalg.norm(clipped - bad) + 1e-9
 
 
 def test_missing_class_of_holdings(assumptions):

@@ -116,6 +116,18 @@ def test_life_cases_are_exact(life_universe):
     assert len(r.cases) == 3
     lir = r.solvency.life_interest_rate
     assert lir["binding"] in r.case or (lir["capital"] == 0 and "zero" in r.case)
+    # the numbers, not the labels: the scenario deltas of the optimum, summed from the
+    # capital map's per-class deltas, give the engine's life interest-rate capital and its
+    # binding scenario (Rule 8 Art. 18: the worse of up and down, at least 0)
+    m = life_universe.capmap
+    x = np.asarray(r.weights) * life_universe.V
+    up = m.ir_liability_up - x @ m.ir_asset_up
+    down = m.ir_liability_down - x @ m.ir_asset_down
+    assert max(up, down, 0.0) == pytest.approx(lir["capital"], rel=1e-9, abs=1.0)
+    assert lir["binding"] == ("none" if max(up, down) <= 0 else "up" if up >= down else "down")
+    # and the winning case is the best of the three the optimiser solved
+    best = max(c["value"] for c in r.cases if c["value"] is not None)
+    assert r.objective_value == pytest.approx(best, rel=1e-9)
 
 
 def test_resulting_equity_basis_tries_every_tier(pc_universe):

@@ -261,7 +261,7 @@ def test_life_swap_enters_the_scenario_cash_flows(run):
 
 
 def test_capital_map_exact_with_derivatives(make_holdings, make_company):
-    from analyzer.solvency.capital_map import build_capital_map
+    from analyzer.solvency.capital_map import build_capital_map, split_derivatives
     from analyzer.solvency.engine import evaluate
 
     rows = [
@@ -273,12 +273,23 @@ def test_capital_map_exact_with_derivatives(make_holdings, make_company):
         irs(),
         fwd(),
     ]
+    # an unhedged position in each class: the hedged ones are held with their hedge (a hedge's
+    # |C - H| stays exact only while C does), the others are the optimiser's to move
+    rows += [
+        {**BOND, "id": "bond2", "asset_class": "bonds"},
+        {**STOCK, "id": "stock2", "asset_class": "stocks"},
+        {**USD_BOND, "id": "usd2", "asset_class": "overseas"},
+    ]
     h = make_holdings(rows)
     c = make_company("pc", fx_liabilities={"USD": 1e7})
     cmap = build_capital_map(h, c)
     assert cmap.classes == ("bonds", "overseas", "stocks")
     engine = evaluate(h, c, scitech=False).minimum_capital
     assert float(cmap.minimum_capital(cmap.current_exposure)) == pytest.approx(engine, rel=1e-9)
+    held, fixed = split_derivatives(h)
+    movable = {"bond2", "stock2", "usd2"}
+    assert set(held.frame["id"]) == movable
+    assert len(fixed.frame) == len(rows) - len(movable)
 
 
 def _bad(make_holdings, row, column):
@@ -427,3 +438,23 @@ def test_life_capital_map_exact_with_derivatives(make_holdings, make_company):
     x = cmap.current_exposure * np.array([0.5, 1.0])
     scaled = evaluate(h.scaled({"bonds": 0.5}), c, scitech=False).minimum_capital
     assert float(cmap.minimum_capital(x)) == pytest.approx(scaled, rel=1e-9)
+
+
+def test_optimiser_holds_hedged_and_separate_account_positions(make_holdings):
+    """What the optimiser may not move (docs/optimizer.md): derivatives, the positions a
+    qualifying hedge names (its |C - H| offset, Rule 8 Art. 35, needs C as it is) and
+    separate-account positions (no capital, Rule 2 Art. 12); a non-qualifying hedge's
+    position moves (its charge does not depend on C)."""
+    from analyzer.solvency.capital_map import split_derivatives
+
+    rows = [
+        {**STOCK, "asset_class": "stocks"},
+        {**STOCK, "id": "s2", "asset_class": "stocks"},
+        {**STOCK, "id": "s3", "asset_class": "stocks", "account": "separate"},
+        sif(),
+    ]
+    held, fixed = split_derivatives(make_holdings(rows))
+    assert set(held.frame["id"]) == {"s2"}
+    assert set(fixed.frame["id"]) == {"s1", "s3", "if"}
+    held, fixed = split_derivatives(make_holdings([*rows[:3], sif(hedge_effective=False)]))
+    assert set(held.frame["id"]) == {"s1", "s2"}

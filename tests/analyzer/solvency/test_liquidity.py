@@ -328,3 +328,19 @@ def test_lcr2_linear_in_exposure(make_holdings, make_company):
     scaled = Holdings(h.frame, h.source).scaled(dict(zip(classes, mult, strict=True)))
     res = evaluate(scaled, company, reg, opts, scitech=False).liquidity.horizon(3)
     assert res.cash + res.reserve - 0.5e9 == pytest.approx(float(rho @ (base * mult)))
+
+
+def test_fractional_maturity_is_exact_whole_years_are_rounded_conservatively(run):
+    """Rule 13 Annex 2 一(二)4(2)⑨: a bond maturing within the horizon is an investing inflow,
+    not reserve. A maturity of 0.4 years is outside 3 months and inside 12; 0.2 years is
+    inside both; a whole 1 (which may be rounded from anything up to 1.5) counts as inside 12
+    months but not inside 3."""
+    book = [
+        {**BOOK[2], "id": f"cgb{m}", "maturity_years": m, "modified_duration": min(m, 0.9)}
+        for m in (0.2, 0.4, 1, 2)
+    ]
+    res = run(book, options=FAIR, liquidity=LIQUIDITY).liquidity
+    assert res.horizon(3).excluded.get("matures_in_horizon") == pytest.approx(4.0e9)  # 0.2
+    assert res.horizon(12).excluded.get("matures_in_horizon") == pytest.approx(
+        12.0e9
+    )  # 0.2, 0.4, 1
