@@ -267,7 +267,7 @@ def scopes(
     fi_share = np.where(np.isin(kind, ["fixed_income", "mixed"]), 1.0 - eq_share, 0.0)
 
     equity = (mask(sub == "equity") & (at != "money_market_fund") & ~derivative).astype(float)
-    equity = np.where(products, eq_share, equity)
+    equity = np.where(products, (eq_share > 0).astype(float), equity)
     overseas_eq = mask(np.char.startswith(sub.astype(str), "overseas_equity"))
     if params.include_overseas_equity:
         equity = np.maximum(equity, overseas_eq)
@@ -277,7 +277,7 @@ def scopes(
     default = mask(credit_rows).astype(float)
     charged = default > 0
     if params.default_fixed_income_products:
-        default = np.where(products, np.maximum(default, fi_share), default)
+        default = np.where(products, np.maximum(default, fi_share > 0), default)
     # a debt-type product looked through carries a surface default charge on its full value
     # (Rule 7 Art. 21-23): the 10% loss is taken once, on all of it (its underlyings)
     if exp is not None:
@@ -286,7 +286,7 @@ def scopes(
     trust_fi = (at == "trust_plan") & (col("trust_kind") == "fixed_income")
     rate_types = np.isin(at, (*RATE_TYPES, *DEBT_PRODUCTS)) | trust_fi
     rates = np.where(rate_types, 1.0, 0.0)
-    rates = np.where(products, fi_share, rates)
+    rates = np.where(products, (fi_share > 0).astype(float), rates)
     rates = np.where(domestic & (dur > 0) & ~derivative, rates, 0.0)
     fx = (~domestic & ~np.isin(currency, ["", "CNY"]) & ~derivative).astype(float)
     weights = {
@@ -315,15 +315,33 @@ def scopes(
     rates_n = np.where(swap, _sign(direction, "pay_fixed") * notional * dur, 0.0)
     rates_n = np.where(fut, -_sign(direction, "long") * notional * dur, rates_n)
     fx_n = np.where((at == "fx_forward") & live, _sign(direction, "long") * notional, 0.0)
+    value = f["market_value"].to_numpy(dtype=float)
+    fair = fair_value_shares(f, params.fair_value_share)
+    # a mixed product is two rows: its equity share (equity driver) and its fixed-income share
+    # (rates, default), each moving as a product of that kind would
+    split = np.flatnonzero(products & (eq_share > 0) & (fi_share > 0) & ~replaced)
+    if len(split):
+        idx = np.concatenate([np.arange(n), split])
+        part = np.zeros(len(idx), dtype=bool)
+        part[n:] = True
+        value = value[idx]
+        value[split] *= eq_share[split]
+        value[n:] *= fi_share[split]
+        weights = {k: w[idx] for k, w in weights.items()}
+        for k in ("rates", "default", "spread"):
+            weights[k][split] = 0.0
+        weights["equity"][n:] = 0.0
+        origin, dur, fair, separate = origin[idx], dur[idx], fair[idx], separate[idx]
+        eq_n, rates_n, fx_n = (np.where(part, 0.0, a[idx]) for a in (eq_n, rates_n, fx_n))
     return Scopes(
         duration=dur,
-        value=f["market_value"].to_numpy(dtype=float),
+        value=value,
         origin=np.asarray(origin, dtype=np.int64),
         separate=separate,
         equity_notional=eq_n,
         rates_notional=rates_n,
         fx_notional=fx_n,
-        fair_value=fair_value_shares(f, params.fair_value_share),
+        fair_value=fair,
         **weights,
     )
 
