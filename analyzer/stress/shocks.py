@@ -1,7 +1,8 @@
 """Shocks and the position-level revaluation model of the deterministic stress tests.
 
 A :class:`Shock` moves risk drivers (equity prices, the risk-free curve, credit spreads,
-defaults, VC valuations, property, overseas equity) and, optionally, whole asset classes. Each
+defaults, VC valuations, property, overseas equity, foreign currencies) and, optionally, whole
+asset classes; derivatives gain or lose their signed notional times the move. Each
 position gets a value multiplier ``m`` (new market value ``x' = m x``) and a cash-flow
 multiplier (face value, for the life interest-rate scenario method). Which positions a driver
 touches is decided from the engine's own charge table, so that the scopes follow the rule
@@ -180,8 +181,8 @@ class Scopes:
     The rows are the positions, followed (with a look-through file) by the underlyings of the
     looked-through products and their unexplained remainders (the engine's expanded frame,
     :func:`analyzer.solvency.underlyings.expand`); ``origin`` maps each row to its position.
-    A weight is the share (0..1) of the row's value that the driver moves (1 for a bond in
-    the rate scope, ``mixed_equity_share`` for the equity of a mixed product, 0 out of scope).
+    A weight is 1 where the driver moves the row and 0 elsewhere; a mixed product not looked
+    through is two rows (its equity share, its fixed-income share, each valued at its part).
     A looked-through product has weight 0 on its own row: its underlyings move instead.
     The ``*_notional`` arrays are the derivatives' signed sensitivities (CNY of gain per unit
     move: per unit return for equity and fx, per unit rate, i.e. notional x duration, for
