@@ -141,6 +141,14 @@ def stress(
     look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
     trades: Path | None = trades_option(),
+    mixed_equity_share: float = typer.Option(
+        0.8,
+        "--mixed-equity-share",
+        min=0.0,
+        max=1.0,
+        help="Equity share of a mixed AM / wealth-management product not looked through (the "
+        "rest moves as fixed income); default 0.8, the largest a mixed product may hold.",
+    ),
 ) -> None:
     """Stress tests: Annex 4 scenarios, historical and user scenarios, reverse stress.
 
@@ -201,7 +209,12 @@ def stress(
                 ).render(),
                 err=True,
             )
-    stresser = Stresser(h, c, regime, params=StressParameters(fair_value_share=share))
+    stresser = Stresser(
+        h,
+        c,
+        regime,
+        params=StressParameters(fair_value_share=share, mixed_equity_share=mixed_equity_share),
+    )
     base = stresser.base
     _shared.check_finite(base.to_dict(), "base")
     accepted = _shared.check_ratios(

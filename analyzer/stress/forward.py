@@ -85,6 +85,10 @@ class StressResult:
     base, stressed : Snapshot
     by_driver : dict
         First-order attribution of the asset value change to drivers, CNY.
+    separate_account_value_change : float
+        Value change of the separate-account positions, CNY: borne by the policyholders
+        (Rule 2 Art. 12; the separate-account liabilities move with it), so not in
+        ``asset_value_change`` and not in capital.
     """
 
     shock: Shock
@@ -95,6 +99,7 @@ class StressResult:
     base: Snapshot
     stressed: Snapshot
     by_driver: dict[str, float] = field(default_factory=dict)
+    separate_account_value_change: float = 0.0
 
     @property
     def name(self) -> str:
@@ -113,6 +118,7 @@ class StressResult:
             "base": self.base.to_dict(),
             "stressed": self.stressed.to_dict(),
             "by_driver": dict(self.by_driver),
+            "separate_account_value_change": self.separate_account_value_change,
         }
 
 
@@ -184,6 +190,7 @@ class Stresser:
             self.base,
             stressed,
             by_driver,
+            rv.separate_value_change,
         )
 
     def run_all(self, shocks: Iterable[Shock]) -> list[StressResult]:

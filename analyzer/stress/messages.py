@@ -46,6 +46,10 @@ register(
             "credit_scope must be 'charged' or 'any_row', got {scope!r}",
             "credit_scope 必须是 'charged' 或 'any_row'，现为 {scope!r}",
         ),
+        "stress.mixed_equity_share": (
+            "mixed_equity_share must be between 0 and 1, got {share!r}",
+            "mixed_equity_share 必须在 0 与 1 之间，现为 {share!r}",
+        ),
         "stress.not_run_missing": (
             "not run: company file lacks {keys}",
             "未运行：公司文件缺少 {keys}",

@@ -122,3 +122,26 @@ def test_accounting_column_wins_over_fair_value_share_with_a_note(capsys, tmp_pa
     assert "accounting is given for 1 position(s)" in err
     code, _, err = run(capsys, *args)
     assert code == 0 and "accounting is given" not in err
+
+
+def test_stress_json_new_fields(capsys):
+    """Added fields: every scenario's separate_account_value_change, the new parameters, and
+    --mixed-equity-share in force."""
+    code, out, _ = run(
+        capsys,
+        "stress",
+        PC / "holdings.csv",
+        "--company",
+        PC / "company.toml",
+        "--no-reverse",
+        "--mixed-equity-share",
+        "0.5",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    p = data["parameters"]
+    assert p["mixed_equity_share"] == 0.5
+    assert p["products_by_kind"] is True and p["default_fixed_income_products"] is True
+    assert all("separate_account_value_change" in s for s in data["scenarios"])
