@@ -39,9 +39,9 @@ BASE_INVESTED = 6.1e10  # the drawn base book; the explicit rows below add about
 VALUATION_DATE = date(2025, 12, 31)
 LIABILITY_PV_TARGET = 6.3e10  # PV of net liability outflows at 2.5%
 PRIOR_RATIO = 1.95
-CAPITAL = {"core_tier1": 6.6e9, "core_tier2": 1.0e9, "supplementary_tier1": 2.6e9,
-           "supplementary_tier2": 8.0e8}
-MINIMUM = {"life_insurance": 3.2e9, "nonlife_insurance": 9.0e7, "additional": 0.0,
+CAPITAL = {"core_tier1": 9.0e9, "core_tier2": 1.0e9, "supplementary_tier1": 3.2e9,
+           "supplementary_tier2": 1.0e9}
+MINIMUM = {"life_insurance": 2.6e9, "nonlife_insurance": 9.0e7, "additional": 0.0,
            "sarmra_score": 76}
 LOSS_ABSORPTION = {"pv_base": 2.62e10, "pv_floor": 2.47e10}  # LA cap 15亿
 
@@ -61,6 +61,8 @@ def base_sleeves() -> list[gs.Sleeve]:
             continue
         if s.asset_type == "trust_plan":
             continue
+        if s.asset_type == "long_term_equity_investment":  # fewer strategic holdings
+            s = gs.Sleeve(s.asset_class, s.asset_type, s.share * 0.5, s.n, s.p)
         keep.append(s)
     total = sum(s.share for s in keep)
     return [gs.Sleeve(s.asset_class, s.asset_type, s.share / total, s.n, s.p) for s in keep]
