@@ -351,7 +351,7 @@ def life_rate_scenarios(stresser: Stresser) -> list[StressResult]:
         frame = h.frame.copy()
         for col in ("market_value", "book_value"):
             frame[col] = frame[col].to_numpy() * m
-        shocked = Holdings(frame, h.source)
+        shocked = Holdings(frame, h.source, look_through=h.look_through)
         moved = r_star * (1.0 + stress[:t2])
         company = c.model_copy(
             update={
