@@ -1,9 +1,10 @@
 """The bundled sample insurers, shipped as package data.
 
-Three synthetic insurers (``life/``, ``pc/``, ``midlife/``), the capital-market assumptions and correlations,
-the templates of classes not yet held and the historical stress scenarios; ``README.md`` in this
-folder describes every file. In a source checkout ``data/`` at the repository root is a link
-to this folder, so ``data/life/holdings.csv`` and the bundled copy are the same file.
+Three synthetic insurers (``life/``, ``pc/``, ``midlife/``), the capital-market assumptions
+and correlations, the templates of classes not yet held and the historical stress
+scenarios; ``README.md`` in this folder describes every file. In a source checkout
+``data/`` at the repository root is a link to this folder, so ``data/life/holdings.csv``
+and the bundled copy are the same file.
 
 Everything that needs the samples (``analyzer samples DIR``, the dashboard, the tests) finds
 them through `sample_dir`, one lookup by ``importlib.resources`` that works from a source
