@@ -459,8 +459,6 @@ def company_toml() -> str:
         if table == "stress_3m":
             lines.append(f"short_term_financing_net = {f(-2.0e8)}")
     stress = {
-        "premium_income": 2.1e10, "combined_ratio": 0.97, "premium_risk_capital": 6.0e7,
-        "quarter_earned_premium": 1.2e8, "quarter_loss_ratio": 0.62,
         "new_business_130_capital_change": 1.1e8, "new_business_70_capital_change": -1.4e8,
         "new_business_130_minimum_capital_change": 9.0e7, "new_business_70_minimum_capital_change": -6.0e7,
         "mortality_up_10_liability_increase": 4.5e8, "lapse_up_20_liability_increase": 6.0e8,
@@ -468,8 +466,10 @@ def company_toml() -> str:
         "mortality_up_10_minimum_capital_change": 6.0e7, "lapse_up_20_minimum_capital_change": 1.5e8,
         "morbidity_up_15_minimum_capital_change": 8.0e7, "annual_expenses": 2.6e9,
     }
+    # the life scenarios' keys only: the P&C keys (premium_income ...) are not read for a life
+    # insurer (Annex 4 第二章 一(一))
     lines += ["", "[stress_inputs]  # the actuaries' Annex 4 figures, CNY"]
-    lines += [f"{k} = {v}" if k.endswith("ratio") else f"{k} = {f(v)}" for k, v in stress.items()]
+    lines += [f"{k} = {f(v)}" for k, v in stress.items()]
     lines += ["", "[filing]", f"admitted_assets = {f(7.92e10)}", f"admitted_liabilities = {f(6.50e10)}",
               'integrated_risk_rating = "A"']
     return "\n".join(lines) + "\n"
