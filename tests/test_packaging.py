@@ -98,6 +98,8 @@ def test_wheel_contains_regimes_samples_and_license(wheel: Path) -> None:
     assert len(expected) > 20
     assert expected <= names, sorted(expected - names)
     assert "analyzer/samples/generate_samples.py" not in names
+    assert "analyzer/samples/generate_midlife.py" not in names
+    assert "analyzer/samples/midlife/holdings.csv" in names  # the third sample ships
     # the documentation (formats, optimiser, solvency model) ships with the samples
     assert {"analyzer/samples/docs/formats.md", "analyzer/samples/docs/optimizer.md"} <= names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
@@ -143,6 +145,11 @@ def test_wheel_installs_and_runs_outside_the_checkout(venv: Path, tmp_path: Path
     assert (copy / "life" / "holdings.csv").read_bytes() == (
         ROOT / "data" / "life" / "holdings.csv"
     ).read_bytes()
+    # the third sample insurer is copied with every file it needs
+    for name in ("holdings.csv", "look_through.csv", "trades.csv", "company.toml"):
+        assert (copy / "midlife" / name).read_bytes() == (
+            ROOT / "data" / "midlife" / name
+        ).read_bytes()
     # a user with only the wheel reads the formats beside the samples
     assert (copy / "docs" / "formats.md").read_bytes() == (
         ROOT / "docs" / "formats.md"

@@ -1,9 +1,10 @@
 """The bundled sample insurers, shipped as package data.
 
-Two synthetic insurers (``life/``, ``pc/``), the capital-market assumptions and correlations,
-the templates of classes not yet held and the historical stress scenarios; ``README.md`` in this
-folder describes every file. In a source checkout ``data/`` at the repository root is a link
-to this folder, so ``data/life/holdings.csv`` and the bundled copy are the same file.
+Three synthetic insurers (``life/``, ``pc/``, ``midlife/``), the capital-market assumptions
+and correlations, the templates of classes not yet held and the historical stress
+scenarios; ``README.md`` in this folder describes every file. In a source checkout
+``data/`` at the repository root is a link to this folder, so ``data/life/holdings.csv``
+and the bundled copy are the same file.
 
 Everything that needs the samples (``analyzer samples DIR``, the dashboard, the tests) finds
 them through `sample_dir`, one lookup by ``importlib.resources`` that works from a source
@@ -29,7 +30,7 @@ register(
 )
 
 #: files of this folder that are code, not samples (not copied by ``analyzer samples``)
-_NOT_SAMPLES = ("__init__.py", "generate_samples.py")
+_NOT_SAMPLES = ("__init__.py", "generate_samples.py", "generate_midlife.py")
 
 
 def sample_dir() -> Path:
@@ -47,7 +48,7 @@ def sample_files() -> list[str]:
     """The bundled sample files, as ``/``-separated paths relative to `sample_dir`, sorted.
 
     Everything in the folder except its Python code (the package marker and, in a source
-    checkout, the generator) and caches: the insurers, assumptions, correlations, templates,
+    checkout, the generators) and caches: the insurers, assumptions, correlations, templates,
     scenarios and the README that describes them.
     """
     root = sample_dir()

@@ -362,7 +362,9 @@ def _with_derivatives(
     from analyzer.solvency.engine import build_charge_arrays, submodule_totals
 
     cmap = build_capital_map(held, company, regime, options, by=by)
-    ctx = ChargeContext(holdings.frame, regime, company, options)
+    ctx = ChargeContext(
+        holdings.frame, regime, company, options, look_through=holdings.look_through
+    )
     charges, life = build_charge_arrays(ctx, holdings.source)
     full = submodule_totals(
         charges,

@@ -93,7 +93,11 @@ def structure_coefficient(ctx: ChargeContext, rows: np.ndarray) -> np.ndarray:
     ``(n - 1) x step`` for debt-type, ``n x step`` for other non-base assets."""
     structure = ctx.regime.table("look_through", "structure")
     layers = ctx.values("layers")[rows]
-    debt = ctx.column_in("asset_type", tuple(structure["debt_types"]))[rows]
+    # an equity trust (trust_kind = equity) is equity-type: n x step (Rule 7 Art. 18, 31 (一))
+    debt = (
+        ctx.column_in("asset_type", tuple(structure["debt_types"]))
+        & ~look_through.equity_trust(ctx)
+    )[rows]
     k_p = np.where(debt, layers - 1.0, layers) * structure["step"]
     if not ctx.options.strategic_emerging_layer_coefficient:
         se = (
@@ -235,6 +239,7 @@ def blocks(ctx: ChargeContext) -> list[ChargeBlock]:
     mask[: x.n] = x.replaced
     mask &= ctx.column_in("asset_type", tuple(structure["debt_types"]))
     mask &= ~ctx.values("exempt").astype(bool)
+    mask &= ~look_through.equity_trust(ctx)  # no surface default: equity risk (Art. 31 (一))
     if not mask.any():
         return []
     surface = ctx.regime.table("look_through", "surface_default")

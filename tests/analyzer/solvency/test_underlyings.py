@@ -352,3 +352,35 @@ def test_capital_map_equals_engine_and_scales_with_the_parent(make_holdings, mak
     # the underlyings really moved: the scaled parent's equity is 1.7 times today's
     eq = base.submodules["equity"]
     assert scaled.submodules["equity"] == pytest.approx(1.7 * eq, rel=1e-10)
+
+
+def test_equity_trust_with_underlyings_is_equity_type(make_holdings, make_company):
+    """An equity trust (trust_kind = equity) looked through with a file is equity-type: no
+    surface default charge (it has no rating; the surface charge of Rule 7 Art. 21-23 is for
+    debt-type products) and K_p = n x 0.1 (Art. 18), not (n - 1) x 0.1. One layer, one
+    unlisted-equity underlying of 1,000,000 CNY: 1,000,000 x 0.41 x (1 + 0.1) = 451,000
+    (Rule 8 Art. 27, Rule 7 Art. 14, 31 (一)). Before the fix the surface row had a NaN factor
+    and the whole result was NaN."""
+    h = make_holdings(
+        [
+            {
+                "id": "T",
+                "asset_type": "trust_plan",
+                "trust_kind": "equity",
+                "market_value": 1_000_000.0,
+                "look_through": True,
+                "layers": 1,
+                "asset_class": "trust",
+                "counterparty": "某信托",
+            }
+        ]
+    )
+    h = with_children(
+        h, [{"parent_id": "T", "share": 1.0, "id": "u1", "asset_type": "unlisted_equity"}]
+    )
+    r = solve(h, make_company("life"))
+    ch = rows_of(r, 0)
+    assert list(ch["submodule"]) == ["equity"]
+    assert ch["k"].iloc[0] == pytest.approx(0.1)
+    assert ch["capital"].iloc[0] == pytest.approx(451_000.0, rel=1e-12)
+    assert np.isfinite(r.minimum_capital)
