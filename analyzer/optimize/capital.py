@@ -164,6 +164,10 @@ def state_capital(
     C[1] = A[SI["equity"]]
     C[2] = A[SI["real_estate"]]
     C[5] = A[SI["fx"]]
+    # capital that does not move with the weights (the company's non-investment credit items,
+    # Rule 9; the positions held constant: derivatives, hedged and separate-account
+    # positions), per CNY of V, homogenised with t like every constant
+    fixed = cm.fixed / u.V
     extra_cols = []
     for row, dev, em, key in (
         (
@@ -175,17 +179,31 @@ def state_capital(
         (4, "overseas_equity_developed", "overseas_equity_emerging", "overseas_equity"),
     ):
         a_d, a_e = A[SI[dev]], A[SI[em]]
-        if not a_d.any() or not a_e.any():
+        f_pair = np.array([fixed[SI[dev]], fixed[SI[em]]])
+        if not f_pair.any() and (not a_d.any() or not a_e.any()):
             C[row] = a_d + a_e  # one side is identically zero: the pair is linear
         else:
             G2 = ctx.param(f"G_{key}", roots[key].T @ np.vstack([a_d, a_e]))
+            pair = G2 @ w
+            if f_pair.any():
+                pair = pair + ctx.param(f"g_{key}", roots[key].T @ f_pair) * t
             os_t = cp.Variable(nonneg=True, name=f"t_{key}")
-            cons.append(cp.norm(G2 @ w, 2) <= os_t)
+            cons.append(cp.norm(pair, 2) <= os_t)
             extra_cols.append((row, os_t))
-    # capital that does not move with the weights (the company's non-investment credit items,
-    # Rule 9), per CNY of V, homogenised with t like every constant
-    fixed = cm.fixed / u.V
-    handled = [SI[k] for k in ("equity", "real_estate", "fx", "spread", "default")]
+    handled = [
+        SI[k]
+        for k in (
+            "equity",
+            "real_estate",
+            "fx",
+            "spread",
+            "default",
+            "overseas_fixed_income_developed",
+            "overseas_fixed_income_emerging",
+            "overseas_equity_developed",
+            "overseas_equity_emerging",
+        )
+    ]
     if not cm.life:  # P&C: derivatives' interest-rate charges (a life insurer's: L_up / L_down)
         handled.append(SI["interest_rate"])
         offset[0] += fixed[SI["interest_rate"]]

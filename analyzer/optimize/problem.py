@@ -38,6 +38,7 @@ from analyzer.optimize.objectives import (
     Objective,
 )
 from analyzer.optimize.universe import Universe
+from analyzer.solvency.charges import SUBMODULES
 from analyzer.solvency.engine import evaluate
 from analyzer.solvency.regime import legal_minimum
 from analyzer.solvency.result import SolvencyResult
@@ -653,6 +654,7 @@ class AllocationProblem:
                 "market correlations); check the engine's ratios in 'solvency'"
             )
         la_gap = self._loss_absorption_check(solvency, notes)
+        self._floor_check(solvency, w, notes)
         value = float(best.problem.value)
         if isinstance(self.objective, MaxReturnOnCapital):
             s = scalars(best.ctx)
@@ -709,16 +711,30 @@ class AllocationProblem:
             f"during the solve; the engine gives {solvency.loss_absorption:,.0f} CNY for the "
             "result (the ratios in 'solvency' are the engine's)"
         )
-        lim = self.limits
-        if (
-            solvency.comprehensive_ratio < lim.min_comprehensive
-            or solvency.core_ratio < lim.min_core
-        ):
-            notes.append(
-                "with the result's own loss absorption the engine's ratios "
-                f"(comprehensive {solvency.comprehensive_ratio:.1%}, core "
-                f"{solvency.core_ratio:.1%}) are below the floors "
-                f"({lim.min_comprehensive:.0%}, {lim.min_core:.0%}): raise the floors by the "
-                "gap or keep the participating and universal classes"
-            )
         return gap
+
+    def _floor_check(self, solvency: SolvencyResult, w: np.ndarray, notes: list[str]) -> None:
+        """A note when the engine's ratios of the result fall below the floors the solve met:
+        by how much the capital map missed the engine's capital, and in which sub-module (the
+        map holds status-dependent terms at today's status: docs/optimizer.md)."""
+        lim = self.limits
+        if not (
+            solvency.comprehensive_ratio < lim.min_comprehensive * (1 - 1e-7)
+            or solvency.core_ratio < lim.min_core * (1 - 1e-7)
+        ):
+            return
+        u = self.universe
+        mapped = u.capmap.submodule_capital(np.asarray(w, dtype=float) * u.V)
+        engine = np.array([solvency.submodules.get(s, 0.0) for s in SUBMODULES])
+        diff = engine - mapped
+        worst = int(np.argmax(diff))
+        held = float(u.capmap.constants.loss_absorption)
+        notes.append(
+            f"the engine's ratios of the result (comprehensive {solvency.comprehensive_ratio:.1%}, "
+            f"core {solvency.core_ratio:.1%}) are below the floors ({lim.min_comprehensive:.0%}, "
+            f"{lim.min_core:.0%}) the solve met with the capital map: the engine charges "
+            f"{diff.clip(min=0).sum():,.0f} CNY more before diversification, most in "
+            f"{SUBMODULES[worst]} ({diff[worst]:,.0f} CNY), and its loss absorption differs by "
+            f"{solvency.loss_absorption - held:,.0f} CNY; raise the floors by the gap, or bound "
+            "the classes that moved (docs/optimizer.md, what the map holds at today's status)"
+        )

@@ -102,6 +102,9 @@ class CapitalMap:
     ir_par_up: np.ndarray | None = field(default=None, repr=False)
     ir_par_down: np.ndarray | None = field(default=None, repr=False)
     la_cap: float | None = None
+    #: what the positions held constant (derivatives, hedged and separate-account positions)
+    #: add to the participating and universal accounts' sub-module capital (CNY, today's)
+    par_fixed: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -135,6 +138,16 @@ class CapitalMap:
         x = np.asarray(exposure, dtype=float)
         if self.la_cap is None or self.A_par is None:
             return np.broadcast_to(np.asarray(self.constants.loss_absorption), x.shape[:-1])
+        table = la_rule.parameters(self.regime)
+        _, _, mc_par = la_rule.account_capital(
+            np.maximum(self.participating_capital(x), 0.0), self.matrices, table
+        )
+        return la_rule.adjustment(mc_par, self.la_cap, table)
+
+    def participating_capital(self, exposure: np.ndarray) -> np.ndarray:
+        """Sub-module capital (..., 10) of the participating and universal accounts (CNY, before
+        the floor at 0 of Rule 2 Art. 19's MC_par) for exposures (..., n) in CNY."""
+        x = np.asarray(exposure, dtype=float)
         s = x @ self.A_par.T
         if self.life and self.ir_par_up is not None:
             up = self.ir_liability_up - x @ self.ir_asset_up
@@ -144,9 +157,9 @@ class CapitalMap:
             par = np.where(np.maximum(up, down) > 0, par, 0.0)
             s = s.copy()
             s[..., SUBMODULE_INDEX["interest_rate"]] += par
-        table = la_rule.parameters(self.regime)
-        _, _, mc_par = la_rule.account_capital(np.maximum(s, 0.0), self.matrices, table)
-        return la_rule.adjustment(mc_par, self.la_cap, table)
+        if self.par_fixed is not None:
+            s = s + self.par_fixed
+        return s
 
     def aggregate(self, exposure: np.ndarray, gradient: bool = False) -> aggregation.Aggregation:
         """The engine's aggregation of the exposures (batched over leading axes), with the
@@ -376,14 +389,23 @@ def _with_derivatives(
     delta = full - now
     lu, ld = cmap.ir_liability_up, cmap.ir_liability_down
     if life is not None:
-        legs, _ = derivatives.life_legs(ctx)
-        at = legs[life.positions]
+        # every position held constant (the derivatives' legs, the hedged and the separate-
+        # account positions in scope) joins the liability side with its scenario deltas
+        moving = set(held.frame["id"].astype(str))
+        fixed_rows = ~ctx.frame["id"].astype(str).isin(moving).to_numpy()
+        at = fixed_rows[life.positions]
         lu -= float(np.sum(life.result.asset_delta_up[at]))
         ld -= float(np.sum(life.result.asset_delta_down[at]))
         delta[SUBMODULE_INDEX["interest_rate"]] = 0.0
-    return replace(
-        cmap,
-        fixed=cmap.fixed + delta,
-        ir_liability_up=lu,
-        ir_liability_down=ld,
-    )
+    out = replace(cmap, fixed=cmap.fixed + delta, ir_liability_up=lu, ir_liability_down=ld)
+    if out.la_cap is not None and out.A_par is not None:
+        # the participating and universal accounts as the engine sees the whole book today,
+        # less what the moving positions give: exact at today's exposures, as ``fixed`` is
+        rows = la_rule.participating_mask(ctx)[charges.position]
+        whole = np.bincount(
+            charges.submodule[rows], weights=charges.capital[rows], minlength=len(SUBMODULES)
+        )
+        if options.loss_absorption_interest_rate == "excluded":
+            whole[SUBMODULE_INDEX["interest_rate"]] = 0.0
+        out = replace(out, par_fixed=whole - out.participating_capital(out.current_exposure))
+    return out

@@ -116,7 +116,7 @@ def test_headline_figures(result):
     assert result.loss_absorption == pytest.approx(380180083.7763218, rel=1e-9)
     lcr = {h.months: h for h in result.liquidity.horizons}
     assert (lcr[3].lcr1, lcr[3].lcr2, lcr[3].lcr3) == pytest.approx(
-        (1.1212781408862744, 3.697867011350979, 0.9759129759132866), rel=1e-9
+        (1.1212781408862744, 3.710467889025944, 0.9759129759132866), rel=1e-9
     )
     assert (lcr[12].lcr1, lcr[12].lcr2, lcr[12].lcr3) == pytest.approx(
         (1.0227442207308723, 1.5351002587691815, 0.8533017002768682), rel=1e-9
@@ -313,13 +313,15 @@ def test_capital_map_equals_the_engine_with_derivatives_and_look_through(inputs,
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known gap: the optimiser holds the derivatives' effect at today's exposures; the "
-    "optimum sells the CSI 300 stocks the stock-index future hedges, the engine then charges "
-    "the short future unhedged and the engine's ratio (about 97%) misses the 100% floor",
+    reason="known gap: the optimum takes the equity class above its ratio cap (the engine's "
+    "Rule 8 Art. 66 add-on on it is about 22亿 that the capital map, which holds that add-on "
+    "at today's status, does not see); the engine's ratio (about 87%) misses the 100% floor "
+    "and the result's notes say so and by how much",
 )
 def test_optimum_meets_the_floor_by_the_engine(inputs):
     from analyzer.optimize import AllocationProblem, Limits, build_universe
 
     u = build_universe(inputs.holdings, inputs.company, inputs.assumptions)
     r = AllocationProblem(u, "max_return", Limits(min_comprehensive=1.0, min_core=0.5)).solve()
+    assert any("below the floors" in n for n in r.notes)  # never silent
     assert r.solvency.comprehensive_ratio >= 1.0 * (1 - 1e-7)
