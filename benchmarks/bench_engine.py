@@ -130,6 +130,34 @@ def synthetic(n: int, seed: int = 7) -> pd.DataFrame:
     )
     # a modified duration is at most the time to maturity (the reader refuses more)
     frame["modified_duration"] = np.minimum(frame["modified_duration"], frame["maturity_years"])
+    # Rule 7 products: a kind; exemption only where Art. 25 allows it, with its condition; a
+    # portfolio product is exempt or not looked through (its underlyings would be a file)
+    exemptible = np.isin(at, ["insurance_abs_plan", "am_product", "wealth_management_product"])
+    frame["exempt"] = frame["exempt"] & exemptible
+    kind_products = np.isin(at, ["am_product", "wealth_management_product"])
+    frame["look_through"] = frame["look_through"] & ~(kind_products & ~frame["exempt"])
+    frame["product_kind"] = rng.choice(["money_market", "fixed_income", "equity", "mixed"], n)
+    frame["largest_underlying_share"] = np.round(rng.uniform(0.01, 0.2, n), 4)
+    frame["trust_kind"] = rng.choice(["fixed_income", "equity"], n, p=[0.8, 0.2])
+    frame["accounting"] = rng.choice(["amortised_cost", "fvoci", "fvtpl"], n)
+    # derivatives: notional, direction and what they reference; unhedged (a hedge names its
+    # position), swaps and forwards with a counterparty, forwards in a foreign currency
+    deriv = np.isin(
+        at, ["interest_rate_swap", "treasury_future", "stock_index_future", "fx_forward"]
+    )
+    frame["notional"] = np.where(deriv, np.round(mv * rng.uniform(5, 20, n), 2), np.nan)
+    frame["direction"] = np.where(
+        at == "interest_rate_swap",
+        rng.choice(["pay_fixed", "receive_fixed"], n),
+        np.where(deriv, rng.choice(["long", "short"], n), ""),
+    )
+    frame["underlying"] = np.where(deriv, "REF", "")
+    frame["hedge_effective"] = False
+    frame.loc[deriv, "market_value"] = np.round(mv[deriv] * 0.01, 2)
+    frame.loc[deriv, "region"] = "domestic"
+    frame["currency"] = np.where(
+        at == "fx_forward", "USD", np.where(frame["region"] == "domestic", "CNY", frame["currency"])
+    )
     return frame
 
 
