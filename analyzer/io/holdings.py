@@ -827,7 +827,7 @@ class Holdings:
         For each column, the number of positions whose blank cell took the column's
         documented default where the engine reads that column (:data:`DEFAULT_COUNTED`);
         columns no row defaulted are left out (docs/formats.md §1, the ``blank cell`` column).
-    defaulted : dict of str to tuple of int
+    defaulted : dict of str to numpy.ndarray
         The rows (0-based) behind ``defaults_used``, so a later source of the value (a trade
         history for ``holding_years``) can take them out of the count.
     """
@@ -840,7 +840,7 @@ class Holdings:
     mapping: dict | None = None
     look_through: Any = None
     defaults_used: dict[str, int] = field(default_factory=dict)
-    defaulted: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    defaulted: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -1862,10 +1862,8 @@ def defaults_used(frame: pd.DataFrame, blanks: dict[str, np.ndarray]) -> dict[st
     return {c: len(rows) for c, rows in defaulted_rows(frame, blanks).items()}
 
 
-def defaulted_rows(
-    frame: pd.DataFrame, blanks: dict[str, np.ndarray]
-) -> dict[str, tuple[int, ...]]:
-    """The rows (0-based) counted by :func:`defaults_used`, per column."""
+def defaulted_rows(frame: pd.DataFrame, blanks: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The rows (0-based, int32) counted by :func:`defaults_used`, per column."""
     domestic = _is(frame, "region", ("domestic",))
     masks: dict[str, np.ndarray] = {}
     for column, types, domestic_only in DEFAULT_COUNTED:
@@ -1877,7 +1875,7 @@ def defaulted_rows(
         masks[column] = masks.get(column, np.zeros(len(frame), dtype=bool)) | (
             ~domestic & blanks[column]
         )
-    return {c: tuple(int(i) for i in np.flatnonzero(m)) for c, m in masks.items() if m.any()}
+    return {c: np.flatnonzero(m).astype(np.int32) for c, m in masks.items() if m.any()}
 
 
 def _blank_cells(

@@ -373,8 +373,9 @@ def apply_trades(
     defaulted = dict(getattr(holdings, "defaulted", {}) or {})
     notes = tuple(holdings.notes)
     if from_trades and "holding_years" in defaulted:
-        rows = tuple(i for i in defaulted["holding_years"] if i not in from_trades)
-        if rows:
+        rows = defaulted["holding_years"]
+        rows = rows[~np.isin(rows, list(from_trades))]
+        if len(rows):
             defaulted["holding_years"] = rows
         else:
             del defaulted["holding_years"]
