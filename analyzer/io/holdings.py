@@ -957,6 +957,11 @@ CATEGORICAL = (
     "counterparty",
     "asset_class",
     "account",
+    "direction",
+    "accounting",
+    "product_kind",
+    "trust_kind",
+    "money_market_instrument",
 )
 
 _GROUPED = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:[eE][+-]?\d+)?"
@@ -2268,18 +2273,25 @@ def products_without_underlyings(frame: pd.DataFrame, parents: Collection[str], 
     problems: list[InputProblem] = []
     if frame.empty or "product_kind" not in frame:
         return problems
-    at = frame["asset_type"].astype(str)
     kinds = _is(frame, "asset_type", KIND_PRODUCTS)
+    if not kinds.any():
+        return problems
     domestic = _is(frame, "region", ("domestic", ""))
     lt = frame["look_through"].to_numpy(dtype=bool)
     exempt = frame["exempt"].to_numpy(dtype=bool)
     waived = frame["waive_exemption"].to_numpy(dtype=bool)
-    has_children = frame["id"].astype(str).isin(set(parents)).to_numpy()
+    rows = np.flatnonzero(kinds & domestic & lt & (~exempt | waived))
+    if not len(rows):
+        return problems
+    ids = frame["id"].astype(str).to_numpy()[rows]
+    mask = np.zeros(len(frame), dtype=bool)
+    mask[rows[~np.isin(ids, list(parents))]] = True
+    at = frame["asset_type"]
     _problem_rows(
         problems,
         file,
-        kinds & domestic & lt & (~exempt | waived) & ~has_children,
+        mask,
         "look_through",
-        lambda i: text("holdings.product_needs_underlyings", row=i + 2, asset_type=at.iloc[i]),
+        lambda i: text("holdings.product_needs_underlyings", row=i + 2, asset_type=str(at.iloc[i])),
     )
     return problems
