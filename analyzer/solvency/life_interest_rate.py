@@ -396,32 +396,12 @@ def asset_cash_flows(
         whole number >= 1, a frequency that is not a positive integer, or ``horizon`` shorter
         than the longest maturity.
     """
-    try:
-        coupon, face, maturity, frequency = np.broadcast_arrays(
-            np.atleast_1d(np.asarray(coupon_rate, dtype=float)),
-            np.atleast_1d(np.asarray(face_value, dtype=float)),
-            np.atleast_1d(np.asarray(maturity_years, dtype=float)),
-            np.atleast_1d(np.asarray(coupon_frequency, dtype=float)),
-        )
-    except ValueError as exc:
-        raise ValueError(f"asset inputs have different lengths: {exc}") from exc
-    if coupon.ndim != 1:
-        raise ValueError("asset inputs must be one-dimensional")
-    for name, values in (("coupon_rate", coupon), ("face_value", face)):
-        if not np.all(np.isfinite(values)) or np.any(values < 0):
-            raise ValueError(f"{name} must be finite and >= 0")
-    if (
-        not np.all(np.isfinite(maturity))
-        or np.any(maturity < 1)
-        or np.any(maturity != np.round(maturity))
-    ):
+    whole = np.asarray(maturity_years, dtype=float)
+    if not np.all(np.isfinite(whole)) or np.any(whole < 1) or np.any(whole != np.round(whole)):
         raise ValueError("maturity_years must be whole years >= 1")
-    if (
-        not np.all(np.isfinite(frequency))
-        or np.any(frequency < 1)
-        or np.any(frequency != np.round(frequency))
-    ):
-        raise ValueError("coupon_frequency must be a positive integer")
+    coupon, face, maturity, frequency, _ = _asset_arrays(
+        coupon_rate, face_value, maturity_years, coupon_frequency, None
+    )
     longest = int(maturity.max()) if maturity.size else 0
     if horizon is None:
         horizon = max(longest, 1)
