@@ -533,37 +533,6 @@ NEW_COLUMNS = ["accounting", "account", "call_years", "call_rate", "product_kind
                "direction", "underlying", "hedged_id", "hedge_effective", "hedge_effectiveness",
                "hedge_months"]
 COLUMNS = gs.COLUMNS + NEW_COLUMNS
-FORMATS = {**gs.FORMATS, "notional": "{:.2f}", "call_years": "{:g}", "call_rate": "{:.4f}",
-           "largest_underlying_share": "{:g}", "look_through_share": "{:g}", "share": "{:g}",
-           "hedge_effectiveness": "{:g}", "hedge_months": "{:d}", "quantity": "{:d}",
-           "price": "{:.2f}"}
-
-
-def cell(column: str, value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, (bool, np.bool_)):
-        return "true" if value else "false"
-    if column == "maturity_years":  # whole years as before, fractional to 2 decimals
-        v = float(value)
-        return str(int(v)) if v == int(v) else f"{v:.2f}"
-    fmt = FORMATS.get(column)
-    if fmt == "{:d}":
-        return fmt.format(int(value))
-    if fmt:
-        return fmt.format(float(value))
-    return str(value)
-
-
-def write(path: Path, df: pd.DataFrame) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(df.columns)
-        for rec in df.itertuples(index=False):
-            w.writerow([cell(c, v) for c, v in zip(df.columns, rec, strict=True)])
-
-
 # ---------------------------------------------------------------------------------------------
 # 8. Main
 # ---------------------------------------------------------------------------------------------
@@ -585,13 +554,13 @@ def main() -> None:
     df = pd.concat([df, pd.DataFrame(derivative_rows(df)).reindex(columns=COLUMNS)],
                    ignore_index=True)
     assert df["id"].is_unique
-    write(OUT / "holdings.csv", df)
-    write(OUT / "look_through.csv", pd.DataFrame(look_through_rows(df)).reindex(columns=LT_COLUMNS))
-    write(OUT / "trades.csv", pd.DataFrame(trades, columns=["date", "id", "quantity", "price"]))
+    gs.write_csv(OUT / "holdings.csv", df)
+    gs.write_csv(OUT / "look_through.csv", pd.DataFrame(look_through_rows(df)).reindex(columns=LT_COLUMNS))
+    gs.write_csv(OUT / "trades.csv", pd.DataFrame(trades, columns=["date", "id", "quantity", "price"]))
     (OUT / "company.toml").write_text(company_toml(), encoding="utf-8")
-    write(OUT / "liability_cash_flows.csv", liability_cash_flows())
+    gs.write_csv(OUT / "liability_cash_flows.csv", liability_cash_flows())
     years = np.arange(1, gs.SPOT_CURVE_YEARS + 1)
-    write(OUT / "spot_curve.csv", pd.DataFrame({"year": years, "rate": np.round(gs.cgb_spot(years), 5)}))
+    gs.write_csv(OUT / "spot_curve.csv", pd.DataFrame({"year": years, "rate": np.round(gs.cgb_spot(years), 5)}))
     used = {c for c in df["asset_class"] if isinstance(c, str) and c}
     write_assumptions(used)
 

@@ -797,11 +797,21 @@ FORMATS = {"market_value": "{:.2f}", "book_value": "{:.2f}", "face_value": "{:.2
            "min_weight": "{:.4f}", "max_weight": "{:.4f}"}
 
 
+#: columns of the mid-size sample's new items (generate_midlife.py writes through cell below)
+FORMATS.update({"notional": "{:.2f}", "call_years": "{:g}", "call_rate": "{:.4f}",
+                "largest_underlying_share": "{:g}", "look_through_share": "{:g}", "share": "{:g}",
+                "hedge_effectiveness": "{:g}", "hedge_months": "{:d}", "quantity": "{:d}",
+                "price": "{:.2f}"})
+
+
 def cell(column: str, value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
+    if column == "maturity_years":  # whole years as before, fractional to 2 decimals
+        v = float(value)
+        return str(int(v)) if v == int(v) else f"{v:.2f}"
     fmt = FORMATS.get(column)
     if fmt == "{:d}":
         return fmt.format(int(value))
