@@ -22,6 +22,7 @@ aggregated with spread risk as Art. 43 says.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -165,6 +166,8 @@ def evaluate(
     CreditItemCharges
         Empty table and 0 capital when the company lists no items.
     """
+    if not company.credit_items:  # the engine asks on every (re-)evaluation: no table to build
+        return CreditItemCharges(_empty_table(), 0.0)
     options = options or EngineOptions()
     ch: Mapping = regime.table("equity", "characteristic")
     records = []
@@ -187,11 +190,22 @@ def evaluate(
                     article,
                 )
             )
+    return CreditItemCharges(*_table(records))
+
+
+def _table(records: list) -> tuple[pd.DataFrame, float]:
+    """The item charge table of ``records`` and its capital (CNY)."""
     table = pd.DataFrame.from_records(records, columns=list(ITEM_COLUMNS))
     table = table.astype({c: float for c in ("exposure", "rf0", "k", "factor", "capital")}).astype(
         {c: object for c in ("id", "item_type", "part", "rule", "article")}
     )
-    return CreditItemCharges(table, float(table["capital"].sum()) if len(table) else 0.0)
+    return table, float(table["capital"].sum()) if len(table) else 0.0
+
+
+@functools.cache
+def _empty_table() -> pd.DataFrame:
+    """The empty item table (built once; nothing appends to it: see append_to_trace)."""
+    return _table([])[0]
 
 
 def append_to_trace(
