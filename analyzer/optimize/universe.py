@@ -29,7 +29,7 @@ from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
 from analyzer.messages import register, text
 from analyzer.solvency import equity
-from analyzer.solvency.capital_map import CapitalMap, build_capital_map, split_derivatives
+from analyzer.solvency.capital_map import CapitalMap, build_capital_map, split_held_constant
 from analyzer.solvency.charges import SUBMODULE_INDEX, ChargeContext
 from analyzer.solvency.engine import loss_absorption_of
 from analyzer.solvency.options import EngineOptions
@@ -310,7 +310,7 @@ def build_universe(
     source_holdings = holdings
     # derivatives are held constant, not decision units (docs/optimizer.md): the map carries
     # their effect as fixed capital, the engine's re-evaluations see them unchanged
-    holdings, fixed_positions = split_derivatives(holdings)
+    holdings, fixed_positions = split_held_constant(holdings)
     holdings, new_classes, not_buyable, notes = with_templates(
         holdings, templates, assumptions, company, regime, options
     )

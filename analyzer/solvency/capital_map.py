@@ -221,7 +221,7 @@ def build_capital_map(
     regime = regime if isinstance(regime, Regime) else load_regime(regime)
     options = options or EngineOptions()
     frame = holdings.frame
-    held, fixed_rows = split_derivatives(holdings)
+    held, fixed_rows = split_held_constant(holdings)
     if fixed_rows is not None:
         return _with_derivatives(holdings, held, company, regime, options, by)
     keys = frame[by].astype(str).to_numpy()
@@ -315,7 +315,7 @@ def build_capital_map(
     )
 
 
-def split_derivatives(holdings: Holdings) -> tuple[Holdings, Holdings | None]:
+def split_held_constant(holdings: Holdings) -> tuple[Holdings, Holdings | None]:
     """The positions the optimiser moves, and those it holds constant (None when there are
     none): the derivatives, the positions they hedge and the separate-account positions.
 

@@ -261,7 +261,7 @@ def test_life_swap_enters_the_scenario_cash_flows(run):
 
 
 def test_capital_map_exact_with_derivatives(make_holdings, make_company):
-    from analyzer.solvency.capital_map import build_capital_map, split_derivatives
+    from analyzer.solvency.capital_map import build_capital_map, split_held_constant
     from analyzer.solvency.engine import evaluate
 
     rows = [
@@ -286,7 +286,7 @@ def test_capital_map_exact_with_derivatives(make_holdings, make_company):
     assert cmap.classes == ("bonds", "overseas", "stocks")
     engine = evaluate(h, c, scitech=False).minimum_capital
     assert float(cmap.minimum_capital(cmap.current_exposure)) == pytest.approx(engine, rel=1e-9)
-    held, fixed = split_derivatives(h)
+    held, fixed = split_held_constant(h)
     movable = {"bond2", "stock2", "usd2"}
     assert set(held.frame["id"]) == movable
     assert len(fixed.frame) == len(rows) - len(movable)
@@ -445,7 +445,7 @@ def test_optimiser_holds_hedged_and_separate_account_positions(make_holdings):
     qualifying hedge names (its |C - H| offset, Rule 8 Art. 35, needs C as it is) and
     separate-account positions (no capital, Rule 2 Art. 12); a non-qualifying hedge's
     position moves (its charge does not depend on C)."""
-    from analyzer.solvency.capital_map import split_derivatives
+    from analyzer.solvency.capital_map import split_held_constant
 
     rows = [
         {**STOCK, "asset_class": "stocks"},
@@ -453,8 +453,8 @@ def test_optimiser_holds_hedged_and_separate_account_positions(make_holdings):
         {**STOCK, "id": "s3", "asset_class": "stocks", "account": "separate"},
         sif(),
     ]
-    held, fixed = split_derivatives(make_holdings(rows))
+    held, fixed = split_held_constant(make_holdings(rows))
     assert set(held.frame["id"]) == {"s2"}
     assert set(fixed.frame["id"]) == {"s1", "s3", "if"}
-    held, fixed = split_derivatives(make_holdings([*rows[:3], sif(hedge_effective=False)]))
+    held, fixed = split_held_constant(make_holdings([*rows[:3], sif(hedge_effective=False)]))
     assert set(held.frame["id"]) == {"s1", "s2"}
