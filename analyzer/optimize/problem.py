@@ -29,6 +29,7 @@ from analyzer.optimize.capital import (
     state_capital,
 )
 from analyzer.optimize.context import Context
+from analyzer.optimize.kinds import OBJECTIVES
 from analyzer.optimize.objectives import (
     MaxReturn,
     MaxReturnOnCapital,
@@ -43,13 +44,6 @@ from analyzer.solvency.engine import evaluate
 from analyzer.solvency.regime import legal_minimum
 from analyzer.solvency.result import SolvencyResult
 
-OBJECTIVES = (
-    "max_return",
-    "mean_variance",
-    "min_volatility",
-    "min_capital",
-    "max_return_on_capital",
-)
 SOLVER = "CLARABEL"
 BINDING_TOL = 1e-7
 #: a relaxed life interest-rate case is accepted when ``t_ir - max(up, down, 0)`` is at most
