@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, InputProblem, InputWarning
-from analyzer.io.inputs import suggest, unknown_name
+from analyzer.io.fields import suggest, unknown_name
 from analyzer.io.rules import rule
 from analyzer.messages import register, text
 

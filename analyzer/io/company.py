@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from analyzer.errors import InputError, InputProblem, InputWarning
-from analyzer.io.inputs import number, parse_toml, read_bytes, suggest, unknown_name
+from analyzer.io.fields import number, parse_toml, read_bytes, suggest, unknown_name
 from analyzer.io.rules import rule
 from analyzer.messages import Text, register, text
 

@@ -14,10 +14,7 @@ failed, and all problems and warnings come back at once instead of stopping at t
 
 from __future__ import annotations
 
-import codecs
-import difflib
-import math
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,42 +28,20 @@ from analyzer.errors import (
     UnacceptedWarningError,
     enforce_warnings,
 )
+from analyzer.io.fields import (  # noqa: F401  (the readers' helpers, for older imports)
+    decode_utf8,
+    number,
+    parse_toml,
+    read_bytes,
+    suggest,
+    unknown_name,
+)
 from analyzer.io.provenance import InputFile, Provenance, file_digest
 from analyzer.io.rules import rule
 from analyzer.messages import Text, register, text
 
-# --------------------------------------------------------------------------------------------
-# Helpers shared by the readers of the product's own files (company, assumptions, limits,
-# scenarios, commitments): one wording for unknown keys, numbers and encodings.
-# --------------------------------------------------------------------------------------------
-
 register(
     {
-        "inputs.unknown_key_near": (
-            "unknown key '{key}'; did you mean '{suggestion}'?",
-            "未知的键 '{key}'；是否应为 '{suggestion}'？",
-        ),
-        "inputs.unknown_key": (
-            "unknown key '{key}'; allowed: {allowed}",
-            "未知的键 '{key}'；允许的键：{allowed}",
-        ),
-        "inputs.unknown_column_near": (
-            "unknown column '{key}'; did you mean '{suggestion}'?",
-            "未知的列 '{key}'；是否应为 '{suggestion}'？",
-        ),
-        "inputs.unknown_column": (
-            "unknown column '{key}'; allowed: {allowed}",
-            "未知的列 '{key}'；允许的列：{allowed}",
-        ),
-        "inputs.not_number": (
-            "must be a number, found {value}",
-            "必须为数值，实际为 {value}",
-        ),
-        "inputs.not_table": ("must be a table", "必须是一个表（[节]）"),
-        "inputs.not_text": (
-            "must be text in quotes, found {value}",
-            "必须是带引号的文本，实际为 {value}",
-        ),
         "inputs.sum_below_assets": (
             "the positions add up to {total:,.0f} CNY, {share:.3g} of total_assets "
             "{assets:,.0f} CNY in the company file; a balance sheet cannot be that small "
@@ -104,123 +79,6 @@ register(
         ),
     }
 )
-
-
-def suggest(name: str, known: Iterable[str]) -> str | None:
-    """The known name ``name`` is most likely a misspelling of, or None.
-
-    A near miss is the same name once case, spaces, dashes and underscores are ignored
-    (``sci-tech`` for ``sci_tech``, ``lookthrough`` for ``look_through``), a name contained in
-    exactly one known name or containing it (``sarmra`` for ``sarmra_score``), or a close
-    spelling (``difflib`` ratio >= 0.75).
-    """
-    known = list(known)
-
-    def squash(s: str) -> str:
-        return "".join(ch for ch in s.lower() if ch.isalnum())
-
-    for k in known:
-        if squash(k) == squash(name):
-            return k
-    within = [
-        k
-        for k in known
-        if min(len(squash(k)), len(squash(name))) >= 5
-        and (squash(name) in squash(k) or squash(k) in squash(name))
-    ]
-    if len(within) == 1:  # sarmra for sarmra_score, cashflows_file for cash_flows
-        return within[0]
-    close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.75)
-    return close[0] if close else None
-
-
-def unknown_name(
-    file: str, column: str, key: str, known: Iterable[str], kind: str = "key"
-) -> InputProblem:
-    """The problem for an unknown key (``kind="key"``) or column (``kind="column"``):
-    "did you mean" for a near miss, otherwise the list of allowed names."""
-    known = sorted(known)
-    near = suggest(key, known)
-    if near is not None:
-        return InputProblem(
-            file, None, column, text(f"inputs.unknown_{kind}_near", key=key, suggestion=near)
-        )
-    return InputProblem(
-        file, None, column, text(f"inputs.unknown_{kind}", key=key, allowed=", ".join(known))
-    )
-
-
-def decode_utf8(raw: bytes, file: str) -> str:
-    """The text of a file that must be UTF-8 (a leading byte-order mark is accepted).
-
-    Raises
-    ------
-    InputError
-        ``file.encoding`` ("save it as UTF-8") for UTF-16, GBK / GB18030 or anything else
-        that is not UTF-8.
-    """
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:4096]:
-        raise InputError.single(file, None, None, text("file.encoding", encoding="UTF-16"))
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        raw.decode("gb18030")
-        encoding = "GBK / GB18030"
-    except UnicodeDecodeError:
-        encoding = "an unknown encoding"
-    raise InputError.single(file, None, None, text("file.encoding", encoding=encoding))
-
-
-def parse_toml(raw: bytes, file: str) -> dict:
-    """A TOML document from its bytes (UTF-8, BOM accepted) as a dict.
-
-    Raises
-    ------
-    InputError
-        Not UTF-8 (``file.encoding``) or not valid TOML (``file.not_toml``).
-    """
-    import tomllib
-
-    content = decode_utf8(raw, file)
-    try:
-        return tomllib.loads(content)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError.single(file, None, None, text("file.not_toml", reason=str(exc))) from exc
-
-
-def read_bytes(path: str | Path, file: str | None = None) -> bytes:
-    """The bytes of a file; missing or unreadable is an :class:`InputError`."""
-    path = Path(path)
-    label = file or str(path)
-    if not path.is_file():
-        raise InputError.single(label, None, None, text("file.not_found"))
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError.single(
-            label, None, None, text("file.unreadable", reason=exc.strerror or str(exc))
-        ) from exc
-
-
-def number(
-    value: object, file: str, column: str, problems: list[InputProblem], row: int | None = None
-) -> float | None:
-    """``value`` as a finite float when it is a TOML / JSON number (not a boolean, not text),
-    else None with the problem appended."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        problems.append(
-            InputProblem(file, row, column, text("inputs.not_number", value=repr(value)))
-        )
-        return None
-    v = float(value)
-    if not math.isfinite(v):
-        problems.append(InputProblem(file, row, column, text("value.not_finite", value=value)))
-        return None
-    return v
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, InputProblem, InputWarning
+from analyzer.io.fields import unknown_name
 from analyzer.io.holdings import Holdings, defaults_note
-from analyzer.io.inputs import unknown_name
 from analyzer.io.rules import rule
 from analyzer.messages import register, text
 

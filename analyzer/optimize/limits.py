@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 
 from analyzer.errors import InputError, InputProblem
-from analyzer.io.inputs import parse_toml, read_bytes, unknown_name
+from analyzer.io.fields import parse_toml, read_bytes, unknown_name
 from analyzer.io.rules import rule
 from analyzer.messages import register, text
 from analyzer.optimize.problem import Limits

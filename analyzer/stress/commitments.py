@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzer.errors import InputError, InputProblem, ParameterError
-from analyzer.io.inputs import unknown_name
+from analyzer.io.fields import unknown_name
 from analyzer.io.rules import rule
 from analyzer.messages import register, text
 
