@@ -30,142 +30,46 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, InputProblem, InputWarning
+from analyzer.io.columns import (  # noqa: F401  (the column table, imported from here too)
+    ACCOUNTING_CLASSES,
+    ACCOUNTS,
+    AMOUNT_COLUMNS,
+    ASSET_TYPES,
+    BANK_TYPES,
+    BOARDS,
+    BONDS,
+    COLUMN_NAMES,
+    COLUMNS,
+    CURRENCIES,
+    DERIVATIVES,
+    DIRECTIONS,
+    EQUITY_PLANS,
+    EXEMPTIBLE,
+    FUND_KINDS,
+    INVESTEES,
+    ISSUER_TYPES,
+    KIND_PRODUCTS,
+    LOAN_CLASSES,
+    MONEY_MARKET_INSTRUMENTS,
+    NON_BASE,
+    PRODUCT_KINDS,
+    PROPERTY_TIERS,
+    RATED,
+    RATINGS,
+    REGIONS,
+    REQUIRED,
+    SYNONYMS,
+    TRUST_KINDS,
+    Column,
+    suggest_column,
+)
+from analyzer.io.fields import cell_text, factorized_text
 from analyzer.io.rules import Rule, rule
 from analyzer.messages import Text, register, text
 
 if TYPE_CHECKING:
     from analyzer.io.mapping import Mapping
 
-ASSET_TYPES: tuple[str, ...] = (
-    "cash",
-    "interbank",
-    "deposit",
-    "structured_deposit",
-    "government_bond",
-    "local_government_bond",
-    "policy_bank_bond",
-    "agency_bond",
-    "corporate_bond",
-    "financial_bond",
-    "abs",
-    "convertible_bond",
-    "stock",
-    "equity_fund",
-    "mixed_fund",
-    "bond_fund",
-    "money_market_fund",
-    "unlisted_equity",
-    "pe_vc_fund",
-    "reit",
-    "insurance_abs_plan",
-    "debt_investment_plan",
-    "trust_plan",
-    "investment_property",
-    "long_term_equity_investment",
-    "policy_loan",
-    "perpetual_bond",
-    "preferred_share",
-    "interest_rate_swap",
-    "treasury_future",
-    "stock_index_future",
-    "fx_forward",
-    "am_product",
-    "wealth_management_product",
-    "equity_investment_plan",
-    "debt_to_equity_plan",
-    "real_estate_financial_product",
-)
-RATINGS: tuple[str, ...] = (
-    "AAA",
-    "AA+",
-    "AA",
-    "AA-",
-    "A+",
-    "A",
-    "A-",
-    "BBB+",
-    "BBB",
-    "BBB-",
-    "unrated",
-)
-BONDS: tuple[str, ...] = (
-    "government_bond",
-    "local_government_bond",
-    "policy_bank_bond",
-    "agency_bond",
-    "corporate_bond",
-    "financial_bond",
-    "abs",
-)
-#: asset types that must carry a rating (credit assets and debt-type non-base assets)
-RATED: tuple[str, ...] = (
-    "corporate_bond",
-    "financial_bond",
-    "abs",
-    "insurance_abs_plan",
-    "debt_investment_plan",
-    "trust_plan",
-)
-NON_BASE: tuple[str, ...] = (
-    "pe_vc_fund",
-    "reit",
-    "insurance_abs_plan",
-    "debt_investment_plan",
-    "trust_plan",
-    "am_product",
-    "wealth_management_product",
-    "equity_investment_plan",
-    "debt_to_equity_plan",
-    "real_estate_financial_product",
-)
-#: portfolio products of Rule 7 Art. 25 (一)(二) / 26-27 / 29: exemptible, with a product kind
-KIND_PRODUCTS: tuple[str, ...] = ("am_product", "wealth_management_product")
-#: equity-type plans of Rule 7 Art. 31 looked through to their underlying equity or property
-EQUITY_PLANS: tuple[str, ...] = (
-    "equity_investment_plan",
-    "debt_to_equity_plan",
-    "real_estate_financial_product",
-)
-#: non-base assets that Rule 7 Art. 25 may exempt from look-through
-EXEMPTIBLE: tuple[str, ...] = ("insurance_abs_plan", *KIND_PRODUCTS)
-BOARDS = ("main", "star", "chinext", "bse")
-BANK_TYPES = ("large_state", "policy", "joint_stock", "city", "rural", "other", "finance_company")
-REGIONS = ("domestic", "developed", "emerging")
-CURRENCIES = ("CNY", "USD", "HKD", "EUR", "GBP", "other")
-PROPERTY_TIERS = ("major", "other")
-LOAN_CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
-INVESTEES = ("subsidiary", "insurance_subsidiary", "listed_associate", "unlisted_associate")
-ISSUER_TYPES = (
-    "policy_bank",
-    "large_state",
-    "joint_stock",
-    "city",
-    "other_bank",
-    "amc",
-    "insurer",
-    "non_financial",
-)
-FUND_KINDS = ("vc", "pe")
-#: derivatives (Rule 8 Art. 11, 15-16, 25, 35, 56-58; Rule 9 Art. 19, 33); an FX swap is entered
-#: as the fx_forward of its far leg (the only FX derivative the articles name)
-DERIVATIVES: tuple[str, ...] = (
-    "interest_rate_swap",
-    "treasury_future",
-    "stock_index_future",
-    "fx_forward",
-)
-#: direction of a derivative: receive/pay the fixed rate (swaps, Art. 15), long/short (others)
-DIRECTIONS = ("long", "short", "pay_fixed", "receive_fixed")
-#: the account a position belongs to: ``participating`` (分红) and ``universal`` (万能) give the
-#: loss absorption of Rule 2 Art. 19; ``separate`` (独立账户) carries no market or credit capital
-#: (Rule 2 Art. 12)
-ACCOUNTS = ("general", "participating", "universal", "separate")
-#: accounting class of a position (CAS 22 / IFRS 9): 以摊余成本计量, 以公允价值计量且其变动
-#: 计入其他综合收益, 以公允价值计量且其变动计入当期损益
-ACCOUNTING_CLASSES = ("amortised_cost", "fvoci", "fvtpl")
-PRODUCT_KINDS = ("money_market", "fixed_income", "equity", "mixed")
-TRUST_KINDS = ("equity", "fixed_income")
-MONEY_MARKET_INSTRUMENTS = ("ncd", "commercial_paper")
 #: Rule 7 Art. 25: the largest underlying (other than cash, liquidity tools, government,
 #: policy-bank and agency bonds) at most 20% of the underlyings' book value; ABS plans more
 #: than 100 underlyings
@@ -174,93 +78,6 @@ EXEMPT_ABS_MIN_COUNT = 100
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
-
-@dataclass(frozen=True)
-class Column:
-    """One holdings column: its kind, allowed values and default."""
-
-    name: str
-    kind: str  # "text", "number", "bool", "choice", "int"
-    choices: tuple[str, ...] = ()
-    default: object = None
-    minimum: float | None = None
-    strictly_positive: bool = False
-    doc: str = ""
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("id", "text", doc="unique position id"),
-    Column("asset_type", "choice", ASSET_TYPES),
-    Column("market_value", "number", minimum=0.0, doc="admitted value, CNY"),
-    Column("asset_class", "text", default="", doc="allocation bucket for the optimiser"),
-    Column("rating", "choice", RATINGS, default=""),
-    Column("modified_duration", "number", minimum=0.0, default=np.nan, doc="years"),
-    Column("coupon_rate", "number", minimum=0.0, default=np.nan, doc="fraction a year"),
-    Column(
-        "maturity_years", "number", minimum=0.0, default=np.nan, doc="years (may be fractional)"
-    ),
-    Column("face_value", "number", minimum=0.0, default=np.nan, doc="CNY"),
-    Column("coupon_frequency", "int", minimum=1.0, default=1.0),
-    Column("board", "choice", BOARDS, default=""),
-    Column("csi300", "bool", default=False),
-    Column("dividend_low_vol_100", "bool", default=False),
-    Column("holding_years", "number", minimum=0.0, default=0.0, doc="years (FIFO average)"),
-    Column("purchase_cost", "number", minimum=0.0, default=np.nan, doc="CNY"),
-    Column("counterparty", "text", default=""),
-    Column("look_through", "bool", default=False),
-    Column("layers", "int", minimum=1.0, default=1.0),
-    Column("strategic_emerging", "bool", default=False),
-    Column("green", "bool", default=False),
-    Column("sci_tech", "bool", default=False),
-    Column("bank_type", "choice", BANK_TYPES, default=""),
-    Column("bank_car", "number", minimum=0.0, default=np.nan, doc="fraction"),
-    Column("region", "choice", REGIONS, default="domestic"),
-    Column("currency", "choice", CURRENCIES, default=""),
-    Column("property_tier", "choice", PROPERTY_TIERS, default=""),
-    Column("principal_protected", "bool", default=False),
-    Column("loan_class", "choice", LOAN_CLASSES, default=""),
-    Column("exempt", "bool", default=False),
-    Column("investee", "choice", INVESTEES, default="subsidiary"),
-    Column("issuer_type", "choice", ISSUER_TYPES, default=""),
-    Column("conversion_clause", "bool", default=False),
-    Column("issuer_ratios_met", "bool", default=False),
-    Column("fund_kind", "choice", FUND_KINDS, default="vc"),
-    Column("book_value", "number", minimum=0.0, default=np.nan, doc="CNY"),
-    Column("notional", "number", minimum=0.0, default=np.nan, doc="derivative notional, CNY"),
-    Column("direction", "choice", DIRECTIONS, default=""),
-    Column("underlying", "text", default="", doc="what a derivative references"),
-    Column("hedged_id", "text", default="", doc="ids of the hedged positions, ';'-separated"),
-    Column("hedge_effective", "bool", default=False, doc="meets the hedge-accounting test"),
-    Column("hedge_effectiveness", "number", minimum=0.0, default=np.nan, doc="fraction"),
-    Column("hedge_months", "number", minimum=0.0, default=np.nan, doc="hedge term, months"),
-    Column("account", "choice", ACCOUNTS, default="general", doc="Rule 2 Art. 12, 19"),
-    Column("call_years", "number", minimum=0.0, default=np.nan, doc="years to first exercise"),
-    Column("call_rate", "number", minimum=0.0, default=np.nan, doc="exercise rate, fraction"),
-    Column("accounting", "choice", ACCOUNTING_CLASSES, default=""),
-    Column("product_kind", "choice", PRODUCT_KINDS, default=""),
-    Column("trust_kind", "choice", TRUST_KINDS, default=""),
-    Column("ciif_national_strategy", "bool", default=False),
-    Column(
-        "largest_underlying_share",
-        "number",
-        minimum=0.0,
-        default=np.nan,
-        doc="fraction of the underlyings' book value (Rule 7 Art. 25)",
-    ),
-    Column("underlying_count", "int", minimum=0.0, default=np.nan),
-    Column("waive_exemption", "bool", default=False),
-    Column("look_through_date", "text", default="", doc="ISO date of the underlying data"),
-    Column(
-        "look_through_share",
-        "number",
-        minimum=0.0,
-        default=np.nan,
-        doc="fraction of the value looked through (Rule 7 Art. 33)",
-    ),
-    Column("money_market_instrument", "choice", MONEY_MARKET_INSTRUMENTS, default=""),
-)
-REQUIRED = ("id", "asset_type", "market_value")
-COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 
 register(
     {
@@ -487,7 +304,6 @@ BOARD_OPENED: dict[str, dt.date] = {
 
 #: the plausibility bounds (the reasons are in the rules below and in docs/formats.md §9)
 MAX_AMOUNT = 1.0e14  # CNY: above the total assets of any Chinese insurer
-AMOUNT_COLUMNS = ("market_value", "face_value", "purchase_cost", "book_value", "notional")
 COUPON_REFUSE = 1.0
 COUPON_WARN = 0.2
 DURATION_REFUSE = 100.0
@@ -741,63 +557,6 @@ NEEDED_BY: tuple[tuple[str, tuple[str, ...], bool], ...] = (
 #: would take the option's default currency
 OVERSEAS_NEEDED: tuple[str, ...] = ("currency",)
 
-#: headers real exports use for a holdings column: refused with "did you mean"
-SYNONYMS: dict[str, str] = {
-    "issuer": "counterparty",
-    "issuer_name": "counterparty",
-    "obligor": "counterparty",
-    "counter_party": "counterparty",
-    "lookthrough": "look_through",
-    "look_thru": "look_through",
-    "mv": "market_value",
-    "fair_value": "market_value",
-    "admitted_value": "market_value",
-    "duration": "modified_duration",
-    "mod_duration": "modified_duration",
-    "coupon": "coupon_rate",
-    "maturity": "maturity_years",
-    "par": "face_value",
-    "par_value": "face_value",
-    "nominal": "face_value",
-    "cost": "purchase_cost",
-    "carrying_value": "book_value",
-    "country": "region",
-    "hs300": "csi300",
-    "scitech": "sci_tech",
-    "car": "bank_car",
-    "市值": "market_value",
-    "公允价值": "market_value",
-    "认可价值": "market_value",
-    "账面价值": "book_value",
-    "面值": "face_value",
-    "评级": "rating",
-    "信用评级": "rating",
-    "修正久期": "modified_duration",
-    "久期": "modified_duration",
-    "票面利率": "coupon_rate",
-    "剩余期限": "maturity_years",
-    "交易对手": "counterparty",
-    "发行人": "counterparty",
-    "融资主体": "counterparty",
-    "资产类型": "asset_type",
-    "资产类别": "asset_class",
-    "板块": "board",
-    "持有期": "holding_years",
-    "购买成本": "purchase_cost",
-    "成本": "purchase_cost",
-    "地区": "region",
-    "币种": "currency",
-    "科创": "sci_tech",
-    "穿透": "look_through",
-    "层级": "layers",
-    "资本充足率": "bank_car",
-    "银行类型": "bank_type",
-    "account_type": "account",
-    "账户": "account",
-    "账户类型": "account",
-    "所属账户": "account",
-}
-
 
 @dataclass(frozen=True)
 class Holdings:
@@ -906,29 +665,6 @@ def _problem_rows(
         )
 
 
-def _text(raw: pd.Series) -> pd.Series:
-    """Cells as stripped text, missing cells (NaN, None, NA) as "" (pandas 3 keeps NaN
-    through ``astype(str)``, so blanks of .xlsx/.parquet/in-memory tables must be filled)."""
-    missing = raw.isna()
-    if missing.any():
-        raw = raw.astype(object).where(~missing, "")
-    if raw.dtype == object and pd.api.types.infer_dtype(raw, skipna=True) != "string":
-        # a whole number typed into a text cell of a spreadsheet arrives as 101.0
-        raw = raw.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
-    return raw.astype(str).str.strip()
-
-
-def _factorized_text(raw: pd.Series, blank_words: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, stripped text of each code) of a column: string work is done once per
-    distinct value; missing cells (and "nan"/"none" when ``blank_words``) read as ""."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    texts = _text(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    if blank_words:
-        texts = texts.where(~texts.str.lower().isin(["nan", "none"]), "")
-    texts = np.append(texts.to_numpy(dtype=object), "")  # code -1 (missing) reads as ""
-    return np.where(codes < 0, len(texts) - 1, codes), texts
-
-
 def _categorical(codes: np.ndarray, values: np.ndarray, categories=None) -> pd.Categorical:
     """Categorical of ``values[codes]``: the given ``categories`` (the allowed choices) or the
     distinct values (free text)."""
@@ -990,7 +726,7 @@ def _parse_numbers(raw: pd.Series) -> _Numbers:
         values = raw.to_numpy(dtype=float, na_value=np.nan)
         blank = np.isnan(values)
         return _Numbers(values, blank, none, np.isinf(values), none, none, lambda i: str(values[i]))
-    codes, texts = _factorized_text(raw, blank_words=False)
+    codes, texts = factorized_text(raw, blank_words=False)
     t = pd.Series(texts, dtype=object)
     blank_t = (t == "").to_numpy()
     has_comma = t.str.contains(",", regex=False).to_numpy(dtype=bool)
@@ -1019,62 +755,6 @@ def _parse_numbers(raw: pd.Series) -> _Numbers:
 def frame_from_records(records: list[dict]) -> pd.DataFrame:
     """Build a raw holdings frame from records (e.g. an edited grid) for validation."""
     return pd.DataFrame.from_records(records).astype(object)
-
-
-def _compact(name: str) -> str:
-    return re.sub(r"[\s_\-./]+", "", name.lower())
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment edit distance (stops early above ``limit``)."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
-_COMPACT_NAMES = {_compact(c): c for c in COLUMN_NAMES}
-
-
-def suggest_column(name: str) -> str | None:
-    """The holdings column a header most likely means, or None: a case, space or punctuation
-    variant (``sci-tech``), a known synonym (``issuer``, ``市值``), a plural (``regions``) or a
-    small typing error (``lookthrough``, ``csi_300``, ``maket_value``)."""
-    key = name.strip().lower()
-    if key in SYNONYMS:
-        return SYNONYMS[key]
-    norm = re.sub(r"[\s\-./]+", "_", key)
-    if norm in SYNONYMS:
-        return SYNONYMS[norm]
-    compact = _compact(key)
-    if not compact:
-        return None
-    if compact in _COMPACT_NAMES:
-        return _COMPACT_NAMES[compact]
-    if compact.endswith("s") and compact[:-1] in _COMPACT_NAMES:
-        return _COMPACT_NAMES[compact[:-1]]
-    if not compact.isascii():
-        return None
-    limit = 1 if len(compact) <= 5 else 2
-    best, best_d = None, limit + 1
-    for c_compact, column in _COMPACT_NAMES.items():
-        if min(len(c_compact), len(compact)) <= 3:
-            continue
-        d = _distance(compact, c_compact, limit)
-        if d < best_d:
-            best, best_d = column, d
-    return best
 
 
 def check_columns(
@@ -1372,7 +1052,7 @@ def validate_holdings(
         )
     unnamed = [c for c in raw.columns if re.fullmatch(r"unnamed: ?\d+", c)]
     for c in unnamed:  # a column without a header: ignored if it holds anything, else dropped
-        if (_text(raw[c]) != "").any():
+        if (cell_text(raw[c]) != "").any():
             ignored.append(c)
     if ignored:
         shown = ", ".join(ignored)
@@ -1452,7 +1132,7 @@ def validate_holdings(
                 out[col.name] = series.to_numpy(dtype=bool)
                 blanks[col.name] = np.zeros(n, dtype=bool)
                 continue
-            codes, texts = _factorized_text(series)
+            codes, texts = factorized_text(series)
             lower = np.array([t.lower() for t in texts], dtype=object)
             is_true = np.isin(lower, list(_TRUE))[codes]
             is_false = np.isin(lower, list(_FALSE))[codes]
@@ -1481,14 +1161,14 @@ def validate_holdings(
                 continue
             if col.name == "id":
                 # only an empty cell is missing: "None" and "NA" are ids like any other
-                codes, texts = _factorized_text(raw[col.name], blank_words=False)
+                codes, texts = factorized_text(raw[col.name], blank_words=False)
                 _problem_rows(
                     problems, file, (texts == "")[codes], col.name, text("value.required")
                 )
                 _mojibake_rows(problems, file, col.name, codes, texts)
                 out[col.name] = texts[codes]
                 continue
-            codes, texts = _factorized_text(raw[col.name])
+            codes, texts = factorized_text(raw[col.name])
             blanks[col.name] = (texts == "")[codes]
             if col.name in REQUIRED:
                 _problem_rows(

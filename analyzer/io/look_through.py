@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, InputProblem, InputWarning
+from analyzer.io.fields import factorized_text
 from analyzer.io.holdings import (
     COLUMNS,
     NON_BASE,
     Holdings,
-    _factorized_text,
     _parse_numbers,
     validate_holdings,
 )
@@ -255,7 +255,7 @@ def validate_look_through(
     hsrc = holdings.source
 
     # parent_id
-    codes, texts = _factorized_text(raw["parent_id"], blank_words=False)
+    codes, texts = factorized_text(raw["parent_id"], blank_words=False)
     parent_id = np.asarray(texts, dtype=object)[codes]
     index = pd.Index(hf["id"].to_numpy(dtype=object))
     parent = index.get_indexer(parent_id)
@@ -362,14 +362,14 @@ def validate_look_through(
 
     # the underlyings as holdings rows: id <parent>/<id>, market_value = share x parent's
     body = raw.drop(columns=list(OWN_COLUMNS))
-    cid_codes, cid_texts = _factorized_text(raw["id"], blank_words=False)
+    cid_codes, cid_texts = factorized_text(raw["id"], blank_words=False)
     cid = np.asarray(cid_texts, dtype=object)[cid_codes]
     for i in np.flatnonzero(cid == "")[:20]:
         problems.append(InputProblem(file, int(rows[i]), "id", text("value.required")))
     body["id"] = np.where(cid == "", "", pd.Series(parent_id, dtype=object) + "/" + cid)
     value = np.where(known, parent_mv, 0.0) * share
     body["market_value"] = value
-    at_codes, at_texts = _factorized_text(raw["asset_type"])
+    at_codes, at_texts = factorized_text(raw["asset_type"])
     at = np.array([t.strip().lower() for t in at_texts], dtype=object)[at_codes]
     for i in np.flatnonzero(np.isin(at, list(NON_BASE)))[:20]:
         problems.append(

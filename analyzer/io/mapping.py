@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import InputError, InputProblem
-from analyzer.io.holdings import AMOUNT_COLUMNS, COLUMN_NAMES, COLUMNS, suggest_column
+from analyzer.io.columns import AMOUNT_COLUMNS, COLUMN_NAMES, COLUMNS, suggest_column
+from analyzer.io.fields import factorized_text
 from analyzer.messages import Text, register, text
 
 register(
@@ -315,8 +316,6 @@ def apply_mapping(
     InputError
         A mapped header absent from the file, a code not listed, an amount without a unit.
     """
-    from analyzer.io.holdings import _factorized_text
-
     problems: list[InputProblem] = []
     headers = list(raw.columns)
     for header, column in mapping.columns.items():
@@ -350,7 +349,7 @@ def apply_mapping(
             continue
         if list(frame.columns).count(column) > 1:
             continue  # the duplicate header is reported by the caller
-        codes, texts = _factorized_text(frame[column], blank_words=False)
+        codes, texts = factorized_text(frame[column], blank_words=False)
         known = np.array([t == "" or t in table for t in texts], dtype=bool)
         rows = np.flatnonzero(~known[codes])
         listed = ", ".join(table)
