@@ -214,7 +214,7 @@ def command_options() -> dict[str, Any]:
 
 def provenance(inputs, regime: str | None = None, **options: Any) -> Provenance:
     """The provenance of the running command's output: the inputs' digests and accepted
-    warnings from ``inputs`` (what :func:`analyzer.io.inputs.load_inputs` returned), the
+    warnings from ``inputs`` (what :func:`analyzer.services.inputs.load_inputs` returned), the
     command-line options, the regime and any further ``options``."""
     opts = command_options()
     if regime is not None:

@@ -83,9 +83,9 @@ def _setup(
     (universe, limits, inputs) where ``inputs`` is what :func:`load_inputs` returned
     """
     from analyzer.commands import _shared
-    from analyzer.io.inputs import load_inputs
     from analyzer.optimize import Limits, build_universe
     from analyzer.optimize.limits import cost_vector, read_limits
+    from analyzer.services.inputs import load_inputs
     from analyzer.solvency.options import EngineOptions
     from analyzer.solvency.regime import load_regime
 

@@ -83,8 +83,8 @@ def solvency(
     against the 50% / 100% minimums and 60% / 120% watch levels.
     """
     from analyzer.commands import _shared
-    from analyzer.io.inputs import load_inputs
     from analyzer.report import files
+    from analyzer.services.inputs import load_inputs
     from analyzer.solvency.engine import evaluate
     from analyzer.solvency.regime import load_regime
 

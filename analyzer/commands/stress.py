@@ -156,7 +156,7 @@ def stress(
     the shocked positions by the full engine, and the ratios after the shock (Rule 10).
     """
     from analyzer.commands import _shared
-    from analyzer.io.inputs import load_inputs
+    from analyzer.services.inputs import load_inputs
     from analyzer.stress import annex4 as a4
     from analyzer.stress.forward import Stresser
     from analyzer.stress.reverse import reverse_stress
@@ -367,7 +367,7 @@ def simulate(
     """Distribution of the solvency ratios after one year (Monte Carlo, Student-t), and the
     yearly calls, distributions, NAV and capital of a VC commitment programme."""
     from analyzer.commands import _shared
-    from analyzer.io.inputs import load_inputs
+    from analyzer.services.inputs import load_inputs
     from analyzer.stress.montecarlo import market_model, simulation_context
     from analyzer.stress.montecarlo import simulate as run
 

@@ -1,6 +1,6 @@
 """``analyzer validate``: every problem and warning of a set of input files, at once.
 
-It runs only the validation layer (:func:`analyzer.io.inputs.load_inputs` with
+It runs only the validation layer (:func:`analyzer.services.inputs.load_inputs` with
 ``collect=True``), never the engine, so it is as fast as reading the files.
 """
 
@@ -76,8 +76,8 @@ def validate(
     allowed), 2 otherwise."""
     from analyzer.commands import _shared
     from analyzer.errors import InputError, UnacceptedWarningError
-    from analyzer.io.inputs import load_inputs
     from analyzer.io.provenance import Provenance
+    from analyzer.services.inputs import load_inputs
 
     accept = _shared.check_accepted(accept_warning)
     correlations = _shared.correlations_path(assumptions, correlations)

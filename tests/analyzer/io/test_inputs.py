@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import InputError, UnacceptedWarningError
-from analyzer.io.inputs import cross_check, load_inputs, suggest
+from analyzer.io.fields import suggest
+from analyzer.io.inputs import cross_check
 from analyzer.io.rules import RULES
+from analyzer.services.inputs import load_inputs
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"

@@ -1,0 +1,1 @@
+"""The application services re-exported by :mod:`analyzer.api`."""
