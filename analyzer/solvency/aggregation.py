@@ -431,26 +431,34 @@ def aggregate(
     )
 
 
-def correlation_factors(mats: Matrices) -> dict[str, np.ndarray]:
-    """Square-root factors L with L L' = matrix, for second-order cones ``||L' x||``.
+def psd_root(m: np.ndarray) -> np.ndarray:
+    """A square root ``L`` with ``L L' = M`` of a positive semi-definite matrix ``M``.
 
-    Uses an eigen-decomposition (the matrices are positive semi-definite, not always
-    definite), so ``||L' x||^2 = x' M x`` holds exactly for every x.
+    From the eigen-decomposition of the symmetric part (negative eigenvalues of rounding
+    clipped to 0), so it exists for singular matrices too, where Cholesky fails (a correlation
+    matrix with identical classes, a pair with rho = 1). For an exactly symmetric ``M`` the
+    symmetric part is ``M`` itself, bit for bit.
     """
+    m = np.asarray(m, dtype=float)
+    w, q = np.linalg.eigh((m + m.T) / 2)
+    return q * np.sqrt(np.clip(w, 0.0, None))
 
-    def root(m: np.ndarray) -> np.ndarray:
-        w, q = np.linalg.eigh(m)
-        return q * np.sqrt(np.clip(w, 0.0, None))
+
+def correlation_factors(mats: Matrices) -> dict[str, np.ndarray]:
+    """Square-root factors L with L L' = matrix (:func:`psd_root`), for the optimiser's
+    second-order cones ``||L' x||``: ``||L' x||^2 = x' M x`` for every x, so the cone bounds
+    the same ``sqrt(x' M x)`` that :func:`quad` and :func:`pair` compute in numpy.
+    """
 
     def pair_matrix(rho: float) -> np.ndarray:
         return np.array([[1.0, rho], [rho, 1.0]])
 
     return {
-        "market": root(mats.market),
-        "top": root(mats.top),
-        "overseas_fixed_income": root(pair_matrix(mats.rho_overseas_fi)),
-        "overseas_equity": root(pair_matrix(mats.rho_overseas_eq)),
-        "credit": root(pair_matrix(mats.rho_credit)),
+        "market": psd_root(mats.market),
+        "top": psd_root(mats.top),
+        "overseas_fixed_income": psd_root(pair_matrix(mats.rho_overseas_fi)),
+        "overseas_equity": psd_root(pair_matrix(mats.rho_overseas_eq)),
+        "credit": psd_root(pair_matrix(mats.rho_credit)),
     }
 
 
@@ -469,6 +477,7 @@ __all__ = [
     "diversified_for",
     "matrices",
     "minimum_capital",
+    "psd_root",
     "quantifiable_capital",
     "size_coefficient",
 ]
