@@ -173,6 +173,20 @@ def capital_multiplier(
     return (1.0 + control_q) * (1.0 + size_coefficient)
 
 
+def _times(a: Any, b: Any) -> Any:
+    """``a * b`` elementwise, for numbers, numpy arrays and cvxpy expressions.
+
+    Between a cvxpy expression and a numpy array of more than one entry cvxpy reads ``*`` as
+    a matrix product (an inner product for two vectors: a silent wrong answer); there the
+    array multiplies through its diagonal. Everything else is the plain product, so numpy
+    input gives the numbers bit for bit as ``a * b``.
+    """
+    for expr, factor in ((a, b), (b, a)):
+        if hasattr(expr, "is_dcp") and not hasattr(factor, "is_dcp") and np.ndim(factor) > 0:
+            return np.diag(np.ravel(np.asarray(factor, dtype=float))) @ expr
+    return a * b
+
+
 def quantifiable_capital(diversified: Any, loss_absorption: Any, size_coefficient: Any) -> Any:
     """Minimum capital for quantifiable risks, ``(MC* - LA)(1 + k)`` (CNY).
 
@@ -183,13 +197,13 @@ def quantifiable_capital(diversified: Any, loss_absorption: Any, size_coefficien
     loss_absorption : LA, the loss-absorbing effect of Rule 2 Art. 19 (CNY)
     size_coefficient : k of 金规〔2023〕5号 一 (0, -0.05 or -0.10)
     """
-    return (diversified - loss_absorption) * (1.0 + size_coefficient)
+    return _times(diversified - loss_absorption, 1.0 + size_coefficient)
 
 
 def control_capital(quantifiable: Any, control_q: Any) -> Any:
     """Control-risk capital ``Q x quantifiable`` (CNY; negative for a good SARMRA score),
     Rule 12 Art. 120."""
-    return control_q * quantifiable
+    return _times(control_q, quantifiable)
 
 
 def control_base_amount(
