@@ -176,14 +176,29 @@ def capital_multiplier(
 def _times(a: Any, b: Any) -> Any:
     """``a * b`` elementwise, for numbers, numpy arrays and cvxpy expressions.
 
-    Between a cvxpy expression and a numpy array of more than one entry cvxpy reads ``*`` as
-    a matrix product (an inner product for two vectors: a silent wrong answer); there the
-    array multiplies through its diagonal. Everything else is the plain product, so numpy
-    input gives the numbers bit for bit as ``a * b``.
+    Between a cvxpy vector expression and a numpy array cvxpy reads ``*`` as a matrix
+    product (an inner product for two vectors: a silent wrong answer); there the array
+    multiplies through its diagonal. Everything else is the plain product (a scalar cvxpy
+    expression times an array broadcasts), so numpy input gives the numbers bit for bit as
+    ``a * b``.
+
+    Raises
+    ------
+    ValueError
+        For a cvxpy expression of two or more axes, or a vector whose length is not the
+        array's, times an array (no elementwise reading of ``*`` exists there).
     """
     for expr, factor in ((a, b), (b, a)):
         if hasattr(expr, "is_dcp") and not hasattr(factor, "is_dcp") and np.ndim(factor) > 0:
-            return np.diag(np.ravel(np.asarray(factor, dtype=float))) @ expr
+            if expr.ndim == 0:
+                break
+            if expr.ndim != 1 or np.shape(factor) != expr.shape:
+                raise ValueError(
+                    f"elementwise product of a cvxpy expression of shape {expr.shape} and an "
+                    f"array of shape {np.shape(factor)}: give a vector and an array of its "
+                    "length, or a number"
+                )
+            return np.diag(np.asarray(factor, dtype=float)) @ expr
     return a * b
 
 

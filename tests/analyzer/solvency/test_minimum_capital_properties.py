@@ -101,6 +101,20 @@ def test_a_vector_variable_with_a_coefficient_per_entry(base):
     assert np.allclose(number, plain(d["mc_star"], *args, base), rtol=1e-12, atol=0)
 
 
+def test_a_scalar_variable_broadcasts_and_a_mismatch_is_refused():
+    d = draws(10, 5)
+    z = cp.Variable()
+    expr = aggregation.minimum_capital(z, d["la"], d["k"], d["q"], d["additional"])
+    assert expr.shape == (5,)
+    z.value = np.array(3.0e9)
+    want = aggregation.minimum_capital(np.full(5, 3.0e9), d["la"], d["k"], d["q"], d["additional"])
+    assert np.allclose(expr.value, want, rtol=1e-12, atol=0)
+    with pytest.raises(ValueError, match="elementwise product"):
+        aggregation.minimum_capital(cp.Variable(4), 0.0, d["k"])
+    with pytest.raises(ValueError, match="elementwise product"):
+        aggregation.minimum_capital(cp.Variable((5, 2)), 0.0, d["k"])
+
+
 @pytest.mark.parametrize("base", BASES)
 def test_the_inverse_both_ways(base):
     d = draws(4)
