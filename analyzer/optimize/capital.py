@@ -257,16 +257,6 @@ def mc_star_value(ctx: Context, w: np.ndarray, equity_addon: bool = False) -> fl
     """MC* / V of weights ``w`` by the capital map in numpy (exact, all cases)."""
     u = ctx.universe
     cm = u.capmap
-    x = np.asarray(w) * u.V
-    s = x @ capital_matrix(ctx, equity_addon).T + cm.fixed
-    if cm.life:
-        from analyzer.solvency import life_interest_rate
-
-        s = s.copy()
-        s[SI["interest_rate"]] += float(
-            life_interest_rate.capital_for(
-                x @ cm.ir_asset_up, x @ cm.ir_asset_down, cm.ir_liability_up, cm.ir_liability_down
-            )
-        )
+    s = cm.submodule_capital(np.asarray(w) * u.V, capital_matrix(ctx, equity_addon))
     agg = aggregation.aggregate(s, cm.constants, cm.matrices)
     return float(agg.diversified) / u.V

@@ -173,6 +173,35 @@ def capital_multiplier(
     return (1.0 + control_q) * (1.0 + size_coefficient)
 
 
+def _times(a: Any, b: Any) -> Any:
+    """``a * b`` elementwise, for numbers, numpy arrays and cvxpy expressions.
+
+    Between a cvxpy vector expression and a numpy array cvxpy reads ``*`` as a matrix
+    product (an inner product for two vectors: a silent wrong answer); there the array
+    multiplies through its diagonal. Everything else is the plain product (a scalar cvxpy
+    expression times an array broadcasts), so numpy input gives the numbers bit for bit as
+    ``a * b``.
+
+    Raises
+    ------
+    ValueError
+        For a cvxpy expression of two or more axes, or a vector whose length is not the
+        array's, times an array (no elementwise reading of ``*`` exists there).
+    """
+    for expr, factor in ((a, b), (b, a)):
+        if hasattr(expr, "is_dcp") and not hasattr(factor, "is_dcp") and np.ndim(factor) > 0:
+            if expr.ndim == 0:
+                break
+            if expr.ndim != 1 or np.shape(factor) != expr.shape:
+                raise ValueError(
+                    f"elementwise product of a cvxpy expression of shape {expr.shape} and an "
+                    f"array of shape {np.shape(factor)}: give a vector and an array of its "
+                    "length, or a number"
+                )
+            return np.diag(np.asarray(factor, dtype=float)) @ expr
+    return a * b
+
+
 def quantifiable_capital(diversified: Any, loss_absorption: Any, size_coefficient: Any) -> Any:
     """Minimum capital for quantifiable risks, ``(MC* - LA)(1 + k)`` (CNY).
 
@@ -183,13 +212,13 @@ def quantifiable_capital(diversified: Any, loss_absorption: Any, size_coefficien
     loss_absorption : LA, the loss-absorbing effect of Rule 2 Art. 19 (CNY)
     size_coefficient : k of 金规〔2023〕5号 一 (0, -0.05 or -0.10)
     """
-    return (diversified - loss_absorption) * (1.0 + size_coefficient)
+    return _times(diversified - loss_absorption, 1.0 + size_coefficient)
 
 
 def control_capital(quantifiable: Any, control_q: Any) -> Any:
     """Control-risk capital ``Q x quantifiable`` (CNY; negative for a good SARMRA score),
     Rule 12 Art. 120."""
-    return control_q * quantifiable
+    return _times(control_q, quantifiable)
 
 
 def control_base_amount(
@@ -431,26 +460,34 @@ def aggregate(
     )
 
 
-def correlation_factors(mats: Matrices) -> dict[str, np.ndarray]:
-    """Square-root factors L with L L' = matrix, for second-order cones ``||L' x||``.
+def psd_root(m: np.ndarray) -> np.ndarray:
+    """A square root ``L`` with ``L L' = M`` of a positive semi-definite matrix ``M``.
 
-    Uses an eigen-decomposition (the matrices are positive semi-definite, not always
-    definite), so ``||L' x||^2 = x' M x`` holds exactly for every x.
+    From the eigen-decomposition of the symmetric part (negative eigenvalues of rounding
+    clipped to 0), so it exists for singular matrices too, where Cholesky fails (a correlation
+    matrix with identical classes, a pair with rho = 1). For an exactly symmetric ``M`` the
+    symmetric part is ``M`` itself, bit for bit.
     """
+    m = np.asarray(m, dtype=float)
+    w, q = np.linalg.eigh((m + m.T) / 2)
+    return q * np.sqrt(np.clip(w, 0.0, None))
 
-    def root(m: np.ndarray) -> np.ndarray:
-        w, q = np.linalg.eigh(m)
-        return q * np.sqrt(np.clip(w, 0.0, None))
+
+def correlation_factors(mats: Matrices) -> dict[str, np.ndarray]:
+    """Square-root factors L with L L' = matrix (:func:`psd_root`), for the optimiser's
+    second-order cones ``||L' x||``: ``||L' x||^2 = x' M x`` for every x, so the cone bounds
+    the same ``sqrt(x' M x)`` that :func:`quad` and :func:`pair` compute in numpy.
+    """
 
     def pair_matrix(rho: float) -> np.ndarray:
         return np.array([[1.0, rho], [rho, 1.0]])
 
     return {
-        "market": root(mats.market),
-        "top": root(mats.top),
-        "overseas_fixed_income": root(pair_matrix(mats.rho_overseas_fi)),
-        "overseas_equity": root(pair_matrix(mats.rho_overseas_eq)),
-        "credit": root(pair_matrix(mats.rho_credit)),
+        "market": psd_root(mats.market),
+        "top": psd_root(mats.top),
+        "overseas_fixed_income": psd_root(pair_matrix(mats.rho_overseas_fi)),
+        "overseas_equity": psd_root(pair_matrix(mats.rho_overseas_eq)),
+        "credit": psd_root(pair_matrix(mats.rho_credit)),
     }
 
 
@@ -469,6 +506,7 @@ __all__ = [
     "diversified_for",
     "matrices",
     "minimum_capital",
+    "psd_root",
     "quantifiable_capital",
     "size_coefficient",
 ]

@@ -116,10 +116,15 @@ class CapitalMap:
         """Current total invested, CNY."""
         return float(self.current_exposure.sum())
 
-    def submodule_capital(self, exposure: np.ndarray) -> np.ndarray:
-        """Sub-module capital (..., 10) for exposures (..., n) in CNY."""
+    def submodule_capital(self, exposure: np.ndarray, A: np.ndarray | None = None) -> np.ndarray:
+        """Sub-module capital (..., 10) for exposures (..., n) in CNY.
+
+        ``A`` (10, n) replaces the map's capital per CNY (the optimiser's ``A`` with the Rule 8
+        Art. 66 equity add-on); the fixed capital and the life interest-rate entry are as
+        always.
+        """
         x = np.asarray(exposure, dtype=float)
-        s = x @ self.A.T + self.fixed
+        s = x @ (self.A if A is None else A).T + self.fixed
         if self.life:
             ir = life_interest_rate.capital_for(
                 x @ self.ir_asset_up,
@@ -179,22 +184,6 @@ class CapitalMap:
     def admitted_capital(self, core_tier1_change: float = 0.0) -> AdmittedCapital:
         """Actual and core capital after a gain or loss to core tier 1 (CNY)."""
         return admitted_capital(self.company.capital, self.regime, core_tier1_change)
-
-    def minimum_capital_bound(
-        self, core_capital: float, actual_capital: float, min_core: float, min_comprehensive: float
-    ) -> float:
-        """Largest MC* (CNY, diversified, before loss absorption) that keeps both ratio floors.
-
-        The inverse of minimum capital (:func:`analyzer.solvency.aggregation.diversified_for`)
-        at ``min(core / min_core, actual / min_comprehensive)``: the MC* at which
-        ``MC = (1 + Q)(1 + k)(MC* - LA) + add`` reaches the smaller of the two capital limits
-        (docs/optimizer.md §2). Floors are fractions (1.0 = 100%), capital in CNY.
-        """
-        return float(
-            self.constants.diversified_for(
-                min(core_capital / min_core, actual_capital / min_comprehensive)
-            )
-        )
 
 
 def build_capital_map(

@@ -36,6 +36,7 @@ import numpy as np
 from analyzer.errors import InputError, InputProblem, ParameterError
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
+from analyzer.solvency.aggregation import psd_root
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
@@ -72,11 +73,8 @@ class MarketModel:
     def __post_init__(self) -> None:
         if self.dof is not None and not self.dof > 2:
             raise ParameterError(compose("stress.dof", dof=self.dof))
-        r = np.asarray(self.correlation, dtype=float)
-        w, v = np.linalg.eigh((r + r.T) / 2)
         # a PSD square root (Cholesky fails on singular matrices, e.g. identical classes)
-        root = v * np.sqrt(np.clip(w, 0.0, None))
-        object.__setattr__(self, "chol", root)
+        object.__setattr__(self, "chol", psd_root(self.correlation))
 
     @property
     def n(self) -> int:

@@ -149,13 +149,14 @@ def test_evaluate_on_the_samples_equals_the_plain_formula(kind, regime_name):
     c = read_company(DATA / kind / "company.toml")
     result = evaluate(h, c, regime, scitech=False)
     mc = check_result(result, regime)
-    # the capital map aggregates the same way, and its bound is the formula's inverse
+    # the capital map aggregates the same way, and the MC* budget of both ratio floors is
+    # the formula's inverse (aggregation.diversified_for, as the optimiser's budget uses it)
     cmap = build_capital_map(h, c, regime)
     assert close(float(cmap.minimum_capital(cmap.current_exposure)), mc, 1e-9)
     core, actual = result.core_capital, result.actual_capital
-    bound = cmap.minimum_capital_bound(core, actual, 0.5, 1.0)
     cst = cmap.constants
     limit = min(core / 0.5, actual / 1.0)
+    bound = float(cst.diversified_for(limit))
     assert close(
         bound,
         limit / ((1 + cst.control_q) * (1 + cst.size_coefficient))
