@@ -38,7 +38,7 @@ from analyzer.io import read_company, read_holdings
 from analyzer.io.inputs import cross_check
 from analyzer.io.xlsx_guard import check_xlsx
 from analyzer.messages import Text
-from dashboard import auth, i18n, ids, notices, reports, state
+from dashboard import auth, ids, notices, reports, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext
 from dashboard.i18n import normalize_lang, t
@@ -62,121 +62,6 @@ HOLDINGS_SUFFIXES = (".csv", ".xlsx")
 ASSUMPTIONS_SUFFIXES = (".csv", ".xlsx")
 BUNDLED_CORRELATIONS = state.BUNDLED_ASSUMPTIONS.parent / "correlations.csv"
 COMPANY_SUFFIXES = (".toml", ".csv", ".xlsx")
-
-i18n.register(
-    {
-        "data.upload": ("上传文件", "Upload files"),
-        "data.holdings_drop": (
-            "持仓文件（CSV 或 XLSX）：拖放或点击选择",
-            "Holdings (CSV or XLSX): drop or click to choose",
-        ),
-        "data.company_drop": (
-            "公司文件（TOML，寿险公司连同其负债现金流和即期利率 CSV）：拖放或点击选择",
-            "Company (TOML; life insurers with its cash-flow and spot-curve CSVs): "
-            "drop or click to choose",
-        ),
-        "data.assumptions_drop": (
-            "资本市场假设（CSV 或 XLSX）：假设表与相关系数矩阵一起拖放或选择"
-            "（只选假设表时使用内置相关系数矩阵）",
-            "Capital market assumptions (CSV or XLSX): drop or choose the assumptions table "
-            "and its correlation matrix together (the table alone uses the bundled matrix)",
-        ),
-        "data.repair": (
-            "相关系数矩阵非半正定时，修正为最近的相关系数矩阵",
-            "Repair to the nearest correlation matrix when it is not positive semi-definite",
-        ),
-        "data.assumptions_loaded": (
-            "已载入资本市场假设：{source}{repaired}{accepted}{notes}",
-            "Capital market assumptions loaded: {source}{repaired}{accepted}{notes}",
-        ),
-        "data.repaired": ("（相关系数矩阵已修正）", " (correlation matrix repaired)"),
-        "data.assumptions_current": (
-            "资本市场假设：{source}",
-            "Capital market assumptions: {source}",
-        ),
-        "data.no_table": (
-            "需要一个含 asset_class、expected_return、volatility 列的假设表",
-            "an assumptions table with columns asset_class, expected_return, volatility is "
-            "required",
-        ),
-        "data.too_many": (
-            "最多两个文件：假设表和相关系数矩阵",
-            "at most two files: the table and the matrix",
-        ),
-        "data.repair_hint": (
-            "相关系数矩阵不是半正定的：请修正文件，或勾选上方“修正为最近的相关系数矩阵”后重新读取。",
-            "The correlation matrix is not positive semi-definite: fix the file, or tick "
-            "“Repair to the nearest correlation matrix” above to read it again repaired.",
-        ),
-        "data.templates_drop": (
-            "模板持仓（尚未持有的资产类别的示范持仓，持仓文件格式，CSV 或 XLSX）：拖放或点击选择。"
-            "未上传时使用内置的 data/templates.csv，优化器因此可以买入样例中尚未持有的类别。",
-            "Template positions (model positions of asset classes not held yet, holdings "
-            "format, CSV or XLSX): drop or click to choose. Without an upload the bundled "
-            "data/templates.csv applies, so the optimiser can buy classes the sample does not "
-            "hold yet.",
-        ),
-        "data.templates_current": ("模板持仓：{source}", "template positions: {source}"),
-        "data.templates_bundled": ("{source}（内置）", "{source} (bundled)"),
-        "data.templates_none": ("无", "none"),
-        "data.templates_loaded": (
-            "已载入模板持仓：{source}（{rows} 行）{accepted}{notes}",
-            "Template positions loaded: {source} ({rows} rows){accepted}{notes}",
-        ),
-        "data.scenario_source": ("情景：{name}", "scenario: {name}"),
-        "data.scenario_modified": (
-            "情景：{name}（已修改：{changes}）",
-            "scenario: {name} (modified: {changes})",
-        ),
-        "data.changed.regime": ("监管规则", "regime"),
-        "data.changed.inputs": ("数据", "inputs"),
-        "data.errors": ("文件有 {count} 处问题，未载入：", "{count} problem(s); nothing loaded:"),
-        "data.col.file": ("文件", "File"),
-        "data.col.row": ("行", "Row"),
-        "data.col.column": ("列", "Column"),
-        "data.col.message": ("问题", "Problem"),
-        "data.loaded": (
-            "已载入：{holdings}；{company}{accepted}{notes}",
-            "Loaded: {holdings}; {company}{accepted}{notes}",
-        ),
-        "data.current": (
-            "当前情景：持仓 {holdings}（{rows} 行），公司 {company}",
-            "Current scenario: holdings {holdings} ({rows} rows), company {company}",
-        ),
-        "data.reset": ("恢复启动数据", "Back to the start-up data"),
-        "data.download": ("下载偿付能力报告（Excel）", "Download the solvency report (Excel)"),
-        "data.scenarios": ("情景", "Scenarios"),
-        "data.compare_with": ("与之比较的情景", "Compare with"),
-        "data.choose": ("选择情景", "Choose a scenario"),
-        "data.loaded_scenario": ("已载入情景“{name}”。", "Scenario “{name}” loaded."),
-        "data.not_reviewed": ("未复核", "not reviewed"),
-        "data.no_toml": ("需要一个 .toml 公司文件", "a .toml company file is required"),
-        "data.same_name": ("两个文件同名", "two files have the same name"),
-        "data.not_uploaded": (
-            "“{value}”不是与公司文件一起上传的文件；公司文件只能引用同时上传的文件"
-            "（只写文件名，不含目录）。已上传：{names}",
-            "'{value}' is not a file uploaded with the company file; it may only name files "
-            "uploaded together with it (a bare file name, no folder). Uploaded: {names}",
-        ),
-        "data.bad_type": ("不支持的文件类型 {suffix}", "unsupported file type {suffix}"),
-        "data.no_base": (
-            "没有启动数据：请同时上传持仓文件和公司文件",
-            "no start-up data: upload holdings and company together",
-        ),
-        "data.warnings": (
-            "文件有 {count} 条警告，尚未载入（{codes}）。请核对；确属实际情况时勾选下方方框接受：",
-            "{count} warning(s), nothing loaded yet ({codes}). Check them; if they are real, "
-            "tick the box below to accept them:",
-        ),
-        "data.accept": (
-            "我已核对，接受这些警告",
-            "I have checked these, accept the warnings",
-        ),
-        "data.notes": ("。说明：{notes}", ". Notes: {notes}"),
-        "data.accepted": ("。已接受的警告：{codes}", ". Accepted warnings: {codes}"),
-        "data.accepted_current": ("已接受的警告：{items}", "accepted warnings: {items}"),
-    }
-)
 
 
 # -- pure helpers ----------------------------------------------------------------------------

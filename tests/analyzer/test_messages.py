@@ -43,6 +43,10 @@ REGISTERING = (
 )
 
 
+#: ids whose text names the other language (the login page's language switch)
+SWITCHES = ("login.switch",)
+
+
 def _import_everything() -> None:
     for name in REGISTERING:
         importlib.import_module(name)
@@ -82,7 +86,7 @@ def test_every_entry_has_both_languages_with_the_same_fields(catalogue) -> None:
         en, zh = entry
         if not en.strip() and code not in ("where.sep",):
             bad.append(f"{code}: empty English text")
-        if not CJK.search(zh):
+        if not CJK.search(zh) and code not in SWITCHES:
             bad.append(f"{code}: the Chinese text has no Chinese characters: {zh!r}")
         if _fields(en) != _fields(zh):
             bad.append(f"{code}: fields differ: {sorted(_fields(en))} vs {sorted(_fields(zh))}")
