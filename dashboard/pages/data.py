@@ -40,7 +40,7 @@ from analyzer.io.xlsx_guard import check_xlsx
 from analyzer.messages import Text
 from dashboard import auth, ids, notices, reports, state
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import table
 from dashboard.store import ScenarioStore, check_scenario_name
@@ -704,13 +704,7 @@ def compare_rows(
     return ["", na, nb], rows
 
 
-# -- callbacks -------------------------------------------------------------------------------
-def _env() -> AppEnv:
-    from dashboard.context import app_env
-
-    return app_env()
-
-
+# -- callbacks (module-level bodies; `register` closes them over its `AppEnv`) --------------
 def upload_files(
     h_contents: str | None,
     h_name: str | None,
@@ -718,6 +712,8 @@ def upload_files(
     c_names: list | None,
     current: dict | None,
     lang: str | None,
+    *,
+    env: AppEnv,
 ) -> tuple:
     lang = normalize_lang(lang)
     if not h_contents and not c_contents:
@@ -728,7 +724,9 @@ def upload_files(
         contents = c_contents if isinstance(c_contents, list) else [c_contents]
         names = c_names if isinstance(c_names, list) else [c_names]
         company = [(n, decode_upload(c)) for n, c in zip(names, contents, strict=True)]
-    return _upload_and_report("files", {"holdings": holdings, "company": company}, current, lang)
+    return _upload_and_report(
+        "files", {"holdings": holdings, "company": company}, current, lang, env
+    )
 
 
 def _upload_and_report(
@@ -736,6 +734,7 @@ def _upload_and_report(
     upload: dict[str, Any],
     current: dict | None,
     lang: str,
+    env: AppEnv,
     accept: Collection[str] = (),
 ) -> tuple:
     """Run `apply_upload` on one upload (``kind``: ``files`` for holdings / company,
@@ -744,7 +743,7 @@ def _upload_and_report(
 
     Returns (scenario, errors panel, proposal) for ``files`` (a proposal made for the old
     holdings no longer applies), (scenario, errors panel) otherwise."""
-    inputs, rows = apply_upload(current, _env(), **upload, accept=accept)
+    inputs, rows = apply_upload(current, env, **upload, accept=accept)
     if rows:
         _remember_shown(kind, upload, current, pending_codes(rows))
         return (no_update, errors_table(rows, lang)) + ((no_update,) if kind == "files" else ())
@@ -901,6 +900,8 @@ def accept_upload(
     repair: list | None = None,
     t_contents: str | None = None,
     t_name: str | None = None,
+    *,
+    env: AppEnv,
 ) -> tuple:
     """The accept box ticked under the warnings of an upload: read the same files again and
     load them, accepting exactly the warning codes that were shown for them (the signed
@@ -927,7 +928,7 @@ def accept_upload(
     codes = shown_codes(token, kind, upload_digest(kind, upload, current))
     if not codes:
         raise PreventUpdate
-    out = _upload_and_report(kind, upload, current, lang, accept=codes)
+    out = _upload_and_report(kind, upload, current, lang, env, accept=codes)
     return out if kind == "files" else (*out, no_update)
 
 
@@ -938,6 +939,8 @@ def upload_assumptions(
     current: dict | None,
     lang: str | None,
     shown_errors: Any,
+    *,
+    env: AppEnv,
 ) -> tuple:
     """Assumptions table (+ correlation matrix) -> the current scenario, or the problems.
 
@@ -950,18 +953,18 @@ def upload_assumptions(
         raise PreventUpdate
     files = _files(contents, names, "assumptions.csv")
     upload = {"assumptions": files, "repair": bool(repair) and "repair" in repair}  # type: ignore[operator]
-    return _upload_and_report("assumptions", upload, current, lang)
+    return _upload_and_report("assumptions", upload, current, lang, env)
 
 
 def upload_templates(
-    contents: str | None, name: str | None, current: dict | None, lang: str | None
+    contents: str | None, name: str | None, current: dict | None, lang: str | None, *, env: AppEnv
 ) -> tuple:
     """Template positions (holdings format) -> the current scenario, or the problems."""
     lang = normalize_lang(lang)
     if not contents:
         raise PreventUpdate
     file = (name or "templates.csv", decode_upload(contents))
-    return _upload_and_report("templates", {"templates": file}, current, lang)
+    return _upload_and_report("templates", {"templates": file}, current, lang, env)
 
 
 def reset_scenario(_n: int | None) -> Any:
@@ -970,15 +973,15 @@ def reset_scenario(_n: int | None) -> Any:
     return None, None
 
 
-def show_current(data: dict | None, lang: str | None) -> str:
-    return current_text(data, _env(), normalize_lang(lang))
+def show_current(data: dict | None, lang: str | None, *, env: AppEnv) -> str:
+    return current_text(data, env, normalize_lang(lang))
 
 
-def download_report(_n: int | None, data: dict | None) -> Any:
+def download_report(_n: int | None, data: dict | None, *, env: AppEnv) -> Any:
     if not _n:
         raise PreventUpdate
     auth.require("view")
-    inputs = state.current_inputs(data, _env())
+    inputs = state.current_inputs(data, env)
     result = state.result_for(inputs)
     company = state.parsed(inputs)[1]
     return dcc.send_bytes(
@@ -987,12 +990,17 @@ def download_report(_n: int | None, data: dict | None) -> Any:
 
 
 def save_scenario(
-    _n: int | None, name: str | None, data: dict | None, weights: dict | None, counter: int | None
+    _n: int | None,
+    name: str | None,
+    data: dict | None,
+    weights: dict | None,
+    counter: int | None,
+    *,
+    env: AppEnv,
 ) -> int:
     if not _n:
         raise PreventUpdate
     user = auth.require("save")
-    env = _env()
     clean_name = check_scenario_name(name)
     # what reaches the shared store is validated again by the core (never the browser's rows)
     inputs = state.validated_inputs(state.current_inputs(data, env))
@@ -1002,38 +1010,42 @@ def save_scenario(
     return (counter or 0) + 1
 
 
-def load_scenario(_n: int | None, scenario_id: int | None) -> tuple:
+def load_scenario(_n: int | None, scenario_id: int | None, *, env: AppEnv) -> tuple:
     """The saved inputs become the current scenario; its weights the proposed allocation."""
     if not _n or scenario_id is None:
         raise PreventUpdate
-    store = _env().store
+    store = env.store
     inputs = scenario_inputs(store, scenario_id)
     weights = state.validated_weights(store.get(int(scenario_id)).weights or None, inputs)
     notices.notify("data.loaded_scenario", "success", name=inputs["scenario_name"])
     return inputs, weights
 
 
-def review_scenario(_n: int | None, scenario_id: int | None, counter: int | None) -> int:
+def review_scenario(
+    _n: int | None, scenario_id: int | None, counter: int | None, *, env: AppEnv
+) -> int:
     if not _n or scenario_id is None:
         raise PreventUpdate
     user = auth.require("review")
-    sc = _env().store.mark_reviewed(int(scenario_id), user.name)
+    sc = env.store.mark_reviewed(int(scenario_id), user.name)
     notices.notify("notice.reviewed", "success", name=sc.name)
     return (counter or 0) + 1
 
 
-def scenario_list(_counter: int | None, lang: str | None) -> tuple:
+def scenario_list(_counter: int | None, lang: str | None, *, env: AppEnv) -> tuple:
     lang = normalize_lang(lang)
-    store = _env().store
+    store = env.store
     options = scenario_options(store, lang)
     return options, options, scenario_table(store, lang)
 
 
-def compare_scenarios(a: int | None, b: int | None, unit: str | None, lang: str | None) -> Any:
+def compare_scenarios(
+    a: int | None, b: int | None, unit: str | None, lang: str | None, *, env: AppEnv
+) -> Any:
     if a is None or b is None:
         return None
     lang = normalize_lang(lang)
-    headers, rows = compare_rows(_env().store, a, b, normalize_unit(unit), lang)
+    headers, rows = compare_rows(env.store, a, b, normalize_unit(unit), lang)
     return table(headers, rows, table_id="data-compare-table")
 
 
@@ -1163,7 +1175,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.CURRENT_SCENARIO, "data"),
         State(ids.LANG, "value"),
         prevent_initial_call=True,
-    )(upload_files)
+    )(with_env(upload_files, env))
     auth.protected_callback(
         app,
         "upload",
@@ -1184,7 +1196,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.DATA_TEMPLATES_UPLOAD, "contents"),
         State(ids.DATA_TEMPLATES_UPLOAD, "filename"),
         prevent_initial_call=True,
-    )(accept_upload)
+    )(with_env(accept_upload, env))
     auth.protected_callback(
         app,
         "upload",
@@ -1197,7 +1209,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.LANG, "value"),
         State(ids.DATA_ERRORS, "children"),
         prevent_initial_call=True,
-    )(upload_assumptions)
+    )(with_env(upload_assumptions, env))
     auth.protected_callback(
         app,
         "upload",
@@ -1208,7 +1220,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.CURRENT_SCENARIO, "data"),
         State(ids.LANG, "value"),
         prevent_initial_call=True,
-    )(upload_templates)
+    )(with_env(upload_templates, env))
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
         Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
@@ -1219,13 +1231,13 @@ def register(app: Any, env: AppEnv) -> None:
         Output(ids.DATA_CURRENT, "children"),
         Input(ids.CURRENT_SCENARIO, "data"),
         Input(ids.LANG, "value"),
-    )(show_current)
+    )(with_env(show_current, env))
     app.callback(
         Output(ids.DATA_DOWNLOAD, "data"),
         Input(ids.DATA_DOWNLOAD_BUTTON, "n_clicks"),
         State(ids.CURRENT_SCENARIO, "data"),
         prevent_initial_call=True,
-    )(download_report)
+    )(with_env(download_report, env))
     auth.protected_callback(
         app,
         "save",
@@ -1236,14 +1248,14 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.PROPOSED_WEIGHTS, "data"),
         State(ids.DATA_SCENARIOS_REFRESH, "data"),
         prevent_initial_call=True,
-    )(save_scenario)
+    )(with_env(save_scenario, env))
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
         Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
         Input(ids.DATA_SCENARIO_LOAD, "n_clicks"),
         State(ids.DATA_SCENARIO_LIST, "value"),
         prevent_initial_call=True,
-    )(load_scenario)
+    )(with_env(load_scenario, env))
     auth.protected_callback(
         app,
         "review",
@@ -1252,18 +1264,18 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.DATA_SCENARIO_LIST, "value"),
         State(ids.DATA_SCENARIOS_REFRESH, "data"),
         prevent_initial_call=True,
-    )(review_scenario)
+    )(with_env(review_scenario, env))
     app.callback(
         Output(ids.DATA_SCENARIO_LIST, "options"),
         Output(ids.DATA_SCENARIO_COMPARE_WITH, "options"),
         Output(ids.DATA_SCENARIO_TABLE, "children"),
         Input(ids.DATA_SCENARIOS_REFRESH, "data"),
         Input(ids.LANG, "value"),
-    )(scenario_list)
+    )(with_env(scenario_list, env))
     app.callback(
         Output(ids.DATA_SCENARIO_COMPARE, "children"),
         Input(ids.DATA_SCENARIO_LIST, "value"),
         Input(ids.DATA_SCENARIO_COMPARE_WITH, "value"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(compare_scenarios)
+    )(with_env(compare_scenarios, env))

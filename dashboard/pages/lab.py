@@ -25,7 +25,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import ids, lab_logic, names, notices
 from dashboard.auth import protected_callback
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext, app_env
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.lab_figures import empty_figure, frontier_figure
 from dashboard.units import fmt_money, fmt_pct, normalize_unit, unit_label
@@ -304,6 +304,8 @@ def on_grid_event(
     result: dict[str, Any] | None,
     source: str | None,
     working: dict[str, Any] | None = None,
+    *,
+    env: AppEnv,
 ) -> tuple[Any, Any, Any]:
     """Grid edit -> working weights; frontier click / optimum / reset -> weights and rows;
     a scenario uploaded on the Data page -> that portfolio (new source key, rows, weights)."""
@@ -315,7 +317,7 @@ def on_grid_event(
         if scenario and scenario.get("holdings") and scenario.get("company"):
             key = scenario_key(scenario)
         else:
-            key = source_key(app_env())
+            key = source_key(env)
         model = model_for(key, scenario)
         keep = working if _matches(model, working) else None  # edits of this portfolio
         new_rows = lab_logic.grid_rows(model, keep, rows)
@@ -664,7 +666,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.LAB_SOURCE, "data"),
         State(ids.LAB_WEIGHTS, "data"),
         prevent_initial_call=True,
-    )(on_grid_event)
+    )(with_env(on_grid_event, env))
     app.callback(
         Output(ids.LAB_GRID, "rowData", allow_duplicate=True),
         Input(ids.LAB_WEIGHTS, "data"),

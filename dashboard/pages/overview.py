@@ -18,7 +18,7 @@ from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes
 from analyzer.solvency.result import SolvencyResult
 from dashboard import figures, ids, names, state
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.settings import REPO_DATA_DIR
 from dashboard.units import fmt_money, fmt_pct, normalize_unit
@@ -305,11 +305,9 @@ def layout(ctx: PageContext) -> Any:
 
 
 def overview_view(
-    data: dict | None, proposed: dict | None, unit: str | None, lang: str | None
+    data: dict | None, proposed: dict | None, unit: str | None, lang: str | None, *, env: AppEnv
 ) -> tuple:
-    from dashboard.context import app_env
-
-    return overview_content(data, proposed, unit, lang, app_env())
+    return overview_content(data, proposed, unit, lang, env)
 
 
 def register(app: Any, env: AppEnv) -> None:
@@ -324,7 +322,7 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.PROPOSED_WEIGHTS, "data"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(overview_view)
+    )(with_env(overview_view, env))
     # registered once here for every page that shows `regime_selector`
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),

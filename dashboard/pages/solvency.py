@@ -20,7 +20,7 @@ from analyzer.solvency.regime import available_regimes
 from analyzer.solvency.result import SolvencyResult
 from dashboard import figures, ids, names, state
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import no_data, regime_selector, table
 from dashboard.units import fmt_money, fmt_pct, normalize_unit, to_unit, unit_label
@@ -266,19 +266,21 @@ def layout(ctx_: PageContext) -> Any:
     )
 
 
-def solvency_view(data: dict | None, unit: str | None, lang: str | None) -> tuple:
-    from dashboard.context import app_env
-
-    return solvency_content(data, unit, lang, app_env())
+def solvency_view(data: dict | None, unit: str | None, lang: str | None, *, env: AppEnv) -> tuple:
+    return solvency_content(data, unit, lang, env)
 
 
 def solvency_positions(
-    data: dict | None, click: dict | None, _clear: int | None, unit: str | None, lang: str | None
+    data: dict | None,
+    click: dict | None,
+    _clear: int | None,
+    unit: str | None,
+    lang: str | None,
+    *,
+    env: AppEnv,
 ) -> tuple:
-    from dashboard.context import app_env
-
     module = None if ctx.triggered_id == ids.SOLVENCY_MODULE_CLEAR else selected_module(click)
-    return positions_content(data, module, unit, lang, app_env())
+    return positions_content(data, module, unit, lang, env)
 
 
 def register(app: Any, env: AppEnv) -> None:
@@ -290,7 +292,7 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.CURRENT_SCENARIO, "data"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(solvency_view)
+    )(with_env(solvency_view, env))
     app.callback(
         Output(ids.SOLVENCY_POSITIONS, "rowData"),
         Output(ids.SOLVENCY_MODULE_FILTER, "children"),
@@ -299,4 +301,4 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.SOLVENCY_MODULE_CLEAR, "n_clicks"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(solvency_positions)
+    )(with_env(solvency_positions, env))

@@ -32,7 +32,7 @@ from dashboard import i18n, ids, names, state
 from dashboard import stress_figures as sf
 from dashboard.auth import protected_callback
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import no_data, regime_selector, table
 from dashboard.settings import REPO_DATA_DIR
@@ -566,20 +566,22 @@ def layout(ctx: PageContext) -> Any:
 
 
 def stress_view(
-    data: dict | None, proposed: dict | None, basis: str | None, unit: str | None, lang: str | None
+    data: dict | None,
+    proposed: dict | None,
+    basis: str | None,
+    unit: str | None,
+    lang: str | None,
+    *,
+    env: AppEnv,
 ) -> tuple:
-    from dashboard.context import app_env
-
-    notes, tbl, fig = stress_content(data, proposed, basis, unit, lang, app_env())
+    notes, tbl, fig = stress_content(data, proposed, basis, unit, lang, env)
     return html.Div([notes, tbl]), fig
 
 
 def reverse_view(
-    data: dict | None, proposed: dict | None, basis: str | None, lang: str | None
+    data: dict | None, proposed: dict | None, basis: str | None, lang: str | None, *, env: AppEnv
 ) -> Any:
-    from dashboard.context import app_env
-
-    return reverse_content(data, proposed, basis, lang, app_env())
+    return reverse_content(data, proposed, basis, lang, env)
 
 
 def run_simulation(
@@ -611,13 +613,13 @@ def simulation_view(
     basis: str | None,
     unit: str | None,
     lang: str | None,
+    *,
+    env: AppEnv,
 ) -> tuple:
-    from dashboard.context import app_env
-
     key = None
     if summary:
         try:
-            key = portfolio_key(portfolio_inputs(data, proposed, basis, app_env())[0])
+            key = portfolio_key(portfolio_inputs(data, proposed, basis, env)[0])
         except (state.NoData, AnalyzerError):
             key = None
     return simulation_content(summary, key, unit, lang)
@@ -633,14 +635,14 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.STRESS_PORTFOLIO, "value"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(stress_view)
+    )(with_env(stress_view, env))
     app.callback(
         Output(ids.STRESS_REVERSE, "children"),
         Input(ids.CURRENT_SCENARIO, "data"),
         Input(ids.PROPOSED_WEIGHTS, "data"),
         Input(ids.STRESS_PORTFOLIO, "value"),
         Input(ids.LANG, "value"),
-    )(reverse_view)
+    )(with_env(reverse_view, env))
     protected_callback(
         app,
         "view",
@@ -672,4 +674,4 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.STRESS_PORTFOLIO, "value"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(simulation_view)
+    )(with_env(simulation_view, env))
