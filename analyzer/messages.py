@@ -8,8 +8,9 @@ the front end renders it in the user's language (:func:`language`).
 The core's modules add their messages with :func:`register` when imported; the dashboard's
 texts (page labels, notices, display names of the analyzer's keys) are data files,
 ``analyzer/texts/**/*.toml`` (one table per id with an ``en`` and a ``zh`` string), read into
-the same :data:`CATALOGUE` when this module is imported. :func:`template` is the one lookup
-and :func:`normalize_lang` the one reading of a language tag.
+the same :data:`CATALOGUE` by :func:`load_texts` -- on the first lookup of an id that is not
+there yet, so a command that never needs them does not parse them. :func:`template` is the
+one lookup and :func:`normalize_lang` the one reading of a language tag.
 
 >>> str(text("value.not_number", value="abc"))
 "'abc' is not a number"
@@ -150,8 +151,11 @@ def template(code: str, lang: str) -> str:
     KeyError
         When ``code`` is not in :data:`CATALOGUE`.
     """
-    en, zh = CATALOGUE[code]
-    return zh if lang == "zh" else en
+    pair = CATALOGUE.get(code)
+    if pair is None:
+        load_texts()
+        pair = CATALOGUE[code]
+    return pair[1] if lang == "zh" else pair[0]
 
 
 def text(code: str, **fields: object) -> Text:
@@ -173,8 +177,16 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
     CATALOGUE.update(messages)
 
 
-def _load_texts() -> None:
-    """Register the texts of every ``analyzer/texts/**/*.toml`` file (sorted by path)."""
+_texts_loaded = False
+
+
+def load_texts() -> dict[str, tuple[str, str]]:
+    """Register the texts of every ``analyzer/texts/**/*.toml`` file (sorted by path), once;
+    returns :data:`CATALOGUE`, now complete but for modules not imported yet."""
+    global _texts_loaded
+    if _texts_loaded:
+        return CATALOGUE
+    _texts_loaded = True
     found: list[tuple[str, Traversable]] = []
 
     def walk(folder: Traversable, prefix: str) -> None:
@@ -191,6 +203,4 @@ def _load_texts() -> None:
         if bad:
             raise ValueError(f"texts/{name}: entries without exactly 'en' and 'zh': {bad}")
         register({code: (pair["en"], pair["zh"]) for code, pair in table.items()})
-
-
-_load_texts()
+    return CATALOGUE

@@ -28,12 +28,12 @@ def normalize_lang(lang: str | None) -> str:
 
 
 def has(key: str) -> bool:
-    return key in messages.CATALOGUE
+    return key in messages.load_texts()
 
 
 def keys() -> list[str]:
     """All keys of the catalogue (for tests and tooling)."""
-    return sorted(messages.CATALOGUE)
+    return sorted(messages.load_texts())
 
 
 def t(key: str, lang: str | None = DEFAULT_LANG, **params: Any) -> str:
@@ -63,7 +63,7 @@ def pairs(prefix: str) -> dict[str, tuple[str, str]]:
     """{rest of the key: (zh, en)} of every key starting with ``prefix``, in catalogue order."""
     return {
         key[len(prefix) :]: (zh, en)
-        for key, (en, zh) in messages.CATALOGUE.items()
+        for key, (en, zh) in messages.load_texts().items()
         if key.startswith(prefix)
     }
 
@@ -77,13 +77,14 @@ def placeholders(key: str, lang: str) -> set[str]:
 def register(labels: dict[str, tuple[str, str]]) -> None:
     """Add labels at run time (``{key: (zh, en)}``) to the catalogue; a key already there
     with the same texts is fine, with other texts an error."""
+    catalogue = messages.load_texts()
     new = {}
     for key, pair in labels.items():
         if len(pair) != 2 or not all(isinstance(s, str) and s for s in pair):
             raise ValueError(f"label {key!r} needs a non-empty (zh, en) pair")
         zh, en = pair
-        if key in messages.CATALOGUE:
-            if messages.CATALOGUE[key] != (en, zh):
+        if key in catalogue:
+            if catalogue[key] != (en, zh):
                 raise ValueError(f"label {key!r} is already defined differently")
             continue
         new[key] = (en, zh)
