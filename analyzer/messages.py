@@ -5,6 +5,13 @@ Every message has an id and a template in each language; both templates take the
 fields. Core code builds a :class:`Text` with :func:`text` and hands it to an error or warning;
 the front end renders it in the user's language (:func:`language`).
 
+The core's modules add their messages with :func:`register` when imported; the dashboard's
+texts (page labels, notices, display names of the analyzer's keys) are data files,
+``analyzer/texts/**/*.toml`` (one table per id with an ``en`` and a ``zh`` string), read into
+the same :data:`CATALOGUE` by :func:`load_texts` -- on the first lookup of an id that is not
+there yet, so a command that never needs them does not parse them. :func:`template` is the
+one lookup and :func:`normalize_lang` the one reading of a language tag.
+
 >>> str(text("value.not_number", value="abc"))
 "'abc' is not a number"
 >>> text("value.not_number", value="abc").render("zh")
@@ -14,7 +21,10 @@ the front end renders it in the user's language (:func:`language`).
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 
@@ -29,6 +39,17 @@ def set_language(lang: str | None) -> None:
     _override = lang
 
 
+def normalize_lang(lang: str | None, default: str = "en") -> str:
+    """``"zh"`` or ``"en"`` for a language tag: a tag starting with ``zh`` or ``en`` (any case,
+    ``"zh-CN"``, ``"en_GB.UTF-8"``) is that language; anything else (``None``, ``""``,
+    ``"fr"``) is ``default``."""
+    tag = (lang or "").lower()
+    for known in LANGUAGES:
+        if tag.startswith(known):
+            return known
+    return default
+
+
 def language() -> str:
     """The language messages are rendered in: :func:`set_language`, else ``ANALYZER_LANG``,
     else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``zh*`` gives Chinese), else
@@ -41,7 +62,7 @@ def language() -> str:
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
-            return "zh" if value.lower().startswith("zh") else "en"
+            return normalize_lang(value, "en")
     return "en"
 
 
@@ -122,6 +143,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+def template(code: str, lang: str) -> str:
+    """The template of ``code`` in ``lang`` (``"zh"``, else English), fields not filled in.
+
+    Raises
+    ------
+    KeyError
+        When ``code`` is not in :data:`CATALOGUE`.
+    """
+    pair = CATALOGUE.get(code)
+    if pair is None:
+        load_texts()
+        pair = CATALOGUE[code]
+    return pair[1] if lang == "zh" else pair[0]
+
+
 def text(code: str, **fields: object) -> Text:
     """The catalogue message ``code`` with ``fields`` filled in, in both languages.
 
@@ -130,8 +166,7 @@ def text(code: str, **fields: object) -> Text:
     KeyError
         When ``code`` is not in :data:`CATALOGUE` (a programming error, caught by the tests).
     """
-    en, zh = CATALOGUE[code]
-    return Text(en.format(**fields), zh.format(**fields))
+    return Text(template(code, "en").format(**fields), template(code, "zh").format(**fields))
 
 
 def register(messages: dict[str, tuple[str, str]]) -> None:
@@ -140,3 +175,32 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
     if clash:
         raise ValueError(f"message ids defined twice: {sorted(clash)}")
     CATALOGUE.update(messages)
+
+
+_texts_loaded = False
+
+
+def load_texts() -> dict[str, tuple[str, str]]:
+    """Register the texts of every ``analyzer/texts/**/*.toml`` file (sorted by path), once;
+    returns :data:`CATALOGUE`, now complete but for modules not imported yet."""
+    global _texts_loaded
+    if _texts_loaded:
+        return CATALOGUE
+    _texts_loaded = True
+    found: list[tuple[str, Traversable]] = []
+
+    def walk(folder: Traversable, prefix: str) -> None:
+        for entry in folder.iterdir():
+            if entry.is_dir():
+                walk(entry, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(".toml"):
+                found.append((f"{prefix}{entry.name}", entry))
+
+    walk(resources.files("analyzer").joinpath("texts"), "")
+    for name, entry in sorted(found, key=lambda item: item[0]):
+        table = tomllib.loads(entry.read_text(encoding="utf-8"))
+        bad = [k for k, v in table.items() if not (isinstance(v, dict) and set(v) == {"en", "zh"})]
+        if bad:
+            raise ValueError(f"texts/{name}: entries without exactly 'en' and 'zh': {bad}")
+        register({code: (pair["en"], pair["zh"]) for code, pair in table.items()})
+    return CATALOGUE

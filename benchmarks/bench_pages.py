@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     def page(path: str, *callbacks: Callable[[], Any]) -> Callable[[], None]:
         def run() -> None:
             get(path)
-            in_request(lambda: route(path, "zh", "", "yi"))()
+            in_request(lambda: route(path, "zh", "", "yi", env=env))()
             for cb in callbacks:
                 in_request(cb)()
 
@@ -97,18 +97,18 @@ def main(argv: list[str] | None = None) -> int:
 
     lab_source = lab.source_key(env)
     stress_first = (
-        lambda: stress.stress_view(None, None, "current", "yi", "zh"),
-        lambda: stress.simulation_view(None, None, None, "current", "yi", "zh"),
+        lambda: stress.stress_view(None, None, "current", "yi", "zh", env=env),
+        lambda: stress.simulation_view(None, None, None, "current", "yi", "zh", env=env),
     )
-    stress_reverse = (lambda: stress.reverse_view(None, None, "current", "zh"),)
+    stress_reverse = (lambda: stress.reverse_view(None, None, "current", "zh", env=env),)
     cases: list[tuple[str, Callable[[], None]]] = [
-        ("overview  /", page("/", lambda: overview.overview_view(None, None, "yi", "zh"))),
+        ("overview  /", page("/", lambda: overview.overview_view(None, None, "yi", "zh", env=env))),
         ("lab       /lab", page("/lab", lambda: lab.show_live(None, "yi", "zh", lab_source))),
         (
             "solvency  /solvency",
             page(
                 "/solvency",
-                lambda: solvency.solvency_view(None, "yi", "zh"),
+                lambda: solvency.solvency_view(None, "yi", "zh", env=env),
                 lambda: solvency.positions_content(None, None, "yi", "zh", env),
             ),
         ),
@@ -119,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             "data      /data",
             page(
                 "/data",
-                lambda: data.show_current(None, "zh"),
-                lambda: data.scenario_list(0, "zh"),
+                lambda: data.show_current(None, "zh", env=env),
+                lambda: data.scenario_list(0, "zh", env=env),
             ),
         ),
     ]

@@ -24,7 +24,7 @@ from dash import Dash, DiskcacheManager, Input, Output, State, dcc, html, set_pr
 from dashboard import auth, ids, notices, pages, security, trust
 from dashboard.components import not_found
 from dashboard.context import EXTENSION as ENV_EXTENSION
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.settings import Settings, load_or_create_secret
 from dashboard.store import NAME_MAX, InvalidScenarioName, ScenarioNameTaken, StoreError
@@ -134,12 +134,9 @@ def data_status(env: AppEnv, lang: str) -> Any:
     return html.Div(t("shell.data_missing", lang, files=files), className="notice notice-warning")
 
 
-def update_shell(lang: str | None) -> tuple[Any, ...]:
+def update_shell(lang: str | None, *, env: AppEnv) -> tuple[Any, ...]:
     """Top-bar texts in the chosen language."""
-    from dashboard.context import app_env
-
     lang = normalize_lang(lang)
-    env = app_env()
     return (
         t("app.title", lang),
         *[t(p.nav_key, lang) for p in pages.PAGES],
@@ -152,17 +149,17 @@ def update_shell(lang: str | None) -> tuple[Any, ...]:
     )
 
 
-def route(pathname: str | None, lang: str | None, search: str | None, unit: str | None) -> tuple:
+def route(
+    pathname: str | None, lang: str | None, search: str | None, unit: str | None, *, env: AppEnv
+) -> tuple:
     """Render the page for the URL (after the server-side ``view`` check)."""
-    from dashboard.context import app_env
-
     user = auth.require("view")
     page = pages.find(pathname)
     ctx = PageContext(
         lang=normalize_lang(lang),
         unit=normalize_unit(unit),
         user=user,
-        env=app_env(),
+        env=env,
         path=pathname or "/",
         query=dict(parse_qsl((search or "").lstrip("?"))),
     )
@@ -214,7 +211,7 @@ def handle_callback_error(err: Exception) -> None:
     raise err
 
 
-def register_shell(app: Any) -> None:
+def register_shell(app: Any, env: AppEnv) -> None:
     app.callback(
         Output(ids.BRAND, "children"),
         *[Output(ids.NAV_LINKS[p.key], "children") for p in pages.PAGES],
@@ -225,7 +222,7 @@ def register_shell(app: Any) -> None:
         Output(ids.LOGOUT, "children"),
         Output(ids.DATA_STATUS, "children"),
         Input(ids.LANG, "value"),
-    )(update_shell)
+    )(with_env(update_shell, env))
     app.callback(
         Output(ids.PAGE, "children"),
         *[Output(ids.NAV_LINKS[p.key], "className") for p in pages.PAGES],
@@ -233,7 +230,7 @@ def register_shell(app: Any) -> None:
         Input(ids.LANG, "value"),
         State(ids.URL, "search"),
         State(ids.UNIT, "value"),
-    )(route)
+    )(with_env(route, env))
     app.callback(
         Output(ids.NOTICE, "children"),
         Input(ids.NOTICE_STORE, "data"),
@@ -312,7 +309,7 @@ def create_app(
     security.install_remote_warning(app, settings.login_required)
 
     app.layout = shell_layout(env)
-    register_shell(app)
+    register_shell(app, env)
     for page in pages.PAGES:
         page.register(app, env)
     return app

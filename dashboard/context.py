@@ -1,15 +1,17 @@
 """What callbacks and page layouts get: the per-app environment and the per-render context.
 
-`AppEnv` is built once by `create_app` and handed to every page's ``register(app, env)``;
-it is also reachable from a request as ``app_env()``. It holds no user data: per-user state
+`AppEnv` is built once by `create_app` and handed to every page's ``register(app, env)``,
+which closes its callbacks over it (`with_env`); it is also reachable from a request as
+``app_env()``. It holds no user data: per-user state
 lives in the browser (``dcc.Store``) or in the scenario database.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import flask
 
@@ -18,6 +20,8 @@ from dashboard.settings import REPO_DATA_DIR, Settings
 from dashboard.store import ScenarioStore
 
 EXTENSION = "analyzer_env"
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -61,3 +65,16 @@ def app_env(app_or_server: Any = None) -> AppEnv:
     else:
         server = getattr(app_or_server, "server", app_or_server)
     return server.extensions[EXTENSION]  # type: ignore[no-any-return]
+
+
+def with_env(body: Callable[..., R], env: AppEnv) -> Callable[..., R]:
+    """The callback ``body(*args, env=env)``: a page's callback closed over the `AppEnv` its
+    ``register(app, env)`` was given (so a second app in the same process keeps its own)."""
+
+    def callback(*args: Any) -> R:
+        return body(*args, env=env)
+
+    callback.__name__ = body.__name__
+    callback.__qualname__ = body.__qualname__
+    callback.__doc__ = body.__doc__
+    return callback

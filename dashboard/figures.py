@@ -15,27 +15,6 @@ from dashboard import i18n, names
 from dashboard.i18n import t
 from dashboard.units import to_unit, unit_label
 
-i18n.register(
-    {
-        "fig.life": ("寿险保险风险", "Life insurance risk"),
-        "fig.nonlife": ("非寿险保险风险", "Non-life insurance risk"),
-        "fig.market": ("市场风险", "Market risk"),
-        "fig.credit": ("信用风险", "Credit risk"),
-        "fig.diversification": ("风险分散效应", "Diversification"),
-        "fig.loss_absorption": ("损失吸收效应", "Loss absorption"),
-        "fig.size": ("规模调整", "Size coefficient"),
-        "fig.control": ("控制风险", "Control risk"),
-        "fig.additional": ("附加资本", "Additional capital"),
-        "fig.minimum": ("最低资本", "Minimum capital"),
-        "fig.waterfall_title": ("最低资本构成（{unit}）", "Minimum capital build-up ({unit})"),
-        "fig.modules_title": ("各风险模块资本（{unit}）", "Capital by module ({unit})"),
-        "fig.allocation_title": ("资产配置（{unit}）", "Allocation ({unit})"),
-        "fig.total": ("合计", "Total"),
-        "fig.current": ("当前", "Current"),
-        "fig.proposed": ("拟议", "Proposed"),
-    }
-)
-
 
 def waterfall_steps(result: SolvencyResult) -> list[tuple[str, float]]:
     """(step, CNY) from the undiversified charges to the minimum capital.

@@ -33,7 +33,7 @@ NAV_LINKS = {
     "data": "nav-data",
 }
 
-# -- login page (plain HTML served by Flask, dashboard/auth.py) -----------------------------
+# -- login page (plain HTML served by Flask, dashboard/auth/login.py) -----------------------
 LOGIN_FORM = "login-form"
 LOGIN_USERNAME = "login-username"
 LOGIN_PASSWORD = "login-password"

@@ -12,28 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard.i18n import register, t
-
-register(
-    {
-        "lab.fig.frontier_volatility": ("收益—波动率有效前沿", "Return vs volatility frontier"),
-        "lab.fig.frontier_solvency": (
-            "收益—综合偿付能力充足率前沿",
-            "Return vs comprehensive ratio frontier",
-        ),
-        "lab.fig.volatility": ("年化波动率", "Annual volatility"),
-        "lab.fig.solvency": ("综合偿付能力充足率", "Comprehensive solvency ratio"),
-        "lab.fig.return": ("预期收益率", "Expected return"),
-        "lab.fig.frontier": ("前沿", "Frontier"),
-        "lab.fig.current": ("当前配置", "Current allocation"),
-        "lab.fig.proposed": ("拟议配置", "Proposed allocation"),
-        "lab.fig.optimum": ("优化结果", "Optimum"),
-        "lab.fig.empty": (
-            "运行优化后显示前沿；点击前沿上的点载入该配置。",
-            "Run the optimiser to draw the frontier; click a point to load it.",
-        ),
-    }
-)
+from dashboard.i18n import t
 
 X_KEY = {"volatility": "volatility", "solvency": "comprehensive_ratio"}
 

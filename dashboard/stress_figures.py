@@ -23,41 +23,9 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard import i18n, names
+from dashboard import names
 from dashboard.i18n import t
 from dashboard.units import to_unit, unit_label
-
-i18n.register(
-    {
-        "stress_fig.ratios_title": (
-            "压力情景前后的偿付能力充足率",
-            "Solvency ratios before and after",
-        ),
-        "stress_fig.comprehensive_before": ("综合（压力前）", "Comprehensive, before"),
-        "stress_fig.comprehensive_after": ("综合（压力后）", "Comprehensive, after"),
-        "stress_fig.core_before": ("核心（压力前）", "Core, before"),
-        "stress_fig.core_after": ("核心（压力后）", "Core, after"),
-        "stress_fig.comprehensive_minimum": (
-            "综合监管要求 {value}",
-            "Comprehensive minimum {value}",
-        ),
-        "stress_fig.core_minimum": ("核心监管要求 {value}", "Core minimum {value}"),
-        "stress_fig.target": ("公司目标 {value}", "Company target {value}"),
-        "stress_fig.line_120": ("预警线 {value}", "Early warning {value}"),
-        "stress_fig.hist_title": (
-            "一年后综合偿付能力充足率分布（{n} 个情景）",
-            "Comprehensive ratio after one year ({n} scenarios)",
-        ),
-        "stress_fig.hist_x": ("综合偿付能力充足率（%）", "Comprehensive ratio (%)"),
-        "stress_fig.hist_y": ("情景数", "Scenarios"),
-        "stress_fig.today": ("当前 {value}", "Today {value}"),
-        "stress_fig.tail_title": (
-            "尾部驱动因素：最差 0.5% 情景的平均损益（{unit}）",
-            "Tail drivers: mean P&L in the worst 0.5% ({unit})",
-        ),
-        "stress_fig.ratio_axis": ("充足率（%）", "Ratio (%)"),
-    }
-)
 
 COLORS = {
     "comprehensive_before": "#9db7d9",

@@ -95,6 +95,10 @@ def test_wheel_contains_regimes_samples_and_license(wheel: Path) -> None:
         samples
     )
     expected |= {f"analyzer/samples/{name}" for name in samples}
+    # the one zh / en catalogue's data files (the dashboard's texts)
+    texts = {p.relative_to(ROOT).as_posix() for p in (ROOT / "analyzer" / "texts").rglob("*.toml")}
+    assert "analyzer/texts/dashboard/common.toml" in texts
+    expected |= texts
     assert len(expected) > 20
     assert expected <= names, sorted(expected - names)
     assert "analyzer/samples/generate_samples.py" not in names
@@ -132,13 +136,16 @@ def test_wheel_installs_and_runs_outside_the_checkout(venv: Path, tmp_path: Path
             "app = create_app()\n"
             "env = app.server.extensions[ENV_EXTENSION]\n"
             "assert not env.missing_data(), env.missing_data()\n"
-            "print(env.holdings_path, app.server.test_client().get('/').status_code)",
+            "print(env.holdings_path, app.server.test_client().get('/').status_code)\n"
+            "from dashboard.i18n import t\n"
+            "print(t('nav.lab', 'en').replace(' ', '_'))",
         ],
         cwd=tmp_path,
         env=dash_env,
     ).stdout.split()
     assert Path(started[0]).resolve().is_relative_to(venv.resolve()), started
     assert started[1] == "200"
+    assert started[2] == "Allocation_lab"  # the catalogue's texts are read from the wheel
 
     copy = tmp_path / "samples"
     _run([str(venv / "bin" / "analyzer"), "samples", str(copy)], cwd=tmp_path, env=_env())

@@ -38,9 +38,9 @@ from analyzer.io import read_company, read_holdings
 from analyzer.io.inputs import cross_check
 from analyzer.io.xlsx_guard import check_xlsx
 from analyzer.messages import Text
-from dashboard import auth, i18n, ids, notices, reports, state
+from dashboard import auth, ids, notices, reports, state
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import table
 from dashboard.store import ScenarioStore, check_scenario_name
@@ -62,121 +62,6 @@ HOLDINGS_SUFFIXES = (".csv", ".xlsx")
 ASSUMPTIONS_SUFFIXES = (".csv", ".xlsx")
 BUNDLED_CORRELATIONS = state.BUNDLED_ASSUMPTIONS.parent / "correlations.csv"
 COMPANY_SUFFIXES = (".toml", ".csv", ".xlsx")
-
-i18n.register(
-    {
-        "data.upload": ("上传文件", "Upload files"),
-        "data.holdings_drop": (
-            "持仓文件（CSV 或 XLSX）：拖放或点击选择",
-            "Holdings (CSV or XLSX): drop or click to choose",
-        ),
-        "data.company_drop": (
-            "公司文件（TOML，寿险公司连同其负债现金流和即期利率 CSV）：拖放或点击选择",
-            "Company (TOML; life insurers with its cash-flow and spot-curve CSVs): "
-            "drop or click to choose",
-        ),
-        "data.assumptions_drop": (
-            "资本市场假设（CSV 或 XLSX）：假设表与相关系数矩阵一起拖放或选择"
-            "（只选假设表时使用内置相关系数矩阵）",
-            "Capital market assumptions (CSV or XLSX): drop or choose the assumptions table "
-            "and its correlation matrix together (the table alone uses the bundled matrix)",
-        ),
-        "data.repair": (
-            "相关系数矩阵非半正定时，修正为最近的相关系数矩阵",
-            "Repair to the nearest correlation matrix when it is not positive semi-definite",
-        ),
-        "data.assumptions_loaded": (
-            "已载入资本市场假设：{source}{repaired}{accepted}{notes}",
-            "Capital market assumptions loaded: {source}{repaired}{accepted}{notes}",
-        ),
-        "data.repaired": ("（相关系数矩阵已修正）", " (correlation matrix repaired)"),
-        "data.assumptions_current": (
-            "资本市场假设：{source}",
-            "Capital market assumptions: {source}",
-        ),
-        "data.no_table": (
-            "需要一个含 asset_class、expected_return、volatility 列的假设表",
-            "an assumptions table with columns asset_class, expected_return, volatility is "
-            "required",
-        ),
-        "data.too_many": (
-            "最多两个文件：假设表和相关系数矩阵",
-            "at most two files: the table and the matrix",
-        ),
-        "data.repair_hint": (
-            "相关系数矩阵不是半正定的：请修正文件，或勾选上方“修正为最近的相关系数矩阵”后重新读取。",
-            "The correlation matrix is not positive semi-definite: fix the file, or tick "
-            "“Repair to the nearest correlation matrix” above to read it again repaired.",
-        ),
-        "data.templates_drop": (
-            "模板持仓（尚未持有的资产类别的示范持仓，持仓文件格式，CSV 或 XLSX）：拖放或点击选择。"
-            "未上传时使用内置的 data/templates.csv，优化器因此可以买入样例中尚未持有的类别。",
-            "Template positions (model positions of asset classes not held yet, holdings "
-            "format, CSV or XLSX): drop or click to choose. Without an upload the bundled "
-            "data/templates.csv applies, so the optimiser can buy classes the sample does not "
-            "hold yet.",
-        ),
-        "data.templates_current": ("模板持仓：{source}", "template positions: {source}"),
-        "data.templates_bundled": ("{source}（内置）", "{source} (bundled)"),
-        "data.templates_none": ("无", "none"),
-        "data.templates_loaded": (
-            "已载入模板持仓：{source}（{rows} 行）{accepted}{notes}",
-            "Template positions loaded: {source} ({rows} rows){accepted}{notes}",
-        ),
-        "data.scenario_source": ("情景：{name}", "scenario: {name}"),
-        "data.scenario_modified": (
-            "情景：{name}（已修改：{changes}）",
-            "scenario: {name} (modified: {changes})",
-        ),
-        "data.changed.regime": ("监管规则", "regime"),
-        "data.changed.inputs": ("数据", "inputs"),
-        "data.errors": ("文件有 {count} 处问题，未载入：", "{count} problem(s); nothing loaded:"),
-        "data.col.file": ("文件", "File"),
-        "data.col.row": ("行", "Row"),
-        "data.col.column": ("列", "Column"),
-        "data.col.message": ("问题", "Problem"),
-        "data.loaded": (
-            "已载入：{holdings}；{company}{accepted}{notes}",
-            "Loaded: {holdings}; {company}{accepted}{notes}",
-        ),
-        "data.current": (
-            "当前情景：持仓 {holdings}（{rows} 行），公司 {company}",
-            "Current scenario: holdings {holdings} ({rows} rows), company {company}",
-        ),
-        "data.reset": ("恢复启动数据", "Back to the start-up data"),
-        "data.download": ("下载偿付能力报告（Excel）", "Download the solvency report (Excel)"),
-        "data.scenarios": ("情景", "Scenarios"),
-        "data.compare_with": ("与之比较的情景", "Compare with"),
-        "data.choose": ("选择情景", "Choose a scenario"),
-        "data.loaded_scenario": ("已载入情景“{name}”。", "Scenario “{name}” loaded."),
-        "data.not_reviewed": ("未复核", "not reviewed"),
-        "data.no_toml": ("需要一个 .toml 公司文件", "a .toml company file is required"),
-        "data.same_name": ("两个文件同名", "two files have the same name"),
-        "data.not_uploaded": (
-            "“{value}”不是与公司文件一起上传的文件；公司文件只能引用同时上传的文件"
-            "（只写文件名，不含目录）。已上传：{names}",
-            "'{value}' is not a file uploaded with the company file; it may only name files "
-            "uploaded together with it (a bare file name, no folder). Uploaded: {names}",
-        ),
-        "data.bad_type": ("不支持的文件类型 {suffix}", "unsupported file type {suffix}"),
-        "data.no_base": (
-            "没有启动数据：请同时上传持仓文件和公司文件",
-            "no start-up data: upload holdings and company together",
-        ),
-        "data.warnings": (
-            "文件有 {count} 条警告，尚未载入（{codes}）。请核对；确属实际情况时勾选下方方框接受：",
-            "{count} warning(s), nothing loaded yet ({codes}). Check them; if they are real, "
-            "tick the box below to accept them:",
-        ),
-        "data.accept": (
-            "我已核对，接受这些警告",
-            "I have checked these, accept the warnings",
-        ),
-        "data.notes": ("。说明：{notes}", ". Notes: {notes}"),
-        "data.accepted": ("。已接受的警告：{codes}", ". Accepted warnings: {codes}"),
-        "data.accepted_current": ("已接受的警告：{items}", "accepted warnings: {items}"),
-    }
-)
 
 
 # -- pure helpers ----------------------------------------------------------------------------
@@ -819,13 +704,7 @@ def compare_rows(
     return ["", na, nb], rows
 
 
-# -- callbacks -------------------------------------------------------------------------------
-def _env() -> AppEnv:
-    from dashboard.context import app_env
-
-    return app_env()
-
-
+# -- callbacks (module-level bodies; `register` closes them over its `AppEnv`) --------------
 def upload_files(
     h_contents: str | None,
     h_name: str | None,
@@ -833,6 +712,8 @@ def upload_files(
     c_names: list | None,
     current: dict | None,
     lang: str | None,
+    *,
+    env: AppEnv,
 ) -> tuple:
     lang = normalize_lang(lang)
     if not h_contents and not c_contents:
@@ -843,7 +724,9 @@ def upload_files(
         contents = c_contents if isinstance(c_contents, list) else [c_contents]
         names = c_names if isinstance(c_names, list) else [c_names]
         company = [(n, decode_upload(c)) for n, c in zip(names, contents, strict=True)]
-    return _upload_and_report("files", {"holdings": holdings, "company": company}, current, lang)
+    return _upload_and_report(
+        "files", {"holdings": holdings, "company": company}, current, lang, env
+    )
 
 
 def _upload_and_report(
@@ -851,6 +734,7 @@ def _upload_and_report(
     upload: dict[str, Any],
     current: dict | None,
     lang: str,
+    env: AppEnv,
     accept: Collection[str] = (),
 ) -> tuple:
     """Run `apply_upload` on one upload (``kind``: ``files`` for holdings / company,
@@ -859,7 +743,7 @@ def _upload_and_report(
 
     Returns (scenario, errors panel, proposal) for ``files`` (a proposal made for the old
     holdings no longer applies), (scenario, errors panel) otherwise."""
-    inputs, rows = apply_upload(current, _env(), **upload, accept=accept)
+    inputs, rows = apply_upload(current, env, **upload, accept=accept)
     if rows:
         _remember_shown(kind, upload, current, pending_codes(rows))
         return (no_update, errors_table(rows, lang)) + ((no_update,) if kind == "files" else ())
@@ -1016,6 +900,8 @@ def accept_upload(
     repair: list | None = None,
     t_contents: str | None = None,
     t_name: str | None = None,
+    *,
+    env: AppEnv,
 ) -> tuple:
     """The accept box ticked under the warnings of an upload: read the same files again and
     load them, accepting exactly the warning codes that were shown for them (the signed
@@ -1042,7 +928,7 @@ def accept_upload(
     codes = shown_codes(token, kind, upload_digest(kind, upload, current))
     if not codes:
         raise PreventUpdate
-    out = _upload_and_report(kind, upload, current, lang, accept=codes)
+    out = _upload_and_report(kind, upload, current, lang, env, accept=codes)
     return out if kind == "files" else (*out, no_update)
 
 
@@ -1053,6 +939,8 @@ def upload_assumptions(
     current: dict | None,
     lang: str | None,
     shown_errors: Any,
+    *,
+    env: AppEnv,
 ) -> tuple:
     """Assumptions table (+ correlation matrix) -> the current scenario, or the problems.
 
@@ -1065,18 +953,18 @@ def upload_assumptions(
         raise PreventUpdate
     files = _files(contents, names, "assumptions.csv")
     upload = {"assumptions": files, "repair": bool(repair) and "repair" in repair}  # type: ignore[operator]
-    return _upload_and_report("assumptions", upload, current, lang)
+    return _upload_and_report("assumptions", upload, current, lang, env)
 
 
 def upload_templates(
-    contents: str | None, name: str | None, current: dict | None, lang: str | None
+    contents: str | None, name: str | None, current: dict | None, lang: str | None, *, env: AppEnv
 ) -> tuple:
     """Template positions (holdings format) -> the current scenario, or the problems."""
     lang = normalize_lang(lang)
     if not contents:
         raise PreventUpdate
     file = (name or "templates.csv", decode_upload(contents))
-    return _upload_and_report("templates", {"templates": file}, current, lang)
+    return _upload_and_report("templates", {"templates": file}, current, lang, env)
 
 
 def reset_scenario(_n: int | None) -> Any:
@@ -1085,15 +973,15 @@ def reset_scenario(_n: int | None) -> Any:
     return None, None
 
 
-def show_current(data: dict | None, lang: str | None) -> str:
-    return current_text(data, _env(), normalize_lang(lang))
+def show_current(data: dict | None, lang: str | None, *, env: AppEnv) -> str:
+    return current_text(data, env, normalize_lang(lang))
 
 
-def download_report(_n: int | None, data: dict | None) -> Any:
+def download_report(_n: int | None, data: dict | None, *, env: AppEnv) -> Any:
     if not _n:
         raise PreventUpdate
     auth.require("view")
-    inputs = state.current_inputs(data, _env())
+    inputs = state.current_inputs(data, env)
     result = state.result_for(inputs)
     company = state.parsed(inputs)[1]
     return dcc.send_bytes(
@@ -1102,12 +990,17 @@ def download_report(_n: int | None, data: dict | None) -> Any:
 
 
 def save_scenario(
-    _n: int | None, name: str | None, data: dict | None, weights: dict | None, counter: int | None
+    _n: int | None,
+    name: str | None,
+    data: dict | None,
+    weights: dict | None,
+    counter: int | None,
+    *,
+    env: AppEnv,
 ) -> int:
     if not _n:
         raise PreventUpdate
     user = auth.require("save")
-    env = _env()
     clean_name = check_scenario_name(name)
     # what reaches the shared store is validated again by the core (never the browser's rows)
     inputs = state.validated_inputs(state.current_inputs(data, env))
@@ -1117,38 +1010,42 @@ def save_scenario(
     return (counter or 0) + 1
 
 
-def load_scenario(_n: int | None, scenario_id: int | None) -> tuple:
+def load_scenario(_n: int | None, scenario_id: int | None, *, env: AppEnv) -> tuple:
     """The saved inputs become the current scenario; its weights the proposed allocation."""
     if not _n or scenario_id is None:
         raise PreventUpdate
-    store = _env().store
+    store = env.store
     inputs = scenario_inputs(store, scenario_id)
     weights = state.validated_weights(store.get(int(scenario_id)).weights or None, inputs)
     notices.notify("data.loaded_scenario", "success", name=inputs["scenario_name"])
     return inputs, weights
 
 
-def review_scenario(_n: int | None, scenario_id: int | None, counter: int | None) -> int:
+def review_scenario(
+    _n: int | None, scenario_id: int | None, counter: int | None, *, env: AppEnv
+) -> int:
     if not _n or scenario_id is None:
         raise PreventUpdate
     user = auth.require("review")
-    sc = _env().store.mark_reviewed(int(scenario_id), user.name)
+    sc = env.store.mark_reviewed(int(scenario_id), user.name)
     notices.notify("notice.reviewed", "success", name=sc.name)
     return (counter or 0) + 1
 
 
-def scenario_list(_counter: int | None, lang: str | None) -> tuple:
+def scenario_list(_counter: int | None, lang: str | None, *, env: AppEnv) -> tuple:
     lang = normalize_lang(lang)
-    store = _env().store
+    store = env.store
     options = scenario_options(store, lang)
     return options, options, scenario_table(store, lang)
 
 
-def compare_scenarios(a: int | None, b: int | None, unit: str | None, lang: str | None) -> Any:
+def compare_scenarios(
+    a: int | None, b: int | None, unit: str | None, lang: str | None, *, env: AppEnv
+) -> Any:
     if a is None or b is None:
         return None
     lang = normalize_lang(lang)
-    headers, rows = compare_rows(_env().store, a, b, normalize_unit(unit), lang)
+    headers, rows = compare_rows(env.store, a, b, normalize_unit(unit), lang)
     return table(headers, rows, table_id="data-compare-table")
 
 
@@ -1278,7 +1175,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.CURRENT_SCENARIO, "data"),
         State(ids.LANG, "value"),
         prevent_initial_call=True,
-    )(upload_files)
+    )(with_env(upload_files, env))
     auth.protected_callback(
         app,
         "upload",
@@ -1299,7 +1196,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.DATA_TEMPLATES_UPLOAD, "contents"),
         State(ids.DATA_TEMPLATES_UPLOAD, "filename"),
         prevent_initial_call=True,
-    )(accept_upload)
+    )(with_env(accept_upload, env))
     auth.protected_callback(
         app,
         "upload",
@@ -1312,7 +1209,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.LANG, "value"),
         State(ids.DATA_ERRORS, "children"),
         prevent_initial_call=True,
-    )(upload_assumptions)
+    )(with_env(upload_assumptions, env))
     auth.protected_callback(
         app,
         "upload",
@@ -1323,7 +1220,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.CURRENT_SCENARIO, "data"),
         State(ids.LANG, "value"),
         prevent_initial_call=True,
-    )(upload_templates)
+    )(with_env(upload_templates, env))
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
         Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
@@ -1334,13 +1231,13 @@ def register(app: Any, env: AppEnv) -> None:
         Output(ids.DATA_CURRENT, "children"),
         Input(ids.CURRENT_SCENARIO, "data"),
         Input(ids.LANG, "value"),
-    )(show_current)
+    )(with_env(show_current, env))
     app.callback(
         Output(ids.DATA_DOWNLOAD, "data"),
         Input(ids.DATA_DOWNLOAD_BUTTON, "n_clicks"),
         State(ids.CURRENT_SCENARIO, "data"),
         prevent_initial_call=True,
-    )(download_report)
+    )(with_env(download_report, env))
     auth.protected_callback(
         app,
         "save",
@@ -1351,14 +1248,14 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.PROPOSED_WEIGHTS, "data"),
         State(ids.DATA_SCENARIOS_REFRESH, "data"),
         prevent_initial_call=True,
-    )(save_scenario)
+    )(with_env(save_scenario, env))
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
         Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
         Input(ids.DATA_SCENARIO_LOAD, "n_clicks"),
         State(ids.DATA_SCENARIO_LIST, "value"),
         prevent_initial_call=True,
-    )(load_scenario)
+    )(with_env(load_scenario, env))
     auth.protected_callback(
         app,
         "review",
@@ -1367,18 +1264,18 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.DATA_SCENARIO_LIST, "value"),
         State(ids.DATA_SCENARIOS_REFRESH, "data"),
         prevent_initial_call=True,
-    )(review_scenario)
+    )(with_env(review_scenario, env))
     app.callback(
         Output(ids.DATA_SCENARIO_LIST, "options"),
         Output(ids.DATA_SCENARIO_COMPARE_WITH, "options"),
         Output(ids.DATA_SCENARIO_TABLE, "children"),
         Input(ids.DATA_SCENARIOS_REFRESH, "data"),
         Input(ids.LANG, "value"),
-    )(scenario_list)
+    )(with_env(scenario_list, env))
     app.callback(
         Output(ids.DATA_SCENARIO_COMPARE, "children"),
         Input(ids.DATA_SCENARIO_LIST, "value"),
         Input(ids.DATA_SCENARIO_COMPARE_WITH, "value"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(compare_scenarios)
+    )(with_env(compare_scenarios, env))

@@ -25,104 +25,13 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from dashboard import ids, lab_logic, names, notices
 from dashboard.auth import protected_callback
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext, app_env
-from dashboard.i18n import normalize_lang, register, t
+from dashboard.context import AppEnv, PageContext, with_env
+from dashboard.i18n import normalize_lang, t
 from dashboard.lab_figures import empty_figure, frontier_figure
 from dashboard.units import fmt_money, fmt_pct, normalize_unit, unit_label
 
 KEY = "lab"
 PATH = "/lab"
-
-register(
-    {
-        "lab.grid.asset_class": ("资产类别", "Asset class"),
-        "lab.grid.current": ("当前权重（%）", "Current (%)"),
-        "lab.grid.proposed": ("拟议权重（%）", "Proposed (%)"),
-        "lab.grid.min": ("下限（%）", "Min (%)"),
-        "lab.grid.max": ("上限（%）", "Max (%)"),
-        "lab.grid.expected_return": ("预期收益率（%）", "Expected return (%)"),
-        "lab.grid.total": ("合计", "Total"),
-        "lab.grid.help": (
-            "直接修改“拟议权重”，下方偿付能力指标随即更新；上下限仅用于优化。",
-            "Edit the proposed weights; the solvency figures below update at once. "
-            "Min/max only bound the optimiser.",
-        ),
-        "lab.grid.new": ("新增", "new"),
-        "lab.grid.new_help": (
-            "标“新增”的类别当前未持有，按模板持仓（{source}）的结构买入，当前权重为 0；"
-            "可直接输入权重，也可由优化买入。",
-            "Classes marked “new” are not held today; they are bought in the mix of the template "
-            "positions ({source}) from a current weight of 0. Type a weight or let the "
-            "optimiser buy them.",
-        ),
-        "lab.templates.problem": (
-            "模板持仓未使用：{problem}",
-            "Template positions not used: {problem}",
-        ),
-        "lab.notes": ("优化说明", "Optimiser notes"),
-        "lab.result.new_classes": ("新增资产类别：{names}", "New asset classes: {names}"),
-        "lab.metric.sci_tech": ("科技投资占比", "Sci-tech share"),
-        "lab.metric.expected_return": ("预期收益率", "Expected return"),
-        "lab.metric.volatility": ("波动率", "Volatility"),
-        "lab.error.sum": (
-            "权重合计为 {total}%，须为 100%。请调整后再看结果（不会自动归一）。",
-            "The weights add up to {total}%, not 100%. Adjust them to see results "
-            "(they are not rescaled automatically).",
-        ),
-        "lab.error.negative": ("“{name}”的权重为负数。", "The weight of “{name}” is negative."),
-        "lab.error.number": (
-            "“{name}”的权重“{value}”不是数字。",
-            "The weight of “{name}” (“{value}”) is not a number.",
-        ),
-        "lab.error.unknown_class": ("未知资产类别：{name}", "Unknown asset class: {name}"),
-        "lab.error.no_data": ("没有可用的持仓数据。", "No holdings data available."),
-        "lab.reset": ("恢复当前配置", "Reset to current"),
-        "lab.apply": ("应用拟议配置", "Apply proposed allocation"),
-        "lab.applied": (
-            "拟议配置已应用，可在总览与偿付能力页查看。",
-            "Proposed allocation applied; see it on the Overview and Solvency pages.",
-        ),
-        "lab.constraints": ("约束条件", "Constraints"),
-        "lab.min_comprehensive": ("综合偿付能力充足率下限（%）", "Min comprehensive ratio (%)"),
-        "lab.min_core": ("核心偿付能力充足率下限（%）", "Min core ratio (%)"),
-        "lab.min_scitech": ("科技投资占比下限（%）", "Min sci-tech share (%)"),
-        "lab.max_turnover": ("换手率上限（%，可空）", "Max turnover (%, optional)"),
-        "lab.objective": ("优化目标", "Objective"),
-        "lab.objective.max_return": ("最大化预期收益", "Maximise expected return"),
-        "lab.objective.mean_variance": ("均值—方差", "Mean-variance"),
-        "lab.objective.min_volatility": ("最小化波动率", "Minimise volatility"),
-        "lab.objective.max_return_on_capital": ("最大化资本回报", "Maximise return on capital"),
-        "lab.optimise": ("运行优化", "Optimise"),
-        "lab.cancel": ("取消", "Cancel"),
-        "lab.use_optimum": ("载入优化结果", "Load the optimum"),
-        "lab.result.none": ("尚未运行优化。", "No optimisation run yet."),
-        "lab.result.optimal": (
-            "优化完成：预期收益率 {er}，波动率 {vol}，综合偿付能力充足率 {comp}，核心 {core}。",
-            "Optimum: expected return {er}, volatility {vol}, comprehensive ratio {comp}, "
-            "core ratio {core}.",
-        ),
-        "lab.result.infeasible": ("约束无法同时满足：", "The limits cannot all hold:"),
-        "lab.shadow.title": ("起约束作用的限制及影子价格", "Binding limits and shadow prices"),
-        "lab.shadow.constraint": ("限制", "Limit"),
-        "lab.shadow.subject": ("对象", "Subject"),
-        "lab.shadow.limit": ("限值", "Value"),
-        "lab.shadow.price": ("影子价格", "Shadow price"),
-        "lab.shadow.unit": ("单位", "Unit"),
-        "lab.shadow.per_yi": ("每亿元资本", "Per 亿元 of capital"),
-        "lab.trades.title": ("拟议配置对应的交易", "Trades implied by the proposed allocation"),
-        "lab.trades.trade": ("交易（{unit}，买入为正）", "Trade ({unit}, buy +)"),
-        "lab.trades.current": ("当前（{unit}）", "Current ({unit})"),
-        "lab.trades.proposed": ("拟议（{unit}）", "Proposed ({unit})"),
-        "lab.trades.none": (
-            "拟议配置与当前相同，无需交易。",
-            "No trades: the proposal equals today.",
-        ),
-        "lab.frontiers": (
-            "有效前沿（点击点载入配置）",
-            "Efficient frontiers (click a point to load it)",
-        ),
-    }
-)
 
 # -- portfolio sources: the browser only ever sees an opaque key -----------------------------
 _SOURCES: dict[str, tuple[Path, Path]] = {}
@@ -395,6 +304,8 @@ def on_grid_event(
     result: dict[str, Any] | None,
     source: str | None,
     working: dict[str, Any] | None = None,
+    *,
+    env: AppEnv,
 ) -> tuple[Any, Any, Any]:
     """Grid edit -> working weights; frontier click / optimum / reset -> weights and rows;
     a scenario uploaded on the Data page -> that portfolio (new source key, rows, weights)."""
@@ -406,7 +317,7 @@ def on_grid_event(
         if scenario and scenario.get("holdings") and scenario.get("company"):
             key = scenario_key(scenario)
         else:
-            key = source_key(app_env())
+            key = source_key(env)
         model = model_for(key, scenario)
         keep = working if _matches(model, working) else None  # edits of this portfolio
         new_rows = lab_logic.grid_rows(model, keep, rows)
@@ -755,7 +666,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.LAB_SOURCE, "data"),
         State(ids.LAB_WEIGHTS, "data"),
         prevent_initial_call=True,
-    )(on_grid_event)
+    )(with_env(on_grid_event, env))
     app.callback(
         Output(ids.LAB_GRID, "rowData", allow_duplicate=True),
         Input(ids.LAB_WEIGHTS, "data"),

@@ -16,9 +16,9 @@ from dash import ALL, Input, Output, ctx, dcc, html, no_update
 from analyzer.errors import AnalyzerError
 from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes
 from analyzer.solvency.result import SolvencyResult
-from dashboard import figures, i18n, ids, names, state
+from dashboard import figures, ids, names, state
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.settings import REPO_DATA_DIR
 from dashboard.units import fmt_money, fmt_pct, normalize_unit
@@ -26,29 +26,6 @@ from dashboard.units import fmt_money, fmt_pct, normalize_unit
 KEY = "overview"
 PATH = "/"
 ASSUMPTIONS_FILE = REPO_DATA_DIR / "assumptions.csv"
-
-i18n.register(
-    {
-        "overview.legal_min": ("监管要求 {value}", "Legal minimum {value}"),
-        "overview.target": ("公司目标 {value}", "Company target {value}"),
-        "overview.scitech_share": ("科技投资占比", "Sci-tech share"),
-        "overview.compliance": ("比例监管", "Investment limits"),
-        "overview.breaches": ("超限 {count} 项", "{count} breach(es)"),
-        "overview.no_breach": ("全部合规", "All within limits"),
-        "overview.worst_headroom": (
-            "最小剩余额度：{limit} {value}",
-            "Smallest headroom: {limit} {value}",
-        ),
-        "overview.expected_return": ("预期收益率", "Expected return"),
-        "overview.proposed": ("拟议配置", "Proposed allocation"),
-        "overview.current": ("当前配置", "Current allocation"),
-        "overview.no_data": ("没有可显示的数据：{reason}", "No data to show: {reason}"),
-        "overview.regime": ("监管规则：{regime}", "Regime: {regime}"),
-        "overview.ok": ("达标", "met"),
-        "overview.below": ("未达标", "not met"),
-        "overview.regime_select": ("监管规则", "Regime"),
-    }
-)
 
 
 # -- small shared builders (used by the other pages of this module set too) ------------------
@@ -328,11 +305,9 @@ def layout(ctx: PageContext) -> Any:
 
 
 def overview_view(
-    data: dict | None, proposed: dict | None, unit: str | None, lang: str | None
+    data: dict | None, proposed: dict | None, unit: str | None, lang: str | None, *, env: AppEnv
 ) -> tuple:
-    from dashboard.context import app_env
-
-    return overview_content(data, proposed, unit, lang, app_env())
+    return overview_content(data, proposed, unit, lang, env)
 
 
 def register(app: Any, env: AppEnv) -> None:
@@ -347,7 +322,7 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.PROPOSED_WEIGHTS, "data"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(overview_view)
+    )(with_env(overview_view, env))
     # registered once here for every page that shows `regime_selector`
     app.callback(
         Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),

@@ -18,53 +18,15 @@ from dash import Input, Output, ctx, dcc, html
 from analyzer.errors import AnalyzerError
 from analyzer.solvency.regime import available_regimes
 from analyzer.solvency.result import SolvencyResult
-from dashboard import figures, i18n, ids, names, state
+from dashboard import figures, ids, names, state
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import no_data, regime_selector, table
 from dashboard.units import fmt_money, fmt_pct, normalize_unit, to_unit, unit_label
 
 KEY = "solvency"
 PATH = "/solvency"
-
-i18n.register(
-    {
-        "solvency.modules": ("各模块资本（点击柱形查看持仓）", "Capital by module (click a bar)"),
-        "solvency.positions": ("持仓资本贡献（欧拉分配）", "Positions' capital (Euler)"),
-        "solvency.filter": ("当前模块：{module}", "Module: {module}"),
-        "solvency.all_modules": ("全部模块", "All modules"),
-        "solvency.clear": ("显示全部", "Show all"),
-        "solvency.compliance": ("比例监管与剩余额度", "Investment limits and headroom"),
-        "solvency.regimes": ("监管规则比较", "Regime comparison"),
-        "solvency.relief": ("较 {base} 释放最低资本", "Minimum capital released vs {base}"),
-        "solvency.relief.scitech": (
-            "其中：科技投资资产风险因子（不含规模调整系数）",
-            "of which: sci-tech positions' factors (size coefficient excluded)",
-        ),
-        "solvency.relief.other": ("其中：其他资产风险因子", "of which: other positions' factors"),
-        "solvency.relief.size": ("其中：规模调整系数", "of which: size coefficient"),
-        "solvency.relief.remainder": (
-            "其中：剩余（风险分散使各部分不可直接相加）",
-            "of which: remainder (diversification makes the parts non-additive)",
-        ),
-        "solvency.col.id": ("持仓", "Position"),
-        "solvency.col.asset_type": ("资产类型", "Asset type"),
-        "solvency.col.asset_class": ("大类", "Asset class"),
-        "solvency.col.module": ("模块", "Module"),
-        "solvency.col.exposure": ("风险暴露（{unit}）", "Exposure ({unit})"),
-        "solvency.col.factor": ("风险因子", "Factor"),
-        "solvency.col.capital": ("独立资本（{unit}）", "Stand-alone capital ({unit})"),
-        "solvency.col.marginal": ("欧拉贡献（{unit}）", "Euler contribution ({unit})"),
-        "solvency.col.limit": ("限额", "Limit"),
-        "solvency.col.share": ("占比", "Share"),
-        "solvency.col.cap": ("上限比例", "Cap"),
-        "solvency.col.status": ("状态", "Status"),
-        "solvency.breached": ("超限", "Breached"),
-        "solvency.within": ("合规", "Within"),
-        "solvency.col.regime": ("监管规则", "Regime"),
-    }
-)
 
 
 #: bar (sub-module) key -> holdings "module" value
@@ -304,19 +266,21 @@ def layout(ctx_: PageContext) -> Any:
     )
 
 
-def solvency_view(data: dict | None, unit: str | None, lang: str | None) -> tuple:
-    from dashboard.context import app_env
-
-    return solvency_content(data, unit, lang, app_env())
+def solvency_view(data: dict | None, unit: str | None, lang: str | None, *, env: AppEnv) -> tuple:
+    return solvency_content(data, unit, lang, env)
 
 
 def solvency_positions(
-    data: dict | None, click: dict | None, _clear: int | None, unit: str | None, lang: str | None
+    data: dict | None,
+    click: dict | None,
+    _clear: int | None,
+    unit: str | None,
+    lang: str | None,
+    *,
+    env: AppEnv,
 ) -> tuple:
-    from dashboard.context import app_env
-
     module = None if ctx.triggered_id == ids.SOLVENCY_MODULE_CLEAR else selected_module(click)
-    return positions_content(data, module, unit, lang, app_env())
+    return positions_content(data, module, unit, lang, env)
 
 
 def register(app: Any, env: AppEnv) -> None:
@@ -328,7 +292,7 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.CURRENT_SCENARIO, "data"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(solvency_view)
+    )(with_env(solvency_view, env))
     app.callback(
         Output(ids.SOLVENCY_POSITIONS, "rowData"),
         Output(ids.SOLVENCY_MODULE_FILTER, "children"),
@@ -337,4 +301,4 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.SOLVENCY_MODULE_CLEAR, "n_clicks"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(solvency_positions)
+    )(with_env(solvency_positions, env))

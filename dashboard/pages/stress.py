@@ -32,7 +32,7 @@ from dashboard import i18n, ids, names, state
 from dashboard import stress_figures as sf
 from dashboard.auth import protected_callback
 from dashboard.components import page_frame
-from dashboard.context import AppEnv, PageContext
+from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import no_data, regime_selector, table
 from dashboard.settings import REPO_DATA_DIR
@@ -50,119 +50,6 @@ MIN_N = 1_000
 DEFAULT_SEED = 20240601
 DOF = 5.0
 CHUNK = 16_384  # one random block per chunk: progress after each (does not change results)
-
-i18n.register(
-    {
-        "nav.stress": ("压力测试", "Stress tests"),
-        "page.stress.title": ("压力测试与偿付能力分布", "Stress tests and ratio distribution"),
-        "page.stress.audience": ("面向风险管理人员", "For risk officers"),
-        "stress.portfolio": ("测试对象", "Portfolio"),
-        "stress.current": ("当前配置", "Current allocation"),
-        "stress.proposed": ("拟议配置（配置实验室）", "Proposed allocation (lab)"),
-        "stress.no_proposed": (
-            "尚无拟议配置，显示当前配置。",
-            "No proposed allocation yet; showing the current one.",
-        ),
-        "stress.scenarios": ("压力情景（附件4 与历史情景）", "Scenarios (Annex 4 and historical)"),
-        "stress.base_line": (
-            "{company}（{regime}）压力前：综合 {comprehensive}，核心 {core}，最低资本 {mc}",
-            "{company} ({regime}) before stress: comprehensive {comprehensive}, core {core}, "
-            "minimum capital {mc}",
-        ),
-        "stress.skipped": (
-            "未使用的情景文件 {file}：{reason}",
-            "Scenario file {file} not used: {reason}",
-        ),
-        "stress.col.scenario": ("情景", "Scenario"),
-        "stress.col.kind": ("类型", "Kind"),
-        "stress.col.reference": ("依据 / 来源", "Reference / source"),
-        "stress.col.asset_change": ("资产变动", "Asset value change"),
-        "stress.col.loss_actual": ("实际资本损失", "Loss of actual capital"),
-        "stress.col.loss_core": ("核心资本损失", "Loss of core capital"),
-        "stress.col.mc_after": ("压力后最低资本", "Minimum capital after"),
-        "stress.col.comprehensive": ("综合充足率 前→后", "Comprehensive before → after"),
-        "stress.col.core": ("核心充足率 前→后", "Core before → after"),
-        "stress.kind.annex4": ("附件4", "Annex 4"),
-        "stress.kind.historical": ("历史", "Historical"),
-        "stress.kind.user": ("自定义", "User"),
-        "stress.reverse": ("反向压力测试", "Reverse stress"),
-        "stress.reverse_note": (
-            "达到阈值所需的最小不利变动（其他因素不变；最低资本按完整引擎重算）。",
-            "Smallest adverse move that reaches each threshold (others held; minimum capital "
-            "recomputed by the full engine).",
-        ),
-        "stress.col.driver": ("因素", "Driver"),
-        "stress.th.comprehensive_100": ("综合 100%", "Comprehensive 100%"),
-        "stress.th.comprehensive_target": ("综合 目标 {value}", "Comprehensive target {value}"),
-        "stress.th.core_50": ("核心 50%", "Core 50%"),
-        "stress.driver.equity": ("权益下跌", "Equity fall"),
-        "stress.driver.rates": ("利率上升", "Rate rise"),
-        "stress.driver.spread": ("信用利差扩大", "Spread widening"),
-        "stress.driver.vc": ("创投/未上市股权减值", "VC / unlisted write-down"),
-        "stress.already_below": ("已低于阈值", "already below"),
-        "stress.not_reached": ("至 {max} 仍未达到", "not reached up to {max}"),
-        "stress.simulation": ("蒙特卡洛模拟（一年）", "Monte Carlo (one year)"),
-        "stress.sim_n": ("情景数", "Scenarios"),
-        "stress.sim_seed": ("随机种子", "Seed"),
-        "stress.simulate": ("运行模拟", "Simulate"),
-        "stress.cancel": ("取消", "Cancel"),
-        "stress.sim_none": (
-            "尚未运行模拟。学生 t 分布（自由度 5），资产假设为当前情景的资本市场假设"
-            "（数据页上传的，否则为 data/assumptions.csv）。",
-            "No simulation yet. Student-t returns (5 degrees of freedom), with the current "
-            "scenario's capital market assumptions (uploaded on the Data page, else "
-            "data/assumptions.csv).",
-        ),
-        "stress.sim_done": (
-            "{n} 个情景，种子 {seed}，用时 {seconds} 秒；当前综合 {base}，均值 {mean}，"
-            "1/200 最差年份 {worst}",
-            "{n} scenarios, seed {seed}, {seconds} s; today comprehensive {base}, mean {mean}, "
-            "1-in-200 worst year {worst}",
-        ),
-        "stress.sim_stale": (
-            "该结果基于另一组合或监管规则，请重新运行。",
-            "This result is for another portfolio or regime; run it again.",
-        ),
-        "stress.percentiles": ("分位数", "Percentiles"),
-        "stress.col.percentile": ("分位", "Percentile"),
-        "stress.col.comprehensive_ratio": ("综合充足率", "Comprehensive"),
-        "stress.col.core_ratio": ("核心充足率", "Core"),
-        "stress.probabilities": ("一年后低于阈值的概率", "Probability of falling below"),
-        "stress.col.event": ("事件", "Event"),
-        "stress.col.probability": ("概率", "Probability"),
-        "stress.col.se": ("标准误", "± s.e."),
-        "stress.event.comprehensive_below_100": ("综合 < 100%", "Comprehensive < 100%"),
-        "stress.event.comprehensive_below_120": ("综合 < 120%", "Comprehensive < 120%"),
-        "stress.event.comprehensive_below_target": (
-            "综合 < 目标 {value}",
-            "Comprehensive < target {value}",
-        ),
-        "stress.event.core_below_50": ("核心 < 50%", "Core < 50%"),
-        "stress.event.core_below_60": ("核心 < 60%", "Core < 60%"),
-        "stress.event.core_below_target": ("核心 < 目标 {value}", "Core < target {value}"),
-        "stress.tail": ("尾部驱动因素（最差 0.5% 情景）", "Tail drivers (worst 0.5% of scenarios)"),
-        "stress.col.asset_class": ("资产大类", "Asset class"),
-        "stress.col.mean_pnl": ("平均损益（{unit}）", "Mean P&L ({unit})"),
-        "stress.col.share": ("占尾部损失", "Share of tail loss"),
-        "stress.col.mean_return": ("平均收益率", "Mean return"),
-        "stress.scn.annex4_macro": (
-            "附件4 宏观情景：利率+50bp、权益-20%、违约10%",
-            "Annex 4 macro: rates +50bp, equity -20%, default 10%",
-        ),
-        "stress.scn.annex4_macro_rates_up_50bp": ("其中：利率 +50bp", "of which: rates +50bp"),
-        "stress.scn.annex4_macro_equity_down_20": ("其中：权益 -20%", "of which: equity -20%"),
-        "stress.scn.annex4_macro_default_10": ("其中：违约损失 10%", "of which: default 10%"),
-        "stress.scn.annex4_reserve_curve_down_50bp": (
-            "附件4 准备金曲线 -50bp",
-            "Annex 4 reserve curve -50bp",
-        ),
-        "stress.scn.annex4_equity_down_30": ("附件4 权益 -30%", "Annex 4 equity -30%"),
-        "stress.scn.annex4_quarterly_default_10": (
-            "附件4 季度违约损失 10%",
-            "Annex 4 quarterly default 10%",
-        ),
-    }
-)
 
 #: source key -> AppEnv (filled by `register`); lets the background job, which runs in
 #: another process without a Flask request, find the start-up files from an opaque key.
@@ -679,20 +566,22 @@ def layout(ctx: PageContext) -> Any:
 
 
 def stress_view(
-    data: dict | None, proposed: dict | None, basis: str | None, unit: str | None, lang: str | None
+    data: dict | None,
+    proposed: dict | None,
+    basis: str | None,
+    unit: str | None,
+    lang: str | None,
+    *,
+    env: AppEnv,
 ) -> tuple:
-    from dashboard.context import app_env
-
-    notes, tbl, fig = stress_content(data, proposed, basis, unit, lang, app_env())
+    notes, tbl, fig = stress_content(data, proposed, basis, unit, lang, env)
     return html.Div([notes, tbl]), fig
 
 
 def reverse_view(
-    data: dict | None, proposed: dict | None, basis: str | None, lang: str | None
+    data: dict | None, proposed: dict | None, basis: str | None, lang: str | None, *, env: AppEnv
 ) -> Any:
-    from dashboard.context import app_env
-
-    return reverse_content(data, proposed, basis, lang, app_env())
+    return reverse_content(data, proposed, basis, lang, env)
 
 
 def run_simulation(
@@ -724,13 +613,13 @@ def simulation_view(
     basis: str | None,
     unit: str | None,
     lang: str | None,
+    *,
+    env: AppEnv,
 ) -> tuple:
-    from dashboard.context import app_env
-
     key = None
     if summary:
         try:
-            key = portfolio_key(portfolio_inputs(data, proposed, basis, app_env())[0])
+            key = portfolio_key(portfolio_inputs(data, proposed, basis, env)[0])
         except (state.NoData, AnalyzerError):
             key = None
     return simulation_content(summary, key, unit, lang)
@@ -746,14 +635,14 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.STRESS_PORTFOLIO, "value"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(stress_view)
+    )(with_env(stress_view, env))
     app.callback(
         Output(ids.STRESS_REVERSE, "children"),
         Input(ids.CURRENT_SCENARIO, "data"),
         Input(ids.PROPOSED_WEIGHTS, "data"),
         Input(ids.STRESS_PORTFOLIO, "value"),
         Input(ids.LANG, "value"),
-    )(reverse_view)
+    )(with_env(reverse_view, env))
     protected_callback(
         app,
         "view",
@@ -785,4 +674,4 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.STRESS_PORTFOLIO, "value"),
         Input(ids.UNIT, "value"),
         Input(ids.LANG, "value"),
-    )(simulation_view)
+    )(with_env(simulation_view, env))

@@ -1,6 +1,8 @@
 """Shared fixtures for the dashboard tests.
 
 * ``make_settings`` / ``settings``: isolated settings (temp SQLite, cache and data dirs).
+* ``app`` / ``env``: an app built on ``settings`` (local mode) and its `AppEnv` (a test file
+  that needs another app, e.g. with logins, overrides ``app``).
 * ``users_file`` + ``PASSWORDS``: a users file with one user per role.
 * ``db_url``: parametrised over SQLite (temp file) and PostgreSQL
   (``ANALYZER_TEST_POSTGRES_URL``, started by ``.ci/start_postgres.sh``). Without that
@@ -24,6 +26,8 @@ from typing import Any
 import pytest
 
 from dashboard import auth
+from dashboard.app import create_app
+from dashboard.context import AppEnv, app_env
 from dashboard.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -115,6 +119,18 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 @pytest.fixture
 def settings(make_settings: Callable[..., Settings]) -> Settings:
     return make_settings()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Any:
+    """A fresh app on ``settings`` (local mode: the local user is a risk officer)."""
+    return create_app(settings)
+
+
+@pytest.fixture
+def env(app: Any) -> AppEnv:
+    """The `AppEnv` ``app`` was built with (its store and start-up files)."""
+    return app_env(app)
 
 
 @pytest.fixture

@@ -40,6 +40,31 @@ def test_two_apps_in_one_process_both_answer_callbacks(
     assert first.server.extensions["analyzer_env"] is not second.server.extensions["analyzer_env"]
 
 
+def test_each_app_s_callbacks_use_the_env_they_were_registered_with(
+    make_settings: Any, tmp_path: Path, dash_call: Any, callback_id: Any
+) -> None:
+    """Two apps on different start-up files: each one's Data page names its own holdings."""
+    data = Path(__file__).resolve().parents[2] / "data"
+    life = create_app(make_settings())
+    pc = create_app(
+        make_settings(db_url=f"sqlite:///{tmp_path / 'pc.db'}"),
+        holdings_path=data / "pc" / "holdings.csv",
+        company_path=data / "pc" / "company.toml",
+    )
+    for app, own, other in ((life, "life", "pc"), (pc, "pc", "life")):
+        client = app.server.test_client()
+        text = dash_call(client, app, callback_id(app, ids.DATA_CURRENT), [None, "en"]).text
+        assert f"{own}/holdings.csv" in text and f"{other}/holdings.csv" not in text
+
+
+def test_no_page_reaches_for_a_global_env() -> None:
+    """Callbacks are closed over the `AppEnv` given to ``register(app, env)`` (`with_env`):
+    no page, nor the shell, looks the env up from the request's app."""
+    root = Path(__file__).resolve().parents[2] / "dashboard"
+    files = [root / "app.py", *sorted((root / "pages").glob("*.py"))]
+    assert [f.name for f in files if "app_env(" in f.read_text(encoding="utf-8")] == []
+
+
 @pytest.mark.parametrize("page", pages.PAGES, ids=lambda p: p.key)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_router_renders_each_page_with_its_title(

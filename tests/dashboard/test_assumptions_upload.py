@@ -27,16 +27,6 @@ CORRELATIONS = REPO_DATA_DIR / "correlations.csv"
 PC = REPO_DATA_DIR / "pc"
 
 
-@pytest.fixture
-def app(settings: Any) -> Any:
-    return create_app(settings)
-
-
-@pytest.fixture
-def env(app: Any) -> Any:
-    return app_env(app)
-
-
 def assumptions_csv(
     row: int | None = None, column: str = "volatility", value: str = "", drop: str | None = None
 ) -> bytes:
@@ -266,7 +256,9 @@ def test_ticking_repair_rereads_a_refused_upload(env: Any, app: Any) -> None:
             mock.patch.object(data_page, "ctx", mock.Mock(triggered_id=trigger)),
             mock.patch.object(data_page.notices, "notify") as notify,
         ):
-            out = data_page.upload_assumptions(contents, repair, names, None, "en", shown)
+            out = data_page.upload_assumptions(
+                contents, repair, names, None, "en", shown, env=app_env(app)
+            )
         return out, notify
 
     (store, errors), _ = call(ids.DATA_ASSUMPTIONS_UPLOAD, [], None)

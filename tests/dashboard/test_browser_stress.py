@@ -5,16 +5,49 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from analyzer.io import read_company, read_holdings
+from analyzer.solvency.regime import DEFAULT_REGIME
+from analyzer.stress import Stresser, annex4_scenarios, read_scenarios
 from dashboard import i18n, ids, pages
 from dashboard.app import create_app
+from dashboard.units import fmt_money, fmt_pct
 
 pytestmark = pytest.mark.browser
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def core_stress_rows() -> tuple[Any, list[tuple[str, str, str]]]:
+    """The core's own stress run on the start-up files (the life sample, default regime):
+    the Annex 4 scenarios of its company type, then the bundled historical and user scenario
+    files. Returns (base result, [(MC after, comprehensive "before → after", core "before →
+    after")] per scenario), formatted as the Stress page formats them (亿元, one decimal %)."""
+    holdings = read_holdings(DATA / "life" / "holdings.csv")
+    company = read_company(DATA / "life" / "company.toml")
+    stresser = Stresser(holdings, company, DEFAULT_REGIME)
+    classes = set(holdings.frame["asset_class"].astype(str)) - {""}
+    shocks = list(annex4_scenarios(company.company_type))
+    for name, kind in (("historical.csv", "historical"), ("user_example.csv", "user")):
+        shocks += read_scenarios(DATA / "scenarios" / name, kind=kind, known_classes=classes)
+    rows = []
+    for r in (stresser.run(s) for s in shocks):
+        b, s = r.base, r.stressed
+        rows.append(
+            (
+                fmt_money(s.minimum_capital, "yi", "zh"),
+                f"{fmt_pct(b.comprehensive_ratio)} → {fmt_pct(s.comprehensive_ratio)}",
+                f"{fmt_pct(b.core_ratio)} → {fmt_pct(s.core_ratio)}",
+            )
+        )
+    return stresser.base, rows
 
 
 def severe(dash_duo: Any) -> list[Any]:
@@ -46,7 +79,15 @@ def test_stress_page_shows_scenarios_chart_and_reverse(
     dash_duo.wait_for_element("#stress-scenarios-table", timeout=30)
     rows = dash_duo.find_elements("#stress-scenarios-table tbody tr")
     assert len(rows) == 12
-    assert "附件4" in rows[0].text and "%" in rows[0].text
+    assert "附件4" in rows[0].text
+    # every scenario's minimum capital and ratios after the shock are the core's, as formatted
+    base, expected = core_stress_rows()
+    shown = [tuple(td.text for td in row.find_elements(By.TAG_NAME, "td")[6:9]) for row in rows]
+    assert shown == expected
+    assert len({row[1:] for row in expected}) > 6  # the scenarios do move the ratios
+    line = dash_duo.find_element("#stress-base-line").text
+    assert fmt_pct(base.comprehensive_ratio) in line and fmt_pct(base.core_ratio) in line
+    assert fmt_money(base.minimum_capital, "yi", "zh") in line
     dash_duo.wait_for_element(f"#{ids.STRESS_CHART} .main-svg", timeout=10)
     bars = dash_duo.find_elements(f"#{ids.STRESS_CHART} .point")
     assert len(bars) >= 4 * 12

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import importlib
 import math
+import pkgutil
 
 import pytest
 
+import analyzer
 from dashboard import i18n
 from dashboard.auth import PERMISSIONS, ROLES
 from dashboard.i18n import t
@@ -11,11 +14,25 @@ from dashboard.pages import PAGES
 from dashboard.units import fmt_money, fmt_number, fmt_pct, from_unit, to_unit, unit_label
 
 
-@pytest.mark.parametrize("key", i18n.keys())
+def _every_key() -> list[str]:
+    """Every key of the one catalogue: the dashboard's texts and the messages the core's
+    modules register when imported (all of them are imported here)."""
+    for info in pkgutil.walk_packages(analyzer.__path__, "analyzer."):
+        importlib.import_module(info.name)
+    return i18n.keys()
+
+
+@pytest.mark.parametrize("key", _every_key())
 def test_every_label_has_both_languages_and_same_placeholders(key: str) -> None:
     zh, en = t(key, "zh"), t(key, "en")
     assert zh and en
     assert i18n.placeholders(key, "zh") == i18n.placeholders(key, "en")
+
+
+def test_the_catalogue_holds_the_dashboard_and_the_core() -> None:
+    keys = set(_every_key())
+    assert {"nav.lab", "lab.grid.help", "stress.portfolio", "name.asset_class.cash"} <= keys
+    assert {"value.not_number", "report.solvency.ratios.title"} <= keys
 
 
 def test_labels_needed_by_the_shell_exist() -> None:

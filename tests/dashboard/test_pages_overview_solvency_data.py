@@ -24,16 +24,6 @@ LIFE = REPO_DATA_DIR / "life"
 PC = REPO_DATA_DIR / "pc"
 
 
-@pytest.fixture
-def app(settings: Any) -> Any:
-    return create_app(settings)
-
-
-@pytest.fixture
-def env(app: Any) -> Any:
-    return app_env(app)
-
-
 @pytest.fixture(scope="module")
 def engine_result() -> Any:
     return evaluate(read_holdings(LIFE / "holdings.csv"), read_company(LIFE / "company.toml"))

@@ -49,16 +49,6 @@ def data_url(raw: bytes) -> str:
     return "data:text/csv;base64," + base64.b64encode(raw).decode("ascii")
 
 
-@pytest.fixture
-def app(settings: Any) -> Any:
-    return create_app(settings)
-
-
-@pytest.fixture
-def env(app: Any) -> Any:
-    return app_env(app)
-
-
 @pytest.fixture(scope="module")
 def scenario() -> dict[str, Any]:
     """The dropped P&C sample as an uploaded scenario (bundled templates apply)."""
@@ -90,7 +80,7 @@ def upload(app: Any, contents: str, name: str, current: Any = None, lang: str = 
         app.server.test_request_context(),
         mock.patch.object(data_page.notices, "notify") as notify,
     ):
-        out = data_page.upload_templates(contents, name, current, lang)
+        out = data_page.upload_templates(contents, name, current, lang, env=app_env(app))
     return out, notify
 
 
@@ -283,7 +273,7 @@ def test_optimise_buys_the_new_classes(model: lab_logic.LabModel, optimum: dict[
 
 
 def test_result_shows_the_notes_and_new_classes(
-    scenario: dict[str, Any], optimum: dict[str, Any]
+    scenario: dict[str, Any], optimum: dict[str, Any], env: Any
 ) -> None:
     key = lab.scenario_key(scenario)
     *_, notes = lab.show_result(optimum, optimum["weights"], "zh", key, scenario)
@@ -304,6 +294,7 @@ def test_result_shows_the_notes_and_new_classes(
             lab_logic.grid_rows(lab.model_for(key, scenario)),
             optimum,
             key,
+            env=env,
         )
     row = next(r for r in rows if r["asset_class"] == "vc_fund")
     assert row["new"] and row["proposed"] == pytest.approx(optimum["weights"]["vc_fund"], abs=1e-6)

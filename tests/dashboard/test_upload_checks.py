@@ -14,7 +14,6 @@ from tokens import open_token
 from analyzer.io.inputs import SUM_UNIT, SUM_UNUSUAL
 from dashboard import ids, state
 from dashboard.app import create_app
-from dashboard.context import app_env
 from dashboard.pages import data as data_page
 from dashboard.settings import REPO_DATA_DIR
 
@@ -47,16 +46,6 @@ def with_unnamed_column(raw: bytes) -> bytes:
 
 def data_url(raw: bytes) -> str:
     return "data:text/csv;base64," + base64.b64encode(raw).decode("ascii")
-
-
-@pytest.fixture
-def app(settings: Any) -> Any:
-    return create_app(settings)
-
-
-@pytest.fixture
-def env(app: Any) -> Any:
-    return app_env(app)
 
 
 # -- apply_upload ----------------------------------------------------------------------------

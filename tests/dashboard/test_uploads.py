@@ -15,21 +15,10 @@ import pytest
 
 from dashboard import ids
 from dashboard.app import create_app
-from dashboard.context import app_env
 from dashboard.pages import data as data_page
 from dashboard.settings import REPO_DATA_DIR
 
 LIFE = REPO_DATA_DIR / "life"
-
-
-@pytest.fixture
-def app(settings: Any) -> Any:
-    return create_app(settings)
-
-
-@pytest.fixture
-def env(app: Any) -> Any:
-    return app_env(app)
 
 
 def bomb() -> bytes:
