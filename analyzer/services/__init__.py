@@ -1,0 +1,1 @@
+"""The application services behind the front ends (re-exported by :mod:`analyzer.api`)."""
