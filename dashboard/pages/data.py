@@ -809,7 +809,7 @@ def download_report(_n: int | None, data: StoreData) -> Any:
 
 
 def save_scenario(
-    _n: int | None, name: str | None, data: StoreData, weights: dict | None, counter: int | None
+    _n: int | None, name: str | None, data: StoreData, weights: StoreData, counter: int | None
 ) -> int:
     if not _n:
         raise PreventUpdate

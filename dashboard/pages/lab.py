@@ -16,6 +16,7 @@ Data flow::
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -136,8 +137,8 @@ def source_key(env: AppEnv) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def scenario_key(scenario: Scenario | StoreData) -> str:
-    return lab_service.scenario_key(scenario)  # type: ignore[arg-type]
+def scenario_key(scenario: Scenario | Mapping[str, Any]) -> str:
+    return lab_service.scenario_key(scenario)
 
 
 def model_for(source: str | None, scenario: StoreData | Scenario = None) -> LabModel:
