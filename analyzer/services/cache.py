@@ -95,6 +95,14 @@ class ContentCache:
             self._items.clear()
             self.hits = self.misses = 0
 
+    def drop(self, which: Callable[[str], bool]) -> int:
+        """Remove the entries whose key ``which`` selects; returns how many."""
+        with self._lock:
+            keys = [k for k in self._items if which(k)]
+            for k in keys:
+                del self._items[k]
+            return len(keys)
+
 
 #: the services' one cache
 CACHE = ContentCache()
