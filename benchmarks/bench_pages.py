@@ -16,7 +16,8 @@ repetition, so each run reads the files, evaluates and stresses from scratch (a 
 visit after an upload or regime change); **warm** keeps them (a revisit). The stress page's
 reverse stress runs in its own callback after the scenario table is shown, so it is printed
 separately as well ("first content" is the table and chart). Ratios are against one
-``analyzer.solvency.engine.evaluate`` call measured in the same process. The requirement: a page loads within 2 s.
+``analyzer.solvency.engine.evaluate`` call measured in the same process. The requirement: a
+page loads within 2 s.
 """
 
 from __future__ import annotations
