@@ -34,7 +34,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictFloat,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+)
 
 from analyzer.errors import InputError, InputProblem
 from analyzer.io import read_company, read_holdings
@@ -596,6 +605,30 @@ def class_values(holdings: Holdings) -> dict[str, float]:
     return {str(k): float(v) for k, v in grouped.items()}
 
 
+#: a proposal as a client sends it: {asset_class: fraction}
+_PROPOSAL = TypeAdapter(dict[str, StrictFloat | StrictInt | None])
+
+
+def proposal_of(weights: Any) -> dict[str, float | int | None]:
+    """A proposal a client sent, checked for its shape ({asset_class: number}); `InputError`
+    naming the class otherwise (the values are checked against the scenario by
+    `validated_weights`)."""
+    try:
+        return _PROPOSAL.validate_python(weights)
+    except ValidationError as exc:
+        raise InputError(
+            [
+                InputProblem(
+                    "<proposal>",
+                    None,
+                    ".".join(str(p) for p in e["loc"]) or None,
+                    f"the proposal sent by the browser is not valid: {e['msg']}",
+                )
+                for e in exc.errors()[:10]
+            ]
+        ) from None
+
+
 def proposed_inputs(inputs: ScenarioLike, weights: Mapping[str, Any] | None) -> Scenario | None:
     """The scenario with each asset class scaled to the proposed weight (None without weights).
 
@@ -606,6 +639,7 @@ def proposed_inputs(inputs: ScenarioLike, weights: Mapping[str, Any] | None) -> 
     """
     if not weights:
         return None
+    weights = proposal_of(weights)
     scenario = as_scenario(inputs)
     holdings, company = parsed(scenario)
     values = class_values(holdings)

@@ -96,3 +96,9 @@ def test_a_regime_only_store_is_the_start_up_scenario(store: dict[str, Any]) -> 
     assert sc.inputs_hash(other) != sc.inputs_hash(startup)  # the copy's hash is its own
     with pytest.raises(sc.NoData):
         sc.scenario_of_store({"regime": "cross2-2022"}, None)
+
+
+@pytest.mark.parametrize("weights", [["cash"], {"cash": "0.5"}, {"cash": [0.5]}, {"cash": True}])
+def test_a_proposal_not_of_its_shape_is_refused(store: dict[str, Any], weights: Any) -> None:
+    with pytest.raises(InputError, match="proposal sent by the browser is not valid"):
+        sc.proposed_inputs(store, weights)
