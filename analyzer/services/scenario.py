@@ -50,6 +50,7 @@ from analyzer.io import read_company, read_holdings
 from analyzer.io.assumptions import Assumptions, read_assumptions
 from analyzer.io.company import Company, Liabilities, company_from_dict
 from analyzer.io.holdings import Holdings, frame_from_records, validate_holdings
+from analyzer.messages import register, text
 from analyzer.optimize.universe import TEMPLATE_PREFIX
 from analyzer.samples import sample_dir
 from analyzer.services.cache import CACHE, content_key, file_digest
@@ -59,6 +60,41 @@ from analyzer.solvency.result import SolvencyResult
 
 #: where a problem of a scenario sent by a browser is reported
 STORE_FILE = "<scenario>"
+PROPOSAL_FILE = "<proposal>"
+
+register(
+    {
+        "scenario.not_object": (
+            "the scenario sent by the browser is not an object",
+            "浏览器发来的情景不是一个对象",
+        ),
+        "scenario.not_valid": (
+            "the scenario sent by the browser is not valid: {reason}",
+            "浏览器发来的情景无效：{reason}",
+        ),
+        "scenario.proposal_not_valid": (
+            "the proposal sent by the browser is not valid: {reason}",
+            "浏览器发来的拟议配置无效：{reason}",
+        ),
+        "scenario.proposal_not_mapping": (
+            "a proposal is {{asset_class: weight}}",
+            "拟议配置须为 {{资产大类: 权重}}",
+        ),
+        "scenario.unknown_class": ("unknown asset class", "未知的资产大类"),
+        "scenario.weight_range": (
+            "weight {value} is not in [0, 1]",
+            "权重 {value} 不在 [0, 1] 之内",
+        ),
+        "scenario.weight_missing": (
+            "the proposal has no weight for this held class",
+            "拟议配置缺少该持有资产大类的权重",
+        ),
+        "scenario.weight_sum": (
+            "weights add up to {total:.6f}, not 1",
+            "权重合计为 {total:.6f}，不等于 1",
+        ),
+    }
+)
 
 
 class NoData(Exception):
@@ -155,23 +191,11 @@ class Scenario(_Part):
         if isinstance(data, Scenario):
             return data
         if not isinstance(data, Mapping):
-            raise InputError.single(
-                STORE_FILE, None, None, "the scenario sent by the browser is not an object"
-            )
+            raise InputError.single(STORE_FILE, None, None, text("scenario.not_object"))
         try:
             return cls.model_validate(dict(data))
         except ValidationError as exc:
-            raise InputError(
-                [
-                    InputProblem(
-                        STORE_FILE,
-                        None,
-                        ".".join(str(p) for p in e["loc"]) or None,
-                        f"the scenario sent by the browser is not valid: {e['msg']}",
-                    )
-                    for e in exc.errors()[:10]
-                ]
-            ) from None
+            raise _shape_error(exc, STORE_FILE, "scenario.not_valid") from None
 
     def to_store(self) -> dict[str, Any]:
         """The JSON form (what a ``dcc.Store`` holds); `from_store` inverts it."""
@@ -200,6 +224,21 @@ class Scenario(_Part):
 
 
 ScenarioLike = Scenario | Mapping[str, Any]
+
+
+def _shape_error(exc: ValidationError, file: str, code: str) -> InputError:
+    """The problems of a value not of its model's shape: one per field (at most ten)."""
+    return InputError(
+        [
+            InputProblem(
+                file,
+                None,
+                ".".join(str(p) for p in e["loc"]) or None,
+                text(code, reason=e["msg"]),
+            )
+            for e in exc.errors()[:10]
+        ]
+    )
 
 
 def as_scenario(inputs: ScenarioLike) -> Scenario:
@@ -521,9 +560,7 @@ def scenario_of_store(data: Any, startup: Scenario | None) -> Scenario:
     if has_rows(data):
         return Scenario.from_store(data)
     if data is not None and not isinstance(data, Mapping):
-        raise InputError.single(
-            STORE_FILE, None, None, "the scenario sent by the browser is not an object"
-        )
+        raise InputError.single(STORE_FILE, None, None, text("scenario.not_object"))
     if startup is None:
         raise NoData("no start-up files")
     regime = (data or {}).get("regime")
@@ -616,17 +653,7 @@ def proposal_of(weights: Any) -> dict[str, float | int | None]:
     try:
         return _PROPOSAL.validate_python(weights)
     except ValidationError as exc:
-        raise InputError(
-            [
-                InputProblem(
-                    "<proposal>",
-                    None,
-                    ".".join(str(p) for p in e["loc"]) or None,
-                    f"the proposal sent by the browser is not valid: {e['msg']}",
-                )
-                for e in exc.errors()[:10]
-            ]
-        ) from None
+        raise _shape_error(exc, PROPOSAL_FILE, "scenario.proposal_not_valid") from None
 
 
 def proposed_inputs(inputs: ScenarioLike, weights: Mapping[str, Any] | None) -> Scenario | None:
@@ -727,7 +754,7 @@ def validated_weights(weights: Any, inputs: ScenarioLike) -> dict[str, float] | 
     if not weights:
         return None
     if not isinstance(weights, dict):
-        raise InputError.single("<proposal>", None, None, "a proposal is {asset_class: weight}")
+        raise InputError.single(PROPOSAL_FILE, None, None, text("scenario.proposal_not_mapping"))
     scenario = as_scenario(inputs)
     holdings, _ = parsed(scenario)
     known = set(class_values(holdings))
@@ -738,25 +765,29 @@ def validated_weights(weights: Any, inputs: ScenarioLike) -> dict[str, float] | 
     problems = []
     for cls, w in weights.items():
         if cls not in known:
-            problems.append(InputProblem("<proposal>", None, str(cls), "unknown asset class"))
+            problems.append(
+                InputProblem(PROPOSAL_FILE, None, str(cls), text("scenario.unknown_class"))
+            )
             continue
         ok = isinstance(w, int | float) and not isinstance(w, bool) and np.isfinite(w)
         if not ok or not 0.0 <= float(w) <= 1.0:
             problems.append(
-                InputProblem("<proposal>", None, str(cls), f"weight {w!r} is not in [0, 1]")
+                InputProblem(
+                    PROPOSAL_FILE, None, str(cls), text("scenario.weight_range", value=repr(w))
+                )
             )
             continue
         out[str(cls)] = float(w)
     missing = sorted(c for c, v in class_values(holdings).items() if v > 0 and c not in out)
     problems.extend(
-        InputProblem("<proposal>", None, c, "the proposal has no weight for this held class")
+        InputProblem(PROPOSAL_FILE, None, c, text("scenario.weight_missing"))
         for c in missing
         if c not in weights
     )
     if not problems and abs(sum(out.values()) - 1.0) > WEIGHT_SUM_TOLERANCE:
         problems.append(
             InputProblem(
-                "<proposal>", None, None, f"weights add up to {sum(out.values()):.6f}, not 1"
+                PROPOSAL_FILE, None, None, text("scenario.weight_sum", total=sum(out.values()))
             )
         )
     if problems:
