@@ -5,7 +5,7 @@
 On the bundled sample life insurer, in this process, median of ``repeat``:
 
 (a) one ``analyzer.solvency.engine.evaluate`` call (the full check, sci-tech view included),
-(b) the server-side body of a grid edit: ``lab_logic.weights_from_rows`` (the edit applied to
+(b) the server-side body of a grid edit: ``analyzer.api.lab.weights_from_rows`` (the edit applied to
     the rows) + ``pages.lab.show_live`` (capital map -> ratios, cards, totals row, trades
     table), for
     - an edit moving weight from government bonds to an equity fund (the linear map as is),
@@ -26,8 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from analyzer.api import lab as lab_logic
 from analyzer.solvency.engine import evaluate
-from dashboard import lab_logic
 from dashboard.auth import LOCAL_USER
 from dashboard.context import PageContext, app_env
 from dashboard.settings import Settings
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 {"rowId": "government_bond", "colId": "proposed", "data": gov},
             ]
             weights = lab_logic.weights_from_rows(rows, changes)
-            cards, error, _, _ = lab.show_live(weights, "yi", "zh", source)
+            cards, error, *_ = lab.show_live(weights, "yi", "zh", source)
             assert error is None and cards is not None
             return cards
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from analyzer.solvency.result import SolvencyResult
+from analyzer.api import SolvencyResult
 from dashboard import i18n, names
 from dashboard.i18n import t
 from dashboard.units import to_unit, unit_label

@@ -2,7 +2,7 @@
 
 Every plotted point carries ``customdata`` = its index in the optimiser's point list, so a
 click (``clickData["points"][0]["customdata"]``) names the allocation to load
-(`dashboard.lab_logic.frontier_weights`).
+(`analyzer.services.lab.frontier_weights`).
 """
 
 from __future__ import annotations

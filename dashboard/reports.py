@@ -6,9 +6,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from analyzer.io.company import Company
-from analyzer.report import solvency_xlsx
-from analyzer.solvency.result import SolvencyResult
+from analyzer.api import Company, SolvencyResult, solvency_xlsx
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -40,7 +40,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.samples import sample_dir
+from analyzer.api import sample_dir
 
 LANGUAGES = ("zh", "en")
 MONEY_UNITS = ("yi", "cny")

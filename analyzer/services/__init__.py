@@ -1,1 +1,1 @@
-"""The application services re-exported by :mod:`analyzer.api`."""
+"""The application services behind the front ends (re-exported by :mod:`analyzer.api`)."""

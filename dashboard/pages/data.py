@@ -5,16 +5,19 @@ Callbacks (module-level; the pure helpers below them are what the tests call):
 * `upload_files` (``upload``): holdings CSV/XLSX and/or company TOML (+ the liability CSVs
   it names) -> the current scenario store, or a row-by-row table of the problems;
 * `upload_assumptions` (``upload``): capital market assumptions (table + correlation matrix,
-  CSV/XLSX, read by `analyzer.io.assumptions.read_assumptions`, optionally repairing a non-PSD
+  CSV/XLSX, read by the core's assumptions reader, optionally repairing a non-PSD
   matrix) -> the current scenario store, or the problems row by row;
 * `upload_templates` (``upload``): template positions of asset classes not held yet (holdings
-  format, CSV/XLSX, read by `analyzer.io.holdings.read_holdings` and checked against the
+  format, CSV/XLSX, read by the core's holdings reader and checked against the
   scenario by the optimiser's `with_templates`) -> the current scenario store, or the problems
   row by row; without an upload the bundled ``data/templates.csv`` applies;
 * `reset_scenario` (``view``): back to the start-up files;
 * `download_report` (``view``): the solvency workbook of the current scenario;
 * `save_scenario` (``save``), `load_scenario` (``view``), `review_scenario` (``review``),
   `scenario_list` and `compare_scenarios` (``view``).
+
+Reading the uploaded files and merging them into the scenario is the upload service's
+(`analyzer.api.apply_upload`); this page decodes what the browser sent and shows the outcome.
 """
 
 from __future__ import annotations
@@ -23,26 +26,20 @@ import base64
 import binascii
 import hashlib
 import json
-import re
-import tempfile
 from collections.abc import Collection
-from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from dash import Input, Output, State, ctx, dcc, html, no_update, set_props
 from dash.exceptions import MissingCallbackContextException, PreventUpdate
 
-from analyzer.errors import InputError, InputProblem, InputWarning
-from analyzer.io import read_company, read_holdings
-from analyzer.io.inputs import cross_check
-from analyzer.io.xlsx_guard import check_xlsx
-from analyzer.messages import Text
+from analyzer.api import Scenario, uploads
+from analyzer.errors import InputError
 from dashboard import auth, ids, notices, reports, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import table
+from dashboard.state import StoreData
 from dashboard.store import ScenarioStore, check_scenario_name
 from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
@@ -53,15 +50,9 @@ PATH = "/data"
 DATA_ACCEPT = "data-accept-warnings"
 DATA_PENDING = "data-pending-warnings"
 _PENDING_SALT = "analyzer.upload-warnings.v1"
-#: xlsx uploads: most uncompressed bytes (all parts together) and rows of a sheet. openpyxl
-#: parses about 2 MB of sheet XML a second (21,000 positions, 11 MB of XML: 6 s), so 48 MiB
-#: bounds an upload to about half a minute of one worker; larger books: upload CSV.
-UPLOAD_MAX_XLSX_BYTES = 48 * 1024 * 1024
-UPLOAD_MAX_ROWS = 100_000
-HOLDINGS_SUFFIXES = (".csv", ".xlsx")
-ASSUMPTIONS_SUFFIXES = (".csv", ".xlsx")
-BUNDLED_CORRELATIONS = state.BUNDLED_ASSUMPTIONS.parent / "correlations.csv"
-COMPANY_SUFFIXES = (".toml", ".csv", ".xlsx")
+#: the upload service's readers, under the names this page's tests know
+_safe_name = uploads.safe_name
+parse_company_upload = uploads.parse_company_upload
 
 
 # -- pure helpers ----------------------------------------------------------------------------
@@ -74,210 +65,8 @@ def decode_upload(contents: str) -> bytes:
         raise InputError.single("<upload>", None, None, f"unreadable upload: {exc}") from exc
 
 
-def _msg(key: str, **params: Any) -> Text:
-    """A dashboard label as a message in both languages (for `InputProblem`)."""
-    return Text(t(key, "en", **params), t(key, "zh", **params))
-
-
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _safe_name(name: str) -> str:
-    """The file name the browser sent, without any folder part or control character (never
-    ``.`` or ``..``): what is written into the upload's own temporary folder."""
-    base = Path(_UNSAFE_NAME.sub("", str(name or "")).replace("\\", "/")).name
-    return base if base not in ("", ".", "..") else "upload"
-
-
-def guard_upload(name: str, raw: bytes) -> None:
-    """Refuse an xlsx upload that would exhaust the worker (zip bomb, too many rows) before
-    anything parses it (`analyzer.io.xlsx_guard.check_xlsx` with the dashboard's limits)."""
-    if Path(name).suffix.lower() == ".xlsx":
-        check_xlsx(raw, name, max_uncompressed=UPLOAD_MAX_XLSX_BYTES, max_rows=UPLOAD_MAX_ROWS)
-
-
-def parse_holdings_upload(name: str, raw: bytes) -> Any:
-    name = _safe_name(name)
-    suffix = Path(name).suffix.lower()
-    if suffix not in HOLDINGS_SUFFIXES:
-        raise InputError.single(name, None, None, _msg("data.bad_type", suffix=suffix))
-    guard_upload(name, raw)
-    return read_holdings(raw, name=name)
-
-
-#: keys of the company file that name another file (read from the files uploaded with it)
-COMPANY_FILE_KEYS = ("liabilities",)
-_FILE_SUFFIXES = (".csv", ".xlsx", ".parquet", ".toml", ".txt", ".json")
-
-
-def _referenced_files(doc: Any, path: str = "") -> list[tuple[str, str]]:
-    """(key, value) of every string of the company TOML that names a file: all strings under
-    ``[liabilities]`` and any string elsewhere that ends in a file suffix or holds a path."""
-    out: list[tuple[str, str]] = []
-    if isinstance(doc, dict):
-        for k, v in doc.items():
-            out.extend(_referenced_files(v, f"{path}.{k}" if path else str(k)))
-    elif isinstance(doc, list):
-        for i, v in enumerate(doc):
-            out.extend(_referenced_files(v, f"{path}[{i}]"))
-    elif isinstance(doc, str):
-        top = path.split(".", 1)[0].split("[", 1)[0]
-        looks_like_file = doc.lower().endswith(_FILE_SUFFIXES) or "/" in doc or "\\" in doc
-        if top in COMPANY_FILE_KEYS or (looks_like_file and top != "name"):
-            out.append((path, doc))
-    return out
-
-
-def check_company_references(toml_name: str, raw: bytes, uploaded: list[str]) -> None:
-    """Refuse a company file that names a file not uploaded with it (an absolute path, a
-    ``../`` path, any folder, or a name not among ``uploaded``), before the core reads
-    anything: the server's own files are never opened, and the message is the same whether
-    such a file exists on the server or not."""
-    import tomllib
-
-    try:
-        doc = tomllib.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return  # the core reader reports the malformed file (it reads no other file then)
-    problems = []
-    for key, value in _referenced_files(doc):
-        if value in uploaded and value == _safe_name(value) and value != toml_name:
-            continue
-        problems.append(
-            InputProblem(
-                toml_name,
-                None,
-                key,
-                _msg("data.not_uploaded", value=value, names=", ".join(uploaded) or "-"),
-            )
-        )
-    if problems:
-        raise InputError(problems)
-
-
-def parse_company_upload(files: list[tuple[str, bytes]]) -> Any:
-    """Company TOML plus the liability files it names, all uploaded together."""
-    names = [_safe_name(n) for n, _ in files]
-    tomls = [n for n in names if n.lower().endswith(".toml")]
-    if len(tomls) != 1:
-        raise InputError.single(", ".join(names) or "<upload>", None, None, _msg("data.no_toml"))
-    if len(set(names)) != len(names):
-        raise InputError.single(", ".join(names), None, None, _msg("data.same_name"))
-    for n in names:
-        if Path(n).suffix.lower() not in COMPANY_SUFFIXES:
-            raise InputError.single(n, None, None, _msg("data.bad_type", suffix=Path(n).suffix))
-    for n, (_, raw) in zip(names, files, strict=True):
-        guard_upload(n, raw)
-    toml_raw = files[names.index(tomls[0])][1]
-    check_company_references(tomls[0], toml_raw, [n for n in names if n != tomls[0]])
-    # a fresh folder holding only these uploads: whatever the company file names, nothing
-    # outside it can be read
-    with tempfile.TemporaryDirectory(prefix="analyzer-upload-") as tmp:
-        folder = Path(tmp)
-        for n, (_, raw) in zip(names, files, strict=True):
-            (folder / n).write_bytes(raw)
-        prefix = str(folder) + "/"
-        try:
-            company = read_company(folder / tomls[0])
-        except InputError as exc:  # name the uploaded files, not the temp folder
-            raise InputError(
-                [
-                    InputProblem(p.file.replace(prefix, ""), p.row, p.column, p.message)
-                    for p in exc.problems
-                ]
-            ) from None
-    company._warnings = tuple(  # the same for its warnings
-        replace(w, file=w.file.replace(prefix, "")) for w in company.warnings
-    )
-    return company
-
-
-def _is_table(name: str, raw: bytes) -> bool:
-    """Whether an uploaded file is the assumptions table (it has ``expected_return``), not
-    the correlation matrix (identification only; `read_assumptions` validates)."""
-    from analyzer.io.tables import read_table
-
-    try:
-        return "expected_return" in read_table(raw, name=name).columns
-    except InputError:
-        return "corr" not in name.lower()
-
-
-def parse_assumptions_upload(
-    files: list[tuple[str, bytes]], repair: bool = False
-) -> tuple[Any, dict[str, str]]:
-    """(Assumptions, source names) of an uploaded table (+ correlation matrix).
-
-    The bytes are written under their own names to a temporary folder and read by the core's
-    `read_assumptions` (all validation is the core's); without a matrix the bundled
-    ``data/correlations.csv`` is used. Problems name the uploaded files.
-    """
-    from analyzer.io.assumptions import read_assumptions
-
-    files = [(_safe_name(n), raw) for n, raw in files]
-    names = [n for n, _ in files]
-    if not files:
-        raise InputError.single("<upload>", None, None, _msg("data.no_table"))
-    if len(files) > 2:
-        raise InputError.single(", ".join(names), None, None, _msg("data.too_many"))
-    if len(set(names)) != len(names):
-        raise InputError.single(", ".join(names), None, None, _msg("data.same_name"))
-    for n in names:
-        if Path(n).suffix.lower() not in ASSUMPTIONS_SUFFIXES:
-            raise InputError.single(n, None, None, _msg("data.bad_type", suffix=Path(n).suffix))
-    for n, raw in files:
-        guard_upload(n, raw)
-    kinds = [_is_table(n, raw) for n, raw in files]
-    if len(files) == 2 and kinds[0] == kinds[1]:  # both or neither look like the table
-        kinds = ["corr" not in n.lower() for n in names]
-    tables = [f for f, k in zip(files, kinds, strict=True) if k]
-    matrices = [f for f, k in zip(files, kinds, strict=True) if not k]
-    if len(tables) != 1 or len(matrices) > 1:
-        raise InputError.single(", ".join(names), None, None, _msg("data.no_table"))
-    (t_name, t_raw), matrix = tables[0], (matrices[0] if matrices else None)
-    with tempfile.TemporaryDirectory(prefix="analyzer-upload-") as tmp:
-        folder = Path(tmp)
-        (folder / "table").mkdir()
-        (folder / "matrix").mkdir()
-        table_path = folder / "table" / t_name
-        table_path.write_bytes(t_raw)
-        if matrix is not None:
-            corr_path = folder / "matrix" / matrix[0]
-            corr_path.write_bytes(matrix[1])
-            corr_label = matrix[0]
-        else:
-            corr_path = folder / "matrix" / BUNDLED_CORRELATIONS.name
-            if BUNDLED_CORRELATIONS.is_file():
-                corr_path.write_bytes(BUNDLED_CORRELATIONS.read_bytes())
-            corr_label = "data/correlations.csv"
-        try:
-            a = read_assumptions(table_path, corr_path, repair=repair)
-        except InputError as exc:  # name the uploaded files, not the temp folder
-            labels = {str(table_path): t_name, str(corr_path): corr_label}
-            raise InputError(
-                [
-                    InputProblem(
-                        labels.get(p.file, p.file.replace(str(folder) + "/", "")),
-                        p.row,
-                        p.column,
-                        p.message,
-                    )
-                    for p in exc.problems
-                ]
-            ) from None
-        labels = {str(table_path): t_name, str(corr_path): corr_label}
-        shown = tuple(
-            replace(w, file=labels.get(w.file, w.file.replace(str(folder) + "/", "")))
-            for w in a.warnings
-        )
-    return replace(a, source=t_name, warnings=shown), {
-        "assumptions": t_name,
-        "correlations": corr_label,
-    }
-
-
 def apply_upload(
-    current: dict[str, Any] | None,
+    current: StoreData,
     env: AppEnv,
     holdings: tuple[str, bytes] | None = None,
     company: list[tuple[str, bytes]] | None = None,
@@ -286,131 +75,37 @@ def apply_upload(
     templates: tuple[str, bytes] | None = None,
     accept: Collection[str] = (),
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """(new inputs, []) on success; (None, problem rows) when any file is invalid.
+    """(new inputs, []) on success; (None, problem rows) when any file is invalid, or (None,
+    warning rows carrying their ``code``) when warnings not in ``accept`` stop the upload:
+    `analyzer.api.apply_upload` on the scenario of the store (the start-up files when it is
+    empty; none when they are missing)."""
 
-    New holdings or company files go through the checks of `analyzer.io.inputs.load_inputs`:
-    the readers' warnings and `cross_check` of the holdings against the company file the new
-    scenario combines (uploaded or kept). A refusal is a problem row; warnings whose code is
-    not in ``accept`` stop the upload as rows carrying their ``code`` (`warning_rows`). The
-    accepted ones are recorded in the scenario's ``source["accepted_warnings"]``.
+    def base() -> Scenario | None:
+        try:
+            return state.current_inputs(current, env)
+        except state.NoData:
+            return None
 
-    Uploaded ``assumptions`` (table + matrix) and ``templates`` replace the scenario's;
-    otherwise it keeps the ones it has. When the scenario has uploaded assumptions, every
-    asset class of its holdings must have a row (the core's message otherwise); uploaded
-    templates must be usable with the scenario (`state.check_templates`)."""
-    problems: list[InputProblem] = []
-    new_h = new_c = new_a = new_t = a_obj = t_obj = None
-    if templates is not None:
-        try:
-            t_obj = parse_holdings_upload(*templates)
-            new_t = state.templates_dict(t_obj, t_obj.source)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if holdings is not None:
-        try:
-            new_h = parse_holdings_upload(*holdings)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if company:
-        try:
-            new_c = parse_company_upload(company)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if assumptions:
-        try:
-            a_obj, a_src = parse_assumptions_upload(assumptions, repair)
-            new_a = state.assumptions_dict(a_obj, a_src)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        return None, problem_rows(problems)
-    try:
-        base = state.current_inputs(current, env)
-    except state.NoData:
-        base = None
-    if base is None and (new_h is None or new_c is None):
-        # nothing to combine with: keep the one file until the other arrives
-        return None, problem_rows([InputProblem("<upload>", None, None, _msg("data.no_base"))])
-    src = dict((base or {}).get("source") or {})
-    if new_h is not None:
-        src["holdings"] = new_h.source
-    if new_c is not None:
-        src["company"] = _safe_name(next(n for n, _ in company or [] if n.endswith(".toml")))
-    h_obj, c_obj = state.parsed(base) if base is not None else (None, None)
-    # the checks every front end runs (`load_inputs`): each new file's own warnings, then the
-    # holdings against the company file the new scenario combines (uploaded or kept)
-    parts = {"holdings": new_h, "company": new_c, "assumptions": a_obj, "templates": t_obj}
-    found: list[tuple[str, InputWarning]] = [
-        (role, w)
-        for role, obj in parts.items()
-        if obj is not None
-        for w in (getattr(obj, "warnings", ()) or ())
-    ]
-    replaced = {role for role, obj in parts.items() if obj is not None}
-    if new_h is not None or new_c is not None:
-        replaced.add("cross")
-        h_new = new_h if new_h is not None else h_obj
-        c_new = new_c if new_c is not None else c_obj
-        for item in cross_check(h_new, c_new, src.get("holdings", "<holdings>")):
-            if isinstance(item, InputWarning):
-                found.append(("cross", item))
-            else:
-                problems.append(item)
-    if problems:
-        return None, problem_rows(problems)
-    pending = [w for _, w in found if w.code not in set(accept)]
-    if pending:
-        return None, warning_rows(pending)
-    accepted = [w for w in src.get("accepted_warnings") or () if w.get("role") not in replaced] + [
-        {**w.to_dict(), "role": role} for role, w in found
-    ]
-    src.pop("accepted_warnings", None)
-    if accepted:
-        src["accepted_warnings"] = accepted
-    notes = [n for obj in parts.values() for n in (getattr(obj, "notes", ()) or ())]
-    src.pop("notes", None)
-    if notes:
-        src["notes"] = [{"en": n.en, "zh": n.zh} for n in notes]
-    if (
-        new_h is None
-        and new_c is None
-        and base is not None
-        and (new_a is not None or new_t is not None)
-    ):
-        # assumptions / templates only: the scenario keeps its rows (and its saved marks)
-        inputs = dict(base)
-        if src != (base.get("source") or {}):
-            inputs["source"] = src
-        if new_a is not None:
-            inputs["assumptions"] = new_a
-        if new_t is not None:
-            inputs["templates"] = new_t
-    else:
-        inputs = state.make_inputs(
-            new_h if new_h is not None else h_obj,
-            new_c if new_c is not None else c_obj,
-            regime=(base or {}).get("regime") or state.normalize_regime(None),
-            source=src,
-            assumptions=new_a if new_a is not None else (base or {}).get("assumptions"),
-            templates=new_t if new_t is not None else (base or {}).get("templates"),
-        )
-    if inputs.get("assumptions"):
-        try:
-            holdings_now, _ = state.parsed(inputs)
-            state.check_assumptions(holdings_now, state.assumptions_for(inputs))  # type: ignore[arg-type]
-        except InputError as exc:
-            return None, problem_rows(exc.problems)
-    if inputs.get("templates"):
-        try:
-            state.check_templates(inputs, state.templates_for(inputs))  # type: ignore[arg-type]
-        except InputError as exc:
-            return None, problem_rows(exc.problems)
-    state.result_for(inputs)  # fail here (notice) rather than on every page
-    return inputs, []
+    outcome = uploads.apply_upload(
+        base,
+        holdings=holdings,
+        company=company,
+        assumptions=assumptions,
+        repair=repair,
+        templates=templates,
+        accept=accept,
+    )
+    if outcome.problems:
+        return None, problem_rows(outcome.problems)
+    if outcome.warnings:
+        return None, warning_rows(outcome.warnings)
+    return outcome.scenario, []
 
 
-def accepted_warnings(inputs: dict[str, Any] | None) -> list[dict[str, Any]]:
+def accepted_warnings(inputs: Scenario | StoreData) -> list[dict[str, Any]]:
     """The warnings accepted for the scenario's files (dicts of `InputWarning.to_dict`)."""
+    if isinstance(inputs, Scenario):
+        return list(inputs.source.accepted_warnings or ())
     return list(((inputs or {}).get("source") or {}).get("accepted_warnings") or ())
 
 
@@ -513,18 +208,18 @@ def errors_table(rows: list[dict[str, Any]], lang: str) -> Any:
     )
 
 
-def current_text(data: dict | None, env: AppEnv, lang: str) -> str:
+def current_text(data: StoreData, env: AppEnv, lang: str) -> str:
     try:
         inputs = state.current_inputs(data, env)
     except state.NoData as exc:
         return str(exc)
-    src = inputs.get("source") or {}
+    company = inputs.source.company
     text = t(
         "data.current",
         lang,
         holdings=source_label(inputs, lang),
-        rows=len(inputs["holdings"]),
-        company=src.get("company", "?"),
+        rows=len(inputs.holdings),
+        company="?" if company is None else company,
     )
     sep = "；" if lang == "zh" else "; "
     return (
@@ -537,7 +232,7 @@ def current_text(data: dict | None, env: AppEnv, lang: str) -> str:
     )
 
 
-def accepted_text(inputs: dict[str, Any], lang: str, sep: str) -> str:
+def accepted_text(inputs: Scenario, lang: str, sep: str) -> str:
     """The warnings accepted for the scenario's files, ``[code] message`` each, or ""."""
     items = [
         f"[{w.get('code')}] "
@@ -549,37 +244,43 @@ def accepted_text(inputs: dict[str, Any], lang: str, sep: str) -> str:
     return sep + t("data.accepted_current", lang, items=sep.join(items))
 
 
-def templates_label(inputs: dict[str, Any], lang: str) -> str:
+def templates_label(inputs: Scenario, lang: str) -> str:
     """The uploaded templates' name, the bundled file marked as such, or "none"."""
+    inputs = state.as_scenario(inputs)
     source = state.templates_source(inputs)
     if source is None:
         return t("data.templates_none", lang)
-    if not inputs.get("templates"):
+    if inputs.templates is None:
         return t("data.templates_bundled", lang, source=source)
     return source
 
 
-def modified_parts(inputs: dict[str, Any]) -> list[str]:
+def modified_parts(inputs: Scenario) -> list[str]:
     """What changed since a saved scenario was loaded: ``regime`` and/or ``inputs``."""
-    saved = inputs.get("saved") or {}
+    inputs = state.as_scenario(inputs)
+    saved = inputs.saved
     out = []
-    if saved.get("regime") and state.normalize_regime(inputs.get("regime")) != saved["regime"]:
+    if saved is None:
+        return out
+    if saved.regime and state.normalize_regime(inputs.regime) != saved.regime:
         out.append("regime")
-    if saved.get("hash") and _saved_hash(inputs) != saved["hash"]:
+    if saved.hash and _saved_hash(inputs) != saved.hash:
         out.append("inputs")
     return out
 
 
-def _saved_hash(inputs: dict[str, Any]) -> str:
+def _saved_hash(inputs: Scenario | StoreData) -> str:
     """Hash of holdings, company and assumptions (not the regime)."""
     return state.inputs_hash(inputs, state.DEFAULT_REGIME)
 
 
-def source_label(inputs: dict[str, Any], lang: str) -> str:
+def source_label(inputs: Scenario, lang: str) -> str:
     """The holdings' source; for a loaded saved scenario its name, and what was modified."""
-    name = inputs.get("scenario_name")
+    inputs = state.as_scenario(inputs)
+    name = inputs.scenario_name
     if not name:
-        return str((inputs.get("source") or {}).get("holdings", "?"))
+        holdings = inputs.source.holdings
+        return "?" if holdings is None else str(holdings)
     changes = modified_parts(inputs)
     if not changes:
         return t("data.scenario_source", lang, name=name)
@@ -596,10 +297,12 @@ def source_label(inputs: dict[str, Any], lang: str) -> str:
 def save_inputs(
     store: ScenarioStore,
     name: str,
-    inputs: dict[str, Any],
+    inputs: Scenario | StoreData,
     author: str,
-    weights: dict | None = None,
+    weights: dict[str, float] | None = None,
 ) -> int:
+    """Save the scenario (validated as any store value) under ``name``."""
+    inputs = Scenario.from_store(inputs).to_store()
     return store.save(
         name=(name or "").strip(),
         company_name=inputs["company"]["name"],
@@ -710,7 +413,7 @@ def upload_files(
     h_name: str | None,
     c_contents: list | None,
     c_names: list | None,
-    current: dict | None,
+    current: StoreData,
     lang: str | None,
     *,
     env: AppEnv,
@@ -732,7 +435,7 @@ def upload_files(
 def _upload_and_report(
     kind: str,
     upload: dict[str, Any],
-    current: dict | None,
+    current: StoreData,
     lang: str,
     env: AppEnv,
     accept: Collection[str] = (),
@@ -748,19 +451,20 @@ def _upload_and_report(
         _remember_shown(kind, upload, current, pending_codes(rows))
         return (no_update, errors_table(rows, lang)) + ((no_update,) if kind == "files" else ())
     _remember_shown(kind, upload, current, [])
-    src = inputs["source"]  # type: ignore[index]
+    scenario = Scenario.from_store(inputs)
+    src = scenario.source
     extra = {
         "accepted": _bilingual("data.accepted", codes=" ".join(shown))
         if (shown := sorted(set(accept) & {str(w.get("code")) for w in accepted_warnings(inputs)}))
         else "",
-        "notes": _notes_param(src.get("notes")),
+        "notes": _notes_param(src.notes),
     }
     if kind == "files":
         notices.notify(
             "data.loaded",
             "success",
-            holdings=src.get("holdings", ""),
-            company=src.get("company", ""),
+            holdings="" if src.holdings is None else src.holdings,
+            company="" if src.company is None else src.company,
             **extra,
         )
         return inputs, None, None
@@ -768,24 +472,27 @@ def _upload_and_report(
         notices.notify(
             "data.assumptions_loaded",
             "success",
-            source=state.assumptions_source(inputs),
-            repaired="@data.repaired" if inputs["assumptions"].get("repaired") else "",  # type: ignore[index]
+            source=state.assumptions_source(scenario),
+            repaired="@data.repaired"
+            if scenario.assumptions is not None and scenario.assumptions.repaired
+            else "",
             **extra,
         )
     else:
-        data = inputs["templates"]  # type: ignore[index]
+        templates = scenario.templates
+        assert templates is not None  # a templates upload sets them
         notices.notify(
             "data.templates_loaded",
             "success",
-            source=data["source"],
-            rows=len(data["rows"]),
+            source=templates.source,
+            rows=len(templates.rows),
             **extra,
         )
     return inputs, None
 
 
 def _remember_shown(
-    kind: str, upload: dict[str, Any], current: dict | None, codes: list[str]
+    kind: str, upload: dict[str, Any], current: StoreData, codes: list[str]
 ) -> None:
     """Keep in the page the signed record of the warning codes shown for this upload (none:
     cleared). Outside a callback (a test calling the body) there is no page to keep it in."""
@@ -815,7 +522,7 @@ def _notes_param(notes: Any) -> dict[str, str] | str:
     }
 
 
-def upload_digest(kind: str, upload: dict[str, Any], current: dict | None) -> str:
+def upload_digest(kind: str, upload: dict[str, Any], current: StoreData) -> str:
     """What a set of shown warnings belongs to: the kind of upload, its files (names and
     SHA-256), its repair option and the holdings and company of the scenario they join."""
     from dashboard import trust
@@ -892,7 +599,7 @@ def accept_upload(
     h_name: str | None,
     c_contents: list | None,
     c_names: list | None,
-    current: dict | None,
+    current: StoreData,
     lang: str | None,
     token: str | None,
     a_contents: list | str | None = None,
@@ -919,7 +626,7 @@ def accept_upload(
     elif kind == "assumptions" and a_contents:
         upload = {
             "assumptions": _files(a_contents, a_names, "assumptions.csv"),
-            "repair": bool(repair) and "repair" in repair,  # type: ignore[operator]
+            "repair": "repair" in (repair or []),
         }
     elif kind == "templates" and t_contents:
         upload = {"templates": _files(t_contents, t_name, "templates.csv")[0]}
@@ -936,7 +643,7 @@ def upload_assumptions(
     contents: list | str | None,
     repair: list | None,
     names: list | str | None,
-    current: dict | None,
+    current: StoreData,
     lang: str | None,
     shown_errors: Any,
     *,
@@ -952,12 +659,12 @@ def upload_assumptions(
     if ctx.triggered_id == ids.DATA_ASSUMPTIONS_REPAIR and not shown_errors:
         raise PreventUpdate
     files = _files(contents, names, "assumptions.csv")
-    upload = {"assumptions": files, "repair": bool(repair) and "repair" in repair}  # type: ignore[operator]
+    upload = {"assumptions": files, "repair": "repair" in (repair or [])}
     return _upload_and_report("assumptions", upload, current, lang, env)
 
 
 def upload_templates(
-    contents: str | None, name: str | None, current: dict | None, lang: str | None, *, env: AppEnv
+    contents: str | None, name: str | None, current: StoreData, lang: str | None, *, env: AppEnv
 ) -> tuple:
     """Template positions (holdings format) -> the current scenario, or the problems."""
     lang = normalize_lang(lang)
@@ -973,11 +680,11 @@ def reset_scenario(_n: int | None) -> Any:
     return None, None
 
 
-def show_current(data: dict | None, lang: str | None, *, env: AppEnv) -> str:
+def show_current(data: StoreData, lang: str | None, *, env: AppEnv) -> str:
     return current_text(data, env, normalize_lang(lang))
 
 
-def download_report(_n: int | None, data: dict | None, *, env: AppEnv) -> Any:
+def download_report(_n: int | None, data: StoreData, *, env: AppEnv) -> Any:
     if not _n:
         raise PreventUpdate
     auth.require("view")
@@ -992,8 +699,8 @@ def download_report(_n: int | None, data: dict | None, *, env: AppEnv) -> Any:
 def save_scenario(
     _n: int | None,
     name: str | None,
-    data: dict | None,
-    weights: dict | None,
+    data: StoreData,
+    weights: StoreData,
     counter: int | None,
     *,
     env: AppEnv,

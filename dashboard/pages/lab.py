@@ -1,8 +1,8 @@
 """Allocation lab (asset managers): edit weights and see the solvency figures live, optimise
 under ratio floors and limits, trace both frontiers, load a frontier point, apply.
 
-Callbacks here only unpack inputs and format; the work is in `dashboard.lab_logic` (plain
-functions, unit-tested) and `dashboard.lab_figures`.
+Callbacks here only unpack inputs and format; the work is in `analyzer.api.lab` (the lab's
+service, unit-tested) and `dashboard.lab_figures`.
 
 Data flow::
 
@@ -16,18 +16,22 @@ Data flow::
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dash_ag_grid as dag
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import ids, lab_logic, names, notices
+from analyzer.api import LabModel, LiveFigures, Scenario
+from analyzer.api import lab as lab_service
+from dashboard import ids, names, notices, state
 from dashboard.auth import protected_callback
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.lab_figures import empty_figure, frontier_figure
+from dashboard.state import StoreData
 from dashboard.units import fmt_money, fmt_pct, normalize_unit, unit_label
 
 KEY = "lab"
@@ -42,38 +46,27 @@ def source_key(env: AppEnv) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def scenario_key(scenario: dict[str, Any]) -> str:
-    from dashboard import state
-
-    return "s-" + state.inputs_hash(scenario)[:24]
+def scenario_key(scenario: Scenario | Mapping[str, Any]) -> str:
+    return lab_service.scenario_key(scenario)
 
 
-def model_for(source: str | None, scenario: dict[str, Any] | None = None) -> lab_logic.LabModel:
+def model_for(source: str | None, scenario: StoreData | Scenario = None) -> LabModel:
     """The lab model of a source key.
 
     Start-up files: the key registered by `register` (KeyError for unknown keys). An uploaded
     scenario (the Data page's ``CURRENT_SCENARIO`` store): its key is a hash of the inputs; a
     process that has not built it yet (another worker, the background job) builds it from
-    ``scenario`` and caches it under the *recomputed* hash, so a client cannot poison the cache.
+    ``scenario`` (validated again) and caches it under the *recomputed* hash, so a client
+    cannot poison the cache.
     """
     if source in _SOURCES:
         holdings, company = _SOURCES[str(source)]
-        return lab_logic.load_model(holdings, company)
-    hit = lab_logic.cached_model(str(source))
+        return lab_service.load_model(holdings, company)
+    hit = lab_service.cached_model(str(source))
     if hit is not None:
         return hit
-    if scenario and scenario.get("holdings") and scenario.get("company"):
-        from dashboard import state
-
-        h, c = state.parsed(scenario)
-        return lab_logic.model_from_parts(
-            scenario_key(scenario),
-            h,
-            c,
-            state.normalize_regime(scenario.get("regime")),
-            state.assumptions_for(scenario),
-            state.templates_for(scenario),
-        )
+    if state.has_rows(scenario):
+        return lab_service.scenario_model(state.Scenario.from_store(scenario))
     raise KeyError(f"unknown portfolio source {source!r}")
 
 
@@ -140,9 +133,9 @@ def layout(ctx: PageContext) -> Any:
     key = source_key(env)
     _SOURCES.setdefault(key, (env.holdings_path, env.company_path))
     model = model_for(key)
-    rows = lab_logic.grid_rows(model)
+    rows = lab_service.grid_rows(model)
     objectives = [
-        {"label": t(f"lab.objective.{o}", lang), "value": o} for o in lab_logic.OBJECTIVES
+        {"label": t(f"lab.objective.{o}", lang), "value": o} for o in lab_service.OBJECTIVES
     ]
     body = html.Div(
         [
@@ -272,12 +265,8 @@ def layout(ctx: PageContext) -> Any:
     return page_frame(ctx, KEY, body)
 
 
-def template_help(
-    model: lab_logic.LabModel, lang: str, scenario: dict[str, Any] | None = None
-) -> Any:
+def template_help(model: LabModel, lang: str, scenario: StoreData = None) -> Any:
     """What the grid's "new" marker means, or why the templates were not used."""
-    from dashboard import state
-
     out = []
     if model.new_classes:
         source = state.templates_source(scenario) or state.BUNDLED_TEMPLATES_LABEL
@@ -299,7 +288,7 @@ def on_grid_event(
     click_solv: Any,
     use_optimum: Any,
     reset: Any,
-    scenario: dict[str, Any] | None,
+    scenario: StoreData,
     rows: list[dict[str, Any]] | None,
     result: dict[str, Any] | None,
     source: str | None,
@@ -312,33 +301,30 @@ def on_grid_event(
     trigger = ctx.triggered_id
     rows = rows or []
     if trigger == ids.LAB_GRID:
-        return lab_logic.weights_from_rows(rows, changes), no_update, no_update
+        return lab_service.weights_from_rows(rows, changes), no_update, no_update
     if trigger == ids.CURRENT_SCENARIO:
-        if scenario and scenario.get("holdings") and scenario.get("company"):
-            key = scenario_key(scenario)
-        else:
-            key = source_key(env)
+        key = scenario_key(scenario) if state.has_rows(scenario) else source_key(env)
         model = model_for(key, scenario)
         keep = working if _matches(model, working) else None  # edits of this portfolio
-        new_rows = lab_logic.grid_rows(model, keep, rows)
-        return lab_logic.weights_from_rows(new_rows), new_rows, key
+        new_rows = lab_service.grid_rows(model, keep, rows)
+        return lab_service.weights_from_rows(new_rows), new_rows, key
     model = model_for(source, scenario)
     weights: dict[str, Any] | None = None
     if trigger == ids.LAB_FRONTIER_VOL:
-        weights = lab_logic.frontier_weights(result, "volatility", click_vol)
+        weights = lab_service.frontier_weights(result, "volatility", click_vol)
     elif trigger == ids.LAB_FRONTIER_SOLV:
-        weights = lab_logic.frontier_weights(result, "solvency", click_solv)
+        weights = lab_service.frontier_weights(result, "solvency", click_solv)
     elif trigger == ids.LAB_USE_OPTIMUM and result and result.get("status") == "optimal":
         weights = dict(result["weights"])
     elif trigger == ids.LAB_RESET:
         weights = model.current_percent()
     if weights is None:
         return no_update, no_update, no_update
-    new_rows = lab_logic.grid_rows(model, weights, rows)
-    return lab_logic.weights_from_rows(new_rows), new_rows, no_update
+    new_rows = lab_service.grid_rows(model, weights, rows)
+    return lab_service.weights_from_rows(new_rows), new_rows, no_update
 
 
-def _matches(model: lab_logic.LabModel, weights: dict[str, Any] | None) -> bool:
+def _matches(model: LabModel, weights: dict[str, Any] | None) -> bool:
     return bool(weights) and set(weights or {}) == set(model.classes)
 
 
@@ -346,16 +332,16 @@ def restore_rows(
     weights: dict[str, Any] | None,
     rows: list[dict[str, Any]] | None,
     source: str | None,
-    scenario: dict[str, Any] | None = None,
+    scenario: StoreData = None,
 ) -> Any:
     """Working weights restored from the session (after a re-render) -> the grid."""
     try:
         model = model_for(source, scenario)
     except KeyError:
         return no_update
-    if not _matches(model, weights) or lab_logic.weights_from_rows(rows or []) == weights:
+    if not _matches(model, weights) or lab_service.weights_from_rows(rows or []) == weights:
         return no_update  # not this portfolio's, or the grid already shows them
-    return lab_logic.grid_rows(model, weights, rows)
+    return lab_service.grid_rows(model, weights, rows)
 
 
 def _card(label: str, value: str, id_suffix: str) -> html.Div:
@@ -373,7 +359,7 @@ def show_live(
     unit: str | None,
     lang: str | None,
     source: str | None,
-    scenario: dict[str, Any] | None = None,
+    scenario: StoreData = None,
 ) -> tuple[Any, Any, Any, Any, Any]:
     """Figures cards, error text, totals row, trades table of the working weights and the
     line on new classes (templates)."""
@@ -386,12 +372,12 @@ def show_live(
 
 
 def _live(
-    model: lab_logic.LabModel, weights: dict[str, Any] | None, unit: str, lang: str
+    model: LabModel, weights: dict[str, Any] | None, unit: str, lang: str
 ) -> tuple[Any, Any, Any, Any]:
     if not _matches(model, weights):
         weights = model.current_percent()
-    figures = lab_logic.live_figures(model, weights)
-    total = lab_logic.totals_row(t("lab.grid.total", lang), weights, model, figures)
+    figures = lab_service.live_figures(model, weights)
+    total = lab_service.totals_row(t("lab.grid.total", lang), weights, model, figures)
     if figures.error is not None:
         params = dict(figures.error.params)
         if "name" in params:
@@ -421,10 +407,8 @@ def _live(
     return cards, None, grid_options(total), trades_table(model, figures, unit, lang)
 
 
-def trades_table(
-    model: lab_logic.LabModel, figures: lab_logic.LiveFigures, unit: str, lang: str
-) -> Any:
-    rows = lab_logic.trades_rows(model, figures)
+def trades_table(model: LabModel, figures: LiveFigures, unit: str, lang: str) -> Any:
+    rows = lab_service.trades_rows(model, figures)
     if not rows:
         return html.P(t("lab.trades.none", lang))
     u = unit_label(unit, lang)
@@ -467,7 +451,7 @@ def _settings(
         "min_sci_tech": min_sci,
         "max_turnover": turnover,
         "objective": objective,
-        "bounds": lab_logic.bounds_from_rows(rows or []),
+        "bounds": lab_service.bounds_from_rows(rows or []),
     }
 
 
@@ -481,12 +465,14 @@ def run_optimise(
     objective: Any,
     rows: list[dict[str, Any]] | None,
     source: str | None,
-    scenario: dict[str, Any] | None = None,
+    scenario: StoreData = None,
 ) -> dict[str, Any]:
     """Background job: optimiser + both frontiers (progress in 4 steps)."""
     model = model_for(source, scenario)
     settings = _settings(min_comp, min_core, min_sci, turnover, objective, rows)
-    return lab_logic.optimise(model, settings, progress=lambda i, n: set_progress((str(i), str(n))))
+    return lab_service.optimise(
+        model, settings, progress=lambda i, n: set_progress((str(i), str(n)))
+    )
 
 
 def notes_block(result: dict[str, Any] | None, lang: str) -> Any:
@@ -518,7 +504,7 @@ def show_result(
     weights: dict[str, Any] | None,
     lang: str | None,
     source: str | None,
-    scenario: dict[str, Any] | None = None,
+    scenario: StoreData = None,
 ) -> tuple[Any, Any, Any, Any, bool, Any]:
     """Result summary or infeasibility, shadow prices, both frontiers, 'use optimum', notes."""
     lang = normalize_lang(lang)
@@ -531,7 +517,7 @@ def _result(
     weights: dict[str, Any] | None,
     lang: str,
     source: str | None,
-    scenario: dict[str, Any] | None,
+    scenario: StoreData,
 ) -> tuple[Any, Any, Any, Any, bool]:
     if not result:
         return (
@@ -569,7 +555,8 @@ def _result(
     markers = _markers(result, weights, source, scenario)
     fronts = result.get("frontiers") or {}
     figs = [
-        frontier_figure(fronts.get(axis), axis, lang, markers.get(axis)) for axis in lab_logic.AXES
+        frontier_figure(fronts.get(axis), axis, lang, markers.get(axis))
+        for axis in lab_service.AXES
     ]
     return status, shadow_table(result.get("binding") or [], lang), figs[0], figs[1], False
 
@@ -578,7 +565,7 @@ def _markers(
     result: dict[str, Any],
     weights: dict[str, Any] | None,
     source: str | None,
-    scenario: dict[str, Any] | None,
+    scenario: StoreData,
 ) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {
         "volatility": {"optimum": (result["volatility"], result["expected_return"])},
@@ -591,10 +578,10 @@ def _markers(
     for name, w in (("current", model.current_percent()), ("proposed", weights)):
         if not w:
             continue
-        f = lab_logic.live_figures(model, w)
+        f = lab_service.live_figures(model, w)
         if f.error is None:
             out["solvency"][name] = (f.comprehensive_ratio, f.expected_return)
-            out["volatility"][name] = (lab_logic.volatility_of(model, w), f.expected_return)
+            out["volatility"][name] = (lab_service.volatility_of(model, w), f.expected_return)
     return out
 
 
@@ -634,13 +621,13 @@ def apply_weights(
     n_clicks: Any,
     weights: dict[str, Any] | None,
     source: str | None,
-    scenario: dict[str, Any] | None = None,
+    scenario: StoreData = None,
 ) -> Any:
     """Write the proposed weights ({class: fraction}) for the other pages."""
     model = model_for(source, scenario)
-    fractions = lab_logic.proposed_fractions(model, weights or {})
+    fractions = lab_service.proposed_fractions(model, weights or {})
     if fractions is None:
-        problem = lab_logic.parse_weights(model, weights or {})
+        problem = lab_service.parse_weights(model, weights or {})
         key = getattr(problem, "key", "lab.error.sum")
         notices.notify(key, "warning", **getattr(problem, "params", {}))
         return no_update

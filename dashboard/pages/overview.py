@@ -13,14 +13,14 @@ from typing import Any
 import pandas as pd
 from dash import ALL, Input, Output, ctx, dcc, html, no_update
 
+from analyzer.api import DEFAULT_REGIME, Scenario, SolvencyResult, available_regimes
 from analyzer.errors import AnalyzerError
-from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes
-from analyzer.solvency.result import SolvencyResult
 from dashboard import figures, ids, names, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.settings import REPO_DATA_DIR
+from dashboard.state import StoreData
 from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "overview"
@@ -76,7 +76,7 @@ def regime_selector(lang: str) -> html.Div:
     )
 
 
-def sync_regime(data: dict | None, regimes: list[str | None]) -> tuple[Any, Any]:
+def sync_regime(data: StoreData, regimes: list[str | None]) -> tuple[Any, Any]:
     """Dropdown changed -> the store gets the regime; store changed (or first render) -> the
     dropdown shows the store's regime. One callback, so the two never loop. ``regimes`` has
     one value per selector on the page (none on pages without it)."""
@@ -114,9 +114,9 @@ def expected_return(
     return float(sum(v / total * float(er.get(cls, 0.0)) for cls, v in values.items()))
 
 
-def scenario_returns(inputs: dict[str, Any]) -> dict[str, float] | None:
+def scenario_returns(inputs: Scenario | StoreData) -> dict[str, float] | None:
     """{asset_class: expected return} of the scenario's uploaded assumptions (None: bundled)."""
-    if not inputs.get("assumptions"):
+    if not state.has_rows(inputs) or state.as_scenario(inputs).assumptions is None:
         return None
     a = state.assumptions_for(inputs)
     if a is None:
@@ -203,7 +203,7 @@ def compliance_summary(result: SolvencyResult, unit: str, lang: str) -> html.Div
 
 
 def overview_content(
-    data: dict | None, proposed: dict | None, unit: str | None, lang: str | None, env: AppEnv
+    data: StoreData, proposed: StoreData, unit: str | None, lang: str | None, env: AppEnv
 ) -> tuple[Any, Any, Any, Any, Any, Any]:
     """(kpis, compliance, waterfall figure, treemap figure, comparison, expected return)."""
     lang = normalize_lang(lang)
@@ -214,7 +214,7 @@ def overview_content(
     except (state.NoData, AnalyzerError) as exc:
         empty: dict[str, Any] = {"data": [], "layout": {}}
         return no_data(lang, str(exc)), None, empty, empty, None, None
-    targets = inputs["company"].get("targets") or {}
+    targets = inputs.company.get("targets") or {}
     kpis = [
         html.Div(t("overview.regime", lang, regime=result.regime), className="regime-line"),
         html.Div(ratio_cards(result, targets, unit, lang), className="kpi-row"),
@@ -305,7 +305,7 @@ def layout(ctx: PageContext) -> Any:
 
 
 def overview_view(
-    data: dict | None, proposed: dict | None, unit: str | None, lang: str | None, *, env: AppEnv
+    data: StoreData, proposed: StoreData, unit: str | None, lang: str | None, *, env: AppEnv
 ) -> tuple:
     return overview_content(data, proposed, unit, lang, env)
 

@@ -15,14 +15,14 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import Input, Output, ctx, dcc, html
 
+from analyzer.api import Scenario, SolvencyResult, available_regimes
 from analyzer.errors import AnalyzerError
-from analyzer.solvency.regime import available_regimes
-from analyzer.solvency.result import SolvencyResult
 from dashboard import figures, ids, names, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import no_data, regime_selector, table
+from dashboard.state import StoreData
 from dashboard.units import fmt_money, fmt_pct, normalize_unit, to_unit, unit_label
 
 KEY = "solvency"
@@ -128,7 +128,7 @@ def compliance_rows(result: SolvencyResult, unit: str, lang: str) -> list[list[A
     return rows
 
 
-def regime_results(inputs: dict) -> dict[str, SolvencyResult]:
+def regime_results(inputs: Scenario | StoreData) -> dict[str, SolvencyResult]:
     return {name: state.result_for(inputs, name) for name in available_regimes()}
 
 
@@ -171,7 +171,7 @@ RELIEF_CAUSES: tuple[tuple[str, str], ...] = (
 
 
 def solvency_content(
-    data: dict | None, unit: str | None, lang: str | None, env: AppEnv
+    data: StoreData, unit: str | None, lang: str | None, env: AppEnv
 ) -> tuple[Any, Any, Any, Any]:
     """(module figure, compliance table, regime table, column defs)."""
     lang = normalize_lang(lang)
@@ -209,7 +209,7 @@ def selected_module(click: dict | None) -> str | None:
 
 
 def positions_content(
-    data: dict | None, module: str | None, unit: str | None, lang: str | None, env: AppEnv
+    data: StoreData, module: str | None, unit: str | None, lang: str | None, env: AppEnv
 ) -> tuple[list[dict], str]:
     lang = normalize_lang(lang)
     unit = normalize_unit(unit)
@@ -266,12 +266,12 @@ def layout(ctx_: PageContext) -> Any:
     )
 
 
-def solvency_view(data: dict | None, unit: str | None, lang: str | None, *, env: AppEnv) -> tuple:
+def solvency_view(data: StoreData, unit: str | None, lang: str | None, *, env: AppEnv) -> tuple:
     return solvency_content(data, unit, lang, env)
 
 
 def solvency_positions(
-    data: dict | None,
+    data: StoreData,
     click: dict | None,
     _clear: int | None,
     unit: str | None,

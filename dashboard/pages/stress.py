@@ -13,21 +13,22 @@ Callbacks (module-level, registered by `register`):
   summary in a session store; `simulation_view` renders it (histogram, percentiles,
   probabilities, tail drivers) in the current language and unit.
 
-The core wiring follows ``analyzer.commands.stress``; the pure builders (`scenario_results`,
-`reverse_results`, `simulation_for`, `scenario_rows`, `reverse_rows`, ...) are what tests call.
+The work is the stress service's (`analyzer.api.stress_page`: `scenario_results`,
+`reverse_results`, `simulation_for`, cached in the services' one cache); this module formats
+(`scenario_rows`, `reverse_rows`, ...), which is what tests call.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 from dash import Input, Output, State, dcc, html
 
-from analyzer.errors import AnalyzerError, InputError
+from analyzer.api import ReverseResult, Scenario, StressResult
+from analyzer.api import stress_page as stress_service
+from analyzer.errors import AnalyzerError
 from dashboard import i18n, ids, names, state
 from dashboard import stress_figures as sf
 from dashboard.auth import protected_callback
@@ -35,28 +36,29 @@ from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import no_data, regime_selector, table
-from dashboard.settings import REPO_DATA_DIR
-from dashboard.units import fmt_money, fmt_pct, normalize_unit
+from dashboard.state import StoreData
+from dashboard.units import fmt_money, fmt_pct, normalize_unit, unit_label
 
 KEY = "stress"
 PATH = "/stress"
-SCENARIO_DIR = REPO_DATA_DIR / "scenarios"
-ASSUMPTIONS_FILE = REPO_DATA_DIR / "assumptions.csv"
-REVERSE_DRIVERS = ("equity", "rates", "spread", "vc")
 THRESHOLDS = ("comprehensive_100", "comprehensive_target", "core_50")
-DEFAULT_N = 50_000
-MAX_N = 1_000_000
-MIN_N = 1_000
-DEFAULT_SEED = 20240601
-DOF = 5.0
-CHUNK = 16_384  # one random block per chunk: progress after each (does not change results)
+DEFAULT_N = stress_service.DEFAULT_N
+MAX_N = stress_service.MAX_N
+MIN_N = stress_service.MIN_N
+DEFAULT_SEED = stress_service.DEFAULT_SEED
+# the stress service's builders, under the names this page's tests know
+portfolio_key = stress_service.portfolio_key
+stresser_for = stress_service.stresser_for
+scenario_results = stress_service.scenario_results
+reverse_results = stress_service.reverse_results
+simulation_for = stress_service.simulation_for
+scenario_market_model = stress_service.scenario_market_model
+clamp_n = stress_service.clamp_n
+clamp_seed = stress_service.clamp_seed
 
 #: source key -> AppEnv (filled by `register`); lets the background job, which runs in
 #: another process without a Flask request, find the start-up files from an opaque key.
 _SOURCES: dict[str, AppEnv] = {}
-_cache: OrderedDict[str, Any] = OrderedDict()
-_lock = threading.Lock()
-CACHE_SIZE = 16
 
 
 def source_key(env: AppEnv) -> str:
@@ -64,29 +66,11 @@ def source_key(env: AppEnv) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def _cached(key: str, build: Any) -> Any:
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = build()
-    with _lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
-
-
-def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
-
-
 # -- inputs ----------------------------------------------------------------------------------
 def portfolio_inputs(
-    data: dict | None, proposed: dict | None, basis: str | None, env: AppEnv
-) -> tuple[dict[str, Any], bool]:
-    """(inputs to stress, whether they are the proposed allocation)."""
+    data: StoreData, proposed: StoreData, basis: str | None, env: AppEnv | None
+) -> tuple[Scenario, bool]:
+    """(the scenario to stress, whether it is the proposed allocation)."""
     inputs = state.current_inputs(data, env)
     if basis == "proposed":
         prop = state.proposed_inputs(inputs, proposed)
@@ -95,113 +79,13 @@ def portfolio_inputs(
     return inputs, False
 
 
-def portfolio_key(inputs: dict[str, Any]) -> str:
-    return state.inputs_hash(inputs)
-
-
-def stresser_for(inputs: dict[str, Any]) -> Any:
-    from analyzer.stress import Stresser
-
-    regime = state.normalize_regime(inputs.get("regime"))
-
-    def build() -> Any:
-        holdings, company = state.parsed(inputs)
-        return Stresser(holdings, company, regime)
-
-    return _cached("stresser|" + portfolio_key(inputs), build)
-
-
-def scenario_files(folder: Path = SCENARIO_DIR) -> list[Path]:
-    return sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
-
-
-def shocks_for(company_type: str, classes: set[str]) -> tuple[list[Any], list[tuple[str, str]]]:
-    """Annex 4 scenarios of the company type + every scenario file; files whose asset classes
-    the portfolio does not hold are skipped (file, reason)."""
-    from analyzer.stress import annex4_scenarios, read_scenarios
-
-    shocks = list(annex4_scenarios(company_type))
-    skipped = []
-    for path in scenario_files():
-        kind = "historical" if "historical" in path.name else "user"
-        try:
-            shocks += read_scenarios(path, kind=kind, known_classes=classes)
-        except InputError as exc:
-            skipped.append((f"data/scenarios/{path.name}", str(exc).splitlines()[0]))
-    return shocks, skipped
-
-
-def scenario_results(inputs: dict[str, Any]) -> tuple[Any, list[Any], list[tuple[str, str]]]:
-    """(stresser, [StressResult], skipped files) for the inputs (cached)."""
-    stresser = stresser_for(inputs)
-
-    def build() -> tuple[list[Any], list[tuple[str, str]]]:
-        classes = set(stresser.holdings.frame["asset_class"].astype(str)) - {""}
-        shocks, skipped = shocks_for(stresser.company.company_type, classes)
-        return [stresser.run(s) for s in shocks], skipped
-
-    results, skipped = _cached("scenarios|" + portfolio_key(inputs), build)
-    return stresser, results, skipped
-
-
-def reverse_results(inputs: dict[str, Any]) -> list[Any]:
-    """Reverse stress for equity, rates, spread and VC to the default thresholds (cached)."""
-    from analyzer.stress import reverse_stress
-
-    stresser = stresser_for(inputs)
-    return _cached(  # type: ignore[no-any-return]
-        "reverse|" + portfolio_key(inputs),
-        lambda: reverse_stress(stresser, REVERSE_DRIVERS, grid_points=11, xtol=1e-6),
-    )
-
-
-def simulation_for(inputs: dict[str, Any], n: int, seed: int, progress: Any = None) -> Any:
-    """The Monte Carlo ``SimulationResult`` of the inputs (Student-t, bundled assumptions)."""
-    from analyzer.solvency.capital_map import build_capital_map
-    from analyzer.stress import simulate, simulation_context
-
-    holdings, company = state.parsed(inputs)
-    regime = state.normalize_regime(inputs.get("regime"))
-    classes = build_capital_map(holdings, company, regime).classes
-    model = scenario_market_model(inputs, classes)
-    ctx = simulation_context(holdings, company, model, regime)
-    return simulate(ctx, n, seed, chunk_size=CHUNK, progress=progress)
-
-
-def scenario_market_model(inputs: dict[str, Any], classes: Any) -> Any:
-    """The Monte Carlo market model of the scenario's assumptions (an upload, else the bundled
-    file); the core raises `InputError` for a class of the holdings without assumptions."""
-    from analyzer.stress import MarketModel, market_model
-
-    if not inputs.get("assumptions"):
-        return market_model(ASSUMPTIONS_FILE, None, classes, DOF)
-    a = state.assumptions_for(inputs).subset(list(classes))  # type: ignore[union-attr]
-    return MarketModel(tuple(classes), a.expected_return, a.volatility, a.correlation, DOF)
-
-
-def clamp_n(n: Any) -> int:
-    try:
-        value = int(float(n))
-    except (TypeError, ValueError):
-        return DEFAULT_N
-    return max(MIN_N, min(MAX_N, value))
-
-
-def clamp_seed(seed: Any) -> int:
-    try:
-        value = int(float(seed))
-    except (TypeError, ValueError):
-        return DEFAULT_SEED
-    return max(0, value)
-
-
 # -- tables ----------------------------------------------------------------------------------
 def scenario_label(name: str, lang: str) -> str:
     key = f"stress.scn.{name}"
     return t(key, lang) if i18n.has(key) else name
 
 
-def scenario_rows(results: list[Any], unit: str, lang: str) -> list[list[Any]]:
+def scenario_rows(results: list[StressResult], unit: str, lang: str) -> list[list[Any]]:
     rows = []
     for r in results:
         b, s = r.base, r.stressed
@@ -224,8 +108,6 @@ def scenario_rows(results: list[Any], unit: str, lang: str) -> list[list[Any]]:
 
 
 def scenario_headers(unit: str, lang: str) -> list[str]:
-    from dashboard.units import unit_label
-
     u = f"（{unit_label(unit, lang)}）" if lang == "zh" else f" ({unit_label(unit, lang)})"
     cols = ["scenario", "kind", "reference"]
     money = ["asset_change", "loss_actual", "loss_core", "mc_after"]
@@ -236,20 +118,18 @@ def scenario_headers(unit: str, lang: str) -> list[str]:
     )
 
 
-def move_text(r: Any, lang: str) -> str:
+def move_text(r: ReverseResult, lang: str) -> str:
     """A reverse-stress move: ``34.89%`` for fractions, ``187.0 bp`` for rates and spreads."""
-    from analyzer.stress.reverse import REVERSE_DRIVERS as SPEC
-
     bp = "fraction" not in r.unit
     if r.status == "already_below":
         return t("stress.already_below", lang)
     if r.status == "not_reached" or r.move is None:
-        top = float(SPEC[r.driver][2])
+        top = stress_service.max_move(r.driver)
         return t("stress.not_reached", lang, max=f"{top:.0f} bp" if bp else fmt_pct(top, 0))
     return f"{r.move:.1f} bp" if bp else fmt_pct(r.move, 2)
 
 
-def reverse_rows(results: list[Any], lang: str) -> list[list[str]]:
+def reverse_rows(results: list[ReverseResult], lang: str) -> list[list[str]]:
     by = {(r.driver, r.threshold.name): r for r in results}
     rows = []
     for driver in dict.fromkeys(r.driver for r in results):
@@ -310,8 +190,8 @@ EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {}}
 
 
 def stress_content(
-    data: dict | None,
-    proposed: dict | None,
+    data: StoreData,
+    proposed: StoreData,
     basis: str | None,
     unit: str | None,
     lang: str | None,
@@ -363,7 +243,7 @@ def stress_content(
 
 
 def reverse_content(
-    data: dict | None, proposed: dict | None, basis: str | None, lang: str | None, env: AppEnv
+    data: StoreData, proposed: StoreData, basis: str | None, lang: str | None, env: AppEnv
 ) -> Any:
     lang = normalize_lang(lang)
     try:
@@ -466,8 +346,8 @@ def simulation_content(
 
 
 def simulation_job(
-    data: dict | None,
-    proposed: dict | None,
+    data: StoreData,
+    proposed: StoreData,
     basis: str | None,
     source: str | None,
     n: Any,
@@ -476,9 +356,9 @@ def simulation_job(
 ) -> dict[str, Any]:
     """Body of the background job: the summary stored for `simulation_view`."""
     env = _SOURCES.get(str(source)) if source else None
-    if env is None and not (data and data.get("holdings")):
+    if env is None and not state.has_rows(data):
         raise state.NoData("unknown data source")
-    inputs, _ = portfolio_inputs(data, proposed, basis, env)  # type: ignore[arg-type]
+    inputs, _ = portfolio_inputs(data, proposed, basis, env)
     res = simulation_for(inputs, clamp_n(n), clamp_seed(seed), progress)
     return sf.simulation_summary(res, key=portfolio_key(inputs))
 
@@ -566,8 +446,8 @@ def layout(ctx: PageContext) -> Any:
 
 
 def stress_view(
-    data: dict | None,
-    proposed: dict | None,
+    data: StoreData,
+    proposed: StoreData,
     basis: str | None,
     unit: str | None,
     lang: str | None,
@@ -579,7 +459,7 @@ def stress_view(
 
 
 def reverse_view(
-    data: dict | None, proposed: dict | None, basis: str | None, lang: str | None, *, env: AppEnv
+    data: StoreData, proposed: StoreData, basis: str | None, lang: str | None, *, env: AppEnv
 ) -> Any:
     return reverse_content(data, proposed, basis, lang, env)
 
@@ -589,8 +469,8 @@ def run_simulation(
     _n_clicks: Any,
     n: Any,
     seed: Any,
-    data: dict | None,
-    proposed: dict | None,
+    data: StoreData,
+    proposed: StoreData,
     basis: str | None,
     source: str | None,
 ) -> dict[str, Any]:
@@ -608,8 +488,8 @@ def run_simulation(
 
 def simulation_view(
     summary: dict | None,
-    data: dict | None,
-    proposed: dict | None,
+    data: StoreData,
+    proposed: StoreData,
     basis: str | None,
     unit: str | None,
     lang: str | None,

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from tokens import open_token
 
-from dashboard import ids, lab_logic, state
+from analyzer.api import lab as lab_logic
+from dashboard import ids, state
 from dashboard.app import create_app
 from dashboard.context import app_env
 from dashboard.pages import data as data_page

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from tokens import open_token
 
+from analyzer.api import lab as lab_logic
 from analyzer.solvency.engine import evaluate
-from dashboard import ids, lab_logic
+from dashboard import ids
 from dashboard.app import create_app
 from dashboard.settings import DEFAULT_COMPANY, DEFAULT_HOLDINGS
 
@@ -272,7 +273,8 @@ def test_lab_reads_the_engines_stock_book():
     from analyzer.io import read_company, read_holdings
     from analyzer.io.holdings import Holdings
     from analyzer.solvency import equity
-    from dashboard.lab_logic import build_model
+
+    build_model = lab_logic.build_model
 
     data = Path(__file__).resolve().parents[2] / "data" / "pc"
     h = read_holdings(data / "holdings.csv")

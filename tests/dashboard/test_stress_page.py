@@ -362,7 +362,7 @@ def test_a_saved_scenario_keeps_its_regime(env: Any, life: tuple[Any, Any]) -> N
     )
     # an upload keeps the chosen regime
     assert (
-        state.current_inputs(state.with_regime(reloaded, "cross2-2023-09"), env)["regime"]
+        state.current_inputs(state.with_regime(reloaded, "cross2-2023-09"), env).regime
         == "cross2-2023-09"
     )
 
@@ -382,7 +382,7 @@ def test_solvency_page_uses_the_selected_regime(env: Any, life: tuple[Any, Any])
 
 def test_unknown_regime_falls_back_to_the_default(env: Any) -> None:
     assert state.current_regime({"regime": "nope"}) == DEFAULT_REGIME
-    assert state.current_inputs({"regime": "nope"}, env)["regime"] == DEFAULT_REGIME
+    assert state.current_inputs({"regime": "nope"}, env).regime == DEFAULT_REGIME
 
 
 def test_no_data_is_reported(make_settings: Any, tmp_path: Path) -> None:

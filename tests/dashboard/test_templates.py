@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from tokens import open_token
 
+from analyzer.api import lab as lab_logic
 from analyzer.io import read_company, read_holdings
 from analyzer.optimize.universe import TEMPLATE_PREFIX
 from analyzer.solvency.engine import evaluate
-from dashboard import ids, lab_logic, state
+from dashboard import ids, state
 from dashboard.app import create_app
 from dashboard.context import app_env
 from dashboard.pages import data as data_page

@@ -82,7 +82,7 @@ def test_company_file_cannot_read_the_servers_files(env: Any, tmp_path: Path) ->
     relative = "../" * 12 + str(secret).lstrip("/")
     messages = []
     for ref in (str(secret), relative, str(tmp_path / "missing.csv"), "sub/cash.csv"):
-        with mock.patch("dashboard.pages.data.read_company") as core:
+        with mock.patch("analyzer.services.upload.read_company") as core:
             out, rows = data_page.apply_upload(None, env, company=company_upload(ref))
         assert out is None and core.call_count == 0, ref  # refused before the core reads
         assert [(r["file"], r["column"]) for r in rows] == [

@@ -1,5 +1,5 @@
-"""Plain functions behind the allocation lab (no Dash imports): the callbacks in
-`dashboard.pages.lab` only unpack their inputs, call these and format the result.
+"""The allocation lab's service: the callbacks of the dashboard's lab page only unpack their
+inputs, call these and format the result.
 
 Weights travel as **percent** numbers keyed by asset class (what the user types in the grid:
 ``{"government_bond": 19.6, ...}``); they are never renormalised silently -- a total other
@@ -34,20 +34,40 @@ from typing import Any
 
 import numpy as np
 
+from analyzer.errors import InfeasibleError, InputError
 from analyzer.io import read_company, read_holdings
+from analyzer.io.assumptions import Assumptions, read_assumptions
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
+from analyzer.optimize.kinds import ObjectiveName
 from analyzer.samples import sample_dir
+from analyzer.services.cache import CACHE, content_key, file_digest
+from analyzer.services.scenario import (
+    ScenarioLike,
+    as_scenario,
+    assumptions_for,
+    inputs_hash,
+    normalize_regime,
+    parsed,
+    templates_for,
+    with_templates,
+)
 from analyzer.solvency.capital import AdmittedCapital
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.equity import stock_book, with_stock_book_ratio
+from analyzer.solvency.regime import DEFAULT_REGIME
 
 #: largest |total - 100| (percentage points) accepted as "sums to 100%"
 SUM_TOLERANCE_PP = 0.01
 FRONTIER_POINTS = 12
-OBJECTIVES = ("max_return", "mean_variance", "min_volatility", "max_return_on_capital")
+#: the objectives the lab offers: every objective but ``min_capital``
+OBJECTIVES: tuple[str, ...] = tuple(
+    o.value for o in ObjectiveName if o is not ObjectiveName.min_capital
+)
 AXES = ("volatility", "solvency")
 REPO_DATA = sample_dir()
+#: stock-book capital maps a model keeps (its own small memo, per model)
+STOCK_MAPS = 16
 
 
 # -- the model of one portfolio ------------------------------------------------------------
@@ -60,7 +80,7 @@ class LabModel:
     cmap: CapitalMap
     admitted: AdmittedCapital
     mu: np.ndarray  # expected return per class (NaN without assumptions)
-    assumptions: Any = None
+    assumptions: Assumptions | None = None
     stock_value: np.ndarray = field(default_factory=lambda: np.zeros(0))
     stock_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))
     #: holdings + the template rows of the new classes (1 CNY each): what ``cmap`` is built on
@@ -131,7 +151,7 @@ class LabModel:
         cmap = build_capital_map(adjusted, self.company, self.cmap.regime)
         with self._lock:
             self._maps[x_new] = cmap
-            while len(self._maps) > 16:
+            while len(self._maps) > STOCK_MAPS:
                 self._maps.popitem(last=False)
         return cmap
 
@@ -152,45 +172,16 @@ class LabModel:
         return self._universe
 
 
-def with_templates(
-    holdings: Holdings,
-    company: Company,
-    assumptions: Any,
-    templates: Holdings | None,
-    regime: str | None = None,
-) -> tuple[Holdings, tuple[str, ...], tuple[str, ...]]:
-    """(holdings + the 1-CNY template rows of the classes not held, new classes, notes): the
-    core's `analyzer.optimize.universe.with_templates` (raises its `InputError`)."""
-    from analyzer.optimize import with_templates as core_with_templates
-    from analyzer.solvency.options import EngineOptions
-    from analyzer.solvency.regime import DEFAULT_REGIME, load_regime
-
-    if assumptions is None:
-        return holdings, (), ()
-    out, new, _, notes = core_with_templates(
-        holdings,
-        templates,
-        assumptions,
-        company,
-        load_regime(regime or DEFAULT_REGIME),
-        EngineOptions(),
-    )
-    return out, new, notes
-
-
 def build_model(
     holdings: Holdings,
     company: Company,
-    assumptions: Any = None,
+    assumptions: Assumptions | None = None,
     regime: str | None = None,
     templates: Holdings | None = None,
 ) -> LabModel:
     """The lab model; ``templates``: model positions of classes not held (see module doc).
     Templates that cannot be used (an `InputError` of the core) are left out and the reason
     kept in ``template_problem``."""
-    from analyzer.errors import InputError
-    from analyzer.solvency.regime import DEFAULT_REGIME
-
     base_holdings, new_classes, notes = holdings, (), ()
     problem = None
     try:
@@ -231,56 +222,40 @@ def build_model(
     )
 
 
-MODEL_CACHE = 8
-_models: OrderedDict[Any, LabModel] = OrderedDict()
-_models_lock = threading.Lock()
-
-
 def load_model(
     holdings_path: str | Path,
     company_path: str | Path,
     assumptions_path: str | Path | None = None,
     templates_path: str | Path | None = None,
 ) -> LabModel:
-    """The model of the files (cached per process by path and modification time).
-    ``templates_path``: default the bundled data/templates.csv (none when it is missing)."""
+    """The model of the files (cached by the files' content). ``templates_path``: default the
+    bundled templates.csv (none when it is missing)."""
     hp, cp = Path(holdings_path), Path(company_path)
     ap = Path(assumptions_path) if assumptions_path else REPO_DATA / "assumptions.csv"
     tp = Path(templates_path) if templates_path else REPO_DATA / "templates.csv"
-    key = tuple((str(p), p.stat().st_mtime_ns if p.exists() else None) for p in (hp, cp, ap, tp))
-    with _models_lock:
-        if key in _models:
-            _models.move_to_end(key)
-            return _models[key]
-    templates = read_holdings(tp) if tp.is_file() else None
-    model = build_model(read_holdings(hp), read_company(cp), _assumptions(ap), templates=templates)
-    _remember(key, model)
-    return model
+    corr = ap.parent / "correlations.csv"
+    key = content_key("lab-files", [file_digest(p) for p in (hp, cp, ap, corr, tp)])
+
+    def build() -> LabModel:
+        templates = read_holdings(tp) if tp.is_file() else None
+        return build_model(
+            read_holdings(hp), read_company(cp), _assumptions(ap), templates=templates
+        )
+
+    return CACHE.get_or_build(key, build)
 
 
-def _assumptions(path: Path | None = None) -> Any:
+def _assumptions(path: Path | None = None) -> Assumptions | None:
     path = path or REPO_DATA / "assumptions.csv"
     if not path.exists():
         return None
-    from analyzer.io.assumptions import read_assumptions
-
     return read_assumptions(path)
-
-
-def _remember(key: Any, model: LabModel) -> None:
-    with _models_lock:
-        _models[key] = model
-        while len(_models) > MODEL_CACHE:
-            _models.popitem(last=False)
 
 
 def cached_model(key: str) -> LabModel | None:
     """A model built earlier in this process under ``key`` (see `model_from_parts`)."""
-    with _models_lock:
-        hit = _models.get(key)
-        if hit is not None:
-            _models.move_to_end(key)
-        return hit
+    hit = CACHE.get("lab|" + str(key))
+    return hit if isinstance(hit, LabModel) else None
 
 
 def model_from_parts(
@@ -288,25 +263,44 @@ def model_from_parts(
     holdings: Holdings,
     company: Company,
     regime: str | None = None,
-    assumptions: Any = None,
+    assumptions: Assumptions | None = None,
     templates: Holdings | None = None,
 ) -> LabModel:
     """The model of in-memory inputs (an uploaded scenario), cached under ``key`` -- a hash
     of the inputs (uploaded assumptions and templates included), so equal keys mean equal
     inputs. ``assumptions``: the scenario's `Assumptions` (default: the bundled file);
     ``templates``: the scenario's template positions (None: none)."""
-    hit = cached_model(key)
-    if hit is not None:
-        return hit
-    model = build_model(
-        holdings,
-        company,
-        assumptions if assumptions is not None else _assumptions(),
-        regime,
-        templates=templates,
+    return CACHE.get_or_build(
+        "lab|" + str(key),
+        lambda: build_model(
+            holdings,
+            company,
+            assumptions if assumptions is not None else _assumptions(),
+            regime,
+            templates=templates,
+        ),
     )
-    _remember(key, model)
-    return model
+
+
+def scenario_key(scenario: ScenarioLike) -> str:
+    """The key of a scenario's model: ``s-`` and the start of its content hash (assumptions
+    and templates included)."""
+    return "s-" + inputs_hash(scenario)[:24]
+
+
+def scenario_model(scenario: ScenarioLike) -> LabModel:
+    """The model of a scenario (validated; cached under its `scenario_key`, recomputed from
+    the content, so a client cannot make another scenario's model be used)."""
+    sc = as_scenario(scenario)
+    h, c = parsed(sc)
+    return model_from_parts(
+        scenario_key(sc),
+        h,
+        c,
+        normalize_regime(sc.regime),
+        assumptions_for(sc),
+        templates_for(sc),
+    )
 
 
 # -- weights --------------------------------------------------------------------------------
@@ -430,7 +424,7 @@ def limits_from(settings: Mapping[str, Any]) -> Any:
     """
     from analyzer.optimize import Limits
 
-    bounds = {}
+    bounds: dict[str, tuple[float, float]] = {}
     for name, pair in (settings.get("bounds") or {}).items():
         lo, hi = (list(pair) + [None, None])[:2]
         lo_f, hi_f = _pct(lo, 0.0), _pct(hi, 1.0)
@@ -475,7 +469,6 @@ def optimise(
     hold together, ``{"status": "infeasible", "message": str, "conflicts": [str], "notes",
     "new_classes", "not_buyable"}`` (the notes of the universe).
     """
-    from analyzer.errors import InfeasibleError
     from analyzer.optimize import AllocationProblem, frontier
 
     step = progress or (lambda i, n: None)
