@@ -31,12 +31,10 @@ from analyzer.optimize.capital import (
 from analyzer.optimize.context import Context
 from analyzer.optimize.kinds import OBJECTIVES
 from analyzer.optimize.objectives import (
-    MaxReturn,
     MaxReturnOnCapital,
-    MeanVariance,
     MinCapital,
-    MinVolatility,
     Objective,
+    make_objective,
 )
 from analyzer.optimize.universe import Universe
 from analyzer.solvency.charges import SUBMODULES
@@ -95,33 +93,6 @@ class Limits:
     counterparty_concentration: bool = True
     use_assumption_bounds: bool = True
     min_lcr2: float | None = None
-
-
-def make_objective(
-    name: str,
-    risk_aversion: float = 1.0,
-    target_return: float | None = None,
-    risk_free: float = 0.0,
-    transaction_cost: Any = 0.0,
-) -> Objective:
-    """Objective by name (``OBJECTIVES``)."""
-    cost = C.TransactionCost(transaction_cost)
-    if name == "max_return":
-        return MaxReturn(cost)
-    if name == "mean_variance":
-        return MeanVariance(risk_aversion, cost)
-    if name == "min_volatility":
-        return MinVolatility()
-    if name == "min_capital":
-        return MinCapital(target_return)
-    if name == "max_return_on_capital":
-        return MaxReturnOnCapital(risk_free, cost)
-    from analyzer.errors import ParameterError
-    from analyzer.optimize.messages import compose
-
-    raise ParameterError(
-        compose("optimize.unknown_objective", name=name, allowed=", ".join(OBJECTIVES))
-    )
 
 
 @dataclass(frozen=True)
@@ -732,3 +703,13 @@ class AllocationProblem:
             f"{solvency.loss_absorption - held:,.0f} CNY; raise the floors by the gap, or bound "
             "the classes that moved (docs/optimizer.md, what the map holds at today's status)"
         )
+
+
+__all__ = [
+    "OBJECTIVES",
+    "AllocationProblem",
+    "AllocationResult",
+    "BindingConstraint",
+    "Limits",
+    "make_objective",
+]
