@@ -21,20 +21,16 @@ from typing import Any
 
 import numpy as np
 
-from analyzer.errors import InfeasibleError
+from analyzer.errors import InfeasibleError, ParameterError
+from analyzer.optimize.build import IR_TIGHT_TOL, OK_STATUSES, Built, build_case, solve_built
 from analyzer.optimize.capital import MARGIN, RELAXED, mc_star_value, scalars
+from analyzer.optimize.cases import Case, equity_groups
+from analyzer.optimize.elastic import explain_infeasible
 from analyzer.optimize.fast import ConicCase
+from analyzer.optimize.limits import Limits
+from analyzer.optimize.messages import compose
 from analyzer.optimize.objectives import MaxReturn, MinCapital, MinVolatility
-from analyzer.optimize.problem import (
-    IR_TIGHT_TOL,
-    OK_STATUSES,
-    AllocationProblem,
-    Built,
-    Case,
-    Limits,
-    build_case,
-    solve_built,
-)
+from analyzer.optimize.problem import AllocationProblem
 from analyzer.optimize.universe import Universe
 
 AXES = ("volatility", "solvency")
@@ -116,8 +112,6 @@ def _end(
     solved = p.solve_cases()
     best = p.pick(solved)
     if best is None:
-        from analyzer.optimize.elastic import explain_infeasible
-
         raise explain_infeasible(AllocationProblem(universe, "max_return", limits))
     return np.clip(np.asarray(best.w.value, dtype=float), 0, None), _solver_time(solved)
 
@@ -162,7 +156,7 @@ class _Group:
 def _relaxation_exact(
     universe: Universe, cc: ConicCase, w: np.ndarray, t_ir: float, budget: float
 ) -> bool:
-    """:func:`analyzer.optimize.problem.relaxation_exact` on a direct Clarabel solution."""
+    """:func:`analyzer.optimize.build.relaxation_exact` on a direct Clarabel solution."""
     cm = universe.capmap
     up = cm.ir_liability_up / universe.V - float(cm.ir_asset_up @ w)
     down = cm.ir_liability_down / universe.V - float(cm.ir_asset_down @ w)
@@ -206,8 +200,6 @@ def frontier(
     InfeasibleError
         When even the end points are infeasible (with the limits to relax).
     """
-    from analyzer.errors import ParameterError
-    from analyzer.optimize.messages import compose
 
     if axis not in AXES:
         raise ParameterError(compose("optimize.bad_axis", allowed=", ".join(AXES)))
@@ -242,8 +234,6 @@ def frontier(
         solve_time += _solver_time(solved)
         best = p.pick(solved)
         if best is None:
-            from analyzer.optimize.elastic import explain_infeasible
-
             raise explain_infeasible(AllocationProblem(universe, "max_return", lim))
         s = scalars(best.ctx)
         z_min = mc_star_value(best.ctx, np.asarray(best.w.value), best.case.equity_addon)
@@ -275,12 +265,7 @@ def frontier(
             len(built),
             solves=len(built) * len(targets),
         )
-    groups: dict[tuple, list[Case]] = {}
-    for case in problem.cases:
-        groups.setdefault(
-            (case.equity_cap, case.tier_ratio, case.tier_floor, case.equity_addon), []
-        ).append(case)
-    gs = [_Group(universe, problem, members, param) for members in groups.values()]
+    gs = [_Group(universe, problem, members, param) for members in equity_groups(problem.cases)]
     is_dpp = all(g.main.built.problem.is_dcp(dpp=True) for g in gs)
     life = universe.capmap.life
     fallbacks = 0
@@ -319,8 +304,6 @@ def frontier(
                     best_hi = float(universe.mu @ wc)
                     hi = universe.volatility(np.clip(wc, 0, None) / np.clip(wc, 0, None).sum())
         if hi is None or not np.isfinite(lo):
-            from analyzer.optimize.elastic import explain_infeasible
-
             raise explain_infeasible(
                 AllocationProblem(universe, "max_return", replace(lim, max_volatility=None))
             )

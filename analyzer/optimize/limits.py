@@ -39,7 +39,7 @@ refused.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,50 @@ from analyzer.errors import InputError, InputProblem
 from analyzer.io.inputs import parse_toml, read_bytes, unknown_name
 from analyzer.io.rules import rule
 from analyzer.messages import register, text
-from analyzer.optimize.problem import Limits
+from analyzer.solvency.regime import legal_minimum
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits of a plan. Defaults are the legal ones only (docs/formats.md §4).
+
+    Attributes
+    ----------
+    min_comprehensive, min_core : ratio floors (fractions; legal 1.0 and 0.5)
+    min_sci_tech : minimum sci-tech share of the invested total (fraction)
+    min_liquid : minimum share of liquid classes (fraction)
+    max_turnover : one-way turnover cap (fraction) or None
+    transaction_cost : proportional cost per unit (fraction of the amount traded), scalar or
+        per unit
+    max_volatility : annual volatility cap (fraction) or None
+    target_return : minimum expected return (fraction) or None (required by ``min_capital``)
+    duration : (lower, upper) modified-duration band in years (either may be None) or None
+    class_bounds : unit -> (min, max) weights, on top of the assumptions' bounds
+    groups : name -> (members, min, max)
+    equity_cap_basis : ``prior_quarter`` (the rule) or ``resulting``
+    counterparty_concentration : keep counterparties below the Art. 65 threshold
+    use_assumption_bounds : apply ``min_weight`` / ``max_weight`` of the assumptions
+    min_lcr2 : floor on the stressed liquidity coverage ratio LCR2 (with asset realisation,
+        Rule 13 Annex 2) over the next 3 and the next 12 months (fraction, e.g. 1.0), or None;
+        needs the company file's ``[liquidity]``
+    """
+
+    min_comprehensive: float = field(default_factory=lambda: legal_minimum("comprehensive"))
+    min_core: float = field(default_factory=lambda: legal_minimum("core"))
+    min_sci_tech: float = 0.0
+    min_liquid: float = 0.0
+    max_turnover: float | None = None
+    transaction_cost: Any = 0.0
+    max_volatility: float | None = None
+    target_return: float | None = None
+    duration: tuple[float | None, float | None] | None = None
+    class_bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    groups: dict[str, tuple[tuple[str, ...], float, float]] = field(default_factory=dict)
+    equity_cap_basis: str = "prior_quarter"
+    counterparty_concentration: bool = True
+    use_assumption_bounds: bool = True
+    min_lcr2: float | None = None
+
 
 register(
     {
@@ -220,13 +263,13 @@ def read_limits(
                 )
             elif v is not None:
                 kw[key] = v
-    for section, field in (("sci_tech", "min_sci_tech"), ("liquidity", "min_liquid")):
+    for section, name in (("sci_tech", "min_sci_tech"), ("liquidity", "min_liquid")):
         if "min_share" in data.get(section, {}):
             v = _num(
                 label, f"{section}.min_share", data[section]["min_share"], 0.0, 1.0, p, share=True
             )
             if v is not None:
-                kw[field] = v
+                kw[name] = v
     if "min_lcr2" in data.get("liquidity", {}):
         v = _num(label, "liquidity.min_lcr2", data["liquidity"]["min_lcr2"], 0.0, None, p)
         if v is not None and v <= 0:
