@@ -11,10 +11,10 @@ import pytest
 
 from analyzer.errors import ParameterError
 from analyzer.optimize import OBJECTIVES, AllocationProblem, Limits, frontier
+from analyzer.optimize.build import build_case, solve_built
 from analyzer.optimize.capital import RELAXED
 from analyzer.optimize.fast import ConicCase
 from analyzer.optimize.objectives import MaxReturn
-from analyzer.optimize.build import build_case, solve_built
 from analyzer.optimize.universe import build_universe
 
 LIMITS = Limits(min_comprehensive=1.2, min_core=0.6)
