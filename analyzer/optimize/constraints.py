@@ -1,6 +1,7 @@
-"""Constraint terms. Each has ``to_cvxpy(w, ctx)``, states its limits through
-:meth:`Context.leq` (so they can be homogenised, made elastic and priced), and returns the
-cvxpy constraints it added.
+"""Constraint terms. A term names the left and the right side of each of its limits
+(:meth:`Constraint.sides`, one :class:`Inequality` each, with its business unit); the base
+class states them through :meth:`Context.leq` (so they can be homogenised, made elastic and
+priced) and returns the cvxpy constraints they became.
 
 Weights are fractions of the invested total ``V``; a cap ``c`` on a share of total assets ``TA``
 is ``share' w <= c TA / V``.
@@ -8,29 +9,126 @@ is ``share' w <= c TA / V``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import cvxpy as cp
 import numpy as np
 
+from analyzer.errors import ParameterError
 from analyzer.messages import Text
 from analyzer.optimize.capital import MARGIN, scalars
 from analyzer.optimize.context import Context
 from analyzer.optimize.messages import compose
+from analyzer.optimize.terms import volatility
+from analyzer.solvency import liquidity
 from analyzer.solvency.regime import legal_minimum
+
+__all__ = [
+    "ClassBounds",
+    "Constraint",
+    "CounterpartyLimit",
+    "DurationBand",
+    "EquityCap",
+    "GroupBounds",
+    "Inequality",
+    "LiquidityCoverage",
+    "LiquidityFloor",
+    "MaxVolatility",
+    "MinReturn",
+    "PropertyConcentration",
+    "RatioCaps",
+    "SciTechMinimum",
+    "ShareFloor",
+    "SingleAssetLimit",
+    "SolvencyFloor",
+    "Turnover",
+    "VentureCapitalCap",
+]
+
+
+@dataclass(frozen=True)
+class Inequality:
+    """One limit ``lhs <= rhs`` (``lhs >= rhs`` when ``lower``), possibly a vector.
+
+    Attributes
+    ----------
+    lhs : cvxpy expression of the weights
+    rhs : number, array or Parameter (multiplied by ``t`` in the Charnes-Cooper form)
+    name : the limit's name (``equity_cap``, ``min_weight`` ...)
+    limit : the limit in its business unit (ratio, share, years ...)
+    unit : that business unit (``"pp of total assets"`` ...)
+    per_unit : d rhs / d limit (converts a dual into a shadow price per unit of the limit)
+    labels : element names of a vector limit
+    lower : a floor
+    reach : ``reach(slack)`` -> the limit value a slack makes reachable (default linear)
+    describe : the limit in words (zh and en)
+    """
+
+    lhs: Any
+    rhs: Any
+    name: str
+    limit: Any
+    unit: str
+    per_unit: Any
+    labels: Sequence[str] | None = None
+    lower: bool = False
+    reach: Callable[[float], float] | None = None
+    describe: str | Text = ""
 
 
 class Constraint:
-    """Base class of constraint terms."""
+    """Base class of constraint terms (cvxportfolio's ``InequalityConstraint`` is the model):
+    a subclass names its inequalities in :meth:`sides` and nothing else."""
 
     name = "constraint"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:  # pragma: no cover
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:  # pragma: no cover
+        """The term's inequalities (none when it does not apply to the universe)."""
         raise NotImplementedError
 
-    def _added(self, ctx: Context, before: int) -> list[Any]:
-        return [lim.constraint for lim in ctx.limits[before:]]
+    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
+        """State every inequality of :meth:`sides`; return the cvxpy constraints added."""
+        added = []
+        for s in self.sides(w, ctx):
+            lim = ctx.leq(
+                s.lhs,
+                s.rhs,
+                s.name,
+                s.limit,
+                s.unit,
+                s.per_unit,
+                labels=s.labels,
+                lower=s.lower,
+                reach=s.reach,
+                describe=s.describe,
+            )
+            added.append(lim.constraint)
+        return added
+
+
+def share_cap(
+    ctx: Context,
+    w: cp.Expression,
+    share: np.ndarray,
+    cap: float,
+    name: str,
+    describe: Text,
+    margin: float = 0.0,
+) -> Inequality:
+    """A cap on a share of total assets: ``share' w <= cap TA / V (1 - margin)``."""
+    u = ctx.universe
+    per = u.total_assets / u.V * 0.01  # d rhs / d (1 pp of total assets)
+    return Inequality(
+        share @ w,
+        cap * u.total_assets / u.V * (1 - margin),
+        name,
+        cap,
+        "pp of total assets",
+        per,
+        describe=describe,
+    )
 
 
 @dataclass
@@ -46,10 +144,9 @@ class SolvencyFloor(Constraint):
     min_comprehensive: float = field(default_factory=lambda: legal_minimum("comprehensive"))
     name = "solvency_floor"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         if ctx.z is None:
             raise RuntimeError("state the capital cones before the solvency floor")
-        k = len(ctx.limits)
         s = scalars(ctx)
         for which, capital, floor in (
             ("core", s.core, self.min_core),
@@ -61,7 +158,7 @@ class SolvencyFloor(Constraint):
             def reach(slack: float, capital: float = capital, b: cp.Parameter = b) -> float:
                 return s.ratio(capital, (float(b.value) + slack) / (1 - MARGIN))
 
-            ctx.leq(
+            yield Inequality(
                 ctx.z,
                 b,
                 f"min_{which}_ratio",
@@ -71,29 +168,6 @@ class SolvencyFloor(Constraint):
                 reach=reach,
                 describe=compose(f"optimize.limit.min_{which}_ratio", floor=floor),
             )
-        return self._added(ctx, k)
-
-
-def _share_cap(
-    ctx: Context,
-    w: cp.Expression,
-    share: np.ndarray,
-    cap: float,
-    name: str,
-    describe: Text,
-    margin: float = 0.0,
-) -> None:
-    u = ctx.universe
-    per = u.total_assets / u.V * 0.01  # d rhs / d (1 pp of total assets)
-    ctx.leq(
-        share @ w,
-        cap * u.total_assets / u.V * (1 - margin),
-        name,
-        cap,
-        "pp of total assets",
-        per,
-        describe=describe,
-    )
 
 
 @dataclass
@@ -103,13 +177,12 @@ class RatioCaps(Constraint):
 
     name = "ratio_caps"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         u = ctx.universe
         caps = u.regime.table("ratio_caps", "caps")
         for group in ("real_estate", "other_financial", "overseas"):
             if u.group_share[group].any():
-                _share_cap(
+                yield share_cap(
                     ctx,
                     w,
                     u.group_share[group],
@@ -118,7 +191,6 @@ class RatioCaps(Constraint):
                     compose(f"optimize.limit.{group}_cap", cap=caps[group]),
                     MARGIN,
                 )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -129,11 +201,10 @@ class EquityCap(Constraint):
     tier_ratio: float = 0.0
     name = "equity_cap"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         share = ctx.universe.group_share["equity"]
         if share.any():
-            _share_cap(
+            yield share_cap(
                 ctx,
                 w,
                 share,
@@ -142,7 +213,6 @@ class EquityCap(Constraint):
                 compose("optimize.limit.equity_cap", cap=self.cap, tier=self.tier_ratio),
                 MARGIN,
             )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -151,12 +221,11 @@ class VentureCapitalCap(Constraint):
 
     name = "venture_capital_cap"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         u = ctx.universe
         cap = float(u.regime.table("ratio_caps", "venture_capital")["cap"])
         if u.group_share["venture_capital"].any():
-            _share_cap(
+            yield share_cap(
                 ctx,
                 w,
                 u.group_share["venture_capital"],
@@ -165,7 +234,6 @@ class VentureCapitalCap(Constraint):
                 compose("optimize.limit.venture_capital_cap", cap=cap),
                 MARGIN,
             )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -176,12 +244,11 @@ class CounterpartyLimit(Constraint):
     concentration: bool = True
     name = "single_counterparty"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         u = ctx.universe
         cap = float(u.regime.table("ratio_caps", "caps")["single_counterparty"])
         if len(u.counterparties):
-            ctx.leq(
+            yield Inequality(
                 u.counterparty_share @ w,
                 np.full(len(u.counterparties), cap * u.total_assets / u.V),
                 "single_counterparty",
@@ -197,7 +264,7 @@ class CounterpartyLimit(Constraint):
             and np.isfinite(u.concentration_threshold)
         ):
             thr = u.concentration_threshold
-            ctx.leq(
+            yield Inequality(
                 u.concentration_share @ w,
                 np.full(len(u.concentration_names), thr / u.V * (1 - MARGIN)),
                 "counterparty_threshold",
@@ -207,7 +274,6 @@ class CounterpartyLimit(Constraint):
                 labels=u.concentration_names,
                 describe=compose("optimize.limit.counterparty_threshold", threshold=thr / 1e8),
             )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -216,14 +282,13 @@ class SingleAssetLimit(Constraint):
 
     name = "single_asset"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         u = ctx.universe
         cap = float(u.regime.table("ratio_caps", "caps")["single_asset"])
         mask = u.largest_position_share > 0
         if mask.any():
             idx = np.flatnonzero(mask)
-            ctx.leq(
+            yield Inequality(
                 cp.multiply(u.largest_position_share[idx], w[idx]),
                 np.full(len(idx), cap * u.total_assets / u.V),
                 "single_asset",
@@ -233,7 +298,6 @@ class SingleAssetLimit(Constraint):
                 labels=[u.units[i] for i in idx],
                 describe=compose("optimize.limit.single_asset", cap=cap),
             )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -242,14 +306,13 @@ class PropertyConcentration(Constraint):
 
     name = "property_concentration"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         u = ctx.universe
         share = float(
             u.regime.table("concentration", "real_estate")["threshold_share_of_total_assets"]
         )
         if u.property_share.any() and not u.property_currently_over:
-            _share_cap(
+            yield share_cap(
                 ctx,
                 w,
                 u.property_share,
@@ -258,51 +321,55 @@ class PropertyConcentration(Constraint):
                 compose("optimize.limit.property_concentration", share=share),
                 MARGIN,
             )
-        return self._added(ctx, k)
 
 
 @dataclass
-class SciTechMinimum(Constraint):
+class ShareFloor(Constraint):
+    """A share of the invested total at least ``minimum`` (fraction): ``share' w >= minimum``.
+
+    A subclass names the share (:meth:`share`, per unit of each decision unit), its limit's
+    ``name`` and the message id of its description."""
+
+    minimum: float = 0.0
+    message = ""
+
+    def share(self, ctx: Context) -> np.ndarray:  # pragma: no cover
+        """Per decision unit, the fraction of its value that counts towards the share."""
+        raise NotImplementedError
+
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
+        yield Inequality(
+            self.share(ctx) @ w,
+            self.minimum,
+            self.name,
+            self.minimum,
+            "pp of invested total",
+            0.01,
+            lower=True,
+            describe=compose(self.message, minimum=self.minimum),
+        )
+
+
+@dataclass
+class SciTechMinimum(ShareFloor):
     """Sci-tech share of the invested total at least ``minimum`` (fraction)."""
 
-    minimum: float = 0.0
     name = "min_sci_tech"
+    message = "optimize.limit.min_sci_tech"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
-        ctx.leq(
-            ctx.universe.sci_tech_share @ w,
-            self.minimum,
-            "min_sci_tech",
-            self.minimum,
-            "pp of invested total",
-            0.01,
-            lower=True,
-            describe=compose("optimize.limit.min_sci_tech", minimum=self.minimum),
-        )
-        return self._added(ctx, k)
+    def share(self, ctx: Context) -> np.ndarray:
+        return ctx.universe.sci_tech_share
 
 
 @dataclass
-class LiquidityFloor(Constraint):
+class LiquidityFloor(ShareFloor):
     """Liquid classes (``liquid`` in the assumptions) at least ``minimum`` of the invested total."""
 
-    minimum: float = 0.0
     name = "min_liquid"
+    message = "optimize.limit.min_liquidity"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
-        ctx.leq(
-            ctx.universe.liquid @ w,
-            self.minimum,
-            "min_liquid",
-            self.minimum,
-            "pp of invested total",
-            0.01,
-            lower=True,
-            describe=compose("optimize.limit.min_liquidity", minimum=self.minimum),
-        )
-        return self._added(ctx, k)
+    def share(self, ctx: Context) -> np.ndarray:
+        return ctx.universe.liquid
 
 
 @dataclass
@@ -319,8 +386,7 @@ class ClassBounds(Constraint):
     names: tuple[str, ...] = ()
     name = "class_bounds"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         if self.members is None:
             units = ctx.universe.units
 
@@ -336,7 +402,7 @@ class ClassBounds(Constraint):
         lo = np.flatnonzero(self.lower > 0)
         hi = np.flatnonzero(self.upper < 1)
         if len(lo):
-            ctx.leq(
+            yield Inequality(
                 part(lo),
                 self.lower[lo],
                 "min_weight",
@@ -348,7 +414,7 @@ class ClassBounds(Constraint):
                 describe=compose("optimize.limit.min_weight"),
             )
         if len(hi):
-            ctx.leq(
+            yield Inequality(
                 part(hi),
                 self.upper[hi],
                 "max_weight",
@@ -358,7 +424,6 @@ class ClassBounds(Constraint):
                 labels=[units[i] for i in hi],
                 describe=compose("optimize.limit.max_weight"),
             )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -371,10 +436,9 @@ class GroupBounds(Constraint):
     upper: float = 1.0
     name = "group_bounds"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         if self.lower > 0:
-            ctx.leq(
+            yield Inequality(
                 self.members @ w,
                 self.lower,
                 f"group_min:{self.group}",
@@ -385,7 +449,7 @@ class GroupBounds(Constraint):
                 describe=compose("optimize.limit.group_min", bound=self.lower, group=self.group),
             )
         if self.upper < 1:
-            ctx.leq(
+            yield Inequality(
                 self.members @ w,
                 self.upper,
                 f"group_max:{self.group}",
@@ -394,7 +458,6 @@ class GroupBounds(Constraint):
                 0.01,
                 describe=compose("optimize.limit.group_max", bound=self.upper, group=self.group),
             )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -405,11 +468,10 @@ class DurationBand(Constraint):
     upper: float | None = None
     name = "duration_band"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         d = ctx.universe.duration
         if self.lower is not None:
-            ctx.leq(
+            yield Inequality(
                 d @ w,
                 self.lower,
                 "min_duration",
@@ -420,7 +482,7 @@ class DurationBand(Constraint):
                 describe=compose("optimize.limit.min_duration", years=self.lower),
             )
         if self.upper is not None:
-            ctx.leq(
+            yield Inequality(
                 d @ w,
                 self.upper,
                 "max_duration",
@@ -429,7 +491,6 @@ class DurationBand(Constraint):
                 1.0,
                 describe=compose("optimize.limit.max_duration", years=self.upper),
             )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -439,10 +500,9 @@ class Turnover(Constraint):
     maximum: float = 1.0
     name = "max_turnover"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         w0 = ctx.universe.w0
-        ctx.leq(
+        yield Inequality(
             0.5 * cp.norm(w - w0 * ctx.t, 1),
             self.maximum,
             "max_turnover",
@@ -451,7 +511,6 @@ class Turnover(Constraint):
             0.01,
             describe=compose("optimize.limit.turnover", maximum=self.maximum),
         )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -461,13 +520,10 @@ class MaxVolatility(Constraint):
     maximum: float = 1.0
     name = "max_volatility"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        from analyzer.optimize.objectives import risk_vector
-
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         sigma = ctx.param("sigma_max", float(self.maximum), nonneg=True)
-        ctx.leq(
-            cp.norm(risk_vector(w, ctx), 2),
+        yield Inequality(
+            volatility(w, ctx),
             sigma,
             "max_volatility",
             self.maximum,
@@ -475,7 +531,6 @@ class MaxVolatility(Constraint):
             0.01,
             describe=compose("optimize.limit.volatility", maximum=self.maximum),
         )
-        return self._added(ctx, k)
 
 
 @dataclass
@@ -485,10 +540,9 @@ class MinReturn(Constraint):
     minimum: float = 0.0
     name = "min_return"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         r = ctx.param("target_return", float(self.minimum))
-        ctx.leq(
+        yield Inequality(
             ctx.universe.mu @ w,
             r,
             "min_return",
@@ -498,20 +552,6 @@ class MinReturn(Constraint):
             lower=True,
             describe=compose("optimize.limit.target_return", minimum=self.minimum),
         )
-        return self._added(ctx, k)
-
-
-@dataclass
-class TransactionCost:
-    """Proportional cost (fraction of the amount traded, per unit) charged to the objective."""
-
-    rate: np.ndarray | float = 0.0
-
-    def expression(self, w: cp.Expression, ctx: Context) -> Any:
-        rate = np.broadcast_to(np.asarray(self.rate, dtype=float), (ctx.universe.n,))
-        if not rate.any():
-            return cp.Constant(0.0)
-        return rate @ cp.abs(w - ctx.universe.w0 * ctx.t)
 
 
 @dataclass
@@ -528,11 +568,7 @@ class LiquidityCoverage(Constraint):
     minimum: float = 1.0
     name = "min_lcr2"
 
-    def to_cvxpy(self, w: cp.Expression, ctx: Context) -> list[Any]:
-        from analyzer.errors import ParameterError
-        from analyzer.solvency import liquidity
-
-        k = len(ctx.limits)
+    def sides(self, w: cp.Expression, ctx: Context) -> Iterator[Inequality]:
         u = ctx.universe
         liq = u.company.liquidity
         if liq is None:
@@ -548,7 +584,7 @@ class LiquidityCoverage(Constraint):
             flows = liq.scenario("stress", months)
             need = self.minimum * flows.outflow - flows.inflow - liq.cash_outside_holdings
             need += MARGIN * self.minimum * flows.outflow  # the engine's LCR2 meets the floor
-            ctx.leq(
+            yield Inequality(
                 rho @ w,
                 need / u.V,
                 f"min_lcr2_{months}m",
@@ -558,4 +594,3 @@ class LiquidityCoverage(Constraint):
                 lower=True,
                 describe=compose("optimize.limit.min_lcr2", floor=self.minimum, months=months),
             )
-        return self._added(ctx, k)

@@ -10,21 +10,32 @@ is 143% at 8.0%, or 150% at 5.1%".
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import cvxpy as cp
 import numpy as np
 
 from analyzer.errors import InfeasibleError, SolverError
 from analyzer.messages import Text
+from analyzer.optimize.build import OK_STATUSES, Built, build_case, solve_built
+from analyzer.optimize.cases import Case
 from analyzer.optimize.context import Limit
+from analyzer.optimize.limits import Limits
 from analyzer.optimize.messages import compose, join
-from analyzer.optimize.objectives import MaxReturn
-
-if TYPE_CHECKING:
-    from analyzer.optimize.problem import AllocationProblem, Built
+from analyzer.optimize.objectives import MaxReturn, Objective
+from analyzer.optimize.universe import Universe
 
 SLACK_TOL = 1e-6
+
+
+class Posed(Protocol):
+    """What an explanation needs of a problem (an
+    :class:`~analyzer.optimize.problem.AllocationProblem` has it)."""
+
+    universe: Universe
+    objective: Objective
+    limits: Limits
+    cases: list[Case]
 
 
 def _unit_size(unit: str) -> float:
@@ -63,10 +74,8 @@ def fmt(lim: Limit, value: float) -> Text:
 
 
 def _solve_elastic(
-    problem: AllocationProblem, keep: tuple[str, str] | None = None
+    problem: Posed, keep: tuple[str, str] | None = None
 ) -> tuple[Built, float] | None:
-    from analyzer.optimize.problem import build_case, solve_built
-
     obj = problem.objective if not problem.objective.charnes_cooper else MaxReturn()
     best = None
     for case in problem.cases:
@@ -82,7 +91,7 @@ def _solve_elastic(
                         extra.append(lim.slack == 0)
             b.problem = cp.Problem(b.problem.objective, b.problem.constraints + extra)
         status = solve_built(b)
-        if status in ("optimal", "optimal_inaccurate"):
+        if status in OK_STATUSES:
             v = float(b.problem.value)
             if best is None or v < best[1]:
                 best = (b, v)
@@ -113,7 +122,7 @@ def _limit_value(lim: Limit, i: int) -> float:
     return _at(lim.limit, i)
 
 
-def explain_infeasible(problem: AllocationProblem) -> InfeasibleError:
+def explain_infeasible(problem: Posed) -> InfeasibleError:
     """Build the :class:`InfeasibleError` of an infeasible problem (never just "infeasible")."""
     first = _solve_elastic(problem)
     if first is None:

@@ -1,29 +1,29 @@
 """Objective terms. Each builds a cvxpy objective from the weights and the context and states
 its business unit, so that duals can be turned into shadow prices.
 
-The risk model is ``vol(w) = ||[F w; d * w]||`` (``F`` one Parameter; ``d`` a Parameter at the
-position level), never a dense ``quad_form``.
+:func:`make_objective` turns a user's objective name (:class:`~analyzer.optimize.kinds.
+ObjectiveName`) into its term through one table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import cvxpy as cp
 
-from analyzer.optimize.constraints import TransactionCost
+from analyzer.errors import ParameterError
 from analyzer.optimize.context import Context
-
-
-def risk_vector(w: cp.Expression, ctx: Context) -> cp.Expression:
-    """``[F w; d * w]`` with ``||.||`` the annual volatility (a fraction)."""
-    u = ctx.universe
-    F = ctx.param("risk_factor", u.risk_factor)
-    if u.risk_specific is None:
-        return F @ w
-    d = ctx.param("risk_specific", u.risk_specific, nonneg=True)
-    return cp.hstack([F @ w, cp.multiply(d, w)])
+from analyzer.optimize.kinds import OBJECTIVES, ObjectiveName
+from analyzer.optimize.messages import compose
+from analyzer.optimize.terms import (
+    TransactionCost,
+    expected_return,
+    minimum_capital_share,
+    variance,
+)
 
 
 class Objective:
@@ -46,10 +46,10 @@ class MaxReturn(Objective):
     """Maximise expected return net of transaction costs (annual fraction)."""
 
     cost: TransactionCost = field(default_factory=TransactionCost)
-    name = "max_return"
+    name = ObjectiveName.max_return.value
 
     def build(self, w: cp.Expression, ctx: Context) -> Any:
-        return cp.Maximize(ctx.universe.mu @ w - self.cost.expression(w, ctx))
+        return cp.Maximize(expected_return(w, ctx) - self.cost.expression(w, ctx))
 
 
 @dataclass
@@ -61,15 +61,13 @@ class MeanVariance(Objective):
 
     risk_aversion: float = 1.0
     cost: TransactionCost = field(default_factory=TransactionCost)
-    name = "mean_variance"
+    name = ObjectiveName.mean_variance.value
     unit = "bp of utility"
 
     def build(self, w: cp.Expression, ctx: Context) -> Any:
         g = float(self.risk_aversion)
         return cp.Maximize(
-            ctx.universe.mu @ w
-            - 0.5 * g * cp.sum_squares(risk_vector(w, ctx))
-            - self.cost.expression(w, ctx)
+            expected_return(w, ctx) - 0.5 * g * variance(w, ctx) - self.cost.expression(w, ctx)
         )
 
 
@@ -77,12 +75,12 @@ class MeanVariance(Objective):
 class MinVolatility(Objective):
     """Minimise volatility (annual fraction; the variance is minimised, same optimum)."""
 
-    name = "min_volatility"
+    name = ObjectiveName.min_volatility.value
     sense = "min"
     unit = "bp of variance"
 
     def build(self, w: cp.Expression, ctx: Context) -> Any:
-        return cp.Minimize(cp.sum_squares(risk_vector(w, ctx)))
+        return cp.Minimize(variance(w, ctx))
 
 
 @dataclass
@@ -91,7 +89,7 @@ class MinCapital(Objective):
     problem adds, :class:`~analyzer.optimize.constraints.MinReturn`)."""
 
     target_return: float | None = None
-    name = "min_capital"
+    name = ObjectiveName.min_capital.value
     sense = "min"
     unit = "亿元 of MC*"
     needs_capital = True
@@ -112,15 +110,69 @@ class MaxReturnOnCapital(Objective):
 
     risk_free: float = 0.0
     cost: TransactionCost = field(default_factory=TransactionCost)
-    name = "max_return_on_capital"
+    name = ObjectiveName.max_return_on_capital.value
     unit = "bp of return on capital"
     needs_capital = True
     charnes_cooper = True
 
     def build(self, w: cp.Expression, ctx: Context) -> Any:
-        from analyzer.optimize.capital import scalars
-
-        ctx.extra.append(scalars(ctx).minimum_capital_share(ctx.z, ctx.t) <= 1)
+        ctx.extra.append(minimum_capital_share(ctx) <= 1)
         return cp.Maximize(
-            ctx.universe.mu @ w - self.risk_free * ctx.t - self.cost.expression(w, ctx)
+            expected_return(w, ctx) - self.risk_free * ctx.t - self.cost.expression(w, ctx)
         )
+
+
+@dataclass(frozen=True)
+class ObjectiveSettings:
+    """What the objectives may take from a user (each takes its own).
+
+    Attributes
+    ----------
+    risk_aversion : ``mean_variance``'s risk aversion (dimensionless)
+    target_return : ``min_capital``'s target return (annual fraction) or None
+    risk_free : ``max_return_on_capital``'s risk-free return (annual fraction)
+    cost : the transaction cost charged to the return objectives
+    """
+
+    risk_aversion: float = 1.0
+    target_return: float | None = None
+    risk_free: float = 0.0
+    cost: TransactionCost = field(default_factory=TransactionCost)
+
+
+#: each objective's name -> its term built from the settings (one entry per name)
+OBJECTIVE_TERMS: Mapping[ObjectiveName, Callable[[ObjectiveSettings], Objective]] = (
+    MappingProxyType(
+        {
+            ObjectiveName.max_return: lambda s: MaxReturn(s.cost),
+            ObjectiveName.mean_variance: lambda s: MeanVariance(s.risk_aversion, s.cost),
+            ObjectiveName.min_volatility: lambda s: MinVolatility(),
+            ObjectiveName.min_capital: lambda s: MinCapital(s.target_return),
+            ObjectiveName.max_return_on_capital: lambda s: MaxReturnOnCapital(s.risk_free, s.cost),
+        }
+    )
+)
+
+
+def make_objective(
+    name: str,
+    risk_aversion: float = 1.0,
+    target_return: float | None = None,
+    risk_free: float = 0.0,
+    transaction_cost: Any = 0.0,
+) -> Objective:
+    """Objective by name (``OBJECTIVES``).
+
+    Raises
+    ------
+    ParameterError
+        An unknown name (the message lists the allowed ones).
+    """
+    if name not in OBJECTIVES:
+        raise ParameterError(
+            compose("optimize.unknown_objective", name=name, allowed=", ".join(OBJECTIVES))
+        )
+    settings = ObjectiveSettings(
+        risk_aversion, target_return, risk_free, TransactionCost(transaction_cost)
+    )
+    return OBJECTIVE_TERMS[ObjectiveName(name)](settings)

@@ -1,455 +1,44 @@
 """The allocation problem: objective + limits -> one convex problem per case -> the best.
 
-Cases make the non-convex parts exact (docs/optimizer.md §3): a life insurer's interest-rate
-capital ``max(up, down, 0)`` (three cases) and, on the ``resulting`` equity-cap basis, the
-equity tier (one case per tier, with ``ratio >= tier floor`` and ``equity <= tier cap``; tiers
-above the prior-quarter cap carry the Rule 8 Art. 66 add-on, and a companion case keeps equity
-within the prior-quarter cap without it). The best feasible case wins; the optimum is then
-re-evaluated by the engine itself.
+The cases (:mod:`analyzer.optimize.cases`) make the non-convex parts exact; each is built and
+solved by :mod:`analyzer.optimize.build`. The best feasible case wins; the optimum is then
+re-evaluated by the engine itself (:class:`~analyzer.optimize.result.AllocationResult`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from types import MappingProxyType
-from typing import Any
 
 import cvxpy as cp
 import numpy as np
 
-from analyzer import compliance
-from analyzer.errors import InfeasibleError, SolverError
-from analyzer.optimize import constraints as C
-from analyzer.optimize.capital import (
-    LIFE_CASES,
-    RELAXED,
-    ir_gap,
-    mc_star_value,
-    scalars,
-    state_capital,
+from analyzer.errors import InfeasibleError, ParameterError, SolverError
+from analyzer.optimize.build import (
+    OK_STATUSES,
+    Built,
+    build_case,
+    relaxation_exact,
+    relaxed_label,
+    solve_built,
 )
-from analyzer.optimize.context import Context
+from analyzer.optimize.capital import RELAXED, mc_star_value, scalars
+from analyzer.optimize.cases import Case, cases, equity_groups
+from analyzer.optimize.elastic import explain_infeasible
 from analyzer.optimize.kinds import OBJECTIVES
+from analyzer.optimize.limits import Limits
+from analyzer.optimize.messages import compose
 from analyzer.optimize.objectives import (
-    MaxReturn,
     MaxReturnOnCapital,
-    MeanVariance,
     MinCapital,
-    MinVolatility,
     Objective,
+    make_objective,
 )
+from analyzer.optimize.result import AllocationResult, BindingConstraint, binding
 from analyzer.optimize.universe import Universe
 from analyzer.solvency.charges import SUBMODULES
 from analyzer.solvency.engine import evaluate
-from analyzer.solvency.regime import legal_minimum
 from analyzer.solvency.result import SolvencyResult
-
-SOLVER = "CLARABEL"
-BINDING_TOL = 1e-7
-#: a relaxed life interest-rate case is accepted when ``t_ir - max(up, down, 0)`` is at most
-#: this (per CNY of V; the floors keep a relative margin of 1e-6 of a budget of about 0.1)
-IR_TIGHT_TOL = 1e-7
-#: above this many units a one-off solve ignores DPP: cvxpy's parameter tensor makes the
-#: DPP compile of a 2,000-position problem take seconds, and it is solved once, not re-solved
-DPP_MAX_UNITS = 300
-OK_STATUSES = ("optimal", "optimal_inaccurate")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The limits of a plan. Defaults are the legal ones only (docs/formats.md §4).
-
-    Attributes
-    ----------
-    min_comprehensive, min_core : ratio floors (fractions; legal 1.0 and 0.5)
-    min_sci_tech : minimum sci-tech share of the invested total (fraction)
-    min_liquid : minimum share of liquid classes (fraction)
-    max_turnover : one-way turnover cap (fraction) or None
-    transaction_cost : proportional cost per unit (fraction of the amount traded), scalar or
-        per unit
-    max_volatility : annual volatility cap (fraction) or None
-    target_return : minimum expected return (fraction) or None (required by ``min_capital``)
-    duration : (lower, upper) modified-duration band in years (either may be None) or None
-    class_bounds : unit -> (min, max) weights, on top of the assumptions' bounds
-    groups : name -> (members, min, max)
-    equity_cap_basis : ``prior_quarter`` (the rule) or ``resulting``
-    counterparty_concentration : keep counterparties below the Art. 65 threshold
-    use_assumption_bounds : apply ``min_weight`` / ``max_weight`` of the assumptions
-    min_lcr2 : floor on the stressed liquidity coverage ratio LCR2 (with asset realisation,
-        Rule 13 Annex 2) over the next 3 and the next 12 months (fraction, e.g. 1.0), or None;
-        needs the company file's ``[liquidity]``
-    """
-
-    min_comprehensive: float = field(default_factory=lambda: legal_minimum("comprehensive"))
-    min_core: float = field(default_factory=lambda: legal_minimum("core"))
-    min_sci_tech: float = 0.0
-    min_liquid: float = 0.0
-    max_turnover: float | None = None
-    transaction_cost: Any = 0.0
-    max_volatility: float | None = None
-    target_return: float | None = None
-    duration: tuple[float | None, float | None] | None = None
-    class_bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
-    groups: dict[str, tuple[tuple[str, ...], float, float]] = field(default_factory=dict)
-    equity_cap_basis: str = "prior_quarter"
-    counterparty_concentration: bool = True
-    use_assumption_bounds: bool = True
-    min_lcr2: float | None = None
-
-
-def make_objective(
-    name: str,
-    risk_aversion: float = 1.0,
-    target_return: float | None = None,
-    risk_free: float = 0.0,
-    transaction_cost: Any = 0.0,
-) -> Objective:
-    """Objective by name (``OBJECTIVES``)."""
-    cost = C.TransactionCost(transaction_cost)
-    if name == "max_return":
-        return MaxReturn(cost)
-    if name == "mean_variance":
-        return MeanVariance(risk_aversion, cost)
-    if name == "min_volatility":
-        return MinVolatility()
-    if name == "min_capital":
-        return MinCapital(target_return)
-    if name == "max_return_on_capital":
-        return MaxReturnOnCapital(risk_free, cost)
-    from analyzer.errors import ParameterError
-    from analyzer.optimize.messages import compose
-
-    raise ParameterError(
-        compose("optimize.unknown_objective", name=name, allowed=", ".join(OBJECTIVES))
-    )
-
-
-@dataclass(frozen=True)
-class Case:
-    """One convex piece: life IR case, equity cap and tier floor, add-on switch."""
-
-    life_case: str | None
-    equity_cap: float
-    tier_ratio: float
-    tier_floor: float = 0.0
-    equity_addon: bool = False
-
-    @property
-    def label(self) -> str:
-        parts = []
-        if self.life_case:
-            parts.append(f"IR {self.life_case}")
-        parts.append(f"equity cap {self.equity_cap:.0%}")
-        if self.tier_floor > 0:
-            parts.append(f"comprehensive >= {self.tier_floor:.0%}")
-        if self.equity_addon:
-            parts.append("Art. 66 add-on")
-        return ", ".join(parts)
-
-
-def cases(universe: Universe, limits: Limits) -> list[Case]:
-    """The convex cases whose union is the exact feasible set."""
-    regime = universe.regime
-    prior = universe.company.prior_comprehensive_ratio
-    prior_cap = compliance.equity_cap(prior, regime)
-    life = list(LIFE_CASES) if universe.capmap.life else [None]
-    if limits.equity_cap_basis == "prior_quarter":
-        eq = [(prior_cap, prior, 0.0, False)]
-    elif limits.equity_cap_basis == "resulting":
-        eq = []
-        for lo, _hi, cap in compliance.equity_cap_tiers(regime):
-            eq.append((min(cap, prior_cap), lo, lo, False))
-            if cap > prior_cap:
-                eq.append((cap, lo, lo, True))
-    else:
-        from analyzer.errors import ParameterError
-        from analyzer.optimize.messages import compose
-
-        raise ParameterError(compose("optimize.equity_cap_basis"))
-    seen = set()
-    out = []
-    for lc in life:
-        for cap, ratio, floor, addon in eq:
-            key = (lc, cap, floor, addon)
-            if key not in seen:
-                seen.add(key)
-                out.append(Case(lc, cap, ratio, floor, addon))
-    return out
-
-
-def constraint_terms(universe: Universe, limits: Limits, case: Case) -> list[C.Constraint]:
-    """The constraint terms of a case (order: floors first)."""
-    u = universe
-    terms: list[C.Constraint] = [
-        C.SolvencyFloor(limits.min_core, max(limits.min_comprehensive, case.tier_floor)),
-        C.RatioCaps(),
-        C.EquityCap(case.equity_cap, case.tier_ratio),
-        C.VentureCapitalCap(),
-        C.CounterpartyLimit(limits.counterparty_concentration),
-        C.SingleAssetLimit(),
-        C.PropertyConcentration(),
-    ]
-    lo = u.min_weight.copy() if limits.use_assumption_bounds else np.zeros(u.n)
-    hi = u.max_weight.copy() if limits.use_assumption_bounds else np.ones(u.n)
-    hi = np.where(u.buyable, hi, 0.0)  # an empty unit without templates cannot be bought
-    index = {name: i for i, name in enumerate(u.units)}
-    for name, (a, b) in limits.class_bounds.items():
-        if name in index:
-            lo[index[name]] = max(lo[index[name]], a)
-            hi[index[name]] = min(hi[index[name]], b)
-        else:  # a class at the position level: bound the class's positions together
-            members = np.array([c == name for c in u.unit_class], dtype=float)
-            terms.append(C.GroupBounds(name, members, a, b))
-    terms.append(C.ClassBounds(lo, hi))
-    if limits.use_assumption_bounds and u.class_members is not None:  # position level
-        terms.append(
-            C.ClassBounds(u.class_min_weight, u.class_max_weight, u.class_members, u.class_units)
-        )
-    for name, (members, a, b) in limits.groups.items():
-        mask = np.array(
-            [(x in members) or (c in members) for x, c in zip(u.units, u.unit_class, strict=True)],
-            dtype=float,
-        )
-        terms.append(C.GroupBounds(name, mask, a, b))
-    if limits.min_sci_tech > 0:
-        terms.append(C.SciTechMinimum(limits.min_sci_tech))
-    if limits.min_liquid > 0:
-        terms.append(C.LiquidityFloor(limits.min_liquid))
-    if limits.duration is not None:
-        terms.append(C.DurationBand(*limits.duration))
-    if limits.max_turnover is not None:
-        terms.append(C.Turnover(limits.max_turnover))
-    if limits.max_volatility is not None:
-        terms.append(C.MaxVolatility(limits.max_volatility))
-    if limits.target_return is not None:
-        terms.append(C.MinReturn(limits.target_return))
-    if limits.min_lcr2 is not None:
-        terms.append(C.LiquidityCoverage(limits.min_lcr2))
-    return terms
-
-
-@dataclass
-class Built:
-    """One compiled case: the cvxpy problem, its variables and context."""
-
-    case: Case
-    problem: cp.Problem
-    w: cp.Variable
-    t: Any
-    ctx: Context
-
-
-def relaxed_label(b: Built) -> str:
-    """The exact life case a tight relaxed solution belongs to (``up``, ``down`` or ``zero``)."""
-    _, up, down = b.ctx.ir
-    u, d = float(np.asarray(up.value)), float(np.asarray(down.value))
-    if max(u, d) <= 0:
-        return "zero"
-    return "up" if u >= d else "down"
-
-
-def relaxation_exact(b: Built, objective: Objective) -> bool:
-    """Whether a relaxed life case's solution is feasible, hence optimal, for the exact problem.
-
-    Either ``t_ir`` is tight (``t_ir = max(up, down, 0)``), or, for objectives that do not
-    depend on capital, the exact capital of the weights (the map in numpy, with the true
-    ``max``) still meets both budgets: then the same weights are feasible for the exact
-    problem and have the same objective value.
-    """
-    if ir_gap(b.ctx) <= IR_TIGHT_TOL:
-        return True
-    if objective.needs_capital or objective.charnes_cooper:
-        return False
-    w = np.clip(np.asarray(b.w.value, dtype=float), 0.0, None)
-    z = mc_star_value(b.ctx, w, b.case.equity_addon)
-    budget = min(float(b.ctx.params[k].value) for k in ("b_core", "b_comprehensive"))
-    return z <= budget * (1 + 1e-9)
-
-
-def build_case(
-    universe: Universe,
-    objective: Objective,
-    limits: Limits,
-    case: Case,
-    elastic: bool = False,
-    extra_terms: list[C.Constraint] | None = None,
-) -> Built:
-    """Build the cvxpy problem of one case (a fresh problem; Parameters in ``ctx.params``)."""
-    n = universe.n
-    w = cp.Variable(n, nonneg=True, name="w")
-    t: Any = 1.0
-    if objective.charnes_cooper:
-        t = cp.Variable(nonneg=True, name="t")
-    ctx = Context(universe, t=t, elastic=elastic)
-    state_capital(w, ctx, case.life_case, case.equity_addon)
-    cons: list[Any] = [cp.sum(w) == t]
-    for term in constraint_terms(universe, limits, case) + list(extra_terms or []):
-        cons += term.to_cvxpy(w, ctx)
-    if universe.stock_cost.any():
-        # the stock-book ratio x may not exceed the x at which the map's k1 is evaluated, so
-        # the map stays an upper bound of the engine's capital (k1 is non-decreasing in x)
-        cons.append(
-            universe.stock_value @ w <= (1.0 + universe.stock_x + 1e-12) * (universe.stock_cost @ w)
-        )
-    obj = objective.build(w, ctx)
-    cons += ctx.extra
-    if elastic:
-        obj = cp.Minimize(ctx.slack_penalty())
-    return Built(case, cp.Problem(obj, cons), w, t, ctx)
-
-
-def solve_built(b: Built, **kw: Any) -> str:
-    """Solve with Clarabel; return the status (never raises on a numerical failure)."""
-    if b.ctx.universe.n > DPP_MAX_UNITS:
-        kw.setdefault("ignore_dpp", True)
-    try:
-        b.problem.solve(solver=SOLVER, **kw)
-    except cp.error.SolverError:
-        return "solver_error"
-    return b.problem.status
-
-
-@dataclass(frozen=True)
-class BindingConstraint:
-    """A binding limit and its shadow price.
-
-    ``shadow_price`` is the objective's improvement (in ``unit``, e.g. bp of expected return)
-    per one unit of relaxation of the limit (``per``: 1 pp of a ratio floor, 1 pp of total
-    assets for a cap ...). ``shadow_price_per_yi`` (solvency floors only) is the improvement per
-    1 亿元 (1e8 CNY) of additional capital.
-    """
-
-    constraint: str
-    subject: str
-    limit: float
-    shadow_price: float
-    unit: str
-    shadow_price_per_yi: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {
-            "constraint": self.constraint,
-            "subject": self.subject,
-            "limit": self.limit,
-            "shadow_price": self.shadow_price,
-            "unit": self.unit,
-        }
-        if self.shadow_price_per_yi is not None:
-            out["shadow_price_per_yi"] = self.shadow_price_per_yi
-        return out
-
-
-@dataclass(frozen=True)
-class AllocationResult:
-    """Immutable outcome of :meth:`AllocationProblem.solve`.
-
-    Attributes
-    ----------
-    status : ``optimal``, or ``optimal_inaccurate`` when Clarabel reached only its reduced
-        tolerances on the winning case
-    objective : objective name
-    units : decision units (classes or position ids)
-    weights, current_weights : fractions of the invested total
-    trades : CNY to buy (+) or sell (-) per unit
-    expected_return : annual fraction (gross of transaction costs)
-    volatility : annual fraction
-    objective_value : in the objective's own terms
-    solvency : the engine's evaluation of the optimal portfolio
-    binding : binding limits with shadow prices
-    case : the winning convex case
-    cases : status and objective of every case tried
-    solve_time : seconds inside the solver (Clarabel), summed over cases
-    notes : what a reader should know (templates ignored, classes not buyable, solver notes)
-    new_classes : classes bought from template positions (current weight 0)
-    not_buyable : class -> why it cannot be bought (in the assumptions, not held, no template)
-    loss_absorption_gap : the engine's loss absorption of the result minus the one the solve
-        held fixed (the current book's, Rule 2 Art. 19), CNY; negative when the result
-        absorbs less than the solve assumed (docs/optimizer.md)
-    """
-
-    status: str
-    objective: str
-    units: tuple[str, ...]
-    weights: np.ndarray
-    current_weights: np.ndarray
-    trades: np.ndarray
-    expected_return: float
-    volatility: float
-    objective_value: float
-    solvency: SolvencyResult
-    binding: tuple[BindingConstraint, ...]
-    case: str
-    cases: tuple[dict, ...]
-    solve_time: float
-    notes: tuple[str, ...] = ()
-    new_classes: tuple[str, ...] = ()
-    not_buyable: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
-    loss_absorption_gap: float = 0.0
-
-    @property
-    def weight_map(self) -> MappingProxyType:
-        """unit -> weight."""
-        return MappingProxyType(dict(zip(self.units, self.weights.tolist(), strict=True)))
-
-    def to_dict(self, holdings: bool = False) -> dict[str, Any]:
-        """JSON of docs/formats.md §6."""
-        return {
-            "status": self.status,
-            "objective": self.objective,
-            "weights": dict(zip(self.units, self.weights.tolist(), strict=True)),
-            "current_weights": dict(zip(self.units, self.current_weights.tolist(), strict=True)),
-            "trades": dict(zip(self.units, self.trades.tolist(), strict=True)),
-            "expected_return": self.expected_return,
-            "volatility": self.volatility,
-            "objective_value": self.objective_value,
-            "solvency": self.solvency.to_dict(holdings=holdings),
-            "binding": [b.to_dict() for b in self.binding],
-            "case": self.case,
-            "cases": list(self.cases),
-            "notes": list(self.notes),
-            "new_classes": list(self.new_classes),
-            "not_buyable": dict(self.not_buyable),
-            "loss_absorption_gap": self.loss_absorption_gap,
-        }
-
-
-def _binding(b: Built, objective: Objective) -> list[BindingConstraint]:
-    """Limits that hold with equality at the optimum, with their duals in business units."""
-    out = []
-    s = scalars(b.ctx)
-    t = float(b.t.value) if isinstance(b.t, cp.Variable) else 1.0
-    for lim in b.ctx.limits:
-        if lim.constraint.dual_value is None:
-            continue
-        dual = np.abs(np.atleast_1d(np.asarray(lim.constraint.dual_value, dtype=float)))
-        per = np.broadcast_to(np.asarray(lim.per_unit, dtype=float), dual.shape)
-        limit = np.broadcast_to(np.asarray(lim.limit, dtype=float), dual.shape)
-        lhs, rhs = lim.constraint.args
-        gap = np.abs(
-            np.atleast_1d(np.asarray(lhs.value, dtype=float) - np.asarray(rhs.value, dtype=float))
-        )
-        scale = 1.0 + np.abs(np.atleast_1d(np.asarray(rhs.value, dtype=float)))
-        gap = np.broadcast_to(gap / np.broadcast_to(scale, gap.shape), dual.shape)
-        for i in range(dual.size):
-            if gap[i] > BINDING_TOL * 10 * max(1.0, t):
-                continue
-            # a dual is d(objective)/d(rhs); rhs enters as rhs * t (Charnes-Cooper)
-            price = float(dual[i] * per[i] * objective.scale) * t
-            per_yi = None
-            if lim.name in ("min_core_ratio", "min_comprehensive_ratio"):
-                per_yi = float(dual[i] * 1e8 / (limit[i] * s.alpha * s.V) * objective.scale) * t
-            subject = lim.labels[i] if lim.labels else ""
-            out.append(
-                BindingConstraint(
-                    lim.name,
-                    subject,
-                    float(limit[i]),
-                    price,
-                    f"{objective.unit} per {lim.unit}",
-                    per_yi,
-                )
-            )
-    return out
 
 
 class AllocationProblem:
@@ -493,9 +82,6 @@ class AllocationProblem:
                 else self.limits.target_return
             )
             if tr is None:
-                from analyzer.errors import ParameterError
-                from analyzer.optimize.messages import compose
-
                 raise ParameterError(compose("optimize.min_capital_target"))
             self.limits = replace(self.limits, target_return=tr)
         self.objective = objective
@@ -522,13 +108,8 @@ class AllocationProblem:
                 b = self.build(case)
                 out.append((b, solve_built(b)))
             return out
-        groups: dict[tuple, list[Case]] = {}
-        for case in self.cases:
-            groups.setdefault(
-                (case.equity_cap, case.tier_ratio, case.tier_floor, case.equity_addon), []
-            ).append(case)
         out = []
-        for members in groups.values():
+        for members in equity_groups(self.cases):
             b = self.build(replace(members[0], life_case=RELAXED))
             status = solve_built(b)
             if status == "infeasible":  # the relaxation contains every exact case
@@ -573,8 +154,6 @@ class AllocationProblem:
         if best is not None:
             best, solved = self.tighten_stock_book(best, solved)
         if best is None:
-            from analyzer.optimize.elastic import explain_infeasible
-
             if all(s in ("infeasible", "infeasible_inaccurate") for _, s in solved):
                 raise explain_infeasible(self)
             # A numerical failure at the edge of the feasible set (e.g. a sci-tech minimum
@@ -583,8 +162,6 @@ class AllocationProblem:
             err = explain_infeasible(self)
             if isinstance(err, InfeasibleError) and err.conflicts:
                 raise err
-            from analyzer.optimize.messages import compose
-
             raise SolverError(
                 compose(
                     "optimize.solver_failed",
@@ -676,7 +253,7 @@ class AllocationProblem:
             volatility=u.volatility(w),
             objective_value=value,
             solvency=solvency,
-            binding=tuple(_binding(best, self.objective)),
+            binding=tuple(binding(best, self.objective)),
             case=best.case.label,
             cases=tuple(cases_out),
             solve_time=float(
@@ -732,3 +309,13 @@ class AllocationProblem:
             f"{solvency.loss_absorption - held:,.0f} CNY; raise the floors by the gap, or bound "
             "the classes that moved (docs/optimizer.md, what the map holds at today's status)"
         )
+
+
+__all__ = [
+    "OBJECTIVES",
+    "AllocationProblem",
+    "AllocationResult",
+    "BindingConstraint",
+    "Limits",
+    "make_objective",
+]

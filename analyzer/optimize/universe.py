@@ -28,10 +28,12 @@ from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
 from analyzer.messages import register, text
+from analyzer.solvency import concentration as conc
 from analyzer.solvency import equity
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map, split_held_constant
 from analyzer.solvency.charges import SUBMODULE_INDEX, ChargeContext
-from analyzer.solvency.engine import loss_absorption_of
+from analyzer.solvency.concentration import RELATED
+from analyzer.solvency.engine import build_charge_arrays, build_charges, loss_absorption_of
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
 
@@ -394,8 +396,6 @@ def build_universe(
         np.add.at(P, (rows, members[named]), mv[named])
     P /= safe
     # Rule 8 Art. 65 counterparty concentration: keep counterparties below the threshold
-    from analyzer.solvency import concentration as conc
-
     ct = regime.table("concentration", "counterparty")
     bv = frame["book_value"].to_numpy(dtype=float)
     cctx = ChargeContext(frame, regime, company, options)
@@ -561,9 +561,6 @@ def with_templates(
             raise InputError(problems)
         # the engine must be able to charge every template on its own (errors name the
         # templates file and its rows)
-        from analyzer.solvency.charges import ChargeContext
-        from analyzer.solvency.engine import build_charge_arrays
-
         build_charge_arrays(ChargeContext(tf, regime, company, options), src)
         ignored = sorted(set(cls) & held)
         if ignored:
@@ -642,10 +639,6 @@ def _equity_addon(
 ) -> np.ndarray:
     """Rule 8 Art. 66 add-on (k = 0.2 on domestic equity-class charges) per CNY of each unit,
     (10, n); applies when equity exceeds the prior-quarter cap (resulting-ratio tiers only)."""
-    from analyzer.solvency.charges import ChargeContext
-    from analyzer.solvency.concentration import RELATED
-    from analyzer.solvency.engine import build_charges
-
     out = np.zeros((len(SUBMODULE_INDEX), n))
     if not options.class_concentration:
         return out

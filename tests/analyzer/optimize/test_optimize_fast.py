@@ -11,10 +11,10 @@ import pytest
 
 from analyzer.errors import ParameterError
 from analyzer.optimize import OBJECTIVES, AllocationProblem, Limits, frontier
+from analyzer.optimize.build import build_case, solve_built
 from analyzer.optimize.capital import RELAXED
 from analyzer.optimize.fast import ConicCase
 from analyzer.optimize.objectives import MaxReturn
-from analyzer.optimize.problem import build_case, solve_built
 from analyzer.optimize.universe import build_universe
 
 LIMITS = Limits(min_comprehensive=1.2, min_core=0.6)
@@ -127,7 +127,7 @@ def test_inaccurate_points_are_reported_as_such(life_universe):
 
 def test_position_level_solve_skips_dpp(samples, assumptions):
     """Above DPP_MAX_UNITS a one-off solve ignores DPP; same optimum as the DPP path."""
-    from analyzer.optimize import problem as P
+    from analyzer.optimize import build as P
 
     h, c, _ = samples["pc"]
     u = build_universe(h, c, assumptions, level="position")
