@@ -13,13 +13,11 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from analyzer import messages
+from analyzer import api
+from analyzer.api import DEFAULT_REGIME, available_regimes, register_messages
 from analyzer.errors import InputError
-from analyzer.io.tables import read_table
-from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes, load_regime
-from analyzer.topdown import aggregate_modules
 
-messages.register(
+register_messages(
     {
         "aggregate.cannot_write": (
             "cannot write the output here: {reason}",
@@ -88,7 +86,7 @@ def write_atomically(path: Path, text: str) -> None:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise InputError.single(
-            str(path), None, None, messages.text("aggregate.cannot_write", reason=exc.strerror)
+            str(path), None, None, api.text("aggregate.cannot_write", reason=exc.strerror)
         ) from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
@@ -122,9 +120,7 @@ def aggregate(
         help="Unit of total_assets: yuan (元), wan (万元) or yi (亿元).",
     ),
 ) -> None:
-    regime_obj = load_regime(regime)
-    frame = read_table(modules, name=str(modules))
-    result = aggregate_modules(frame, regime_obj, str(modules), assets_unit=assets_unit.value)
+    result = api.aggregate(modules, regime, assets_unit=assets_unit.value)
     text = render(result, fmt)
     if output is None:
         sys.stdout.write(text)
