@@ -14,8 +14,7 @@ Typical use::
 
 The services and result types load on first use (each from its own module), so that
 ``import analyzer.api`` costs no numpy, pandas or cvxpy: ``analyzer --help`` and
-``analyzer regimes`` stay quick. Only the light names (messages, the regimes' listing) are
-imported here eagerly.
+``analyzer regimes`` stay quick. Only the messages' functions are imported here eagerly.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 from analyzer.messages import Text, language, set_language, text
 from analyzer.messages import register as register_messages
-from analyzer.services.regimes import DEFAULT_REGIME, available_regimes, describe_regimes
 
 # --------------------------------------------------------------------------- run services
 #: name -> the module that defines it, imported on first use (see the module's docstring).
@@ -34,6 +32,10 @@ _LAZY: dict[str, str] = {
     # the names a user picks from
     "OBJECTIVES": "analyzer.optimize.kinds",
     "ObjectiveName": "analyzer.optimize.kinds",
+    # the regimes
+    "DEFAULT_REGIME": "analyzer.services.regimes",
+    "available_regimes": "analyzer.services.regimes",
+    "describe_regimes": "analyzer.services.regimes",
     # reading and checking inputs
     "load_inputs": "analyzer.services.inputs",
     "Inputs": "analyzer.services.inputs",
@@ -140,6 +142,7 @@ if TYPE_CHECKING:  # what the table above loads, for type checkers and editors
         with_warnings,
     )
     from analyzer.services.inputs import Inputs, Tick, load_inputs
+    from analyzer.services.regimes import DEFAULT_REGIME, available_regimes, describe_regimes
     from analyzer.services.reports import write_json, write_solvency_json, write_solvency_parquet
     from analyzer.services.simulation import (
         SimulationRun,
