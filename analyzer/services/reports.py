@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer.report import files
 from analyzer.services.checks import check_finite
-from analyzer.services.solvency import SolvencyRun
+
+if TYPE_CHECKING:  # annotations only: writing JSON needs no engine
+    from analyzer.services.solvency import SolvencyRun
 
 
 def write_json(data: dict, output: str | Path | None = None) -> None:

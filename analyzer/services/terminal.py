@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analyzer.report import solvency_text
-from analyzer.services.solvency import SolvencyRun
+
+if TYPE_CHECKING:  # annotations only: writing JSON needs no engine
+    from analyzer.services.solvency import SolvencyRun
 
 
 def render_solvency_table(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer.report import files, solvency_xlsx
 from analyzer.report import provenance as provenance_sheet
-from analyzer.services.solvency import SolvencyRun
+
+if TYPE_CHECKING:  # annotations only: writing JSON needs no engine
+    from analyzer.services.solvency import SolvencyRun
 
 
 def write_solvency_xlsx(run: SolvencyRun, output: str | Path) -> None:
