@@ -81,6 +81,8 @@ _LAZY: dict[str, str] = {
     "validate": "analyzer.services.validation",
     "ValidationReport": "analyzer.services.validation",
     "aggregate": "analyzer.services.topdown",
+    "render_aggregate": "analyzer.services.topdown",
+    "write_aggregate": "analyzer.services.topdown",
     "write_template": "analyzer.services.template",
     "copy_samples": "analyzer.samples",
     "sample_dir": "analyzer.samples",
@@ -165,7 +167,7 @@ if TYPE_CHECKING:  # what the table above loads, for type checkers and editors
     )
     from analyzer.services.template import write_template
     from analyzer.services.terminal import render_solvency_table
-    from analyzer.services.topdown import aggregate
+    from analyzer.services.topdown import aggregate, render_aggregate, write_aggregate
     from analyzer.services.validation import ValidationReport, validate
     from analyzer.services.workbook import write_solvency_xlsx
     from analyzer.solvency.result import SolvencyResult
@@ -245,6 +247,7 @@ __all__ = [
     "read_commitment_plan",
     "read_scenario_file",
     "register_messages",
+    "render_aggregate",
     "render_solvency_table",
     "reverse_stress",
     "reverse_stress_drivers",
@@ -257,6 +260,7 @@ __all__ = [
     "text",
     "validate",
     "with_warnings",
+    "write_aggregate",
     "write_json",
     "write_solvency_json",
     "write_solvency_parquet",
