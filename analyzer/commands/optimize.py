@@ -275,6 +275,7 @@ def optimize(
     if fmt is Fmt.json:
         _emit(result.to_dict(), prov)
     else:
+        check_finite(result.to_dict())
         _print_result(result, u, prov)
 
 
@@ -383,6 +384,7 @@ def frontier_cmd(
             _pct(p.core_ratio),
             "-" if p.minimum_capital is None else f"{p.minimum_capital / 1e8:,.1f}",
         )
+    check_finite(f.to_dict())
     con = Console(width=160)
     con.print(t)
     _print_notes(con, u.notes)

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from analyzer import api
-from analyzer.api import DEFAULT_REGIME, text
+from analyzer.api import DEFAULT_REGIME, check_finite, text
 from analyzer.commands._shared import (
     accept_option,
     command_options,
@@ -156,6 +156,8 @@ def stress(
         return
     c, stresser = setup.company, setup.stresser
     results, not_run, rev = run.results, run.not_run, run.reverse
+    check_finite([r.to_dict() for r in results], "scenarios")
+    check_finite([r.to_dict() for r in rev], "reverse")
     from rich.console import Console
     from rich.table import Table
 

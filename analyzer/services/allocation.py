@@ -25,7 +25,6 @@ from analyzer.optimize.limits import cost_vector, read_limits
 from analyzer.optimize.messages import compose as optimize_message
 from analyzer.services.checks import (
     build_provenance,
-    check_finite,
     check_result_ratios,
     with_warnings,
 )
@@ -204,9 +203,7 @@ def optimise(
         risk_aversion=risk_aversion,
         risk_free=risk_free,
     )
-    result = problem.solve()
-    check_finite(result.to_dict())
-    return result
+    return problem.solve()
 
 
 def frontiers(
@@ -224,9 +221,9 @@ def frontiers(
     InfeasibleError
         No point meets the limits.
     """
-    f = frontier(setup.universe, setup.limits, points=points, axis=axis, objective=str(objective))
-    check_finite(f.to_dict())
-    return f
+    return frontier(
+        setup.universe, setup.limits, points=points, axis=axis, objective=str(objective)
+    )
 
 
 __all__ = [
