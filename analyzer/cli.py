@@ -18,7 +18,6 @@ argument); ``analyzer --help`` prints it to stdout and exits 0.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -29,7 +28,7 @@ import typer
 import typer.core
 import typer.main
 
-from analyzer import messages
+from analyzer import api
 from analyzer.errors import AnalyzerError, InfeasibleError, InputError
 
 PROG = "analyzer"
@@ -71,7 +70,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 #: commands whose module offers ``run_light(args) -> int | None`` for their plain calls
 LIGHT = ("regimes",)
 
-messages.register(
+api.register_messages(
     {
         "cli.error": ("error: {message}", "错误：{message}"),
         "cli.infeasible": ("infeasible: {message}", "无可行解：{message}"),
@@ -82,10 +81,6 @@ messages.register(
         "cli.aborted": ("aborted", "已中止"),
     }
 )
-
-
-def _module_exists(module: str) -> bool:
-    return importlib.util.find_spec(f"analyzer.commands.{module}") is not None
 
 
 def _unlisted_modules() -> list[str]:
@@ -130,7 +125,7 @@ class LazyGroup(typer.core.TyperGroup):
         return out
 
     def list_commands(self, ctx: Any) -> list[str]:
-        names = [n for n, (module, _) in COMMANDS.items() if _module_exists(module)]
+        names = list(COMMANDS)
         return names + [n for n in self._extra() if n not in COMMANDS]
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
@@ -138,8 +133,6 @@ class LazyGroup(typer.core.TyperGroup):
             return self._loaded[cmd_name]
         if cmd_name in COMMANDS:
             module, short = COMMANDS[cmd_name]
-            if not _module_exists(module):
-                return None
             if self._listing:  # the root help needs only the one line
                 return typer.core.TyperCommand(name=cmd_name, short_help=short, help=short)
             self._loaded.update(_load_module_commands(module))
@@ -183,7 +176,7 @@ _LANG_SET = False
 def _set_lang(value: Language | None) -> Language | None:
     global _LANG_SET
     if value is not None:
-        messages.set_language(Language(value).value)
+        api.set_language(Language(value).value)
         _LANG_SET = True
     return value
 
@@ -204,19 +197,19 @@ def _root(
 
 def report_error(err: AnalyzerError) -> int:
     """Print an analyzer error to stderr in the chosen language and return its exit code."""
-    lang = messages.language()
+    lang = api.language()
     if isinstance(err, InputError):
         lines = err.render(lang)
-        typer.echo(messages.text("cli.error", message=lines[0]).render(lang), err=True)
+        typer.echo(api.text("cli.error", message=lines[0]).render(lang), err=True)
         for line in lines[1:]:
             typer.echo(f"       {line}", err=True)
     elif isinstance(err, InfeasibleError):
         lines = err.lines(lang)
-        typer.echo(messages.text("cli.infeasible", message=lines[0]).render(lang), err=True)
+        typer.echo(api.text("cli.infeasible", message=lines[0]).render(lang), err=True)
         for line in lines[1:]:
             typer.echo(line, err=True)
     else:
-        typer.echo(messages.text("cli.error", message=err.localized(lang)).render(lang), err=True)
+        typer.echo(api.text("cli.error", message=err.localized(lang)).render(lang), err=True)
     return err.exit_code
 
 
@@ -232,7 +225,7 @@ def _is_abort(exc: BaseException) -> bool:
 
 def report_usage_error(exc: BaseException) -> int:
     """One line for a usage error (plus where to get help) on stderr; returns 2."""
-    lang = messages.language()
+    lang = api.language()
     ctx = getattr(exc, "ctx", None)
     if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
         typer.echo(ctx.get_help(), err=True)
@@ -242,9 +235,9 @@ def report_usage_error(exc: BaseException) -> int:
     head, sep, hint = message.partition(" Did you mean ")
     if sep:
         message = f"{head} Did you mean {hint.split(' Did you mean ')[0]}"
-    typer.echo(messages.text("cli.error", message=message).render(lang), err=True)
+    typer.echo(api.text("cli.error", message=message).render(lang), err=True)
     command = getattr(ctx, "command_path", None) or PROG
-    typer.echo(messages.text("cli.try_help", command=command).render(lang), err=True)
+    typer.echo(api.text("cli.try_help", command=command).render(lang), err=True)
     return 2
 
 
@@ -271,14 +264,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         if _is_usage_error(exc):
             return report_usage_error(exc)
         if _is_abort(exc):
-            typer.echo(messages.text("cli.aborted").render(messages.language()), err=True)
+            typer.echo(api.text("cli.aborted").render(api.language()), err=True)
             return 1
         if isinstance(getattr(exc, "exit_code", None), int):  # click's Exit raised through
             return exc.exit_code  # type: ignore[attr-defined]
         raise
     finally:
         if _LANG_SET:  # --lang lasts one run (tests call main() repeatedly in one process)
-            messages.set_language(None)
+            api.set_language(None)
             _LANG_SET = False
 
 

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import math
-import os
-import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 
-import pandas as pd
 import typer
 
-from analyzer import messages
-from analyzer.errors import InputError
-from analyzer.io.tables import read_table
-from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes, load_regime
-from analyzer.topdown import aggregate_modules
-
-messages.register(
-    {
-        "aggregate.cannot_write": (
-            "cannot write the output here: {reason}",
-            "无法在此处写入输出：{reason}",
-        ),
-    }
-)
+from analyzer import api
+from analyzer.api import DEFAULT_REGIME, available_regimes
 
 
 class OutputFormat(StrEnum):
@@ -63,42 +45,6 @@ HELP = (
 )
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    def clean(value):
-        if isinstance(value, float) and not math.isfinite(value):
-            return None
-        if hasattr(value, "item"):  # numpy scalar
-            return clean(value.item())
-        return value
-
-    return [{k: clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def render(frame: pd.DataFrame, fmt: OutputFormat) -> str:
-    """The result as CSV or as a JSON list of records (NaN as null)."""
-    if fmt is OutputFormat.json:
-        return json.dumps(_records(frame), ensure_ascii=False, indent=2) + "\n"
-    return frame.to_csv(index=False, lineterminator="\n")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
-    path = Path(path)
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise InputError.single(
-            str(path), None, None, messages.text("aggregate.cannot_write", reason=exc.strerror)
-        ) from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def aggregate(
     modules: Path = typer.Argument(
         ...,
@@ -122,15 +68,8 @@ def aggregate(
         help="Unit of total_assets: yuan (元), wan (万元) or yi (亿元).",
     ),
 ) -> None:
-    regime_obj = load_regime(regime)
-    frame = read_table(modules, name=str(modules))
-    result = aggregate_modules(frame, regime_obj, str(modules), assets_unit=assets_unit.value)
-    text = render(result, fmt)
-    if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        write_atomically(output, text)
+    result = api.aggregate(modules, regime, assets_unit=assets_unit.value)
+    api.write_aggregate(result, fmt.value, output)
 
 
 def register(app: typer.Typer) -> None:

@@ -5,30 +5,24 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 
 import numpy as np
 import typer
 
+from analyzer import api
+from analyzer.api import DEFAULT_REGIME, ObjectiveName, check_finite
 from analyzer.commands._shared import (
     accept_option,
+    command_options,
     look_through_option,
     mapping_option,
+    print_footer,
+    show_notes,
     trades_option,
 )
-from analyzer.errors import InfeasibleError, ParameterError
-from analyzer.messages import text
-from analyzer.solvency.regime import DEFAULT_REGIME
-
-
-class Objective(str, Enum):
-    max_return = "max_return"
-    mean_variance = "mean_variance"
-    min_volatility = "min_volatility"
-    min_capital = "min_capital"
-    max_return_on_capital = "max_return_on_capital"
+from analyzer.errors import InfeasibleError
 
 
 class Fmt(str, Enum):
@@ -52,130 +46,50 @@ class Level(str, Enum):
 
 
 def _setup(
-    holdings,
-    company,
-    assumptions,
-    correlations,
-    regime,
-    min_comprehensive,
-    min_core,
-    min_sci_tech,
-    min_liquid,
-    max_volatility,
-    target_return,
-    max_turnover,
-    transaction_cost_bp,
-    limits_file,
-    equity_cap_basis,
-    level,
-    repair,
-    templates=None,
-    mapping=None,
-    accept=(),
-    min_lcr2=None,
-    look_through=None,
-    trades=None,
+    holdings: Path,
+    company: Path,
+    assumptions: Path,
+    correlations: Path | None,
+    regime: str,
+    limits: dict,
+    transaction_cost_bp: float | None,
+    limits_file: Path | None,
+    equity_cap_basis: Basis | None,
+    level: Level,
+    repair: bool,
+    templates: Path | None,
+    mapping: Path | None,
+    accept: list[str],
+    look_through: Path | None,
+    trades: Path | None,
 ):
-    """Read every input through the validation layer and build the universe and limits.
-
-    Returns
-    -------
-    (universe, limits, inputs) where ``inputs`` is what :func:`load_inputs` returned
-    """
-    from analyzer.commands import _shared
-    from analyzer.optimize import Limits, build_universe
-    from analyzer.optimize.limits import cost_vector, read_limits
-    from analyzer.services.inputs import load_inputs
-    from analyzer.solvency.options import EngineOptions
-    from analyzer.solvency.regime import load_regime
-
-    accept = _shared.check_accepted(accept)
-    reg = load_regime(regime)
-    correlations = _shared.correlations_path(assumptions, correlations)
-
-    def _classes(read: dict) -> tuple[str, ...]:
-        names = set()
-        if read["holdings"] is not None:
-            names |= set(read["holdings"].frame["asset_class"].astype(str))
-        t, a = read["templates"], read["assumptions"]
-        if t is not None and a is not None:  # classes bought from templates may be bounded
-            names |= set(t.frame["asset_class"].astype(str)) & set(a.classes)
-        return tuple(sorted(names))
-
-    extra = []
-    if limits_file is not None:
-        extra.append(
-            ("limits", limits_file, lambda read: read_limits(limits_file, Limits(), _classes(read)))
-        )
-    inputs = load_inputs(
-        holdings=holdings,
-        company=company,
-        assumptions=assumptions,
-        correlations=correlations,
-        templates=templates,
-        mapping=mapping,
-        accept=accept,
-        repair=repair,
-        extra=extra,
+    """Read the inputs (the notes shown), then the universe and limits of the allocation."""
+    inputs = api.load_allocation_inputs(
+        holdings,
+        company,
+        assumptions,
+        correlations,
+        templates,
+        mapping,
+        accept,
+        repair,
+        regime=regime,
+        limits_file=limits_file,
         look_through=look_through,
         trades=trades,
     )
-    _shared.show_notes(inputs)
-    h, c, a, t = inputs.holdings, inputs.company, inputs.assumptions, inputs.templates
-    limits = Limits()
-    costs: dict[str, float] = {}
-    if limits_file is not None:
-        limits, costs = inputs.extra[0]
-    kw = {}
-    for key, value in (
-        ("min_comprehensive", min_comprehensive),
-        ("min_core", min_core),
-        ("min_sci_tech", min_sci_tech),
-        ("min_liquid", min_liquid),
-        ("max_volatility", max_volatility),
-        ("target_return", target_return),
-        ("max_turnover", max_turnover),
-        ("min_lcr2", min_lcr2),
-    ):
-        if value is not None:
-            kw[key] = value
-    if equity_cap_basis is not None:
-        kw["equity_cap_basis"] = equity_cap_basis.value
-    limits = replace(limits, **kw)
-    if limits.min_core <= 0 or limits.min_comprehensive <= 0:
-        raise ParameterError(text("cli.floors_positive"))
-    if limits.min_lcr2 is not None:
-        from analyzer.optimize.messages import compose
-
-        if not 0 < limits.min_lcr2 <= 10:
-            raise ParameterError(compose("optimize.min_lcr2_range", value=limits.min_lcr2))
-        if c.liquidity is None:
-            raise ParameterError(compose("optimize.min_lcr2_no_liquidity", company=c.source))
-    options = EngineOptions(equity_cap_basis=limits.equity_cap_basis)
-    u = build_universe(h, c, a, reg, options, level=level.value, templates=t)
-    default_cost = (transaction_cost_bp or 0.0) / 1e4
-    if costs or default_cost:
-        limits = replace(
-            limits, transaction_cost=cost_vector(u.units, u.unit_class, costs, default_cost)
-        )
-    return u, limits, inputs
-
-
-def _current_ratios(u, accept, inputs, where: str):
-    """Provenance of the run, after the plausibility check of today's ratios (the engine on
-    the current holdings, as the universe maps them)."""
-    from analyzer.commands import _shared
-    from analyzer.solvency.engine import evaluate
-
-    held = u.source_holdings if u.source_holdings is not None else u.holdings
-    base = evaluate(held, u.company, u.regime, u.options, scitech=False)
-    _shared.check_solvency(base)
-    accepted = _shared.check_ratios(
-        {"comprehensive": base.comprehensive_ratio, "core": base.core_ratio},
-        accept,
-        where,
+    show_notes(inputs)
+    return api.allocation_setup(
+        inputs,
+        regime,
+        limits=limits,
+        equity_cap_basis=None if equity_cap_basis is None else equity_cap_basis.value,
+        level=level.value,
+        transaction_cost_bp=transaction_cost_bp,
+        accept=accept,
+        options=command_options(),
+        where=str(company),
     )
-    return _shared.with_warnings(_shared.provenance(inputs, regime=u.regime.name), accepted)
 
 
 def _pct(x: float | None) -> str:
@@ -222,8 +136,6 @@ def _print_result(r, u, prov=None) -> None:
         con.print(b)
     _print_notes(con, r.notes)
     if prov is not None:
-        from analyzer.commands._shared import print_footer
-
         print_footer(prov, con)
 
 
@@ -241,8 +153,6 @@ def _json_default(o):
 
 
 def _emit(obj: dict, prov=None) -> None:
-    from analyzer.commands._shared import check_finite
-
     if prov is not None:
         obj = {**obj, "provenance": prov.to_dict()}
     check_finite(obj)
@@ -269,7 +179,7 @@ def optimize(
     correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
     templates: Path | None = typer.Option(None, "--templates", help=_H["templates"]),
     regime: str = typer.Option(DEFAULT_REGIME, "--regime", help="Regulatory regime."),
-    objective: Objective = typer.Option(Objective.max_return, "--objective"),
+    objective: ObjectiveName = typer.Option(ObjectiveName.max_return, "--objective"),
     min_comprehensive: float | None = typer.Option(
         None, "--min-comprehensive", help="Comprehensive-ratio floor (fraction; legal 1.0)."
     ),
@@ -316,21 +226,22 @@ def optimize(
     ),
     trades: Path | None = trades_option(),
 ) -> None:
-    from analyzer.optimize import AllocationProblem
-
-    u, lim, inputs = _setup(
+    setup = _setup(
         holdings,
         company,
         assumptions,
         correlations,
         regime,
-        min_comprehensive,
-        min_core,
-        min_sci_tech,
-        min_liquid,
-        max_volatility,
-        target_return,
-        max_turnover,
+        {
+            "min_comprehensive": min_comprehensive,
+            "min_core": min_core,
+            "min_sci_tech": min_sci_tech,
+            "min_liquid": min_liquid,
+            "max_volatility": max_volatility,
+            "target_return": target_return,
+            "max_turnover": max_turnover,
+            "min_lcr2": min_lcr2,
+        },
         transaction_cost_bp,
         limits,
         equity_cap_basis,
@@ -339,16 +250,14 @@ def optimize(
         templates,
         mapping,
         accept_warning,
-        min_lcr2,
         look_through,
         trades,
     )
-    prov = _current_ratios(u, accept_warning, inputs, str(company))
-    problem = AllocationProblem(
-        u, objective.value, lim, risk_aversion=risk_aversion, risk_free=risk_free
-    )
+    u, prov = setup.universe, setup.provenance
     try:
-        result = problem.solve()
+        result = api.optimise(
+            setup, objective.value, risk_aversion=risk_aversion, risk_free=risk_free
+        )
     except InfeasibleError as err:
         if fmt is Fmt.json:
             _emit(
@@ -366,8 +275,6 @@ def optimize(
     if fmt is Fmt.json:
         _emit(result.to_dict(), prov)
     else:
-        from analyzer.commands._shared import check_finite
-
         check_finite(result.to_dict())
         _print_result(result, u, prov)
 
@@ -381,8 +288,8 @@ def frontier_cmd(
     correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
     templates: Path | None = typer.Option(None, "--templates", help=_H["templates"]),
     regime: str = typer.Option(DEFAULT_REGIME, "--regime"),
-    objective: Objective = typer.Option(
-        Objective.max_return,
+    objective: ObjectiveName = typer.Option(
+        ObjectiveName.max_return,
         "--objective",
         help="Accepted for symmetry; a frontier maximises return at each point.",
     ),
@@ -405,21 +312,20 @@ def frontier_cmd(
     min_lcr2: float | None = typer.Option(None, "--min-lcr2"),
     trades: Path | None = trades_option(),
 ) -> None:
-    from analyzer.optimize import frontier
-
-    u, lim, inputs = _setup(
+    setup = _setup(
         holdings,
         company,
         assumptions,
         correlations,
         regime,
-        min_comprehensive,
-        min_core,
-        min_sci_tech,
-        min_liquid,
-        None,
-        None,
-        max_turnover,
+        {
+            "min_comprehensive": min_comprehensive,
+            "min_core": min_core,
+            "min_sci_tech": min_sci_tech,
+            "min_liquid": min_liquid,
+            "max_turnover": max_turnover,
+            "min_lcr2": min_lcr2,
+        },
         transaction_cost_bp,
         limits,
         equity_cap_basis,
@@ -428,13 +334,12 @@ def frontier_cmd(
         templates,
         mapping,
         accept_warning,
-        min_lcr2,
         look_through,
         trades,
     )
-    prov = _current_ratios(u, accept_warning, inputs, str(company))
+    u, prov = setup.universe, setup.provenance
     try:
-        f = frontier(u, lim, points=points, axis=axis.value, objective=objective.value)
+        f = api.frontiers(setup, points=points, axis=axis.value, objective=objective.value)
     except InfeasibleError as err:
         if fmt is Fmt.json:
             _emit(
@@ -479,8 +384,6 @@ def frontier_cmd(
             _pct(p.core_ratio),
             "-" if p.minimum_capital is None else f"{p.minimum_capital / 1e8:,.1f}",
         )
-    from analyzer.commands._shared import check_finite, print_footer
-
     check_finite(f.to_dict())
     con = Console(width=160)
     con.print(t)

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 import typer
 
-from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes, load_regime
+from analyzer.api import describe_regimes
 
 
 class RegimesFormat(StrEnum):
@@ -16,23 +16,8 @@ class RegimesFormat(StrEnum):
 
 
 def describe() -> list[dict]:
-    """One record per bundled regime, oldest first."""
-    out = []
-    for name in available_regimes():
-        regime = load_regime(name)
-        out.append(
-            {
-                "name": regime.name,
-                "default": regime.name == DEFAULT_REGIME,
-                "title": regime.title,
-                "effective": regime.effective,
-                "notice": regime.notice,
-                "base": regime.base,
-                "lineage": list(regime.lineage()),
-                "changes": list(regime.changes),
-            }
-        )
-    return out
+    """One record per bundled regime, oldest first (:func:`analyzer.api.describe_regimes`)."""
+    return describe_regimes()
 
 
 def render_table(records: list[dict]) -> str:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from analyzer import api
+
 
 def samples(
     directory: Path = typer.Argument(
@@ -18,9 +20,7 @@ def samples(
     """Copy the two synthetic sample insurers (life/, pc/), the capital-market assumptions,
     correlations, templates and stress scenarios into DIRECTORY, then print the first command
     to run on them."""
-    from analyzer.samples import copy_samples
-
-    written = copy_samples(directory, overwrite=overwrite)
+    written = api.copy_samples(directory, overwrite=overwrite)
     for path in written:
         typer.echo(str(path))
     life = directory / "life"

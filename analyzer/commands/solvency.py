@@ -7,14 +7,18 @@ from pathlib import Path
 
 import typer
 
+from analyzer import api
+from analyzer.api import text
 from analyzer.commands._shared import (
     accept_option,
+    command_options,
     look_through_option,
     mapping_option,
+    print_footer,
+    show_notes,
     trades_option,
 )
 from analyzer.errors import InputError
-from analyzer.messages import text
 
 
 class Format(str, Enum):
@@ -82,69 +86,37 @@ def solvency(
     with the company's insurance risks (Rule 2), and reports the core and comprehensive ratios
     against the 50% / 100% minimums and 60% / 120% watch levels.
     """
-    from analyzer.commands import _shared
-    from analyzer.report import files
-    from analyzer.services.inputs import load_inputs
-    from analyzer.solvency.engine import evaluate
-    from analyzer.solvency.regime import load_regime
-
     if format in (Format.xlsx, Format.parquet) and output is None:
         raise InputError.single(
             "--output", None, None, text("cli.output_needed", format=format.value)
         )
-    accept = _shared.check_accepted(accept_warning)
-    reg = load_regime(regime)
-    inputs = load_inputs(
+    inputs = api.load_inputs(
         holdings=holdings,
         company=company,
         mapping=mapping,
-        accept=accept,
+        accept=accept_warning,
+        regime=regime,
         look_through=look_through,
         trades=trades,
     )
-    _shared.show_notes(inputs)
-    c = inputs.company
-    result = evaluate(inputs.holdings, c, reg)
-    _shared.check_solvency(result)
-    ratio_warnings = _shared.check_ratios(
-        {"comprehensive": result.comprehensive_ratio, "core": result.core_ratio},
-        accept,
-        str(company),
+    show_notes(inputs)
+    run = api.evaluate(
+        inputs, regime, accept=accept_warning, options=command_options(), where=str(company)
     )
-    prov = _shared.with_warnings(_shared.provenance(inputs, regime=reg.name), ratio_warnings)
     if format is Format.json:
-        data = result.to_dict(holdings=False)
-        data["provenance"] = prov.to_dict()
-        _shared.check_finite(data)
-        tables = {"holdings": result.position_table()} if positions else {}
-        files.write_json_file(output, data, tables)
+        api.write_solvency_json(run, output, positions=positions)
     elif format is Format.parquet:
-        files.write_parquet(output, result.holdings, metadata={"provenance": prov.to_dict()})
+        api.write_solvency_parquet(run, output)
         typer.echo(f"wrote {output}", err=True)
     elif format is Format.xlsx:
-        from analyzer.report import provenance as prov_sheet
-        from analyzer.report import solvency_xlsx
-
-        def _write(tmp: Path) -> None:
-            solvency_xlsx.write(result, tmp, company=c)
-            prov_sheet.append_sheet(tmp, prov)
-
-        files.atomic_write(output, _write)
+        api.write_solvency_xlsx(run, output)
         typer.echo(f"wrote {output}", err=True)
     else:
         from rich.console import Console
 
-        from analyzer.report import solvency_text
-
         console = Console(width=140, soft_wrap=False)
-        solvency_text.render(
-            result,
-            console,
-            unit=unit.value,
-            targets=(c.targets.comprehensive, c.targets.core),
-            top=top,
-        )
-        _shared.print_footer(prov, console)
+        api.render_solvency_table(run, console, unit=unit.value, top=top)
+        print_footer(run.provenance, console)
 
 
 def register(app: typer.Typer) -> None:

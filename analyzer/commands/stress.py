@@ -11,46 +11,17 @@ from pathlib import Path
 
 import typer
 
+from analyzer import api
+from analyzer.api import DEFAULT_REGIME, check_finite, text
 from analyzer.commands._shared import (
     accept_option,
+    command_options,
+    emit_json,
     look_through_option,
     mapping_option,
+    print_footer,
+    show_notes,
     trades_option,
-)
-from analyzer.errors import InputError, InputProblem
-from analyzer.messages import register, text
-
-register(
-    {
-        "cli.commitments.missing_column": (
-            "required column is missing; the header must name year, commitment",
-            "缺少必需的列；表头须包含 year、commitment",
-        ),
-        "cli.commitments.year": (
-            "must be a whole year >= 1 (1 = next year)",
-            "须为不小于 1 的整数年份（1 = 下一年）",
-        ),
-        "cli.commitments.calendar_year": (
-            "{year} looks like a calendar year; years count from 1 (next year) to the "
-            "{horizon} years projected (--horizon)",
-            "{year} 看起来是日历年份；年份从 1（下一年）数起，至多为预测的 {horizon} 年"
-            "（--horizon）",
-        ),
-        "cli.commitments.beyond_horizon": (
-            "year {year} is beyond the {horizon} years projected (--horizon); its commitment "
-            "would not show",
-            "第 {year} 年超出预测的 {horizon} 年（--horizon）；其承诺出资不会显示",
-        ),
-        "cli.commitments.not_number": (
-            "'{value}' is not a number (CNY, >= 0)",
-            "'{value}' 不是数字（元，>= 0）",
-        ),
-        "cli.commitments.not_finite": (
-            "'{value}' is not a finite number (CNY, >= 0)",
-            "'{value}' 不是有限数值（元，>= 0）",
-        ),
-        "cli.commitments.negative": ("must be >= 0 (CNY)", "须不小于 0（元）"),
-    }
 )
 
 
@@ -95,8 +66,6 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], N
 
 
 def _write(data: dict, prov=None) -> None:
-    from analyzer.commands._shared import emit_json
-
     if prov is not None:
         data = {**data, "provenance": prov.to_dict()}
     emit_json(data)
@@ -105,7 +74,7 @@ def _write(data: dict, prov=None) -> None:
 def stress(
     holdings: Path = typer.Argument(..., help="Holdings file (.csv, .xlsx, .parquet)."),
     company: Path = typer.Option(..., "--company", "-c", help="Company file (.toml)."),
-    regime: str = typer.Option("cross2-2025-12", "--regime", "-r", help="Regulatory regime."),
+    regime: str = typer.Option(DEFAULT_REGIME, "--regime", "-r", help="Regulatory regime."),
     scenarios: list[Path] = typer.Option(
         [],
         "--scenarios",
@@ -155,106 +124,40 @@ def stress(
     Each scenario shows the loss to actual and core capital, the minimum capital recomputed on
     the shocked positions by the full engine, and the ratios after the shock (Rule 10).
     """
-    from analyzer.commands import _shared
-    from analyzer.services.inputs import load_inputs
-    from analyzer.stress import annex4 as a4
-    from analyzer.stress.forward import Stresser
-    from analyzer.stress.reverse import reverse_stress
-    from analyzer.stress.scenario_file import read_scenarios
-    from analyzer.stress.shocks import StressParameters
-
-    accept = _shared.check_accepted(accept_warning)
-
-    def _scenario_reader(path: Path):
-        kind = "historical" if "historical" in path.name else "user"
-
-        def read(done: dict):
-            h = done["holdings"]
-            classes = None if h is None else set(h.frame["asset_class"].astype(str)) - {""}
-            return read_scenarios(path, kind=kind, known_classes=classes)
-
-        return read
-
-    inputs = load_inputs(
-        holdings=holdings,
-        company=company,
-        mapping=mapping,
-        accept=accept,
-        extra=[("scenarios", p, _scenario_reader(p)) for p in scenarios],
+    inputs = api.load_stress_inputs(
+        holdings,
+        company,
+        scenarios,
+        mapping,
+        accept_warning,
         look_through=look_through,
         trades=trades,
     )
-    _shared.show_notes(inputs)
-    h, c = inputs.holdings, inputs.company
-    shocks = a4.scenarios(c.company_type) if annex4 else []
-    n_annex4 = len(shocks)
-    for more in inputs.extra:
-        shocks += list(more)
-    share = 1.0 if fair_value_share is None else fair_value_share
-    if fair_value_share is not None and h is not None:
-        from analyzer.io.accounting import given
-
-        n_given = int(given(h.frame).sum())
-        if n_given:
-            typer.echo(
-                text(
-                    "cli.note",
-                    file=str(holdings),
-                    message=text(
-                        "stress.accounting_wins",
-                        given=n_given,
-                        blank=len(h.frame) - n_given,
-                        share=share,
-                    ).render(),
-                ).render(),
-                err=True,
-            )
-    stresser = Stresser(
-        h,
-        c,
+    show_notes(inputs)
+    note = api.accounting_note(inputs, fair_value_share)
+    if note is not None:
+        typer.echo(text("cli.note", file=str(holdings), message=note.render()).render(), err=True)
+    setup = api.stress_setup(
+        inputs,
         regime,
-        params=StressParameters(fair_value_share=share, mixed_equity_share=mixed_equity_share),
+        annex4_scenarios=annex4,
+        fair_value_share=fair_value_share,
+        mixed_equity_share=mixed_equity_share,
+        accept=accept_warning,
+        options=command_options(),
+        where=str(company),
     )
-    base = stresser.base
-    _shared.check_finite(base.to_dict(), "base")
-    accepted = _shared.check_ratios(
-        {"comprehensive": base.comprehensive_ratio, "core": base.core_ratio}, accept, str(company)
-    )
-    prov = _shared.with_warnings(_shared.provenance(inputs, regime=stresser.regime.name), accepted)
-    results = []
-    with _progress(len(shocks) + (4 if reverse else 0), "stress", quiet) as tick:
-        for s in shocks:
-            results.append(stresser.run(s))
-            if tick:
-                tick(1)
-        not_run = []
-        if annex4:  # the insurance-risk scenarios and life scenario 三 (analyzer.stress.mandatory)
-            from analyzer.stress.mandatory import mandatory_scenarios
-
-            more, not_run = mandatory_scenarios(stresser)
-            results[n_annex4:n_annex4] = more
-        rev = []
-        if reverse:
-            for driver in ("equity", "rates", "spread", "vc"):
-                rev += reverse_stress(stresser, [driver])
-                if tick:
-                    tick(1)
+    prov = setup.provenance
+    steps = len(setup.shocks) + (len(api.reverse_stress_drivers()) if reverse else 0)
+    with _progress(steps, "stress", quiet) as tick:
+        run = api.run_stresses(setup, reverse=reverse, tick=tick)
     if format is Format.json:
-        _write(
-            {
-                "company": c.name,
-                "regime": stresser.regime.name,
-                "base": stresser.base.to_dict(),
-                "parameters": stresser.params.to_dict(),
-                "scenarios": [r.to_dict() for r in results],
-                "reverse": [r.to_dict() for r in rev],
-                "not_run": [n.to_dict() for n in not_run],
-            },
-            prov,
-        )
+        _write(run.to_dict(), prov)
         return
-    _shared.check_finite([r.to_dict() for r in results], "scenarios")
-    _shared.check_finite([r.to_dict() for r in rev], "reverse")
+    c, stresser = setup.company, setup.stresser
+    results, not_run, rev = run.results, run.not_run, run.reverse
+    check_finite([r.to_dict() for r in results], "scenarios")
+    check_finite([r.to_dict() for r in rev], "reverse")
     from rich.console import Console
     from rich.table import Table
 
@@ -314,7 +217,7 @@ def stress(
                 r.driver, f"{r.threshold.ratio} {_pct(r.threshold.level)}", mv, r.unit, r.status
             )
         con.print(t)
-    _shared.print_footer(prov, con)
+    print_footer(prov, con)
 
 
 def simulate(
@@ -331,7 +234,7 @@ def simulate(
         "--correlations",
         help="Correlation matrix (default: correlations.csv beside assumptions).",
     ),
-    regime: str = typer.Option("cross2-2025-12", "--regime", "-r", help="Regulatory regime."),
+    regime: str = typer.Option(DEFAULT_REGIME, "--regime", "-r", help="Regulatory regime."),
     n: int = typer.Option(100_000, "--scenarios", "-n", min=1, help="Number of scenarios."),
     seed: int = typer.Option(20240601, "--seed", min=0, help="Random seed."),
     dof: float = typer.Option(
@@ -366,83 +269,49 @@ def simulate(
 ) -> None:
     """Distribution of the solvency ratios after one year (Monte Carlo, Student-t), and the
     yearly calls, distributions, NAV and capital of a VC commitment programme."""
-    from analyzer.commands import _shared
-    from analyzer.services.inputs import load_inputs
-    from analyzer.stress.montecarlo import market_model, simulation_context
-    from analyzer.stress.montecarlo import simulate as run
-
-    if assumptions is None and commitments is None:
-        raise InputError.single(
-            "--assumptions",
-            None,
-            None,
-            text("cli.simulate_needs_input"),
-        )
-    accept = _shared.check_accepted(accept_warning)
-    correlations = _shared.correlations_path(assumptions, correlations)
-    extra = []
-    if commitments is not None:
-        extra.append(("commitments", commitments, lambda _read: _read_plan(commitments, horizon)))
-    monte_carlo = assumptions is not None
-    inputs = load_inputs(
-        holdings=holdings if monte_carlo else None,
-        company=company if monte_carlo else None,
-        assumptions=assumptions,
-        correlations=correlations,
-        mapping=mapping if monte_carlo else None,
-        look_through=look_through if monte_carlo else None,
-        accept=accept,
-        extra=extra,
-        trades=trades if monte_carlo else None,
+    inputs = api.load_simulation_inputs(
+        holdings,
+        company,
+        assumptions,
+        correlations,
+        mapping,
+        accept_warning,
+        commitments=commitments,
+        horizon=horizon,
+        look_through=look_through,
+        trades=trades,
     )
-    _shared.show_notes(inputs)
-    prov = _shared.provenance(inputs, regime=regime)
-    out: dict = {}
-    con = None
-    if format is Format.table:
-        from rich.console import Console
-
-        con = Console(width=140, soft_wrap=False)
-    if monte_carlo:
-        h, c = inputs.holdings, inputs.company
-        from analyzer.solvency.capital_map import build_capital_map
-
-        classes = build_capital_map(h, c, regime).classes
-        model = market_model(assumptions, correlations, classes, dof if dof else None)
-        ctx = simulation_context(h, c, model, regime)
-        with _progress(n, "simulate", quiet) as tick:
-            res = run(
-                ctx,
-                n,
-                seed,
-                chunk_size=chunk_size,
-                backend="dask" if dask or scheduler else "local",
-                scheduler=scheduler,
-                n_workers=workers,
-                progress=tick,
-            )
-        out["simulation"] = res.to_dict()
-        _shared.check_finite(out["simulation"], "simulation")
-        accepted = _shared.check_ratios(
-            {"comprehensive": res.base["comprehensive"], "core": res.base["core"]},
-            accept,
-            str(company),
+    show_notes(inputs)
+    with _progress(n, "simulate", quiet or assumptions is None) as tick:
+        run = api.simulate(
+            inputs,
+            regime,
+            assumptions=assumptions,
+            correlations=correlations,
+            n=n,
+            seed=seed,
+            dof=dof,
+            chunk_size=chunk_size,
+            backend="dask" if dask or scheduler else "local",
+            scheduler=scheduler,
+            n_workers=workers,
+            horizon=horizon,
+            progress=tick,
+            accept=accept_warning,
+            options=command_options(),
+            where=str(company),
         )
-        prov = _shared.with_warnings(prov, accepted)
-        if con is not None:
-            _print_simulation(con, c.name, res)
-    if commitments is not None:
-        from analyzer.stress.commitments import project_commitments
-
-        proj = project_commitments(inputs.extra[0], horizon)
-        out["commitments"] = proj.to_dict()
-        _shared.check_finite(out["commitments"], "commitments")
-        if con is not None:
-            _print_commitments(con, proj)
     if format is Format.json:
-        _write(out, prov)
-    elif con is not None:
-        _shared.print_footer(prov, con)
+        _write(run.to_dict(), run.provenance)
+        return
+    from rich.console import Console
+
+    con = Console(width=140, soft_wrap=False)
+    if run.simulation is not None:
+        _print_simulation(con, run.company.name, run.simulation)
+    if run.commitments is not None:
+        _print_commitments(con, run.commitments)
+    print_footer(run.provenance, con)
 
 
 def _print_simulation(con, name: str, res) -> None:
@@ -492,72 +361,6 @@ def _print_simulation(con, name: str, res) -> None:
     for d in res.tail[:10]:
         t.add_row(d.asset_class, _yi(d.mean_pnl), _pct(d.share_of_loss), _pct(d.mean_return))
     con.print(t)
-
-
-def _read_plan(path: Path, horizon: int) -> dict[int, float]:
-    """Read a commitment plan (``year``, ``commitment`` in CNY): first-call year counted from
-    1 (next year) -> amount.
-
-    Raises
-    ------
-    InputError
-        A missing column, a year that is not a whole number from 1 to ``horizon`` (a calendar
-        year such as 2026 is named as such), a commitment that is not a finite number >= 0.
-    """
-    import math
-
-    from analyzer.io.tables import read_table
-
-    label = str(path)
-    frame = read_table(path, name=label)
-    problems = [
-        InputProblem(label, 1, col, text("cli.commitments.missing_column"))
-        for col in ("year", "commitment")
-        if col not in frame.columns
-    ]
-    if problems:
-        raise InputError(problems)
-    plan: dict[int, float] = {}
-    for i in range(len(frame)):
-        row = i + 2
-        try:
-            year = int(str(frame["year"].iloc[i]).strip())
-            if year < 1:
-                raise ValueError
-        except ValueError:
-            problems.append(InputProblem(label, row, "year", text("cli.commitments.year")))
-            continue
-        if year > horizon:
-            key = (
-                "cli.commitments.calendar_year"
-                if year >= 1900
-                else "cli.commitments.beyond_horizon"
-            )
-            problems.append(InputProblem(label, row, "year", text(key, year=year, horizon=horizon)))
-            continue
-        raw = str(frame["commitment"].iloc[i]).strip().replace(",", "")
-        try:
-            amount = float(raw)
-        except ValueError:
-            msg = text("cli.commitments.not_number", value=raw) if raw else text("value.required")
-            problems.append(InputProblem(label, row, "commitment", msg))
-            continue
-        if not math.isfinite(amount):
-            problems.append(
-                InputProblem(
-                    label, row, "commitment", text("cli.commitments.not_finite", value=raw)
-                )
-            )
-            continue
-        if amount < 0:
-            problems.append(
-                InputProblem(label, row, "commitment", text("cli.commitments.negative"))
-            )
-            continue
-        plan[year] = plan.get(year, 0.0) + amount
-    if problems:
-        raise InputError(problems)
-    return plan
 
 
 def _print_commitments(con, proj) -> None:

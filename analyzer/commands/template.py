@@ -7,6 +7,9 @@ from pathlib import Path
 
 import typer
 
+from analyzer import api
+from analyzer.api import text
+
 
 class Lang(StrEnum):
     """Language shown first in the workbook."""
@@ -37,18 +40,7 @@ def template(
     values, default, which positions need it); one example row per asset type shows realistic
     values that pass validation.
     """
-    from analyzer.errors import InputError
-    from analyzer.io.template import write_template
-    from analyzer.messages import language, text
-
-    if output.suffix.lower() != ".xlsx":
-        raise InputError.single(
-            str(output), None, None, text("template.not_xlsx", suffix=output.suffix or "?")
-        )
-    if output.exists() and not force:
-        raise InputError.single(str(output), None, None, text("template.exists"))
-    chosen = lang.value if lang is not None else language()
-    write_template(output, lang=chosen)
+    chosen = api.write_template(output, lang=None if lang is None else lang.value, force=force)
     typer.echo(text("template.written", path=str(output)).render(chosen), err=True)
 
 

@@ -1,7 +1,7 @@
 """``analyzer validate``: every problem and warning of a set of input files, at once.
 
-It runs only the validation layer (:func:`analyzer.services.inputs.load_inputs` with
-``collect=True``), never the engine, so it is as fast as reading the files.
+It runs only the validation service (:func:`analyzer.api.validate`), never the engine, so it
+is as fast as reading the files.
 """
 
 from __future__ import annotations
@@ -11,14 +11,19 @@ from pathlib import Path
 
 import typer
 
+from analyzer import api
+from analyzer.api import register_messages, text
 from analyzer.commands._shared import (
     accept_option,
+    command_options,
+    emit_json,
     look_through_option,
     mapping_option,
+    print_footer,
+    show_notes,
     trades_option,
 )
-from analyzer.messages import register as register_messages
-from analyzer.messages import text
+from analyzer.errors import InputError
 
 register_messages(
     {
@@ -74,75 +79,24 @@ def validate(
     """Check input files without computing anything: lists every problem and every warning
     across the files given, with file, row and column. Exit 0 when clean (accepted warnings
     allowed), 2 otherwise."""
-    from analyzer.commands import _shared
-    from analyzer.errors import InputError, UnacceptedWarningError
-    from analyzer.io.provenance import Provenance
-    from analyzer.services.inputs import load_inputs
-
-    accept = _shared.check_accepted(accept_warning)
-    correlations = _shared.correlations_path(assumptions, correlations)
-    problems: tuple = ()
-    pending: tuple = ()
-    accepted: tuple = ()
-    prov = Provenance()
-    try:
-        inputs = load_inputs(
-            holdings=holdings,
-            company=company,
-            assumptions=assumptions,
-            correlations=correlations,
-            templates=templates,
-            mapping=mapping,
-            accept=accept,
-            collect=True,
-            look_through=look_through,
-            trades=trades,
-        )
-        accepted = tuple(inputs.warnings)
-        prov = _shared.provenance(inputs)
-        _shared.show_notes(inputs)
-    except UnacceptedWarningError as err:
-        pending = err.warnings
-    except InputError as err:
-        problems = err.problems
-        pending = tuple(getattr(err, "warnings", ()) or ())
-    files = [
-        p
-        for p in (
-            holdings,
-            company,
-            assumptions,
-            correlations,
-            templates,
-            mapping,
-            look_through,
-            trades,
-        )
-        if p
-    ]
-    ok = not problems and not pending
+    report = api.validate(
+        holdings,
+        company,
+        assumptions,
+        correlations,
+        templates,
+        mapping,
+        accept_warning,
+        look_through=look_through,
+        trades=trades,
+        options=command_options(),
+    )
+    if report.inputs is not None:
+        show_notes(report.inputs)
+    problems, pending, accepted = report.problems, report.warnings, report.accepted
+    prov, ok = report.provenance, report.ok
     if format is Format.json:
-        from analyzer.commands._shared import emit_json
-
-        emit_json(
-            {
-                "ok": ok,
-                "files": [str(p) for p in files],
-                "problems": [
-                    {
-                        "file": p.file,
-                        "row": p.row,
-                        "column": p.column,
-                        "message": p.message,
-                        "message_zh": p.message_zh,
-                    }
-                    for p in problems
-                ],
-                "warnings": [w.to_dict() for w in pending],
-                "accepted_warnings": [w.to_dict() for w in accepted],
-                "provenance": prov.to_dict(),
-            }
-        )
+        emit_json(report.to_dict())
     else:
         if problems:
             typer.echo(text("validate.problems").render())
@@ -157,9 +111,9 @@ def validate(
             for w in accepted:
                 typer.echo(f"  {w.render()}")
         if ok:
-            typer.echo(text("validate.clean", count=len(files)).render())
+            typer.echo(text("validate.clean", count=len(report.files)).render())
         if prov.inputs:
-            _shared.print_footer(prov)
+            print_footer(prov)
     if not ok:  # exit 2, the summary on stderr (the list is the output, on stdout)
         summary = text(
             "validate.summary",

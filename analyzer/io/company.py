@@ -259,7 +259,7 @@ class Company(_Frozen):
     """A validated company file.
 
     ``warnings`` (not a field) holds the plausibility warnings the file raised; they stop a
-    run until accepted (:func:`analyzer.services.inputs.load_inputs`).
+    run until accepted (:func:`analyzer.services.reading.load_inputs`).
     """
 
     name: str

@@ -4,7 +4,7 @@ company's ``valuation_date`` (Rule 7 Art. 11).
 
 Each reader validates its own file (:mod:`analyzer.io.holdings`, :mod:`analyzer.io.company`,
 :mod:`analyzer.io.assumptions`, ...); the validation layer every front end calls,
-:func:`analyzer.services.inputs.load_inputs`, reads them all and adds these checks. The
+:func:`analyzer.services.reading.load_inputs`, reads them all and adds these checks. The
 readers' shared helpers (:func:`~analyzer.io.fields.suggest`,
 :func:`~analyzer.io.fields.unknown_name`, ...) live in :mod:`analyzer.io.fields` and are
 re-exported here for older imports.

@@ -276,7 +276,7 @@ def test_check_finite_finds_every_container() -> None:
     import numpy as np
     import pandas as pd
 
-    from analyzer.commands._shared import check_finite
+    from analyzer.api import check_finite
     from analyzer.errors import AnalyzerError
 
     check_finite({"a": [1.0, {"b": np.array([1.0, 2.0])}], "c": None, "d": "nan"})

@@ -65,7 +65,7 @@ def run_cli(args: list[str]) -> Run:
 _WARM = (
     "analyzer.commands._shared",
     "analyzer.io.inputs",
-    "analyzer.services.inputs",
+    "analyzer.services.reading",
     "analyzer.io.holdings",
     "analyzer.io.company",
     "analyzer.io.assumptions",

@@ -14,7 +14,7 @@ from analyzer.errors import InputError, UnacceptedWarningError
 from analyzer.io.fields import suggest
 from analyzer.io.inputs import cross_check
 from analyzer.io.rules import RULES
-from analyzer.services.inputs import load_inputs
+from analyzer.services.reading import load_inputs
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"

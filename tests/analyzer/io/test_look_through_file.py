@@ -11,7 +11,7 @@ import pytest
 
 from analyzer.cli import main
 from analyzer.errors import InputError, UnacceptedWarningError
-from analyzer.services.inputs import load_inputs
+from analyzer.services.reading import load_inputs
 
 ROOT = Path(__file__).resolve().parents[3]
 PC = ROOT / "data" / "pc"

@@ -10,7 +10,7 @@ import pytest
 
 from analyzer.errors import InputError, UnacceptedWarningError
 from analyzer.io.trades import apply_trades, holding_years
-from analyzer.services.inputs import load_inputs
+from analyzer.services.reading import load_inputs
 
 ROOT = Path(__file__).resolve().parents[3]
 V = dt.date(2026, 1, 1)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.services.inputs import load_inputs
+from analyzer.services.reading import load_inputs
 from analyzer.solvency.capital_map import build_capital_map
 from analyzer.solvency.engine import evaluate
 
