@@ -111,6 +111,7 @@ _LAZY: dict[str, str] = {
 }
 
 if TYPE_CHECKING:  # what the table above loads, for type checkers and editors
+    from analyzer import messages as catalogue
     from analyzer.io.assumptions import Assumptions
     from analyzer.io.company import Company
     from analyzer.io.holdings import Holdings
@@ -287,6 +288,7 @@ __all__ = [
 # the dashboard's services, by namespace (``api.lab.live_figures``, ``api.scenarios.result_for``
 # ...), and the result and model types its pages format; loaded on first use as above
 _MODULES: dict[str, str] = {
+    "catalogue": "analyzer.messages",  # the one zh / en catalogue of every user-facing text
     "lab": "analyzer.services.lab",
     "scenarios": "analyzer.services.scenario",
     "stress_page": "analyzer.services.stress_page",
@@ -329,6 +331,7 @@ __all__ += [
     "WeightProblem",
     "apply_upload",
     "clear_cache",
+    "catalogue",
     "lab",
     "scenarios",
     "solvency_xlsx",

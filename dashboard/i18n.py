@@ -15,7 +15,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from analyzer import messages
+from analyzer.api import catalogue as messages
 
 LANGUAGES = messages.LANGUAGES
 DEFAULT_LANG = "zh"

@@ -14,8 +14,6 @@ import ast
 from collections.abc import Iterable
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 ALLOWED = ("analyzer", "analyzer.api", "analyzer.errors")
 ALLOWED_PREFIX = "analyzer.commands"
