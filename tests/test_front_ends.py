@@ -116,3 +116,29 @@ def test_every_api_name_resolves() -> None:
     for name in analyzer.api.__all__:
         value = getattr(analyzer.api, name)
         assert getattr(analyzer, name) is value, name
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_core_never_imports_dash_or_plotly() -> None:
+    """The core stays a library: no module under ``analyzer/`` imports Dash or plotly, even
+    inside a function (``analyzer dashboard`` starts the app through the ``dashboard``
+    package, which is the front end)."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_top_level_imports(path) & {"dash", "plotly"})
+        for path in _files([ROOT / "analyzer"])
+    }
+    assert len(offenders) > 50  # the whole core is scanned
+    assert {k: v for k, v in offenders.items() if v} == {}
+    # and the check can fail
+    probe = ROOT / "analyzer" / "commands" / "dashboard.py"
+    assert "dashboard" in _top_level_imports(probe)
