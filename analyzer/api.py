@@ -127,7 +127,7 @@ if TYPE_CHECKING:  # what the table above loads, for type checkers and editors
     from analyzer.optimize.kinds import OBJECTIVES, ObjectiveName
     from analyzer.report import solvency_xlsx
     from analyzer.samples import copy_samples, sample_dir
-    from analyzer.services import lab, stress_page
+    from analyzer.services import lab, overview, stress_page
     from analyzer.services import scenario as scenarios
     from analyzer.services import upload as uploads
     from analyzer.services.allocation import (
@@ -290,6 +290,7 @@ __all__ = [
 _MODULES: dict[str, str] = {
     "catalogue": "analyzer.messages",  # the one zh / en catalogue of every user-facing text
     "lab": "analyzer.services.lab",
+    "overview": "analyzer.services.overview",
     "scenarios": "analyzer.services.scenario",
     "stress_page": "analyzer.services.stress_page",
     "uploads": "analyzer.services.upload",
@@ -333,6 +334,7 @@ __all__ += [
     "clear_cache",
     "catalogue",
     "lab",
+    "overview",
     "scenarios",
     "solvency_xlsx",
     "stress_page",

@@ -7,25 +7,22 @@ current scenario store, the lab's proposed weights, the unit and the language; t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from dash import ALL, Input, Output, ctx, dcc, html, no_update
 
-from analyzer.api import DEFAULT_REGIME, Scenario, SolvencyResult, available_regimes
+from analyzer.api import DEFAULT_REGIME, SolvencyResult, available_regimes
+from analyzer.api import overview as overview_service
 from analyzer.errors import AnalyzerError
 from dashboard import figures, ids, names, state
 from dashboard.components import page_frame
 from dashboard.context import AppEnv, PageContext, with_env
 from dashboard.i18n import normalize_lang, t
-from dashboard.settings import REPO_DATA_DIR
 from dashboard.state import StoreData
 from dashboard.units import fmt_money, fmt_pct, normalize_unit
 
 KEY = "overview"
 PATH = "/"
-ASSUMPTIONS_FILE = REPO_DATA_DIR / "assumptions.csv"
 
 
 # -- small shared builders (used by the other pages of this module set too) ------------------
@@ -92,38 +89,6 @@ def sync_regime(data: StoreData, regimes: list[str | None]) -> tuple[Any, Any]:
 
 
 # -- pure content ----------------------------------------------------------------------------
-def expected_return(
-    result: SolvencyResult, path: Path = ASSUMPTIONS_FILE, returns: dict[str, float] | None = None
-) -> float | None:
-    """Weights (by asset class, of total invested) @ expected_return, or None without a file.
-
-    ``returns``: {asset_class: expected return} of the scenario's assumptions (an upload);
-    default: the file at ``path``."""
-    if returns is None:
-        if not path.is_file():
-            return None
-        assumptions = pd.read_csv(path)
-        er = dict(zip(assumptions["asset_class"], assumptions["expected_return"], strict=True))
-    else:
-        er = dict(returns)
-    frame = figures.allocation_frame(result)
-    values = frame.groupby("asset_class")["exposure"].sum()
-    total = float(values.sum())
-    if total <= 0:
-        return None
-    return float(sum(v / total * float(er.get(cls, 0.0)) for cls, v in values.items()))
-
-
-def scenario_returns(inputs: Scenario | StoreData) -> dict[str, float] | None:
-    """{asset_class: expected return} of the scenario's uploaded assumptions (None: bundled)."""
-    if not state.has_rows(inputs) or state.as_scenario(inputs).assumptions is None:
-        return None
-    a = state.assumptions_for(inputs)
-    if a is None:
-        return None
-    return {c: float(r) for c, r in zip(a.classes, a.expected_return, strict=True)}
-
-
 def ratio_cards(
     result: SolvencyResult, targets: dict[str, float], unit: str, lang: str
 ) -> list[Any]:
@@ -221,12 +186,12 @@ def overview_content(
     ]
     compare = None
     prop_inputs = state.proposed_inputs(inputs, proposed)
-    returns = scenario_returns(inputs)
-    er_now = expected_return(result, returns=returns)
+    assumptions = state.assumptions_for(inputs)
+    er_now = overview_service.expected_return(result, assumptions)
     er_text = None
     if prop_inputs is not None:
         presult = state.result_for(prop_inputs)
-        er_prop = expected_return(presult, returns=returns)
+        er_prop = overview_service.expected_return(presult, assumptions)
         compare = html.Div(
             [
                 html.H3(t("overview.proposed", lang)),

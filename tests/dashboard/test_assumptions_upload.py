@@ -15,6 +15,7 @@ import pytest
 from tokens import open_token
 
 from analyzer.api import lab as lab_logic
+from analyzer.api import overview as overview_service
 from dashboard import ids, state
 from dashboard.app import create_app
 from dashboard.context import app_env
@@ -181,9 +182,9 @@ def test_uploaded_assumptions_drive_lab_overview_and_stress(env: Any) -> None:
 
     # overview: expected return
     result = state.result_for(inputs)
-    assert overview.expected_return(
-        result, returns=overview.scenario_returns(inputs)
-    ) == pytest.approx(er_new, rel=1e-9)
+    assert overview_service.expected_return(result, state.assumptions_for(inputs)) == pytest.approx(
+        er_new, rel=1e-9
+    )
     *_, er_text = overview.overview_content(inputs, None, "yi", "en", env)
     assert f"{er_new * 100:.2f}%" in repr(er_text)
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from tokens import open_token
 
@@ -103,8 +104,25 @@ def test_overview_compares_a_proposed_allocation(env: Any) -> None:
 
 
 def test_expected_return_is_weights_times_assumptions(engine_result: Any) -> None:
-    er = overview.expected_return(engine_result)
-    assert er is not None and 0.0 < er < 0.1
+    """The overview's expected return, worked position by position from the bundled
+    assumptions file (read here with pandas, independently of the service)."""
+    from analyzer.api import overview as overview_service
+    from analyzer.io.assumptions import read_assumptions
+
+    table = pd.read_csv(REPO_DATA_DIR / "assumptions.csv")
+    mu = dict(zip(table["asset_class"], table["expected_return"], strict=True))
+    positions = engine_result.holdings.drop_duplicates("id")
+    by_position = sum(
+        float(e) * mu.get(c, 0.0)
+        for c, e in zip(positions["asset_class"], positions["exposure"], strict=True)
+    )
+    expected = by_position / float(positions["exposure"].sum())
+    er = overview_service.expected_return(
+        engine_result, read_assumptions(REPO_DATA_DIR / "assumptions.csv")
+    )
+    assert er == pytest.approx(expected, rel=1e-12)
+    assert 0.0 < er < 0.1  # an annual fraction, not percent
+    assert overview_service.expected_return(engine_result, None) is None
 
 
 def test_overview_without_data_says_so(make_settings: Any, tmp_path: Path) -> None:
