@@ -40,7 +40,7 @@ from analyzer.io.holdings import Holdings
 from analyzer.solvency.aggregation import psd_root
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.options import EngineOptions
-from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
+from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime, ratio_thresholds
 from analyzer.stress._capital import admitted_batch
 from analyzer.stress.messages import compose
 
@@ -304,9 +304,9 @@ def regime_thresholds(regime: Regime) -> dict[str, float]:
     """The ratio thresholds of the regime's ``capital.thresholds`` table (fractions):
     ``comprehensive_minimum``, ``comprehensive_watch``, ``core_minimum``, ``core_watch``
     (保险公司偿付能力管理规定 Art. 22-23)."""
-    table = regime.table("capital", "thresholds")
+    table = ratio_thresholds(regime)
     return {
-        key: float(table[key])
+        key: table[key]
         for key in ("comprehensive_minimum", "comprehensive_watch", "core_minimum", "core_watch")
     }
 
