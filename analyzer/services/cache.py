@@ -48,18 +48,19 @@ def canonical(value: Any) -> Any:
         Anything else (a DataFrame, an object array, an arbitrary object): its ``str`` may
         not hold all of its content, and two different inputs must never share a key.
     """
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return _plain_dict(value)
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else canonical(v) for v in value]
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, (list, tuple)):
         return [canonical(v) for v in value]
     if isinstance(value, dict):
-        bad = [k for k in value if not isinstance(k, str)]
-        if bad:
-            raise TypeError(
-                f"content_key: a mapping key must be text, not {type(bad[0]).__name__} "
-                f"({bad[0]!r}): 1 and '1' would share a key"
-            )
-        return {k: canonical(v) for k, v in value.items()}
+        return _plain_dict(value)
     if isinstance(value, np.ndarray):
         if value.dtype.hasobject:
             raise TypeError("content_key cannot hash an object array by its content")
@@ -91,6 +92,20 @@ def canonical(value: Any) -> Any:
         f"content_key cannot hash a {_type_name(value)} by its content; pass its content "
         "(JSON data, arrays, models, dataclasses, file paths)"
     )
+
+
+#: the JSON types (exactly these: a subclass goes through the checks of `canonical`)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_dict(value: dict) -> dict:
+    for k in value:
+        if type(k) is not str and not isinstance(k, str):
+            raise TypeError(
+                f"content_key: a mapping key must be text, not {type(k).__name__} "
+                f"({k!r}): 1 and '1' would share a key"
+            )
+    return {k: v if type(v) in _PLAIN else canonical(v) for k, v in value.items()}
 
 
 def _type_name(value: Any) -> str:
