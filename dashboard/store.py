@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -44,6 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from analyzer import api
 
 #: Version of the JSON document in the ``inputs`` column.
 INPUTS_FORMAT = 1
@@ -203,20 +204,10 @@ def _json_default(value: Any) -> Any:
 
 
 def _clean(value: Any) -> Any:
-    """Replace NaN/inf floats (pandas' missing values) by None, recursively."""
-    if isinstance(value, float):
-        return None if not math.isfinite(value) else value
-    if isinstance(value, Mapping):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
-    item = getattr(value, "item", None)
-    if callable(item) and not isinstance(value, str | bytes):
-        try:
-            return _clean(item())
-        except (TypeError, ValueError):
-            return value
-    return value
+    """NaN/inf floats (pandas' missing values) as None and numpy scalars as Python ones,
+    recursively: the scenario service's `clean` (loaded on first use: the store itself runs
+    without the engine)."""
+    return api.scenarios.clean(value)
 
 
 def encode_inputs(

@@ -30,6 +30,7 @@ from analyzer.io.holdings import Holdings
 from analyzer.messages import register, text
 from analyzer.solvency import concentration as conc
 from analyzer.solvency import equity
+from analyzer.solvency.aggregation import psd_root
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map, split_held_constant
 from analyzer.solvency.charges import SUBMODULE_INDEX, ChargeContext
 from analyzer.solvency.concentration import RELATED
@@ -72,12 +73,6 @@ NO_MIX = (
 )
 
 GROUPS = ("equity", "real_estate", "other_financial", "overseas", "venture_capital")
-
-
-def _root(cov: np.ndarray) -> np.ndarray:
-    """R with R' R = cov (eigen root; works for semi-definite matrices)."""
-    w, q = np.linalg.eigh((cov + cov.T) / 2)
-    return (q * np.sqrt(np.clip(w, 0.0, None))).T
 
 
 @dataclass(frozen=True)
@@ -426,7 +421,7 @@ def build_universe(
     dur = per_unit(mv * np.nan_to_num(frame["modified_duration"].to_numpy(dtype=float)))
     # risk model
     cov_c = sub.covariance
-    Lc = _root(cov_c)  # (K, K): Lc' Lc = cov
+    Lc = psd_root(cov_c).T  # (K, K): Lc' Lc = cov (the eigen root: semi-definite too)
     class_units: tuple[str, ...] = ()
     class_members = class_lo = class_hi = None
     if level == "class":

@@ -8,6 +8,7 @@ from rich.table import Table
 from analyzer.compliance import label as compliance_label
 from analyzer.messages import language, register
 from analyzer.report.units import money, pct, unit_label
+from analyzer.solvency.aggregation import diversified_for
 from analyzer.solvency.messages import compose
 from analyzer.solvency.result import SolvencyResult
 
@@ -192,6 +193,15 @@ def _status(
     return label("status.ok", lang)
 
 
+def _before_size(result: SolvencyResult) -> float:
+    """MC* - LA (CNY), the quantifiable capital before the size coefficient: the inverse of
+    the quantifiable capital ``(MC* - LA)(1 + k)`` (:func:`diversified_for` with no loss
+    absorption, control risk or additional capital); 0 for ``k = -1``."""
+    if result.size_coefficient == -1:
+        return 0.0
+    return float(diversified_for(result.quantifiable, 0.0, result.size_coefficient))
+
+
 def render(
     result: SolvencyResult,
     console: Console,
@@ -285,12 +295,7 @@ def render(
         (L("m.loss_absorption"), -result.loss_absorption, "Rule 2 Art. 19"),
         (
             L("m.size", k=result.size_coefficient),
-            result.quantifiable
-            - (
-                result.quantifiable / (1 + result.size_coefficient)
-                if result.size_coefficient != -1
-                else 0.0
-            ),
+            result.quantifiable - _before_size(result),
             "金规〔2023〕5号 一",
         ),
         (L("m.quantifiable"), result.quantifiable, "Rule 2 Art. 15"),

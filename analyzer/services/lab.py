@@ -234,7 +234,7 @@ def load_model(
     ap = Path(assumptions_path) if assumptions_path else REPO_DATA / "assumptions.csv"
     tp = Path(templates_path) if templates_path else REPO_DATA / "templates.csv"
     corr = ap.parent / "correlations.csv"
-    key = content_key("lab-files", [file_digest(p) for p in (hp, cp, ap, corr, tp)])
+    key = content_key("lab", "files", [file_digest(p) for p in (hp, cp, ap, corr, tp)])
 
     def build() -> LabModel:
         templates = read_holdings(tp) if tp.is_file() else None

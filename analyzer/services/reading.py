@@ -36,6 +36,8 @@ from analyzer.io.inputs import cross_check
 from analyzer.io.look_through import read_look_through
 from analyzer.io.provenance import InputFile, Provenance, file_digest
 from analyzer.io.trades import apply_trades
+from analyzer.services.checks import check_accepted, correlations_path
+from analyzer.solvency.regime import load_regime
 
 
 @dataclass(frozen=True)
@@ -95,18 +97,29 @@ class _Collector:
     warnings: list[InputWarning] = field(default_factory=list)
     files: list[InputFile] = field(default_factory=list)
 
-    def read(self, role: str, path: str | Path | None, reader: Callable[[], Any]) -> Any:
-        if path is None:
-            return None
+    def attempt(self, reader: Callable[[], Any]) -> tuple[bool, Any]:
+        """(True, ``reader()``), or (False, None) with its problems collected (raised when
+        not collecting)."""
         try:
-            value = reader()
+            return True, reader()
         except InputError as err:
             if not self.collect:
                 raise
             self.problems.extend(err.problems)
-            return None
+            return False, None
+
+    def record(self, role: str, path: Any) -> None:
+        """Record the digest of a file read (nothing for a path that is not a file)."""
         if isinstance(path, (str, Path)) and Path(path).is_file():
             self.files.append(InputFile(role, str(path), file_digest(path)))
+
+    def read(self, role: str, path: str | Path | None, reader: Callable[[], Any]) -> Any:
+        if path is None:
+            return None
+        ok, value = self.attempt(reader)
+        if not ok:
+            return None
+        self.record(role, path)
         self.warnings.extend(getattr(value, "warnings", ()) or ())
         return value
 
@@ -115,15 +128,10 @@ def _with_trades(c: _Collector, h: Any, co: Any, trades: str | Path) -> Any:
     """The holdings with holding periods from the trade history (its problems collected,
     its digest and new warnings recorded)."""
     valuation = getattr(co, "valuation_date", None) or dt.date.today()
-    try:
-        new = apply_trades(h, trades, valuation)
-    except InputError as err:
-        if not c.collect:
-            raise
-        c.problems.extend(err.problems)
+    ok, new = c.attempt(lambda: apply_trades(h, trades, valuation))
+    if not ok:
         return h
-    if isinstance(trades, (str, Path)) and Path(trades).is_file():
-        c.files.append(InputFile("trades", str(trades), file_digest(trades)))
+    c.record("trades", trades)
     c.warnings.extend(new.warnings[len(h.warnings) :])
     return new
 
@@ -139,6 +147,7 @@ def load_inputs(
     repair: bool = False,
     collect: bool = False,
     *,
+    regime: str | None = None,
     scenarios: Collection[str | Path] = (),
     commitments: str | Path | None = None,
     horizon: int | None = None,
@@ -152,11 +161,15 @@ def load_inputs(
     Parameters
     ----------
     holdings, company, assumptions, correlations, templates : path, optional
-        The files (formats in ``docs/formats.md``); ``None`` skips a file.
+        The files (formats in ``docs/formats.md``); ``None`` skips a file. The correlation
+        matrix defaults to ``correlations.csv`` beside the assumptions, so that its digest is
+        recorded (:func:`~analyzer.services.checks.correlations_path`).
     mapping : path, optional
         A mapping file that turns an insurer's own export into the holdings format.
     accept : collection of str
-        Warning codes the user accepted (``--accept-warning``).
+        Warning codes the user accepted (``--accept-warning``); an unknown code is refused.
+    regime : str, optional
+        The regime's name, checked when given (an unknown regime is refused).
     repair : bool
         Replace a correlation matrix that is not positive semi-definite by its nearest
         correlation matrix.
@@ -187,8 +200,9 @@ def load_inputs(
     Raises
     ------
     InputError
-        Any file or cross-file problem (all of them when ``collect``; the error then also
-        carries ``warnings``, the warnings not accepted, so that nothing found is lost).
+        An unknown warning code, an unknown regime, or any file or cross-file problem (all of
+        them when ``collect``; the error then also carries ``warnings``, the warnings not
+        accepted, so that nothing found is lost).
     UnacceptedWarningError
         Warnings not in ``accept``.
     """
@@ -197,6 +211,10 @@ def load_inputs(
     from analyzer.io.company import read_company
     from analyzer.io.holdings import read_holdings
 
+    accept = check_accepted(accept)
+    if regime is not None:
+        load_regime(regime)
+    correlations = correlations_path(assumptions, correlations)
     c = _Collector(collect)
     h = c.read(
         "holdings",
@@ -211,14 +229,14 @@ def load_inputs(
         assumptions,
         lambda: read_assumptions(assumptions, correlations, repair=repair),
     )
-    if correlations is not None and Path(correlations).is_file():
-        c.files.append(InputFile("correlations", str(correlations), file_digest(correlations)))
+    if correlations is not None:
+        c.record("correlations", correlations)
     if look_through is not None and h is not None:
         lt = c.read("look_through", look_through, lambda: read_look_through(look_through, h))
         if lt is not None:
             h = replace(h, look_through=lt, notes=tuple(h.notes) + tuple(lt.notes))
-    elif look_through is not None and Path(look_through).is_file():
-        c.files.append(InputFile("look_through", str(look_through), file_digest(look_through)))
+    elif look_through is not None:
+        c.record("look_through", look_through)
     if h is not None and hasattr(h, "frame"):
         # a looked-through portfolio product is charged on its underlyings (Rule 7 Art. 14-20)
         lt_rows = getattr(h, "look_through", None)
@@ -230,8 +248,8 @@ def load_inputs(
     if trades is not None and h is not None:
         h = _with_trades(c, h, co, trades)
     t = c.read("templates", templates, lambda: read_holdings(templates))
-    if mapping is not None and Path(mapping).is_file():
-        c.files.append(InputFile("mapping", str(mapping), file_digest(mapping)))
+    if mapping is not None:
+        c.record("mapping", mapping)
     held = None
     if h is not None and "asset_class" in getattr(h, "frame", {}):
         held = tuple(sorted({str(c) for c in h.frame["asset_class"] if str(c)}))

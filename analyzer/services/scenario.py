@@ -25,7 +25,6 @@ keyed on the scenario's content.
 from __future__ import annotations
 
 import hashlib
-import json
 import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
@@ -53,7 +52,7 @@ from analyzer.io.holdings import Holdings, frame_from_records, validate_holdings
 from analyzer.messages import register, text
 from analyzer.optimize.universe import TEMPLATE_PREFIX
 from analyzer.samples import sample_dir
-from analyzer.services.cache import CACHE, content_key, file_digest
+from analyzer.services.cache import CACHE, canonical_json, content_key, file_digest
 from analyzer.solvency.engine import evaluate
 from analyzer.solvency.regime import DEFAULT_REGIME, available_regimes
 from analyzer.solvency.result import SolvencyResult
@@ -602,8 +601,7 @@ def inputs_hash(inputs: ScenarioLike, regime: str | None = None, assumptions: bo
         doc["assumptions"] = store["assumptions"]
     if assumptions and "templates" in store:
         doc["templates"] = store["templates"]
-    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
-    out = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    out = hashlib.sha256(canonical_json(doc).encode("utf-8")).hexdigest()
     scenario._hashes[memo] = out
     return out
 

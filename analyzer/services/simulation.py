@@ -4,12 +4,15 @@ and the projection of a VC commitment programme."""
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from analyzer.errors import InputError, InputProblem
+from analyzer.io.assumptions import Assumptions
+from analyzer.io.company import Company
+from analyzer.io.holdings import Holdings
 from analyzer.io.provenance import Provenance
 from analyzer.io.tables import read_table
 from analyzer.messages import register, text
@@ -25,7 +28,13 @@ from analyzer.services.reading import Inputs
 from analyzer.solvency.capital_map import build_capital_map
 from analyzer.solvency.regime import DEFAULT_REGIME
 from analyzer.stress.commitments import CommitmentProjection, project_commitments
-from analyzer.stress.montecarlo import SimulationResult, market_model, simulation_context
+from analyzer.stress.montecarlo import (
+    MarketModel,
+    SimulationResult,
+    market_model,
+    model_from_assumptions,
+    simulation_context,
+)
 from analyzer.stress.montecarlo import simulate as run_simulation
 
 register(
@@ -198,6 +207,55 @@ class SimulationRun:
         return out
 
 
+def simulation_model(
+    assumptions: str | Path | Assumptions,
+    correlations: str | Path | None,
+    classes: Sequence[str],
+    dof: float | None = 5.0,
+) -> MarketModel:
+    """The Monte Carlo market model of ``classes``: from an assumptions file (and its
+    correlation matrix) or from assumptions already read (an upload).
+
+    Raises
+    ------
+    InputError
+        A class without assumptions, or a bad assumptions file.
+    """
+    if isinstance(assumptions, Assumptions):
+        return model_from_assumptions(assumptions, classes, dof)
+    return market_model(assumptions, correlations, classes, dof)
+
+
+def monte_carlo(
+    holdings: Holdings,
+    company: Company,
+    assumptions: str | Path | Assumptions,
+    regime: str,
+    n: int,
+    seed: int,
+    *,
+    correlations: str | Path | None = None,
+    dof: float | None = 5.0,
+    **run: Any,
+) -> SimulationResult:
+    """The one-year distribution of the ratios of a portfolio (Monte Carlo, Student-t returns
+    of :func:`simulation_model`).
+
+    Parameters
+    ----------
+    holdings, company : the portfolio
+    assumptions, correlations, dof : as for :func:`simulation_model`
+    regime : regime name
+    n : scenarios; seed : random seed
+    **run : passed to :func:`analyzer.stress.montecarlo.simulate` (``chunk_size``,
+        ``backend``, ``scheduler``, ``n_workers``, ``progress``; none changes the result)
+    """
+    classes = build_capital_map(holdings, company, regime).classes
+    model = simulation_model(assumptions, correlations, classes, dof)
+    ctx = simulation_context(holdings, company, model, regime)
+    return run_simulation(ctx, n, seed, **run)
+
+
 def simulate(
     inputs: Inputs,
     regime: str = DEFAULT_REGIME,
@@ -239,14 +297,15 @@ def simulate(
     if assumptions is not None:
         h, c = inputs.holdings, inputs.company
         company = c
-        correlations = correlations_path(Path(assumptions), correlations)
-        classes = build_capital_map(h, c, regime).classes
-        model = market_model(assumptions, correlations, classes, dof if dof else None)
-        ctx = simulation_context(h, c, model, regime)
-        sim = run_simulation(
-            ctx,
+        sim = monte_carlo(
+            h,
+            c,
+            assumptions,
+            regime,
             n,
             seed,
+            correlations=correlations_path(Path(assumptions), correlations),
+            dof=dof if dof else None,
             chunk_size=chunk_size,
             backend=backend,
             scheduler=scheduler,
@@ -268,6 +327,8 @@ def simulate(
 __all__ = [
     "SimulationRun",
     "load_simulation_inputs",
+    "monte_carlo",
     "read_commitment_plan",
     "simulate",
+    "simulation_model",
 ]

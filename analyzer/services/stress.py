@@ -30,6 +30,12 @@ def reverse_stress_drivers() -> tuple[str, ...]:
     return tuple(REVERSE_DRIVERS)
 
 
+def reverse_max_move(driver: str) -> float:
+    """The largest move a reverse stress test searches for ``driver`` (a fraction of value,
+    or basis points for rates and spread)."""
+    return float(REVERSE_DRIVERS[driver][2])
+
+
 def scenario_file_kind(path: str | Path) -> str:
     """``historical`` for a scenario file whose name says so (its scenarios replay a past
     episode), else ``user``."""
@@ -40,6 +46,23 @@ def read_scenario_file(path: str | Path, known_classes: Collection[str] | None =
     """The scenarios of a scenario file, of the kind its name gives (:func:`scenario_file_kind`);
     an asset class outside ``known_classes`` (when given) is refused with its row."""
     return read_scenarios(path, kind=scenario_file_kind(path), known_classes=known_classes)
+
+
+def scenarios_to_run(
+    company_type: str, files: Iterable[Iterable[Shock]] = (), *, annex4_scenarios: bool = True
+) -> tuple[list[Shock], int]:
+    """The scenarios of a stress test, in the order run: the Annex 4 mandatory scenarios of
+    the company type (Rule 10; when ``annex4_scenarios``), then each file's.
+
+    Returns
+    -------
+    (the scenarios, how many of them are Annex 4's)
+    """
+    shocks = list(annex4.scenarios(company_type)) if annex4_scenarios else []
+    n_annex4 = len(shocks)
+    for more in files:
+        shocks += list(more)
+    return shocks, n_annex4
 
 
 def _scenario_reader(path: Path) -> Callable[[dict], Any]:
@@ -138,10 +161,9 @@ def stress_setup(
     accept, options, where : as for :func:`evaluate`
     """
     h, c = inputs.holdings, inputs.company
-    shocks = annex4.scenarios(c.company_type) if annex4_scenarios else []
-    n_annex4 = len(shocks)
-    for more in inputs.extra:
-        shocks += list(more)
+    shocks, n_annex4 = scenarios_to_run(
+        c.company_type, inputs.extra, annex4_scenarios=annex4_scenarios
+    )
     share = 1.0 if fair_value_share is None else fair_value_share
     stresser = Stresser(
         h,
@@ -246,8 +268,10 @@ __all__ = [
     "load_stress_inputs",
     "read_scenario_file",
     "reverse_stress",
+    "reverse_max_move",
     "reverse_stress_drivers",
     "run_stresses",
     "scenario_file_kind",
+    "scenarios_to_run",
     "stress_setup",
 ]

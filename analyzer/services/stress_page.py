@@ -20,26 +20,19 @@ from analyzer.services.scenario import (
     normalize_regime,
     parsed,
 )
-from analyzer.solvency.capital_map import build_capital_map
-from analyzer.stress import (
-    MarketModel,
-    SimulationResult,
-    Stresser,
-    StressResult,
-    annex4_scenarios,
-    market_model,
-    read_scenarios,
+from analyzer.services.simulation import monte_carlo, simulation_model
+from analyzer.services.stress import (
+    read_scenario_file,
+    reverse_max_move,
     reverse_stress,
-    simulate,
-    simulation_context,
+    scenarios_to_run,
 )
-from analyzer.stress.reverse import REVERSE_DRIVERS as DRIVER_SPECS
+from analyzer.stress import MarketModel, SimulationResult, Stresser, StressResult
 from analyzer.stress.reverse import ReverseResult
+from analyzer.stress.shocks import Shock
 
 SCENARIO_DIR = sample_dir() / "scenarios"
 ASSUMPTIONS_FILE = sample_dir() / "assumptions.csv"
-#: the drivers of the reverse stress tests, in the order shown
-REVERSE_DRIVERS = ("equity", "rates", "spread", "vc")
 DEFAULT_N = 50_000
 MAX_N = 1_000_000
 MIN_N = 1_000
@@ -70,21 +63,17 @@ def scenario_files(folder: Path = SCENARIO_DIR) -> list[Path]:
     return sorted(p for p in folder.glob("*.csv") if p.is_file()) if folder.is_dir() else []
 
 
-def scenario_kind(path: Path) -> str:
-    """``historical`` for a file whose name says so, else ``user``."""
-    return "historical" if "historical" in path.name else "user"
-
-
-def shocks_for(company_type: str, classes: set[str]) -> tuple[list[Any], list[tuple[str, str]]]:
+def shocks_for(company_type: str, classes: set[str]) -> tuple[list[Shock], list[tuple[str, str]]]:
     """Annex 4 scenarios of the company type + every scenario file; files whose asset classes
     the portfolio does not hold are skipped (file, reason)."""
-    shocks = list(annex4_scenarios(company_type))
+    files = []
     skipped = []
     for path in scenario_files():
         try:
-            shocks += read_scenarios(path, kind=scenario_kind(path), known_classes=classes)
+            files.append(read_scenario_file(path, classes))
         except InputError as exc:
             skipped.append((f"data/scenarios/{path.name}", str(exc).splitlines()[0]))
+    shocks, _ = scenarios_to_run(company_type, files)
     return shocks, skipped
 
 
@@ -104,11 +93,12 @@ def scenario_results(
 
 
 def reverse_results(inputs: ScenarioLike) -> list[ReverseResult]:
-    """Reverse stress for equity, rates, spread and VC to the default thresholds (cached)."""
+    """Reverse stress for equity, rates, spread and VC to the default thresholds (cached;
+    a coarser search than the command line's: 11 grid points, moves to 1e-6)."""
     stresser = stresser_for(inputs)
     return CACHE.get_or_build(
         "reverse|" + portfolio_key(inputs),
-        lambda: reverse_stress(stresser, REVERSE_DRIVERS, grid_points=11, xtol=1e-6),
+        lambda: reverse_stress(stresser, grid_points=11, xtol=1e-6),
     )
 
 
@@ -119,23 +109,32 @@ def simulation_for(
     assumptions)."""
     scenario = as_scenario(inputs)
     holdings, company = parsed(scenario)
-    regime = normalize_regime(scenario.regime)
-    classes = build_capital_map(holdings, company, regime).classes
-    model = scenario_market_model(scenario, classes)
-    ctx = simulation_context(holdings, company, model, regime)
-    return simulate(ctx, n, seed, chunk_size=CHUNK, progress=progress)
+    return monte_carlo(
+        holdings,
+        company,
+        _assumptions(scenario),
+        normalize_regime(scenario.regime),
+        n,
+        seed,
+        dof=DOF,
+        chunk_size=CHUNK,
+        progress=progress,
+    )
 
 
 def scenario_market_model(inputs: ScenarioLike, classes: Any) -> MarketModel:
     """The Monte Carlo market model of the scenario's assumptions (an upload, else the bundled
     file); the core raises `InputError` for a class of the holdings without assumptions."""
-    scenario = as_scenario(inputs)
+    return simulation_model(_assumptions(as_scenario(inputs)), None, classes, DOF)
+
+
+def _assumptions(scenario: Any) -> Any:
+    """The scenario's uploaded assumptions (read), else the bundled file."""
     if scenario.assumptions is None:
-        return market_model(ASSUMPTIONS_FILE, None, classes, DOF)
+        return ASSUMPTIONS_FILE
     a = assumptions_for(scenario)
     assert a is not None  # uploaded assumptions parse or raise
-    a = a.subset(list(classes))
-    return MarketModel(tuple(classes), a.expected_return, a.volatility, a.correlation, DOF)
+    return a
 
 
 def clamp_n(n: Any) -> int:
@@ -156,6 +155,5 @@ def clamp_seed(seed: Any) -> int:
     return max(0, value)
 
 
-def max_move(driver: str) -> float:
-    """The largest move the reverse stress searches for ``driver`` (its unit's numbers)."""
-    return float(DRIVER_SPECS[driver][2])
+#: the largest move the reverse stress searches for a driver (its unit's numbers)
+max_move = reverse_max_move

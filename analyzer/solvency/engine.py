@@ -45,7 +45,13 @@ from analyzer.solvency.charges import (
 )
 from analyzer.solvency.messages import compose
 from analyzer.solvency.options import EngineOptions
-from analyzer.solvency.regime import BASELINE_REGIME, DEFAULT_REGIME, Regime, load_regime
+from analyzer.solvency.regime import (
+    BASELINE_REGIME,
+    DEFAULT_REGIME,
+    Regime,
+    load_regime,
+    ratio_thresholds,
+)
 from analyzer.solvency.result import SciTechView, SolvencyResult
 
 RULE_MODULES = (
@@ -569,8 +575,7 @@ def evaluate(
 
     tiers = admitted_capital(company.capital, regime)
     minimum = float(agg.minimum_capital)
-    thresholds = dict(regime.table("capital", "thresholds"))
-    thresholds.pop("article", None)
+    thresholds = ratio_thresholds(regime)
     comprehensive = tiers.actual / minimum if minimum > 0 else float("inf")
     tier_ratio = (
         company.prior_comprehensive_ratio

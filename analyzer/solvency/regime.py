@@ -143,9 +143,17 @@ def _unfreeze(value: Any) -> Any:
     return value
 
 
-def legal_minimum(kind: str, regime: str | Regime = DEFAULT_REGIME) -> float:
-    """The legal minimum ratio (fraction) from the regime's ``capital.thresholds`` table:
-    ``kind`` is ``"comprehensive"`` (1.00) or ``"core"`` (0.50) (保险公司偿付能力管理规定
-    Art. 22); the one place these numbers live."""
+def ratio_thresholds(regime: str | Regime = DEFAULT_REGIME) -> dict[str, float]:
+    """The solvency ratio thresholds of the regime's ``capital.thresholds`` table (fractions,
+    in the table's order): ``core_minimum`` (0.50), ``comprehensive_minimum`` (1.00),
+    ``core_watch`` (0.60), ``comprehensive_watch`` (1.20) (保险公司偿付能力管理规定
+    Art. 22-23); the one reader of that table."""
     reg = regime if isinstance(regime, Regime) else load_regime(regime)
-    return float(reg.table("capital", "thresholds")[f"{kind}_minimum"])
+    table = reg.table("capital", "thresholds")
+    return {key: float(value) for key, value in table.items() if key != "article"}
+
+
+def legal_minimum(kind: str, regime: str | Regime = DEFAULT_REGIME) -> float:
+    """The legal minimum ratio (fraction) of :func:`ratio_thresholds`: ``kind`` is
+    ``"comprehensive"`` (1.00) or ``"core"`` (0.50) (保险公司偿付能力管理规定 Art. 22)."""
+    return ratio_thresholds(regime)[f"{kind}_minimum"]

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,9 +40,12 @@ from analyzer.io.holdings import Holdings
 from analyzer.solvency.aggregation import psd_root
 from analyzer.solvency.capital_map import CapitalMap, build_capital_map
 from analyzer.solvency.options import EngineOptions
-from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
+from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime, ratio_thresholds
 from analyzer.stress._capital import admitted_batch
 from analyzer.stress.messages import compose
+
+if TYPE_CHECKING:
+    from analyzer.io.assumptions import Assumptions
 
 BLOCK_SIZE = 16_384
 DEFAULT_CHUNK_SIZE = 8 * BLOCK_SIZE
@@ -97,7 +101,21 @@ def market_model(
     """
     from analyzer.io.assumptions import read_assumptions
 
-    a = read_assumptions(assumptions_csv, correlations_csv).subset(list(classes))
+    return model_from_assumptions(read_assumptions(assumptions_csv, correlations_csv), classes, dof)
+
+
+def model_from_assumptions(
+    assumptions: Assumptions, classes: Sequence[str], dof: float | None = 5.0
+) -> MarketModel:
+    """The market model of the holdings' classes from assumptions already read (a file's or an
+    upload's).
+
+    Raises
+    ------
+    InputError
+        A class of the holdings without assumptions.
+    """
+    a = assumptions.subset(list(classes))
     return MarketModel(
         tuple(classes),
         np.asarray(a.expected_return, dtype=float),
@@ -286,9 +304,9 @@ def regime_thresholds(regime: Regime) -> dict[str, float]:
     """The ratio thresholds of the regime's ``capital.thresholds`` table (fractions):
     ``comprehensive_minimum``, ``comprehensive_watch``, ``core_minimum``, ``core_watch``
     (保险公司偿付能力管理规定 Art. 22-23)."""
-    table = regime.table("capital", "thresholds")
+    table = ratio_thresholds(regime)
     return {
-        key: float(table[key])
+        key: table[key]
         for key in ("comprehensive_minimum", "comprehensive_watch", "core_minimum", "core_watch")
     }
 

@@ -180,6 +180,28 @@ def test_legal_minimums_live_in_the_regime_data():
     assert levels["comprehensive_100"] == 1.0 and levels["core_50"] == 0.5
 
 
+def test_the_thresholds_table_has_one_reader(run):
+    """保险公司偿付能力管理规定 Art. 22-23: minimums core 50%, comprehensive 100%; watch
+    levels core 60%, comprehensive 120%. The engine's result, the Monte Carlo's events and the
+    legal minimums all show what `ratio_thresholds` reads, for every regime."""
+    from analyzer.solvency.regime import legal_minimum, ratio_thresholds
+    from analyzer.stress.montecarlo import regime_thresholds
+
+    expected = {
+        "core_minimum": 0.5,
+        "comprehensive_minimum": 1.0,
+        "core_watch": 0.6,
+        "comprehensive_watch": 1.2,
+    }
+    for name in available_regimes():
+        th = ratio_thresholds(name)
+        assert th == expected and list(th) == list(expected)  # the table's order
+        assert regime_thresholds(load_regime(name)) == expected
+        assert legal_minimum("core", name) == th["core_minimum"]
+    result = run([{"asset_type": "cash", "market_value": 1e8}])
+    assert result.thresholds == expected and list(result.thresholds) == list(expected)
+
+
 @pytest.mark.parametrize("args", [[], ["--format", "json"], ["--format=table"]])
 def test_light_regimes_prints_what_the_full_command_prints(args, capsys):
     """The quick path of ``analyzer regimes`` and the typer command give the same output."""
