@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from dashboard.i18n import normalize_lang, pairs
+from dashboard.i18n import normalize_lang, pairs, t
 
 Pair = tuple[str, str]
 
@@ -113,7 +113,7 @@ def unit(text: Any, lang: str | None = "zh") -> str:
     for part in parts:
         pair = UNIT_PARTS.get(part.strip())
         out.append(pair[0 if zh else 1] if pair else part)
-    return (" / 每 " if zh else " per ").join(out) if len(out) > 1 else out[0]
+    return t("unit.per", lang).join(out) if len(out) > 1 else out[0]
 
 
 def ref_data(kind: str, lang: str | None) -> dict[str, str]:

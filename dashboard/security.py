@@ -20,6 +20,8 @@ from typing import Any
 
 import flask
 
+from dashboard.i18n import t
+
 log = logging.getLogger("dashboard")
 
 _CSP = (
@@ -89,20 +91,17 @@ def is_loopback(host: str) -> bool:
     return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
 
 
-EXPOSED_WARNING = (
-    "WARNING: the dashboard listens on {host} without ANALYZER_USERS_FILE: every client that "
-    "can reach it gets the risk_officer role (upload, save, review). Set ANALYZER_USERS_FILE "
-    "or bind to 127.0.0.1. / 警告：仪表盘在 {host} 上监听且未设置 ANALYZER_USERS_FILE，"
-    "任何能访问它的客户端都拥有风控角色（上传、保存、复核）。请设置 ANALYZER_USERS_FILE "
-    "或只绑定 127.0.0.1。"
-)
+def exposed_text(host: str) -> str:
+    """The warning for a server log: English and Chinese on one line (the catalogue's
+    ``security.exposed``)."""
+    return " / ".join(t("security.exposed", lang, host=host) for lang in ("en", "zh"))
 
 
 def exposed_warning(host: str, login_required: bool) -> str | None:
     """The warning for binding local mode (no users file) to a non-loopback address."""
     if login_required or is_loopback(host):
         return None
-    return EXPOSED_WARNING.format(host=host)
+    return exposed_text(host)
 
 
 def install_remote_warning(app: Any, login_required: bool) -> None:
@@ -123,6 +122,6 @@ def install_remote_warning(app: Any, login_required: bool) -> None:
             remote = False
         if remote:
             warned.append(True)
-            log.warning(EXPOSED_WARNING.format(host=f"a non-loopback address (client {addr})"))
+            log.warning(exposed_text(f"a non-loopback address (client {addr})"))
 
     server.before_request(check)
