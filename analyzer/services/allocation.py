@@ -3,6 +3,7 @@ the capital-aware efficient frontier."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,8 +40,42 @@ register(
             "--min-core and --min-comprehensive must be > 0",
             "--min-core 和 --min-comprehensive 必须大于 0",
         ),
+        "cli.limit_not_finite": (
+            "--{option}: {value} is not a finite number",
+            "--{option}：{value} 不是有限数值",
+        ),
+        "cli.limit_range": (
+            "--{option}: {value} is outside {allowed}",
+            "--{option}：{value} 超出允许范围 {allowed}",
+        ),
     }
 )
+
+#: the allowed range of a limit given as an option (fractions): (low, high, low inclusive);
+#: the ratio floors have their own check (> 0), the LCR2 floor too
+LIMIT_RANGES: dict[str, tuple[float, float, bool]] = {
+    "min_sci_tech": (0.0, 1.0, True),
+    "min_liquid": (0.0, 1.0, True),
+    "max_volatility": (0.0, math.inf, False),
+    "max_turnover": (0.0, math.inf, True),
+}
+
+
+def _check_limit_options(limits: Mapping[str, Any]) -> None:
+    """Refuse a limit option that is not a finite number or lies outside its range, naming
+    the option (``nan``, ``inf`` or a negative turnover would otherwise reach the solver)."""
+    for name, value in limits.items():
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            continue
+        option = name.replace("_", "-")
+        if not math.isfinite(value):
+            raise ParameterError(text("cli.limit_not_finite", option=option, value=value))
+        lo, hi, inclusive = LIMIT_RANGES.get(name, (-math.inf, math.inf, True))
+        if value < lo or (value == lo and not inclusive) or value > hi:
+            allowed = f"{'[' if inclusive else '('}{lo:g}, {hi:g}]"
+            raise ParameterError(
+                text("cli.limit_range", option=option, value=value, allowed=allowed)
+            )
 
 
 def _classes(read: dict) -> tuple[str, ...]:
@@ -150,6 +185,7 @@ def allocation_setup(
     if inputs.extra:
         lim, costs = inputs.extra[0]
     kw = {k: v for k, v in (limits or {}).items() if v is not None}
+    _check_limit_options(kw)
     if equity_cap_basis is not None:
         kw["equity_cap_basis"] = equity_cap_basis
     lim = replace(lim, **kw)
