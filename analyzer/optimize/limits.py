@@ -463,6 +463,21 @@ class Options(Part):
     counterparty_concentration: Annotated[bool | None, Flag()] = None
 
 
+#: (table, key, Limits field) of each single value of the file; the command line's limit
+#: options set the same fields and are checked by the same keys (:func:`check_values`)
+SCALAR_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("solvency", "min_comprehensive", "min_comprehensive"),
+    ("solvency", "min_core", "min_core"),
+    ("sci_tech", "min_share", "min_sci_tech"),
+    ("liquidity", "min_share", "min_liquid"),
+    ("liquidity", "min_lcr2", "min_lcr2"),
+    ("risk", "max_volatility", "max_volatility"),
+    ("risk", "target_return", "target_return"),
+    ("trading", "max_turnover", "max_turnover"),
+    ("options", "equity_cap_basis", "equity_cap_basis"),
+    ("options", "counterparty_concentration", "counterparty_concentration"),
+)
+
 #: the tables of the file; ``classes`` and ``groups`` hold one table per name
 TABLES: dict[str, type[Part] | None] = {
     "solvency": Solvency,
@@ -576,18 +591,8 @@ class LimitsFile(BaseModel):
         """The limits of the file on top of ``base``, and the per-class transaction cost
         (fractions)."""
         kw: dict[str, Any] = {}
-        for part, key, name in (
-            (self.solvency, "min_comprehensive", "min_comprehensive"),
-            (self.solvency, "min_core", "min_core"),
-            (self.sci_tech, "min_share", "min_sci_tech"),
-            (self.liquidity, "min_share", "min_liquid"),
-            (self.liquidity, "min_lcr2", "min_lcr2"),
-            (self.risk, "max_volatility", "max_volatility"),
-            (self.risk, "target_return", "target_return"),
-            (self.trading, "max_turnover", "max_turnover"),
-            (self.options, "equity_cap_basis", "equity_cap_basis"),
-            (self.options, "counterparty_concentration", "counterparty_concentration"),
-        ):
+        for table, key, name in SCALAR_KEYS:
+            part = getattr(self, table)
             if part.given(key):
                 kw[name] = getattr(part, key)
         if self.duration.model_fields_set:
@@ -648,6 +653,28 @@ def read_limits(
     if problems.found:
         raise InputError(problems.found)
     return parsed.limits(base, classes)
+
+
+def check_values(values: dict[str, Any], label: str) -> dict[str, InputProblem]:
+    """The problems of :class:`Limits` field values given outside a file (the command line's
+    options), found by the same checks as the file's keys: field -> its first problem.
+
+    ``values`` maps field names (``min_core``, ``max_turnover`` ...) to values; fields
+    without a key in :data:`SCALAR_KEYS` are not checked here.
+    """
+    where = {name: (table, key) for table, key, name in SCALAR_KEYS}
+    data: dict[str, dict[str, Any]] = {}
+    for name, value in values.items():
+        if name in where:
+            table, key = where[name]
+            data.setdefault(table, {})[key] = value
+    problems = Problems(label, (), Limits())
+    LimitsFile.model_validate(data, context={"problems": problems})
+    field_of = {f"{table}.{key}": name for table, key, name in SCALAR_KEYS}
+    found: dict[str, InputProblem] = {}
+    for problem in problems.found:
+        found.setdefault(field_of[problem.column], problem)
+    return found
 
 
 def cost_vector(

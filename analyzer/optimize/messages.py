@@ -158,11 +158,6 @@ register(
             "{months} months (Rule 13 Annex 2)",
             "未来{months}个月压力情景流动性覆盖率 LCR2 {floor:.0%} 的下限（规则第13号附件2）",
         ),
-        "optimize.min_lcr2_range": (
-            "--min-lcr2 must be a ratio above 0 and at most 10 (fraction: 1.2 = 120%), "
-            "found {value:g}",
-            "--min-lcr2 须为大于 0 且不超过 10 的比率（小数：1.2 = 120%），实际为 {value:g}",
-        ),
         "optimize.min_lcr2_no_liquidity": (
             "--min-lcr2 / min_lcr2 needs the company file's [liquidity] section (the projected "
             "cash flows of Rule 13 Annex 2); {company} has none",

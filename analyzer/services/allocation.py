@@ -3,7 +3,6 @@ the capital-aware efficient frontier."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 from analyzer.errors import ParameterError
 from analyzer.io.provenance import Provenance
-from analyzer.messages import register, text
+from analyzer.messages import Text, register, template
 from analyzer.optimize import (
     AllocationProblem,
     AllocationResult,
@@ -21,7 +20,7 @@ from analyzer.optimize import (
     build_universe,
     frontier,
 )
-from analyzer.optimize.limits import cost_vector, read_limits
+from analyzer.optimize.limits import check_values, cost_vector, read_limits
 from analyzer.optimize.messages import compose as optimize_message
 from analyzer.services.checks import (
     build_provenance,
@@ -36,46 +35,24 @@ from analyzer.solvency.regime import DEFAULT_REGIME, load_regime
 
 register(
     {
-        "cli.floors_positive": (
-            "--min-core and --min-comprehensive must be > 0",
-            "--min-core 和 --min-comprehensive 必须大于 0",
-        ),
-        "cli.limit_not_finite": (
-            "--{option}: {value} is not a finite number",
-            "--{option}：{value} 不是有限数值",
-        ),
-        "cli.limit_range": (
-            "--{option}: {value} is outside {allowed}",
-            "--{option}：{value} 超出允许范围 {allowed}",
-        ),
+        "cli.limit_option": ("--{option}: {message}", "--{option}：{message}"),
     }
 )
 
-#: the allowed range of a limit given as an option (fractions): (low, high, low inclusive);
-#: the ratio floors have their own check (> 0), the LCR2 floor too
-LIMIT_RANGES: dict[str, tuple[float, float, bool]] = {
-    "min_sci_tech": (0.0, 1.0, True),
-    "min_liquid": (0.0, 1.0, True),
-    "max_volatility": (0.0, math.inf, False),
-    "max_turnover": (0.0, math.inf, True),
-}
 
-
-def _check_limit_options(limits: Mapping[str, Any]) -> None:
-    """Refuse a limit option that is not a finite number or lies outside its range, naming
-    the option (``nan``, ``inf`` or a negative turnover would otherwise reach the solver)."""
-    for name, value in limits.items():
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
-            continue
-        option = name.replace("_", "-")
-        if not math.isfinite(value):
-            raise ParameterError(text("cli.limit_not_finite", option=option, value=value))
-        lo, hi, inclusive = LIMIT_RANGES.get(name, (-math.inf, math.inf, True))
-        if value < lo or (value == lo and not inclusive) or value > hi:
-            allowed = f"{'[' if inclusive else '('}{lo:g}, {hi:g}]"
-            raise ParameterError(
-                text("cli.limit_range", option=option, value=value, allowed=allowed)
+def _check_limit_options(limits: dict[str, Any]) -> None:
+    """Refuse a limit option by the limits file's own check of the same key (a finite
+    number, its range, the percent-for-a-fraction rules), naming the option."""
+    for field, problem in check_values(limits, "command line").items():
+        option = field.replace("_", "-")
+        raise ParameterError(
+            Text(
+                template("cli.limit_option", "en").format(option=option, message=problem.message),
+                template("cli.limit_option", "zh").format(
+                    option=option, message=problem.message_zh or problem.message
+                ),
             )
+        )
 
 
 def _classes(read: dict) -> tuple[str, ...]:
@@ -176,7 +153,8 @@ def allocation_setup(
     Raises
     ------
     ParameterError
-        A ratio floor not > 0; an LCR2 floor outside (0, 10] or without ``[liquidity]``.
+        A limit the limits file would refuse for the same key (not a finite number, out of
+        its range, a percent written for a fraction); an LCR2 floor without ``[liquidity]``.
     """
     reg = load_regime(regime)
     h, c, a, t = inputs.holdings, inputs.company, inputs.assumptions, inputs.templates
@@ -189,15 +167,8 @@ def allocation_setup(
     if equity_cap_basis is not None:
         kw["equity_cap_basis"] = equity_cap_basis
     lim = replace(lim, **kw)
-    if lim.min_core <= 0 or lim.min_comprehensive <= 0:
-        raise ParameterError(text("cli.floors_positive"))
-    if lim.min_lcr2 is not None:
-        if not 0 < lim.min_lcr2 <= 10:
-            raise ParameterError(optimize_message("optimize.min_lcr2_range", value=lim.min_lcr2))
-        if c.liquidity is None:
-            raise ParameterError(
-                optimize_message("optimize.min_lcr2_no_liquidity", company=c.source)
-            )
+    if lim.min_lcr2 is not None and c.liquidity is None:
+        raise ParameterError(optimize_message("optimize.min_lcr2_no_liquidity", company=c.source))
     engine_options = EngineOptions(equity_cap_basis=lim.equity_cap_basis)
     u = build_universe(h, c, a, reg, engine_options, level=level, templates=t)
     default_cost = (transaction_cost_bp or 0.0) / 1e4

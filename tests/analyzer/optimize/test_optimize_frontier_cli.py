@@ -212,20 +212,28 @@ def test_frontier_cli_json(capsys):
 @pytest.mark.parametrize(
     ("command", "option", "value", "says"),
     [
-        ("optimize", "--min-core", "nan", "--min-core: nan is not a finite number"),
-        ("optimize", "--min-comprehensive", "inf", "--min-comprehensive: inf is not a finite"),
-        ("optimize", "--max-turnover", "nan", "--max-turnover: nan is not a finite number"),
-        ("optimize", "--max-turnover", "-5", "--max-turnover: -5.0 is outside [0, inf]"),
-        ("optimize", "--min-sci-tech", "1.5", "--min-sci-tech: 1.5 is outside [0, 1]"),
-        ("optimize", "--target-return", "nan", "--target-return: nan is not a finite number"),
-        ("frontier", "--max-turnover", "-0.1", "--max-turnover: -0.1 is outside [0, inf]"),
+        ("optimize", "--min-core", "nan", "--min-core: 'nan' is not a finite number"),
+        ("optimize", "--min-comprehensive", "inf", "--min-comprehensive: 'inf' is not a finite"),
+        ("optimize", "--max-turnover", "nan", "--max-turnover: 'nan' is not a finite number"),
+        ("optimize", "--max-turnover", "-5", "--max-turnover: must be between 0 and 2, found -5"),
+        ("optimize", "--min-sci-tech", "1.5", "--min-sci-tech: must be a fraction between 0 and 1"),
+        ("optimize", "--target-return", "nan", "--target-return: 'nan' is not a finite number"),
+        ("optimize", "--min-core", "150", "--min-core: 150 reads as a ratio of 15000%"),
+        (
+            "frontier",
+            "--max-turnover",
+            "-0.1",
+            "--max-turnover: must be between 0 and 2, found -0.1",
+        ),
     ],
 )
 def test_a_limit_option_that_is_not_a_finite_number_in_range_is_refused(
     command, option, value, says, capsys
 ):
     """``nan``, ``inf`` or a negative turnover used to reach the solver (a traceback, or an
-    "infeasible" explanation of a limit no one can mean): now one line naming the option."""
+    "infeasible" explanation of a limit no one can mean): now one line naming the option,
+    with the limits file's own check of the same key (the ranges are those of docs/formats.md
+    section 11: turnover 0-2, shares 0-1)."""
     args = [command, str(DATA / "life" / "holdings.csv"), "--company"]
     args += [str(DATA / "life" / "company.toml"), "--assumptions", str(DATA / "assumptions.csv")]
     code, out, err = run([*args, option, value], capsys)
