@@ -6,11 +6,10 @@ also exposes the raw steps (``waterfall_steps``, ...) so tests compare them with
 
 from __future__ import annotations
 
-from typing import Any
-
 import plotly.graph_objects as go
 
 from analyzer.api import SolvencyResult
+from analyzer.api import overview as overview_service
 from dashboard import i18n, names
 from dashboard.i18n import t
 from dashboard.units import to_unit, unit_label
@@ -93,23 +92,9 @@ def modules_bar(result: SolvencyResult, unit: str = "yi", lang: str = "zh") -> g
     return _layout(fig, t("fig.modules_title", lang, unit=unit_label(unit, lang)))
 
 
-def allocation_frame(result: SolvencyResult) -> Any:
-    """One row per position: asset_class, asset_type, id, exposure (CNY)."""
-    h = result.holdings
-    return (
-        h.groupby("id", sort=False)
-        .agg(
-            asset_class=("asset_class", "first"),
-            asset_type=("asset_type", "first"),
-            exposure=("exposure", "max"),
-        )
-        .reset_index()
-    )
-
-
 def treemap(result: SolvencyResult, unit: str = "yi", lang: str = "zh") -> go.Figure:
     """Allocation treemap: asset_class -> asset_type (sizes in the display unit)."""
-    frame = allocation_frame(result)
+    frame = overview_service.allocation_frame(result)
     by_type = frame.groupby(["asset_class", "asset_type"], sort=True)["exposure"].sum()
     by_class = by_type.groupby(level=0).sum()
     root = t("fig.total", lang)

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analyzer.io.assumptions import Assumptions
 from analyzer.solvency.result import SolvencyResult
 
 
-def exposure_by_class(result: SolvencyResult) -> dict[str, float]:
-    """Exposure by asset class (CNY): each position counted once, at its exposure."""
-    h = result.holdings
-    per_position = h.groupby("id", sort=False).agg(
-        asset_class=("asset_class", "first"), exposure=("exposure", "max")
+def allocation_frame(result: SolvencyResult) -> pd.DataFrame:
+    """One row per position: id, asset_class, asset_type, exposure (CNY); a position the
+    result lists on several rows counts once, at its exposure."""
+    return (
+        result.holdings.groupby("id", sort=False)
+        .agg(
+            asset_class=("asset_class", "first"),
+            asset_type=("asset_type", "first"),
+            exposure=("exposure", "max"),
+        )
+        .reset_index()
     )
-    by_class = per_position.groupby("asset_class", sort=False)["exposure"].sum()
+
+
+def exposure_by_class(result: SolvencyResult) -> dict[str, float]:
+    """Exposure by asset class (CNY), each position counted once."""
+    by_class = allocation_frame(result).groupby("asset_class", sort=False)["exposure"].sum()
     return {str(c): float(v) for c, v in by_class.items()}
 
 
