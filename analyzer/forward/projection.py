@@ -598,7 +598,7 @@ class Projector:
             values[cash_class] = values.get(cash_class, 0.0) + cash_in
             W = sum(values.values())
             if net < 0:
-                liquid_value = sum(v for c, v in values.items() if c in liquid) - cash_in - net
+                liquid_value = sum(v for c, v in values.items() if c in liquid) - net
                 if -net > liquid_value + 1e-6 or W < 0:
                     self._cannot_pay(date, k, -net, max(liquid_value, 0.0))
             # 4. rebalance
