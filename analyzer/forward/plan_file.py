@@ -798,11 +798,27 @@ class Plan:
             if a.approved:
                 approved[k, j] += a.amount
             flow_src["capital_actions"][k].append((label, a.row))
+        for g in self.glide:  # checked when read if the valuation date was known then
+            if g.date <= valuation_date:
+                problems.append(
+                    InputProblem(
+                        label,
+                        g.row,
+                        "policy.glide.date",
+                        text(
+                            "plan.not_after_valuation",
+                            value=g.date.isoformat(),
+                            valuation_date=valuation_date.isoformat(),
+                        ),
+                    )
+                )
         if problems:
             raise InputError(problems)
         glide = None
         if self.policy == "glide":
             glide = _glide_path(valuation_date, dates, classes_w0, self.glide)
+        for array in (*flows.values(), *levels.values(), approved, every):
+            array.flags.writeable = False  # a result: read-only
         return Schedule(
             dates=dates,
             new_money=flows["new_money"],

@@ -148,6 +148,8 @@ def test_the_sample_plan_on_quarters() -> None:
     assert s.sources["new_money"][4] == ((src, 2),)  # the first quarter of year 2: entry 2
     assert s.sources["capital_actions"][8] == ((src, 2),)
     assert s.sources["loss_absorption"][0] == ()
+    with pytest.raises(ValueError):
+        s.new_money[0] = 0.0  # read-only
     out = json.loads(json.dumps(s.to_dict()))
     assert out["steps"][5]["actions_approved"]["supplementary_tier2"] == 5.0e9
     assert out["steps"][0]["loss_absorption"] is None
@@ -321,6 +323,13 @@ def test_glide_weights_interpolated_by_hand(tmp_path) -> None:
     assert all(abs(sum(w.values()) - 1.0) < 1e-12 for w in g)
     with pytest.raises(ParameterError):
         plan.schedule(VD, step_dates(VD, 3), {"government_bond": 0.8})
+    # read without a valuation date: a glide point not after it is refused by the schedule
+    path = write(tmp_path, GLIDE.replace("valuation_date = 2025-12-31\n", ""), "late.toml")
+    late = read_plan(path, valuation_date=None, classes=CLASSES)
+    day = D(2026, 12, 31)
+    with pytest.raises(InputError) as err:
+        late.schedule(day, step_dates(day, 1), w0)
+    only(list(err.value.problems), path, 2, "policy.glide.date")
 
 
 # --------------------------------------------------------------------------------------------
