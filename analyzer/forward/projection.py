@@ -27,7 +27,7 @@ Per step (``dt`` = 0.25 or 1 year), in this order:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ import pandas as pd
 
 from analyzer.errors import InputError, InputProblem
 from analyzer.forward import ageing
+from analyzer.forward.plan_file import step_dates
 from analyzer.forward.vintages import VintageFlows, programme_flows, unit_flows, zero_flows
 from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company
@@ -249,23 +250,6 @@ class Projection:
 
 
 # --- the projector -------------------------------------------------------------------------
-
-
-def _add_months(d: dt.date, months: int) -> dt.date:
-    import calendar
-
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    last = calendar.monthrange(year, month)[1]
-    month_end = d.day == calendar.monthrange(d.year, d.month)[1]
-    return dt.date(year, month, last if month_end else min(d.day, last))
-
-
-def step_dates(valuation_date: dt.date, years: int, step: str) -> tuple[dt.date, ...]:
-    """The projection dates: every 3 (``quarter``) or 12 (``year``) months from the
-    valuation date, month ends kept month ends."""
-    spy = STEPS[step]
-    return tuple(_add_months(valuation_date, 12 // spy * k) for k in range(1, years * spy + 1))
 
 
 @dataclass(frozen=True)
@@ -690,13 +674,11 @@ class Projector:
         return cash[0] if cash else "cash"
 
     def _cannot_pay(self, date: dt.date, k: int, outflow: float, liquid: float) -> None:
-        src = self.schedule.sources.get("new_money", {}) if self.schedule.sources else {}
-        where = (
-            src[k]
-            if isinstance(src, Mapping) and k in src
-            else (src[k] if isinstance(src, Sequence) and len(src) > k else None)
-        )
-        file, row = (where[0], where[1]) if where else (getattr(self.plan, "source", "plan"), None)
+        """Refuse a net outflow the book cannot pay, naming the plan row that gave it."""
+        sources = getattr(self.schedule, "sources", None) or {}
+        per_step = sources.get("new_money", ())
+        pairs = per_step[k] if len(per_step) > k else ()
+        file, row = pairs[-1] if pairs else (getattr(self.plan, "source", "plan"), None)
         raise InputError(
             [
                 InputProblem(
