@@ -181,9 +181,8 @@ class ProjectedDate:
             "trades": dict(self.trades),
             "flows": dict(self.flows),
             "liquidity": None if r.liquidity is None else r.liquidity.to_dict(),
-            "compliance_breaches": [
-                b for b in r.compliance.to_dict().get("rows", []) if not b.get("ok", True)
-            ],
+            "compliance": r.compliance.to_dict(),
+            "compliance_breaches": [c.limit for c in r.compliance.breaches],
             "stressed": [
                 {
                     "scenario": s.name,
