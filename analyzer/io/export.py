@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +126,18 @@ def number_cells(values: np.ndarray, file: str = "", column: str = "") -> np.nda
 
 
 def _text_cells(series: pd.Series) -> np.ndarray:
-    values = series.astype(object).to_numpy()
-    missing = pd.isna(values)
-    return np.where(missing, "", values).astype(str).astype(object)
+    """The text of a text or choice column (each distinct value converted once)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        texts = [str(c) for c in series.cat.categories]
+    else:
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+        texts = [str(u) for u in uniques]
+    table = np.array([*texts, ""], dtype=object)  # code -1 (missing) is a blank cell
+    return table[np.where(codes < 0, len(texts), codes)]
+
+
+_FLAGS = np.array(["false", "true"], dtype=object)
 
 
 def _row_defaults(frame: pd.DataFrame, column: Column, rows: np.ndarray) -> np.ndarray:
@@ -183,7 +192,7 @@ def holdings_cells(
         if column.kind in ("number", "int"):
             cells = number_cells(series.to_numpy(dtype=float), file, name)
         elif column.kind == "bool":
-            cells = np.where(series.to_numpy(dtype=bool), "true", "false").astype(object)
+            cells = _FLAGS[series.to_numpy(dtype=bool).astype(np.intp)]
         else:
             cells = _text_cells(series)
         rows = np.asarray((defaulted or {}).get(name, ()), dtype=np.int64)
@@ -199,12 +208,64 @@ def holdings_cells(
                 same = cells[rows] == ("" if column.default is None else str(column.default))
             cells[rows[same]] = ""
         out[name] = cells
-    return pd.DataFrame(out, index=pd.RangeIndex(n))
+    frame_out = _frame(out, n)
+    frame_out.attrs["plain"] = [c.name for c in columns if c.kind in ("number", "int", "bool")]
+    return frame_out
+
+
+def _frame(columns: Mapping[str, np.ndarray], n: int) -> pd.DataFrame:
+    """Text cells as a frame of object columns (no conversion to another string type)."""
+    return pd.DataFrame(
+        {
+            k: pd.Series(v, dtype=object, index=pd.RangeIndex(n), copy=False)
+            for k, v in columns.items()
+        }
+    )
+
+
+def _quoted(cells: np.ndarray) -> np.ndarray:
+    """A column's cells as CSV fields: a cell with a comma, a quote or a line break is quoted
+    (quotes doubled), as the standard ``csv`` module does; each distinct value once."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    fields = np.array(
+        [
+            '"' + u.replace('"', '""') + '"' if any(ch in u for ch in ',"\r\n') else u
+            for u in (str(v) for v in uniques)
+        ],
+        dtype=object,
+    )
+    return fields[codes] if len(fields) else np.array([], dtype=object)
+
+
+#: rows joined into one piece of text at a time when writing a CSV file
+CHUNK_ROWS = 100_000
+
+
+def _csv_chunks(cells: pd.DataFrame) -> Iterator[str]:
+    """The CSV text of a frame of text cells in pieces: the header line, then the rows
+    (``\\n`` line ends), :data:`CHUNK_ROWS` at a time. Columns named in
+    ``cells.attrs["plain"]`` (numbers, flags) are known to need no quotes."""
+    yield ",".join(_quoted(np.array(list(cells.columns), dtype=object))) + "\n"
+    plain = set(cells.attrs.get("plain", ()))
+    columns = [
+        cells[c].to_numpy(dtype=object) if c in plain else _quoted(cells[c].to_numpy(dtype=object))
+        for c in cells.columns
+    ]
+    for start in range(0, len(cells), CHUNK_ROWS):
+        part = [c[start : start + CHUNK_ROWS] for c in columns]
+        yield "\n".join(map(",".join, zip(*part, strict=True))) + "\n"
+
+
+def csv_text(cells: pd.DataFrame) -> str:
+    """The CSV text of a frame of text cells (what :func:`write_holdings` writes)."""
+    return "".join(_csv_chunks(cells))
 
 
 def _write_csv(cells: pd.DataFrame, path: str | Path) -> Path:
     def write(tmp: Path) -> None:
-        cells.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            for piece in _csv_chunks(cells):
+                handle.write(piece)
 
     return atomic_write(path, write)
 
@@ -289,13 +350,13 @@ def look_through_cells(look_through: Any, parents: Any = None, file: str = "") -
     frame["id"] = own
     columns = tuple(c for c in COLUMNS if c.name != "market_value")
     body = holdings_cells(frame, None, file=file, columns=columns)
-    head = pd.DataFrame(
-        {
-            "parent_id": parent_id.astype(object),
-            "share": number_cells(frame["share"].to_numpy(dtype=float), file, "share"),
-        }
-    )
-    return pd.concat([head, body], axis=1)
+    head = {
+        "parent_id": parent_id.astype(object),
+        "share": number_cells(frame["share"].to_numpy(dtype=float), file, "share"),
+    }
+    cells = _frame({**head, **{c: body[c].to_numpy(dtype=object) for c in body.columns}}, len(body))
+    cells.attrs["plain"] = ["share", *body.attrs.get("plain", ())]
+    return cells
 
 
 def write_look_through(look_through: Any, path: str | Path, *, parents: Any = None) -> Path:
@@ -465,11 +526,12 @@ def series_cells(values: np.ndarray, column: str, file: str) -> pd.DataFrame:
     bad = np.flatnonzero(~np.isfinite(values))
     if len(bad):
         raise _not_finite(file, column, int(bad[0]) + 2, float(values[bad[0]]))
-    return pd.DataFrame(
+    return _frame(
         {
-            "year": np.arange(1, len(values) + 1).astype(str).astype(object),
+            "year": np.array([str(k) for k in range(1, len(values) + 1)], dtype=object),
             column: np.array([repr(float(v)) for v in values], dtype=object),
-        }
+        },
+        len(values),
     )
 
 

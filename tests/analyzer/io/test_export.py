@@ -15,6 +15,7 @@ import pytest
 
 from analyzer.cli import main
 from analyzer.errors import AnalyzerError
+from analyzer.io import export
 from analyzer.io.columns import COLUMN_NAMES
 from analyzer.io.company import read_company
 from analyzer.io.export import (
@@ -215,7 +216,7 @@ def test_blank_cell_warning_is_kept(tmp_path: Path) -> None:
         "id,asset_type,market_value,counterparty,region,sci_tech,issuer_type,"
         "conversion_clause,issuer_ratios_met\n"
         "P1,preferred_share,1000000000.5,某银行,domestic,false,joint_stock,true,\n"
-        "P2,preferred_share,2.0e8,另一银行,domestic,false,joint_stock,true,true\n",
+        'P2,preferred_share,2.0e8,"另一银行, ""总行""",domestic,false,joint_stock,true,true\n',
         encoding="utf-8",
     )
     before = read_holdings(source)
@@ -224,6 +225,7 @@ def test_blank_cell_warning_is_kept(tmp_path: Path) -> None:
     assert [w.code for w in after.warnings] == ["holdings.issuer_ratios_unknown"]
     assert after.warnings[0].rows == before.warnings[0].rows
     assert after.defaults_used == before.defaults_used
+    assert after.frame["counterparty"].iloc[1] == '另一银行, "总行"'
     _assert_same_frame(before.frame, after.frame)
 
 
@@ -336,25 +338,50 @@ def test_cli_on_an_exported_directory(tmp_path: Path, capsys) -> None:
 def test_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch) -> None:
     h = _load("pc").holdings
     target = tmp_path / "holdings.csv"
-    real = pd.DataFrame.to_csv
+    real = export._csv_chunks
 
-    def half(self, path, *args, **kwargs):
-        Path(path).write_text("id,asset_type\nP1,ca", encoding="utf-8")
+    def half(cells):
+        pieces = real(cells)
+        yield next(pieces)
+        yield next(pieces)[:100]
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", half)
+    monkeypatch.setattr(export, "_csv_chunks", half)
     with pytest.raises(OSError, match="disk full"):
         write_holdings(h, target)
     assert list(tmp_path.iterdir()) == []  # neither the file nor a temp file
     # an earlier complete file stays as it was
-    monkeypatch.setattr(pd.DataFrame, "to_csv", real)
+    monkeypatch.setattr(export, "_csv_chunks", real)
     write_holdings(h, target)
     good = target.read_bytes()
-    monkeypatch.setattr(pd.DataFrame, "to_csv", half)
+    monkeypatch.setattr(export, "_csv_chunks", half)
     with pytest.raises(OSError):
         write_holdings(h, target)
     assert target.read_bytes() == good
     assert [p.name for p in tmp_path.iterdir()] == ["holdings.csv"]
+    # a company file that fails half-way is not left behind (nor its temp file); the
+    # liability files written before it are complete
+    monkeypatch.setattr(export, "_csv_chunks", real)
+    life = _load("life").company
+    real_atomic = export.atomic_write
+
+    def flaky(path, write):
+        if Path(path).suffix == ".toml":
+
+            def partial(tmp: Path) -> None:
+                tmp.write_text('name = "', encoding="utf-8")
+                raise OSError("disk full")
+
+            return real_atomic(path, partial)
+        return real_atomic(path, write)
+
+    monkeypatch.setattr(export, "atomic_write", flaky)
+    folder = tmp_path / "co"
+    with pytest.raises(OSError, match="disk full"):
+        write_company(life, folder)
+    assert sorted(p.name for p in folder.iterdir()) == [CASH_FLOWS_FILE, SPOT_CURVE_FILE]
+    flows = pd.read_csv(folder / CASH_FLOWS_FILE)["net_outflow"].to_numpy()
+    assert np.array_equal(_bits(flows), _bits(life.liabilities.cash_flows))
 
 
 def test_a_number_that_cannot_be_read_back_writes_nothing(tmp_path: Path) -> None:
