@@ -179,3 +179,54 @@ def test_a_plan_year_beyond_the_projection_is_refused(capsys) -> None:
 def test_years_out_of_range_is_refused(capsys) -> None:
     code, _, err = run(BASE + ["--plan", str(LIFE / "plan.toml"), "--years", "0"], capsys)
     assert code == 2 and "--years" in err
+
+
+def test_every_exported_date_reruns_to_the_projected_ratios(tmp_path, capsys) -> None:
+    from analyzer.services.reading import load_inputs
+    from analyzer.solvency.engine import evaluate
+
+    out, export = tmp_path / "p.json", tmp_path / "dates"
+    code, _, err = run(
+        BASE
+        + ["--plan", str(LIFE / "plan.toml"), "--commitments", str(LIFE / "commitments.csv")]
+        + ["-f", "json", "-o", str(out), "--export-holdings", str(export)],
+        capsys,
+    )
+    assert code == 0, err
+    periods = json.loads(out.read_text(encoding="utf-8"))["periods"]
+    assert sorted(p.name for p in export.iterdir()) == [p["date"] for p in periods]
+    for p in periods:
+        d = export / p["date"]
+        i = load_inputs(
+            d / "holdings.csv", d / "company.toml", accept=["holdings.face_value_ratio"]
+        )
+        r = evaluate(i.holdings, i.company, scitech=False)
+        assert r.comprehensive_ratio == p["comprehensive_ratio"]
+        assert r.core_ratio == p["core_ratio"]
+        assert r.minimum_capital == p["minimum_capital"]
+    # and the command line on the last date
+    last = export / periods[-1]["date"]
+    code, text_out, err = run(
+        ["solvency", str(last / "holdings.csv"), "-c", str(last / "company.toml"), "-f", "json"]
+        + ["--no-positions", "--accept-warning", "holdings.face_value_ratio"],
+        capsys,
+    )
+    assert code == 0, err
+    assert json.loads(text_out)["comprehensive_ratio"] == periods[-1]["comprehensive_ratio"]
+
+
+def test_an_export_into_a_used_directory_is_refused_and_nothing_is_written(
+    tmp_path, capsys
+) -> None:
+    export = tmp_path / "dates"
+    export.mkdir()
+    (export / "keep.txt").write_text("mine", encoding="utf-8")
+    out = tmp_path / "p.json"
+    code, _, err = run(
+        BASE
+        + ["--plan", str(LIFE / "plan.toml"), "--step", "year", "-f", "json", "-o", str(out)]
+        + ["--export-holdings", str(export)],
+        capsys,
+    )
+    assert code == 2 and "dates" in err
+    assert not out.exists() and [p.name for p in export.iterdir()] == ["keep.txt"]
