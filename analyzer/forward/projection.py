@@ -842,11 +842,9 @@ class Projector:
         out += more
         rev = ()
         if self.reverse and 1.0 <= result.comprehensive_ratio <= 1.5:
-            from analyzer.stress.reverse import reverse_stress
+            from analyzer.stress.reverse import REVERSE_DRIVERS, reverse_stress
 
-            rev = tuple(
-                r for d in ("equity", "rates", "default") for r in reverse_stress(stresser, [d])
-            )
+            rev = tuple(r for d in REVERSE_DRIVERS for r in reverse_stress(stresser, [d]))
         return out, rev
 
     def _programme_dict(
