@@ -41,7 +41,7 @@ from analyzer.forward.vintages import VintageFlows, programme_flows, unit_flows,
 from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
-from analyzer.messages import register, text
+from analyzer.messages import Text, register, text
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
 from analyzer.solvency.result import SolvencyResult
@@ -244,7 +244,7 @@ class Projection:
             "dates": [d.isoformat() for d in self.dates],
             "periods": [p.to_dict() for p in self.periods],
             "commitments": self.commitments,
-            "notes": [str(n) for n in self.notes],
+            "notes": [n.render() if isinstance(n, Text) else str(n) for n in self.notes],
         }
 
 
