@@ -1708,3 +1708,119 @@ def _cell_number(value: Any) -> float | None:
         except ValueError:
             return None
     return v if math.isfinite(v) else None
+
+
+# --- the sci-tech path (``analyzer plan --sci-tech-path FILE``) -----------------------------
+
+#: columns of a sci-tech path file (``year`` or ``date``, one of them per row)
+SCI_TECH_COLUMNS = ("year", "date", "min_share")
+
+register(
+    {
+        "plan.sci_tech.when": (
+            "give year (1 = the 12 months after the valuation date) or date, one of them",
+            "请填写 year（1 = 评估日后 12 个月）或 date，二者选一",
+        ),
+        "plan.sci_tech.share": (
+            "'{value}' is not a share: write a fraction from 0 to 1 (12% = 0.12)",
+            "'{value}' 不是占比：请填写 0 到 1 之间的小数（12% = 0.12）",
+        ),
+        "plan.sci_tech.duplicate": (
+            "a second floor for {value} (row {other} gives one)",
+            "{value} 的第二个下限（第 {other} 行已给出）",
+        ),
+        "plan.sci_tech.after": (
+            "{value} is after the last projected date {last}: it would never apply",
+            "{value} 晚于最后一个预测日 {last}：不会生效",
+        ),
+    }
+)
+
+
+def read_sci_tech_path(
+    path: str | Path,
+    *,
+    valuation_date: dt.date,
+    dates: Sequence[dt.date],
+    name: str | None = None,
+) -> np.ndarray:
+    """Read a sci-tech path: the minimum sci-tech share from a year or date on.
+
+    Columns ``year`` (1 = the 12 months after the valuation date: the floor applies from
+    that year's end) or ``date``, and ``min_share`` (fraction). A row's floor holds at every
+    projected date from its own date until a later row's ("at least 12% by year 3" is one
+    row: ``3, 0.12``).
+
+    Returns
+    -------
+    ndarray
+        The floor at each of ``dates`` (NaN before the first row's date).
+
+    Raises
+    ------
+    InputError
+        A missing or unknown column, neither or both of year and date, a date not after the
+        valuation date or after the last projected date, a share outside [0, 1] (a percent
+        such as 12 is refused), two rows for the same date.
+    """
+    from analyzer.io.tables import read_table
+
+    label = name or str(path)
+    frame = read_table(path, name=label)
+    problems: list[InputProblem] = []
+    if "min_share" not in frame.columns:
+        problems.append(
+            InputProblem(label, 1, "min_share", text("plan.column_missing", columns="min_share"))
+        )
+    for col in frame.columns:
+        if col not in SCI_TECH_COLUMNS:
+            problems.append(_at(unknown_name(label, col, col, SCI_TECH_COLUMNS, kind="column"), 1))
+    if problems:
+        raise InputError(problems)
+    check = _Checker(label, valuation_date)
+    last = dates[-1]
+    points: dict[dt.date, tuple[float, int]] = {}
+    for i in range(len(frame)):
+        row = i + 2
+        raw_year = frame["year"].iloc[i] if "year" in frame else ""
+        raw_date = frame["date"].iloc[i] if "date" in frame else ""
+        has_year = str(raw_year).strip() not in ("", "nan", "None")
+        has_date = str(raw_date).strip() not in ("", "nan", "None", "NaT")
+        if has_year == has_date:
+            check.add(row, "year", text("plan.sci_tech.when"))
+            continue
+        if has_year:
+            year = _whole(_cell_number(raw_year))
+            if year is None or year < 1:
+                check.add(row, "year", text("commitments.year", value=str(raw_year).strip()))
+                continue
+            when = add_months(valuation_date, 12 * year)
+        else:
+            when = check.date(raw_date, row, "date")
+            if when is None:
+                continue
+        if when > last:
+            column = "year" if has_year else "date"
+            check.add(row, column, text("plan.sci_tech.after", value=when, last=last))
+            continue
+        raw = frame["min_share"].iloc[i]
+        share = _cell_number(raw)
+        if share is None or not 0.0 <= share <= 1.0:
+            check.add(row, "min_share", text("plan.sci_tech.share", value=str(raw).strip()))
+            continue
+        if when in points:
+            check.add(
+                row,
+                "year" if has_year else "date",
+                text("plan.sci_tech.duplicate", value=when, other=points[when][1]),
+            )
+            continue
+        points[when] = (share, row)
+    if check.problems:
+        raise InputError(check.problems)
+    out = np.full(len(dates), np.nan)
+    for when, (share, _) in sorted(points.items()):
+        for k, d in enumerate(dates):
+            if d >= when:
+                out[k] = share
+    return out

@@ -704,3 +704,39 @@ def test_new_commitments_unknown_column(tmp_path) -> None:
     where = [(p.row, p.column) for p in err.value.problems]
     assert where == [(1, "max_commitment"), (1, "max_comitment")]
     assert "did you mean 'max_commitment'" in err.value.problems[1].message
+
+
+def test_sci_tech_path_holds_a_floor_from_its_date_on(tmp_path) -> None:
+    from analyzer.forward.plan_file import read_sci_tech_path
+
+    f = tmp_path / "path.csv"
+    f.write_text("year,date,min_share\n1,,0.08\n,2027-06-30,0.10\n3,,0.12\n", encoding="utf-8")
+    dates = step_dates(VD, 3)
+    path = read_sci_tech_path(f, valuation_date=VD, dates=dates)
+    # nothing before 2026-12-31, 8% to 2027-03-31, 10% from 2027-06-30, 12% at 2028-12-31
+    assert np.isnan(path[:3]).all()
+    assert path[3:5].tolist() == [0.08, 0.08]
+    assert path[5:11].tolist() == [0.10] * 6
+    assert path[11] == 0.12
+
+
+@pytest.mark.parametrize(
+    ("body", "column"),
+    [
+        ("year,min_share\n3,12\n", "min_share"),
+        ("year,date,min_share\n1,2026-06-30,0.1\n", "year"),
+        ("year,min_share\n4,0.1\n", "year"),
+        ("date,min_share\n2025-06-30,0.1\n", "date"),
+        ("year,min_shar\n1,0.1\n", "min_shar"),
+    ],
+    ids=["percent", "both", "beyond", "before-valuation", "misnamed"],
+)
+def test_sci_tech_path_refusals(tmp_path, body, column) -> None:
+    from analyzer.forward.plan_file import read_sci_tech_path
+
+    f = tmp_path / "path.csv"
+    f.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_sci_tech_path(f, valuation_date=VD, dates=step_dates(VD, 3))
+    found = {p.column: p for p in err.value.problems}
+    assert column in found and found[column].row in (1, 2) and found[column].message_zh
