@@ -77,6 +77,14 @@ _LAZY: dict[str, str] = {
     "read_commitment_plan": "analyzer.services.simulation",
     "simulate": "analyzer.services.simulation",
     "SimulationRun": "analyzer.services.simulation",
+    # the forward projection and the multi-year plan
+    "load_forward_inputs": "analyzer.services.forward",
+    "project": "analyzer.services.forward",
+    "ProjectionRun": "analyzer.services.forward",
+    "export_holdings": "analyzer.services.forward",
+    "write_projection_xlsx": "analyzer.services.forward",
+    "render_projection": "analyzer.services.forward",
+    "projection_tables": "analyzer.services.forward",
     # validation, top-down, template, samples
     "validate": "analyzer.services.validation",
     "ValidationReport": "analyzer.services.validation",
@@ -151,6 +159,15 @@ if TYPE_CHECKING:  # what the table above loads, for type checkers and editors
         known_warning_codes,
         plain,
         with_warnings,
+    )
+    from analyzer.services.forward import (
+        ProjectionRun,
+        export_holdings,
+        load_forward_inputs,
+        project,
+        projection_tables,
+        render_projection,
+        write_projection_xlsx,
     )
     from analyzer.services.inputs import Inputs, Tick, load_inputs
     from analyzer.services.lab import LabModel, LiveFigures, WeightProblem
@@ -251,6 +268,13 @@ __all__ = [
     "correlations_path",
     "describe_regimes",
     "evaluate",
+    "export_holdings",
+    "load_forward_inputs",
+    "project",
+    "projection_tables",
+    "render_projection",
+    "write_projection_xlsx",
+    "ProjectionRun",
     "frontiers",
     "known_warning_codes",
     "language",

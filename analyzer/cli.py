@@ -55,6 +55,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Distribution of the solvency ratios after one year (Monte Carlo, Student-t), and the "
         "yearly calls, distributions, NAV and capital of a VC commitment programme.",
     ),
+    "project": (
+        "forward",
+        "Projected solvency: ratios each quarter or year, year-end stresses, VC programme.",
+    ),
     "dashboard": (
         "dashboard",
         "Run the dashboard (development server; see docs/dashboard.md for production).",

@@ -1,0 +1,159 @@
+"""``analyzer project`` and ``analyzer plan``: the projected base scenario and the optimised
+multi-year plan."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from analyzer import api
+from analyzer.api import text
+from analyzer.commands._shared import (
+    accept_option,
+    command_options,
+    look_through_option,
+    mapping_option,
+    print_footer,
+    show_notes,
+    trades_option,
+)
+from analyzer.errors import InputError
+
+
+class Format(str, Enum):
+    """Output formats."""
+
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class Step(str, Enum):
+    """Projection steps."""
+
+    quarter = "quarter"
+    year = "year"
+
+
+class Unit(str, Enum):
+    """Money units for the table."""
+
+    yi = "yi"
+    wan = "wan"
+    cny = "cny"
+
+
+H = {
+    "holdings": "Holdings file (.csv, .xlsx, .parquet), one row per position.",
+    "company": "Company file (.toml): capital, insurance-risk capital, liabilities.",
+    "assumptions": "Capital market assumptions (.csv): each class's expected return.",
+    "plan": "Plan file (.toml or .xlsx): new money, insurance capital, profit, capital "
+    "actions, allocation policy, per year or date (docs/formats.md §11).",
+    "templates": "Model positions (holdings format) for classes not held.",
+    "commitments": "The VC programme already signed (.csv/.xlsx: year, commitment in CNY).",
+    "years": "Years projected (1 to 10).",
+    "step": "quarter or year.",
+    "export": "Write each date's holdings.csv and company.toml (and the files they refer to) "
+    "to DIR/<date>/, so `analyzer solvency` re-runs any date.",
+    "unapproved": "Count capital actions not yet approved (the Rule 10 Art. 16 base "
+    "scenario counts approved ones only).",
+    "derive": "Take a bond's missing maturity_years from its duration (said in the output) "
+    "instead of refusing it.",
+}
+
+
+def _check_output(fmt: Format, output: Path | None) -> None:
+    if fmt is Format.xlsx and output is None:
+        raise InputError.single("--output", None, None, text("cli.output_needed", format="xlsx"))
+
+
+def _emit(run: Any, fmt: Format, output: Path | None, unit: Unit, export: Path | None) -> None:
+    if export is not None:
+        written = api.export_holdings(run.projection, export)
+        typer.echo(f"wrote {len(written)} dates to {export}", err=True)
+    if fmt is Format.json:
+        api.write_json(run.to_dict(), output)
+    elif fmt is Format.xlsx:
+        api.write_projection_xlsx(run, output)
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        from rich.console import Console
+
+        console = Console(width=160, soft_wrap=False)
+        api.render_projection(run, console, unit=unit.value)
+        print_footer(run.provenance, console)
+
+
+def project(
+    holdings: Path = typer.Argument(..., help=H["holdings"]),
+    company: Path = typer.Option(..., "--company", "-c", help=H["company"], show_default=False),
+    assumptions: Path = typer.Option(
+        ..., "--assumptions", "-a", help=H["assumptions"], show_default=False
+    ),
+    plan: Path = typer.Option(..., "--plan", "-p", help=H["plan"], show_default=False),
+    correlations: Path | None = typer.Option(None, "--correlations"),
+    templates: Path | None = typer.Option(None, "--templates", help=H["templates"]),
+    look_through: Path | None = look_through_option(),
+    limits: Path | None = typer.Option(None, "--limits", help="Limits file (TOML), checked."),
+    commitments: Path | None = typer.Option(None, "--commitments", help=H["commitments"]),
+    years: int = typer.Option(3, "--years", help=H["years"]),
+    step: Step = typer.Option(Step.quarter, "--step", help=H["step"]),
+    regime: str = typer.Option(api.DEFAULT_REGIME, "--regime", "-r"),
+    fmt: Format = typer.Option(Format.table, "--format", "-f"),
+    output: Path | None = typer.Option(None, "--output", "-o"),
+    export_holdings: Path | None = typer.Option(
+        None, "--export-holdings", help=H["export"], show_default=False
+    ),
+    include_unapproved: bool = typer.Option(False, "--include-unapproved", help=H["unapproved"]),
+    derive_maturity: bool = typer.Option(False, "--derive-maturity", help=H["derive"]),
+    unit: Unit = typer.Option(Unit.yi, "--unit", help="yi (亿元), wan (万元) or cny."),
+    mapping: Path | None = mapping_option(),
+    trades: Path | None = trades_option(),
+    accept_warning: list[str] = accept_option(),
+) -> None:
+    """Projected solvency: ratios each quarter or year, year-end stresses, VC programme.
+
+    The book ages as it would (expected returns accrue, bonds roll down and mature into cash,
+    holding periods grow across the 2- and 3-year lines of the 2025-12 factors, VC
+    commitments are called, valued and distributed by the Takahashi-Alexander model), the
+    plan's new money and the policy's trades are applied, and the full engine evaluates every
+    date; at each year-end the Annex 4 scenarios run on the projected book (Rule 10 Art. 23),
+    with a reverse stress where the comprehensive ratio is between 100% and 150% (Art. 30).
+    Only approved capital actions count unless --include-unapproved (Art. 16).
+    """
+    _check_output(fmt, output)
+    inputs = api.load_forward_inputs(
+        holdings,
+        company,
+        assumptions,
+        plan,
+        correlations=correlations,
+        templates=templates,
+        look_through=look_through,
+        limits=limits,
+        commitments=commitments,
+        trades=trades,
+        mapping=mapping,
+        accept=accept_warning,
+        regime=regime,
+        years=years,
+    )
+    show_notes(inputs)
+    run = api.project(
+        inputs,
+        regime,
+        years=years,
+        step=step.value,
+        include_unapproved=include_unapproved,
+        derive_maturity=derive_maturity,
+        options=command_options(),
+    )
+    _emit(run, fmt, output, unit, export_holdings)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands to the CLI."""
+    app.command("project")(project)

@@ -1,0 +1,369 @@
+"""The forward services: the projected base scenario (``analyzer project``) and the optimised
+multi-year plan (``analyzer plan``), their files and their tables.
+
+Every input goes through the one validation layer (:func:`analyzer.services.reading.load_inputs`);
+the plan file and the new-commitments file are read there as extra files, checked against the
+company's valuation date and the assumptions' classes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analyzer.errors import InputError, InputProblem
+from analyzer.io.provenance import Provenance
+from analyzer.messages import Text, register, text
+from analyzer.services.checks import build_provenance, check_finite
+from analyzer.services.inputs import load_inputs
+from analyzer.services.reading import Inputs
+from analyzer.solvency.regime import DEFAULT_REGIME
+
+register(
+    {
+        "forward.plan_needs": (
+            "the plan file is read against the company and assumptions files: give "
+            "--company and --assumptions",
+            "规划文件需对照公司文件和资本市场假设文件读取：请给出 --company 和 --assumptions",
+        ),
+        "forward.export_exists": (
+            "{dir} exists and is not empty; choose a new directory (nothing is overwritten)",
+            "{dir} 已存在且非空；请选择新目录（不会覆盖任何文件）",
+        ),
+        "forward.years": (
+            "must be a whole number of years from 1 to 10, got {value}",
+            "必须是 1 到 10 之间的整数年，实际为 {value}",
+        ),
+    }
+)
+
+#: the most years a projection runs
+MAX_YEARS = 10
+
+
+def _classes(read: Mapping[str, Any]) -> tuple[str, ...]:
+    out: list[str] = []
+    a = read.get("assumptions")
+    if a is not None:
+        out += list(a.classes)
+    for key in ("holdings", "templates"):
+        h = read.get(key)
+        if h is not None:
+            out += [str(c) for c in h.frame["asset_class"].astype(str).unique() if c]
+    return tuple(dict.fromkeys(out))
+
+
+def load_forward_inputs(
+    holdings: str | Path,
+    company: str | Path,
+    assumptions: str | Path,
+    plan: str | Path | None = None,
+    *,
+    correlations: str | Path | None = None,
+    templates: str | Path | None = None,
+    look_through: str | Path | None = None,
+    limits: str | Path | None = None,
+    commitments: str | Path | None = None,
+    new_commitments: str | Path | None = None,
+    trades: str | Path | None = None,
+    mapping: str | Path | None = None,
+    accept: Collection[str] = (),
+    regime: str | None = None,
+    years: int = 3,
+) -> Inputs:
+    """Read and check the inputs of a projection or a plan.
+
+    ``extra`` of the result holds the plan (or None) and the new vintages (or ()), in that
+    order.
+    """
+    from analyzer.forward import plan_file
+
+    check_years(years)
+
+    def read_plan(read: dict) -> Any:
+        co, a = read.get("company"), read.get("assumptions")
+        if co is None or a is None:
+            raise InputError([InputProblem(str(plan), None, None, text("forward.plan_needs"))])
+        return plan_file.read_plan(plan, valuation_date=co.valuation_date, classes=_classes(read))
+
+    def read_new(read: dict) -> Any:
+        return plan_file.read_new_commitments(new_commitments, classes=_classes(read), years=years)
+
+    extra = []
+    if plan is not None:
+        extra.append(("plan", plan, read_plan))
+    if new_commitments is not None:
+        extra.append(("new_commitments", new_commitments, read_new))
+    inputs = load_inputs(
+        holdings,
+        company,
+        assumptions,
+        correlations,
+        templates,
+        mapping,
+        accept,
+        regime=regime,
+        commitments=commitments,
+        horizon=years,
+        limits=limits,
+        extra=extra,
+        look_through=look_through,
+        trades=trades,
+    )
+    got = list(inputs.extra)
+    p = got.pop(0) if plan is not None else None
+    nv = got.pop(0) if new_commitments is not None else ()
+    from dataclasses import replace
+
+    return replace(inputs, extra=(p, tuple(nv or ())))
+
+
+def check_years(years: Any) -> int:
+    """``years`` as a whole number from 1 to :data:`MAX_YEARS`, else refused."""
+    ok = isinstance(years, int) and not isinstance(years, bool) and 1 <= years <= MAX_YEARS
+    if not ok:
+        raise InputError.single("--years", None, None, text("forward.years", value=years))
+    return years
+
+
+def projector(
+    inputs: Inputs,
+    regime: str = DEFAULT_REGIME,
+    *,
+    years: int = 3,
+    step: str = "quarter",
+    stresses: bool = True,
+    reverse: bool = True,
+    include_unapproved: bool = False,
+    derive_maturity: bool = False,
+) -> Any:
+    """The :class:`~analyzer.forward.projection.Projector` of ``inputs``
+    (what :func:`load_forward_inputs` returned)."""
+    from analyzer.forward.projection import Projector
+
+    plan = inputs.extra[0] if inputs.extra else None
+    return Projector(
+        inputs.holdings,
+        inputs.company,
+        inputs.assumptions,
+        plan,
+        regime=regime,
+        templates=inputs.templates,
+        commitments=inputs.commitments,
+        years=check_years(years),
+        step=step,
+        stresses=stresses,
+        reverse=reverse,
+        include_unapproved=include_unapproved,
+        derive_maturity=derive_maturity,
+    )
+
+
+@dataclass(frozen=True)
+class ProjectionRun:
+    """A projection and the provenance of its inputs.
+
+    Attributes
+    ----------
+    projection : :class:`~analyzer.forward.projection.Projection`
+    company : the company as read
+    provenance : inputs' digests, options
+    """
+
+    projection: Any
+    company: Any
+    provenance: Provenance
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (docs/formats.md, ``analyzer project --format json``)."""
+        data = self.projection.to_dict()
+        data["company"] = self.company.name
+        data["provenance"] = self.provenance.to_dict()
+        return data
+
+
+def project(
+    inputs: Inputs,
+    regime: str = DEFAULT_REGIME,
+    *,
+    years: int = 3,
+    step: str = "quarter",
+    stresses: bool = True,
+    reverse: bool = True,
+    include_unapproved: bool = False,
+    derive_maturity: bool = False,
+    options: Mapping[str, Any] | None = None,
+) -> ProjectionRun:
+    """The projected base scenario of ``inputs`` (see :mod:`analyzer.forward.projection`)."""
+    p = projector(
+        inputs,
+        regime,
+        years=years,
+        step=step,
+        stresses=stresses,
+        reverse=reverse,
+        include_unapproved=include_unapproved,
+        derive_maturity=derive_maturity,
+    )
+    result = p.run()
+    check_finite(_ratios(result), "projection")
+    return ProjectionRun(result, inputs.company, build_provenance(inputs, options, regime=regime))
+
+
+def _ratios(projection: Any) -> dict[str, Any]:
+    return {
+        p.date.isoformat(): {
+            "core_ratio": p.result.core_ratio,
+            "comprehensive_ratio": p.result.comprehensive_ratio,
+            "minimum_capital": p.result.minimum_capital,
+        }
+        for p in projection.periods
+    }
+
+
+# --- tables, files ------------------------------------------------------------------------
+
+
+def projection_tables(projection: Any) -> dict[str, pd.DataFrame]:
+    """The projection as tables (CNY; ratios as fractions): ``periods``, ``stressed``,
+    ``reverse``, ``weights``, ``trades``, ``commitments``, ``notes``."""
+    periods = pd.DataFrame(
+        [
+            {
+                "date": p.date.isoformat(),
+                "core_ratio": p.result.core_ratio,
+                "comprehensive_ratio": p.result.comprehensive_ratio,
+                "minimum_capital": p.result.minimum_capital,
+                "actual_capital": p.result.actual_capital,
+                "core_capital": p.result.core_capital,
+                "loss_absorption": p.result.loss_absorption,
+                "market": float(p.result.market["total"]),
+                "credit": float(p.result.credit["total"]),
+                "sci_tech_share": p.sci_tech_share,
+                "total_invested": p.result.total_invested,
+                **{f"flow_{k}": v for k, v in p.flows.items()},
+            }
+            for p in projection.periods
+        ]
+    )
+    stressed = pd.DataFrame(
+        [
+            {
+                "date": p.date.isoformat(),
+                "scenario": s.name,
+                "core_ratio": s.stressed.core_ratio,
+                "comprehensive_ratio": s.stressed.comprehensive_ratio,
+                "loss_actual_capital": s.loss_actual,
+                "minimum_capital": s.stressed.minimum_capital,
+            }
+            for p in projection.periods
+            for s in p.stressed
+        ],
+        columns=[
+            "date",
+            "scenario",
+            "core_ratio",
+            "comprehensive_ratio",
+            "loss_actual_capital",
+            "minimum_capital",
+        ],
+    )
+    reverse = pd.DataFrame(
+        [{"date": p.date.isoformat(), **r.to_dict()} for p in projection.periods for r in p.reverse]
+    )
+    weights = pd.DataFrame(
+        [{"date": p.date.isoformat(), **p.weights} for p in projection.periods]
+    ).fillna(0.0)
+    trades = pd.DataFrame(
+        [{"date": p.date.isoformat(), **p.trades} for p in projection.periods]
+    ).fillna(0.0)
+    commitments = pd.DataFrame(projection.commitments.get("total", []))
+    notes = pd.DataFrame(
+        {
+            "note": [n.render() if isinstance(n, Text) else str(n) for n in projection.notes],
+        }
+    )
+    return {
+        "periods": periods,
+        "stressed": stressed,
+        "reverse": reverse,
+        "weights": weights,
+        "trades": trades,
+        "commitments": commitments,
+        "notes": notes,
+    }
+
+
+def write_projection_xlsx(run: Any, output: str | Path) -> None:
+    """The projection (or plan) as an Excel workbook with a provenance sheet (atomically)."""
+    from analyzer.report import files
+    from analyzer.report import provenance as provenance_sheet
+    from analyzer.report.xlsx import write_workbook
+
+    tables = projection_tables(run.projection)
+    extra = getattr(run, "tables", None)
+    if callable(extra):
+        tables = {**extra(), **tables}
+
+    def _write(tmp: Path) -> None:
+        write_workbook(tmp, {k: v for k, v in tables.items()})
+        provenance_sheet.append_sheet(tmp, run.provenance)
+
+    files.atomic_write(output, _write)
+
+
+def render_projection(run: Any, console: Any, unit: str = "yi") -> None:
+    """Print the projection (or plan) as tables on a rich console."""
+    from analyzer.report.projection_text import render
+
+    render(run.projection, run.company.name, console, unit=unit)
+    extra = getattr(run, "render_extra", None)
+    if callable(extra):
+        extra(console, unit)
+
+
+def export_holdings(projection: Any, directory: str | Path) -> list[Path]:
+    """Write each projected date's inputs to ``directory/<date>/`` (holdings, company and the
+    files they refer to), so that ``analyzer solvency`` on them gives the projection's
+    ratios. All dates are written to a temporary directory first and moved into place at
+    once: a failed export leaves nothing behind. An existing non-empty directory is refused.
+    """
+    from analyzer.io.export import export_inputs
+
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()):
+        raise InputError(
+            [InputProblem(str(target), None, None, text("forward.export_exists", dir=target))]
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        for p in projection.periods:
+            export_inputs(p.holdings, p.company, tmp / p.date.isoformat())
+        if target.exists():
+            target.rmdir()
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [target / p.date.isoformat() for p in projection.periods]
+
+
+__all__ = [
+    "MAX_YEARS",
+    "ProjectionRun",
+    "check_years",
+    "export_holdings",
+    "load_forward_inputs",
+    "project",
+    "projection_tables",
+    "projector",
+    "render_projection",
+    "write_projection_xlsx",
+]
