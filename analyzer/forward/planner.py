@@ -204,9 +204,9 @@ class PlanResult:
         """Every floor met by the engine (to 1e-6)."""
         return self.final_gap <= FLOOR_TOL
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict for JSON."""
-        return {
+    def to_dict(self, projection: bool = True) -> dict[str, Any]:
+        """Plain dict for JSON (``projection=False`` leaves the projection's dates out)."""
+        out = {
             "objective": self.objective,
             "objective_value": self.objective_value,
             "objective_value_yi": self.objective_value / 1e8,
@@ -220,8 +220,10 @@ class PlanResult:
             "binding": [b.to_dict() for b in self.binding],
             "notes": [str(n) for n in self.notes],
             "seconds": self.seconds,
-            "projection": self.projection.to_dict(),
         }
+        if projection:
+            out["projection"] = self.projection.to_dict()
+        return out
 
 
 def _path(value: Any, T: int, name: str) -> np.ndarray | None:
@@ -584,7 +586,9 @@ class Planner:
     ) -> InfeasibleError:
         """Solve the elastic program (a slack on every floor and limit, weighted per ratio
         point or percentage point) and name each date and limit that must give, by how much."""
-        el = self.program(models, floors, elastic=True, **kw)
+        el = self.program(
+            models, floors, elastic=True, **{k: v for k, v in kw.items() if k != "date"}
+        )
         status = el.solve()
         if status not in SOLVER_OK:
             return SolverError(compose("optimize.elastic_failed"))  # type: ignore[return-value]
