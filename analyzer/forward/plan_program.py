@@ -112,6 +112,16 @@ class DateModel:
         Value change of the positions held constant (derivatives) under that scenario, CNY.
     stressed_capital : CapitalModel or None
         The capital map of the shocked book (per CNY of shocked class value).
+    counterparty_share, counterparties : ndarray (p, n), names
+        Value share per named counterparty that can reach the 20% single-counterparty cap.
+    concentration_share, concentration_names, concentration_threshold
+        Book value per CNY of class for counterparties below the Rule 8 Art. 65 threshold
+        (CNY), kept below it so that no concentration add-on switches on.
+    largest_position_share : ndarray (n,)
+        Largest non-exempt position per CNY of class (single-asset 5% cap).
+    property_share, property_threshold
+        Investment property per CNY of class and the Rule 8 Art. 67 share of total assets
+        (None when the book is already over it).
     """
 
     capital: CapitalModel
@@ -122,6 +132,14 @@ class DateModel:
     stress: np.ndarray | None = None
     stress_constant: float = 0.0
     stressed_capital: CapitalModel | None = None
+    counterparty_share: np.ndarray | None = None
+    counterparties: tuple[str, ...] = ()
+    concentration_share: np.ndarray | None = None
+    concentration_names: tuple[str, ...] = ()
+    concentration_threshold: float = float("inf")
+    largest_position_share: np.ndarray | None = None
+    property_share: np.ndarray | None = None
+    property_threshold: float | None = None
 
 
 def capital_model(u: Universe, classes: Sequence[str], fallback: CapitalModel | None = None):
@@ -225,12 +243,39 @@ def date_model(
     }
     sci = _per_class(u, u.sci_tech_share, classes, fb.sci_tech_share if fb else np.zeros(n))
     liquid = _per_class(u, u.liquid, classes, fb.liquid if fb else np.zeros(n))
+
+    def rows(matrix: np.ndarray) -> np.ndarray:
+        return np.array([_per_class(u, r, classes, np.zeros(n)) for r in matrix]).reshape(-1, n)
+
+    rt = u.regime.table("concentration", "real_estate")
     model = DateModel(
         capital=cap,
         group_share=groups,
         sci_tech_share=sci,
         liquid=liquid,
         equity_cap=compliance.equity_cap(prior_ratio, u.regime),
+        counterparty_share=rows(u.counterparty_share),
+        counterparties=tuple(u.counterparties),
+        concentration_share=rows(u.concentration_share),
+        concentration_names=tuple(u.concentration_names),
+        concentration_threshold=float(u.concentration_threshold),
+        largest_position_share=_per_class(
+            u,
+            u.largest_position_share,
+            classes,
+            fb.largest_position_share
+            if fb and fb.largest_position_share is not None
+            else np.zeros(n),
+        ),
+        property_share=_per_class(
+            u,
+            u.property_share,
+            classes,
+            fb.property_share if fb and fb.property_share is not None else np.zeros(n),
+        ),
+        property_threshold=None
+        if u.property_currently_over
+        else float(rt["threshold_share_of_total_assets"]),
     )
     if not stressed:
         return model
@@ -374,8 +419,8 @@ class Stated:
     constraint: Any
     unit: str  # "capital" (V0 units of capital), "share" (V0 units of value)
     scale: cp.Parameter  # V0 units of one business unit (1 ratio point, 1 pp ...)
-    limit: float
-    label: str = ""
+    limit: Any  # float, or ndarray of a vector limit
+    label: Any = ""  # str, or tuple of str (one per element of a vector limit)
     slack: Any = None
     floor_kind: str | None = None  # comprehensive / core / stressed
 
@@ -660,7 +705,7 @@ class PlanProgram:
         if self.elastic:
             penalty = 0
             for st in self.stated:
-                penalty = penalty + st.slack * (1.0 / _val(st.scale))
+                penalty = penalty + cp.sum(st.slack) * (1.0 / _val(st.scale))
             self.problem = cp.Problem(
                 cp.Minimize(penalty), cons + [s.constraint for s in self.stated]
             )
@@ -699,8 +744,10 @@ class PlanProgram:
         ta = inp.total_assets0 / V0 + W + nav_total - float(inp.x0.sum()) / V0
         pp_ta = self._param(f"pp_ta{k}", 0.01 * inp.total_assets0 / V0, nonneg=True)
 
-        def state(name, expr, scale, limit, label=""):
-            slack = cp.Variable(nonneg=True) if self.elastic else None
+        def state(name, expr, scale, limit, label: Any = ""):
+            slack = None
+            if self.elastic:
+                slack = cp.Variable(expr.shape, nonneg=True)
             con = expr + (slack if slack is not None else 0) >= 0
             self.stated.append(Stated(name, k, con, "share", scale, limit, label, slack))
 
@@ -712,10 +759,15 @@ class PlanProgram:
             sp = self._param(f"grp_{grp}{k}", share, nonneg=True)
             cp_ = self._param(f"cap_{grp}{k}", cap * (1 - MARGIN), nonneg=True)
             state(f"{grp}_cap", cp_ * ta - sp @ E, pp_ta, cap)
-        for i in np.flatnonzero(lo > 0):
-            state("min_weight", Xk[i] - lo[i] * W, pp_w, float(lo[i]), inp.classes[i])
-        for i in np.flatnonzero((hi < 1) & (hi > 0)):
-            state("max_weight", hi[i] * W - Xk[i], pp_w, float(hi[i]), inp.classes[i])
+        self._concentration(k, m, E, ta, pp_ta, state)
+        idx = np.flatnonzero(lo > 0)
+        if len(idx):
+            labels = tuple(inp.classes[i] for i in idx)
+            state("min_weight", Xk[idx] - lo[idx] * W, pp_w, lo[idx], labels)
+        idx = np.flatnonzero((hi < 1) & (hi > 0))
+        if len(idx):
+            labels = tuple(inp.classes[i] for i in idx)
+            state("max_weight", hi[idx] * W - Xk[idx], pp_w, hi[idx], labels)
         if floors.sci_tech is not None and np.isfinite(floors.sci_tech[k]):
             tgt = float(floors.sci_tech[k])
             sci = self._param(f"sci{k}", m.sci_tech_share, nonneg=True)
@@ -735,6 +787,35 @@ class PlanProgram:
             state(
                 "turnover", floors.max_turnover * W - 0.5 * cp.sum(trade), pp_w, floors.max_turnover
             )
+
+    def _concentration(self, k, m, E, ta, pp_ta, state) -> None:
+        """Single counterparty and single asset caps, the Art. 65 counterparty thresholds and
+        the Art. 67 property threshold (the single-period optimiser's limits)."""
+        V0 = self.inputs.V0
+        rc = self._ratio_caps
+        if m.counterparty_share is not None and len(m.counterparties):
+            cap = rc["single_counterparty"]
+            expr = cap * (1 - MARGIN) * ta - m.counterparty_share @ E
+            state("single_counterparty", expr, pp_ta, cap, m.counterparties)
+        if (
+            m.concentration_share is not None
+            and len(m.concentration_names)
+            and np.isfinite(m.concentration_threshold)
+        ):
+            thr = m.concentration_threshold / V0
+            expr = thr * (1 - MARGIN) - m.concentration_share @ E
+            state("counterparty_threshold", expr, 1e8 / V0, thr * V0 / 1e8, m.concentration_names)
+        if m.largest_position_share is not None:
+            cap = rc["single_asset"]
+            idx = np.flatnonzero(m.largest_position_share > 0)
+            if len(idx):
+                expr = cap * (1 - MARGIN) * ta - cp.multiply(m.largest_position_share[idx], E[idx])
+                labels = tuple(self.inputs.classes[i] for i in idx)
+                state("single_asset", expr, pp_ta, cap, labels)
+        ps = m.property_share
+        if m.property_threshold is not None and ps is not None and ps.any():
+            share = m.property_threshold
+            state("property_concentration", share * (1 - MARGIN) * ta - ps @ E, pp_ta, share)
 
     def _caps(self, m: DateModel) -> dict[str, float]:
         rc = self._ratio_caps
@@ -848,7 +929,7 @@ class PlanProgram:
         for st in self.stated:
             if st.floor_kind == kind and st.step == k:
                 d = st.constraint.dual_value
-                return 0.0 if d is None else float(np.asarray(d))
+                return 0.0 if d is None else float(np.sum(d))
         raise KeyError((kind, k))
 
     def minimum_capital(self, k: int, stressed: bool = False) -> float:
@@ -896,4 +977,6 @@ def ratio_caps(regime) -> dict[str, float]:
         "other_financial": float(caps["other_financial"]),
         "overseas": float(caps["overseas"]),
         "venture_capital": float(regime.table("ratio_caps", "venture_capital")["cap"]),
+        "single_counterparty": float(caps["single_counterparty"]),
+        "single_asset": float(caps["single_asset"]),
     }

@@ -552,28 +552,33 @@ class Planner:
         if projection is not None:
             terminal = float(projection.periods[-1].result.total_invested) or terminal
         out = []
+        V0 = self.inputs.V0
+        terminal = float(np.sum(program.amounts[-1]))
+        if projection is not None:
+            terminal = float(projection.periods[-1].result.total_invested) or terminal
+        out = []
         for st in program.stated:
             d = st.constraint.dual_value
             if d is None:
                 continue
-            dual = abs(float(np.asarray(d)))
-            if dual < DUAL_TOL:
-                continue
             scale = float(getattr(st.scale, "value", st.scale)) * V0  # CNY of one point
-            per_yi = None
-            if st.floor_kind is not None:
-                per_yi = dual * 1e8 / terminal * 1e4
-            out.append(
-                BindingLimit(
-                    date=self.inputs.dates[st.step].isoformat(),
-                    limit=st.name,
-                    subject=st.label,
-                    value=float(st.limit),
-                    shadow_price=dual,
-                    per_point=dual * scale,
-                    bp_per_yi=per_yi,
+            for i, dual in enumerate(np.abs(np.atleast_1d(np.asarray(d, dtype=float)))):
+                if dual < DUAL_TOL:
+                    continue
+                per_yi = None
+                if st.floor_kind is not None:
+                    per_yi = float(dual) * 1e8 / terminal * 1e4
+                out.append(
+                    BindingLimit(
+                        date=self.inputs.dates[st.step].isoformat(),
+                        limit=st.name,
+                        subject=_element(st.label, i),
+                        value=float(_element(st.limit, i)),
+                        shadow_price=float(dual),
+                        per_point=float(dual) * scale,
+                        bp_per_yi=per_yi,
+                    )
                 )
-            )
         return out
 
     # -- infeasible plans ------------------------------------------------------------------
@@ -593,47 +598,51 @@ class Planner:
         if status not in SOLVER_OK:
             return SolverError(compose("optimize.elastic_failed"))  # type: ignore[return-value]
         conflicts = []
-        V0 = self.inputs.V0
         for st in el.stated:
             if st.slack is None or st.slack.value is None:
                 continue
-            s = float(st.slack.value)
             scale = float(getattr(st.scale, "value", st.scale))
-            if s / scale <= 1e-4:  # less than 0.0001 of a point: solver noise
-                continue
-            name = _limit_name(st)
-            when = self.inputs.dates[st.step].isoformat()
-            at = compose("plan.at", name=name, date=when)
-            cny = s * V0
-            if st.floor_kind is not None:
-                mc = el.minimum_capital(st.step, stressed=st.floor_kind == "stressed")
-                points = cny / mc * 100 if mc > 0 else float("inf")
-                reach = st.limit - points / 100
-                msg = compose(
-                    "plan.relax_ratio", name=at, reachable=reach, points=points, cny=cny / 1e8
-                )
-            else:
-                points = s / scale
-                reach = None
-                msg = compose("plan.relax_share", name=at, points=points, cny=cny / 1e8)
-            conflicts.append(
-                {
-                    "date": when,
-                    "constraint": st.name + (f":{st.label}" if st.label else ""),
-                    "limit": float(st.limit),
-                    "reachable": reach,
-                    "relaxation_points": points,
-                    "relaxation_cny": cny,
-                    "message": msg.en,
-                    "message_zh": msg.zh,
-                }
-            )
+            for i, s in enumerate(np.atleast_1d(np.asarray(st.slack.value, dtype=float))):
+                if s / scale <= 1e-4:  # less than 0.0001 of a point: solver noise
+                    continue
+                conflicts.append(self._conflict(el, st, i, float(s), scale))
         if not conflicts:
             return InfeasibleError(compose("optimize.infeasible_tolerance"), [])
         parts = [Text(c["message"], c["message_zh"]) for c in conflicts]
         return InfeasibleError(
             compose(code, conflicts=join(parts, "solvency.join.list"), **_extra(kw)), conflicts
         )
+
+    def _conflict(self, el: PlanProgram, st: Any, i: int, s: float, scale: float) -> dict:
+        """One limit that must give: date, limit, best reachable, relaxation (points, CNY)."""
+        V0 = self.inputs.V0
+        label = _element(st.label, i)
+        limit = float(_element(st.limit, i))
+        name = _limit_name(st, limit, label)
+        when = self.inputs.dates[st.step].isoformat()
+        at = compose("plan.at", name=name, date=when)
+        cny = s * V0
+        if st.floor_kind is not None:
+            mc = el.minimum_capital(st.step, stressed=st.floor_kind == "stressed")
+            points = cny / mc * 100 if mc > 0 else float("inf")
+            reach = limit - points / 100
+            msg = compose(
+                "plan.relax_ratio", name=at, reachable=reach, points=points, cny=cny / 1e8
+            )
+        else:
+            points = s / scale
+            reach = None
+            msg = compose("plan.relax_share", name=at, points=points, cny=cny / 1e8)
+        return {
+            "date": when,
+            "constraint": st.name + (f":{label}" if label else ""),
+            "limit": limit,
+            "reachable": reach,
+            "relaxation_points": points,
+            "relaxation_cny": cny,
+            "message": msg.en,
+            "message_zh": msg.zh,
+        }
 
     # -- the myopic chain ----------------------------------------------------------------------
     def _solve_myopic(self, start: float) -> PlanResult:
@@ -684,19 +693,32 @@ def _tighten(floor: np.ndarray, gap: np.ndarray) -> np.ndarray:
     return floor + np.where(np.isfinite(gap), np.maximum(gap, 0.0), 0.0)
 
 
-def _limit_name(st: Any) -> Text:
+def _element(value: Any, i: int) -> Any:
+    """Element ``i`` of a vector limit's value or labels (a scalar is itself)."""
+    if isinstance(value, (tuple, list, np.ndarray)):
+        return value[i]
+    return value
+
+
+def _limit_name(st: Any, limit: float, label: str) -> Text:
     if st.floor_kind is not None:
-        return compose(LIMIT_NAMES[st.name], floor=st.limit)
+        return compose(LIMIT_NAMES[st.name], floor=limit)
+    if st.name == "equity_cap":
+        return compose("optimize.limit.equity_cap", cap=limit, tier=0.0)
     if st.name.endswith("_cap"):
-        group = st.name[: -len("_cap")]
-        if group == "equity":
-            return compose("optimize.limit.equity_cap", cap=st.limit, tier=0.0)
-        return compose(f"optimize.limit.{st.name}", cap=st.limit)
-    if st.name == "min_sci_tech":
-        return compose("optimize.limit.min_sci_tech", minimum=st.limit)
-    if st.name == "min_liquidity":
-        return compose("optimize.limit.min_liquidity", minimum=st.limit)
-    if st.name == "turnover":
-        return compose("optimize.limit.turnover", maximum=st.limit)
-    base = compose(f"optimize.limit.{st.name}")
-    return compose("optimize.limit.labelled", name=base, label=st.label) if st.label else base
+        return compose(f"optimize.limit.{st.name}", cap=limit)
+    if st.name in ("single_counterparty", "single_asset"):
+        base = compose(f"optimize.limit.{st.name}", cap=limit)
+    elif st.name == "counterparty_threshold":
+        base = compose("optimize.limit.counterparty_threshold", threshold=limit)
+    elif st.name == "property_concentration":
+        base = compose("optimize.limit.property_concentration", share=limit)
+    elif st.name == "min_sci_tech":
+        base = compose("optimize.limit.min_sci_tech", minimum=limit)
+    elif st.name == "min_liquidity":
+        base = compose("optimize.limit.min_liquidity", minimum=limit)
+    elif st.name == "turnover":
+        base = compose("optimize.limit.turnover", maximum=limit)
+    else:
+        base = compose(f"optimize.limit.{st.name}")
+    return compose("optimize.limit.labelled", name=base, label=label) if label else base
