@@ -168,7 +168,7 @@ def test_joint_plan_succeeds_where_the_myopic_chain_fails(projector):
     meet the year-3 stressed floor under the turnover limit; the joint plan commits less."""
     kw = dict(
         stressed_min_comprehensive=[0.0, 0.0, 1.3],
-        new_vintages=(vintage(1, "pe_fund", 3e10),),
+        new_vintages=(vintage(1, "pe_fund", 5e10),),
         objective="cumulative_return",
         max_turnover=0.1,
     )
@@ -180,7 +180,7 @@ def test_joint_plan_succeeds_where_the_myopic_chain_fails(projector):
     joint = Planner(projector, **kw).solve()
     assert joint.converged
     committed = joint.commitments["1:pe_fund"]
-    assert 1e8 < committed < 3e10 * 0.5  # commits, but far less than the chain would
+    assert 1e8 < committed < 5e10 * 0.5  # commits, but far less than the chain would
     y3 = joint.projection.periods[2]
     macro = next(s for s in y3.stressed if s.name == "annex4_macro")
     assert macro.stressed.comprehensive_ratio >= 1.3 - 1e-6
