@@ -33,6 +33,7 @@ from typing import Any
 
 import cvxpy as cp
 import numpy as np
+import scipy.sparse as sp
 
 from analyzer import compliance
 from analyzer.io.holdings import Holdings
@@ -412,25 +413,62 @@ class Floors:
 
 @dataclass
 class Stated:
-    """One stated limit: a constraint (scalar, ``>= 0`` form), what it is, and its slack."""
+    """One stated limit ``expr >= 0`` (a vector: one element per date, or per date and
+    subject), what it is, and its elastic slack.
+
+    Attributes
+    ----------
+    name : the limit (``min_comprehensive_ratio``, ``equity_cap``, ``min_weight`` ...)
+    steps : ndarray of int, the step (0-based) of each element
+    constraint : the cvxpy constraint
+    scale : ndarray, V0 units of one business unit per element (one ratio point of a floor,
+        one percentage point of total assets or of the book, 1 亿元 of a threshold)
+    limit : ndarray, the limit per element in its business unit
+    labels : tuple of str, the subject of each element ("" when none)
+    slack : elastic slack (V0 units) or None
+    floor_kind : ``comprehensive``, ``core`` or ``stressed`` for a ratio floor, else None
+    """
 
     name: str
-    step: int
+    steps: np.ndarray
     constraint: Any
-    unit: str  # "capital" (V0 units of capital), "share" (V0 units of value)
-    scale: cp.Parameter  # V0 units of one business unit (1 ratio point, 1 pp ...)
-    limit: Any  # float, or ndarray of a vector limit
-    label: Any = ""  # str, or tuple of str (one per element of a vector limit)
+    scale: np.ndarray
+    limit: np.ndarray
+    labels: tuple[str, ...]
     slack: Any = None
-    floor_kind: str | None = None  # comprehensive / core / stressed
+    floor_kind: str | None = None
+
+    def dual(self) -> np.ndarray:
+        """The dual of each element (CNY of objective per CNY of the right-hand side)."""
+        d = self.constraint.dual_value
+        size = len(self.steps)
+        if d is None:
+            return np.zeros(size)
+        return np.abs(np.ravel(np.asarray(d, dtype=float), order="C"))
 
 
 def _roots(matrices: aggregation.Matrices) -> dict[str, np.ndarray]:
     return aggregation.correlation_factors(matrices)
 
 
+def _blocks(rows: Sequence[np.ndarray], steps: Sequence[int], n: int, T: int) -> sp.csr_matrix:
+    """Sparse (sum of rows, T n): block ``j`` (``rows[j]``, r_j x n) at the columns of date
+    ``steps[j]`` of the row-major vector of the (T, n) exposures."""
+    blocks = [np.atleast_2d(np.asarray(r, dtype=float)) for r in rows]
+    total = sum(b.shape[0] for b in blocks)
+    out = np.zeros((total, T * n))
+    at = 0
+    for b, k in zip(blocks, steps, strict=True):
+        out[at : at + b.shape[0], k * n : (k + 1) * n] = b
+        at += b.shape[0]
+    return sp.csr_matrix(out)
+
+
 class PlanProgram:
     """The multi-period program on fixed :class:`DateModel` s (one per step date).
+
+    Every family of constraints is stated once for all dates (block-sparse matrices on the
+    row-major vector of the exposures), which keeps cvxpy's compilation short.
 
     Parameters
     ----------
@@ -439,10 +477,12 @@ class PlanProgram:
     floors : :class:`Floors`
     objective : ``terminal_surplus`` or ``cumulative_return``
     elastic : give every floor and limit a non-negative slack and minimise their weighted sum
+        (per ratio point, percentage point or 亿元)
     active : steps (0-based) whose floors and limits are stated (default all)
     fixed_x : step -> CNY per class held fixed (earlier decisions of a myopic chain)
     fixed_c : vintage index -> CNY committed, held fixed
-    step_objective : myopic: maximise the objective of this step only
+    step_objective : myopic: the objective of this step only
+    regime : gives the tier limits and the 13号文 caps
     """
 
     def __init__(
@@ -458,82 +498,51 @@ class PlanProgram:
         fixed_c: Mapping[int, float] | None = None,
         step_objective: int | None = None,
         regime: Any = None,
-        dpp: bool = False,
     ) -> None:
         from analyzer.solvency.regime import DEFAULT_REGIME, load_regime
 
+        if objective not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
         regime = regime if regime is not None else load_regime(DEFAULT_REGIME)
         self._tier_limits = tier_limits(regime)
         self._ratio_caps = ratio_caps(regime)
-        if objective not in OBJECTIVES:
-            raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
         self.inputs = inputs
         self.objective_name = objective
-        self.dpp = dpp
         self.elastic = elastic
         self.T = inputs.T
         self.n = len(inputs.classes)
         self.nv = len(inputs.vintages)
-        self.active = tuple(range(self.T)) if active is None else tuple(active)
+        self.active = tuple(range(self.T)) if active is None else tuple(sorted(active))
         self.fixed_x = dict(fixed_x or {})
         self.fixed_c = dict(fixed_c or {})
         self.step_objective = step_objective
         self._bumps: dict[tuple[str, int], float] = {}
         self._setup(models, floors)
 
+    # -- (re)build ---------------------------------------------------------------------------
     def _setup(self, models: Sequence[DateModel], floors: Floors) -> None:
-        self.params: dict[str, Any] = {}
-        self.stated: list[Stated] = []
+        self._models = list(models)
         self._floors = floors
+        self.stated: list[Stated] = []
         self._build(models, floors)
 
-    # -- parameters
-    def _param(self, name: str, value: Any, **kw: Any) -> cp.Parameter:
-        if not self.dpp:
-            p = _Fixed(np.asarray(value, dtype=float) if np.ndim(value) else float(value))
-            self.params[name] = p
-            return p.value
-        p = cp.Parameter(np.shape(value), name=name, **kw)
-        p.value = np.asarray(value, dtype=float) if np.ndim(value) else float(value)
-        self.params[name] = p
-        return p
+    def update(self, models: Sequence[DateModel], floors: Floors | None = None) -> None:
+        """Re-linearise: new date models (same classes and vintages) and, optionally, floors."""
+        self._setup(models, floors if floors is not None else self._floors)
 
-    def _handle(self, name: str) -> Any:
-        """The Parameter (DPP) or the number (constants) stated under ``name``."""
-        p = self.params[name]
-        return p if isinstance(p, cp.Parameter) else p.value
+    def set_floors(self, floors: Floors) -> None:
+        """New floor values."""
+        self._setup(self._models, floors)
 
-    def _set(self, name: str, value: Any) -> None:
-        p = self.params[name]
-        p.value = np.asarray(value, dtype=float) if np.ndim(value) else float(value)
+    def set_bump(self, kind: str, k: int, amount: float) -> None:
+        """Add ``amount`` CNY of capital to the left side of one floor (finite differences)."""
+        self._bumps[(kind, k)] = amount / self.inputs.V0
+        self._setup(self._models, self._floors)
 
-    # -- the capital cone of one exposure vector
-    def _cone(self, key: str, e: Any, cm: CapitalModel, cons: list) -> cp.Variable:
-        """MC* / V0 epigraph ``z`` of exposures ``e`` (V0 units) by ``cm``; parameters
-        ``{key}.*`` carry every number of ``cm`` (see :meth:`_cone_values`)."""
-        vals = self._cone_values(cm)
-        roots = _roots(cm.matrices)
-        Lm = roots["market"].T
-        P = {k: self._param(f"{key}.{k}", v) for k, v in vals.items()}
-        market = P["G_market"] @ e + P["g_market"]
-        for row, pair in ((3, "overseas_fixed_income"), (4, "overseas_equity")):
-            t_os = cp.Variable(nonneg=True)
-            cons.append(cp.norm(P[f"G_{pair}"] @ e + P[f"g_{pair}"], 2) <= t_os)
-            market = market + Lm[:, row] * t_os
-        if cm.life:
-            t_ir = cp.Variable(nonneg=True)
-            cons += [t_ir >= P["l_up"] - P["a_up"] @ e, t_ir >= P["l_down"] - P["a_down"] @ e]
-            market = market + Lm[:, 0] * t_ir
-        t_m = cp.Variable(nonneg=True)
-        cons.append(cp.norm(market, 2) <= t_m)
-        t_c = cp.Variable(nonneg=True)
-        cons.append(cp.norm(P["G_credit"] @ e + P["g_credit"], 2) <= t_c)
-        LT = roots["top"].T
-        z = cp.Variable(nonneg=True)
-        cons.append(cp.norm(P["h_top"] + LT[:, 2] * t_m + LT[:, 3] * t_c, 2) <= z)
-        return z
-
+    # -- pieces ----------------------------------------------------------------------------
     def _cone_values(self, cm: CapitalModel) -> dict[str, np.ndarray]:
+        """The numbers of one date's cones, per V0 (matrices folded with the correlation
+        roots as in :func:`analyzer.optimize.capital.state_capital`)."""
         V0 = self.inputs.V0
         A = cm.A
         roots = _roots(cm.matrices)
@@ -549,21 +558,14 @@ class PlanProgram:
         offset[5] = fixed[SI["fx"]]
         Lm = roots["market"].T
         out = {"G_market": Lm @ C, "g_market": Lm @ offset}
-        for pair, dev, em in (
-            (
-                "overseas_fixed_income",
-                "overseas_fixed_income_developed",
-                "overseas_fixed_income_emerging",
-            ),
-            ("overseas_equity", "overseas_equity_developed", "overseas_equity_emerging"),
-        ):
+        for pair in ("overseas_fixed_income", "overseas_equity"):
+            dev, em = SI[f"{pair}_developed"], SI[f"{pair}_emerging"]
             R = roots[pair].T
-            out[f"G_{pair}"] = R @ np.vstack([A[SI[dev]], A[SI[em]]])
-            out[f"g_{pair}"] = R @ np.array([fixed[SI[dev]], fixed[SI[em]]])
-        if cm.life:
-            out["a_up"], out["a_down"] = cm.ir_up, cm.ir_down
-            out["l_up"] = np.float64(cm.ir_liability_up / V0)
-            out["l_down"] = np.float64(cm.ir_liability_down / V0)
+            out[f"G_{pair}"] = R @ np.vstack([A[dev], A[em]])
+            out[f"g_{pair}"] = R @ np.array([fixed[dev], fixed[em]])
+        out["a_up"], out["a_down"] = cm.ir_up, cm.ir_down
+        out["l_up"] = np.array([cm.ir_liability_up / V0])
+        out["l_down"] = np.array([cm.ir_liability_down / V0])
         Rc = roots["credit"].T
         out["G_credit"] = Rc @ np.vstack([A[SI["spread"]], A[SI["default"]]])
         out["g_credit"] = Rc @ np.array([fixed[SI["spread"]], fixed[SI["default"]]])
@@ -572,25 +574,66 @@ class PlanProgram:
         out["h_top"] = LT[:, :2] @ np.array([c.life_insurance, c.nonlife_insurance]) / V0
         return out
 
+    def _cones(self, ks: Sequence[int], cms: Sequence[CapitalModel], cons: list) -> cp.Variable:
+        """MC* / V0 epigraphs ``z`` (one per date of ``ks``) of the exposures of those dates,
+        each by its capital map; the nested cones of
+        :func:`analyzer.optimize.capital.state_capital` with the life interest-rate entry
+        relaxed to ``t_ir >= max(up, down, 0)``."""
+        T, n = self.T, self.n
+        m = len(ks)
+        vals = [self._cone_values(cm) for cm in cms]
+        roots = _roots(cms[0].matrices)
+        Lm, LT = roots["market"].T, roots["top"].T
+        vecE = self.vecE
+
+        def lin(key: str) -> Any:
+            r = vals[0][key].shape[0] if vals[0][key].ndim == 2 else 1
+            B = _blocks([v[key] for v in vals], ks, n, T)
+            return cp.reshape(B @ vecE, (m, r), order="C")
+
+        def rows(key: str) -> np.ndarray:
+            return np.array([np.atleast_1d(v[key]) for v in vals])
+
+        def col(t: Any) -> Any:
+            return cp.reshape(t, (m, 1), order="C")
+
+        market = lin("G_market") + rows("g_market")
+        for row, pair in ((3, "overseas_fixed_income"), (4, "overseas_equity")):
+            t_os = cp.Variable(m, nonneg=True)
+            cons.append(cp.norm(lin(f"G_{pair}") + rows(f"g_{pair}"), 2, axis=1) <= t_os)
+            market = market + col(t_os) @ Lm[:, row][None, :]
+        if cms[0].life:
+            t_ir = cp.Variable(m, nonneg=True)
+            cons.append(t_ir >= rows("l_up")[:, 0] - cp.reshape(lin("a_up"), (m,), order="C"))
+            cons.append(t_ir >= rows("l_down")[:, 0] - cp.reshape(lin("a_down"), (m,), order="C"))
+            market = market + col(t_ir) @ Lm[:, 0][None, :]
+        t_m = cp.Variable(m, nonneg=True)
+        cons.append(cp.norm(market, 2, axis=1) <= t_m)
+        t_c = cp.Variable(m, nonneg=True)
+        cons.append(cp.norm(lin("G_credit") + rows("g_credit"), 2, axis=1) <= t_c)
+        top = rows("h_top") + col(t_m) @ LT[:, 2][None, :] + col(t_c) @ LT[:, 3][None, :]
+        z = cp.Variable(m, nonneg=True)
+        cons.append(cp.norm(top, 2, axis=1) <= z)
+        return z
+
     def _mc_affine(self, cm: CapitalModel) -> tuple[float, float]:
         """``MC / V0 = a z + b`` for MC* / V0 = z (a: the multiplier; b in V0 units)."""
         c = cm.constants
-        a = float(c.multiplier)
-        b = float(c.minimum_capital(0.0)) / self.inputs.V0
-        return a, b
+        return float(c.multiplier), float(c.minimum_capital(0.0)) / self.inputs.V0
 
-    # -- admitted capital (concave) with hypograph variables
     def _admitted(self, core1: Any, tiers: np.ndarray, cons: list) -> tuple[Any, Any]:
-        """Core ``K`` and supplementary ``S`` capital (V0 units) below each linear case of
-        Rule 1 Art. 41 (:func:`analyzer.solvency.capital.admitted_capital`): core capital is
-        the minimum of its four cases, supplementary ``min(S1 + min(S2, 25% K), K)``."""
+        """Core ``K`` and supplementary ``S`` capital (V0 units, one per row of ``tiers``)
+        below each linear case of Rule 1 Art. 41
+        (:func:`analyzer.solvency.capital.admitted_capital`): core capital is the minimum of
+        its four cases, supplementary ``min(S1 + min(S2, 25% K), K)``."""
         V0 = self.inputs.V0
         t = self._tier_limits
+        m = tiers.shape[0]
         fs = self.inputs.future_surplus / V0
-        c2, s1, s2 = (float(x) / V0 for x in tiers)
+        c2, s1, s2 = (tiers[:, j] / V0 for j in range(3))
         base = core1 - fs
-        K = cp.Variable()
-        S = cp.Variable()
+        K = cp.Variable(m)
+        S = cp.Variable(m)
         cons += [
             base + fs + c2 >= K,
             (base + c2) / (1 - t["fs"]) >= K,
@@ -602,302 +645,281 @@ class PlanProgram:
         ]
         return K, S
 
+    def _state(self, name, expr, steps, scale, limit, labels=None, floor_kind=None) -> None:
+        """State ``expr >= 0`` (elementwise; an elastic slack when asked)."""
+        steps = np.asarray(steps, dtype=int)
+        size = len(steps)
+        expr = cp.reshape(expr, (size,), order="C") if expr.size != size or expr.ndim != 1 else expr
+        slack = cp.Variable(size, nonneg=True) if self.elastic else None
+        con = (expr + slack if slack is not None else expr) >= 0
+        self.stated.append(
+            Stated(
+                name,
+                steps,
+                con,
+                np.broadcast_to(np.asarray(scale, dtype=float), (size,)).copy(),
+                np.broadcast_to(np.asarray(limit, dtype=float), (size,)).copy(),
+                tuple(labels) if labels is not None else ("",) * size,
+                slack,
+                floor_kind,
+            )
+        )
+
+    # -- the program -----------------------------------------------------------------------
     def _build(self, models: Sequence[DateModel], floors: Floors) -> None:
         inp = self.inputs
         T, n, nv = self.T, self.n, self.nv
         V0 = inp.V0
-        self._models = list(models)
         g = inp.growth()
         x0 = inp.x0 / V0
         X = cp.Variable((T, n), nonneg=True, name="x")
         c = cp.Variable(nv, nonneg=True, name="commitment") if nv else None
         self.X, self.c = X, c
         cons: list = []
-        self._cons = cons
         if c is not None:
             cons.append(c <= np.array([v.max_commitment for v in inp.vintages]) / V0)
             for v, amount in self.fixed_c.items():
                 cons.append(c[v] == amount / V0)
         for k, amounts in self.fixed_x.items():
             cons.append(X[k] == np.asarray(amounts, dtype=float) / V0)
+        hi = inp.max_weight if inp.max_weight is not None else np.ones(n)
+        lo = inp.min_weight if inp.min_weight is not None else np.zeros(n)
+        closed = np.flatnonzero(hi <= 0)
+        if len(closed):
+            cons.append(X[:, closed] == 0)
         calls = np.array([v.calls for v in inp.vintages]).reshape(nv, T)
         dist = np.array([v.distributions for v in inp.vintages]).reshape(nv, T)
         vgrowth = np.array([v.growth for v in inp.vintages]).reshape(nv, T)
-        M = inp.nav_matrix()
-        pidx = inp.classes.index(inp.programme_class) if inp.programme_class else None
-        cash = inp.classes.index(inp.cash_class) if inp.cash_class in inp.classes else None
-        hi = inp.max_weight if inp.max_weight is not None else np.ones(n)
-        lo = inp.min_weight if inp.min_weight is not None else np.zeros(n)
-        closed = hi <= 0
-        if closed.any():
-            cons.append(X[:, closed] == 0)
-        income = []
-        self.E, self.K, self.S, self.z, self.core1, self.nav = [], [], [], [], [], []
-        self.z_s, self.K_s, self.S_s = {}, {}, {}
-        core1 = inp.core_tier1_0 / V0
-        prev = x0
-        self.floor_params: dict[str, list] = {}
-        for k in range(T):
-            Xk = X[k]
-            net = inp.net_flow[k] / V0
-            if c is not None:
-                net = net + (dist[:, k] - calls[:, k]) @ c
-            cons.append(cp.sum(Xk) == cp.sum(cp.multiply(g, prev)) + net)
-            inc = (g - 1.0) @ prev
-            nav_growth = inp.programme_growth[k] / V0
-            if c is not None:
-                nav_growth = nav_growth + vgrowth[:, k] @ c
-            income.append(inc + nav_growth)
-            core1 = core1 + inp.kappa * (inc + nav_growth) + inp.core_tier1_flow[k] / V0
-            # exposures: rebalanceable classes + the commitments' NAV in their classes
-            N = np.zeros(n)
-            if pidx is not None:
-                N[pidx] = inp.programme_nav[k] / V0
-            E = Xk + N
-            nav_total = float(inp.programme_nav[k] / V0)
-            if c is not None:
-                E = E + M[k] @ c
-                nav_total = nav_total + cp.sum(M[k] @ c)
-            self.E.append(E)
-            self.nav.append(nav_total)
-            self.core1.append(core1)
-            m = models[k]
-            K, S = self._admitted(core1, inp.other_tiers[k], cons)
-            self.K.append(K)
-            self.S.append(S)
-            z = self._cone(f"d{k}", E, m.capital, cons)
-            self.z.append(z)
-            a, b = self._mc_affine(m.capital)
-            self._param(f"alpha{k}", a, nonneg=True)
-            self._param(f"beta{k}", b)
-            act = k in self.active
-            if act:
-                self._floor(k, "comprehensive", K + S, z, a, b, float(floors.comprehensive[k]))
-                self._floor(k, "core", K, z, a, b, float(floors.core[k]))
-            if act and floors.stressed is not None and k in inp.year_ends and m.stress is not None:
-                fl = float(floors.stressed[k])
-                if np.isfinite(fl) and fl > 0:
-                    sp = self._param(f"s{k}", m.stress)
-                    loss = sp @ E + m.stress_constant / V0
-                    Ks, Ss = self._admitted(core1 + loss, inp.other_tiers[k], cons)
-                    sm = m.stressed_capital or m.capital
-                    # the shocked book's cone at E (1 + s), its columns folded by (1 + s)
-                    zs = self._cone(f"s{k}", E, _folded(sm, m.stress), cons)
-                    as_, bs = self._mc_affine(sm)
-                    self.z_s[k], self.K_s[k], self.S_s[k] = zs, Ks, Ss
-                    self._floor(k, "stressed", Ks + Ss, zs, as_, bs, fl)
-            if act:
-                self._limits(k, m, Xk, E, nav_total, floors, prev, g, net, cash, lo, hi)
-            prev = Xk
-        # the objective
-        last = T - 1 if self.step_objective is None else self.step_objective
-        aT, bT = self._handle(f"alpha{last}"), self._handle(f"beta{last}")
-        if self.objective_name == "terminal_surplus":
-            value = self.K[last] + self.S[last] - (aT * self.z[last] + bT)
-        elif self.step_objective is None:
-            value = cp.sum(cp.hstack(income))
-        else:  # myopic: the next step's expected income of the allocation chosen
-            nxt = (g - 1.0) @ X[last]
-            if c is not None and last + 1 < T:
-                nxt = nxt + vgrowth[:, last + 1] @ c
-            value = nxt
+        M = inp.nav_matrix()  # (T, n, nv)
+        Xprev = cp.vstack([x0[None, :], X[:-1]]) if T > 1 else x0[None, :]
+        # dynamics: the rebalanceable total
+        net = inp.net_flow / V0
+        nav_total = inp.programme_nav / V0
+        income = Xprev @ (g - 1.0) + inp.programme_growth / V0
+        if c is not None:
+            net = net + (dist - calls).T @ c
+            nav_total = nav_total + M.sum(axis=1) @ c
+            income = income + vgrowth.T @ c
+        W = cp.sum(X, axis=1)
+        cons.append(Xprev @ g + net == W)
         self.income = income
-        if self.elastic:
-            penalty = 0
-            for st in self.stated:
-                penalty = penalty + cp.sum(st.slack) * (1.0 / _val(st.scale))
-            self.problem = cp.Problem(
-                cp.Minimize(penalty), cons + [s.constraint for s in self.stated]
-            )
-        else:
-            self.problem = cp.Problem(
-                cp.Maximize(value), cons + [s.constraint for s in self.stated]
-            )
+        # core tier 1 and the exposures of each date
+        ltri = np.tril(np.ones((T, T)))
+        core1 = inp.core_tier1_0 / V0 + ltri @ (inp.kappa * income + inp.core_tier1_flow / V0)
+        N0 = np.zeros((T, n))
+        if inp.programme_class is not None:
+            N0[:, inp.classes.index(inp.programme_class)] = inp.programme_nav / V0
+        E = X + N0
+        if c is not None:
+            E = E + cp.reshape(M.reshape(T * n, nv) @ c, (T, n), order="C")
+        self.E, self.W, self.nav, self.core1 = E, W, nav_total, core1
+        self.vecE = cp.reshape(E, (T * n,), order="C")
+        self.vecX = cp.reshape(X, (T * n,), order="C")
+        K, S = self._admitted(core1, inp.other_tiers, cons)
+        self.K, self.S = K, S
+        last = T - 1 if self.step_objective is None else self.step_objective
+        act = list(self.active)
+        ks = sorted(set(act) | {last})
+        z = self._cones(ks, [models[k].capital for k in ks], cons)
+        self.z_at = {k: z[j] for j, k in enumerate(ks)}
+        self.mc_at = {k: self._mc_affine(models[k].capital) for k in ks}
+        # floors
+        A = np.array(act, dtype=int)
+        if len(A):
+            zA = cp.hstack([self.z_at[k] for k in act]) if len(act) > 1 else self.z_at[act[0]]
+            zA = cp.reshape(zA, (len(A),), order="C")
+            for kind, capital in (("comprehensive", K + S), ("core", K)):
+                fl = np.asarray(getattr(floors, kind), dtype=float)[A]
+                self._floor(kind, A, capital[A], zA, fl, [models[k].capital for k in A])
+        self.zs_at: dict[int, Any] = {}
+        self.Ks_at: dict[int, Any] = {}
+        if floors.stressed is not None:
+            ends = set(inp.year_ends)
+            ks_s = [
+                k
+                for k in act
+                if k in ends
+                and models[k].stress is not None
+                and np.isfinite(floors.stressed[k])
+                and floors.stressed[k] > 0
+            ]
+            if ks_s:
+                L = _blocks([models[k].stress for k in ks_s], ks_s, n, T)
+                const = np.array([models[k].stress_constant for k in ks_s]) / V0
+                loss = L @ self.vecE + const
+                Ks, Ss = self._admitted(core1[ks_s] + loss, inp.other_tiers[ks_s], cons)
+                smaps = [
+                    _folded(models[k].stressed_capital or models[k].capital, models[k].stress)
+                    for k in ks_s
+                ]
+                zs = self._cones(ks_s, smaps, cons)
+                for j, k in enumerate(ks_s):
+                    self.zs_at[k] = zs[j]
+                    self.Ks_at[k] = (Ks[j], Ss[j])
+                    self.mc_at[("s", k)] = self._mc_affine(
+                        models[k].stressed_capital or models[k].capital
+                    )
+                fl = np.asarray(floors.stressed, dtype=float)[ks_s]
+                cms = [models[k].stressed_capital or models[k].capital for k in ks_s]
+                self._floor("stressed", np.array(ks_s), Ks + Ss, zs, fl, cms)
+        if len(A):
+            self._limits(A, models, floors, Xprev, g, net, lo, hi, cons)
+        # the objective
+        if self.objective_name == "terminal_surplus":
+            a, b = self.mc_at[last]
+            value = K[last] + S[last] - (a * self.z_at[last] + b)
+        elif self.step_objective is None:
+            value = cp.sum(income)
+        else:  # myopic: the next step's expected income of the allocation chosen
+            value = (g - 1.0) @ X[last]
+            if c is not None and last + 1 < T:
+                value = value + vgrowth[:, last + 1] @ c
         self.value_expr = value
+        constraints = cons + [s.constraint for s in self.stated]
+        if self.elastic:
+            penalty = sum(cp.sum(cp.multiply(1.0 / st.scale, st.slack)) for st in self.stated)
+            self.problem = cp.Problem(cp.Minimize(penalty), constraints)
+        else:
+            self.problem = cp.Problem(cp.Maximize(value), constraints)
 
-    def _mc_guess(self, k: int) -> float:
+    def _floor(self, kind, steps, capital, z, floor, cms) -> None:
+        """``capital + bump >= floor (a z + b)`` at ``steps`` (the optimiser's margin)."""
+        ab = np.array([self._mc_affine(cm) for cm in cms])
+        f = floor * (1 + MARGIN)
+        bump = np.array([self._bumps.get((kind, int(k)), 0.0) for k in steps])
+        expr = capital + bump - cp.multiply(f * ab[:, 0], z) - f * ab[:, 1]
+        mc = np.array([self._mc_guess(int(k), cm) for k, cm in zip(steps, cms, strict=True)])
+        self._state(f"min_{kind}_ratio", expr, steps, 0.01 * mc, floor, None, kind)
+
+    def _mc_guess(self, k: int, cm: CapitalModel) -> float:
         """Minimum capital (V0 units) of today's amounts by the date's map (slack weights)."""
         inp = self.inputs
-        mc = self._models[k].capital.minimum_capital(inp.x0)
-        return max(mc / inp.V0, 1e-6)
+        return max(cm.minimum_capital(inp.x0) / inp.V0, 1e-6)
 
-    # -- floors: actual + bump >= floor (a z + b), stated as floor_a z + floor_b <= actual
-    def _floor(self, k: int, kind: str, capital: Any, z: Any, a: float, b: float, floor: float):
-        fa = self._param(f"fa_{kind}{k}", floor * (1 + MARGIN) * a, nonneg=True)
-        fb = self._param(f"fb_{kind}{k}", floor * (1 + MARGIN) * b)
-        bump = self._param(f"bump_{kind}{k}", self._bumps.get((kind, k), 0.0))
-        # one ratio point of the floor, in V0 units of capital (for slack weights / messages)
-        mc_scale = self._param(f"pp_{kind}{k}", 0.01 * self._mc_guess(k), nonneg=True)
-        expr = capital + bump - fa * z - fb
-        slack = cp.Variable(nonneg=True) if self.elastic else None
-        con = expr + (slack if slack is not None else 0) >= 0
-        self.stated.append(
-            Stated(f"min_{kind}_ratio", k, con, "capital", mc_scale, floor, "", slack, kind)
-        )
-        self.floor_params.setdefault(kind, []).append((k, a, b, floor))
-
-    def _limits(self, k, m, Xk, E, nav_total, floors, prev, g, net, cash, lo, hi):
+    def _limits(self, A, models, floors, Xprev, g, net, lo, hi, cons) -> None:
         inp = self.inputs
+        T, n = self.T, self.n
         V0 = inp.V0
-        W = cp.sum(Xk)
-        pp_w = self._param(f"pp_w{k}", 0.01 * max(float(inp.x0.sum()) / V0, 1e-9), nonneg=True)
-        ta = inp.total_assets0 / V0 + W + nav_total - float(inp.x0.sum()) / V0
-        pp_ta = self._param(f"pp_ta{k}", 0.01 * inp.total_assets0 / V0, nonneg=True)
-
-        def state(name, expr, scale, limit, label: Any = ""):
-            slack = None
-            if self.elastic:
-                slack = cp.Variable(expr.shape, nonneg=True)
-            con = expr + (slack if slack is not None else 0) >= 0
-            self.stated.append(Stated(name, k, con, "share", scale, limit, label, slack))
-
-        caps = self._caps(m)
-        for grp, cap in caps.items():
-            share = m.group_share[grp]
-            if not share.any():
+        X, W = self.X, self.W
+        x0_total = float(inp.x0.sum()) / V0
+        ta = inp.total_assets0 / V0 + W + self.nav - x0_total
+        taA = ta[A]
+        pp_ta = 0.01 * inp.total_assets0 / V0
+        pp_w = 0.01 * x0_total
+        rc = self._ratio_caps
+        # 13号文 group caps (equity: the tier of the prior date's ratio)
+        for grp in CAP_GROUPS:
+            shares = [models[k].group_share[grp] for k in A]
+            if not any(s.any() for s in shares):
                 continue
-            sp = self._param(f"grp_{grp}{k}", share, nonneg=True)
-            cp_ = self._param(f"cap_{grp}{k}", cap * (1 - MARGIN), nonneg=True)
-            state(f"{grp}_cap", cp_ * ta - sp @ E, pp_ta, cap)
-        self._concentration(k, m, E, ta, pp_ta, state)
+            if grp == "equity":
+                cap = np.array([models[k].equity_cap for k in A])
+            else:
+                cap = np.full(len(A), rc[grp])
+            B = _blocks(shares, A, n, T)
+            expr = cp.multiply(cap * (1 - MARGIN), taA) - B @ self.vecE
+            self._state(f"{grp}_cap", expr, A, pp_ta, cap)
+        # concentration: single counterparty / asset, Art. 65 thresholds, Art. 67 property
+        self._concentration(A, models, ta, pp_ta)
+        # class bounds (fractions of the rebalanceable book)
         idx = np.flatnonzero(lo > 0)
         if len(idx):
-            labels = tuple(inp.classes[i] for i in idx)
-            state("min_weight", Xk[idx] - lo[idx] * W, pp_w, lo[idx], labels)
+            expr = X[A][:, idx] - cp.reshape(W[A], (len(A), 1), order="C") @ lo[idx][None, :]
+            steps = np.repeat(A, len(idx))
+            labels = [inp.classes[i] for i in idx] * len(A)
+            self._state("min_weight", expr, steps, pp_w, np.tile(lo[idx], len(A)), labels)
         idx = np.flatnonzero((hi < 1) & (hi > 0))
         if len(idx):
-            labels = tuple(inp.classes[i] for i in idx)
-            state("max_weight", hi[idx] * W - Xk[idx], pp_w, hi[idx], labels)
-        if floors.sci_tech is not None and np.isfinite(floors.sci_tech[k]):
-            tgt = float(floors.sci_tech[k])
-            sci = self._param(f"sci{k}", m.sci_tech_share, nonneg=True)
-            sci_e = sci @ E
-            state("min_sci_tech", sci_e - tgt * (W + nav_total), pp_w, tgt)
+            expr = cp.reshape(W[A], (len(A), 1), order="C") @ hi[idx][None, :] - X[A][:, idx]
+            steps = np.repeat(A, len(idx))
+            labels = [inp.classes[i] for i in idx] * len(A)
+            self._state("max_weight", expr, steps, pp_w, np.tile(hi[idx], len(A)), labels)
+        if floors.sci_tech is not None:
+            tgt = np.asarray(floors.sci_tech, dtype=float)[A]
+            B = _blocks([models[k].sci_tech_share for k in A], A, n, T)
+            expr = B @ self.vecE - cp.multiply(tgt, W[A] + self.nav[A])
+            self._state("min_sci_tech", expr, A, pp_w, tgt)
         if floors.min_liquid is not None:
-            liq = self._param(f"liq{k}", m.liquid, nonneg=True)
-            state("min_liquidity", liq @ Xk - floors.min_liquid * W, pp_w, floors.min_liquid)
+            B = _blocks([models[k].liquid for k in A], A, n, T)
+            expr = B @ self.vecX - floors.min_liquid * W[A]
+            self._state("min_liquidity", expr, A, pp_w, floors.min_liquid)
         if floors.max_turnover is not None:
-            drift = cp.multiply(g, prev)
-            if cash is not None:
-                e = np.zeros(self.n)
-                e[cash] = 1.0
-                drift = drift + e * net
-            trade = cp.Variable(self.n, nonneg=True)
-            self._cons += [trade >= Xk - drift, trade >= drift - Xk]
-            state(
-                "turnover", floors.max_turnover * W - 0.5 * cp.sum(trade), pp_w, floors.max_turnover
-            )
+            drift = cp.multiply(Xprev, np.tile(g, (T, 1)))
+            if inp.cash_class in inp.classes:
+                e = np.zeros((1, n))
+                e[0, inp.classes.index(inp.cash_class)] = 1.0
+                drift = drift + cp.reshape(net, (T, 1), order="C") @ e
+            trade = cp.Variable((T, n), nonneg=True)
+            cons += [trade >= X - drift, trade >= drift - X]
+            expr = floors.max_turnover * W[A] - 0.5 * cp.sum(trade[A], axis=1)
+            self._state("turnover", expr, A, pp_w, floors.max_turnover)
 
-    def _concentration(self, k, m, E, ta, pp_ta, state) -> None:
-        """Single counterparty and single asset caps, the Art. 65 counterparty thresholds and
-        the Art. 67 property threshold (the single-period optimiser's limits)."""
+    def _concentration(self, A, models, ta, pp_ta) -> None:
+        T, n = self.T, self.n
         V0 = self.inputs.V0
         rc = self._ratio_caps
-        if m.counterparty_share is not None and len(m.counterparties):
+        rows, ks, steps, labels = [], [], [], []
+        for k in A:
+            m = models[k]
+            if m.counterparty_share is not None and len(m.counterparties):
+                rows.append(m.counterparty_share)
+                ks.append(k)
+                steps += [k] * len(m.counterparties)
+                labels += list(m.counterparties)
+        if rows:
+            B = _blocks(rows, ks, n, T)
             cap = rc["single_counterparty"]
-            expr = cap * (1 - MARGIN) * ta - m.counterparty_share @ E
-            state("single_counterparty", expr, pp_ta, cap, m.counterparties)
-        if (
-            m.concentration_share is not None
-            and len(m.concentration_names)
-            and np.isfinite(m.concentration_threshold)
-        ):
-            thr = m.concentration_threshold / V0
-            expr = thr * (1 - MARGIN) - m.concentration_share @ E
-            state("counterparty_threshold", expr, 1e8 / V0, thr * V0 / 1e8, m.concentration_names)
-        if m.largest_position_share is not None:
+            expr = cap * (1 - MARGIN) * ta[np.array(steps)] - B @ self.vecE
+            self._state("single_counterparty", expr, steps, pp_ta, cap, labels)
+        rows, ks, steps, labels, thr = [], [], [], [], []
+        for k in A:
+            m = models[k]
+            if (
+                m.concentration_share is not None
+                and len(m.concentration_names)
+                and np.isfinite(m.concentration_threshold)
+            ):
+                rows.append(m.concentration_share)
+                ks.append(k)
+                steps += [k] * len(m.concentration_names)
+                labels += list(m.concentration_names)
+                thr += [m.concentration_threshold / V0] * len(m.concentration_names)
+        if rows:
+            B = _blocks(rows, ks, n, T)
+            t = np.array(thr)
+            expr = t * (1 - MARGIN) - B @ self.vecE
+            self._state("counterparty_threshold", expr, steps, 1e8 / V0, t * V0 / 1e8, labels)
+        rows, steps, labels = [], [], []
+        for k in A:
+            lps = models[k].largest_position_share
+            if lps is None:
+                continue
+            for i in np.flatnonzero(lps > 0):
+                r = np.zeros(n)
+                r[i] = lps[i]
+                rows.append(r)
+                steps.append(k)
+                labels.append(self.inputs.classes[i])
+        if rows:
+            B = _blocks(rows, steps, n, T)
             cap = rc["single_asset"]
-            idx = np.flatnonzero(m.largest_position_share > 0)
-            if len(idx):
-                expr = cap * (1 - MARGIN) * ta - cp.multiply(m.largest_position_share[idx], E[idx])
-                labels = tuple(self.inputs.classes[i] for i in idx)
-                state("single_asset", expr, pp_ta, cap, labels)
-        ps = m.property_share
-        if m.property_threshold is not None and ps is not None and ps.any():
-            share = m.property_threshold
-            state("property_concentration", share * (1 - MARGIN) * ta - ps @ E, pp_ta, share)
+            expr = cap * (1 - MARGIN) * ta[np.array(steps)] - B @ self.vecE
+            self._state("single_asset", expr, steps, pp_ta, cap, labels)
+        rows, steps, share = [], [], []
+        for k in A:
+            m = models[k]
+            ps = m.property_share
+            if m.property_threshold is not None and ps is not None and ps.any():
+                rows.append(ps)
+                steps.append(k)
+                share.append(m.property_threshold)
+        if rows:
+            B = _blocks(rows, steps, n, T)
+            s = np.array(share)
+            expr = cp.multiply(s * (1 - MARGIN), ta[np.array(steps)]) - B @ self.vecE
+            self._state("property_concentration", expr, steps, pp_ta, s)
 
-    def _caps(self, m: DateModel) -> dict[str, float]:
-        rc = self._ratio_caps
-        return {
-            "equity": float(m.equity_cap),
-            "real_estate": rc["real_estate"],
-            "other_financial": rc["other_financial"],
-            "overseas": rc["overseas"],
-            "venture_capital": rc["venture_capital"],
-        }
-
-    # -- updates between rounds (DPP)
-    def update(self, models: Sequence[DateModel], floors: Floors | None = None) -> None:
-        """Re-linearise: new date models (same classes and vintages) and floors."""
-        if not self.dpp:
-            self._setup(models, floors if floors is not None else self._floors)
-            return
-        self._models = list(models)
-        for k, m in enumerate(models):
-            for key, v in self._cone_values(m.capital).items():
-                self._set(f"d{k}.{key}", v)
-            a, b = self._mc_affine(m.capital)
-            self._set(f"alpha{k}", a)
-            self._set(f"beta{k}", b)
-            for grp in CAP_GROUPS:
-                if f"grp_{grp}{k}" in self.params:
-                    self._set(f"grp_{grp}{k}", m.group_share[grp])
-            if f"cap_equity{k}" in self.params:
-                self._set(f"cap_equity{k}", m.equity_cap * (1 - MARGIN))
-            if f"sci{k}" in self.params:
-                self._set(f"sci{k}", m.sci_tech_share)
-            if f"liq{k}" in self.params:
-                self._set(f"liq{k}", m.liquid)
-            if f"s{k}" in self.params and m.stress is not None:
-                self._set(f"s{k}", m.stress)
-                sm = _folded(m.stressed_capital or m.capital, m.stress)
-                for key, v in self._cone_values(sm).items():
-                    self._set(f"s{k}.{key}", v)
-        if floors is not None:
-            self.set_floors(floors)
-        else:
-            self._refresh_floor_params()
-
-    def set_floors(self, floors: Floors) -> None:
-        """New floor values (same floors stated)."""
-        if not self.dpp:
-            self._setup(self._models, floors)
-            return
-        self._floors = floors
-        for st in self.stated:
-            if st.floor_kind is None:
-                continue
-            k = st.step
-            fl = {
-                "comprehensive": floors.comprehensive,
-                "core": floors.core,
-                "stressed": floors.stressed,
-            }[st.floor_kind]
-            st.limit = float(fl[k])
-        self._refresh_floor_params()
-
-    def _refresh_floor_params(self) -> None:
-        for st in self.stated:
-            if st.floor_kind is None:
-                continue
-            k = st.step
-            m = self._models[k]
-            cm = m.capital
-            if st.floor_kind == "stressed":
-                cm = m.stressed_capital or m.capital
-            a, b = self._mc_affine(cm)
-            self._set(f"fa_{st.floor_kind}{k}", st.limit * (1 + MARGIN) * a)
-            self._set(f"fb_{st.floor_kind}{k}", st.limit * (1 + MARGIN) * b)
-
-    def set_bump(self, kind: str, k: int, amount: float) -> None:
-        """Add ``amount`` CNY of capital to one floor's left side (finite differences)."""
-        self._bumps[(kind, k)] = amount / self.inputs.V0
-        if not self.dpp:
-            self._setup(self._models, self._floors)
-            return
-        self._set(f"bump_{kind}{k}", amount / self.inputs.V0)
-
+    # -- solve and results (CNY) ---------------------------------------------------------------
     def solve(self, **kw: Any) -> str:
         """Solve with Clarabel; return cvxpy's status."""
         try:
@@ -906,7 +928,6 @@ class PlanProgram:
             return "solver_error"
         return str(self.problem.status)
 
-    # -- results (CNY)
     @property
     def amounts(self) -> np.ndarray:
         """(T, n) CNY per class at each date."""
@@ -924,32 +945,22 @@ class PlanProgram:
         """Objective value, CNY."""
         return float(self.problem.value) * self.inputs.V0
 
+    def floors_stated(self) -> list[tuple[str, int]]:
+        """(kind, step) of every floor stated."""
+        return [(st.floor_kind, int(k)) for st in self.stated if st.floor_kind for k in st.steps]
+
     def floor_dual(self, kind: str, k: int) -> float:
-        """Dual of a floor: CNY of objective per CNY of capital at the date."""
+        """Dual of a floor: CNY of objective per CNY of capital at step ``k``."""
         for st in self.stated:
-            if st.floor_kind == kind and st.step == k:
-                d = st.constraint.dual_value
-                return 0.0 if d is None else float(np.sum(d))
+            if st.floor_kind == kind and k in st.steps:
+                return float(st.dual()[list(st.steps).index(k)])
         raise KeyError((kind, k))
 
     def minimum_capital(self, k: int, stressed: bool = False) -> float:
         """Minimum capital (CNY) the program's cone gives at step ``k``."""
-        m = self._models[k]
-        cm = (m.stressed_capital or m.capital) if stressed else m.capital
-        z = self.z_s[k] if stressed else self.z[k]
-        a, b = self._mc_affine(cm)
+        z = self.zs_at[k] if stressed else self.z_at[k]
+        a, b = self.mc_at[("s", k) if stressed else k]
         return (a * float(z.value) + b) * self.inputs.V0
-
-
-def _val(x: Any) -> float:
-    return float(x.value) if hasattr(x, "value") else float(x)
-
-
-@dataclass
-class _Fixed:
-    """A number stated as a constant (``dpp=False``): ``value`` as a Parameter has it."""
-
-    value: Any
 
 
 def _folded(cm: CapitalModel, stress: np.ndarray) -> CapitalModel:

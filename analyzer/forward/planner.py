@@ -62,7 +62,7 @@ register(
             "the {floor:.0%} floor on the comprehensive ratio under the Annex 4 macro scenario",
             "附件4宏观压力情景下综合偿付能力充足率 {floor:.0%} 的下限",
         ),
-        "plan.at": ("{name} at {date}", "{date} {name}"),
+        "plan.at": ("{name} at {date}", "{date}的{name}"),
         "plan.relax_ratio": (
             "{name}: best reachable {reachable:.1%} (relax by {points:.2f} ratio points, or "
             "add {cny:.2f} 亿元 of capital)",
@@ -552,17 +552,8 @@ class Planner:
         if projection is not None:
             terminal = float(projection.periods[-1].result.total_invested) or terminal
         out = []
-        V0 = self.inputs.V0
-        terminal = float(np.sum(program.amounts[-1]))
-        if projection is not None:
-            terminal = float(projection.periods[-1].result.total_invested) or terminal
-        out = []
         for st in program.stated:
-            d = st.constraint.dual_value
-            if d is None:
-                continue
-            scale = float(getattr(st.scale, "value", st.scale)) * V0  # CNY of one point
-            for i, dual in enumerate(np.abs(np.atleast_1d(np.asarray(d, dtype=float)))):
+            for i, dual in enumerate(st.dual()):
                 if dual < DUAL_TOL:
                     continue
                 per_yi = None
@@ -570,12 +561,12 @@ class Planner:
                     per_yi = float(dual) * 1e8 / terminal * 1e4
                 out.append(
                     BindingLimit(
-                        date=self.inputs.dates[st.step].isoformat(),
+                        date=self.inputs.dates[int(st.steps[i])].isoformat(),
                         limit=st.name,
-                        subject=_element(st.label, i),
-                        value=float(_element(st.limit, i)),
+                        subject=st.labels[i],
+                        value=float(st.limit[i]),
                         shadow_price=float(dual),
-                        per_point=float(dual) * scale,
+                        per_point=float(dual) * float(st.scale[i]) * V0,
                         bp_per_yi=per_yi,
                     )
                 )
@@ -601,11 +592,10 @@ class Planner:
         for st in el.stated:
             if st.slack is None or st.slack.value is None:
                 continue
-            scale = float(getattr(st.scale, "value", st.scale))
-            for i, s in enumerate(np.atleast_1d(np.asarray(st.slack.value, dtype=float))):
-                if s / scale <= 1e-4:  # less than 0.0001 of a point: solver noise
+            for i, s in enumerate(np.ravel(np.asarray(st.slack.value, dtype=float))):
+                if s / st.scale[i] <= 1e-4:  # less than 0.0001 of a point: solver noise
                     continue
-                conflicts.append(self._conflict(el, st, i, float(s), scale))
+                conflicts.append(self._conflict(el, st, i, float(s), float(st.scale[i])))
         if not conflicts:
             return InfeasibleError(compose("optimize.infeasible_tolerance"), [])
         parts = [Text(c["message"], c["message_zh"]) for c in conflicts]
@@ -616,14 +606,15 @@ class Planner:
     def _conflict(self, el: PlanProgram, st: Any, i: int, s: float, scale: float) -> dict:
         """One limit that must give: date, limit, best reachable, relaxation (points, CNY)."""
         V0 = self.inputs.V0
-        label = _element(st.label, i)
-        limit = float(_element(st.limit, i))
+        label = st.labels[i]
+        limit = float(st.limit[i])
         name = _limit_name(st, limit, label)
-        when = self.inputs.dates[st.step].isoformat()
+        step = int(st.steps[i])
+        when = self.inputs.dates[step].isoformat()
         at = compose("plan.at", name=name, date=when)
         cny = s * V0
         if st.floor_kind is not None:
-            mc = el.minimum_capital(st.step, stressed=st.floor_kind == "stressed")
+            mc = el.minimum_capital(step, stressed=st.floor_kind == "stressed")
             points = cny / mc * 100 if mc > 0 else float("inf")
             reach = limit - points / 100
             msg = compose(
@@ -691,13 +682,6 @@ def _extra(kw: Mapping[str, Any]) -> dict[str, Any]:
 
 def _tighten(floor: np.ndarray, gap: np.ndarray) -> np.ndarray:
     return floor + np.where(np.isfinite(gap), np.maximum(gap, 0.0), 0.0)
-
-
-def _element(value: Any, i: int) -> Any:
-    """Element ``i`` of a vector limit's value or labels (a scalar is itself)."""
-    if isinstance(value, (tuple, list, np.ndarray)):
-        return value[i]
-    return value
 
 
 def _limit_name(st: Any, limit: float, label: str) -> Text:

@@ -123,11 +123,7 @@ def test_tightening_a_floor_never_raises_the_objective(planner):
 def test_shadow_price_of_a_floor_is_the_finite_difference(planner):
     prog = program_case(planner, 1.9)
     assert prog.solve() == "optimal"
-    duals = {
-        (st.floor_kind, st.step): float(st.constraint.dual_value)
-        for st in prog.stated
-        if st.floor_kind
-    }
+    duals = {(kind, k): prog.floor_dual(kind, k) for kind, k in prog.floors_stated()}
     kind, k = max(duals, key=duals.get)
     dual = duals[(kind, k)]
     assert dual > 1e-4  # a binding floor
@@ -143,7 +139,7 @@ def test_shadow_price_of_a_floor_is_the_finite_difference(planner):
     # 2) per ratio point of the floor: d objective / d floor = -dual x MC (x 1 + margin)
     T = planner.T
     fl = {"comprehensive": np.full(T, 1.9), "core": np.full(T, 0.75), "stressed": np.full(T, 1.0)}
-    eps = 1e-4
+    eps = 1e-3  # 0.1 ratio point: the change of the optimum is well above solver noise
     vals = []
     for sign in (1, -1):
         f = {key: v.copy() for key, v in fl.items()}
