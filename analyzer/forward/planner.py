@@ -37,6 +37,7 @@ from analyzer.forward.plan_program import (
 from analyzer.forward.projection import TIERS, Amounts, Projection
 from analyzer.forward.vintages import programme_flows, unit_flows
 from analyzer.messages import Text, register
+from analyzer.optimize.limits import check_values
 from analyzer.optimize.messages import compose, join
 from analyzer.optimize.universe import build_universe
 
@@ -46,9 +47,10 @@ register(
             "objective must be one of {allowed}, got '{value}'",
             "优化目标必须是 {allowed} 之一，实际为 '{value}'",
         ),
-        "plan.floor": (
-            "{name} must be a finite number >= 0 (a fraction, 1.5 = 150%), got {value}",
-            "{name} 必须是 >= 0 的有限数值（小数，1.5 表示 150%），实际为 {value}",
+        "plan.bad_value": ("{name}: {message}", "{name}：{message}"),
+        "plan.max_rounds": (
+            "max_rounds must be a whole number >= 1, got {value}",
+            "max_rounds 必须是 >= 1 的整数，实际为 {value}",
         ),
         "plan.path_length": (
             "the sci-tech path gives {given} values; the plan has {steps} dates",
@@ -226,18 +228,51 @@ class PlanResult:
         return out
 
 
+#: Planner argument -> the Limits field whose check (the limits file's) it takes
+CHECKED_AS = {
+    "min_comprehensive": "min_comprehensive",
+    "min_core": "min_core",
+    "stressed_min_comprehensive": "min_comprehensive",
+    "sci_tech_path": "min_sci_tech",
+    "max_turnover": "max_turnover",
+    "min_liquid": "min_liquid",
+}
+
+
 def _path(value: Any, T: int, name: str) -> np.ndarray | None:
-    """A per-date array from a number, a sequence of T numbers or None."""
+    """A per-date array from a number, a sequence of T numbers or None, each value checked
+    as the limits file checks its key (finite, in range, not a percent for a fraction).
+
+    Raises
+    ------
+    ParameterError
+        Naming the argument and, for a path, the date index.
+    """
     if value is None:
         return None
-    arr = np.broadcast_to(np.asarray(value, dtype=float), (T,)) if np.ndim(value) == 0 else None
-    if arr is None:
-        arr = np.asarray(list(value), dtype=float)
-        if arr.shape != (T,):
-            raise ParameterError(compose("plan.path_length", given=len(arr), steps=T))
-    if not np.isfinite(arr).all() or (arr < 0).any():
-        raise ParameterError(compose("plan.floor", name=name, value=value))
-    return np.array(arr, dtype=float)
+    if np.ndim(value) == 0:
+        values = [value] * T
+    else:
+        values = list(value)
+        if len(values) != T:
+            raise ParameterError(compose("plan.path_length", given=len(values), steps=T))
+    for k, v in enumerate(values):
+        if name == "stressed_min_comprehensive" and isinstance(v, (int, float)) and v == 0:
+            continue  # no stressed floor at that date
+        try:
+            problems = check_values({CHECKED_AS[name]: float(v)}, "plan")
+        except (TypeError, ValueError):
+            problems = check_values({CHECKED_AS[name]: v}, "plan")
+        for problem in problems.values():
+            where = name if np.ndim(value) == 0 else f"{name}[{k}]"
+            raise ParameterError(
+                compose(
+                    "plan.bad_value",
+                    name=where,
+                    message=Text(problem.message, problem.message_zh or problem.message),
+                )
+            )
+    return np.array([float(v) for v in values])
 
 
 class Planner:
@@ -248,7 +283,8 @@ class Planner:
     projector : the projector (book, company, assumptions, plan file, dates)
     min_comprehensive, min_core : ratio floors at every date (fractions; legal 1.0 and 0.5)
     stressed_min_comprehensive : floor on the comprehensive ratio under the Annex 4 macro
-        scenario at every year-end (fraction), or None
+        scenario at the year-ends (fraction): a number for every year-end, or one per date
+        (0 = none at that date; dates that are not year-ends are ignored), or None
     sci_tech_path : minimum sci-tech share of the book (programme NAV included) at each date:
         a number or one per date (fractions), or None
     max_turnover : one-way turnover per step (fraction of the book), or None
@@ -294,6 +330,8 @@ class Planner:
             else float(_path(max_turnover, 1, "max_turnover")[0]),
             min_liquid=None if min_liquid is None else float(_path(min_liquid, 1, "min_liquid")[0]),
         )
+        if isinstance(max_rounds, bool) or int(max_rounds) != max_rounds or max_rounds < 1:
+            raise ParameterError(compose("plan.max_rounds", value=max_rounds))
         self.new_vintages = tuple(new_vintages)
         self.objective = objective
         self.max_rounds = int(max_rounds)

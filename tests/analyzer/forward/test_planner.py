@@ -186,14 +186,67 @@ def test_joint_plan_succeeds_where_the_myopic_chain_fails(projector):
 
 
 def test_infeasible_plan_names_the_date_and_the_limit(projector):
+    """A 900% stressed floor at the first year-end: the explanation names that date and
+    floor, and its best reachable ratio is the program's largest feasible floor there."""
+    planner = Planner(projector, stressed_min_comprehensive=[9.0, 0.0, 0.0])
     with pytest.raises(InfeasibleError) as err:
-        Planner(projector, min_comprehensive=[1.5, 1.5, 20.0]).solve()
+        planner.solve()
     conflicts = err.value.conflicts
-    assert [c["date"] for c in conflicts] == ["2029-12-31"]
+    assert [(c["date"], c["constraint"]) for c in conflicts] == [
+        ("2027-12-31", "min_stressed_ratio")
+    ]
     c = conflicts[0]
-    assert c["constraint"] == "min_comprehensive_ratio" and c["limit"] == 20.0
-    assert 1.5 < c["reachable"] < 20.0
-    assert c["relaxation_points"] == pytest.approx((20.0 - c["reachable"]) * 100)
+    assert c["limit"] == 9.0 and 1.0 < c["reachable"] < 9.0
+    assert c["relaxation_points"] == pytest.approx((9.0 - c["reachable"]) * 100)
     assert c["relaxation_cny"] > 0
-    assert "2000% comprehensive solvency-ratio floor at 2029-12-31" in c["message"]
-    assert "2029-12-31" in c["message_zh"] and "综合偿付能力充足率" in c["message_zh"]
+    assert (
+        "900% floor on the comprehensive ratio under the Annex 4 macro scenario at "
+        in (c["message"])
+    )
+    assert "2027-12-31" in c["message"] and "2027-12-31" in c["message_zh"]
+    assert "附件4" in c["message_zh"]
+    # the smallest relaxation: the program is feasible just below it, not just above
+    models = planner.models_today()
+    T = planner.T
+
+    def status(floor: float) -> str:
+        stressed = np.array([floor, 0.0, 0.0])
+        return planner.program(models, Floors(np.full(T, 1.0), np.full(T, 0.5), stressed)).solve()
+
+    assert status(c["reachable"] - 1e-3) == "optimal"
+    assert status(c["reachable"] + 1e-2) == "infeasible"
+
+
+def test_infeasible_share_limits_are_named_with_their_date(projector):
+    """A 90% sci-tech share at year 3 is out of reach: the explanation names that date, the
+    sci-tech minimum and the VC cap it runs into, each with its relaxation in percentage
+    points of the book and in CNY."""
+    with pytest.raises(InfeasibleError) as err:
+        Planner(projector, sci_tech_path=[0.0, 0.0, 0.9]).solve()
+    conflicts = {c["constraint"]: c for c in err.value.conflicts}
+    assert {c["date"] for c in conflicts.values()} == {"2029-12-31"}
+    assert "min_sci_tech" in conflicts
+    sci = conflicts["min_sci_tech"]
+    assert sci["limit"] == pytest.approx(0.9) and 0 < sci["relaxation_points"] < 90
+    V0 = float(np.sum(list(Planner(projector).inputs.x0)))
+    assert sci["relaxation_cny"] == pytest.approx(sci["relaxation_points"] * 0.01 * V0)
+    assert "90.0% sci-tech minimum at 2029-12-31" in sci["message"]
+
+
+@pytest.mark.parametrize(
+    ("kw", "needle"),
+    [
+        ({"min_comprehensive": 150.0}, "min_comprehensive: 150 reads as a ratio of 15000%"),
+        ({"stressed_min_comprehensive": [1.0, float("nan"), 1.0]}, "[1]: 'nan'"),
+        ({"sci_tech_path": [0.05, 0.06]}, "gives 2 values; the plan has 3 dates"),
+        ({"max_turnover": -0.1}, "max_turnover"),
+        ({"objective": "max_return"}, "terminal_surplus, cumulative_return"),
+        ({"max_rounds": 0}, "max_rounds must be a whole number >= 1"),
+    ],
+)
+def test_arguments_are_checked(projector, kw, needle):
+    from analyzer.errors import ParameterError
+
+    with pytest.raises(ParameterError) as err:
+        Planner(projector, **kw)
+    assert needle in str(err.value)
