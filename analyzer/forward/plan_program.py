@@ -21,7 +21,10 @@ What the program cannot state convexly is fixed at an iterate, one :class:`DateM
 holding-period steps, size bands, loss absorption, the life interest-rate scenario method
 (relaxed to ``t_ir >= max(up, down, 0)``, exact for a floor because minimum capital increases
 with ``t_ir``), the equity-cap tier (from the prior date's ratio) and the stress fractions.
-What changes between rounds is a ``cp.Parameter`` (DPP), so a re-solve skips the compilation.
+Every family of constraints is stated once for all dates (block-sparse matrices on the
+row-major vector of the exposures), so cvxpy compiles the program in about 0.1 s; it is rebuilt
+at each round with the new numbers. (Parameters, cvxpy's DPP, would skip that compilation, but
+its first compilation of the parameter-dense cones takes tens of seconds.)
 """
 
 from __future__ import annotations
