@@ -173,6 +173,11 @@ def test_joint_plan_succeeds_where_the_myopic_chain_fails(projector):
     conflicts = err.value.conflicts
     assert conflicts and {c["date"] for c in conflicts} == {"2029-12-31"}
     assert "2029-12-31" in str(err.value)
+    # the chain's first step (year 1's limits only) commits all it may
+    chain = Planner(projector, myopic=True, **kw)
+    first = chain.program(chain.models_today(), active=(0,), step_objective=0)
+    assert first.solve() == "optimal"
+    assert first.commitments[0] == pytest.approx(5e10, rel=1e-6)
     joint = Planner(projector, **kw).solve()
     assert joint.converged
     committed = joint.commitments["1:pe_fund"]
