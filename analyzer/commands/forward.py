@@ -71,20 +71,29 @@ def _check_output(fmt: Format, output: Path | None) -> None:
 
 
 def _emit(run: Any, fmt: Format, output: Path | None, unit: Unit, export: Path | None) -> None:
-    if export is not None:
-        written = api.export_holdings(run.projection, export)
-        typer.echo(f"wrote {len(written)} dates to {export}", err=True)
-    if fmt is Format.json:
-        api.write_json(run.to_dict(), output)
-    elif fmt is Format.xlsx:
-        api.write_projection_xlsx(run, output)
-        typer.echo(f"wrote {output}", err=True)
-    else:
-        from rich.console import Console
+    """Write the result; the exported dates are removed again when the result cannot be
+    written (a failed run leaves no half-written output)."""
+    written = api.export_holdings(run.projection, export) if export is not None else []
+    try:
+        if fmt is Format.json:
+            api.write_json(run.to_dict(), output)
+        elif fmt is Format.xlsx:
+            api.write_projection_xlsx(run, output)
+            typer.echo(f"wrote {output}", err=True)
+        else:
+            from rich.console import Console
 
-        console = Console(width=160, soft_wrap=False)
-        api.render_projection(run, console, unit=unit.value)
-        print_footer(run.provenance, console)
+            console = Console(width=160, soft_wrap=False)
+            api.render_projection(run, console, unit=unit.value)
+            print_footer(run.provenance, console)
+    except BaseException:
+        if export is not None:
+            import shutil
+
+            shutil.rmtree(export, ignore_errors=True)
+        raise
+    if written:
+        typer.echo(f"wrote {len(written)} dates to {export}", err=True)
 
 
 def project(

@@ -1651,6 +1651,7 @@ def read_holdings(
     source: str | Path | bytes,
     name: str | None = None,
     mapping: Mapping | dict | str | Path | None = None,
+    valuation_date: dt.date | None = None,
 ) -> Holdings:
     """Read and validate a holdings file (.csv, .xlsx or .parquet).
 
@@ -1664,6 +1665,10 @@ def read_holdings(
         A mapping file (``mapping.toml``, :mod:`analyzer.io.mapping`) that turns an insurer's
         own export (its headers, asset codes, amounts in 万元 or 亿元) into the holdings
         format; kept in ``Holdings.mapping``.
+    valuation_date : date, optional
+        The date the positions are valued at (the company file's); the plausibility checks
+        that depend on a date (a stock held longer than its board has existed) use it, else
+        today.
 
     Raises
     ------
@@ -1680,7 +1685,10 @@ def read_holdings(
             mapping = load_mapping(mapping)
         numeric = mapping.numeric_headers(numeric)
     return validate_holdings(
-        read_table(source, name=label, numeric=numeric), file=label, mapping=mapping
+        read_table(source, name=label, numeric=numeric),
+        file=label,
+        mapping=mapping,
+        valuation_date=valuation_date,
     )
 
 

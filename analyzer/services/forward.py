@@ -232,7 +232,8 @@ def _ratios(projection: Any) -> dict[str, Any]:
 
 def projection_tables(projection: Any) -> dict[str, pd.DataFrame]:
     """The projection as tables (CNY; ratios as fractions): ``periods``, ``stressed``,
-    ``reverse``, ``weights``, ``trades``, ``commitments``, ``notes``."""
+    ``reverse``, ``weights``, ``trades``, ``commitments``, ``compliance`` (the investment-ratio
+    limits at each date), ``notes``."""
     periods = pd.DataFrame(
         [
             {
@@ -284,6 +285,13 @@ def projection_tables(projection: Any) -> dict[str, pd.DataFrame]:
         [{"date": p.date.isoformat(), **p.trades} for p in projection.periods]
     ).fillna(0.0)
     commitments = pd.DataFrame(projection.commitments.get("total", []))
+    compliance = pd.DataFrame(
+        [
+            {"date": p.date.isoformat(), **c.__dict__}
+            for p in projection.periods
+            for c in p.result.compliance.checks
+        ]
+    )
     notes = pd.DataFrame(
         {
             "note": [n.render() if isinstance(n, Text) else str(n) for n in projection.notes],
@@ -296,6 +304,7 @@ def projection_tables(projection: Any) -> dict[str, pd.DataFrame]:
         "weights": weights,
         "trades": trades,
         "commitments": commitments,
+        "compliance": compliance,
         "notes": notes,
     }
 
