@@ -5,13 +5,14 @@ explanation of an infeasible plan."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from analyzer.errors import InfeasibleError
+from analyzer.forward.plan_file import NewVintage
 from analyzer.forward.plan_program import Floors, PlanProgram
 from analyzer.forward.planner import Planner
 from analyzer.forward.projection import Projector
@@ -22,23 +23,9 @@ from analyzer.io.holdings import read_holdings
 DATA = Path(__file__).resolve().parents[3] / "data"
 DAY = dt.date(2026, 12, 31)
 
-try:  # the plan file's vintage (its reader is the plan file module's)
-    from analyzer.forward.plan_file import NewVintage
-except ImportError:  # pragma: no cover - stand-in until the plan file module is merged
-
-    @dataclass(frozen=True)
-    class NewVintage:  # type: ignore[no-redef]
-        year: int
-        asset_class: str
-        max_commitment: float
-        row: int = 0
-
 
 def vintage(year: int, cls: str, amount: float) -> NewVintage:
-    try:
-        return NewVintage(year=year, asset_class=cls, max_commitment=amount, row=2)
-    except TypeError:  # pragma: no cover
-        return NewVintage(year, cls, amount)  # type: ignore[call-arg]
+    return NewVintage(year=year, asset_class=cls, max_commitment=amount, row=2)
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +81,10 @@ def test_engine_meets_every_floor_at_every_date(plan):
     total = sum(planned.values())
     for cls, amount in planned.items():
         assert w.get(cls, 0.0) == pytest.approx(amount / total, abs=1e-6)
-    d = plan.to_dict(projection=False)
+    d = json.loads(json.dumps(plan.to_dict()))
     assert d["converged"] and d["rounds"][0]["round"] == 0
+    assert d["commitments"] == pytest.approx(plan.commitments)
+    assert len(d["projection"]["periods"]) == 3
 
 
 def program_case(planner, comprehensive: float = 1.5) -> PlanProgram:
