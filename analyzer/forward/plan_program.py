@@ -51,6 +51,8 @@ OBJECTIVES = ("terminal_surplus", "cumulative_return")
 #: group caps of 保监发〔2014〕13号 the plan states (share of total assets)
 CAP_GROUPS = ("equity", "real_estate", "other_financial", "overseas", "venture_capital")
 SOLVER_OK = ("optimal", "optimal_inaccurate")
+#: amounts below this (per CNY of V0) are solver noise and read as 0
+NOISE = 1e-8
 
 
 # --------------------------------------------------------------------------- linear data
@@ -933,15 +935,17 @@ class PlanProgram:
 
     @property
     def amounts(self) -> np.ndarray:
-        """(T, n) CNY per class at each date."""
-        return np.maximum(np.asarray(self.X.value, dtype=float), 0.0) * self.inputs.V0
+        """(T, n) CNY per class at each date (solver noise below 1e-8 of V0 read as 0)."""
+        x = np.asarray(self.X.value, dtype=float)
+        return np.where(x < NOISE, 0.0, x) * self.inputs.V0
 
     @property
     def commitments(self) -> np.ndarray:
-        """(nv,) CNY committed per vintage."""
+        """(nv,) CNY committed per vintage (solver noise below 1e-8 of V0 read as 0)."""
         if self.c is None:
             return np.zeros(0)
-        return np.maximum(np.asarray(self.c.value, dtype=float), 0.0) * self.inputs.V0
+        c = np.asarray(self.c.value, dtype=float)
+        return np.where(c < NOISE, 0.0, c) * self.inputs.V0
 
     @property
     def value(self) -> float:

@@ -487,7 +487,7 @@ class Planner:
         )
         commit = {}
         for v, amount in zip(self.inputs.vintages, program.commitments, strict=True):
-            if amount > 1.0:
+            if amount > 0.0:
                 key = (v.year, v.asset_class)
                 commit[key] = commit.get(key, 0.0) + float(amount)
         return Amounts(amounts, commit)

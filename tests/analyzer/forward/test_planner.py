@@ -171,6 +171,10 @@ def test_joint_plan_succeeds_where_the_myopic_chain_fails(projector):
     assert joint.converged
     committed = joint.commitments["1:pe_fund"]
     assert 1e8 < committed < 5e10 * 0.5  # commits, but far less than the chain would
+    # what the plan committed is what the projector ran: the model's calls (25% in year 1,
+    # a third of the rest in year 2, half of the rest in year 3)
+    calls = [row["calls"] for row in joint.projection.commitments["vintages"]["new:1:pe_fund"]]
+    assert calls == pytest.approx([0.25 * committed, 0.25 * committed, 0.25 * committed])
     y3 = joint.projection.periods[2]
     macro = next(s for s in y3.stressed if s.name == "annex4_macro")
     assert macro.stressed.comprehensive_ratio >= 1.3 - 1e-6
@@ -244,3 +248,36 @@ def test_arguments_are_checked(projector, kw, needle):
     with pytest.raises(ParameterError) as err:
         Planner(projector, **kw)
     assert needle in str(err.value)
+
+
+def test_quarterly_plan_states_stressed_floors_at_year_ends_only(inputs):
+    """Three years of quarters: the stressed floor is stated at the fourth, eighth and twelfth
+    step, and after the rounds the engine meets every floor at all twelve dates."""
+    h, c, a, t = inputs
+    projector = Projector(
+        h, c, a, None, templates=t, years=3, step="quarter", reverse=False, valuation_date=DAY
+    )
+    planner = Planner(
+        projector,
+        min_comprehensive=1.5,
+        min_core=0.75,
+        stressed_min_comprehensive=1.0,
+        new_vintages=(vintage(1, "vc_fund", 3e9), vintage(3, "pe_fund", 3e9)),
+    )
+    prog = planner.program(planner.models_today())
+    stressed = sorted(k for kind, k in prog.floors_stated() if kind == "stressed")
+    assert stressed == [3, 7, 11]
+    plan = planner.solve()
+    assert plan.converged
+    periods = plan.projection.periods
+    assert [p.date.isoformat() for p in periods][3::4] == [
+        "2027-12-31",
+        "2028-12-31",
+        "2029-12-31",
+    ]
+    for k, p in enumerate(periods):
+        assert p.result.comprehensive_ratio >= 1.5 - 1e-6
+        assert p.result.core_ratio >= 0.75 - 1e-6
+        if k in (3, 7, 11):
+            macro = next(s for s in p.stressed if s.name == "annex4_macro")
+            assert macro.stressed.comprehensive_ratio >= 1.0 - 1e-6
