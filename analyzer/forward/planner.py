@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -423,7 +423,8 @@ class Planner:
         return self.floors.stressed is not None
 
     def models_today(self) -> list[DateModel]:
-        """Round 0: today's book linearised for every date."""
+        """Round 0: today's book linearised for every date, with the plan file's insurance
+        minimum capital and loss absorption of each date where it gives them."""
         u = self.universe0
         m = date_model(
             u,
@@ -431,7 +432,16 @@ class Planner:
             self.projector.company.prior_comprehensive_ratio,
             stressed=self._stressed(),
         )
-        return [m] * self.T
+        sched = self.projector.schedule
+        out = []
+        for k in range(self.T):
+            upd = {}
+            for key in ("life_insurance", "nonlife_insurance", "loss_absorption"):
+                v = float(np.asarray(getattr(sched, key), dtype=float)[k])
+                if np.isfinite(v):
+                    upd[key] = v
+            out.append(_with_constants(m, upd) if upd else m)
+        return out
 
     def models_at(self, projection: Projection, fallback: Sequence[DateModel]) -> list[DateModel]:
         """Every date linearised at the projector's book of ``projection``."""
@@ -716,6 +726,16 @@ class Planner:
 
 def _extra(kw: Mapping[str, Any]) -> dict[str, Any]:
     return {"date": kw["date"]} if "date" in kw else {}
+
+
+def _with_constants(m: DateModel, upd: Mapping[str, float]) -> DateModel:
+    """``m`` with the insurance minimum capital / loss absorption of ``upd`` (CNY)."""
+    cap = replace(m.capital, constants=replace(m.capital.constants, **upd))
+    out = replace(m, capital=cap)
+    if m.stressed_capital is not None:
+        sc = m.stressed_capital
+        out = replace(out, stressed_capital=replace(sc, constants=replace(sc.constants, **upd)))
+    return out
 
 
 def _tighten(floor: np.ndarray, gap: np.ndarray) -> np.ndarray:
