@@ -312,7 +312,7 @@ def test_program_accounting_is_the_projectors(sample_plan):
     V0 = prog.inputs.V0
     program_total = np.asarray(prog.E.value).sum(axis=1) * V0
     engine_total = [p.result.total_invested for p in proj.periods]
-    assert program_total == pytest.approx(engine_total, rel=1e-9)
+    assert program_total == pytest.approx(engine_total, rel=1e-8)  # solver tolerance
     assert program_total[-1] > program_total[0] + 3 * 1e10  # about 200亿 of new money a year
     last = proj.periods[-1].result
     actual = (prog.K.value[-1] + prog.S.value[-1]) * V0
