@@ -316,8 +316,8 @@ def test_program_accounting_is_the_projectors(sample_plan):
     assert program_total[-1] > program_total[0] + 3 * 1e10  # about 200亿 of new money a year
     last = proj.periods[-1].result
     actual = (prog.K.value[-1] + prog.S.value[-1]) * V0
-    assert actual == pytest.approx(last.actual_capital, rel=1e-8)  # solver tolerance
-    assert prog.K.value[-1] * V0 == pytest.approx(last.core_capital, rel=1e-8)
+    assert actual == pytest.approx(last.actual_capital, rel=1e-7)  # solver tolerance
+    assert prog.K.value[-1] * V0 == pytest.approx(last.core_capital, rel=1e-7)
     # the signed programme (15亿 and 10亿) is called through the book
     signed = proj.commitments["vintages"]
     assert "signed:1" in signed and "signed:2" in signed
