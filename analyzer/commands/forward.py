@@ -214,7 +214,7 @@ def plan(
     sci_tech_path: Path | None = typer.Option(None, "--sci-tech-path", help=P["path"]),
     max_turnover: float | None = typer.Option(None, "--max-turnover", help=P["turnover"]),
     objective: Objective = typer.Option(
-        Objective.terminal_surplus, "--objective", help=P["objective"]
+        Objective.cumulative_return, "--objective", help=P["objective"]
     ),
     fmt: Format = typer.Option(Format.table, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),

@@ -127,6 +127,10 @@ class Book:
     def _set_frame(self, frame: pd.DataFrame) -> None:
         self.columns = tuple(frame.columns)
         self.arrays = {c: frame[c].to_numpy(dtype=float).copy() for c in MOVING}
+        #: each row's share of its class, remembered while a class is sold out (so that it
+        #: is bought back in the same mix, without new rows)
+        self.mix = np.zeros(len(frame))
+        self.face_per_value = np.full(len(frame), np.nan)
         # the static attributes; the moving columns live in ``arrays``
         self.frame = frame.drop(columns=list(MOVING))
         self.ids = text_values(frame, "id")
@@ -141,6 +145,19 @@ class Book:
         self.classes = tuple(str(u) for u in uniques)
         self.sci = frame["sci_tech"].to_numpy(dtype=bool)
         self.kind = kind
+        self._remember_mix()
+
+    def _remember_mix(self) -> None:
+        """Update each held class's mix (rows of a sold-out class keep theirs)."""
+        mv = self.mv
+        totals = np.bincount(self.codes, weights=mv, minlength=len(self.classes))
+        held = totals[self.codes] > 0
+        face = self.arrays["face_value"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.mix = np.where(held, mv / np.where(held, totals[self.codes], 1.0), self.mix)
+            self.face_per_value = np.where(
+                mv > 0, face / np.where(mv > 0, mv, 1.0), self.face_per_value
+            )
 
     # -- views ------------------------------------------------------------------------------
 
@@ -213,11 +230,39 @@ class Book:
         self.codes = self.codes[rows]
         self.sci = self.sci[rows]
         self.kind = self.kind[rows]
+        self.mix = self.mix[rows]
+        self.face_per_value = self.face_per_value[rows]
 
     def append(self, rows: pd.DataFrame) -> None:
         """Add positions (a frame of holdings columns)."""
+        mix, fpv = self.mix, self.face_per_value
         frame = self.materialise_all()
         self._set_frame(concat(frame, rows))
+        n = len(mix)
+        self.mix[:n] = np.where(self.mv[:n] > 0, self.mix[:n], mix)
+        self.face_per_value[:n] = np.where(self.mv[:n] > 0, self.face_per_value[:n], fpv)
+
+    def sold_out(self, cls: str) -> np.ndarray | None:
+        """Rows of a class held before and sold out since (value 0, a remembered mix), or
+        None."""
+        if cls not in self.classes:
+            return None
+        rows = (self.codes == self.classes.index(cls)) & self.rebalanceable & (self.mix > 0)
+        if not rows.any() or self.mv[rows].sum() > 0:
+            return None
+        return rows
+
+    def buy_back(self, rows: np.ndarray, value: float) -> None:
+        """Buy ``value`` CNY of a sold-out class in its remembered mix, as new purchases
+        (holding time 0, cost = value)."""
+        a = self.arrays
+        mix = self.mix[rows] / self.mix[rows].sum()
+        v = value * mix
+        a["market_value"][rows] = v
+        a["book_value"][rows] = v
+        a["face_value"][rows] = v * self.face_per_value[rows]
+        a["purchase_cost"][rows] = np.where(np.isnan(a["purchase_cost"][rows]), np.nan, v)
+        a["holding_years"][rows] = 0.0
 
     def materialise_all(self) -> pd.DataFrame:
         """The frame with the current amounts, zero-value positions included."""
@@ -237,6 +282,7 @@ class Book:
         hy = a["holding_years"]
         with np.errstate(invalid="ignore", divide="ignore"):
             a["holding_years"] = np.where(f > 1.0, hy / f, hy)
+        self._remember_mix()
 
     def set_value(self, rows: np.ndarray, values: np.ndarray) -> None:
         """Set the value of ``rows`` (the programme's positions, valued by their model)."""

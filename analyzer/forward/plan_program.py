@@ -495,7 +495,7 @@ class PlanProgram:
         inputs: PlanInputs,
         models: Sequence[DateModel],
         floors: Floors,
-        objective: str = "terminal_surplus",
+        objective: str = "cumulative_return",
         *,
         elastic: bool = False,
         active: Sequence[int] | None = None,

@@ -91,6 +91,17 @@ register(
             "经过 {rounds} 轮后，引擎计算的充足率仍低于下限最多 {gap:.4f}；"
             "请将下限提高相应幅度或增加轮数",
         ),
+        "plan.note.no_turnover": (
+            "no turnover cap: each date chooses its own allocation and the plan may trade the "
+            "whole book at every step; give --max-turnover for a path a real book can follow",
+            "未设换手率上限：每个时点各自选择配置，规划可能每期调整整个组合；"
+            "请用 --max-turnover 给出实际组合可执行的路径",
+        ),
+        "plan.note.terminal": (
+            "the objective is the solvency surplus at the last date, which is largest when the "
+            "book carries the least risk on that date: the plan sells risk towards the horizon",
+            "目标为最后时点的偿付能力溢额，该时点组合风险越低溢额越大：规划会在临近期末时降低风险",
+        ),
         "plan.note.iterate": (
             "held at each round's iterate (non-convex in the amounts): the stock-book k1, "
             "holding-period steps, size band, loss absorption, the life interest-rate scenario "
@@ -309,7 +320,7 @@ class Planner:
         max_turnover: float | None = None,
         min_liquid: float | None = None,
         new_vintages: Sequence[Any] = (),
-        objective: str = "terminal_surplus",
+        objective: str = "cumulative_return",
         max_rounds: int = 5,
         myopic: bool = False,
     ) -> None:
@@ -540,7 +551,7 @@ class Planner:
                 raise self.explain(models, floors)
             if status not in SOLVER_OK:
                 raise SolverError(compose("plan.solver_failed", status=status, round=r))
-            projection = self.projector.run(self.policy(program))
+            projection = self.projector.run(self.policy(program), reverse=False)
             g = self.gaps(projection)
             gap = max(float(np.max(np.maximum(v, 0.0))) for v in g.values())
             rounds.append(PlanRound(r, program.value, gap, status, time.perf_counter() - t0))
@@ -560,6 +571,10 @@ class Planner:
             models = self.models_at(projection, models)
             program.update(models, floors)
         notes = [compose("plan.note.iterate")]
+        if self.floors.max_turnover is None:
+            notes.append(compose("plan.note.no_turnover"))
+        if self.objective == "terminal_surplus":
+            notes.append(compose("plan.note.terminal"))
         if self.floors.max_turnover is not None:
             notes.append(compose("plan.note.turnover_drift"))
         if gap > FLOOR_TOL:
@@ -718,7 +733,7 @@ class Planner:
             for v, vin in enumerate(self.inputs.vintages):
                 if vin.year == year:
                     fixed_c[v] = float(prog.commitments[v])
-        projection = self.projector.run(self.policy(prog))
+        projection = self.projector.run(self.policy(prog), reverse=False)
         g = self.gaps(projection)
         gap = max(float(np.max(np.maximum(v, 0.0))) for v in g.values())
         return self._result(prog, projection, rounds, gap, [compose("plan.note.iterate")], start)

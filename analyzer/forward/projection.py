@@ -497,9 +497,14 @@ class Projector:
             total = total + f
         return per, total
 
-    def run(self, policy: Hold | Glide | Amounts | None = None) -> Projection:
+    def run(
+        self, policy: Hold | Glide | Amounts | None = None, *, reverse: bool | None = None
+    ) -> Projection:
         """Project every date under ``policy`` (default :class:`Hold`, or the plan's glide
-        path when the plan gives one)."""
+        path when the plan gives one); ``reverse`` overrides the projector's choice of the
+        reverse stress (a plan's rounds leave it to the final projection,
+        :meth:`with_reverse`)."""
+        do_reverse = self.reverse if reverse is None else reverse
         from analyzer.solvency.engine import evaluate
 
         sched = self.schedule
@@ -599,7 +604,7 @@ class Projector:
             prev_ratio = result.comprehensive_ratio
             stressed, rev = (), ()
             if self.stresses and (k + 1) % self.spy == 0:
-                stressed, rev = self._stress(held, company, result)
+                stressed, rev = self._stress(held, company, result, do_reverse)
             v = book.class_values(book.rebalanceable)
             tot = sum(v.values())
             mv = book.mv
@@ -734,9 +739,14 @@ class Projector:
         unallocated = W - sum(goal.values())
         goal[cash_class] = goal.get(cash_class, 0.0) + unallocated
         new_rows = []
+        revive: list[tuple[np.ndarray, float]] = []
         for c in sorted(set(goal) - {cash_class}):
             want = goal[c]
             if held_values.get(c, 0.0) > 0 or want <= 0:
+                continue
+            back = book.sold_out(c)
+            if back is not None:
+                revive.append((back, want))
                 continue
             model = self._template_rows(c)
             if model is None:
@@ -762,6 +772,8 @@ class Projector:
         if cash_class in held_values and held_values[cash_class] <= 0 < goal[cash_class]:
             new_rows.append(self._cash_row(goal[cash_class], cash_class, date))
         book.rescale(factors)
+        for rows, want in revive:
+            book.buy_back(rows, want)
         if cash_class not in held_values and goal[cash_class] > 0:
             new_rows.append(self._cash_row(goal[cash_class], cash_class, date))
         for r in new_rows:
@@ -831,7 +843,26 @@ class Projector:
             )
         return company.model_copy(update=update)
 
-    def _stress(self, held: Holdings, company: Company, result: SolvencyResult):
+    def with_reverse(self, projection: Projection) -> Projection:
+        """``projection`` with the reverse stress at each year-end whose comprehensive ratio
+        lies within [100%, 150%] (Rule 10 Art. 30), where it has none yet."""
+        from dataclasses import replace
+
+        from analyzer.stress.forward import Stresser
+        from analyzer.stress.reverse import REVERSE_DRIVERS, reverse_stress
+
+        periods = []
+        for p in projection.periods:
+            if p.stressed and not p.reverse and 1.0 <= p.result.comprehensive_ratio <= 1.5:
+                stresser = Stresser(p.holdings, p.company, self.regime, self.options)
+                rev = tuple(r for d in REVERSE_DRIVERS for r in reverse_stress(stresser, [d]))
+                p = replace(p, reverse=rev)
+            periods.append(p)
+        return replace(projection, periods=tuple(periods))
+
+    def _stress(
+        self, held: Holdings, company: Company, result: SolvencyResult, reverse: bool = True
+    ):
         from analyzer.stress.annex4 import scenarios
         from analyzer.stress.forward import Stresser
         from analyzer.stress.mandatory import mandatory_scenarios
@@ -841,7 +872,7 @@ class Projector:
         more, _ = mandatory_scenarios(stresser)
         out += more
         rev = ()
-        if self.reverse and 1.0 <= result.comprehensive_ratio <= 1.5:
+        if reverse and 1.0 <= result.comprehensive_ratio <= 1.5:
             from analyzer.stress.reverse import REVERSE_DRIVERS, reverse_stress
 
             rev = tuple(r for d in REVERSE_DRIVERS for r in reverse_stress(stresser, [d]))

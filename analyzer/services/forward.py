@@ -330,7 +330,7 @@ def plan(
     stressed_min_comprehensive: float | None = None,
     max_turnover: float | None = None,
     min_liquid: float | None = None,
-    objective: str = "terminal_surplus",
+    objective: str = "cumulative_return",
     include_unapproved: bool = False,
     derive_maturity: bool = False,
     max_rounds: int = 5,
@@ -384,6 +384,10 @@ def plan(
         max_rounds=max_rounds,
     )
     result = planner.solve()
+    if p.reverse:  # the reverse stress reports on the final plan only, not on every round
+        from dataclasses import replace
+
+        result = replace(result, projection=p.with_reverse(result.projection))
     check_finite(_ratios(result.projection), "plan")
     return PlanRun(result, inputs.company, build_provenance(inputs, options, regime=regime))
 

@@ -305,7 +305,13 @@ def test_program_accounting_is_the_projectors(sample_plan):
     projector builds from the program's own amounts, and at the last date (whose surplus the
     program maximises, so its capital hypographs are tight) so is its actual capital."""
     projector, new = sample_plan
-    planner = Planner(projector, min_comprehensive=1.5, min_core=0.75, new_vintages=new)
+    planner = Planner(
+        projector,
+        min_comprehensive=1.5,
+        min_core=0.75,
+        new_vintages=new,
+        objective="terminal_surplus",
+    )
     prog = planner.program(planner.models_today())
     assert prog.solve() == "optimal"
     proj = projector.run(planner.policy(prog))
