@@ -164,6 +164,8 @@ class BindingLimit:
         of the book for a share limit
     bp_per_yi : floors only: 1 亿元 more capital at the date, in bp of the terminal book
         (``shadow_price x 1e8 / terminal book x 1e4``)
+    requested : floors only: the floor asked for at the date (``value`` is the floor the
+        final program stated, raised by the rounds where the engine's ratio fell short)
     """
 
     date: str
@@ -173,6 +175,7 @@ class BindingLimit:
     shadow_price: float
     per_point: float
     bp_per_yi: float | None = None
+    requested: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict for JSON."""
@@ -619,9 +622,12 @@ class Planner:
             for i, dual in enumerate(st.dual()):
                 if dual < DUAL_TOL:
                     continue
-                per_yi = None
+                per_yi = asked = None
                 if st.floor_kind is not None:
                     per_yi = float(dual) * 1e8 / terminal * 1e4
+                    asked_path = getattr(self.floors, st.floor_kind, None)
+                    if asked_path is not None:
+                        asked = float(np.asarray(asked_path, dtype=float)[int(st.steps[i])])
                 out.append(
                     BindingLimit(
                         date=self.inputs.dates[int(st.steps[i])].isoformat(),
@@ -631,6 +637,7 @@ class Planner:
                         shadow_price=float(dual),
                         per_point=float(dual) * float(st.scale[i]) * V0,
                         bp_per_yi=per_yi,
+                        requested=asked,
                     )
                 )
         return out

@@ -73,8 +73,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.limit": ("limit", "约束"),
     "col.subject": ("subject", "对象"),
     "col.value": ("value", "取值"),
-    "col.per_point": ("per ratio point / pp", "每 1 个百分点"),
+    "col.per_point": ("objective per ratio point / pp", "每 1 个百分点对应的目标值"),
     "col.bp_per_yi": ("1亿 more capital, bp of terminal book", "每增加 1 亿资本（期末规模的基点）"),
+    "plan.binding_more": (
+        "{n} more binding limits with smaller shadow prices: see --format json or xlsx",
+        "另有 {n} 个影子价格较小的起作用约束：见 --format json 或 xlsx",
+    ),
     "plan.rounds": (
         "Rounds against the engine: {n}; worst gap below a floor after the last {gap}; "
         "objective {value} {unit}; {seconds:.2f} s",
@@ -213,7 +217,12 @@ def render(
 
 
 def render_plan(
-    plan: Any, console: Console, unit: str = "yi", lang: str | None = None, top: int = 8
+    plan: Any,
+    console: Console,
+    unit: str = "yi",
+    lang: str | None = None,
+    top: int = 8,
+    top_binding: int = 15,
 ) -> None:
     """Print the plan: amounts per class and date, new commitments, binding limits with their
     shadow prices, and the rounds against the engine."""
@@ -242,6 +251,13 @@ def render_plan(
             t.add_row(k, money(v, unit))
         console.print(t)
     if plan.binding:
+        # the capital floors and the sci-tech path always; the other limits by shadow price
+        first = [b for b in plan.binding if b.bp_per_yi is not None or "sci_tech" in b.limit]
+        ranked = sorted(
+            (b for b in plan.binding if b not in first), key=lambda b: -abs(b.per_point)
+        )
+        shown = sorted(first + ranked[:top_binding], key=lambda b: (b.date, b.limit, b.subject))
+        ranked = first + ranked
         t = Table(title=L("plan.binding", objective=plan.objective), title_justify="left")
         for key in (
             "col.date",
@@ -251,20 +267,21 @@ def render_plan(
             "col.per_point",
             "col.bp_per_yi",
         ):
-            t.add_column(
-                L(key),
-                justify="left" if key in ("col.date", "col.limit", "col.subject") else "right",
-            )
-        for b in plan.binding:
+            left = key in ("col.date", "col.limit", "col.subject")
+            t.add_column(L(key), justify="left" if left else "right")
+        for b in shown:
+            value = b.requested if b.requested is not None else b.value
             t.add_row(
                 b.date,
                 b.limit,
                 b.subject,
-                pct(b.value),
+                money(value * 1e8, unit) if b.limit.endswith("_threshold") else pct(value),
                 money(b.per_point, unit),
-                "" if b.bp_per_yi is None else f"{b.bp_per_yi:.2f}",
+                "" if b.bp_per_yi is None else f"{b.bp_per_yi:.3f}",
             )
         console.print(t)
+        if len(ranked) > len(shown):
+            console.print(L("plan.binding_more", n=len(ranked) - len(shown)))
     console.print(
         L(
             "plan.rounds",
