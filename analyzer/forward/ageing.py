@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.io.columns import BONDS, DERIVATIVES
+from analyzer.io.holdings import concat_positions as concat
 
 #: a maturity at or below this (years) is repaid within the step
 MATURED = 1e-9
@@ -76,26 +77,6 @@ def derive_maturity(frame: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
     mat = frame["maturity_years"].to_numpy(dtype=float).copy()
     mat[rows] = np.nan_to_num(md) * (1.0 + c)
     return frame.assign(maturity_years=mat)
-
-
-def concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``a`` then ``b`` (same columns), categorical columns kept categorical."""
-    if not len(b):
-        return a
-    a, b = a.copy(), b[a.columns].copy()
-    for col in a.columns:
-        ca, cb = a[col].dtype, b[col].dtype
-        if isinstance(ca, pd.CategoricalDtype) or isinstance(cb, pd.CategoricalDtype):
-            cats_a = (
-                list(ca.categories)
-                if isinstance(ca, pd.CategoricalDtype)
-                else list(pd.unique(a[col].astype(object)))
-            )
-            extra = b[col].astype(object).unique()
-            cats = cats_a + [c for c in extra if c not in set(cats_a)]
-            a[col] = pd.Categorical(a[col].astype(object), categories=cats)
-            b[col] = pd.Categorical(b[col].astype(object), categories=cats)
-    return pd.concat([a, b], ignore_index=True)
 
 
 def new_positions(model: pd.DataFrame, value: float, prefix: str) -> pd.DataFrame:

@@ -892,16 +892,9 @@ class Projector:
                 for k, d in enumerate(self.dates)
             ]
 
-        p = self._ta()
         return {
             "model": "takahashi_alexander",
-            "params": {
-                "contribution_rates": list(p.contribution_rates),
-                "lifetime": p.lifetime,
-                "bow": p.bow,
-                "growth": p.growth,
-                "yield": p.yield_,
-            },
+            "params": self._ta().to_dict(),
             "split": "calls and distributions of a model year spread evenly over its steps; "
             "NAV compounds at the model's growth within the year (year-end values exact)",
             "total": rows(total),

@@ -647,6 +647,27 @@ class Holdings:
         return replace(self, frame=frame)
 
 
+def concat_positions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``a`` then ``b`` (holdings frames with the same columns), categorical columns
+    kept categorical (their categories united)."""
+    if not len(b):
+        return a
+    a, b = a.copy(), b[a.columns].copy()
+    for col in a.columns:
+        ca, cb = a[col].dtype, b[col].dtype
+        if isinstance(ca, pd.CategoricalDtype) or isinstance(cb, pd.CategoricalDtype):
+            cats_a = (
+                list(ca.categories)
+                if isinstance(ca, pd.CategoricalDtype)
+                else list(pd.unique(a[col].astype(object)))
+            )
+            extra = b[col].astype(object).unique()
+            cats = cats_a + [c for c in extra if c not in set(cats_a)]
+            a[col] = pd.Categorical(a[col].astype(object), categories=cats)
+            b[col] = pd.Categorical(b[col].astype(object), categories=cats)
+    return pd.concat([a, b], ignore_index=True)
+
+
 def _problem_rows(
     problems: list[InputProblem],
     file: str,
