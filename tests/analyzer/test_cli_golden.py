@@ -31,7 +31,7 @@ GOLDEN = ROOT / "tests" / "data" / "cli_golden"
 REGENERATE = os.environ.get("ANALYZER_GOLDEN_REGENERATE") == "1"
 
 #: keys whose values are durations (seconds) or the version: replaced by a placeholder
-VARYING = {"wall_time", "solve_time", "elapsed_seconds", "analyzer_version"}
+VARYING = {"wall_time", "solve_time", "elapsed_seconds", "analyzer_version", "seconds"}
 
 
 def _files(name: str) -> list[str]:
@@ -110,6 +110,52 @@ CASES: dict[str, tuple[list[str], int]] = {
             str(GOLDEN / "commitments.csv"),
             "--horizon",
             "5",
+        ],
+        0,
+    ),
+    "project_life": (
+        [
+            "project",
+            *_files("life"),
+            *ASSUMPTIONS,
+            "--plan",
+            str(DATA / "life" / "plan.toml"),
+            "--templates",
+            str(DATA / "templates.csv"),
+            "--commitments",
+            str(DATA / "life" / "commitments.csv"),
+            "--step",
+            "year",
+            "--accept-warning",
+            "holdings.face_value_ratio",
+            "--format",
+            "json",
+        ],
+        0,
+    ),
+    "plan_life": (
+        [
+            "plan",
+            *_files("life"),
+            *ASSUMPTIONS,
+            "--plan",
+            str(DATA / "life" / "plan.toml"),
+            "--templates",
+            str(DATA / "templates.csv"),
+            "--new-commitments",
+            str(DATA / "life" / "new_commitments.csv"),
+            "--step",
+            "year",
+            "--min-comprehensive",
+            "1.5",
+            "--min-core",
+            "0.75",
+            "--max-turnover",
+            "0.2",
+            "--accept-warning",
+            "holdings.face_value_ratio",
+            "--format",
+            "json",
         ],
         0,
     ),
