@@ -650,8 +650,6 @@ class Holdings:
 def concat_positions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``a`` then ``b`` (holdings frames with the same columns), categorical columns
     kept categorical (their categories united)."""
-    if not len(b):
-        return a
     a, b = a.copy(), b[a.columns].copy()
     for col in a.columns:
         ca, cb = a[col].dtype, b[col].dtype
