@@ -36,6 +36,14 @@ register(
             "{dir} exists and is not empty; choose a new directory (nothing is overwritten)",
             "{dir} 已存在且非空；请选择新目录（不会覆盖任何文件）",
         ),
+        "forward.limits_not_planned": (
+            "the multi-year plan does not apply {keys} (it states the ratio floors, the "
+            "sci-tech share, liquidity and turnover of the limits file, the assumptions' class "
+            "bounds and the investment-ratio caps): remove them, or use analyzer optimize",
+            "多年规划不适用 {keys}（规划只采用限额文件中的充足率下限、科技投资占比、"
+            "流动性和换手率，以及资本市场假设的类别上下限和投资比例上限）："
+            "请删除，或使用 analyzer optimize",
+        ),
         "forward.years": (
             "must be a whole number of years from 1 to 10, got {value}",
             "必须是 1 到 10 之间的整数年，实际为 {value}",
@@ -262,6 +270,32 @@ def _given(limits: Any, key: str) -> float | None:
     return None if value is None or value == getattr(Limits(), key, None) else value
 
 
+#: the Limits fields the plan applies (``Planner`` arguments); any other field the limits file
+#: sets is refused, never dropped
+PLANNED_LIMITS = ("min_comprehensive", "min_core", "min_sci_tech", "min_liquid", "max_turnover")
+
+
+def _check_planned_limits(inputs: Inputs, source: str) -> None:
+    """Refuse the limits a plan would not apply (a class bound, a group cap, a volatility
+    cap ... given in the limits file)."""
+    if inputs.limits is None:
+        return
+    import dataclasses
+
+    from analyzer.optimize.limits import Limits
+
+    given, default = inputs.limits[0], Limits()
+    keys = [
+        f.name
+        for f in dataclasses.fields(Limits)
+        if f.name not in PLANNED_LIMITS and getattr(given, f.name) != getattr(default, f.name)
+    ]
+    if keys:
+        raise InputError.single(
+            source, None, None, text("forward.limits_not_planned", keys=", ".join(keys))
+        )
+
+
 @dataclass(frozen=True)
 class PlanRun:
     """An optimised plan and the provenance of its inputs.
@@ -354,6 +388,8 @@ def plan(
 
     legal = Limits()
     lim = inputs.limits
+    limits_file = next((f.name for f in inputs.provenance.inputs if f.role == "limits"), "limits")
+    _check_planned_limits(inputs, limits_file)
     path = inputs.extra[2] if len(inputs.extra) > 2 else None
     if path is None and _given(lim, "min_sci_tech") is not None:
         path = _given(lim, "min_sci_tech")

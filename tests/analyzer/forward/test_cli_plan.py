@@ -136,3 +136,22 @@ def test_an_infeasible_plan_names_the_date_and_the_limit(tmp_path, capsys) -> No
 def test_a_percent_floor_is_refused(capsys) -> None:
     code, _, err = run(BASE + ["--min-comprehensive", "150"], capsys)
     assert code == 2 and "min_comprehensive" in err.replace("-", "_")
+
+
+def test_limits_the_plan_does_not_apply_are_refused(tmp_path, capsys) -> None:
+    lim = tmp_path / "limits.toml"
+    lim.write_text("[solvency]\nmin_comprehensive = 1.5\n[classes.cash]\nmin = 0.02\n")
+    code, _, err = run(BASE + ["--step", "year", "--limits", str(lim)], capsys)
+    assert code == 2 and "limits.toml" in err and "class_bounds" in err
+
+
+def test_the_limits_files_floor_is_the_plans(tmp_path, capsys) -> None:
+    lim = tmp_path / "limits.toml"
+    lim.write_text("[solvency]\nmin_comprehensive = 1.6\n")
+    out = tmp_path / "p.json"
+    code, _, err = run(
+        BASE + ["--step", "year", "--limits", str(lim), "-f", "json", "-o", str(out)], capsys
+    )
+    assert code == 0, err
+    periods = json.loads(out.read_text(encoding="utf-8"))["periods"]
+    assert min(p["comprehensive_ratio"] for p in periods) >= 1.6 - 1e-6
