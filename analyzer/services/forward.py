@@ -44,6 +44,13 @@ register(
             "流动性和换手率，以及资本市场假设的类别上下限和投资比例上限）："
             "请删除，或使用 analyzer optimize",
         ),
+        "forward.limits_checked": (
+            "the limits file is read and checked; a projection follows its policy and applies "
+            "no limit (the investment-ratio table of every date shows where the book stands; "
+            "analyzer plan applies the floors)",
+            "限额文件已读取并校验；预测按配置策略执行，不施加任何限额（各时点的投资比例表"
+            "显示组合所处位置；analyzer plan 会施加下限）",
+        ),
         "forward.years": (
             "must be a whole number of years from 1 to 10, got {value}",
             "必须是 1 到 10 之间的整数年，实际为 {value}",
@@ -242,6 +249,10 @@ def project(
         derive_maturity=derive_maturity,
     )
     result = p.run()
+    if inputs.limits is not None:
+        from dataclasses import replace
+
+        result = replace(result, notes=(*result.notes, text("forward.limits_checked")))
     check_finite(_ratios(result), "projection")
     return ProjectionRun(result, inputs.company, build_provenance(inputs, options, regime=regime))
 
