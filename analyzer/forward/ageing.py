@@ -60,6 +60,28 @@ def text_values(frame: pd.DataFrame, column: str) -> np.ndarray:
     return s.astype(str).to_numpy()
 
 
+def _codes(frame: pd.DataFrame, column: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Integer codes of a text column and the text of each code (a categorical column's own
+    codes; a blank is the text "")."""
+    s = frame[column]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        texts = [str(c) for c in s.cat.categories]
+        codes = s.cat.codes.to_numpy().astype(np.int64)
+        if (codes < 0).any():
+            texts.append("")
+            codes = np.where(codes < 0, len(texts) - 1, codes)
+        return codes, tuple(texts)
+    codes, uniques = pd.factorize(s.astype(str).to_numpy())
+    return codes, tuple(str(u) for u in uniques)
+
+
+def _is(frame: pd.DataFrame, column: str, values: tuple[str, ...]) -> np.ndarray:
+    """Mask of the rows whose text ``column`` is one of ``values``."""
+    codes, texts = _codes(frame, column)
+    table = np.array([t in values for t in texts] + [False], dtype=bool)
+    return table[codes]
+
+
 def bonds_without_maturity(frame: pd.DataFrame) -> np.ndarray:
     """Rows (0-based) of bonds whose ``maturity_years`` is blank: the projection cannot tell
     when they are repaid."""
@@ -114,19 +136,24 @@ class Book:
         self.face_per_value = np.full(len(frame), np.nan)
         # the static attributes; the moving columns live in ``arrays``
         self.frame = frame.drop(columns=list(MOVING))
-        self.ids = text_values(frame, "id")
-        kind = text_values(frame, "asset_type")
-        account = text_values(frame, "account") if "account" in frame else None
-        self.fixed = np.isin(kind, DERIVATIVES)
-        if account is not None:
-            self.fixed |= account == "separate"
-        self.programme = np.char.startswith(self.ids.astype(str), PROGRAMME_PREFIX)
-        codes, uniques = pd.factorize(text_values(frame, "asset_class"))
-        self.codes = codes
-        self.classes = tuple(str(u) for u in uniques)
+        self._ids: np.ndarray | None = None
+        self.fixed = _is(frame, "asset_type", DERIVATIVES)
+        if "account" in frame:
+            self.fixed |= _is(frame, "account", ("separate",))
+        self.programme = (
+            frame["id"].astype(str).str.startswith(PROGRAMME_PREFIX).to_numpy(dtype=bool)
+        )
+        self.codes, self.classes = _codes(frame, "asset_class")
         self.sci = frame["sci_tech"].to_numpy(dtype=bool)
-        self.kind = kind
+        self.cash = _is(frame, "asset_type", ("cash",))
         self._remember_mix()
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Position ids (text)."""
+        if self._ids is None:
+            self._ids = text_values(self.frame, "id")
+        return self._ids
 
     def _remember_mix(self) -> None:
         """Update each held class's mix (rows of a sold-out class keep theirs)."""
@@ -205,12 +232,12 @@ class Book:
         self.frame = self.frame.take(np.flatnonzero(rows)).reset_index(drop=True)
         for c in MOVING:
             self.arrays[c] = self.arrays[c][rows]
-        self.ids = self.ids[rows]
+        self._ids = None
         self.fixed = self.fixed[rows]
         self.programme = self.programme[rows]
         self.codes = self.codes[rows]
         self.sci = self.sci[rows]
-        self.kind = self.kind[rows]
+        self.cash = self.cash[rows]
         self.mix = self.mix[rows]
         self.face_per_value = self.face_per_value[rows]
 
@@ -244,6 +271,17 @@ class Book:
         a["face_value"][rows] = v * self.face_per_value[rows]
         a["purchase_cost"][rows] = np.where(np.isnan(a["purchase_cost"][rows]), np.nan, v)
         a["holding_years"][rows] = 0.0
+
+    def copy(self) -> Book:
+        """A book that moves independently of this one (the frame of static attributes is
+        shared: it is never changed in place)."""
+        import copy as _copy
+
+        out = _copy.copy(self)
+        out.arrays = {c: a.copy() for c, a in self.arrays.items()}
+        out.mix = self.mix.copy()
+        out.face_per_value = self.face_per_value.copy()
+        return out
 
     def materialise_all(self) -> pd.DataFrame:
         """The frame with the current amounts, zero-value positions included."""

@@ -353,6 +353,7 @@ class Projector:
         self.spy = STEPS[step]
         self._frame0 = self._checked_frame()
         self._w0: dict[str, float] | None = None
+        self._book: ageing.Book | None = None
         self.schedule = (
             _Flat(self.dates)
             if plan is None
@@ -396,11 +397,17 @@ class Projector:
     def weights0(self) -> dict[str, float]:
         """Today's class weights of the rebalanceable book."""
         if self._w0 is None:
-            book = ageing.Book(self._frame0)
+            book = self._book0()
             v = book.class_values(book.rebalanceable)
             total = sum(v.values())
             self._w0 = {c: x / total for c, x in v.items()} if total > 0 else {}
         return dict(self._w0)
+
+    def _book0(self) -> ageing.Book:
+        """Today's book (a fresh copy for each run: a run moves it)."""
+        if self._book is None:
+            self._book = ageing.Book(self._frame0)
+        return self._book.copy()
 
     def _growth(self) -> dict[str, float]:
         if not self.accrue or self.assumptions is None:
@@ -462,7 +469,7 @@ class Projector:
         """Today's positions of ``cls`` (rebalanceable ones): the mix a class whose
         positions have all been repaid is bought again in (same terms as today)."""
         f = self._frame0
-        book = ageing.Book(f)
+        book = self._book0()
         rows = f[(ageing.text_values(f, "asset_class") == cls) & book.rebalanceable]
         return rows if len(rows) else None
 
@@ -524,7 +531,7 @@ class Projector:
             self.options,
             False,
         )
-        book = ageing.Book(self._frame0)
+        book = self._book0()
         cash_class = self._cash_class(book)
         if vintages:
             book.append(self._programme_rows(vintages, prog_class))
@@ -662,19 +669,8 @@ class Projector:
         return notes
 
     def _cash_class(self, book: ageing.Book) -> str:
-        cash = [
-            c
-            for c, k in zip(
-                book.classes,
-                np.bincount(
-                    book.codes,
-                    weights=(book.kind == "cash").astype(float),
-                    minlength=len(book.classes),
-                ),
-                strict=True,
-            )
-            if k and c
-        ]
+        counts = np.bincount(book.codes[book.cash], minlength=len(book.classes))
+        cash = [c for c, n in zip(book.classes, counts, strict=True) if n and c]
         return cash[0] if cash else "cash"
 
     def _cannot_pay(self, date: dt.date, k: int, outflow: float, liquid: float) -> None:
