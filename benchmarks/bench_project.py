@@ -65,6 +65,7 @@ def main() -> None:
         max_weight=np.ones(n),
         idiosyncratic_volatility=np.zeros(n),
     )
+
     # one evaluation of a book as a run reads it: a fresh frame (the engine's per-frame
     # caches cold), as each projected date is
     def single() -> None:

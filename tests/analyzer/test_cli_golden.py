@@ -5,9 +5,11 @@ This guards refactors of the front ends and the services beneath them: a changed
 lost or renamed key fails here. Only what legitimately varies between runs is normalised:
 the absolute path of the checkout (becomes ``<ROOT>``), the analyzer version and the timings
 (``wall_time``, ``solve_time``, ``elapsed_seconds``, ``seconds``). Text, keys, booleans and
-integers are compared exactly; a float to 1e-7 relative (1e-6 absolute near zero): the solver
-and BLAS builds a fresh environment installs move the last digits of an optimum (seen at
-1e-12), never a figure a user reads. Key order is not compared (one stress table is built
+integers are compared exactly; a float to 1e-7 relative (1e-6 absolute near zero; 0.01 CNY for
+a projection's trades, differences of book values of 1e10): the solver and BLAS builds a fresh
+environment installs move the last digits of an optimum (seen at 1e-12), never a figure a
+user reads. The multi-year plan has no golden file: its amounts are a solver's optimum over
+hundreds of variables, checked by properties instead (tests/analyzer/forward). Key order is not compared (one stress table is built
 from a set), list order is.
 
 To regenerate after a deliberate change of output: ``ANALYZER_GOLDEN_REGENERATE=1 pytest
@@ -135,32 +137,6 @@ CASES: dict[str, tuple[list[str], int]] = {
         ],
         0,
     ),
-    "plan_life": (
-        [
-            "plan",
-            *_files("life"),
-            *ASSUMPTIONS,
-            "--plan",
-            str(DATA / "life" / "plan.toml"),
-            "--templates",
-            str(DATA / "templates.csv"),
-            "--new-commitments",
-            str(DATA / "life" / "new_commitments.csv"),
-            "--step",
-            "year",
-            "--min-comprehensive",
-            "1.5",
-            "--min-core",
-            "0.75",
-            "--max-turnover",
-            "0.2",
-            "--accept-warning",
-            "holdings.face_value_ratio",
-            "--format",
-            "json",
-        ],
-        0,
-    ),
     "validate_life": (["validate", *_files("life"), *ASSUMPTIONS, "--format", "json"], 0),
     # two looked-through products without underlyings: problems listed, exit 2
     "validate_midlife": (
@@ -213,6 +189,11 @@ def test_cli_json_matches_golden(name: str) -> None:
 
 #: tolerance of a float against its golden value (see the module docstring)
 REL, ABS = 1e-7, 1e-6
+#: absolute tolerance (CNY) of the amounts a projection gets as the difference of two book
+#: values of 1e10 or more (a class's trade, the unallocated residue): their last digits are
+#: those of the sums' order
+ABS_DIFFERENCE = 1e-2
+DIFFERENCE_KEYS = ("trades", "unallocated")
 
 
 def differences(got: Any, stored: Any, where: str = "$") -> list[str]:
@@ -240,7 +221,8 @@ def differences(got: Any, stored: Any, where: str = "$") -> list[str]:
         and not isinstance(got, bool)
         and (isinstance(stored, float) or isinstance(got, float))
     ):
-        ok = math.isclose(got, stored, rel_tol=REL, abs_tol=ABS)
+        tol = ABS_DIFFERENCE if any(f".{k}" in where for k in DIFFERENCE_KEYS) else ABS
+        ok = math.isclose(got, stored, rel_tol=REL, abs_tol=tol)
         return [] if ok else [f"{where}: {got!r}, golden {stored!r}"]
     return (
         []
@@ -263,6 +245,9 @@ def test_differences_find_what_a_user_would_see() -> None:
     assert differences({**golden, "rows": [{"v": 2.8e10 * 1.001}]}, golden)
     assert differences({**golden, "extra": 1}, golden) == ["$: keys ['extra']"]
     assert differences({**golden, "name": "b"}, golden)
+    flows = {"trades": {"cash": -57.82868}}
+    assert differences({"trades": {"cash": -57.82859}}, flows) == []
+    assert differences({"trades": {"cash": -57.9}}, flows)
 
 
 def test_golden_files_are_all_checked() -> None:
