@@ -319,6 +319,15 @@ def _parts(inputs: Inputs | ScenarioLike, regime: str | None = None) -> _Parts:
     )
 
 
+def scenario_key(inputs: Inputs | ScenarioLike, regime: str | None = None) -> str:
+    """What a run's page data belongs to (``scenario`` of :func:`run`'s result): the
+    scenario's content hash under its regime."""
+    if isinstance(inputs, Inputs):
+        return _parts(inputs, regime).key
+    scenario = as_scenario(inputs)
+    return inputs_hash(scenario, normalize_regime(regime or scenario.regime))
+
+
 def commitment_classes(inputs: Inputs | ScenarioLike) -> list[str]:
     """The asset classes of the ``pe_vc_fund`` positions of the book and the templates (the
     classes a VC programme can be held in), sorted."""
@@ -469,7 +478,8 @@ def run(
         and actual capital CNY, sci-tech share, class weights, flows CNY, ``stressed``: the
         Annex 4 macro scenario's ratios at year-ends, else None), ``programme`` (per year:
         calls, distributions CNY, NAV CNY at the year-end), ``checks`` (dates breaching a
-        floor or short of the sci-tech target), ``notes`` (``{"en", "zh"}``), ``key``.
+        floor or short of the sci-tech target), ``notes`` (``{"en", "zh"}``), ``key`` (of
+        the inputs and edits) and ``scenario`` (:func:`scenario_key`).
 
     Raises
     ------
@@ -510,7 +520,7 @@ def _run(p: _Parts, e: Edits, tick: Callable[[int], None] | None, key: str) -> d
     )
     projector.tick = tick
     projection = projector.run()
-    return summary(projection, p.company, e, key)
+    return summary(projection, p.company, e, key, p.key)
 
 
 def _stressed(period: Any) -> dict[str, float] | None:
@@ -582,7 +592,9 @@ def _note(n: Any) -> dict[str, str]:
     return {"en": str(n), "zh": str(n)}
 
 
-def summary(projection: Any, company: Any, e: Edits, key: str = "") -> dict[str, Any]:
+def summary(
+    projection: Any, company: Any, e: Edits, key: str = "", scenario: str = ""
+) -> dict[str, Any]:
     """The JSON-able page data of a :class:`~analyzer.forward.projection.Projection` (see
     :func:`run`)."""
     periods = []
@@ -607,6 +619,7 @@ def summary(projection: Any, company: Any, e: Edits, key: str = "") -> dict[str,
     targets = company.targets
     return {
         "key": key,
+        "scenario": scenario,
         "company": company.name,
         "regime": projection.regime,
         "valuation_date": projection.valuation_date.isoformat(),
@@ -645,6 +658,7 @@ __all__ = [
     "commitment_classes",
     "default_edits",
     "run",
+    "scenario_key",
     "steps",
     "summary",
 ]
