@@ -294,7 +294,11 @@ def _parts(inputs: Inputs | ScenarioLike, regime: str | None = None) -> _Parts:
     value or `Scenario`) or of :class:`~analyzer.services.reading.Inputs` read from files."""
     if isinstance(inputs, Inputs):
         key = content_key(
-            "plan-inputs", [f.to_dict() for f in inputs.provenance.files], regime or ""
+            "plan-inputs",
+            [f.to_dict() for f in inputs.provenance.inputs],
+            inputs.provenance.mapping,
+            {str(k): v for k, v in (inputs.commitments or {}).items()},
+            normalize_regime(regime),
         )
         return _Parts(
             inputs.holdings,
@@ -475,8 +479,9 @@ def run(
     dict
         ``company``, ``regime``, ``valuation_date``, ``edits`` (checked), ``today``,
         ``thresholds`` and ``targets`` (fractions), ``periods`` (per date: ratios, minimum
-        and actual capital CNY, sci-tech share, class weights, flows CNY, ``stressed``: the
-        Annex 4 macro scenario's ratios at year-ends, else None), ``programme`` (per year:
+        and actual capital and the invested book CNY, sci-tech share, class weights, flows
+        CNY, ``stressed``: the Annex 4 macro scenario's ratios at year-ends, else None),
+        ``programme`` (per year:
         calls, distributions CNY, NAV CNY at the year-end), ``checks`` (dates breaching a
         floor or short of the sci-tech target), ``notes`` (``{"en", "zh"}``), ``key`` (of
         the inputs and edits) and ``scenario`` (:func:`scenario_key`).
@@ -609,6 +614,7 @@ def summary(
                 "comprehensive_ratio": float(r.comprehensive_ratio),
                 "minimum_capital": float(r.minimum_capital),
                 "actual_capital": float(r.actual_capital),
+                "total_invested": float(r.total_invested),
                 "sci_tech_share": float(p.sci_tech_share),
                 "weights": {str(c): float(w) for c, w in p.weights.items()},
                 "flows": {str(k): float(v) for k, v in p.flows.items()},
