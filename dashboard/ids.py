@@ -168,6 +168,7 @@ PLAN_SAVED = "plan-saved"  # dcc.Store counter bumped after a save
 PLAN_COMPARE_A = "plan-compare-a"  # dcc.Dropdown of saved plan scenarios
 PLAN_COMPARE_B = "plan-compare-b"
 PLAN_COMPARE = "plan-compare"  # the comparison table
+PLAN_LOAD = "plan-load"  # button: the first compared scenario becomes the current one
 
 
 def plan_new_money(year: int) -> dict[str, object]:

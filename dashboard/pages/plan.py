@@ -16,7 +16,8 @@ Callbacks (module-level, registered by `register`):
   input fields;
 * `save_plan` (permission ``save``) saves the current scenario with the last run's plan
   inputs; `plan_scenarios` lists the saved scenarios that carry a plan, `compare_plans`
-  compares two of them year-end by year-end.
+  compares two of them year-end by year-end; `load_plan` makes the first of them the current
+  scenario, with its plan's run.
 
 The work is the plan service's (`analyzer.api.plan_page`); this module converts the fields
 (亿元, percent) to the service's edits (CNY, fractions) and formats its data.
@@ -450,6 +451,7 @@ def layout(ctx: PageContext) -> Any:
         ctx,
         KEY,
         dcc.Store(id=ids.CURRENT_SCENARIO, storage_type="session"),
+        dcc.Store(id=ids.PROPOSED_WEIGHTS, storage_type="session"),
         dcc.Store(id=ids.PLAN_SOURCE, data=source_key(ctx.env)),
         dcc.Store(id=ids.PLAN_RESULT, storage_type="session"),
         dcc.Store(id=ids.PLAN_SAVED, data=0),
@@ -508,6 +510,10 @@ def layout(ctx: PageContext) -> Any:
                             dcc.Dropdown(id=ids.PLAN_COMPARE_B, style={"minWidth": "20rem"}),
                         ),
                     ],
+                    className="toolbar",
+                ),
+                html.Div(
+                    html.Button(t("plan.load", lang), id=ids.PLAN_LOAD, className="btn"),
                     className="toolbar",
                 ),
                 dcc.Loading(html.Div(id=ids.PLAN_COMPARE), type="dot"),
@@ -630,6 +636,19 @@ def compare_plans(a: int | None, b: int | None, lang: str | None, *, env: AppEnv
     return table(headers, rows, table_id="plan-compare-table")
 
 
+def load_plan(_n: int | None, scenario_id: int | None, *, env: AppEnv) -> tuple:
+    """The saved scenario becomes the current one (as the Data page loads it: its inputs and
+    its proposed weights) and its plan's run the page's, so the fields show its plan."""
+    if not _n or scenario_id is None:
+        raise PreventUpdate
+    store = env.store
+    inputs = data_page.scenario_inputs(store, scenario_id)
+    weights = state.validated_weights(store.get(int(scenario_id)).weights or None, inputs)
+    summary = saved_plan(store, scenario_id)
+    notices.notify("data.loaded_scenario", "success", name=inputs["scenario_name"])
+    return inputs, weights, summary
+
+
 def register(app: Any, env: AppEnv) -> None:
     _SOURCES[source_key(env)] = env
     money_all = {"type": ids.PLAN_NEW_MONEY_TYPE, "index": ALL}
@@ -699,6 +718,14 @@ def register(app: Any, env: AppEnv) -> None:
         Input(ids.PLAN_SAVED, "data"),
         Input(ids.LANG, "value"),
     )(with_env(plan_scenarios, env))
+    app.callback(
+        Output(ids.CURRENT_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.PROPOSED_WEIGHTS, "data", allow_duplicate=True),
+        Output(ids.PLAN_RESULT, "data", allow_duplicate=True),
+        Input(ids.PLAN_LOAD, "n_clicks"),
+        State(ids.PLAN_COMPARE_A, "value"),
+        prevent_initial_call=True,
+    )(with_env(load_plan, env))
     app.callback(
         Output(ids.PLAN_COMPARE, "children"),
         Input(ids.PLAN_COMPARE_A, "value"),

@@ -293,3 +293,20 @@ def test_plan_page_is_in_the_router(env: Any) -> None:
     body = repr(page.layout(PageContext("en", "yi", LOCAL_USER, env, "/plan")))
     assert "Multi-year plan: projected solvency" in body and ids.REGIME_SELECT_TYPE in body
     assert "New money (CNY 100m)" in body and "新增资金" not in body
+
+
+def test_loading_a_plan_scenario_makes_it_current_with_its_run(
+    app: Any, env: Any, dash_call: Any, scenario: Any, opened: Any
+) -> None:
+    from dashboard.pages import data as data_page
+
+    edits = plan_service.check_edits(EDITS).to_dict()
+    sid = data_page.save_inputs(env.store, "p", scenario, "local", plan=edits)
+    load = next(k for k, s in app.callback_map.items() if s["inputs"][0]["id"] == ids.PLAN_LOAD)
+    resp = dash_call(app.server.test_client(), app, load, [1], [sid])
+    body = resp.get_json()["response"]
+    current = opened(app, ids.CURRENT_SCENARIO, body[ids.CURRENT_SCENARIO]["data"])
+    run = body[ids.PLAN_RESULT]["data"]
+    assert run["edits"] == edits
+    assert run["scenario"] == plan_service.scenario_key(current)  # fresh: no stale warning
+    assert run["periods"] == plan_service.run(scenario, EDITS)["periods"]
