@@ -671,6 +671,7 @@ def register(app: Any, env: AppEnv) -> None:
         running=[
             (Output(ids.PLAN_RUN, "disabled"), True, False),
             (Output(ids.PLAN_CANCEL, "disabled"), False, True),
+            (Output(ids.PLAN_SAVE, "disabled"), True, False),  # save what is shown
         ],
         progress=[Output(ids.PLAN_PROGRESS, "value"), Output(ids.PLAN_PROGRESS, "max")],
         cancel=[Input(ids.PLAN_CANCEL, "n_clicks")],

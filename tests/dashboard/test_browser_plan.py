@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -54,8 +55,16 @@ def core_rows() -> list[tuple[str, ...]]:
 
 
 def shown_rows(dash_duo: Any) -> list[tuple[str, ...]]:
-    rows = dash_duo.find_elements("#plan-ratios-table tbody tr")
-    return [tuple(td.text for td in r.find_elements(By.TAG_NAME, "td")[:5]) for r in rows[1:]]
+    """The projected dates' rows of the ratio table (date, ratios, stressed ratios)."""
+    for _ in range(20):  # the table may be replaced while it is read
+        try:
+            rows = dash_duo.find_elements("#plan-ratios-table tbody tr")
+            return [
+                tuple(td.text for td in r.find_elements(By.TAG_NAME, "td")[:5]) for r in rows[1:]
+            ]
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    raise AssertionError("the ratio table kept changing")
 
 
 def wait_value(dash_duo: Any, selector: str, value: str, timeout: float = 20) -> None:
@@ -139,4 +148,46 @@ def test_plan_page_shows_the_projection_in_both_languages_and_reruns(
     assert after != expected  # the new money and the vintage do move the ratios
     progress = dash_duo.find_element(f"#{ids.PLAN_PROGRESS}")
     assert progress.get_attribute("value") == progress.get_attribute("max") == "12"
+    assert severe(dash_duo) == []
+
+
+def test_plans_are_saved_and_compared(dash_duo: Any, settings: Any, free_port: int) -> None:
+    dash_duo.start_server(create_app(settings), port=free_port)
+    dash_duo.find_element(f"#{ids.NAV_LINKS['plan']}").click()
+    dash_duo.wait_for_element("#plan-ratios-table", timeout=60)
+    wait_value(dash_duo, f"#{ids.PLAN_TARGET_SHARE}", "8")
+
+    def save(name: str) -> None:
+        box = dash_duo.find_element(f"#{ids.PLAN_SAVE_NAME}")
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(name)
+        dash_duo.find_element(f"#{ids.PLAN_SAVE}").click()
+        dash_duo.wait_for_contains_text(f"#{ids.NOTICE}", name, timeout=20)
+
+    save("基准规划")
+    field = dash_duo.find_element("input[id*='\"plan-new-money\"'][id*='\"index\":1']")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("80", Keys.TAB)
+    before = shown_rows(dash_duo)
+    dash_duo.find_element(f"#{ids.PLAN_RUN}").click()
+    deadline = time.time() + 60
+    while shown_rows(dash_duo) == before and time.time() < deadline:
+        time.sleep(0.25)
+    assert shown_rows(dash_duo) != before
+    save("增资规划")
+    dash_duo.select_dcc_dropdown(f"#{ids.PLAN_COMPARE_A}", index=1)  # newest first
+    dash_duo.select_dcc_dropdown(f"#{ids.PLAN_COMPARE_B}", index=0)
+    dash_duo.wait_for_element("#plan-compare-table", timeout=60)
+    head = dash_duo.find_element("#plan-compare-table thead").text
+    assert "基准规划" in head and "增资规划" in head
+    rows = dash_duo.find_elements("#plan-compare-table tbody tr")
+    assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows] == ["第1年", "第2年", "第3年"]
+
+    from analyzer.api import plan_page
+
+    scenario = startup_scenario(LIFE / "holdings.csv", LIFE / "company.toml")
+    for edits, first in (({}, 1), ({"new_money": [8e9, 0.0, 0.0]}, 4)):
+        ends = [p for p in plan_page.run(scenario, edits)["periods"] if p["stressed"]]
+        shown = [r.find_elements(By.TAG_NAME, "td")[first].text for r in rows]
+        assert shown == [fmt_pct(p["comprehensive_ratio"]) for p in ends]
     assert severe(dash_duo) == []
