@@ -471,7 +471,8 @@ def run(
     inputs : the page's scenario (store value or `Scenario`) or files read by
         :func:`analyzer.services.reading.load_inputs`
     edits : plan inputs (module docstring); missing keys take :func:`default_edits`
-    tick : called with 1 after each projected date
+    tick : called with 1 after each projected date (with the number of dates at once when
+        the same run is in the services' cache)
     regime : the regime (default the scenario's)
 
     Returns
@@ -496,10 +497,15 @@ def run(
     checked = check_edits(edits or {}, commitment_classes(inputs), default_edits(inputs))
     key = content_key("plan-page", p.key, p.regime, checked.to_dict())
 
+    built = []
+
     def build() -> dict[str, Any]:
+        built.append(True)
         return _run(p, checked, tick, key)
 
     out = CACHE.get_or_build(key, build)
+    if not built and tick is not None:
+        tick(steps(checked))  # the same run was made before: all of it is done
     return out
 
 

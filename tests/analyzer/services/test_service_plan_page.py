@@ -203,8 +203,11 @@ def test_progress_ticks_once_per_date(scenario: Any) -> None:
 
     CACHE.clear()
     done: list[int] = []
-    plan_page.run(scenario, {"years": 1, "new_money": [1e9], "commitments": [0]}, done.append)
+    edits = {"years": 1, "new_money": [1e9], "commitments": [0]}
+    plan_page.run(scenario, edits, done.append)
     assert done == [1] * 4
+    plan_page.run(scenario, edits, done.append)  # from the cache: done at once
+    assert done == [1] * 4 + [4]
 
 
 def test_files_read_by_the_validation_layer_give_the_same_run(
