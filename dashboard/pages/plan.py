@@ -7,8 +7,9 @@ chosen with the selector).
 Callbacks (module-level, registered by `register`):
 
 * `run_plan` (background, progress + cancel, permission ``view``) -> the plan service's page
-  data (`analyzer.api.plan_page.run`) in a session store; it runs when the page opens unless
-  the store already holds a run of the current scenario, and on *Re-run*;
+  data (`analyzer.api.plan_page.run`) in a session store, on *Re-run*; `first_run` fills the
+  store when the page opens (the scenario's default plan inputs) unless it already holds a
+  run of the current scenario;
 * `plan_view` renders that data in the current language and unit: the run line, the ratio
   table (base and, at year-ends, the Annex 4 macro scenario), the floor and target checks,
   the ratio chart, the allocation glide path, the VC programme and the sci-tech share;
@@ -523,6 +524,18 @@ def layout(ctx: PageContext) -> Any:
     )
 
 
+def first_run(source: str | None, data: StoreData, stored: dict | None, *, env: AppEnv) -> Any:
+    """On opening the page: the stored run when it is of the current scenario, else the run
+    of the scenario's default plan inputs. A plain callback, not a background job: a job's
+    worker process is forked from the server while the page's other first callbacks (the
+    saved scenarios, in SQLite) are running, and a fork in the middle of an SQLite call can
+    leave the worker unable to store its result."""
+    fresh = stored and "error" not in stored and stored.get("scenario") == current_key(data, env)
+    if fresh:
+        return no_update
+    return plan_job(data, source, {})
+
+
 def run_plan(
     set_progress: Any,
     n_clicks: Any,
@@ -536,12 +549,7 @@ def run_plan(
     source: str | None,
     stored: dict | None,
 ) -> Any:
-    """Background job (permission ``view``, checked by the request gate before it starts).
-    On opening the page (no click) a stored run of the current scenario is kept."""
-    env = _SOURCES.get(str(source)) if source else None
-    fresh = stored and "error" not in stored and stored.get("scenario") == current_key(data, env)
-    if not n_clicks and fresh:
-        return no_update
+    """Background job (permission ``view``, checked by the request gate before it starts)."""
     edits = edits_from_fields(
         new_money, commitments, commitment_class, target_share, floor_comprehensive, floor_core
     )
@@ -668,6 +676,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.PLAN_SOURCE, "data"),
         State(ids.PLAN_RESULT, "data"),
         background=True,
+        prevent_initial_call=True,
         running=[
             (Output(ids.PLAN_RUN, "disabled"), True, False),
             (Output(ids.PLAN_CANCEL, "disabled"), False, True),
@@ -676,6 +685,13 @@ def register(app: Any, env: AppEnv) -> None:
         progress=[Output(ids.PLAN_PROGRESS, "value"), Output(ids.PLAN_PROGRESS, "max")],
         cancel=[Input(ids.PLAN_CANCEL, "n_clicks")],
     )(run_plan)
+    app.callback(
+        Output(ids.PLAN_RESULT, "data", allow_duplicate=True),
+        Input(ids.PLAN_SOURCE, "data"),
+        State(ids.CURRENT_SCENARIO, "data"),
+        State(ids.PLAN_RESULT, "data"),
+        prevent_initial_call="initial_duplicate",
+    )(with_env(first_run, env))
     app.callback(
         Output(ids.PLAN_STATUS, "children"),
         Output(ids.PLAN_TABLE, "children"),

@@ -200,25 +200,25 @@ def test_fill_inputs_shows_the_defaults_then_the_last_run(env: Any, summary: dic
         plan.fill_inputs({"error": {"en": "x", "zh": "x"}}, None, env=env)
 
 
-def test_run_keeps_a_fresh_stored_run_on_opening_and_reruns_on_click(
+def test_opening_keeps_a_fresh_stored_run_and_a_click_reruns(
     env: Any, summary: dict[str, Any]
 ) -> None:
     src = plan.source_key(env)
     plan._SOURCES[src] = env
-    progress: list[tuple[str, str]] = []
-    args = ([None] * 3, [None] * 3, None, None, None, None, None, src)
-    assert plan.run_plan(progress.append, None, *args, summary) is no_update
-    assert progress == []
+    assert plan.first_run(src, None, summary, env=env) is no_update
     stale = {**summary, "scenario": "another"}
-    out = plan.run_plan(progress.append, None, *args, stale)
-    assert out["edits"] == plan_service.default_edits(
+    defaults = plan_service.default_edits(
         scenarios.startup_scenario(LIFE / "holdings.csv", LIFE / "company.toml")
     )
+    assert plan.first_run(src, None, stale, env=env)["edits"] == defaults
+    assert plan.first_run(src, None, None, env=env)["edits"] == defaults
+    progress: list[tuple[str, str]] = []
     clicked = plan.run_plan(
-        progress.append, 1, [50, 50, 0], [20, 10, 0], "vc_fund", 7.5, 130, 60, None, src, summary
+        progress.append, 1, [50, 50, 0], [20, 10, 0], "vc_fund", 7.5, 130, 60, None, src, stale
     )
     assert clicked["edits"] == summary["edits"]
     assert clicked["periods"] == summary["periods"]
+    assert progress[0] == ("0", "12") and progress[-1] == ("12", "12")
 
 
 def test_a_refused_edit_is_stored_as_the_reason_in_both_languages(env: Any) -> None:
