@@ -59,6 +59,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "forward",
         "Projected solvency: ratios each quarter or year, year-end stresses, VC programme.",
     ),
+    "plan": (
+        "forward",
+        "Best multi-year path: allocation and VC commitments per period under ratio floors.",
+    ),
     "dashboard": (
         "dashboard",
         "Run the dashboard (development server; see docs/dashboard.md for production).",

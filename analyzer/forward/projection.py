@@ -27,7 +27,7 @@ Per step (``dt`` = 0.25 or 1 year), in this order:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,11 +36,12 @@ import pandas as pd
 
 from analyzer.errors import InputError, InputProblem
 from analyzer.forward import ageing
+from analyzer.forward.plan_file import step_dates
 from analyzer.forward.vintages import VintageFlows, programme_flows, unit_flows, zero_flows
 from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
-from analyzer.messages import register, text
+from analyzer.messages import Text, register, text
 from analyzer.solvency.options import EngineOptions
 from analyzer.solvency.regime import DEFAULT_REGIME, Regime, load_regime
 from analyzer.solvency.result import SolvencyResult
@@ -180,9 +181,8 @@ class ProjectedDate:
             "trades": dict(self.trades),
             "flows": dict(self.flows),
             "liquidity": None if r.liquidity is None else r.liquidity.to_dict(),
-            "compliance_breaches": [
-                b for b in r.compliance.to_dict().get("rows", []) if not b.get("ok", True)
-            ],
+            "compliance": r.compliance.to_dict(),
+            "compliance_breaches": [c.limit for c in r.compliance.breaches],
             "stressed": [
                 {
                     "scenario": s.name,
@@ -244,28 +244,11 @@ class Projection:
             "dates": [d.isoformat() for d in self.dates],
             "periods": [p.to_dict() for p in self.periods],
             "commitments": self.commitments,
-            "notes": [str(n) for n in self.notes],
+            "notes": [n.render() if isinstance(n, Text) else str(n) for n in self.notes],
         }
 
 
 # --- the projector -------------------------------------------------------------------------
-
-
-def _add_months(d: dt.date, months: int) -> dt.date:
-    import calendar
-
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    last = calendar.monthrange(year, month)[1]
-    month_end = d.day == calendar.monthrange(d.year, d.month)[1]
-    return dt.date(year, month, last if month_end else min(d.day, last))
-
-
-def step_dates(valuation_date: dt.date, years: int, step: str) -> tuple[dt.date, ...]:
-    """The projection dates: every 3 (``quarter``) or 12 (``year``) months from the
-    valuation date, month ends kept month ends."""
-    spy = STEPS[step]
-    return tuple(_add_months(valuation_date, 12 // spy * k) for k in range(1, years * spy + 1))
 
 
 @dataclass(frozen=True)
@@ -369,6 +352,8 @@ class Projector:
         self.dates = step_dates(self.valuation_date, self.years, step)
         self.spy = STEPS[step]
         self._frame0 = self._checked_frame()
+        self._w0: dict[str, float] | None = None
+        self._book: ageing.Book | None = None
         self.schedule = (
             _Flat(self.dates)
             if plan is None
@@ -409,19 +394,20 @@ class Projector:
                 ]
             )
 
-    def rebalanceable(self, frame: pd.DataFrame) -> np.ndarray:
-        """Rows the policy trades: not derivatives, separate accounts or the VC
-        programme's positions."""
-        ids = frame["id"].astype(str).to_numpy()
-        programme = np.char.startswith(ids.astype(str), ageing.PROJECTED_PREFIX + "vc:")
-        return ~ageing.fixed_rows(frame) & ~programme
-
     def weights0(self) -> dict[str, float]:
         """Today's class weights of the rebalanceable book."""
-        f = self._frame0
-        v = ageing.class_values(f, self.rebalanceable(f))
-        total = sum(v.values())
-        return {c: x / total for c, x in v.items()} if total > 0 else {}
+        if self._w0 is None:
+            book = self._book0()
+            v = book.class_values(book.rebalanceable)
+            total = sum(v.values())
+            self._w0 = {c: x / total for c, x in v.items()} if total > 0 else {}
+        return dict(self._w0)
+
+    def _book0(self) -> ageing.Book:
+        """Today's book (a fresh copy for each run: a run moves it)."""
+        if self._book is None:
+            self._book = ageing.Book(self._frame0)
+        return self._book.copy()
 
     def _growth(self) -> dict[str, float]:
         if not self.accrue or self.assumptions is None:
@@ -483,7 +469,8 @@ class Projector:
         """Today's positions of ``cls`` (rebalanceable ones): the mix a class whose
         positions have all been repaid is bought again in (same terms as today)."""
         f = self._frame0
-        rows = f[(f["asset_class"].astype(str) == cls) & self.rebalanceable(f)]
+        book = self._book0()
+        rows = f[(ageing.text_values(f, "asset_class") == cls) & book.rebalanceable]
         return rows if len(rows) else None
 
     def _template_rows(self, cls: str) -> pd.DataFrame | None:
@@ -517,60 +504,63 @@ class Projector:
             total = total + f
         return per, total
 
-    def run(self, policy: Hold | Glide | Amounts | None = None) -> Projection:
+    def run(
+        self, policy: Hold | Glide | Amounts | None = None, *, reverse: bool | None = None
+    ) -> Projection:
         """Project every date under ``policy`` (default :class:`Hold`, or the plan's glide
-        path when the plan gives one)."""
+        path when the plan gives one); ``reverse`` overrides the projector's choice of the
+        reverse stress (a plan's rounds leave it to the final projection,
+        :meth:`with_reverse`)."""
+        do_reverse = self.reverse if reverse is None else reverse
         from analyzer.solvency.engine import evaluate
 
         sched = self.schedule
         if policy is None:
             policy = Glide(tuple(sched.glide)) if getattr(sched, "glide", None) else Hold()
         new = policy.new_commitments if isinstance(policy, Amounts) else {}
+        self._policy_amounts = isinstance(policy, Amounts)
         vintages, prog = self.programme(new)
         prog_class = self._programme_class(new) if vintages else None
         source = self.holdings.source
         lt = self.holdings.look_through
-        frame = self._frame0
         company = self.company
         today = evaluate(
-            Holdings(frame, source, look_through=lt), company, self.regime, self.options, False
+            Holdings(self._frame0, source, look_through=lt),
+            company,
+            self.regime,
+            self.options,
+            False,
         )
+        book = self._book0()
+        cash_class = self._cash_class(book)
+        if vintages:
+            book.append(self._programme_rows(vintages, prog_class))
         w0 = self.weights0()
         growth = self._growth()
         kappa = float(getattr(self.plan, "income_to_capital", 0.75))
         actions = sched.actions_all if self.include_unapproved else sched.actions_approved
-        liquid = set()
+        liquid: set[str] = set()
         if self.assumptions is not None:
-            liquid = {
-                c
-                for c, q in zip(self.assumptions.classes, self.assumptions.liquid, strict=True)
-                if q
-            }
-        cash_class = self._cash_class(frame)
+            a = self.assumptions
+            liquid = {c for c, q in zip(a.classes, a.liquid, strict=True) if q}
         notes: list[Any] = self._notes(policy)
         self._unbuyable: set[str] = set()
         periods: list[ProjectedDate] = []
-        prev_ratio = company.prior_comprehensive_ratio
         prev_ratio = today.comprehensive_ratio
         dt_years = 1.0 / self.spy
         for k, date in enumerate(self.dates):
-            flows: dict[str, float] = {}
-            total_before = float(frame["market_value"].sum())
-            frozen = ~self.rebalanceable(frame) | ageing.fixed_rows(frame)
+            total_before = float(book.mv.sum())
             # 1. accrual
-            frame, gain = ageing.accrue(frame, growth, frozen)
-            income = float(gain.sum())
-            # 2. roll-down, maturities, holding time
-            matured_value = 0.0
-            if self.age:
-                frame, matured = ageing.roll(frame, dt_years, ageing.fixed_rows(frame))
-                matured_value = float(frame.loc[matured, "market_value"].sum())
-                frame = frame.loc[~matured].reset_index(drop=True)
+            income = float(book.accrue(growth).sum()) if growth else 0.0
+            # 2. roll-down, repayments, holding time
+            matured_value = book.roll(dt_years) if self.age else 0.0
             # the VC programme: values from the model
+            if vintages:
+                for name, f in vintages.items():
+                    book.set_value(book.ids == ageing.PROGRAMME_PREFIX + name, [f.nav[k]])
             calls = float(prog.calls[k])
             dist = float(prog.distributions[k])
             vc_growth = float(prog.growth[k])
-            frame = self._set_programme(frame, vintages, k, prog_class)
             # 3. cash flows
             act = np.asarray(actions[k], dtype=float)
             net = (
@@ -581,21 +571,19 @@ class Projector:
                 + dist
                 - calls
             )
-            cash_in = net + matured_value
-            flows.update(
-                new_money=float(sched.new_money[k]),
-                retained_profit=float(sched.retained_profit[k]),
-                dividends=float(sched.dividends[k]),
-                capital_actions=float(act.sum()),
-                calls=calls,
-                distributions=dist,
-                matured=matured_value,
-                income=income,
-                programme_growth=vc_growth,
-            )
-            reb = self.rebalanceable(frame)
-            values = ageing.class_values(frame, reb)
-            values[cash_class] = values.get(cash_class, 0.0) + cash_in
+            flows = {
+                "new_money": float(sched.new_money[k]),
+                "retained_profit": float(sched.retained_profit[k]),
+                "dividends": float(sched.dividends[k]),
+                "capital_actions": float(act.sum()),
+                "calls": calls,
+                "distributions": dist,
+                "matured": matured_value,
+                "income": income,
+                "programme_growth": vc_growth,
+            }
+            values = book.class_values(book.rebalanceable)
+            values[cash_class] = values.get(cash_class, 0.0) + net + matured_value
             W = sum(values.values())
             if net < 0:
                 liquid_value = sum(v for c, v in values.items() if c in liquid) - net
@@ -603,9 +591,7 @@ class Projector:
                     self._cannot_pay(date, k, -net, max(liquid_value, 0.0))
             # 4. rebalance
             target = self._target(policy, k, w0, W)
-            frame, trades, unallocated = self._rebalance(
-                frame, values, target, cash_class, date, notes
-            )
+            trades, unallocated = self._rebalance(book, values, target, cash_class, date, notes)
             flows["unallocated"] = unallocated
             # 5. the company
             company = self._company(
@@ -616,20 +602,19 @@ class Projector:
                 + float(sched.retained_profit[k])
                 - float(sched.dividends[k]),
                 act,
-                float(frame["market_value"].sum()) - total_before,
+                float(book.mv.sum()) - total_before,
                 prev_ratio,
             )
+            frame = book.materialise()
             held = Holdings(frame, source, look_through=lt)
             result = evaluate(held, company, self.regime, self.options, False)
             prev_ratio = result.comprehensive_ratio
             stressed, rev = (), ()
             if self.stresses and (k + 1) % self.spy == 0:
-                stressed, rev = self._stress(held, company, result)
-            reb = self.rebalanceable(frame)
-            v = ageing.class_values(frame, reb)
+                stressed, rev = self._stress(held, company, result, do_reverse)
+            v = book.class_values(book.rebalanceable)
             tot = sum(v.values())
-            mv = frame["market_value"].to_numpy(dtype=float)
-            sci = frame["sci_tech"].to_numpy(dtype=bool)
+            mv = book.mv
             periods.append(
                 ProjectedDate(
                     date=date,
@@ -641,8 +626,8 @@ class Projector:
                     reverse=tuple(rev),
                     trades=trades,
                     flows=flows,
-                    weights={c: x / tot for c, x in v.items()} if tot > 0 else {},
-                    sci_tech_share=float(mv[sci].sum() / mv.sum()) if mv.sum() > 0 else 0.0,
+                    weights={c: x / tot for c, x in v.items() if x > 0} if tot > 0 else {},
+                    sci_tech_share=float(mv[book.sci].sum() / mv.sum()) if mv.sum() > 0 else 0.0,
                 )
             )
         return Projection(
@@ -683,19 +668,17 @@ class Projector:
             )
         return notes
 
-    def _cash_class(self, frame: pd.DataFrame) -> str:
-        cash = frame.loc[frame["asset_type"].astype(str) == "cash", "asset_class"].astype(str)
-        cash = cash[cash != ""]
-        return str(cash.iloc[0]) if len(cash) else "cash"
+    def _cash_class(self, book: ageing.Book) -> str:
+        counts = np.bincount(book.codes[book.cash], minlength=len(book.classes))
+        cash = [c for c, n in zip(book.classes, counts, strict=True) if n and c]
+        return cash[0] if cash else "cash"
 
     def _cannot_pay(self, date: dt.date, k: int, outflow: float, liquid: float) -> None:
-        src = self.schedule.sources.get("new_money", {}) if self.schedule.sources else {}
-        where = (
-            src[k]
-            if isinstance(src, Mapping) and k in src
-            else (src[k] if isinstance(src, Sequence) and len(src) > k else None)
-        )
-        file, row = (where[0], where[1]) if where else (getattr(self.plan, "source", "plan"), None)
+        """Refuse a net outflow the book cannot pay, naming the plan row that gave it."""
+        sources = getattr(self.schedule, "sources", None) or {}
+        per_step = sources.get("new_money", ())
+        pairs = per_step[k] if len(per_step) > k else ()
+        file, row = pairs[-1] if pairs else (getattr(self.plan, "source", "plan"), None)
         raise InputError(
             [
                 InputProblem(
@@ -718,99 +701,84 @@ class Projector:
         weights = policy.weights[k] if isinstance(policy, Glide) else w0
         return {c: float(w) * W for c, w in weights.items()}
 
-    def _set_programme(
-        self,
-        frame: pd.DataFrame,
-        vintages: Mapping[str, VintageFlows],
-        k: int,
-        cls: str | None,
+    def _programme_rows(
+        self, vintages: Mapping[str, VintageFlows], cls: str | None
     ) -> pd.DataFrame:
-        """The programme's positions at step ``k``: one per vintage, valued at its NAV."""
-        if not vintages:
-            return frame
-        ids = frame["id"].astype(str).to_numpy()
-        prefix = ageing.PROJECTED_PREFIX + "vc:"
-        frame = frame.loc[~np.char.startswith(ids.astype(str), prefix)].reset_index(drop=True)
+        """One position per vintage of the programme (value 0 until its NAV is set)."""
         rows = []
-        for name, f in vintages.items():
-            nav = float(f.nav[k])
-            if nav <= 0:
-                continue
+        for name in vintages:
             vcls = name.split(":")[2] if name.startswith("new:") else cls
-            model = self._model_row(vcls).copy()
-            model["asset_class"] = vcls
-            row = ageing.new_positions(model, nav, prefix + name + ":")
-            rows.append(row)
-        for r in rows:
-            frame = ageing.concat(frame, r)
-        return frame
+            model = self._model_row(vcls).assign(asset_class=vcls, id="x")
+            rows.append(ageing.new_positions(model, 0.0, ageing.PROGRAMME_PREFIX + name))
+        out = rows[0]
+        for r in rows[1:]:
+            out = ageing.concat(out, r)
+        ids = out["id"].astype(str).str.removesuffix("x")
+        return out.assign(id=ids.to_numpy())
 
     def _rebalance(
         self,
-        frame: pd.DataFrame,
+        book: ageing.Book,
         values: Mapping[str, float],
         target: Mapping[str, float],
         cash_class: str,
         date: dt.date,
         notes: list[Any],
-    ) -> tuple[pd.DataFrame, dict[str, float], float]:
+    ) -> tuple[dict[str, float], float]:
         """Bring each class of the rebalanceable book to ``target`` (CNY); the new money and
-        repayments already sit in ``values[cash_class]``."""
-        reb = self.rebalanceable(frame)
-        cls = frame["asset_class"].astype(str).to_numpy()
-        held_values = ageing.class_values(frame, reb)
+        repayments already sit in ``values[cash_class]``. Returns the trades per class and
+        what the target leaves unassigned (kept in cash)."""
+        reb = book.rebalanceable
+        held_values = book.class_values(reb)
         W = sum(values.values())
         goal = {c: max(float(v), 0.0) for c, v in target.items()}
         unallocated = W - sum(goal.values())
-        # classes not in the target are sold into cash; what the target leaves goes to cash
+        goal[cash_class] = goal.get(cash_class, 0.0) + unallocated
         new_rows = []
-        trades: dict[str, float] = {}
-        for c in sorted(set(values) | set(goal)):
-            want = goal.get(c, 0.0)
-            if c == cash_class:
-                want += unallocated
-            have = values.get(c, 0.0)
-            trades[c] = want - have
-            if held_values.get(c, 0.0) > 0:
+        revive: list[tuple[np.ndarray, float]] = []
+        for c in sorted(set(goal) - {cash_class}):
+            want = goal[c]
+            if held_values.get(c, 0.0) > 0 or want <= 0:
                 continue
-            if want > 0 and c != cash_class:
-                model = self._template_rows(c)
-                if model is None:
-                    model = self._today_rows(c)
-                if model is None:
-                    note = text("forward.note.no_template", cls=c, date=date.isoformat())
-                    if c not in self._unbuyable:
-                        self._unbuyable.add(c)
-                        notes.append(note)
-                    goal[cash_class] = goal.get(cash_class, 0.0) + want
-                    trades[c] = 0.0
-                    continue
-                new_rows.append(
-                    ageing.new_positions(
-                        model, want, f"{ageing.PROJECTED_PREFIX}{date.isoformat()}:"
-                    )
-                )
-        factors = np.ones(len(frame))
-        for c, have in held_values.items():
-            want = goal.get(c, 0.0)
-            if c == cash_class:
-                want = goal.get(c, 0.0) + unallocated
-            mask = reb & (cls == c)
-            factors[mask] = want / have if have > 0 else 0.0
-        if cash_class not in held_values:
-            want = goal.get(cash_class, 0.0) + unallocated
-            if want > 0:
-                new_rows.append(self._cash_row(want, cash_class, date))
-        frame = ageing.rescale(frame, factors)
-        keep = ~reb | (frame["market_value"].to_numpy(dtype=float) > 0)
-        frame = frame.loc[keep].reset_index(drop=True)
+            back = book.sold_out(c)
+            if back is not None:
+                revive.append((back, want))
+                continue
+            model = self._template_rows(c)
+            if model is None:
+                model = self._today_rows(c)
+            if model is None:
+                if c not in self._unbuyable:
+                    self._unbuyable.add(c)
+                    notes.append(text("forward.note.no_template", cls=c, date=date.isoformat()))
+                goal[cash_class] += want
+                goal[c] = 0.0
+                continue
+            new_rows.append(
+                ageing.new_positions(model, want, f"{ageing.PROJECTED_PREFIX}{date.isoformat()}:")
+            )
+        trades = {c: goal.get(c, 0.0) - values.get(c, 0.0) for c in sorted(set(values) | set(goal))}
+        by_code = np.ones(len(book.classes) + 1)
+        for i, c in enumerate(book.classes):
+            have = held_values.get(c, 0.0)
+            if c in held_values:
+                want = goal.get(c, 0.0)
+                by_code[i] = want / have if have > 0 else 0.0
+        factors = np.where(reb, by_code[book.codes], 1.0)
+        if cash_class in held_values and held_values[cash_class] <= 0 < goal[cash_class]:
+            new_rows.append(self._cash_row(goal[cash_class], cash_class, date))
+        book.rescale(factors)
+        for rows, want in revive:
+            book.buy_back(rows, want)
+        if cash_class not in held_values and goal[cash_class] > 0:
+            new_rows.append(self._cash_row(goal[cash_class], cash_class, date))
         for r in new_rows:
-            frame = ageing.concat(frame, r)
-        if abs(unallocated) > 1e-6 * max(W, 1.0):
+            book.append(r)
+        if self._policy_amounts and abs(unallocated) > 1e-6 * max(W, 1.0):
             notes.append(
                 text("forward.note.unallocated", date=date.isoformat(), amount=unallocated)
             )
-        return frame, trades, float(unallocated)
+        return trades, float(unallocated)
 
     def _cash_row(self, value: float, cash_class: str, date: dt.date) -> pd.DataFrame:
         from analyzer.io.holdings import validate_holdings
@@ -871,7 +839,26 @@ class Projector:
             )
         return company.model_copy(update=update)
 
-    def _stress(self, held: Holdings, company: Company, result: SolvencyResult):
+    def with_reverse(self, projection: Projection) -> Projection:
+        """``projection`` with the reverse stress at each year-end whose comprehensive ratio
+        lies within [100%, 150%] (Rule 10 Art. 30), where it has none yet."""
+        from dataclasses import replace
+
+        from analyzer.stress.forward import Stresser
+        from analyzer.stress.reverse import REVERSE_DRIVERS, reverse_stress
+
+        periods = []
+        for p in projection.periods:
+            if p.stressed and not p.reverse and 1.0 <= p.result.comprehensive_ratio <= 1.5:
+                stresser = Stresser(p.holdings, p.company, self.regime, self.options)
+                rev = tuple(r for d in REVERSE_DRIVERS for r in reverse_stress(stresser, [d]))
+                p = replace(p, reverse=rev)
+            periods.append(p)
+        return replace(projection, periods=tuple(periods))
+
+    def _stress(
+        self, held: Holdings, company: Company, result: SolvencyResult, reverse: bool = True
+    ):
         from analyzer.stress.annex4 import scenarios
         from analyzer.stress.forward import Stresser
         from analyzer.stress.mandatory import mandatory_scenarios
@@ -881,12 +868,10 @@ class Projector:
         more, _ = mandatory_scenarios(stresser)
         out += more
         rev = ()
-        if self.reverse and 1.0 <= result.comprehensive_ratio <= 1.5:
-            from analyzer.stress.reverse import reverse_stress
+        if reverse and 1.0 <= result.comprehensive_ratio <= 1.5:
+            from analyzer.stress.reverse import REVERSE_DRIVERS, reverse_stress
 
-            rev = tuple(
-                r for d in ("equity", "rates", "default") for r in reverse_stress(stresser, [d])
-            )
+            rev = tuple(r for d in REVERSE_DRIVERS for r in reverse_stress(stresser, [d]))
         return out, rev
 
     def _programme_dict(
@@ -903,16 +888,9 @@ class Projector:
                 for k, d in enumerate(self.dates)
             ]
 
-        p = self._ta()
         return {
             "model": "takahashi_alexander",
-            "params": {
-                "contribution_rates": list(p.contribution_rates),
-                "lifetime": p.lifetime,
-                "bow": p.bow,
-                "growth": p.growth,
-                "yield": p.yield_,
-            },
+            "params": self._ta().to_dict(),
             "split": "calls and distributions of a model year spread evenly over its steps; "
             "NAV compounds at the model's growth within the year (year-end values exact)",
             "total": rows(total),

@@ -647,6 +647,25 @@ class Holdings:
         return replace(self, frame=frame)
 
 
+def concat_positions(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``a`` then ``b`` (holdings frames with the same columns), categorical columns
+    kept categorical (their categories united)."""
+    a, b = a.copy(), b[a.columns].copy()
+    for col in a.columns:
+        ca, cb = a[col].dtype, b[col].dtype
+        if isinstance(ca, pd.CategoricalDtype) or isinstance(cb, pd.CategoricalDtype):
+            cats_a = (
+                list(ca.categories)
+                if isinstance(ca, pd.CategoricalDtype)
+                else list(pd.unique(a[col].astype(object)))
+            )
+            extra = b[col].astype(object).unique()
+            cats = cats_a + [c for c in extra if c not in set(cats_a)]
+            a[col] = pd.Categorical(a[col].astype(object), categories=cats)
+            b[col] = pd.Categorical(b[col].astype(object), categories=cats)
+    return pd.concat([a, b], ignore_index=True)
+
+
 def _problem_rows(
     problems: list[InputProblem],
     file: str,
@@ -1651,6 +1670,7 @@ def read_holdings(
     source: str | Path | bytes,
     name: str | None = None,
     mapping: Mapping | dict | str | Path | None = None,
+    valuation_date: dt.date | None = None,
 ) -> Holdings:
     """Read and validate a holdings file (.csv, .xlsx or .parquet).
 
@@ -1664,6 +1684,10 @@ def read_holdings(
         A mapping file (``mapping.toml``, :mod:`analyzer.io.mapping`) that turns an insurer's
         own export (its headers, asset codes, amounts in 万元 or 亿元) into the holdings
         format; kept in ``Holdings.mapping``.
+    valuation_date : date, optional
+        The date the positions are valued at (the company file's); the plausibility checks
+        that depend on a date (a stock held longer than its board has existed) use it, else
+        today.
 
     Raises
     ------
@@ -1680,7 +1704,10 @@ def read_holdings(
             mapping = load_mapping(mapping)
         numeric = mapping.numeric_headers(numeric)
     return validate_holdings(
-        read_table(source, name=label, numeric=numeric), file=label, mapping=mapping
+        read_table(source, name=label, numeric=numeric),
+        file=label,
+        mapping=mapping,
+        valuation_date=valuation_date,
     )
 
 

@@ -27,6 +27,7 @@ from analyzer.errors import InputError, InputProblem
 from analyzer.io.assumptions import Assumptions
 from analyzer.io.company import Company
 from analyzer.io.holdings import Holdings
+from analyzer.io.holdings import concat_positions as _concat
 from analyzer.messages import register, text
 from analyzer.solvency import concentration as conc
 from analyzer.solvency import equity
@@ -602,24 +603,6 @@ def with_templates(
     if missing:
         notes.append("not buyable (" + NO_MIX + "): " + ", ".join(c for c, _ in missing))
     return out, new, missing, tuple(notes)
-
-
-def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``a`` then ``b`` (same columns), Categorical columns kept Categorical."""
-    a, b = a.copy(), b[a.columns].copy()
-    for col in a.columns:
-        ca, cb = a[col].dtype, b[col].dtype
-        if isinstance(ca, pd.CategoricalDtype) or isinstance(cb, pd.CategoricalDtype):
-            cats_a = (
-                list(ca.categories)
-                if isinstance(ca, pd.CategoricalDtype)
-                else list(pd.unique(a[col].astype(object)))
-            )
-            extra = b[col].astype(object).unique()
-            cats = cats_a + [c for c in extra if c not in set(cats_a)]
-            a[col] = pd.Categorical(a[col].astype(object), categories=cats)
-            b[col] = pd.Categorical(b[col].astype(object), categories=cats)
-    return pd.concat([a, b], ignore_index=True)
 
 
 def _equity_addon(

@@ -57,6 +57,34 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.year": ("year", "年度"),
     "col.nav": ("NAV at year-end", "年末净值"),
     "notes.title": ("What the projection assumed", "预测假设"),
+    "plan.title": (
+        "The plan: amounts per class after the trades ({unit}; the {n} largest classes at the "
+        "end, the rest in 'other')",
+        "规划：各类别调仓后金额（{unit}；期末最大的 {n} 个类别，其余计入“其他”）",
+    ),
+    "plan.other": ("other", "其他"),
+    "plan.vintages": ("New commitments per vintage", "各期新增承诺出资"),
+    "col.vintage": ("vintage", "期次"),
+    "col.commitment": ("commitment", "承诺金额"),
+    "plan.binding": (
+        "Binding limits and their shadow prices (objective {objective})",
+        "起作用的约束及其影子价格（目标 {objective}）",
+    ),
+    "col.limit": ("limit", "约束"),
+    "col.subject": ("subject", "对象"),
+    "col.value": ("value", "取值"),
+    "col.per_point": ("objective per ratio point / pp", "每 1 个百分点对应的目标值"),
+    "col.bp_per_yi": ("1亿 more capital, bp of terminal book", "每增加 1 亿资本（期末规模的基点）"),
+    "plan.binding_more": (
+        "{n} more binding limits with smaller shadow prices: see --format json or xlsx",
+        "另有 {n} 个影子价格较小的起作用约束：见 --format json 或 xlsx",
+    ),
+    "plan.rounds": (
+        "Rounds against the engine: {n}; worst gap below a floor after the last {gap}; "
+        "objective {value} {unit}; {seconds:.2f} s",
+        "对照引擎的求解轮数：{n}；末轮低于下限的最大差距 {gap}；目标值 {value} {unit}；"
+        "用时 {seconds:.2f} 秒",
+    ),
 }
 register({f"report.projection.{k}": v for k, v in LABELS.items()})
 
@@ -188,4 +216,84 @@ def render(
             )
 
 
-__all__ = ["LABELS", "label", "render"]
+def render_plan(
+    plan: Any,
+    console: Console,
+    unit: str = "yi",
+    lang: str | None = None,
+    top: int = 8,
+    top_binding: int = 15,
+) -> None:
+    """Print the plan: amounts per class and date, new commitments, binding limits with their
+    shadow prices, and the rounds against the engine."""
+    L = lambda k, **f: label(k, lang, **f)  # noqa: E731
+    u = unit_label(unit)
+    dates = list(plan.amounts)
+    if dates:
+        last = plan.amounts[dates[-1]]
+        order = sorted(last, key=lambda c: -last[c])
+        shown = order[:top]
+        t = Table(title=L("plan.title", unit=u, n=len(shown)), title_justify="left")
+        t.add_column(L("col.date"))
+        for c in shown:
+            t.add_column(c, justify="right")
+        t.add_column(L("plan.other"), justify="right")
+        for d in dates:
+            a = plan.amounts[d]
+            rest = sum(v for c, v in a.items() if c not in shown)
+            t.add_row(d, *[money(a.get(c, 0.0), unit) for c in shown], money(rest, unit))
+        console.print(t)
+    if plan.commitments:
+        t = Table(title=L("plan.vintages"), title_justify="left")
+        t.add_column(L("col.vintage"))
+        t.add_column(L("col.commitment"), justify="right")
+        for k, v in plan.commitments.items():
+            t.add_row(k, money(v, unit))
+        console.print(t)
+    if plan.binding:
+        # the capital floors and the sci-tech path always; the other limits by shadow price
+        first = [b for b in plan.binding if b.bp_per_yi is not None or "sci_tech" in b.limit]
+        ranked = sorted(
+            (b for b in plan.binding if b not in first), key=lambda b: -abs(b.per_point)
+        )
+        shown = sorted(first + ranked[:top_binding], key=lambda b: (b.date, b.limit, b.subject))
+        ranked = first + ranked
+        t = Table(title=L("plan.binding", objective=plan.objective), title_justify="left")
+        for key in (
+            "col.date",
+            "col.limit",
+            "col.subject",
+            "col.value",
+            "col.per_point",
+            "col.bp_per_yi",
+        ):
+            left = key in ("col.date", "col.limit", "col.subject")
+            t.add_column(L(key), justify="left" if left else "right")
+        for b in shown:
+            value = b.requested if b.requested is not None else b.value
+            t.add_row(
+                b.date,
+                b.limit,
+                b.subject,
+                money(value * 1e8, unit) if b.limit.endswith("_threshold") else pct(value),
+                money(b.per_point, unit),
+                "" if b.bp_per_yi is None else f"{b.bp_per_yi:.3f}",
+            )
+        console.print(t)
+        if len(ranked) > len(shown):
+            console.print(L("plan.binding_more", n=len(ranked) - len(shown)))
+    console.print(
+        L(
+            "plan.rounds",
+            n=len(plan.rounds),
+            gap=pct(plan.final_gap, 2),
+            value=money(plan.objective_value, unit),
+            unit=u,
+            seconds=plan.seconds,
+        )
+    )
+    for n in plan.notes:
+        console.print("  - " + (n.render(lang) if isinstance(n, Text) else str(n)), markup=False)
+
+
+__all__ = ["LABELS", "label", "render", "render_plan"]

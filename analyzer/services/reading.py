@@ -88,6 +88,22 @@ class Inputs:
     extra: tuple[Any, ...] = ()
 
 
+def company_valuation_date(company: str | Path | None) -> dt.date | None:
+    """The ``valuation_date`` of a company file, read ahead of the holdings so that their
+    date-dependent checks use it (None when absent or unreadable: the company file's own
+    reader reports that)."""
+    if not isinstance(company, (str, Path)) or not Path(company).is_file():
+        return None
+    try:
+        from analyzer.io.company import _iso_date
+        from analyzer.io.fields import parse_toml
+
+        data = parse_toml(Path(company).read_bytes(), str(company))
+    except (InputError, OSError):
+        return None
+    return _iso_date(data.get("valuation_date"))
+
+
 @dataclass
 class _Collector:
     """Runs readers, keeping their problems (``collect``) or raising the first."""
@@ -216,12 +232,11 @@ def load_inputs(
         load_regime(regime)
     correlations = correlations_path(assumptions, correlations)
     c = _Collector(collect)
+    day = company_valuation_date(company)
     h = c.read(
         "holdings",
         holdings,
-        lambda: (
-            read_holdings(holdings) if mapping is None else read_holdings(holdings, mapping=mapping)
-        ),
+        lambda: read_holdings(holdings, mapping=mapping, valuation_date=day),
     )
     co = c.read("company", company, lambda: read_company(company))
     a = c.read(

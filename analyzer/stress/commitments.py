@@ -143,6 +143,16 @@ class TakahashiAlexander:
     growth: float = 0.10
     yield_: float = 0.0
 
+    def to_dict(self) -> dict:
+        """The parameters as JSON names them."""
+        return {
+            "contribution_rates": list(self.contribution_rates),
+            "lifetime": self.lifetime,
+            "bow": self.bow,
+            "growth": self.growth,
+            "yield": self.yield_,
+        }
+
     def __post_init__(self) -> None:
         if self.lifetime < 1:
             raise ParameterError(text("commitments.lifetime", value=self.lifetime))
@@ -202,16 +212,9 @@ class CommitmentProjection:
                 strict=True,
             )
         ]
-        p = self.params
         return {
             "model": "takahashi_alexander",
-            "params": {
-                "contribution_rates": list(p.contribution_rates),
-                "lifetime": p.lifetime,
-                "bow": p.bow,
-                "growth": p.growth,
-                "yield": p.yield_,
-            },
+            "params": self.params.to_dict(),
             "capital_factor": self.capital_factor,
             "years": rows,
         }

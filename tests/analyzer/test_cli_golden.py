@@ -4,9 +4,11 @@ samples, must give the same JSON as the stored file under ``tests/data/cli_golde
 This guards refactors of the front ends and the services beneath them: a changed number, a
 lost or renamed key fails here. Only what legitimately varies between runs is normalised:
 the absolute path of the checkout (becomes ``<ROOT>``), the analyzer version and the timings
-(``wall_time``, ``solve_time``, ``elapsed_seconds``). Numbers are compared exactly (the
-solver runs are deterministic on one machine); key order is not compared (one stress table
-is built from a set), list order is.
+(``wall_time``, ``solve_time``, ``elapsed_seconds``, ``seconds``). Text, keys, booleans and
+integers are compared exactly; a float to 1e-7 relative (1e-6 absolute near zero): the solver
+and BLAS builds a fresh environment installs move the last digits of an optimum (seen at
+1e-12), never a figure a user reads. Key order is not compared (one stress table is built
+from a set), list order is.
 
 To regenerate after a deliberate change of output: ``ANALYZER_GOLDEN_REGENERATE=1 pytest
 tests/analyzer/test_cli_golden.py`` and review the diff.
@@ -31,7 +33,7 @@ GOLDEN = ROOT / "tests" / "data" / "cli_golden"
 REGENERATE = os.environ.get("ANALYZER_GOLDEN_REGENERATE") == "1"
 
 #: keys whose values are durations (seconds) or the version: replaced by a placeholder
-VARYING = {"wall_time", "solve_time", "elapsed_seconds", "analyzer_version"}
+VARYING = {"wall_time", "solve_time", "elapsed_seconds", "analyzer_version", "seconds"}
 
 
 def _files(name: str) -> list[str]:
@@ -113,6 +115,52 @@ CASES: dict[str, tuple[list[str], int]] = {
         ],
         0,
     ),
+    "project_life": (
+        [
+            "project",
+            *_files("life"),
+            *ASSUMPTIONS,
+            "--plan",
+            str(DATA / "life" / "plan.toml"),
+            "--templates",
+            str(DATA / "templates.csv"),
+            "--commitments",
+            str(DATA / "life" / "commitments.csv"),
+            "--step",
+            "year",
+            "--accept-warning",
+            "holdings.face_value_ratio",
+            "--format",
+            "json",
+        ],
+        0,
+    ),
+    "plan_life": (
+        [
+            "plan",
+            *_files("life"),
+            *ASSUMPTIONS,
+            "--plan",
+            str(DATA / "life" / "plan.toml"),
+            "--templates",
+            str(DATA / "templates.csv"),
+            "--new-commitments",
+            str(DATA / "life" / "new_commitments.csv"),
+            "--step",
+            "year",
+            "--min-comprehensive",
+            "1.5",
+            "--min-core",
+            "0.75",
+            "--max-turnover",
+            "0.2",
+            "--accept-warning",
+            "holdings.face_value_ratio",
+            "--format",
+            "json",
+        ],
+        0,
+    ),
     "validate_life": (["validate", *_files("life"), *ASSUMPTIONS, "--format", "json"], 0),
     # two looked-through products without underlyings: problems listed, exit 2
     "validate_midlife": (
@@ -160,7 +208,61 @@ def test_cli_json_matches_golden(name: str) -> None:
     if REGENERATE:
         path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     stored = json.loads(path.read_text(encoding="utf-8"))
-    assert got == stored
+    assert differences(got, stored) == []
+
+
+#: tolerance of a float against its golden value (see the module docstring)
+REL, ABS = 1e-7, 1e-6
+
+
+def differences(got: Any, stored: Any, where: str = "$") -> list[str]:
+    """Where ``got`` differs from ``stored``: keys, lengths, types, text exactly; floats to
+    :data:`REL` / :data:`ABS`."""
+    import math
+
+    if isinstance(stored, dict) and isinstance(got, dict):
+        if set(got) != set(stored):
+            return [f"{where}: keys {sorted(set(got) ^ set(stored))}"]
+        return [d for k in stored for d in differences(got[k], stored[k], f"{where}.{k}")]
+    if isinstance(stored, list) and isinstance(got, list):
+        if len(got) != len(stored):
+            return [f"{where}: {len(got)} items, golden {len(stored)}"]
+        return [
+            d
+            for i, (g, s) in enumerate(zip(got, stored, strict=True))
+            for d in differences(g, s, f"{where}[{i}]")
+        ]
+    numbers = (int, float)
+    if (
+        isinstance(stored, numbers)
+        and isinstance(got, numbers)
+        and not isinstance(stored, bool)
+        and not isinstance(got, bool)
+        and (isinstance(stored, float) or isinstance(got, float))
+    ):
+        ok = math.isclose(got, stored, rel_tol=REL, abs_tol=ABS)
+        return [] if ok else [f"{where}: {got!r}, golden {stored!r}"]
+    return (
+        []
+        if got == stored and type(got) is type(stored)
+        else [f"{where}: {got!r}, golden {stored!r}"]
+    )
+
+
+def test_differences_find_what_a_user_would_see() -> None:
+    golden = {"ratio": 1.953177, "n": 3, "name": "a", "rows": [{"v": 2.8e10}]}
+    assert (
+        differences(
+            {"ratio": 1.953177 * (1 + 1e-12), "n": 3, "name": "a", "rows": [{"v": 2.8e10 + 1e-3}]},
+            golden,
+        )
+        == []
+    )
+    assert differences({**golden, "ratio": 1.9532}, golden) == ["$.ratio: 1.9532, golden 1.953177"]
+    assert differences({**golden, "n": 4}, golden) == ["$.n: 4, golden 3"]
+    assert differences({**golden, "rows": [{"v": 2.8e10 * 1.001}]}, golden)
+    assert differences({**golden, "extra": 1}, golden) == ["$: keys ['extra']"]
+    assert differences({**golden, "name": "b"}, golden)
 
 
 def test_golden_files_are_all_checked() -> None:

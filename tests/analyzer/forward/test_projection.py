@@ -271,7 +271,8 @@ def test_an_outflow_the_book_cannot_pay_is_refused(make_holdings, make_company):
 
             s = _Flat(tuple(dates))
             s.new_money[1] = -5e8
-            object.__setattr__(s, "sources", {"new_money": {1: ("plan.toml", 3)}})
+            steps = ((), (("plan.toml", 3),), (), ())
+            object.__setattr__(s, "sources", {"new_money": steps})
             return s
 
     a = assumptions({"cash": 0.0, "prop": 0.0})
