@@ -30,13 +30,10 @@ signature.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from analyzer.errors import InputError, InputProblem
 from analyzer.io.fields import unknown_name
@@ -373,63 +370,26 @@ def default_edits(inputs: Inputs | ScenarioLike) -> dict[str, Any]:
     }
 
 
-# --- the schedule of the edits -------------------------------------------------------------
+# --- the plan of the edits -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Schedule:
-    """The projector's schedule (the plan file's ``Schedule`` shape) of the edits."""
-
-    dates: tuple[dt.date, ...]
-    new_money: np.ndarray
-    retained_profit: np.ndarray
-    dividends: np.ndarray
-    life_insurance: np.ndarray
-    nonlife_insurance: np.ndarray
-    loss_absorption: np.ndarray
-    actions_approved: np.ndarray
-    actions_all: np.ndarray
-    glide: Any = None
-    sources: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class EditedPlan:
-    """A plan made of the page's edits, read by the projector like a plan file: new money per
-    year spread evenly over the year's steps, nothing else (no profit, dividends or capital
+def plan_of(edits: Edits) -> Any:
+    """The edits as a plan (:class:`analyzer.forward.plan_file.Plan`, what a plan file reads
+    into): today's weights held, one period per year with its new money (spread evenly over
+    the year's steps by the plan's schedule), nothing else (no profit, dividends or capital
     actions; insurance capital held)."""
+    from analyzer.forward.plan_file import Plan, PlanPeriod
 
-    new_money: tuple[float, ...]
-    commitment_class: str | None = None
-    valuation_date: dt.date | None = None
-    income_to_capital: float = 0.75
-    takahashi_alexander: Any = None
-    source: str = SOURCE
-
-    def schedule(
-        self, valuation_date: dt.date, dates: Sequence[dt.date], classes_w0: Any = None
-    ) -> _Schedule:
-        """The step-by-step schedule over ``dates`` (quarters or years)."""
-        n = len(dates)
-        spy = max(1, n // max(len(self.new_money), 1))
-        money = np.zeros(n)
-        for k in range(n):
-            y = k // spy
-            if y < len(self.new_money):
-                money[k] = self.new_money[y] / spy
-        zero, nan = np.zeros(n), np.full(n, np.nan)
-        return _Schedule(
-            dates=tuple(dates),
-            new_money=money,
-            retained_profit=zero.copy(),
-            dividends=zero.copy(),
-            life_insurance=nan.copy(),
-            nonlife_insurance=nan.copy(),
-            loss_absorption=nan.copy(),
-            actions_approved=np.zeros((n, 4)),
-            actions_all=np.zeros((n, 4)),
-            sources={"new_money": [(SOURCE, None)] * n},
-        )
+    return Plan(
+        valuation_date=None,
+        policy="hold",
+        periods=tuple(
+            PlanPeriod(row=y, year=y, date=None, new_money=float(m), given=("year", "new_money"))
+            for y, m in enumerate(edits.new_money, start=1)
+        ),
+        commitment_class=edits.commitment_class,
+        source=SOURCE,
+    )
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -519,7 +479,7 @@ def _run(p: _Parts, e: Edits, tick: Callable[[int], None] | None, key: str) -> d
         p.holdings,
         p.company,
         p.assumptions,
-        EditedPlan(e.new_money, e.commitment_class),
+        plan_of(e),
         regime=p.regime,
         templates=p.templates,
         commitments=commitments,
@@ -662,13 +622,13 @@ def _opt(value: Any) -> float | None:
 
 __all__ = [
     "DEFAULT_YEARS",
-    "EditedPlan",
     "Edits",
     "MAX_YEARS",
     "STRESS_SCENARIO",
     "check_edits",
     "commitment_classes",
     "default_edits",
+    "plan_of",
     "run",
     "scenario_key",
     "steps",

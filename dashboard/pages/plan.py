@@ -138,13 +138,13 @@ def fields_from_edits(edits: dict[str, Any]) -> tuple[list[float], list[float], 
 # -- tables ----------------------------------------------------------------------------------
 def ratio_headers(unit: str, lang: str) -> list[str]:
     return [
-        t("plan.col.date", lang),
-        t("plan.col.comprehensive", lang),
-        t("plan.col.core", lang),
-        t("plan.col.stressed_comprehensive", lang),
-        t("plan.col.stressed_core", lang),
-        t("plan.col.sci_tech", lang),
-        t("plan.col.minimum_capital", lang, unit=unit_label(unit, lang)),
+        t("plan_page.col.date", lang),
+        t("plan_page.col.comprehensive", lang),
+        t("plan_page.col.core", lang),
+        t("plan_page.col.stressed_comprehensive", lang),
+        t("plan_page.col.stressed_core", lang),
+        t("plan_page.col.sci_tech", lang),
+        t("plan_page.col.minimum_capital", lang, unit=unit_label(unit, lang)),
     ]
 
 
@@ -154,7 +154,7 @@ def ratio_rows(summary: dict[str, Any], unit: str, lang: str) -> list[list[str]]
     today = summary["today"]
     rows = [
         [
-            f"{t('plan.today', lang)} {summary['valuation_date']}",
+            f"{t('plan_page.today', lang)} {summary['valuation_date']}",
             fmt_pct(today["comprehensive_ratio"]),
             fmt_pct(today["core_ratio"]),
             "—",
@@ -182,11 +182,11 @@ def ratio_rows(summary: dict[str, Any], unit: str, lang: str) -> list[list[str]]
 def programme_headers(unit: str, lang: str) -> list[str]:
     u = unit_label(unit, lang)
     return [
-        t("plan.col.year", lang),
-        t("plan.col.date", lang),
-        t("plan.col.calls", lang, unit=u),
-        t("plan.col.distributions", lang, unit=u),
-        t("plan.col.nav", lang, unit=u),
+        t("plan_page.col.year", lang),
+        t("plan_page.col.date", lang),
+        t("plan_page.col.calls", lang, unit=u),
+        t("plan_page.col.distributions", lang, unit=u),
+        t("plan_page.col.nav", lang, unit=u),
     ]
 
 
@@ -210,10 +210,10 @@ def check_lines(summary: dict[str, Any], lang: str) -> list[str]:
         digits = 2 if c["check"] == "sci_tech_target" else 1
         out.append(
             t(
-                f"plan.check.{c['check']}",
+                f"plan_page.check.{c['check']}",
                 lang,
                 date=c["date"],
-                basis=t(f"plan.basis.{c['basis']}", lang),
+                basis=t(f"plan_page.basis.{c['basis']}", lang),
                 value=fmt_pct(c["value"], digits),
                 limit=fmt_pct(c["limit"], digits),
             )
@@ -269,15 +269,15 @@ def plan_content(
     unit = normalize_unit(unit)
     empty = (None, None, EMPTY_FIGURE, EMPTY_FIGURE, EMPTY_FIGURE, None, EMPTY_FIGURE, None)
     if not summary:
-        return (html.Div(t("plan.not_run", lang), id="plan-status-line"), *empty)
+        return (html.Div(t("plan_page.not_run", lang), id="plan-status-line"), *empty)
     if "error" in summary:
         msg = summary["error"].get(lang) or summary["error"].get("en", "")
-        return (no_data(lang, t("plan.failed", lang, message=msg)), *empty)
+        return (no_data(lang, t("plan_page.failed", lang, message=msg)), *empty)
     today = summary["today"]
     status = [
         html.Div(
             t(
-                "plan.status",
+                "plan_page.status",
                 lang,
                 company=summary["company"],
                 regime=summary["regime"],
@@ -291,18 +291,18 @@ def plan_content(
         )
     ]
     if key and summary.get("scenario") and summary["scenario"] != key:
-        status.append(html.Div(t("plan.stale", lang), className="notice notice-warning"))
+        status.append(html.Div(t("plan_page.stale", lang), className="notice notice-warning"))
     lines = check_lines(summary, lang)
     if lines:
         shown = [html.Li(x) for x in lines[:MAX_CHECKS]]
         if len(lines) > MAX_CHECKS:
-            shown.append(html.Li(t("plan.checks_more", lang, n=len(lines) - MAX_CHECKS)))
+            shown.append(html.Li(t("plan_page.checks_more", lang, n=len(lines) - MAX_CHECKS)))
         checks = html.Ul(shown, className="notice notice-warning", id="plan-checks-list")
     else:
-        checks = html.Div(t("plan.checks_ok", lang), className="notice notice-success")
+        checks = html.Div(t("plan_page.checks_ok", lang), className="notice notice-success")
     tbl = html.Div(
         [
-            html.P(t("plan.ratios_help", lang), className="kpi-note"),
+            html.P(t("plan_page.ratios_help", lang), className="kpi-note"),
             table(
                 ratio_headers(unit, lang),
                 ratio_rows(summary, unit, lang),
@@ -317,14 +317,14 @@ def plan_content(
     )
     notes = html.Div(
         [
-            html.H3(t("plan.notes", lang)),
+            html.H3(t("plan_page.notes", lang)),
             html.Ul([html.Li(n.get(lang) or n.get("en", "")) for n in summary.get("notes", [])]),
         ]
     )
     return (
         html.Div(status),
         tbl,
-        html.Div([html.H3(t("plan.checks", lang)), checks]),
+        html.Div([html.H3(t("plan_page.checks", lang)), checks]),
         pf.ratio_lines(summary, lang),
         pf.glide_area(summary, lang),
         pf.programme_bars(summary, unit, lang),
@@ -359,8 +359,8 @@ def compare_rows(
     runs = [saved_plan(store, a), saved_plan(store, b)]
     names = [store.get(a).name, store.get(b).name]
     cols = ("comprehensive", "core", "stressed_comprehensive")
-    headers = [t("plan.col.year", lang)] + [
-        f"{n} · {t(f'plan.col.{c}', lang)}" for n in names for c in cols
+    headers = [t("plan_page.col.year", lang)] + [
+        f"{n} · {t(f'plan_page.col.{c}', lang)}" for n in names for c in cols
     ]
     ends = [[p for p in r["periods"] if p.get("stressed")] for r in runs]
     rows = []
@@ -393,21 +393,21 @@ def _field(label: str, control: Any) -> html.Label:
 
 def inputs_panel(lang: str) -> html.Div:
     u = unit_label(FIELD_UNIT, lang)
-    head = [html.Th("")] + [html.Th(t("plan.year", lang, n=y)) for y in range(1, YEARS + 1)]
+    head = [html.Th("")] + [html.Th(t("plan_page.year", lang, n=y)) for y in range(1, YEARS + 1)]
     rows = [
         html.Tr(
-            [html.Th(t("plan.new_money", lang, unit=u))]
+            [html.Th(t("plan_page.new_money", lang, unit=u))]
             + [html.Td(_number(ids.plan_new_money(y))) for y in range(1, YEARS + 1)]
         ),
         html.Tr(
-            [html.Th(t("plan.commitments", lang, unit=u))]
+            [html.Th(t("plan_page.commitments", lang, unit=u))]
             + [html.Td(_number(ids.plan_commitment(y))) for y in range(1, YEARS + 1)]
         ),
     ]
     return html.Div(
         [
-            html.H2(t("plan.inputs", lang)),
-            html.P(t("plan.inputs_help", lang), className="kpi-note"),
+            html.H2(t("plan_page.inputs", lang)),
+            html.P(t("plan_page.inputs_help", lang), className="kpi-note"),
             html.Table(
                 [html.Thead(html.Tr(head)), html.Tbody(rows)],
                 className="data-table",
@@ -416,26 +416,30 @@ def inputs_panel(lang: str) -> html.Div:
             html.Div(
                 [
                     _field(
-                        t("plan.commitment_class", lang),
+                        t("plan_page.commitment_class", lang),
                         dcc.Dropdown(
                             id=ids.PLAN_COMMITMENT_CLASS,
                             clearable=False,
                             style={"minWidth": "12rem"},
                         ),
                     ),
-                    _field(t("plan.target_share", lang), _number(ids.PLAN_TARGET_SHARE)),
+                    _field(t("plan_page.target_share", lang), _number(ids.PLAN_TARGET_SHARE)),
                     _field(
-                        t("plan.floor_comprehensive", lang), _number(ids.PLAN_FLOOR_COMPREHENSIVE)
+                        t("plan_page.floor_comprehensive", lang),
+                        _number(ids.PLAN_FLOOR_COMPREHENSIVE),
                     ),
-                    _field(t("plan.floor_core", lang), _number(ids.PLAN_FLOOR_CORE)),
+                    _field(t("plan_page.floor_core", lang), _number(ids.PLAN_FLOOR_CORE)),
                 ],
                 className="toolbar",
             ),
             html.Div(
                 [
-                    html.Button(t("plan.run", lang), id=ids.PLAN_RUN, className="btn"),
+                    html.Button(t("plan_page.run", lang), id=ids.PLAN_RUN, className="btn"),
                     html.Button(
-                        t("plan.cancel", lang), id=ids.PLAN_CANCEL, className="btn", disabled=True
+                        t("plan_page.cancel", lang),
+                        id=ids.PLAN_CANCEL,
+                        className="btn",
+                        disabled=True,
                     ),
                     html.Progress(id=ids.PLAN_PROGRESS, value="0", max="1"),
                 ],
@@ -461,17 +465,17 @@ def layout(ctx: PageContext) -> Any:
             [
                 inputs_panel(lang),
                 html.Div(id=ids.PLAN_STATUS),
-                html.H2(t("plan.ratios", lang)),
+                html.H2(t("plan_page.ratios", lang)),
                 dcc.Graph(id=ids.PLAN_RATIO_CHART, config=graph_cfg),
                 html.Div(id=ids.PLAN_TABLE),
                 html.Div(id=ids.PLAN_CHECKS),
-                html.H2(t("plan.allocation", lang)),
+                html.H2(t("plan_page.allocation", lang)),
                 dcc.Graph(id=ids.PLAN_GLIDE_CHART, config=graph_cfg),
                 html.Div(
                     [
                         html.Div(
                             [
-                                html.H2(t("plan.programme", lang)),
+                                html.H2(t("plan_page.programme", lang)),
                                 dcc.Graph(id=ids.PLAN_PROGRAMME_CHART, config=graph_cfg),
                                 html.Div(id=ids.PLAN_PROGRAMME),
                             ],
@@ -479,7 +483,7 @@ def layout(ctx: PageContext) -> Any:
                         ),
                         html.Div(
                             [
-                                html.H2(t("plan.sci_tech", lang)),
+                                html.H2(t("plan_page.sci_tech", lang)),
                                 dcc.Graph(id=ids.PLAN_SCI_CHART, config=graph_cfg),
                             ],
                             className="half",
@@ -488,33 +492,33 @@ def layout(ctx: PageContext) -> Any:
                     className="row",
                 ),
                 html.Div(id=ids.PLAN_NOTES),
-                html.H2(t("plan.scenarios", lang)),
+                html.H2(t("plan_page.scenarios", lang)),
                 html.Div(
                     [
                         _field(
-                            t("plan.save_name", lang),
+                            t("plan_page.save_name", lang),
                             dcc.Input(id=ids.PLAN_SAVE_NAME, type="text", debounce=False),
                         ),
-                        html.Button(t("plan.save", lang), id=ids.PLAN_SAVE, className="btn"),
+                        html.Button(t("plan_page.save", lang), id=ids.PLAN_SAVE, className="btn"),
                     ],
                     className="toolbar",
                 ),
-                html.H3(t("plan.compare", lang)),
+                html.H3(t("plan_page.compare", lang)),
                 html.Div(
                     [
                         _field(
-                            t("plan.compare_a", lang),
+                            t("plan_page.compare_a", lang),
                             dcc.Dropdown(id=ids.PLAN_COMPARE_A, style={"minWidth": "20rem"}),
                         ),
                         _field(
-                            t("plan.compare_b", lang),
+                            t("plan_page.compare_b", lang),
                             dcc.Dropdown(id=ids.PLAN_COMPARE_B, style={"minWidth": "20rem"}),
                         ),
                     ],
                     className="toolbar",
                 ),
                 html.Div(
-                    html.Button(t("plan.load", lang), id=ids.PLAN_LOAD, className="btn"),
+                    html.Button(t("plan_page.load", lang), id=ids.PLAN_LOAD, className="btn"),
                     className="toolbar",
                 ),
                 dcc.Loading(html.Div(id=ids.PLAN_COMPARE), type="dot"),
@@ -610,10 +614,10 @@ def save_plan(
     clean_name = check_scenario_name(name)
     inputs = state.validated_inputs(state.current_inputs(data, env))
     if not summary or "edits" not in summary:
-        notices.notify("plan.no_result", "warning")
+        notices.notify("plan_page.no_result", "warning")
         raise PreventUpdate
     if summary.get("scenario") != plan_service.scenario_key(inputs):
-        notices.notify("plan.stale", "warning")
+        notices.notify("plan_page.stale", "warning")
         raise PreventUpdate
     # the plan inputs are checked again by the service (never the browser's copy as is)
     edits = plan_service.check_edits(
@@ -622,7 +626,7 @@ def save_plan(
         plan_service.default_edits(inputs),
     )
     data_page.save_inputs(env.store, clean_name, inputs, user.name, plan=edits.to_dict())
-    notices.notify("plan.saved", "success", name=clean_name)
+    notices.notify("plan_page.saved", "success", name=clean_name)
     return (counter or 0) + 1
 
 
@@ -635,8 +639,8 @@ def compare_plans(a: int | None, b: int | None, lang: str | None, *, env: AppEnv
     lang = normalize_lang(lang)
     if a is None or b is None:
         if not plan_options(env.store):
-            return html.P(t("plan.compare_none", lang))
-        return html.P(t("plan.compare_pick", lang))
+            return html.P(t("plan_page.compare_none", lang))
+        return html.P(t("plan_page.compare_pick", lang))
     try:
         headers, rows = compare_rows(env.store, a, b, lang)
     except AnalyzerError as exc:

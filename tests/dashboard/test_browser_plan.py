@@ -92,7 +92,7 @@ def test_plan_page_shows_the_projection_in_both_languages_and_reruns(
     assert shown_rows(dash_duo) == expected
     assert len(expected) == 12 and sum(r[3] != "—" for r in expected) == 3
     head = dash_duo.find_element("#plan-ratios-table thead").text
-    assert i18n.t("plan.col.stressed_comprehensive", "zh") in head
+    assert i18n.t("plan_page.col.stressed_comprehensive", "zh") in head
     # the inputs hold the defaults: the company's sci-tech target (8%), floors 120% / 60%
     wait_value(dash_duo, f"#{ids.PLAN_TARGET_SHARE}", "8")
     wait_value(dash_duo, f"#{ids.PLAN_FLOOR_COMPREHENSIVE}", "120")
@@ -105,7 +105,7 @@ def test_plan_page_shows_the_projection_in_both_languages_and_reruns(
     dash_duo.find_element(f"#{ids.LANG} input[value='en']").click()
     dash_duo.wait_for_text_to_equal(f"#{ids.PAGE_TITLE}", i18n.t("page.plan.title", "en"))
     dash_duo.wait_for_contains_text(
-        "#plan-ratios-table thead", i18n.t("plan.col.stressed_comprehensive", "en"), timeout=30
+        "#plan-ratios-table thead", i18n.t("plan_page.col.stressed_comprehensive", "en"), timeout=30
     )
     assert shown_rows(dash_duo) == expected
     body = dash_duo.find_element(f"#{ids.PLAN_BODY}").text

@@ -108,7 +108,7 @@ def test_check_lines_in_both_languages(summary: dict[str, Any]) -> None:
 def test_content_before_a_run_and_after_a_failure() -> None:
     for lang in ("zh", "en"):
         status, *rest = plan.plan_content(None, None, "yi", lang)
-        assert i18n.t("plan.not_run", lang) in repr(status)
+        assert i18n.t("plan_page.not_run", lang) in repr(status)
         assert rest[2] == plan.EMPTY_FIGURE
     failed = {"error": {"en": "bad plan", "zh": "规划有误"}}
     assert "规划有误" in repr(plan.plan_content(failed, None, "yi", "zh")[0])
@@ -118,7 +118,7 @@ def test_content_before_a_run_and_after_a_failure() -> None:
 def test_content_warns_when_the_run_is_of_another_scenario(summary: dict[str, Any]) -> None:
     fresh = plan.plan_content(summary, summary["scenario"], "yi", "en")
     stale = plan.plan_content(summary, "another", "yi", "en")
-    text = i18n.t("plan.stale", "en")
+    text = i18n.t("plan_page.stale", "en")
     assert text not in repr(fresh[0]) and text in repr(stale[0])
 
 
@@ -246,7 +246,7 @@ def test_save_then_compare_two_plans(
     options = plan.plan_options(env.store)
     assert [o["label"].split(" · ")[0] for o in options] == ["plan b", "plan a"]
     headers, rows = plan.compare_rows(env.store, saved["plan a"].id, saved["plan b"].id, "en")
-    assert headers[1] == f"plan a · {i18n.t('plan.col.comprehensive', 'en')}"
+    assert headers[1] == f"plan a · {i18n.t('plan_page.col.comprehensive', 'en')}"
     ends = {n: [p for p in r["periods"] if p["stressed"]] for n, r in runs.items()}
     assert [r[0] for r in rows] == ["Year 1", "Year 2", "Year 3"]
     for y, row in enumerate(rows):

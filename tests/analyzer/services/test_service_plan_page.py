@@ -104,15 +104,19 @@ def test_a_blank_floor_is_no_floor() -> None:
     assert dict(e.floors) == {"comprehensive": 1.3}
 
 
-def test_the_schedule_spreads_a_year_over_its_quarters() -> None:
-    plan = plan_page.EditedPlan((4e9, 0.0, -2e9), "vc_fund")
+def test_the_plan_spreads_a_year_over_its_quarters() -> None:
     import datetime as dt
 
-    dates = tuple(dt.date(2027, 1, 1) + dt.timedelta(days=91 * k) for k in range(12))
-    s = plan.schedule(dt.date(2026, 12, 31), dates)
+    from analyzer.forward.plan_file import step_dates
+
+    e = plan_page.check_edits({"new_money": [4e9, 0.0, -2e9], "commitment_class": "vc_fund"})
+    plan = plan_page.plan_of(e)
+    assert plan.policy == "hold" and plan.commitment_class == "vc_fund"
+    today = dt.date(2026, 12, 31)
+    s = plan.schedule(today, step_dates(today, 3, "quarter"), {"cash": 1.0})
     assert s.new_money.tolist() == [1e9] * 4 + [0.0] * 4 + [-5e8] * 4
     assert np.isnan(s.life_insurance).all() and np.isnan(s.loss_absorption).all()
-    assert s.actions_approved.shape == (12, 4) and not s.actions_all.any()
+    assert not s.actions_approved.any() and not s.actions_all.any()
     assert not s.retained_profit.any() and not s.dividends.any()
 
 
