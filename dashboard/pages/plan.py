@@ -36,7 +36,7 @@ from dash.exceptions import PreventUpdate
 
 from analyzer.api import plan_page as plan_service
 from analyzer.errors import AnalyzerError, InputError
-from dashboard import auth, ids, notices, state
+from dashboard import auth, ids, names, notices, state
 from dashboard import plan_figures as pf
 from dashboard.auth import protected_callback
 from dashboard.components import page_frame
@@ -575,9 +575,11 @@ def plan_view(
     return plan_content(summary, key, unit, lang)
 
 
-def fill_inputs(summary: dict | None, data: StoreData, *, env: AppEnv) -> tuple:
+def fill_inputs(
+    summary: dict | None, data: StoreData, lang: str | None = None, *, env: AppEnv
+) -> tuple:
     """The input fields: the last run's plan inputs, else the current scenario's defaults;
-    and the classes the VC programme may be held in."""
+    and the classes the VC programme may be held in (by their display names)."""
     if summary and "error" in summary:
         raise PreventUpdate  # keep what the user typed: the status line says what is wrong
     try:
@@ -594,7 +596,7 @@ def fill_inputs(summary: dict | None, data: StoreData, *, env: AppEnv) -> tuple:
     if len(money) != YEARS or len(commit) != YEARS:
         money = (money + [0.0] * YEARS)[:YEARS]
         commit = (commit + [0.0] * YEARS)[:YEARS]
-    options = [{"label": c, "value": c} for c in classes]
+    options = [{"label": names.asset_class(c, normalize_lang(lang)), "value": c} for c in classes]
     return money, commit, options, cls, share, fc, fcore
 
 
@@ -721,6 +723,7 @@ def register(app: Any, env: AppEnv) -> None:
         Output(ids.PLAN_FLOOR_CORE, "value"),
         Input(ids.PLAN_RESULT, "data"),
         Input(ids.CURRENT_SCENARIO, "data"),
+        State(ids.LANG, "value"),
     )(with_env(fill_inputs, env))
     protected_callback(
         app,

@@ -11,7 +11,7 @@ from dash.exceptions import PreventUpdate
 
 from analyzer.api import plan_page as plan_service
 from analyzer.api import scenarios
-from dashboard import auth, i18n, ids, pages
+from dashboard import auth, i18n, ids, names, pages
 from dashboard import plan_figures as pf
 from dashboard.app import create_app
 from dashboard.pages import plan
@@ -188,6 +188,9 @@ def test_fill_inputs_shows_the_defaults_then_the_last_run(env: Any, summary: dic
         60.0,
     )
     assert [o["value"] for o in options] == ["pe_fund", "vc_fund"]
+    labels = [o["label"] for o in plan.fill_inputs(None, None, "en", env=env)[2]]
+    assert labels == [names.asset_class("pe_fund", "en"), names.asset_class("vc_fund", "en")]
+    assert labels[1] != "vc_fund"
     money, commit, _, cls, share, fc, fcore = plan.fill_inputs(summary, None, env=env)
     assert (money, commit, share, fc, fcore) == (
         [50.0, 50.0, 0.0],
