@@ -137,7 +137,7 @@ if TYPE_CHECKING:  # what the table above loads, for type checkers and editors
     from analyzer.optimize.kinds import OBJECTIVES, ObjectiveName
     from analyzer.report import solvency_xlsx
     from analyzer.samples import copy_samples, sample_dir
-    from analyzer.services import lab, overview, stress_page
+    from analyzer.services import lab, overview, plan_page, stress_page
     from analyzer.services import scenario as scenarios
     from analyzer.services import upload as uploads
     from analyzer.services.allocation import (
@@ -322,6 +322,7 @@ _MODULES: dict[str, str] = {
     "lab": "analyzer.services.lab",
     "overview": "analyzer.services.overview",
     "scenarios": "analyzer.services.scenario",
+    "plan_page": "analyzer.services.plan_page",
     "stress_page": "analyzer.services.stress_page",
     "uploads": "analyzer.services.upload",
     "solvency_xlsx": "analyzer.report.solvency_xlsx",
@@ -365,6 +366,7 @@ __all__ += [
     "catalogue",
     "lab",
     "overview",
+    "plan_page",
     "scenarios",
     "solvency_xlsx",
     "stress_page",

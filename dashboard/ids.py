@@ -137,3 +137,45 @@ STRESS_SIM_RESULT = "stress-sim-result"  # dcc.Store (memory): stress_figures.si
 STRESS_SIM_STATUS = "stress-sim-status"  # run line (n, seed, time) or "not run yet"
 STRESS_HISTOGRAM = "stress-histogram"  # dcc.Graph: simulated comprehensive-ratio distribution
 STRESS_SIM_TABLES = "stress-sim-tables"  # percentiles, probabilities, tail drivers
+
+# -- plan page (executives) ------------------------------------------------------------------
+NAV_LINKS["plan"] = "nav-plan"
+PLAN_BODY = "plan-body"
+PLAN_SOURCE = "plan-source"  # dcc.Store: opaque key of the app's start-up files
+PLAN_RESULT = "plan-result"  # dcc.Store (session): analyzer.api.plan_page.run output
+#: plan inputs per projection year: pattern-matching ids, ``{"type": ..., "index": year}``
+PLAN_NEW_MONEY_TYPE = "plan-new-money"  # dcc.Input, new money of the year (亿元)
+PLAN_COMMITMENT_TYPE = "plan-commitment"  # dcc.Input, VC commitment of the vintage (亿元)
+PLAN_COMMITMENT_CLASS = "plan-commitment-class"  # dcc.Dropdown: the VC programme's class
+PLAN_TARGET_SHARE = "plan-target-share"  # dcc.Input, percent
+PLAN_FLOOR_COMPREHENSIVE = "plan-floor-comprehensive"  # dcc.Input, percent (blank: none)
+PLAN_FLOOR_CORE = "plan-floor-core"  # dcc.Input, percent (blank: none)
+PLAN_RUN = "plan-run"  # button (background callback, permission "view")
+PLAN_CANCEL = "plan-cancel"
+PLAN_PROGRESS = "plan-progress"  # html.Progress: projected dates done / total
+PLAN_STATUS = "plan-status"  # the run line, or "not run yet", or why it failed
+PLAN_TABLE = "plan-table"  # the projected ratios per date (table id "plan-ratios-table")
+PLAN_CHECKS = "plan-checks"  # dates breaching a floor or short of the sci-tech target
+PLAN_RATIO_CHART = "plan-ratio-chart"  # dcc.Graph: base and stressed ratios with the lines
+PLAN_GLIDE_CHART = "plan-glide-chart"  # dcc.Graph: stacked class weights per date
+PLAN_PROGRAMME_CHART = "plan-programme-chart"  # dcc.Graph: calls, distributions, NAV per year
+PLAN_SCI_CHART = "plan-sci-chart"  # dcc.Graph: sci-tech share against its target
+PLAN_PROGRAMME = "plan-programme"  # table of the VC programme per year
+PLAN_NOTES = "plan-notes"  # the projection's assumptions
+PLAN_SAVE_NAME = "plan-save-name"  # dcc.Input
+PLAN_SAVE = "plan-save"  # button (permission "save")
+PLAN_SAVED = "plan-saved"  # dcc.Store counter bumped after a save
+PLAN_COMPARE_A = "plan-compare-a"  # dcc.Dropdown of saved plan scenarios
+PLAN_COMPARE_B = "plan-compare-b"
+PLAN_COMPARE = "plan-compare"  # the comparison table
+PLAN_LOAD = "plan-load"  # button: the first compared scenario becomes the current one
+
+
+def plan_new_money(year: int) -> dict[str, object]:
+    """The new-money input of projection year ``year`` (1 = next year)."""
+    return {"type": PLAN_NEW_MONEY_TYPE, "index": year}
+
+
+def plan_commitment(year: int) -> dict[str, object]:
+    """The VC commitment input of the vintage first called in ``year``."""
+    return {"type": PLAN_COMMITMENT_TYPE, "index": year}

@@ -22,7 +22,7 @@ from types import ModuleType
 from typing import Any
 
 from dashboard.context import AppEnv, PageContext
-from dashboard.pages import data, lab, overview, solvency, stress
+from dashboard.pages import data, lab, overview, plan, solvency, stress
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _page(module: ModuleType) -> Page:
     return Page(module.KEY, module.PATH, module.layout, module.register)
 
 
-PAGES: tuple[Page, ...] = tuple(_page(m) for m in (overview, lab, solvency, stress, data))
+PAGES: tuple[Page, ...] = tuple(_page(m) for m in (overview, plan, lab, solvency, stress, data))
 BY_PATH: dict[str, Page] = {p.path: p for p in PAGES}
 
 

@@ -300,8 +300,11 @@ def save_inputs(
     inputs: Scenario | StoreData,
     author: str,
     weights: dict[str, float] | None = None,
+    plan: dict[str, Any] | None = None,
 ) -> int:
-    """Save the scenario (validated as any store value) under ``name``."""
+    """Save the scenario (validated as any store value) under ``name``; ``plan``: the plan
+    page's checked plan inputs (`analyzer.api.plan_page.Edits.to_dict`), kept in the saved
+    options under ``plan``."""
     inputs = Scenario.from_store(inputs).to_store()
     return store.save(
         name=(name or "").strip(),
@@ -317,6 +320,7 @@ def save_inputs(
                 if accepted_warnings(inputs)
                 else {}
             ),
+            **({"plan": plan} if plan else {}),
         },
         weights=weights or {},
     )
