@@ -150,6 +150,7 @@ PLAN_COMMITMENT_CLASS = "plan-commitment-class"  # dcc.Dropdown: the VC programm
 PLAN_TARGET_SHARE = "plan-target-share"  # dcc.Input, percent
 PLAN_FLOOR_COMPREHENSIVE = "plan-floor-comprehensive"  # dcc.Input, percent (blank: none)
 PLAN_FLOOR_CORE = "plan-floor-core"  # dcc.Input, percent (blank: none)
+PLAN_OPTIMISE = "plan-optimise"  # dcc.Checklist: solve the best path (floors, target enforced)
 PLAN_RUN = "plan-run"  # button (background callback, permission "view")
 PLAN_CANCEL = "plan-cancel"
 PLAN_PROGRESS = "plan-progress"  # html.Progress: projected dates done / total

@@ -19,13 +19,19 @@ The edits (what the page sends, JSON):
 ``floors``
     ``{"comprehensive": fraction, "core": fraction}``: the ratios the plan must keep, at every
     date and after the Annex 4 macro scenario at year-ends.
+``optimise``
+    false (default): the book is projected with today's weights and the commitments as
+    given, and the floors and the target are checked. True: the best path is solved
+    (:class:`analyzer.forward.planner.Planner`, objective ``cumulative_return``): the
+    floors hold at every date (a blank floor is the legal minimum), the sci-tech share
+    reaches the target by the last date, each vintage's commitment is at most the amount
+    given, and the book turns over at most :data:`OPTIMISE_TURNOVER` a quarter.
 
 Every edit is checked here (:func:`check_edits`): an unknown key is refused with the near
 name, a number that is not finite, a negative commitment, a share outside [0, 1] or a floor
 outside [0, 10] is refused naming the field. :func:`run` is the one function the page calls:
-today it projects the book with the edits as the plan's flows (today's weights held, the
-Annex 4 scenarios at year-ends); the optimised plan will take its place behind the same
-signature.
+it projects the book with the edits as the plan's flows (today's weights held, the
+Annex 4 scenarios at year-ends), or solves the best path under them (``optimise``).
 """
 
 from __future__ import annotations
@@ -72,6 +78,10 @@ register(
             "needs one amount per projection year ({years}), got {count}",
             "每个预测年度需要一个金额（共 {years} 个），实际为 {count} 个",
         ),
+        "plan_page.not_bool": (
+            "must be true or false, got {value}",
+            "必须为 true 或 false，实际为 {value}",
+        ),
         "plan_page.not_object": (
             "the plan inputs must be a table of named values",
             "规划输入必须是带名称的取值表",
@@ -107,7 +117,11 @@ KEYS = (
     "commitment_class",
     "target_sci_tech_share",
     "floors",
+    "optimise",
 )
+#: the most the optimised path turns the book over in a quarter (one-way, fraction of the
+#: book): a path a real book can follow (docs/dashboard.md, "Plan")
+OPTIMISE_TURNOVER = 0.10
 FLOOR_KEYS = ("comprehensive", "core")
 
 
@@ -126,6 +140,7 @@ class Edits:
     commitment_class : the VC programme's asset class (None: no programme)
     target_sci_tech_share : fraction of the book
     floors : ``{"comprehensive": fraction, "core": fraction}``
+    optimise : solve the best path (else project today's weights)
     """
 
     years: int
@@ -134,6 +149,7 @@ class Edits:
     commitment_class: str | None
     target_sci_tech_share: float
     floors: Mapping[str, float]
+    optimise: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form (what the page sends and a saved plan scenario keeps)."""
@@ -144,6 +160,7 @@ class Edits:
             "commitment_class": self.commitment_class,
             "target_sci_tech_share": self.target_sci_tech_share,
             "floors": dict(self.floors),
+            "optimise": self.optimise,
         }
 
 
@@ -245,6 +262,11 @@ def check_edits(
             x = _fraction(floors_in[k], f"floors.{k}", MAX_FLOOR, problems)
             if x is not None:
                 floors[k] = x
+    optimise = doc.get("optimise", False)
+    if not isinstance(optimise, bool):
+        problems.append(
+            InputProblem(SOURCE, None, "optimise", text("plan_page.not_bool", value=optimise))
+        )
     cls = doc.get("commitment_class") or None
     if classes is not None and any(commitments):
         if not classes:
@@ -269,6 +291,7 @@ def check_edits(
         commitment_class=None if cls is None else str(cls),
         target_sci_tech_share=float(share or 0.0),
         floors=floors,
+        optimise=bool(optimise),
     )
 
 
@@ -367,6 +390,7 @@ def default_edits(inputs: Inputs | ScenarioLike) -> dict[str, Any]:
             "comprehensive": float(thresholds["comprehensive_watch"]),
             "core": float(thresholds["core_watch"]),
         },
+        "optimise": False,
     }
 
 
@@ -412,9 +436,29 @@ def _projector_class() -> type:
     return _Ticking
 
 
+#: the progress an optimised run reports: its rounds' projections, counted as this many
+#: (the rounds usually number two; a third or later ticks no further)
+OPTIMISE_ROUNDS_SHOWN = 2
+
+
 def steps(edits: Edits) -> int:
-    """How many dates the run projects (its progress total)."""
-    return edits.years * STEPS_PER_YEAR
+    """The progress total of a run: the dates it projects (an optimised run projects every
+    date once per round)."""
+    n = edits.years * STEPS_PER_YEAR
+    return n * OPTIMISE_ROUNDS_SHOWN if edits.optimise else n
+
+
+def _capped(tick: Callable[[int], None], total: int) -> Callable[[int], None]:
+    """``tick`` that stops at ``total`` (a round beyond those shown ticks no further)."""
+    done = [0]
+
+    def capped(k: int) -> None:
+        step = max(0, min(k, total - done[0]))
+        done[0] += step
+        if step:
+            tick(step)
+
+    return capped
 
 
 def run(
@@ -471,9 +515,11 @@ def run(
 
 def _run(p: _Parts, e: Edits, tick: Callable[[int], None] | None, key: str) -> dict[str, Any]:
     commitments = {int(y): float(a) for y, a in p.signed.items() if a}
-    for i, amount in enumerate(e.commitments):
-        if amount:
+    for i, amount in enumerate(() if e.optimise else e.commitments):
+        if amount:  # optimised: the amounts are each new vintage's most (the plan decides)
             commitments[i + 1] = commitments.get(i + 1, 0.0) + amount
+    if e.optimise and tick is not None:
+        tick = _capped(tick, steps(e))
     cls = _projector_class()
     projector = cls(
         p.holdings,
@@ -487,11 +533,46 @@ def _run(p: _Parts, e: Edits, tick: Callable[[int], None] | None, key: str) -> d
         step="quarter",
         stresses=True,
         reverse=False,
-        commitment_class=e.commitment_class if commitments else None,
+        commitment_class=e.commitment_class if commitments or e.optimise else None,
     )
     projector.tick = tick
-    projection = projector.run()
-    return summary(projection, p.company, e, key, p.key)
+    if not e.optimise:
+        return summary(projector.run(), p.company, e, key, p.key)
+    return _optimised(projector, e, key, p)
+
+
+def _optimised(projector: Any, e: Edits, key: str, p: _Parts) -> dict[str, Any]:
+    """The best path under the edits (see ``optimise`` in the module docstring)."""
+    from analyzer.forward.plan_file import NewVintage
+    from analyzer.forward.planner import Planner
+    from analyzer.solvency.regime import legal_minimum
+
+    vintages = tuple(
+        NewVintage(i + 1, str(e.commitment_class), float(a), 0)
+        for i, a in enumerate(e.commitments)
+        if a
+    )
+    n = len(projector.dates)
+    target = e.target_sci_tech_share
+    result = Planner(
+        projector,
+        min_comprehensive=e.floors.get("comprehensive", legal_minimum("comprehensive")),
+        min_core=e.floors.get("core", legal_minimum("core")),
+        sci_tech_path=[0.0] * (n - 1) + [target] if target else None,
+        max_turnover=OPTIMISE_TURNOVER,
+        new_vintages=vintages,
+    ).solve()
+    out = summary(result.projection, p.company, e, key, p.key)
+    out["plan"] = {
+        "commitments": dict(result.commitments),
+        "rounds": len(result.rounds),
+        "final_gap": result.final_gap,
+        "objective": result.objective,
+        "objective_value": result.objective_value,
+        "seconds": result.seconds,
+    }
+    out["notes"] = [*out.get("notes", []), *(_note(n) for n in result.notes)]
+    return out
 
 
 def _stressed(period: Any) -> dict[str, float] | None:

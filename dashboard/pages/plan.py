@@ -88,10 +88,12 @@ def edits_from_fields(
     target_share: Any,
     floor_comprehensive: Any,
     floor_core: Any,
+    optimise: Sequence[Any] | None = None,
 ) -> dict[str, Any]:
     """The plan service's edits of the input fields (money in 亿元, shares and floors in
-    percent). Every field blank (the page before its fields are filled): ``{}``, the
-    scenario's defaults. A blank floor is no floor; a blank target share the company's."""
+    percent; ``optimise`` the checklist's values). Every field blank (the page before its
+    fields are filled): ``{}``, the scenario's defaults. A blank floor is no floor (the legal
+    minimum when optimising); a blank target share the company's."""
     scalars = (commitment_class, target_share, floor_comprehensive, floor_core)
     if all(_blank(v) for v in (*(new_money or []), *(commitments or []), *scalars)):
         return {}
@@ -109,6 +111,8 @@ def edits_from_fields(
         edits["commitment_class"] = commitment_class
     if not _blank(target_share):
         edits["target_sci_tech_share"] = _fraction(target_share)
+    if optimise:
+        edits["optimise"] = True
     return edits
 
 
@@ -432,6 +436,12 @@ def inputs_panel(lang: str) -> html.Div:
                 ],
                 className="toolbar",
             ),
+            dcc.Checklist(
+                id=ids.PLAN_OPTIMISE,
+                options=[{"label": t("plan_page.optimise", lang), "value": "on"}],
+                value=[],
+                className="toolbar",
+            ),
             html.Div(
                 [
                     html.Button(t("plan_page.run", lang), id=ids.PLAN_RUN, className="btn"),
@@ -552,12 +562,20 @@ def run_plan(
     data: StoreData,
     source: str | None,
     stored: dict | None,
+    optimise: Sequence[Any] | None = None,
 ) -> Any:
     """Background job (permission ``view``, checked by the request gate before it starts)."""
     edits = edits_from_fields(
-        new_money, commitments, commitment_class, target_share, floor_comprehensive, floor_core
+        new_money,
+        commitments,
+        commitment_class,
+        target_share,
+        floor_comprehensive,
+        floor_core,
+        optimise,
     )
-    total = YEARS * plan_service.STEPS_PER_YEAR
+    rounds = plan_service.OPTIMISE_ROUNDS_SHOWN if edits.get("optimise") else 1
+    total = YEARS * plan_service.STEPS_PER_YEAR * rounds
     done = [0]
 
     def tick(k: int) -> None:
@@ -681,6 +699,7 @@ def register(app: Any, env: AppEnv) -> None:
         State(ids.CURRENT_SCENARIO, "data"),
         State(ids.PLAN_SOURCE, "data"),
         State(ids.PLAN_RESULT, "data"),
+        State(ids.PLAN_OPTIMISE, "value"),
         background=True,
         prevent_initial_call=True,
         running=[

@@ -9,8 +9,8 @@ integers are compared exactly; a float to 1e-7 relative (1e-6 absolute near zero
 a projection's trades, differences of book values of 1e10): the solver and BLAS builds a fresh
 environment installs move the last digits of an optimum (seen at 1e-12), never a figure a
 user reads. The multi-year plan has no golden file: its amounts are a solver's optimum over
-hundreds of variables, checked by properties instead (tests/analyzer/forward). Key order is not compared (one stress table is built
-from a set), list order is.
+hundreds of variables, checked by properties instead (tests/analyzer/forward). Key order is
+not compared (one stress table is built from a set), list order is.
 
 To regenerate after a deliberate change of output: ``ANALYZER_GOLDEN_REGENERATE=1 pytest
 tests/analyzer/test_cli_golden.py`` and review the diff.

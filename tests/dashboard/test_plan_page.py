@@ -313,3 +313,26 @@ def test_loading_a_plan_scenario_makes_it_current_with_its_run(
     assert run["edits"] == edits
     assert run["scenario"] == plan_service.scenario_key(current)  # fresh: no stale warning
     assert run["periods"] == plan_service.run(scenario, EDITS)["periods"]
+
+
+def test_the_optimise_box_solves_the_best_path_with_its_progress(env: Any) -> None:
+    src = plan.source_key(env)
+    plan._SOURCES[src] = env
+    progress: list[tuple[str, str]] = []
+    out = plan.run_plan(
+        progress.append,
+        1,
+        [50, 50, 50],
+        [20, 20, 20],
+        "vc_fund",
+        10,
+        150,
+        75,
+        None,
+        src,
+        None,
+        ["on"],
+    )
+    assert out["edits"]["optimise"] is True and "plan" in out
+    assert min(p["comprehensive_ratio"] for p in out["periods"]) >= 1.5 - 1e-6
+    assert progress[0] == ("0", "24") and progress[-1] == ("24", "24")

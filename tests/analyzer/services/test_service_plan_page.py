@@ -235,3 +235,34 @@ def test_bad_edits_stop_the_run(scenario: Any) -> None:
     with pytest.raises(InputError) as err:
         plan_page.run(scenario, {"commitments": [1e9, 0, 0], "commitment_class": "cash"})
     assert _fields(err.value) == ["commitment_class"]
+
+
+def test_the_optimised_path_meets_the_floors_and_the_target_by_the_engine() -> None:
+    from analyzer.services.reading import load_inputs
+
+    inputs = load_inputs(
+        "data/life/holdings.csv",
+        "data/life/company.toml",
+        "data/assumptions.csv",
+        templates="data/templates.csv",
+        accept=["holdings.face_value_ratio"],
+    )
+    ticks: list[int] = []
+    edits = {
+        "optimise": True,
+        "commitments": [2e9, 2e9, 2e9],
+        "commitment_class": "vc_fund",
+        "target_sci_tech_share": 0.12,
+        "floors": {"comprehensive": 1.5, "core": 0.75},
+        "new_money": [2e10] * 3,
+    }
+    out = plan_page.run(inputs, edits, tick=ticks.append)
+    assert out["edits"]["optimise"] is True and out["plan"]["final_gap"] == 0.0
+    for p in out["periods"]:
+        assert p["comprehensive_ratio"] >= 1.5 - 1e-6 and p["core_ratio"] >= 0.75 - 1e-6
+    assert out["periods"][-1]["sci_tech_share"] >= 0.12 - 1e-6
+    assert all(0.0 <= v <= 2e9 + 1.0 for v in out["plan"]["commitments"].values())
+    assert sum(ticks) == plan_page.steps(plan_page.check_edits(edits, None, None))
+    with pytest.raises(InputError) as err:
+        plan_page.run(inputs, {**edits, "optimise": "yes"})
+    assert err.value.problems[0].column == "optimise"
