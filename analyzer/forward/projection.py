@@ -243,7 +243,8 @@ class Projection:
             },
             "dates": [d.isoformat() for d in self.dates],
             "periods": [p.to_dict() for p in self.periods],
-            "commitments": self.commitments,
+            "commitments": list(self.commitments.get("total", [])),
+            "programme": {k: v for k, v in self.commitments.items() if k != "total"},
             "notes": [n.render() if isinstance(n, Text) else str(n) for n in self.notes],
         }
 

@@ -77,7 +77,11 @@ def test_json_has_the_documented_keys(projected: dict) -> None:
     macro = projected["periods"][3]["stressed"][0]
     assert macro["scenario"] == "annex4_macro"
     assert macro["comprehensive_ratio"] < projected["periods"][3]["comprehensive_ratio"]
-    assert "total" in projected["commitments"] and "provenance" in projected
+    # the programme per date (signed 15亿 in year 1: 25% called in the first year)
+    assert [r["date"] for r in projected["commitments"]] == projected["dates"]
+    assert sum(r["calls"] for r in projected["commitments"][:4]) == pytest.approx(0.25 * 1.5e9)
+    assert set(projected["programme"]["vintages"]) == {"signed:1", "signed:2"}
+    assert "provenance" in projected
 
 
 def test_the_plan_flows_reach_the_book_and_capital(projected: dict) -> None:
