@@ -328,7 +328,7 @@ def _print_simulation(con, name: str, res) -> None:
     t.add_column("percentile", justify="right")
     t.add_column("comprehensive", justify="right")
     t.add_column("core", justify="right")
-    for p in res.percentiles["comprehensive"]:
+    for p in sorted(res.percentiles["comprehensive"], key=float):
         t.add_row(
             f"{p}%", _pct(res.percentiles["comprehensive"][p]), _pct(res.percentiles["core"][p])
         )
@@ -370,7 +370,7 @@ def _print_commitments(con, proj) -> None:
     t = Table(
         title=f"VC commitment programme, Takahashi-Alexander (L={p.lifetime}, "
         f"B={p.bow}, G={_pct(p.growth)}), 亿元; capital at factor "
-        f"{proj.capital_factor}",
+        f"{proj.capital_factor:.4g}",
         title_justify="left",
     )
     for col in ("year", "calls", "distributions", "net cash", "NAV", "unfunded", "capital"):

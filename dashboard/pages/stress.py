@@ -153,9 +153,11 @@ def reverse_headers(target: float, lang: str) -> list[str]:
 
 
 def percentile_rows(summary: dict[str, Any]) -> list[list[str]]:
+    """One row per percentile level, in ascending order of the level (the session store
+    may hand the levels back in the text order of their keys: "0.5" after "99")."""
     comp = summary["percentiles"]["comprehensive"]
     core = summary["percentiles"]["core"]
-    return [[f"{p}%", fmt_pct(comp[p]), fmt_pct(core[p])] for p in comp]
+    return [[f"{p}%", fmt_pct(comp[p]), fmt_pct(core[p])] for p in sorted(comp, key=float)]
 
 
 def probability_rows(summary: dict[str, Any], lang: str) -> list[list[str]]:

@@ -394,3 +394,17 @@ def test_no_data_is_reported(make_settings: Any, tmp_path: Path) -> None:
     assert "No data to show" in repr(
         stress.reverse_content(None, None, "current", "en", app_env(app))
     )
+
+
+def test_percentile_rows_ascend_whatever_the_key_order(sim_result: Any) -> None:
+    """The session store may return the levels in the text order of their keys ("0.5" after
+    "99"); the table lists them from the lowest level up."""
+    summary = sf.simulation_summary(sim_result)
+    shuffled = {
+        k: dict(sorted(v.items(), key=lambda kv: kv[0])) for k, v in summary["percentiles"].items()
+    }
+    text_order = [float(k) for k in shuffled["comprehensive"]]
+    assert text_order != sorted(text_order)  # the case the table must survive
+    rows = stress.percentile_rows({**summary, "percentiles": shuffled})
+    levels = [float(r[0].rstrip("%")) for r in rows]
+    assert levels == sorted(levels) and levels[0] == 0.5
