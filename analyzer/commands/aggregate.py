@@ -54,10 +54,11 @@ def aggregate(
     regime: str = typer.Option(
         DEFAULT_REGIME,
         "--regime",
+        "-r",
         help="Regulatory regime: " + ", ".join(available_regimes()) + ". See 'analyzer regimes'.",
     ),
     fmt: OutputFormat = typer.Option(
-        OutputFormat.csv, "--format", help="csv (default) or json (a list of records)."
+        OutputFormat.csv, "--format", "-f", help="csv (default) or json (a list of records)."
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write to this file instead of the screen."

@@ -13,7 +13,7 @@ def dashboard(
     holdings: Path | None = typer.Option(
         None, help="Holdings file to open (default: the bundled sample life insurer)."
     ),
-    company: Path | None = typer.Option(None, help="Company file to open."),
+    company: Path | None = typer.Option(None, "--company", "-c", help="Company file to open."),
     debug: bool = typer.Option(False, help="Dash debug mode (development only)."),
 ) -> None:
     """Run the dashboard (development server; see docs/dashboard.md for production)."""

@@ -172,13 +172,13 @@ _H = {
 
 def optimize(
     holdings: Path = typer.Argument(..., help=_H["holdings"], show_default=False),
-    company: Path = typer.Option(..., "--company", help=_H["company"], show_default=False),
+    company: Path = typer.Option(..., "--company", "-c", help=_H["company"], show_default=False),
     assumptions: Path = typer.Option(
-        ..., "--assumptions", help=_H["assumptions"], show_default=False
+        ..., "--assumptions", "-a", help=_H["assumptions"], show_default=False
     ),
     correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
     templates: Path | None = typer.Option(None, "--templates", help=_H["templates"]),
-    regime: str = typer.Option(DEFAULT_REGIME, "--regime", help="Regulatory regime."),
+    regime: str = typer.Option(DEFAULT_REGIME, "--regime", "-r", help="Regulatory regime."),
     objective: ObjectiveName = typer.Option(ObjectiveName.max_return, "--objective"),
     min_comprehensive: float | None = typer.Option(
         None, "--min-comprehensive", help="Comprehensive-ratio floor (fraction; legal 1.0)."
@@ -214,7 +214,7 @@ def optimize(
     repair_correlations: bool = typer.Option(
         False, "--repair-correlations", help="Use the nearest correlation matrix."
     ),
-    fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
     mapping: Path | None = mapping_option(),
     look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),
@@ -281,13 +281,13 @@ def optimize(
 
 def frontier_cmd(
     holdings: Path = typer.Argument(..., help=_H["holdings"], show_default=False),
-    company: Path = typer.Option(..., "--company", help=_H["company"], show_default=False),
+    company: Path = typer.Option(..., "--company", "-c", help=_H["company"], show_default=False),
     assumptions: Path = typer.Option(
-        ..., "--assumptions", help=_H["assumptions"], show_default=False
+        ..., "--assumptions", "-a", help=_H["assumptions"], show_default=False
     ),
     correlations: Path | None = typer.Option(None, "--correlations", help=_H["correlations"]),
     templates: Path | None = typer.Option(None, "--templates", help=_H["templates"]),
-    regime: str = typer.Option(DEFAULT_REGIME, "--regime"),
+    regime: str = typer.Option(DEFAULT_REGIME, "--regime", "-r"),
     objective: ObjectiveName = typer.Option(
         ObjectiveName.max_return,
         "--objective",
@@ -305,7 +305,7 @@ def frontier_cmd(
     repair_correlations: bool = typer.Option(False, "--repair-correlations"),
     points: int = typer.Option(50, "--points", help="Number of points."),
     axis: Axis = typer.Option(Axis.volatility, "--axis"),
-    fmt: Fmt = typer.Option(Fmt.table, "--format"),
+    fmt: Fmt = typer.Option(Fmt.table, "--format", "-f"),
     mapping: Path | None = mapping_option(),
     look_through: Path | None = look_through_option(),
     accept_warning: list[str] = accept_option(),

@@ -41,7 +41,7 @@ def render_table(records: list[dict]) -> str:
 
 def regimes(
     fmt: RegimesFormat = typer.Option(
-        RegimesFormat.table, "--format", help="table (default) or json."
+        RegimesFormat.table, "--format", "-f", help="table (default) or json."
     ),
 ) -> None:
     records = describe()
@@ -62,7 +62,7 @@ def run_light(args: list[str]) -> int | None:
     formats = {f.value for f in RegimesFormat}
     if not args:
         fmt = RegimesFormat.table.value
-    elif len(args) == 2 and args[0] == "--format" and args[1] in formats:
+    elif len(args) == 2 and args[0] in ("--format", "-f") and args[1] in formats:
         fmt = args[1]
     elif len(args) == 1 and args[0].partition("=")[::2] in {("--format", f) for f in formats}:
         fmt = args[0].partition("=")[2]

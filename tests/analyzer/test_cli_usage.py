@@ -210,3 +210,23 @@ def test_report_error_uses_the_chosen_language(lang: str, capsys) -> None:
         assert err[1] == "error: unknown regime"
         assert err[2] == "infeasible: no allocation"
         assert err[3] == "  - relax x"
+
+
+def test_the_same_short_options_on_every_command() -> None:
+    """-c (company), -a (assumptions), -r (regime), -f (format) mean the same on every
+    command that has the long option, and no short option means two things."""
+    from analyzer.cli import COMMANDS, _load_module_commands
+
+    meaning = {"-c": "--company", "-a": "--assumptions", "-r": "--regime", "-f": "--format"}
+    seen: dict[str, set[str]] = {}
+    for name, (module, _) in COMMANDS.items():
+        command = _load_module_commands(module)[name]
+        for param in command.params:
+            longs = [o for o in param.opts if o.startswith("--")]
+            shorts = [o for o in param.opts if o.startswith("-") and not o.startswith("--")]
+            for short in shorts:
+                seen.setdefault(short, set()).update(longs)
+            for short, long in meaning.items():
+                if long in longs:
+                    assert short in shorts, f"{name} {long} lacks {short}"
+    assert all(len(v) == 1 for k, v in seen.items()), seen
