@@ -235,7 +235,15 @@ def simulate(
         help="Correlation matrix (default: correlations.csv beside assumptions).",
     ),
     regime: str = typer.Option(DEFAULT_REGIME, "--regime", "-r", help="Regulatory regime."),
-    n: int = typer.Option(100_000, "--scenarios", "-n", min=1, help="Number of scenarios."),
+    n: int = typer.Option(
+        100_000,
+        "--n-scenarios",
+        "-n",
+        "--scenarios",
+        min=1,
+        help="Number of scenarios (--scenarios, the earlier name, still works; in "
+        "`analyzer stress` --scenarios is a scenario file).",
+    ),
     seed: int = typer.Option(20240601, "--seed", min=0, help="Random seed."),
     dof: float = typer.Option(
         5.0, "--dof", help="Student-t degrees of freedom (> 2); 0 for Gaussian returns."

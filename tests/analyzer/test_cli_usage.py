@@ -7,6 +7,7 @@ commands; ``--lang`` picks the language of every message.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -224,9 +225,32 @@ def test_the_same_short_options_on_every_command() -> None:
         for param in command.params:
             longs = [o for o in param.opts if o.startswith("--")]
             shorts = [o for o in param.opts if o.startswith("-") and not o.startswith("--")]
-            for short in shorts:
-                seen.setdefault(short, set()).update(longs)
+            for short in shorts:  # what the option is: its first long name
+                seen.setdefault(short, set()).add(longs[0] if longs else param.name)
             for short, long in meaning.items():
                 if long in longs:
                     assert short in shorts, f"{name} {long} lacks {short}"
     assert all(len(v) == 1 for k, v in seen.items()), seen
+
+
+def test_simulate_counts_with_n_scenarios_and_keeps_the_old_name(capsys) -> None:
+    from analyzer.cli import main
+
+    base = [
+        "simulate",
+        str(LIFE / "holdings.csv"),
+        "-c",
+        str(LIFE / "company.toml"),
+        "-a",
+        str(LIFE.parent / "assumptions.csv"),
+        "-q",
+        "-f",
+        "json",
+    ]
+    counts = []
+    for option in ("--n-scenarios", "--scenarios", "-n"):
+        with pytest.raises(SystemExit) as exc:
+            main([*base, option, "1500"])
+        assert exc.value.code == 0
+        counts.append(json.loads(capsys.readouterr().out)["simulation"]["n_scenarios"])
+    assert counts == [1500, 1500, 1500]
