@@ -6,6 +6,7 @@ default, switchable to CNY, and ratios in percent. Missing values (None, NaN) sh
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from numbers import Real
 
@@ -18,6 +19,8 @@ SCALE = {"yi": 1e8, "cny": 1.0}
 #: default decimals per unit
 DECIMALS = {"yi": 2, "cny": 0}
 MISSING = "—"
+#: Beijing time (China Standard Time, UTC+8, no daylight saving): the times the dashboard shows
+BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 def normalize_unit(unit: str | None) -> str:
@@ -85,3 +88,12 @@ def fmt_number(value: float | None, decimals: int = 2) -> str:
     if _missing(value):
         return MISSING
     return f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+
+
+def fmt_time(when: dt.datetime | None, lang: str | None = "zh") -> str:
+    """A stored time (timezone-aware, UTC) in Beijing time, to the minute, its zone named."""
+    if when is None:
+        return MISSING
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return f"{when.astimezone(BEIJING):%Y-%m-%d %H:%M} {t('time.beijing', lang)}"

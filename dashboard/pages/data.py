@@ -41,7 +41,7 @@ from dashboard.i18n import normalize_lang, t
 from dashboard.pages.overview import table
 from dashboard.state import StoreData
 from dashboard.store import ScenarioStore, check_scenario_name
-from dashboard.units import fmt_money, fmt_pct, normalize_unit
+from dashboard.units import fmt_money, fmt_pct, fmt_time, normalize_unit
 
 KEY = "data"
 PATH = "/data"
@@ -348,7 +348,7 @@ def scenario_inputs(store: ScenarioStore, scenario_id: int) -> dict[str, Any]:
 def scenario_options(store: ScenarioStore, lang: str) -> list[dict[str, Any]]:
     out = []
     for info in store.list():
-        stamp = info.created_at.strftime("%Y-%m-%d %H:%M")
+        stamp = fmt_time(info.created_at, lang)
         review = f"✓ {info.reviewed_by}" if info.reviewed else t("data.not_reviewed", lang)
         out.append(
             {
@@ -379,9 +379,9 @@ def scenario_table(store: ScenarioStore, lang: str) -> Any:
             i.name,
             i.regime,
             i.author,
-            i.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            fmt_time(i.created_at, lang),
             i.reviewed_by or "",
-            i.reviewed_at.strftime("%Y-%m-%d %H:%M UTC") if i.reviewed_at else "",
+            fmt_time(i.reviewed_at, lang) if i.reviewed_at else "",
         ]
         for i in infos
     ]

@@ -46,7 +46,15 @@ from dashboard.pages import data as data_page
 from dashboard.pages.overview import no_data, regime_selector, table
 from dashboard.state import StoreData
 from dashboard.store import ScenarioStore, check_scenario_name
-from dashboard.units import fmt_money, fmt_pct, from_unit, normalize_unit, to_unit, unit_label
+from dashboard.units import (
+    fmt_money,
+    fmt_pct,
+    fmt_time,
+    from_unit,
+    normalize_unit,
+    to_unit,
+    unit_label,
+)
 
 KEY = "plan"
 PATH = "/plan"
@@ -338,12 +346,12 @@ def plan_content(
     )
 
 
-def plan_options(store: ScenarioStore) -> list[dict[str, Any]]:
-    """The saved scenarios that carry plan inputs, newest first."""
+def plan_options(store: ScenarioStore, lang: str | None = None) -> list[dict[str, Any]]:
+    """The saved scenarios that carry plan inputs, newest first (times in Beijing time)."""
     out = []
     for info in store.list():
         if (store.get(info.id).options or {}).get("plan"):
-            stamp = info.created_at.strftime("%Y-%m-%d %H:%M")
+            stamp = fmt_time(info.created_at, lang)
             label = f"{info.name} · {info.company_name} · {info.author} · {stamp}"
             out.append({"label": label, "value": info.id})
     return out
@@ -651,7 +659,7 @@ def save_plan(
 
 
 def plan_scenarios(_counter: int | None, lang: str | None, *, env: AppEnv) -> tuple:
-    options = plan_options(env.store)
+    options = plan_options(env.store, normalize_lang(lang))
     return options, options
 
 

@@ -113,3 +113,14 @@ def test_fmt_pct(ratio: float | None, decimals: int, expected: str) -> None:
 def test_fmt_number() -> None:
     assert fmt_number(12345.678) == "12,345.68"
     assert fmt_number(None) == "—"
+
+
+def test_times_show_in_beijing_time() -> None:
+    import datetime as dt
+
+    from dashboard.units import fmt_time
+
+    stored = dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.UTC)  # 01:30 the next day in Beijing
+    assert fmt_time(stored, "zh") == "2027-01-01 01:30 北京时间"
+    assert fmt_time(stored, "en") == "2027-01-01 01:30 Beijing time"
+    assert fmt_time(None, "en") == "—"
