@@ -40,9 +40,10 @@ import scipy.sparse as sp
 
 from analyzer import compliance
 from analyzer.io.holdings import Holdings
-from analyzer.optimize.capital import MARGIN
+from analyzer.optimize.capital import MARGIN, cone_rows
 from analyzer.optimize.universe import Universe, build_universe
 from analyzer.solvency import aggregation
+from analyzer.solvency.capital import tier_shares
 from analyzer.solvency.charges import SUBMODULE_INDEX as SI
 from analyzer.stress.annex4 import scenarios as annex4_scenarios
 from analyzer.stress.shocks import StressParameters, revalue, scopes, shocked_holdings
@@ -509,7 +510,7 @@ class PlanProgram:
         if objective not in OBJECTIVES:
             raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
         regime = regime if regime is not None else load_regime(DEFAULT_REGIME)
-        self._tier_limits = tier_limits(regime)
+        self._tier_limits = tier_shares(regime)
         self._ratio_caps = ratio_caps(regime)
         self.inputs = inputs
         self.objective_name = objective
@@ -546,34 +547,25 @@ class PlanProgram:
 
     # -- pieces ----------------------------------------------------------------------------
     def _cone_values(self, cm: CapitalModel) -> dict[str, np.ndarray]:
-        """The numbers of one date's cones, per V0 (matrices folded with the correlation
-        roots as in :func:`analyzer.optimize.capital.state_capital`)."""
+        """The numbers of one date's cones, per V0: the rows of
+        :func:`analyzer.optimize.capital.cone_rows` (the ones
+        :func:`~analyzer.optimize.capital.state_capital` reads) folded with the correlation
+        roots."""
         V0 = self.inputs.V0
-        A = cm.A
         roots = _roots(cm.matrices)
-        fixed = cm.fixed / V0
-        C = np.zeros((6, A.shape[1]))
-        offset = np.zeros(6)
-        if not cm.life:
-            C[0] = A[SI["interest_rate"]]
-            offset[0] = fixed[SI["interest_rate"]]
-        C[1], C[2], C[5] = A[SI["equity"]], A[SI["real_estate"]], A[SI["fx"]]
-        offset[1] = fixed[SI["equity"]]
-        offset[2] = fixed[SI["real_estate"]]
-        offset[5] = fixed[SI["fx"]]
+        rows = cone_rows(cm.A, cm.fixed / V0, cm.life)
         Lm = roots["market"].T
-        out = {"G_market": Lm @ C, "g_market": Lm @ offset}
-        for pair in ("overseas_fixed_income", "overseas_equity"):
-            dev, em = SI[f"{pair}_developed"], SI[f"{pair}_emerging"]
+        out = {"G_market": Lm @ rows.market, "g_market": Lm @ rows.market_fixed}
+        for pair, (_, A2, f2) in rows.pairs.items():
             R = roots[pair].T
-            out[f"G_{pair}"] = R @ np.vstack([A[dev], A[em]])
-            out[f"g_{pair}"] = R @ np.array([fixed[dev], fixed[em]])
+            out[f"G_{pair}"] = R @ A2
+            out[f"g_{pair}"] = R @ f2
         out["a_up"], out["a_down"] = cm.ir_up, cm.ir_down
         out["l_up"] = np.array([cm.ir_liability_up / V0])
         out["l_down"] = np.array([cm.ir_liability_down / V0])
         Rc = roots["credit"].T
-        out["G_credit"] = Rc @ np.vstack([A[SI["spread"]], A[SI["default"]]])
-        out["g_credit"] = Rc @ np.array([fixed[SI["spread"]], fixed[SI["default"]]])
+        out["G_credit"] = Rc @ rows.credit
+        out["g_credit"] = Rc @ rows.credit_fixed
         c = cm.constants
         LT = roots["top"].T
         out["h_top"] = LT[:, :2] @ np.array([c.life_insurance, c.nonlife_insurance]) / V0
@@ -974,17 +966,6 @@ def _folded(cm: CapitalModel, stress: np.ndarray) -> CapitalModel:
     """The shocked book's map stated on the unshocked exposures: columns times ``1 + s``."""
     f = 1.0 + np.asarray(stress, dtype=float)
     return replace(cm, A=cm.A * f, ir_up=cm.ir_up * f, ir_down=cm.ir_down * f)
-
-
-def tier_limits(regime) -> dict[str, float]:
-    """Rule 1 Art. 41 shares of core capital (fractions)."""
-    t = regime.table("capital", "tier_limits")
-    return {
-        "fs": float(t["future_surplus_max_share_of_core"]),
-        "c2": float(t["core_tier2_max_share_of_core"]),
-        "s2": float(t["supplementary_tier2_max_share_of_core"]),
-        "sup": float(t["supplementary_max_share_of_core"]),
-    }
 
 
 def ratio_caps(regime) -> dict[str, float]:

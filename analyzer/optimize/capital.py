@@ -117,6 +117,89 @@ def capital_matrix(ctx: Context, equity_addon: bool = False) -> np.ndarray:
     return A + ctx.universe.equity_addon if equity_addon else A
 
 
+#: the overseas pairs of the market vector: key -> (row, developed, emerging sub-module)
+OVERSEAS_PAIRS = {
+    "overseas_fixed_income": (
+        3,
+        "overseas_fixed_income_developed",
+        "overseas_fixed_income_emerging",
+    ),
+    "overseas_equity": (4, "overseas_equity_developed", "overseas_equity_emerging"),
+}
+
+
+@dataclass(frozen=True)
+class ConeRows:
+    """The capital map's rows arranged as the cones read them (per CNY of V): the one
+    place that says which sub-module enters which cone.
+
+    Attributes
+    ----------
+    market : ndarray (6, n)
+        Rows of the market vector ``(IR, EQ, RE, OS_FI, OS_EQ, FX)`` linear in the weights:
+        equity, real estate, FX, and interest rate for a P&C insurer (a life insurer's is
+        the scenario method, stated by the caller); the overseas rows are zero (``pairs``).
+    market_fixed : ndarray (6,)
+        The capital held constant in those rows (derivatives, hedged and separate-account
+        positions, the company's non-investment credit items), per CNY of V.
+    pairs : dict
+        ``key -> (row, A2, f2)``: the developed and emerging rows (2 x n) of an overseas pair
+        and their constant capital (2,).
+    credit, credit_fixed : ndarray (2, n), (2,)
+        Spread and default rows, and their constant capital.
+    """
+
+    market: np.ndarray
+    market_fixed: np.ndarray
+    pairs: dict
+    credit: np.ndarray
+    credit_fixed: np.ndarray
+
+
+def cone_rows(A: np.ndarray, fixed: np.ndarray, life: bool) -> ConeRows:
+    """The rows of ``A`` (sub-modules x units) and of the constant capital ``fixed`` (per
+    CNY of V) as the cones read them (:class:`ConeRows`).
+
+    Raises
+    ------
+    ValueError
+        Constant capital in a sub-module no cone reads (for a life insurer: interest rate,
+        which the scenario method computes from the liabilities).
+    """
+    n = A.shape[1]
+    C = np.zeros((6, n))
+    offset = np.zeros(6)
+    if not life:  # P&C: the duration method, linear; derivatives' charges constant
+        C[0] = A[SI["interest_rate"]]
+        offset[0] = fixed[SI["interest_rate"]]
+    for row, key in ((1, "equity"), (2, "real_estate"), (5, "fx")):
+        C[row] = A[SI[key]]
+        offset[row] = fixed[SI[key]]
+    pairs = {
+        key: (
+            row,
+            np.vstack([A[SI[dev]], A[SI[em]]]),
+            np.array([fixed[SI[dev]], fixed[SI[em]]]),
+        )
+        for key, (row, dev, em) in OVERSEAS_PAIRS.items()
+    }
+    handled = [SI[k] for k in ("equity", "real_estate", "fx", "spread", "default")]
+    handled += [SI[k] for _, dev, em in OVERSEAS_PAIRS.values() for k in (dev, em)]
+    if not life:
+        handled.append(SI["interest_rate"])
+    if np.delete(fixed, handled).any():
+        raise ValueError(
+            "fixed capital outside interest rate, equity, real estate, FX, spread and default"
+        )
+    return ConeRows(
+        market=C,
+        market_fixed=offset,
+        pairs=pairs,
+        credit=np.vstack([A[SI["spread"]], A[SI["default"]]]),
+        credit_fixed=np.array([fixed[SI["spread"]], fixed[SI["default"]]]),
+    )
+
+
 def state_capital(
     w: cp.Expression, ctx: Context, life_case: str | None = None, equity_addon: bool = False
 ) -> cp.Variable:
@@ -135,9 +218,10 @@ def state_capital(
     A = capital_matrix(ctx, equity_addon)
     roots = aggregation.correlation_factors(cm.matrices)
     cons = []
-    # market vector v = C w + offset * t + E os
-    C = np.zeros((6, u.n))
-    offset = np.zeros(6)
+    # market vector v = C w + offset * t + E os (the rows of the capital map: cone_rows)
+    rows = cone_rows(A, cm.fixed / u.V, cm.life)
+    C = rows.market.copy()
+    offset = rows.market_fixed.copy()
     if cm.life:
         if life_case not in LIFE_CASES + (RELAXED,):
             raise ValueError(f"a life insurer needs life_case in {LIFE_CASES + (RELAXED,)}")
@@ -159,61 +243,18 @@ def state_capital(
             ctx.ir = (t_ir, up, down)
         else:
             cons += [up <= 0, down <= 0]
-    else:
-        C[0] = A[SI["interest_rate"]]
-    C[1] = A[SI["equity"]]
-    C[2] = A[SI["real_estate"]]
-    C[5] = A[SI["fx"]]
-    # capital that does not move with the weights (the company's non-investment credit items,
-    # Rule 9; the positions held constant: derivatives, hedged and separate-account
-    # positions), per CNY of V, homogenised with t like every constant
-    fixed = cm.fixed / u.V
     extra_cols = []
-    for row, dev, em, key in (
-        (
-            3,
-            "overseas_fixed_income_developed",
-            "overseas_fixed_income_emerging",
-            "overseas_fixed_income",
-        ),
-        (4, "overseas_equity_developed", "overseas_equity_emerging", "overseas_equity"),
-    ):
-        a_d, a_e = A[SI[dev]], A[SI[em]]
-        f_pair = np.array([fixed[SI[dev]], fixed[SI[em]]])
-        if not f_pair.any() and (not a_d.any() or not a_e.any()):
-            C[row] = a_d + a_e  # one side is identically zero: the pair is linear
+    for key, (row, A2, f2) in rows.pairs.items():
+        if not f2.any() and (not A2[0].any() or not A2[1].any()):
+            C[row] = A2[0] + A2[1]  # one side is identically zero: the pair is linear
         else:
-            G2 = ctx.param(f"G_{key}", roots[key].T @ np.vstack([a_d, a_e]))
+            G2 = ctx.param(f"G_{key}", roots[key].T @ A2)
             pair = G2 @ w
-            if f_pair.any():
-                pair = pair + ctx.param(f"g_{key}", roots[key].T @ f_pair) * t
+            if f2.any():
+                pair = pair + ctx.param(f"g_{key}", roots[key].T @ f2) * t
             os_t = cp.Variable(nonneg=True, name=f"t_{key}")
             cons.append(cp.norm(pair, 2) <= os_t)
             extra_cols.append((row, os_t))
-    handled = [
-        SI[k]
-        for k in (
-            "equity",
-            "real_estate",
-            "fx",
-            "spread",
-            "default",
-            "overseas_fixed_income_developed",
-            "overseas_fixed_income_emerging",
-            "overseas_equity_developed",
-            "overseas_equity_emerging",
-        )
-    ]
-    if not cm.life:  # P&C: derivatives' interest-rate charges (a life insurer's: L_up / L_down)
-        handled.append(SI["interest_rate"])
-        offset[0] += fixed[SI["interest_rate"]]
-    if np.delete(fixed, handled).any():
-        raise ValueError(
-            "fixed capital outside interest rate, equity, real estate, FX, spread and default"
-        )
-    offset[1] += fixed[SI["equity"]]
-    offset[2] += fixed[SI["real_estate"]]
-    offset[5] += fixed[SI["fx"]]
     Lm = roots["market"].T
     G_market = ctx.param("G_market", Lm @ C)
     expr = G_market @ w
@@ -225,14 +266,11 @@ def state_capital(
         expr = expr + Lm[:, 0] * ctx.ir[0]
     t_m = cp.Variable(nonneg=True, name="t_market")
     cons.append(cp.norm(expr, 2) <= t_m)
-    G_credit = ctx.param(
-        "G_credit", roots["credit"].T @ np.vstack([A[SI["spread"]], A[SI["default"]]])
-    )
+    G_credit = ctx.param("G_credit", roots["credit"].T @ rows.credit)
     t_c = cp.Variable(nonneg=True, name="t_credit")
     credit = G_credit @ w
-    fixed_credit = np.array([fixed[SI["spread"]], fixed[SI["default"]]])
-    if fixed_credit.any():
-        credit = credit + ctx.param("g_credit", roots["credit"].T @ fixed_credit) * t
+    if rows.credit_fixed.any():
+        credit = credit + ctx.param("g_credit", roots["credit"].T @ rows.credit_fixed) * t
     cons.append(cp.norm(credit, 2) <= t_c)
     LT = roots["top"].T
     c = cm.constants

@@ -36,6 +36,19 @@ class AdmittedCapital:
         return self.core + self.supplementary_tier1 + self.supplementary_tier2
 
 
+def tier_shares(regime: Regime) -> dict[str, float]:
+    """The Rule 1 Art. 41 limits as shares of core capital (fractions): ``fs`` future surplus
+    counted in core, ``c2`` core tier 2, ``s2`` supplementary tier 2, ``sup`` supplementary
+    capital."""
+    t = regime.table("capital", "tier_limits")
+    return {
+        "fs": float(t["future_surplus_max_share_of_core"]),
+        "c2": float(t["core_tier2_max_share_of_core"]),
+        "s2": float(t["supplementary_tier2_max_share_of_core"]),
+        "sup": float(t["supplementary_max_share_of_core"]),
+    }
+
+
 def admitted_capital(
     capital: Capital, regime: Regime, core_tier1_change: float | np.ndarray = 0.0
 ) -> AdmittedCapital:
@@ -55,9 +68,8 @@ def admitted_capital(
     its four linear cases is consistent. Supplementary tier 2 is then capped at 25% of core and
     the supplementary total at 100% of core (tier 2 cut first).
     """
-    t = regime.table("capital", "tier_limits")
-    s_fs = float(t["future_surplus_max_share_of_core"])
-    s_c2 = float(t["core_tier2_max_share_of_core"])
+    t = tier_shares(regime)
+    s_fs, s_c2 = t["fs"], t["c2"]
     scalar = np.ndim(core_tier1_change) == 0
     change = np.asarray(core_tier1_change, dtype=float)
     c1 = capital.core_tier1 + change
@@ -85,11 +97,9 @@ def admitted_capital(
         c2 = np.where(take, b, c2)
         done = done | take
     pos_core = np.maximum(core, 0.0)
-    s2 = np.minimum(
-        capital.supplementary_tier2, t["supplementary_tier2_max_share_of_core"] * pos_core
-    )
+    s2 = np.minimum(capital.supplementary_tier2, t["s2"] * pos_core)
     s1 = np.full(change.shape, float(capital.supplementary_tier1))
-    cut = np.maximum(s1 + s2 - t["supplementary_max_share_of_core"] * pos_core, 0.0)
+    cut = np.maximum(s1 + s2 - t["sup"] * pos_core, 0.0)
     cut_s2 = np.minimum(cut, s2)
     s2 = s2 - cut_s2
     s1 = s1 - (cut - cut_s2)
