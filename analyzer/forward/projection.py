@@ -355,6 +355,7 @@ class Projector:
         self._frame0 = self._checked_frame()
         self._w0: dict[str, float] | None = None
         self._book: ageing.Book | None = None
+        self._today: SolvencyResult | None = None
         self.schedule = (
             _Flat(self.dates)
             if plan is None
@@ -423,16 +424,7 @@ class Projector:
         cls = self.commitment_class
         if cls or not self.commitments:
             return cls
-        pools = [self._frame0]
-        if self.templates is not None:
-            pools.append(self.templates.frame)
-        cands = sorted(
-            {
-                str(c)
-                for f in pools
-                for c in f.loc[f["asset_type"].astype(str) == "pe_vc_fund", "asset_class"]
-            }
-        )
+        cands = programme_classes(self.holdings, self.templates)
         if len(cands) == 1:
             return cands[0]
         src = getattr(self.plan, "source", "plan")
@@ -470,8 +462,8 @@ class Projector:
         """Today's positions of ``cls`` (rebalanceable ones): the mix a class whose
         positions have all been repaid is bought again in (same terms as today)."""
         f = self._frame0
-        book = self._book0()
-        rows = f[(ageing.text_values(f, "asset_class") == cls) & book.rebalanceable]
+        self._book0()  # today's book, built once
+        rows = f[(ageing.text_values(f, "asset_class") == cls) & self._book.rebalanceable]
         return rows if len(rows) else None
 
     def _template_rows(self, cls: str) -> pd.DataFrame | None:
@@ -525,13 +517,15 @@ class Projector:
         source = self.holdings.source
         lt = self.holdings.look_through
         company = self.company
-        today = evaluate(
-            Holdings(self._frame0, source, look_through=lt),
-            company,
-            self.regime,
-            self.options,
-            False,
-        )
+        if self._today is None:  # the same for every run (a plan's rounds run many)
+            self._today = evaluate(
+                Holdings(self._frame0, source, look_through=lt),
+                company,
+                self.regime,
+                self.options,
+                False,
+            )
+        today = self._today
         book = self._book0()
         cash_class = self._cash_class(book)
         if vintages:
@@ -899,6 +893,18 @@ class Projector:
         }
 
 
+def programme_classes(holdings: Holdings | None, templates: Holdings | None) -> list[str]:
+    """The asset classes a VC programme can be held in: those of the ``pe_vc_fund`` positions
+    of the book and the templates, sorted."""
+    out: set[str] = set()
+    for h in (holdings, templates):
+        if h is not None:
+            f = h.frame
+            rows = ageing.text_values(f, "asset_type") == "pe_vc_fund"
+            out |= set(ageing.text_values(f, "asset_class")[rows])
+    return sorted(out - {""})
+
+
 def run_off(cash_flows: np.ndarray, tau: float) -> np.ndarray:
     """Liability net outflows of years ``1..N`` seen ``tau`` years later.
 
@@ -983,6 +989,7 @@ __all__ = [
     "ProjectedDate",
     "Projection",
     "Projector",
+    "programme_classes",
     "run_off",
     "step_dates",
 ]

@@ -355,14 +355,10 @@ def scenario_key(inputs: Inputs | ScenarioLike, regime: str | None = None) -> st
 def commitment_classes(inputs: Inputs | ScenarioLike) -> list[str]:
     """The asset classes of the ``pe_vc_fund`` positions of the book and the templates (the
     classes a VC programme can be held in), sorted."""
+    from analyzer.forward.projection import programme_classes
+
     p = _parts(inputs)
-    out: set[str] = set()
-    for h in (p.holdings, p.templates):
-        if h is None:
-            continue
-        f = h.frame
-        out |= {str(c) for c in f.loc[f["asset_type"].astype(str) == "pe_vc_fund", "asset_class"]}
-    return sorted(out - {""})
+    return programme_classes(p.holdings, p.templates)
 
 
 def default_edits(inputs: Inputs | ScenarioLike) -> dict[str, Any]:
